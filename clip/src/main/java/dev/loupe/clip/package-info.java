@@ -1,0 +1,2 @@
+/** Tokenizer, CLIP and SLIP (issue: CLIP and SLIP). */
+package dev.loupe.clip;

@@ -1,0 +1,2 @@
+/** DINO, DINOv2, MAE and SimCLR objectives (issue: self-supervised pre-training). */
+package dev.loupe.ssl;

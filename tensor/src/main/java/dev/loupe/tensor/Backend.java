@@ -1,0 +1,67 @@
+package dev.loupe.tensor;
+
+/**
+ * The device SPI. Front-end code (shape checks, broadcasting, output allocation) lives in
+ * {@link Tensor} and the op classes; a backend only runs kernels on operands whose shapes are already
+ * checked. Operands may be strided views (including stride 0 for broadcast dimensions); a backend
+ * copies to contiguous itself where its kernels need it. Ops are tokens ({@link UnaryOp},
+ * {@link BinaryOp}, {@link ReduceOp}) plus a few fused kernels.
+ *
+ * <p>A new backend is a class found through {@link BackendProvider} and {@link java.util.ServiceLoader};
+ * the core never names it.
+ */
+public interface Backend {
+    Device device();
+
+    Storage allocate(DType dtype, int length);
+
+    /** dst = src elementwise, converting dtype; src and dst have the same shape. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Every element of dst = value (converted to dst's dtype). */
+    void fill(Tensor dst, double value);
+
+    /** out = op(x); same shape; out's dtype equals x's (floating). */
+    void unary(UnaryOp op, Tensor x, Tensor out);
+
+    /** out = op(a, b); a and b are already expanded to out's shape and share one dtype. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** out = cond ? a : b; all expanded to out's shape; cond is BOOL. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Reduces x over {@code dims} (sorted, distinct) into out, which has x's shape with those dims
+     * set to 1 (keepdim form; the front end squeezes afterwards).
+     */
+    void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
+
+    /** Index (I64) of the first maximum (or minimum) along {@code dim}; out has keepdim form. */
+    void argReduce(boolean max, Tensor x, int dim, Tensor out);
+
+    /**
+     * Batched matrix product out = a @ b. a: (batch..., M, K), b: (batch..., K, N), out:
+     * (batch..., M, N), batch dims already expanded to out's. Transposed operands arrive as strided
+     * views (a row stride of 1), so A^T.B and A.B^T cost no copy when the kernel supports them.
+     */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    /** Softmax (or log-softmax) along {@code dim}. */
+    void softmax(Tensor x, int dim, boolean log, Tensor out);
+
+    /**
+     * Layer norm over the last dimension D: out = (x - mean) * rstd * weight + bias.
+     * x, out: (R, D) viewed as rows; weight, bias: (D) or null; mean, rstd: (R) outputs saved for
+     * the backward pass (may be null).
+     */
+    void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd);
+
+    /** out[i][j][k] = x[index[i][j][k]][j][k] along {@code dim} (torch.gather); index is I32/I64. */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** out[index[i][j][k]][j][k] += src[i][j][k] along {@code dim} (torch.scatter_add_, in place). */
+    void scatterAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** out = x selected at {@code index} (1-D, I32/I64) along {@code dim} (torch.index_select). */
+    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+}

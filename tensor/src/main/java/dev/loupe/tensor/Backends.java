@@ -1,0 +1,42 @@
+package dev.loupe.tensor;
+
+import dev.loupe.tensor.cpu.CpuBackend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Registry of backends: the CPU backend is built in; accelerators come through {@link BackendProvider}. */
+public final class Backends {
+    private static final Map<Device, Backend> OPEN = new ConcurrentHashMap<>();
+
+    private Backends() {}
+
+    public static Backend cpu() { return CpuBackend.INSTANCE; }
+
+    public static Backend forDevice(Device device) {
+        if (device.equals(Device.CPU)) return CpuBackend.INSTANCE;
+        return OPEN.computeIfAbsent(device, d -> {
+            for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+                if (p.type().equals(d.type())) {
+                    return p.open(d.index()).orElseThrow(() -> new IllegalStateException(
+                            "backend " + d + " is not usable here: " + p.unavailableReason().orElse("unknown reason")));
+                }
+            }
+            throw new IllegalArgumentException("no backend provider for device type '" + d.type()
+                    + "' (is loupe-gpu-backend on the class path?)");
+        });
+    }
+
+    /** One line per known backend with its status, for {@code loupe info}. */
+    public static List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add("cpu: available (" + KernelMode.describe() + ", " + Parallel.threads() + " threads)");
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.loupe.tensor;
+
+/** Front end of matmul: torch.matmul's rank rules and batch broadcasting. */
+public final class LinearAlgebra {
+    private LinearAlgebra() {}
+
+    /**
+     * a @ b. 1-D operands are promoted (a: prepend a 1 row, b: append a 1 column) and the added dim
+     * removed from the result; batch dims (all but the last two) broadcast.
+     * a: (..., M, K), b: (..., K, N) -> (..., M, N).
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Elementwise.requireSameDevice("matmul", a, b);
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: both operands need rank >= 1, got " + a.shape() + " and " + b.shape());
+        }
+        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: operands must share a floating dtype, got " + a.dtype() + " " + a.shape()
+                    + " and " + b.dtype() + " " + b.shape());
+        }
+        Tensor a2 = a.rank() == 1 ? a.unsqueeze(0) : a;
+        Tensor b2 = b.rank() == 1 ? b.unsqueeze(1) : b;
+        int m = a2.size(-2), k = a2.size(-1), kb = b2.size(-2), n = b2.size(-1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape()
+                    + " do not align (inner sizes " + k + " and " + kb + ")");
+        }
+        int[] batchA = batchDims(a2), batchB = batchDims(b2);
+        int[] batch = Shape.broadcast("matmul (batch dims)", batchA, batchB);
+        int[] outShape = append(batch, m, n);
+        Tensor out = Tensor.emptyLike(a, a.dtype(), outShape);
+        a.backend().matmul(a2.expand(append(batch, m, k)), b2.expand(append(batch, k, n)), out);
+        Tensor r = out;
+        if (b.rank() == 1) r = r.squeeze(-1);
+        if (a.rank() == 1) r = r.squeeze(b.rank() == 1 ? -1 : -2);
+        return r;
+    }
+
+    private static int[] batchDims(Tensor t) {
+        int[] s = t.sizes();
+        int[] b = new int[s.length - 2];
+        System.arraycopy(s, 0, b, 0, b.length);
+        return b;
+    }
+
+    private static int[] append(int[] batch, int r, int c) {
+        int[] s = new int[batch.length + 2];
+        System.arraycopy(batch, 0, s, 0, batch.length);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+}

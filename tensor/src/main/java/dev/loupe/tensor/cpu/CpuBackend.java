@@ -1,0 +1,54 @@
+package dev.loupe.tensor.cpu;
+
+import dev.loupe.tensor.Backend;
+import dev.loupe.tensor.BinaryOp;
+import dev.loupe.tensor.CpuStorage;
+import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
+import dev.loupe.tensor.ReduceOp;
+import dev.loupe.tensor.Storage;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.UnaryOp;
+
+/**
+ * The built-in host backend: Vector API kernels, each with a scalar twin chosen by
+ * {@code -Dloupe.kernels=scalar}. Work is split over independent outputs on the shared pool.
+ */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {}
+
+    @Override public Device device() { return Device.CPU; }
+
+    @Override public Storage allocate(DType dtype, int length) { return CpuStorage.allocate(dtype, length); }
+
+    @Override public void copy(Tensor src, Tensor dst) { CpuCopy.copy(src, dst); }
+
+    @Override public void fill(Tensor dst, double value) { CpuCopy.fill(dst, value); }
+
+    @Override public void unary(UnaryOp op, Tensor x, Tensor out) { CpuElementwise.unary(op, x, out); }
+
+    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { CpuElementwise.binary(op, a, b, out); }
+
+    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { CpuElementwise.where(cond, a, b, out); }
+
+    @Override public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) { CpuReductions.reduce(op, x, dims, out); }
+
+    @Override public void argReduce(boolean max, Tensor x, int dim, Tensor out) { CpuReductions.argReduce(max, x, dim, out); }
+
+    @Override public void matmul(Tensor a, Tensor b, Tensor out) { CpuMatmul.matmul(a, b, out); }
+
+    @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { CpuSoftmax.softmax(x, dim, log, out); }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
+        CpuLayerNorm.layerNorm(x, weight, bias, eps, out, mean, rstd);
+    }
+
+    @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { CpuIndexing.gather(x, dim, index, out); }
+
+    @Override public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) { CpuIndexing.scatterAdd(out, dim, index, src); }
+
+    @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { CpuIndexing.indexSelect(x, dim, index, out); }
+}
