@@ -1,0 +1,38 @@
+package dev.loupe.nn;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+
+/**
+ * y = x W^T + b. Args: in, out features, bias. Shape: x (..., in) -> (..., out).
+ * weight (out, in) as PyTorch; init trunc_normal(std .02), bias 0 (timm / DINO).
+ */
+public final class Linear extends Module {
+    public final Var weight;
+    public final Var bias;   // null without bias
+    private final int in, out;
+
+    public Linear(int in, int out, boolean bias, Rng rng) {
+        this.in = in;
+        this.out = out;
+        this.weight = param("weight", Tensor.truncNormal(rng, 0.02, -2, 2, out, in));
+        this.bias = bias ? param("bias", Tensor.zeros(out)) : null;
+    }
+
+    public Var forward(Var x) {
+        if (x.size(-1) != in) {
+            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+        }
+        int[] s = x.sizes();
+        // x: (..., in) flattened to (R, in) so the product is one GEMM and dW one GEMM over all rows
+        Var flat = x.reshape(-1, in).matmul(weight.mT());
+        if (bias != null) flat = flat.add(bias);
+        s[s.length - 1] = out;
+        return flat.reshape(s);
+    }
+
+    public int inFeatures() { return in; }
+
+    public int outFeatures() { return out; }
+}

@@ -1,0 +1,134 @@
+package dev.loupe.nn;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A building block with parameters, buffers and child modules, named by dotted paths
+ * ({@code blocks.3.attn.qkv.weight}) that are also the checkpoint names, as in PyTorch.
+ * Registration order is the iteration order.
+ */
+public abstract class Module {
+    private final Map<String, Var> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Registers a trainable parameter initialised to {@code init}. */
+    protected final Var param(String name, Tensor init) {
+        Var v = Var.param(init);
+        requireNew(name);
+        params.put(name, v);
+        return v;
+    }
+
+    /** Registers a non-trainable tensor that is part of the state (running statistics, fixed embeddings). */
+    protected final Tensor buffer(String name, Tensor value) {
+        requireNew(name);
+        buffers.put(name, value);
+        return value;
+    }
+
+    protected final <M extends Module> M child(String name, M module) {
+        requireNew(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void requireNew(String name) {
+        if (params.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' registered twice");
+        }
+    }
+
+    /** Every parameter under this module, by dotted path, in registration order. */
+    public final Map<String, Var> namedParameters() {
+        Map<String, Var> out = new LinkedHashMap<>();
+        collect("", out, null);
+        return out;
+    }
+
+    public final List<Var> parameters() { return new ArrayList<>(namedParameters().values()); }
+
+    /** Parameters and buffers by dotted path: what a checkpoint holds. */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Var> p = new LinkedHashMap<>();
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        collect("", p, b);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        p.forEach((k, v) -> out.put(k, v.data()));
+        out.putAll(b);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Var> p, Map<String, Tensor> b) {
+        params.forEach((k, v) -> p.put(prefix + k, v));
+        if (b != null) buffers.forEach((k, v) -> b.put(prefix + k, v));
+        children.forEach((k, m) -> m.collect(prefix + k + ".", p, b));
+    }
+
+    /** What loading a state dict found. */
+    public record LoadReport(Set<String> missing, Set<String> unexpected, List<String> shapeMismatches) {
+        public boolean clean() { return missing.isEmpty() && unexpected.isEmpty() && shapeMismatches.isEmpty(); }
+
+        @Override
+        public String toString() {
+            return "missing keys " + missing + ", unexpected keys " + unexpected + ", shape mismatches " + shapeMismatches;
+        }
+    }
+
+    /**
+     * Copies matching entries of {@code state} into this module's parameters and buffers (converted
+     * to their dtype). With {@code strict}, any missing or unexpected key or shape mismatch is an
+     * error that lists them all, and nothing is changed.
+     */
+    public final LoadReport loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = stateDict();
+        Set<String> missing = new TreeSet<>(own.keySet());
+        missing.removeAll(state.keySet());
+        Set<String> unexpected = new TreeSet<>(state.keySet());
+        unexpected.removeAll(own.keySet());
+        List<String> mismatches = new ArrayList<>();
+        own.forEach((k, t) -> {
+            Tensor src = state.get(k);
+            if (src != null && !src.shape().equals(t.shape())) {
+                mismatches.add(k + ": checkpoint " + src.shape() + " vs model " + t.shape());
+            }
+        });
+        LoadReport report = new LoadReport(missing, unexpected, mismatches);
+        if (strict && !report.clean()) throw new IllegalArgumentException("load_state_dict: " + report);
+        Map<String, Var> p = namedParameters();
+        own.forEach((k, t) -> {
+            Tensor src = state.get(k);
+            if (src == null || !src.shape().equals(t.shape())) return;
+            Var v = p.get(k);
+            if (v != null) v.updateInPlace(d -> d.copyFrom(src.to(d.dtype())));
+            else t.copyFrom(src.to(t.dtype()));
+        });
+        return report;
+    }
+
+    /** Training mode (dropout, drop path, batch statistics) for this module and all children. */
+    public void train(boolean on) {
+        training = on;
+        children.values().forEach(m -> m.train(on));
+    }
+
+    public final boolean isTraining() { return training; }
+
+    public final void zeroGrad() { namedParameters().values().forEach(Var::zeroGrad); }
+
+    /** Total number of parameter elements. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Var v : namedParameters().values()) n += v.data().numel();
+        return n;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.loupe.nn;
+
+import java.util.Locale;
+
+/**
+ * A Vision Transformer's shape and options.
+ *
+ * @param imageSize      input height = width
+ * @param patch          patch size p (Conv2d kernel = stride = p)
+ * @param channels       input channels C
+ * @param dim            embedding width D
+ * @param depth          number of blocks
+ * @param heads          attention heads
+ * @param mlpRatio       MLP hidden = D * ratio (ignored by SwiGLU, which uses DINOv2's width)
+ * @param qkvBias        bias on the qkv projection
+ * @param dropPathRate   stochastic depth at the last block (linear 0 -> rate over depth, or uniform)
+ * @param uniformDropPath every block gets dropPathRate (DINOv2) instead of the linear ramp
+ * @param layerScaleInit LayerScale gamma init, 0 for none
+ * @param registers      register tokens after CLS (DINOv2), 0 for none
+ * @param swiglu         SwiGLU FFN instead of the GELU MLP
+ * @param meanPool       pool by the mean of patch tokens instead of CLS
+ * @param numClasses     classifier head outputs, 0 for none
+ * @param lnEps          LayerNorm eps (1e-6 timm/DINO/MAE)
+ */
+public record ViTConfig(int imageSize, int patch, int channels, int dim, int depth, int heads, double mlpRatio,
+                        boolean qkvBias, double dropPathRate, boolean uniformDropPath, double layerScaleInit,
+                        int registers, boolean swiglu, boolean meanPool, int numClasses, double lnEps) {
+
+    public ViTConfig {
+        if (imageSize % patch != 0) {
+            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch " + patch);
+        }
+        if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by " + heads + " heads");
+        if (depth < 1 || channels < 1) throw new IllegalArgumentException("depth and channels must be >= 1");
+    }
+
+    /** A plain timm-style ViT: qkv bias, MLP ratio 4, no drop path, CLS pooling, eps 1e-6. */
+    public static ViTConfig of(int imageSize, int patch, int channels, int dim, int depth, int heads, int numClasses) {
+        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, 4.0, true, 0.0, false, 0.0, 0, false, false,
+                numClasses, 1e-6);
+    }
+
+    /**
+     * Named sizes: tiny, small, base, large, huge, giant (timm) and the Web-DINO sizes 300m, 1b, 2b,
+     * 3b, 5b, 7b (LayerScale 1e-5, SwiGLU); image size, patch and channels come from the data.
+     */
+    public static ViTConfig preset(String name, int imageSize, int patch, int channels, int numClasses) {
+        int[] s = switch (name.toLowerCase(Locale.ROOT)) {
+            case "tiny" -> new int[] {192, 12, 3};
+            case "small" -> new int[] {384, 12, 6};
+            case "base" -> new int[] {768, 12, 12};
+            case "large" -> new int[] {1024, 24, 16};
+            case "huge" -> new int[] {1280, 32, 16};
+            case "giant" -> new int[] {1536, 40, 24};
+            case "300m" -> new int[] {1024, 24, 16};
+            case "1b" -> new int[] {1536, 40, 24};
+            case "2b" -> new int[] {2688, 24, 21};
+            case "3b" -> new int[] {3072, 26, 24};
+            case "5b" -> new int[] {3584, 32, 28};
+            case "7b" -> new int[] {4096, 32, 32};
+            default -> throw new IllegalArgumentException("unknown ViT preset '" + name
+                    + "' (tiny, small, base, large, huge, giant, 300m, 1b, 2b, 3b, 5b, 7b)");
+        };
+        boolean webDino = Character.isDigit(name.charAt(0));
+        return new ViTConfig(imageSize, patch, channels, s[0], s[1], s[2], 4.0, true, 0.0, false,
+                webDino ? 1e-5 : 0.0, 0, webDino, false, numClasses, 1e-6);
+    }
+
+    public int gridSize() { return imageSize / patch; }
+
+    public int numPatches() { return gridSize() * gridSize(); }
+
+    public ViTConfig withDropPath(double rate) {
+        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, rate, uniformDropPath,
+                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.loupe.nn;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Vision Transformer (timm / DINO flavour). Shape: images (B, C, H, W) -> features (B, D) after the
+ * final norm (CLS token, or mean of patch tokens), and logits (B, K) when a head is configured.
+ * Parameter names follow timm: cls_token (1, 1, D), pos_embed (1, N + 1, D), reg_token (1, R, D),
+ * patch_embed.proj.*, blocks.{i}.*, norm.*, head.*.
+ */
+public final class VisionTransformer extends Module {
+    private final ViTConfig config;
+    public final PatchEmbed patchEmbed;
+    public final Var clsToken, posEmbed, regToken;
+    public final List<Block> blocks = new ArrayList<>();
+    public final LayerNorm norm;
+    public final Linear head;
+
+    public VisionTransformer(ViTConfig c, Rng rng) {
+        this.config = c;
+        int d = c.dim();
+        clsToken = param("cls_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, 1, d));
+        posEmbed = param("pos_embed", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.numPatches() + 1, d));
+        regToken = c.registers() > 0 ? param("reg_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.registers(), d)) : null;
+        patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), d, c.patch(), true, rng));
+        Blocks list = child("blocks", new Blocks());
+        for (int i = 0; i < c.depth(); i++) {
+            double rate = c.uniformDropPath() || c.depth() == 1 ? c.dropPathRate() : c.dropPathRate() * i / (c.depth() - 1);
+            blocks.add(list.add(new Block(c, rate, rng.split())));
+        }
+        norm = child("norm", new LayerNorm(d, c.lnEps()));
+        head = c.numClasses() > 0 ? child("head", new Linear(d, c.numClasses(), true, rng)) : null;
+    }
+
+    /** Holds the blocks under numeric names 0, 1, ... as torch's nn.Sequential / ModuleList. */
+    private static final class Blocks extends Module {
+        private int count;
+
+        Block add(Block b) { return child(Integer.toString(count++), b); }
+    }
+
+    public ViTConfig config() { return config; }
+
+    /** All tokens after the final norm: (B, 1 + R + N, D). */
+    public Var forwardTokens(Var images) {
+        Var x = patchEmbed.forward(images);                                  // (B, N, D)
+        int b = x.size(0), d = config.dim();
+        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(posEmbed); // (B, N + 1, D)
+        if (regToken != null) {
+            // registers go after CLS, after the position embedding, and get none themselves
+            x = Var.concat(1, List.of(x.narrow(1, 0, 1), regToken.expand(b, config.registers(), d), x.narrow(1, 1, x.size(1) - 1)));
+        }
+        for (Block blk : blocks) x = blk.forward(x);
+        return norm.forward(x);
+    }
+
+    /** Pooled features (B, D): CLS token, or the mean of the patch tokens. */
+    public Var forwardFeatures(Var images) {
+        Var t = forwardTokens(images);
+        if (!config.meanPool()) return t.select(1, 0);
+        int skip = 1 + config.registers();
+        return t.narrow(1, skip, t.size(1) - skip).mean(false, 1);
+    }
+
+    /** Head logits (B, K); requires a head. */
+    public Var forward(Var images) {
+        if (head == null) throw new IllegalStateException("this ViT has no classification head (numClasses = 0)");
+        return head.forward(forwardFeatures(images));
+    }
+}
