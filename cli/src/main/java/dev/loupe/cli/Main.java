@@ -3,10 +3,10 @@ package dev.loupe.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code loupe} command. Subcommands: info, bench. */
+/** The {@code loupe} command. Subcommands: info, bench, features. */
 @Command(name = "loupe", mixinStandardHelpOptions = true, version = "loupe 0.1.0",
         description = "Loupe: visual representation learning on the JVM.",
-        subcommands = {InfoCommand.class, BenchCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, FeaturesCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -1,0 +1,50 @@
+package dev.loupe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.bench.VitSpeed;
+import dev.loupe.tensor.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code loupe bench vit}: training and inference images/s, same flags as the PyTorch anchor script. */
+@Command(name = "vit", description = "ViT training-step and inference images/s (flags as ../shared/anchors/torch_vit_step.py).")
+final class BenchVitCommand implements Runnable {
+    @Option(names = "--dim", defaultValue = "192") int dim;
+    @Option(names = "--depth", defaultValue = "12") int depth;
+    @Option(names = "--heads", defaultValue = "3") int heads;
+    @Option(names = "--img", defaultValue = "28") int img;
+    @Option(names = "--patch", defaultValue = "4") int patch;
+    @Option(names = "--chans", defaultValue = "1") int chans;
+    @Option(names = "--batch", defaultValue = "128") int batch;
+    @Option(names = "--steps", defaultValue = "4") int steps;
+    @Option(names = "--warmup", defaultValue = "2") int warmup;
+    @Option(names = "--threads", description = "Worker threads (default: cores).") Integer threads;
+    @Option(names = "--json", description = "One JSON object with train_img_s and infer_img_s.") boolean json;
+
+    @Override
+    public void run() {
+        if (threads != null) Parallel.setThreads(threads);
+        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup);
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("peer", "loupe");
+            for (var e : Map.of("dim", dim, "depth", depth, "heads", heads, "img", img, "patch", patch, "chans", chans,
+                    "batch", batch, "steps", steps, "warmup", warmup).entrySet()) out.put(e.getKey(), e.getValue());
+            out.put("threads", Parallel.threads());
+            out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
+            out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
+            try {
+                System.out.println(new ObjectMapper().writeValueAsString(out));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
+                    dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
+            System.out.printf("train  %8.2f images/s%ninfer  %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
+        }
+    }
+}
