@@ -30,6 +30,7 @@ public final class Shape {
 
     /** Product of sizes; refuses shapes whose element count does not fit a Java array. */
     public static int numel(int[] dims) {
+        for (int d : dims) if (d == 0) return 0;
         long n = 1;
         for (int d : dims) {
             n *= d;

@@ -136,6 +136,8 @@ class TensorViewsTest {
         assertArrayEquals(new float[] {1, 0, 0, 1}, Tensor.eye(DType.F32, 2).toFloatArray());
         assertArrayEquals(new float[] {7, 7}, Tensor.full(DType.F32, 7, 2).toFloatArray());
         assertEquals(0, Tensor.zeros(0, 3).numel());
+        assertEquals(0, Shape.numel(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, 0}), "a zero dim makes any shape empty");
+        assertThrows(IllegalArgumentException.class, () -> Shape.numel(new int[] {65536, 65536}));
         assertEquals(3.5, Tensor.scalar(3.5f).item());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[5], 2, 3));
         assertTrue(e.getMessage().contains("(2, 3)"), e.getMessage());
