@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.bench.VitSpeed;
+import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,11 +24,12 @@ final class BenchVitCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--threads", description = "Worker threads (default: cores).") Integer threads;
     @Option(names = "--json", description = "One JSON object with train_img_s and infer_img_s.") boolean json;
+    @Option(names = "--profile", description = "Print the time per kernel over the timed training steps.") boolean profile;
 
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
-        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup);
+        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("peer", "loupe");
@@ -45,6 +47,7 @@ final class BenchVitCommand implements Runnable {
             System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
                     dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
             System.out.printf("train  %8.2f images/s%ninfer  %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
+            if (profile) System.out.print("\nkernel time over the timed training steps:\n" + KernelProfiler.format(r.trainProfile()));
         }
     }
 }

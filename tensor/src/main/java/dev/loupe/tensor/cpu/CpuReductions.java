@@ -1,0 +1,183 @@
+package dev.loupe.tensor.cpu;
+
+import dev.loupe.tensor.CpuStorage;
+import dev.loupe.tensor.KernelMode;
+import dev.loupe.tensor.Parallel;
+import dev.loupe.tensor.ReduceOp;
+import dev.loupe.tensor.Shape;
+import dev.loupe.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SUM / MEAN / MAX / MIN over any set of dims, and argmax / argmin. The input is made contiguous and
+ * described by a {@link ReduceLayout}; work is split over outputs only, and each output's elements
+ * are combined in one fixed order, so results do not depend on the thread count. F32 accumulates
+ * in float, as torch does. MAX and MIN propagate NaN (Math.max / Math.min).
+ *
+ * <p>F32 vector kernels: a reduced innermost run is summed in lanes (vector accumulators, one
+ * horizontal reduction per output); a kept innermost dim is combined across outputs, one vector of
+ * adjacent outputs at a time, in the same order as the scalar twin (so those agree bitwise).
+ */
+final class CpuReductions {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+    /** Adjacent outputs handled together when the innermost dim is kept: one L1-sized block. */
+    private static final int COLUMN_BLOCK = 256;
+
+    private CpuReductions() {}
+
+    static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) { reduce(op, x, dims, out, KernelMode.SCALAR); }
+
+    static void argReduce(boolean max, Tensor x, int dim, Tensor out) { ArgReduce.argReduce(max, x, dim, out); }
+
+    static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out, boolean scalar) {
+        int[] kept = x.sizes();
+        for (int d : dims) kept[d] = 1;
+        if (!Shape.of(kept).equals(out.shape()) || out.dtype() != x.dtype()) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + ": output " + out.shape() + " " + out.dtype()
+                    + " does not fit input " + x.shape() + " " + x.dtype() + " reduced over " + java.util.Arrays.toString(dims));
+        }
+        if (out.numel() == 0) return;
+        if (x.numel() == 0) {
+            if (op == ReduceOp.MAX || op == ReduceOp.MIN) {
+                throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape " + x.shape());
+            }
+            out.fill(op == ReduceOp.SUM ? 0 : Double.NaN);   // the mean of nothing is NaN, as in torch
+            return;
+        }
+        Tensor xc = x.contiguous();
+        Tensor oc = out.isContiguous() ? out : Tensor.emptyLike(out, out.dtype(), out.sizes());
+        ReduceLayout lay = ReduceLayout.of(xc.sizes(), dims);
+        CpuStorage xs = CpuElementwise.host(xc), os = CpuElementwise.host(oc);
+        int xo = xc.offset(), oo = oc.offset();
+        switch (x.dtype()) {
+            case F32 -> {
+                float[] xa = xs.f32(), oa = os.f32();
+                if (scalar) ReduceScalar.f32(op, lay, xa, xo, oa, oo);
+                else if (lay.innerReduced) innerRuns(op, lay, xa, xo, oa, oo);
+                else acrossOutputs(op, lay, xa, xo, oa, oo);
+            }
+            case F64 -> ReduceScalar.f64(op, lay, xs.f64(), xo, os.f64(), oo);
+            case I32, I64, BOOL -> ReduceScalar.integer(op, lay, xs, xo, os, oo);
+        }
+        if (oc != out) out.copyFrom(oc);
+    }
+
+    /** Each output reduces contiguous runs: lanes accumulate, one horizontal reduction at the end. */
+    private static void innerRuns(ReduceOp op, ReduceLayout lay, float[] x, int xo, float[] o, int oo) {
+        int n = lay.inner;
+        int grain = Math.max(1, 32768 / Math.max(1, lay.count));
+        Parallel.forRange(lay.rows, grain, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int base = xo + lay.base(r);
+                float v = switch (op) {
+                    case SUM -> sumRuns(x, base, lay.offsets, n);
+                    case MEAN -> sumRuns(x, base, lay.offsets, n) / lay.count;
+                    case MAX -> extremeRuns(x, base, lay.offsets, n, true);
+                    case MIN -> extremeRuns(x, base, lay.offsets, n, false);
+                };
+                o[oo + r] = v;
+            }
+        });
+    }
+
+    // Two accumulators hide the add latency on rows that sit in L1 (softmax-sized rows).
+    private static float sumRuns(float[] x, int base, int[] offsets, int n) {
+        FloatVector a0 = FloatVector.zero(SPECIES), a1 = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(n), bound2 = n - n % (2 * L);
+        for (int off : offsets) {
+            int p = base + off, i = 0;
+            for (; i < bound2; i += 2 * L) {
+                a0 = a0.add(FloatVector.fromArray(SPECIES, x, p + i));
+                a1 = a1.add(FloatVector.fromArray(SPECIES, x, p + i + L));
+            }
+            for (; i < bound; i += L) a0 = a0.add(FloatVector.fromArray(SPECIES, x, p + i));
+            if (i < n) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, n);
+                a1 = a1.add(FloatVector.fromArray(SPECIES, x, p + i, m), m);
+            }
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float extremeRuns(float[] x, int base, int[] offsets, int n, boolean max) {
+        FloatVector acc = FloatVector.broadcast(SPECIES, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+        VectorOperators.Binary f = max ? VectorOperators.MAX : VectorOperators.MIN;
+        int bound = SPECIES.loopBound(n);
+        for (int off : offsets) {
+            int p = base + off, i = 0;
+            if (max) {
+                for (; i < bound; i += L) acc = acc.max(FloatVector.fromArray(SPECIES, x, p + i));
+            } else {
+                for (; i < bound; i += L) acc = acc.min(FloatVector.fromArray(SPECIES, x, p + i));
+            }
+            if (i < n) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, n);
+                acc = acc.lanewise(f, FloatVector.fromArray(SPECIES, x, p + i, m), m);
+            }
+        }
+        return max ? acc.reduceLanes(VectorOperators.MAX) : acc.reduceLanes(VectorOperators.MIN);
+    }
+
+    /**
+     * The innermost dim is kept: outputs o[j..j+L) combine the slices x[base + off + j ..] for each
+     * reduced offset in order. Work items are (row, block of COLUMN_BLOCK outputs).
+     */
+    private static void acrossOutputs(ReduceOp op, ReduceLayout lay, float[] x, int xo, float[] o, int oo) {
+        int n = lay.inner;
+        int blocks = (n + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        int items = lay.rows * blocks;
+        int grain = Math.max(1, 32768 / Math.max(1, lay.count * Math.min(n, COLUMN_BLOCK)));
+        int[] offsets = lay.offsets;
+        Parallel.forRange(items, grain, (start, end) -> {
+            for (int it = start; it < end; it++) {
+                int r = it / blocks, from = (it % blocks) * COLUMN_BLOCK, to = Math.min(n, from + COLUMN_BLOCK);
+                int base = xo + lay.base(r) + from, ob = oo + r * n + from, w = to - from;
+                System.arraycopy(x, base + offsets[0], o, ob, w);
+                for (int k = 1; k < offsets.length; k++) combine(op, o, ob, x, base + offsets[k], w);
+                if (op == ReduceOp.MEAN) {
+                    float c = lay.count;
+                    for (int i = 0; i < w; i += L) {
+                        VectorMask<Float> m = SPECIES.indexInRange(i, w);
+                        FloatVector.fromArray(SPECIES, o, ob + i, m).div(c).intoArray(o, ob + i, m);
+                    }
+                }
+            }
+        });
+    }
+
+    /** o[ob..ob+w) = op(o[ob..ob+w), x[p..p+w)), elementwise. */
+    private static void combine(ReduceOp op, float[] o, int ob, float[] x, int p, int w) {
+        int i = 0, bound = SPECIES.loopBound(w);
+        switch (op) {
+            case SUM, MEAN -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(SPECIES, o, ob + i).add(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(SPECIES, o, ob + i).max(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(SPECIES, o, ob + i).min(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                }
+            }
+        }
+        if (i < w) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, w);
+            FloatVector acc = FloatVector.fromArray(SPECIES, o, ob + i, m), v = FloatVector.fromArray(SPECIES, x, p + i, m);
+            acc = switch (op) {
+                case SUM, MEAN -> acc.add(v);
+                case MAX -> acc.max(v);
+                case MIN -> acc.min(v);
+            };
+            acc.intoArray(o, ob + i, m);
+        }
+    }
+}
