@@ -13,11 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * NumPy's .npy format (numpy.lib.format): the magic {@code \x93NUMPY}, a version (1.0 with a u16
@@ -128,35 +125,10 @@ public final class Npy {
         ElementType type = ElementType.forDType(t.dtype());
         Tensor c = t.contiguous();
         byte[] preamble = preamble(type.descr, c.sizes());
-        Path dir = file.toAbsolutePath().getParent();
-        // CREATE_NEW on a random name rather than Files.createTempFile, whose 0600 mode the renamed
-        // file would keep; this one gets the usual permissions from the umask.
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, ByteBuffer.wrap(preamble));
-                writeData(ch, type, (CpuStorage) c.storage(), c.offset(), c.numel());
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Flushes the rename itself to disk where the platform allows opening a folder (Linux, macOS).
-     * The rename is atomic either way; without the flush a crash may only bring back the old file.
-     */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Windows cannot open a folder as a channel; the file's own contents were forced above.
-        }
+        AtomicFile.write(file, ch -> {
+            writeFully(ch, ByteBuffer.wrap(preamble));
+            writeData(ch, type, (CpuStorage) c.storage(), c.offset(), c.numel());
+        });
     }
 
     /** Magic, version, header length and the padded header; its length is a multiple of 64. */

@@ -10,16 +10,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a safetensors file atomically: the bytes go to a temporary file in the target's folder
@@ -62,26 +57,17 @@ final class SafeTensorsWriter {
         int headerLength = (json.length + 7) / 8 * 8;
         long dataStart = 8 + headerLength;
 
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
-                MemorySegment seg = ch.map(MapMode.READ_WRITE, 0, dataStart + at, arena);
+        long size = dataStart + at;
+        AtomicFile.write(file, ch -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = ch.map(MapMode.READ_WRITE, 0, size, arena);
                 seg.set(SafeTensorsHeader.U64_LE, 0, headerLength);
                 MemorySegment.copy(json, 0, seg, ValueLayout.JAVA_BYTE, 8, json.length);
                 seg.asSlice(8 + json.length, headerLength - json.length).fill((byte) ' ');
                 for (Part p : parts) copyData(p, seg, dataStart + p.begin());
                 seg.force();
-                ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static Part part(Path file, String name, Tensor t, long begin) {
@@ -110,17 +96,5 @@ final class SafeTensorsWriter {
             default -> throw new IllegalStateException("Loupe never writes " + p.dtype());
         };
         MemorySegment.copy(array, p.data().offset(), seg, SafeTensors.layoutOf(p.dtype()), at, p.data().numel());
-    }
-
-    /**
-     * Makes the rename itself durable on POSIX systems. Some platforms (Windows) cannot open a
-     * folder as a channel; there the rename is still atomic, only its durability is left to the OS.
-     */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // atomicity does not depend on this flush; see the method comment
-        }
     }
 }
