@@ -1,6 +1,8 @@
 package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loupe.bench.Peer;
 import dev.loupe.bench.VitSpeed;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Parallel;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code loupe bench vit}: training and inference images/s, same flags as the PyTorch anchor script. */
@@ -25,29 +28,58 @@ final class BenchVitCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: cores).") Integer threads;
     @Option(names = "--json", description = "One JSON object with train_img_s and infer_img_s.") boolean json;
     @Option(names = "--profile", description = "Print the time per kernel over the timed training steps.") boolean profile;
+    @Option(names = "--peer", description = "Also run PyTorch (../shared/anchors/torch_vit_step.py) with the same flags right after, "
+            + "and print the ratios.") boolean peer;
 
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("peer", "loupe");
+        out.put("dim", dim);
+        out.put("depth", depth);
+        out.put("heads", heads);
+        out.put("img", img);
+        out.put("patch", patch);
+        out.put("chans", chans);
+        out.put("batch", batch);
+        out.put("steps", steps);
+        out.put("warmup", warmup);
+        out.put("threads", Parallel.threads());
+        out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
+        out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
+        JsonNode torch = peer ? runPeer() : null;
+        if (torch != null) {
+            out.put("torch_train_img_s", torch.get("train_img_s").asDouble());
+            out.put("torch_infer_img_s", torch.get("infer_img_s").asDouble());
+            out.put("train_ratio", Math.round(r.trainImagesPerSecond() / torch.get("train_img_s").asDouble() * 100) / 100.0);
+            out.put("infer_ratio", Math.round(r.inferImagesPerSecond() / torch.get("infer_img_s").asDouble() * 100) / 100.0);
+        }
         if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("peer", "loupe");
-            for (var e : Map.of("dim", dim, "depth", depth, "heads", heads, "img", img, "patch", patch, "chans", chans,
-                    "batch", batch, "steps", steps, "warmup", warmup).entrySet()) out.put(e.getKey(), e.getValue());
-            out.put("threads", Parallel.threads());
-            out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
-            out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
             try {
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-        } else {
-            System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
-                    dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
-            System.out.printf("train  %8.2f images/s%ninfer  %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
-            if (profile) System.out.print("\nkernel time over the timed training steps:\n" + KernelProfiler.format(r.trainProfile()));
+            return;
         }
+        System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
+                dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
+        System.out.printf("loupe  train %8.2f images/s   infer %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
+        if (torch != null) {
+            System.out.printf("torch  train %8.2f images/s   infer %8.2f images/s   (%s, best of threads %s)%n",
+                    torch.get("train_img_s").asDouble(), torch.get("infer_img_s").asDouble(), torch.get("peer").asText(), "1,2");
+            System.out.printf("ratio  train %8.2fx          infer %8.2fx%n", out.get("train_ratio"), out.get("infer_ratio"));
+        }
+        if (profile) System.out.print("\nkernel time over the timed training steps:\n" + KernelProfiler.format(r.trainProfile()));
+    }
+
+    private JsonNode runPeer() {
+        List<String> args = List.of("--dim", "" + dim, "--depth", "" + depth, "--heads", "" + heads, "--img", "" + img,
+                "--patch", "" + patch, "--chans", "" + chans, "--batch", "" + batch, "--steps", "" + steps, "--warmup", "" + warmup);
+        List<JsonNode> rows = Peer.run(Peer.anchor("torch_vit_step.py"), args, Map.of());
+        if (rows.isEmpty()) throw new IllegalStateException("the PyTorch peer printed no result");
+        return rows.getLast();
     }
 }
