@@ -1,9 +1,13 @@
 package dev.loupe.autograd;
 
+import dev.loupe.tensor.Fused;
 import dev.loupe.tensor.Normalization;
 import dev.loupe.tensor.Tensor;
 
-/** Softmax, log-softmax and layer norm, each with its closed-form backward. */
+/**
+ * Softmax, log-softmax and layer norm, each with its closed-form backward. The backward formulas run
+ * as fused row kernels ({@link Fused}): one pass per row instead of a chain of full-size temporaries.
+ */
 final class NormFns {
     private NormFns() {}
 
@@ -11,14 +15,14 @@ final class NormFns {
     static Var softmax(Var a, int dim) {
         Tensor y = a.data().softmax(dim);
         return Var.record("softmax", y, new Var[] {a}, new Var[0],
-                g -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(true, dim)))});
+                g -> new Tensor[] {Fused.softmaxBackward(y, g, dim)});
     }
 
     // y = log_softmax(x): dx = g - softmax(x) * sum(g)
     static Var logSoftmax(Var a, int dim) {
         Tensor y = a.data().logSoftmax(dim);
         return Var.record("log_softmax", y, new Var[] {a}, new Var[0],
-                g -> new Tensor[] {g.sub(y.exp().mul(g.sum(true, dim)))});
+                g -> new Tensor[] {Fused.logSoftmaxBackward(y, g, dim)});
     }
 
     /**
@@ -30,19 +34,13 @@ final class NormFns {
         Tensor x = a.data();
         Tensor w = weight == null ? null : weight.data(), b = bias == null ? null : bias.data();
         Normalization.LayerNormResult r = Normalization.layerNorm(x, w, b, eps);
-        int d = x.size(-1);
-        int rows = d == 0 ? 0 : x.numel() / d;
         Var[] inputs = weight == null ? new Var[] {a} : bias == null ? new Var[] {a, weight} : new Var[] {a, weight, bias};
         return Var.record("layer_norm", r.out(), inputs, inputs, g -> {
-            Tensor g2 = g.reshape(rows, d);                       // (R, D)
-            Tensor mean = r.mean().reshape(rows, 1), rstd = r.rstd().reshape(rows, 1);
-            Tensor xhat = x.reshape(rows, d).sub(mean).mul(rstd); // (R, D)
-            Tensor dxhat = w == null ? g2 : g2.mul(w);
-            Tensor dx = dxhat.sub(dxhat.mean(true, 1)).sub(xhat.mul(dxhat.mul(xhat).mean(true, 1))).mul(rstd);
+            Fused.LayerNormGrads lg = Fused.layerNormBackward(x, w, r.mean(), r.rstd(), g, inputs.length > 1, inputs.length > 2);
             Tensor[] grads = new Tensor[inputs.length];
-            grads[0] = dx.reshape(x.sizes());
-            if (inputs.length > 1) grads[1] = g2.mul(xhat).sum(false, 0);
-            if (inputs.length > 2) grads[2] = g2.sum(false, 0);
+            grads[0] = lg.dx();
+            if (inputs.length > 1) grads[1] = lg.dweight();
+            if (inputs.length > 2) grads[2] = lg.dbias();
             return grads;
         });
     }

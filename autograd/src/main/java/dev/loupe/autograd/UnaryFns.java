@@ -1,11 +1,15 @@
 package dev.loupe.autograd;
 
+import dev.loupe.tensor.Fused;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
 
 /**
  * Elementwise functions and their derivatives, one table. Each entry gives dy/dx from the input x
- * and the output y = f(x), whichever is cheaper.
+ * and the output y = f(x), whichever is cheaper. Where the backend fuses g * f'(x) into one pass
+ * ({@link Fused#unaryBackward}: the activations, sigmoid, tanh, relu, exp) that kernel runs instead,
+ * since the composite's full-size temporaries cost more than its arithmetic; the table stays the
+ * definition for the other ops and the reference the fused kernels are tested against.
  */
 final class UnaryFns {
     private static final double SQRT_2_OVER_PI = 0.7978845608028654;
@@ -17,7 +21,16 @@ final class UnaryFns {
         Tensor x = a.data();
         Tensor y = x.apply(op);
         return Var.record(op.name().toLowerCase(), y, new Var[] {a}, new Var[] {a},
-                g -> new Tensor[] {op == UnaryOp.NEG ? g.neg() : g.mul(derivative(op, x, y))});
+                g -> new Tensor[] {backward(op, x, y, g)});
+    }
+
+    /** g * dy/dx. */
+    static Tensor backward(UnaryOp op, Tensor x, Tensor y, Tensor g) {
+        if (op == UnaryOp.NEG) return g.neg();
+        if (Fused.supportsUnaryBackward(op, x) && g.shape().equals(x.shape()) && g.dtype() == x.dtype()) {
+            return Fused.unaryBackward(op, x, g);
+        }
+        return g.mul(derivative(op, x, y));
     }
 
     /** dy/dx for y = op(x). */

@@ -64,4 +64,36 @@ public interface Backend {
 
     /** out = x selected at {@code index} (1-D, I32/I64) along {@code dim} (torch.index_select). */
     void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+
+    /**
+     * Fused unary backward: out = gradOut * op'(x) in one pass. x, gradOut, out: one shape and one
+     * floating dtype, any strides. Only for ops where {@link #supportsUnaryBackward} is true; callers
+     * keep their composite for the rest.
+     */
+    void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out);
+
+    /** Whether {@link #unaryBackward} handles {@code op}. */
+    boolean supportsUnaryBackward(UnaryOp op);
+
+    /**
+     * Softmax (or log-softmax) backward along {@code dim} from the forward output y:
+     * softmax dx = y (g - sum(g y)); log-softmax dx = g - exp(y) sum(g). y, gradOut, out: one shape.
+     */
+    void softmaxBackward(Tensor y, Tensor gradOut, int dim, boolean log, Tensor out);
+
+    /**
+     * Layer norm backward over the last dimension D. x, gradOut, dx: (R, D); weight: (D) or null;
+     * mean, rstd: (R) as saved by {@link #layerNorm}; dweight, dbias: (D) outputs or null.
+     * dweight and dbias are summed over rows in an order that does not depend on the thread count.
+     */
+    void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
+                           Tensor dx, Tensor dweight, Tensor dbias);
+
+    /**
+     * One AdamW step in place on param, expAvg and expAvgSq (grad read only; all one shape and dtype),
+     * in torch.optim.AdamW's order: p *= 1 - lr wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+     * p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps), bc = 1 - beta^t.
+     */
+    void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
+                   double eps, double weightDecay, double biasCorrection1, double biasCorrection2);
 }

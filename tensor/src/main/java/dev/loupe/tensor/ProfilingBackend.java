@@ -59,4 +59,29 @@ final class ProfilingBackend implements Backend {
     @Override public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) { timed("scatter_add", () -> inner.scatterAdd(out, dim, index, src)); }
 
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { timed("index_select", () -> inner.indexSelect(x, dim, index, out)); }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out) {
+        timed("unary_backward:" + op, () -> inner.unaryBackward(op, x, gradOut, out));
+    }
+
+    @Override public boolean supportsUnaryBackward(UnaryOp op) { return inner.supportsUnaryBackward(op); }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gradOut, int dim, boolean log, Tensor out) {
+        timed(log ? "log_softmax_backward" : "softmax_backward", () -> inner.softmaxBackward(y, gradOut, dim, log, out));
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
+                                  Tensor dx, Tensor dweight, Tensor dbias) {
+        timed("layer_norm_backward", () -> inner.layerNormBackward(x, weight, mean, rstd, gradOut, dx, dweight, dbias));
+    }
+
+    @Override
+    public void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
+                          double eps, double weightDecay, double biasCorrection1, double biasCorrection2) {
+        timed("adamw_step", () -> inner.adamwStep(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay,
+                biasCorrection1, biasCorrection2));
+    }
 }

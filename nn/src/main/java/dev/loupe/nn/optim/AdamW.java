@@ -1,6 +1,7 @@
 package dev.loupe.nn.optim;
 
 import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Fused;
 import dev.loupe.tensor.Tensor;
 
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Map;
 /**
  * AdamW as torch.optim.AdamW: p <- p (1 - lr wd); m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
  * p <- p - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+ * Each parameter's update is one fused pass ({@link Fused#adamwStep}), in that order of operations.
  */
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, eps;
@@ -31,14 +33,8 @@ public final class AdamW extends Optimizer {
     protected void update(String name, Var param, Tensor grad, double lr, double wd) {
         Tensor m = expAvg.computeIfAbsent(name, k -> Tensor.zeros(param.dtype(), param.sizes()));
         Tensor v = expAvgSq.computeIfAbsent(name, k -> Tensor.zeros(param.dtype(), param.sizes()));
-        m.copyFrom(m.mul(beta1).add(grad.mul(1 - beta1)));
-        v.copyFrom(v.mul(beta2).add(grad.mul(grad).mul(1 - beta2)));
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
-        Tensor denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
-        param.updateInPlace(p -> {
-            Tensor decayed = wd == 0 ? p : p.mul(1 - lr * wd);
-            p.copyFrom(decayed.sub(m.div(denom).mul(lr / bc1)));
-        });
+        param.updateInPlace(p -> Fused.adamwStep(p, grad, m, v, lr, beta1, beta2, eps, wd, bc1, bc2));
     }
 
     @Override

@@ -51,4 +51,26 @@ public final class CpuBackend implements Backend {
     @Override public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) { CpuIndexing.scatterAdd(out, dim, index, src); }
 
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { CpuIndexing.indexSelect(x, dim, index, out); }
+
+    @Override public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out) { CpuUnaryBackward.unaryBackward(op, x, gradOut, out); }
+
+    @Override public boolean supportsUnaryBackward(UnaryOp op) { return CpuUnaryBackward.supports(op); }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gradOut, int dim, boolean log, Tensor out) {
+        CpuSoftmaxBackward.softmaxBackward(y, gradOut, dim, log, out);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
+                                  Tensor dx, Tensor dweight, Tensor dbias) {
+        CpuLayerNormBackward.layerNormBackward(x, weight, mean, rstd, gradOut, dx, dweight, dbias);
+    }
+
+    @Override
+    public void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
+                          double eps, double weightDecay, double biasCorrection1, double biasCorrection2) {
+        CpuAdamW.step(param, grad, expAvg, expAvgSq,
+                new CpuAdamW.Hyper(lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2));
+    }
 }

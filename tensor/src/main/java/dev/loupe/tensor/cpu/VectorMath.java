@@ -77,6 +77,21 @@ final class VectorMath {
         return x.mul(phiLarge.blend(phiSmall, a.compare(VectorOperators.LE, 1f)));
     }
 
+    /**
+     * The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, with {@link #gelu}'s split: from erfc
+     * for |x / sqrt 2| > 1, so the negative tail keeps its relative accuracy. One erfc and one erf
+     * polynomial per vector (GELU's backward needs Phi apart from x).
+     */
+    static FloatVector normalCdf(FloatVector x) {
+        FloatVector z = x.mul(INV_SQRT2);
+        FloatVector a = z.abs();
+        FloatVector half = x.broadcast(0.5f);
+        FloatVector tail = erfcPositive(a).mul(half);
+        FloatVector phiLarge = tail.blend(half.add(half).sub(tail), z.compare(VectorOperators.GT, 0f));
+        FloatVector phiSmall = erfSmall(z).fma(half, half);
+        return phiLarge.blend(phiSmall, a.compare(VectorOperators.LE, 1f));
+    }
+
     /** GELU, tanh form: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI);
