@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 /**
  * Plain (non-JMH) GEMM timing, shaped like the numpy peer {@code shared/anchors/blas_gemm.py} so the two
  * can run back to back: each repetition times enough calls for about 2 GFLOP, the result is the median
- * repetition, GFLOP/s = 2mnk / t. Before timing, each shape gets a warm-up of at least a second, so C2
+ * repetition, GFLOP/s = 2mnk / t. Before timing, each shape warms up until its speed settles (see warmUp), so C2
  * has compiled the kernel.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp ... dev.loupe.bench.GemmSpeed 256,512,1024x768x192}
@@ -59,6 +59,29 @@ public final class GemmSpeed {
     private GemmSpeed() {}
 
     /** Times {@code reps} repetitions of C = A.B for one shape on the current thread count. */
+    /**
+     * Runs {@code call} for at least a second and then until two consecutive 0.25 s windows agree on
+     * the call rate within 3% (at most 6 s): C2 may still be compiling the microkernel after one
+     * second when the other core is busy, and a measurement must not start mid-compilation.
+     */
+    private static void warmUp(Runnable call) {
+        long start = System.nanoTime();
+        double previous = -1;
+        while (true) {
+            long windowStart = System.nanoTime();
+            int calls = 0;
+            while (calls < 3 || System.nanoTime() - windowStart < 250_000_000L) {
+                call.run();
+                calls++;
+            }
+            double rate = calls / ((System.nanoTime() - windowStart) * 1e-9);
+            double elapsed = (System.nanoTime() - start) * 1e-9;
+            boolean settled = previous > 0 && Math.abs(rate - previous) <= 0.03 * previous;
+            if (elapsed >= 6 || (elapsed >= 1 && settled)) return;
+            previous = rate;
+        }
+    }
+
     public static Result measure(Shape s, int reps) {
         if (reps < 1) throw new IllegalArgumentException("reps must be >= 1, got " + reps);
         SplittableRandom rng = new SplittableRandom(0);
@@ -67,8 +90,7 @@ public final class GemmSpeed {
         int lda = s.transA() ? s.m() : s.k(), ldb = s.transB() ? s.k() : s.n();
         Runnable call = () -> Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, lda, b, 0, ldb, c, 0, s.n(), false);
         int inner = (int) Math.max(1, 2e9 / s.flops());
-        long warmEnd = System.nanoTime() + 1_000_000_000L;
-        for (int i = 0; i < 5 || System.nanoTime() < warmEnd; i++) call.run();
+        warmUp(call);
         double[] times = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
