@@ -46,11 +46,16 @@ public final class VisionTransformer extends Module {
 
     public ViTConfig config() { return config; }
 
-    /** All tokens after the final norm: (B, 1 + R + N, D). */
+    /**
+     * All tokens after the final norm: (B, 1 + R + N, D). Images of another size than configured
+     * (sides still multiples of the patch) get pos_embed resized to their grid on the fly, as DINO's
+     * interpolate_pos_encoding ({@link PosEmbedInterpolation#dino}).
+     */
     public Var forwardTokens(Var images) {
         Var x = patchEmbed.forward(images);                                  // (B, N, D)
         int b = x.size(0), d = config.dim();
-        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(posEmbed); // (B, N + 1, D)
+        Var pos = PosEmbedInterpolation.dino(posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
+        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos);   // (B, N + 1, D)
         if (regToken != null) {
             // registers go after CLS, after the position embedding, and get none themselves
             x = Var.concat(1, List.of(x.narrow(1, 0, 1), regToken.expand(b, config.registers(), d), x.narrow(1, 1, x.size(1) - 1)));

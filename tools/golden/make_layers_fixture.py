@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Golden fixture for Loupe's layer tests (nn/src/test/java/dev/loupe/nn/LayersTest.java,
+SinCosTest.java, PosEmbedInterpolationTest.java).
+
+Writes nn/src/test/resources/golden/layers.safetensors holding:
+  bn3.*      BatchNorm1d(4, eps 1e-5, momentum 0.1) on (N, C, L) = (3, 4, 5) inputs: initial weight and
+             bias, inputs x1, x2 (two training steps) and x3 (eval), outputs out1, out2, out_eval, the
+             running_mean / running_var / num_batches_tracked after the two steps, and the gradients
+             of sum(out2 * r) for r = bn3.r with respect to x2, weight and bias (after zeroing).
+  bn2.*      the same module kind on (N, C) = (6, 4), one training step: x, out, r, grad_x, grad_weight,
+             grad_bias, running_mean, running_var.
+  bnplain.*  BatchNorm1d(4, affine=False) on (6, 4): x, out.
+  sincos.*   MAE's get_2d_sincos_pos_embed (reproduced below in numpy, as MAE's util/pos_embed.py) for
+             (dim 16, grid 4, cls token) and (dim 8, grid 3, no cls token), cast to float32 as MAE does.
+  interp.*   torch.nn.functional.interpolate(mode='bicubic', align_corners=False) on position-embedding
+             grids laid out as the ViTs do ((1, gh*gw, D) -> (1, D, gh, gw)):
+               size7to10    7x7 -> size=(10, 10), D 8
+               size14to9    14x14 -> size=(9, 9), D 8
+               dino7to10    7x7, DINO's scale_factor (10.1/7, 10.1/7) (output floor(7 * s) = 10)
+               dino14to9    14x14, scale_factor (9.1/14, 9.1/14)
+               dino7to6x11  7x7, scale_factor ((6.1)/7, (11.1)/7), DINOv2's (rows, cols) order
+             each as .in (1, gh*gw, D) and .out (1, oh*ow, D).
+Run:  /usr/bin/python3 tools/golden/make_layers_fixture.py   (Debian python3-torch 1.13)
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_writer import save  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nn", "src", "test", "resources",
+                   "golden", "layers.safetensors")
+
+
+def npf(t):
+    return t.detach().numpy().astype(np.float32)
+
+
+def batch_norm_fixtures(out):
+    torch.manual_seed(7)
+    bn = nn.BatchNorm1d(4, eps=1e-5, momentum=0.1)
+    with torch.no_grad():
+        bn.weight.copy_(torch.randn(4))
+        bn.bias.copy_(torch.randn(4))
+    out["bn3.weight"], out["bn3.bias"] = npf(bn.weight), npf(bn.bias)
+    x1 = torch.randn(3, 4, 5) * 2 + 1
+    x2 = (torch.randn(3, 4, 5) * 0.5 - 2).requires_grad_(True)
+    x3 = torch.randn(3, 4, 5)
+    r = torch.randn(3, 4, 5)
+    bn.train()
+    out["bn3.x1"], out["bn3.out1"] = npf(x1), npf(bn(x1))
+    y2 = bn(x2)
+    (y2 * r).sum().backward()
+    out["bn3.x2"], out["bn3.out2"], out["bn3.r"] = npf(x2), npf(y2), npf(r)
+    out["bn3.grad_x"], out["bn3.grad_weight"], out["bn3.grad_bias"] = npf(x2.grad), npf(bn.weight.grad), npf(bn.bias.grad)
+    out["bn3.running_mean"], out["bn3.running_var"] = npf(bn.running_mean), npf(bn.running_var)
+    out["bn3.num_batches_tracked"] = bn.num_batches_tracked.numpy().astype(np.int64)
+    bn.eval()
+    out["bn3.x3"], out["bn3.out_eval"] = npf(x3), npf(bn(x3))
+
+    bn2 = nn.BatchNorm1d(4)
+    with torch.no_grad():
+        bn2.weight.copy_(torch.randn(4))
+        bn2.bias.copy_(torch.randn(4))
+    x = (torch.randn(6, 4) * 3).requires_grad_(True)
+    r = torch.randn(6, 4)
+    y = bn2(x)
+    (y * r).sum().backward()
+    out["bn2.weight"], out["bn2.bias"], out["bn2.x"], out["bn2.out"], out["bn2.r"] = (
+        npf(bn2.weight), npf(bn2.bias), npf(x), npf(y), npf(r))
+    out["bn2.grad_x"], out["bn2.grad_weight"], out["bn2.grad_bias"] = npf(x.grad), npf(bn2.weight.grad), npf(bn2.bias.grad)
+    out["bn2.running_mean"], out["bn2.running_var"] = npf(bn2.running_mean), npf(bn2.running_var)
+
+    plain = nn.BatchNorm1d(4, affine=False)
+    x = torch.randn(6, 4) + 3
+    out["bnplain.x"], out["bnplain.out"] = npf(x), npf(plain(x))
+
+
+# MAE util/pos_embed.py, reproduced: grid = meshgrid(w, h) (w first), half the channels per axis.
+def get_2d_sincos_pos_embed(embed_dim, grid_size, cls_token=False):
+    grid_h = np.arange(grid_size, dtype=np.float32)
+    grid_w = np.arange(grid_size, dtype=np.float32)
+    grid = np.meshgrid(grid_w, grid_h)
+    grid = np.stack(grid, axis=0).reshape([2, 1, grid_size, grid_size])
+    pos_embed = get_2d_sincos_pos_embed_from_grid(embed_dim, grid)
+    if cls_token:
+        pos_embed = np.concatenate([np.zeros([1, embed_dim]), pos_embed], axis=0)
+    return pos_embed
+
+
+def get_2d_sincos_pos_embed_from_grid(embed_dim, grid):
+    emb_h = get_1d_sincos_pos_embed_from_grid(embed_dim // 2, grid[0])
+    emb_w = get_1d_sincos_pos_embed_from_grid(embed_dim // 2, grid[1])
+    return np.concatenate([emb_h, emb_w], axis=1)
+
+
+def get_1d_sincos_pos_embed_from_grid(embed_dim, pos):
+    omega = np.arange(embed_dim // 2, dtype=np.float64)
+    omega /= embed_dim / 2.
+    omega = 1. / 10000 ** omega
+    out = np.einsum("m,d->md", pos.reshape(-1), omega)
+    return np.concatenate([np.sin(out), np.cos(out)], axis=1)
+
+
+def sincos_fixtures(out):
+    out["sincos.d16g4cls"] = get_2d_sincos_pos_embed(16, 4, True).astype(np.float32)[None]
+    out["sincos.d8g3"] = get_2d_sincos_pos_embed(8, 3, False).astype(np.float32)[None]
+
+
+def interp_fixtures(out):
+    torch.manual_seed(11)
+
+    def grid(g, d):
+        return torch.randn(1, g * g, d)
+
+    def run(name, pos, g, **kwargs):
+        d = pos.shape[-1]
+        y = F.interpolate(pos.reshape(1, g, g, d).permute(0, 3, 1, 2), mode="bicubic", align_corners=False, **kwargs)
+        out["interp." + name + ".in"] = npf(pos)
+        out["interp." + name + ".out"] = npf(y.permute(0, 2, 3, 1).reshape(1, -1, d))
+
+    run("size7to10", grid(7, 8), 7, size=(10, 10))
+    run("size14to9", grid(14, 8), 14, size=(9, 9))
+    run("dino7to10", grid(7, 8), 7, scale_factor=(10.1 / 7, 10.1 / 7))
+    run("dino14to9", grid(14, 8), 14, scale_factor=(9.1 / 14, 9.1 / 14))
+    run("dino7to6x11", grid(7, 8), 7, scale_factor=(6.1 / 7, 11.1 / 7))
+
+
+def main():
+    out = {}
+    batch_norm_fixtures(out)
+    sincos_fixtures(out)
+    interp_fixtures(out)
+    save(OUT, out, {"script": "tools/golden/make_layers_fixture.py", "torch": torch.__version__})
+    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+
+
+if __name__ == "__main__":
+    main()
