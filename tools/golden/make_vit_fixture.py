@@ -94,11 +94,10 @@ class ViT(nn.Module):
 
 
 def lr_at(step):
-    """Same formula as dev.loupe.nn.optim.CosineSchedule."""
+    """DINO's cosine_scheduler, as dev.loupe.nn.optim.CosineSchedule: numpy linspace warm-up, then cosine."""
     if step < WARMUP:
-        return WARMUP_START + (LR_BASE - WARMUP_START) * step / WARMUP
-    progress = (step - WARMUP) / (TOTAL - WARMUP)
-    return LR_END + 0.5 * (LR_BASE - LR_END) * (1 + math.cos(math.pi * progress))
+        return float(np.linspace(WARMUP_START, LR_BASE, WARMUP)[step])
+    return LR_END + 0.5 * (LR_BASE - LR_END) * (1 + math.cos(math.pi * (step - WARMUP) / (TOTAL - WARMUP)))
 
 
 def main():
