@@ -248,6 +248,15 @@ public final class Var {
     /** Layer norm over the last dim; weight and bias (D) may be null. */
     public Var layerNorm(Var weight, Var bias, double eps) { return NormFns.layerNorm(this, weight, bias, eps); }
 
+    /**
+     * Fused multi-head attention softmax(q k^T / sqrt(D) + mask) v. q: (B, H, Tq, D), k: (B, H, Tk, D),
+     * v: (B, H, Tk, Dv) -> (B, H, Tq, Dv). {@code causal}: query i sees keys j <= i; keyPaddingMask: BOOL
+     * (B, Tk), true = ignore that key, or null. Keeps no (Tq, Tk) tensor for backward.
+     */
+    public static Var scaledDotProductAttention(Var q, Var k, Var v, boolean causal, Tensor keyPaddingMask) {
+        return AttentionFn.scaledDotProductAttention(q, k, v, causal, keyPaddingMask);
+    }
+
     public Var gather(int dim, Tensor index) { return IndexFns.gather(this, dim, index); }
 
     public Var indexSelect(int dim, Tensor index) { return IndexFns.indexSelect(this, dim, index); }

@@ -2,10 +2,14 @@ package dev.loupe.nn;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
 
 /**
- * Multi-head self-attention with one fused qkv projection (timm / DINO / MAE).
+ * Multi-head self-attention with one fused qkv projection (timm / DINO / MAE / CLIP text).
  * Shape: x (B, N, D) -> (B, N, D); H heads of size hd = D / H; scale hd^-0.5.
+ *
+ * <p>The core softmax(q k^T * scale + mask) v runs as one fused op ({@link Var#scaledDotProductAttention}):
+ * no (B, H, N, N) scores or probabilities are kept for backward.
  */
 public final class Attention extends Module {
     public final Linear qkv, proj;
@@ -18,13 +22,20 @@ public final class Attention extends Module {
         this.proj = child("proj", new Linear(dim, dim, true, rng));
     }
 
-    public Var forward(Var x) {
+    /** Every token attends to every token. */
+    public Var forward(Var x) { return forward(x, false, null); }
+
+    /**
+     * With masks: {@code causal} lets token i attend to tokens j <= i only (text transformers);
+     * keyPaddingMask, BOOL (B, N) with true = padding, hides those tokens as keys (null for none).
+     * A token that can attend to nothing gets a zero attention output.
+     */
+    public Var forward(Var x, boolean causal, Tensor keyPaddingMask) {
         int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / heads;
         // qkv: (B, N, 3D) -> (3, B, H, N, hd): views, no copy
         Var qkvh = qkv.forward(x).reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4);
         Var q = qkvh.select(0, 0), k = qkvh.select(0, 1), v = qkvh.select(0, 2);
-        Var attn = q.matmul(k.mT()).mul(Math.pow(hd, -0.5)).softmax(-1);   // (B, H, N, N)
-        Var out = attn.matmul(v);                                          // (B, H, N, hd)
+        Var out = Var.scaledDotProductAttention(q, k, v, causal, keyPaddingMask);   // (B, H, N, hd)
         return proj.forward(out.transpose(1, 2).reshape(b, n, d));
     }
 

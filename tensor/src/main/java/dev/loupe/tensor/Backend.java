@@ -96,4 +96,24 @@ public interface Backend {
      */
     void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
                    double eps, double weightDecay, double biasCorrection1, double biasCorrection2);
+
+    /**
+     * Fused scaled dot-product attention: out = softmax(scale q k^T + mask) v per head, with the
+     * logsumexp of each query row's scaled scores saved for {@link #attentionBackward}. q: (B, H, Tq, D),
+     * k: (B, H, Tk, D), v: (B, H, Tk, Dv), out: (B, H, Tq, Dv), logsumexp: (B, H, Tq) or null; all one
+     * floating dtype, any strides (views out of a permuted qkv projection arrive as they are).
+     * {@code causal}: query i sees keys j <= i. keyPaddingMask: BOOL (B, Tk), true = ignore that key, or
+     * null. A query that sees no key gets out = 0 and logsumexp = -inf. No (Tq, Tk) tensor need outlive
+     * the call.
+     */
+    void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor keyPaddingMask,
+                   Tensor out, Tensor logsumexp);
+
+    /**
+     * Backward of {@link #attention} from its inputs, its output, the incoming gradient gradOut
+     * (shaped like out) and the saved logsumexp; probabilities are recomputed. dq, dk, dv: outputs
+     * shaped like q, k, v (overwritten). Sums run in an order that does not depend on the thread count.
+     */
+    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
+                           boolean causal, Tensor keyPaddingMask, Tensor dq, Tensor dk, Tensor dv);
 }

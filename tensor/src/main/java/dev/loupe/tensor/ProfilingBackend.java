@@ -84,4 +84,17 @@ final class ProfilingBackend implements Backend {
         timed("adamw_step", () -> inner.adamwStep(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay,
                 biasCorrection1, biasCorrection2));
     }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor keyPaddingMask,
+                          Tensor out, Tensor logsumexp) {
+        timed("attention", () -> inner.attention(q, k, v, scale, causal, keyPaddingMask, out, logsumexp));
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
+                                  boolean causal, Tensor keyPaddingMask, Tensor dq, Tensor dk, Tensor dv) {
+        timed("attention_backward", () -> inner.attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal,
+                keyPaddingMask, dq, dk, dv));
+    }
 }

@@ -73,4 +73,16 @@ public final class CpuBackend implements Backend {
         CpuAdamW.step(param, grad, expAvg, expAvgSq,
                 new CpuAdamW.Hyper(lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2));
     }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor keyPaddingMask,
+                          Tensor out, Tensor logsumexp) {
+        CpuAttention.attention(q, k, v, scale, causal, keyPaddingMask, out, logsumexp);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
+                                  boolean causal, Tensor keyPaddingMask, Tensor dq, Tensor dk, Tensor dv) {
+        CpuAttentionBackward.attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, dq, dk, dv);
+    }
 }
