@@ -28,6 +28,19 @@ final class VectorLoops {
             java.util.Arrays.fill(o, oi, oi + n, r);
             return;
         }
+        switch (op) {
+            case ADD -> ZipLoops.add(a, ai, sa, b, bi, sb, o, oi, n);
+            case SUB -> ZipLoops.sub(a, ai, sa, b, bi, sb, o, oi, n);
+            case MUL -> ZipLoops.mul(a, ai, sa, b, bi, sb, o, oi, n);
+            case DIV -> ZipLoops.div(a, ai, sa, b, bi, sb, o, oi, n);
+            case MAX -> ZipLoops.max(a, ai, sa, b, bi, sb, o, oi, n);
+            case MIN -> ZipLoops.min(a, ai, sa, b, bi, sb, o, oi, n);
+            default -> zipGeneric(op, a, ai, sa, b, bi, sb, o, oi, n);
+        }
+    }
+
+    /** The rare ops (pow): one loop that dispatches per vector; see {@link ZipLoops} for why the hot ones do not. */
+    private static void zipGeneric(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
         int bound = SPECIES.loopBound(n);
         if (sa == 1 && sb == 1) {
