@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.loupe.nn.LayersGolden.assertClose;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static dev.loupe.nn.LayersGolden.get;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,17 +25,17 @@ class PosEmbedInterpolationTest {
 
     @Test
     void sizeModeMatchesTorch() {
-        assertClose("7x7 -> 10x10", get("interp.size7to10.out"),
+        assertCloseToScale("7x7 -> 10x10", get("interp.size7to10.out"),
                 PosEmbedInterpolation.resize(get("interp.size7to10.in"), 0, 7, 7, 10, 10), RTOL);
-        assertClose("14x14 -> 9x9", get("interp.size14to9.out"),
+        assertCloseToScale("14x14 -> 9x9", get("interp.size14to9.out"),
                 PosEmbedInterpolation.resize(get("interp.size14to9.in"), 0, 14, 14, 9, 9), RTOL);
     }
 
     @Test
     void scaleFactorModeMatchesTorch() {
-        assertClose("7x7 * 10.1/7", get("interp.dino7to10.out"),
+        assertCloseToScale("7x7 * 10.1/7", get("interp.dino7to10.out"),
                 PosEmbedInterpolation.resizeByScale(get("interp.dino7to10.in"), 0, 7, 7, 10.1 / 7, 10.1 / 7), RTOL);
-        assertClose("14x14 * 9.1/14", get("interp.dino14to9.out"),
+        assertCloseToScale("14x14 * 9.1/14", get("interp.dino14to9.out"),
                 PosEmbedInterpolation.resizeByScale(get("interp.dino14to9.in"), 0, 14, 14, 9.1 / 14, 9.1 / 14), RTOL);
     }
 
@@ -54,11 +54,11 @@ class PosEmbedInterpolationTest {
         Tensor prefix = Tensor.randn(new Rng(1), 1, 2, 8);
         Var out = PosEmbedInterpolation.dino(Var.of(Tensor.concat(1, prefix, grid)), 2, 10, 10);
         assertArrayEquals(new int[] {1, 102, 8}, out.sizes());
-        assertClose("prefix rows", prefix, out.data().narrow(1, 0, 2), 0);
-        assertClose("dino 7 -> 10", get("interp.dino7to10.out"), out.data().narrow(1, 2, 100), RTOL);
-        assertClose("dino 14 -> 9", get("interp.dino14to9.out"),
+        assertCloseToScale("prefix rows", prefix, out.data().narrow(1, 0, 2), 0);
+        assertCloseToScale("dino 7 -> 10", get("interp.dino7to10.out"), out.data().narrow(1, 2, 100), RTOL);
+        assertCloseToScale("dino 14 -> 9", get("interp.dino14to9.out"),
                 PosEmbedInterpolation.dino(Var.of(get("interp.dino14to9.in")), 0, 9, 9).data(), RTOL);
-        assertClose("dino 7 -> 6x11 (rows first)", get("interp.dino7to6x11.out"),
+        assertCloseToScale("dino 7 -> 6x11 (rows first)", get("interp.dino7to6x11.out"),
                 PosEmbedInterpolation.dino(Var.of(get("interp.dino7to6x11.in")), 0, 6, 11).data(), RTOL);
     }
 
@@ -108,7 +108,7 @@ class PosEmbedInterpolationTest {
         Tensor resized = PosEmbedInterpolation.resizeByScale(a.posEmbed.data(), 1, 4, 4, 6.1 / 4, 5.1 / 4);
         assertArrayEquals(new int[] {1, 31, 24}, resized.sizes());
         Tensor expected = expectedWithPos(a, images, resized);
-        assertClose("tokens", expected, tokens.data(), 0);
+        assertCloseToScale("tokens", expected, tokens.data(), 0);
 
         tokens.sum().backward();
         assertNotNull(a.posEmbed.grad(), "the gradient reaches pos_embed through the interpolation");
@@ -122,7 +122,7 @@ class PosEmbedInterpolationTest {
         Var x = a.patchEmbed.forward(Var.of(images));
         Var t = Var.concat(1, List.of(a.clsToken.expand(x.size(0), 1, c.dim()), x)).add(Var.of(pos));
         for (Block blk : a.blocks) t = blk.forward(t);
-        assertClose("pos_embed untouched", saved, a.posEmbed.data(), 0);
+        assertCloseToScale("pos_embed untouched", saved, a.posEmbed.data(), 0);
         return a.norm.forward(t).data();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -49,29 +50,12 @@ class OptimGoldenTest {
             for (var e : ps.entrySet()) e.getValue().setGrad(fixture.get(dtype + ".grad" + step + "." + e.getKey()));
             opt.step();
             for (var e : ps.entrySet()) {
-                assertClose(dtype + " " + run + " step " + step + " " + e.getKey(), fixture.get(dtype + "." + run + ".step" + step + "." + e.getKey()),
+                assertCloseToScale(dtype + " " + run + " step " + step + " " + e.getKey(), fixture.get(dtype + "." + run + ".step" + step + "." + e.getKey()),
                         e.getValue().data(), rtol(dtype));
             }
         }
     }
 
-    static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
-        assertArrayEquals(expected.sizes(), actual.sizes(), what + ": shape");
-        assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
-        Tensor e = expected.reshape(-1), a = actual.reshape(-1);
-        double scale = 0, worst = 0;
-        int at = -1;
-        for (int i = 0; i < e.numel(); i++) scale = Math.max(scale, Math.abs(e.getDouble(i)));
-        for (int i = 0; i < e.numel(); i++) {
-            double d = Math.abs(e.getDouble(i) - a.getDouble(i));
-            if (!(d <= worst)) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertTrue(worst <= rtol * scale, what + ": max |diff| " + worst + " at element " + at + " (torch "
-                + (at >= 0 ? e.getDouble(at) : 0) + ", loupe " + (at >= 0 ? a.getDouble(at) : 0) + ") exceeds " + rtol + " x scale " + scale);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"f32", "f64"})
