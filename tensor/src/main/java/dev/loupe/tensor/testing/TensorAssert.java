@@ -28,9 +28,10 @@ public final class TensorAssert {
         for (double v : e) scale = Math.max(scale, Math.abs(v));
         for (int i = 0; i < e.length; i++) {
             double d = Math.abs(e[i] - a[i]);
-            if (!(d <= worst)) { // a NaN difference is always the worst
+            if (Double.isNaN(d) || d > worst) {
                 worst = d;
                 at = i;
+                if (Double.isNaN(d)) break; // a NaN difference is the worst; later elements must not replace it
             }
         }
         if (!(worst <= rtol * scale)) {
