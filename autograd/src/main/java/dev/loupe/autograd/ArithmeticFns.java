@@ -1,6 +1,7 @@
 package dev.loupe.autograd;
 
 import dev.loupe.tensor.BinaryOp;
+import dev.loupe.tensor.Elementwise;
 import dev.loupe.tensor.Tensor;
 
 /** Broadcasting arithmetic. Gradients come back in the broadcast shape; the engine sums them down. */
@@ -45,17 +46,17 @@ final class ArithmeticFns {
     }
 
     /** Elementwise max; on ties each side gets half the gradient (as torch.maximum). */
-    static Var maximum(Var a, Var b) { return extremum("maximum", a, b, BinaryOp.GT); }
+    static Var maximum(Var a, Var b) { return extremum("maximum", a, b, BinaryOp.MAX, BinaryOp.GT); }
 
     /** Elementwise min; on ties each side gets half the gradient (as torch.minimum). */
-    static Var minimum(Var a, Var b) { return extremum("minimum", a, b, BinaryOp.LT); }
+    static Var minimum(Var a, Var b) { return extremum("minimum", a, b, BinaryOp.MIN, BinaryOp.LT); }
 
-    private static Var extremum(String op, Var a, Var b, BinaryOp wins) {
+    private static Var extremum(String op, Var a, Var b, BinaryOp forward, BinaryOp wins) {
         Tensor x = a.data(), y = b.data();
-        Tensor out = op.equals("maximum") ? x.maximum(y) : x.minimum(y);
+        Tensor out = Elementwise.binary(forward, x, y);
         return Var.record(op, out, new Var[] {a, b}, new Var[] {a, b}, g -> {
             // share: 1 where this side wins, 0.5 on ties, 0 where it loses
-            Tensor aWins = dev.loupe.tensor.Elementwise.binary(wins, x, y).to(g.dtype());
+            Tensor aWins = Elementwise.binary(wins, x, y).to(g.dtype());
             Tensor tie = x.eq(y).to(g.dtype()).mul(0.5);
             Tensor shareA = aWins.add(tie);
             Tensor shareB = shareA.neg().add(1.0);

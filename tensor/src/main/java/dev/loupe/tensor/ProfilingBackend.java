@@ -25,9 +25,10 @@ final class ProfilingBackend implements Backend {
     @Override public Device device() { return inner.device(); }
 
     @Override public Storage allocate(DType dtype, int length) {
+        if (!KernelProfiler.active()) return inner.allocate(dtype, length);
         long t = System.nanoTime();
         Storage s = inner.allocate(dtype, length);
-        if (KernelProfiler.active()) KernelProfiler.record("allocate", System.nanoTime() - t);
+        KernelProfiler.record("allocate", System.nanoTime() - t);
         return s;
     }
 

@@ -513,7 +513,7 @@ public final class Tensor {
     /** The single element of a one-element tensor. */
     public double item() {
         if (numel() != 1) throw new IllegalStateException("item() needs one element, shape is " + Shape.format(shape));
-        return contiguous().host().getDouble(contiguous().offset);
+        return host().getDouble(offset); // one element: the offset is its storage index whatever the strides
     }
 
     /** Row-major copy of the elements as float[] (any dtype). */

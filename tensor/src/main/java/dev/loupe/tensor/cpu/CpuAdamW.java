@@ -37,12 +37,11 @@ final class CpuAdamW {
         }
         StridedLoop loop = StridedLoop.of(param, grad, expAvg, expAvgSq);
         int sp = loop.innerStride(0), sg = loop.innerStride(1), sm = loop.innerStride(2), sv = loop.innerStride(3);
-        Tensor[] operands = {param, grad, expAvg, expAvgSq};
         if (param.dtype() == DType.F32) {
             float[] p = CpuElementwise.host(param).f32(), g = CpuElementwise.host(grad).f32();
             float[] m = CpuElementwise.host(expAvg).f32(), v = CpuElementwise.host(expAvgSq).f32();
             boolean vector = !scalar && sp == 1 && sg == 1 && sm == 1 && sv == 1;
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 if (vector) runVector(p, base[0], g, base[1], m, base[2], v, base[3], n, h);
                 else runScalar(p, base[0], sp, g, base[1], sg, m, base[2], sm, v, base[3], sv, n, h);
             });
@@ -51,7 +50,7 @@ final class CpuAdamW {
             double[] m = CpuElementwise.host(expAvg).f64(), v = CpuElementwise.host(expAvgSq).f64();
             double decay = 1 - h.lr() * h.weightDecay(), b1 = h.beta1(), c1 = 1 - h.beta1(), b2 = h.beta2(), c2 = 1 - h.beta2();
             double sqrtBc2 = Math.sqrt(h.bc2()), stepSize = h.lr() / h.bc1(), eps = h.eps();
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, a = base[0], b = base[1], c = base[2], d = base[3]; i < n; i++, a += sp, b += sg, c += sm, d += sv) {
                     double gi = g[b];
                     double pi = p[a] * decay;

@@ -20,15 +20,15 @@ final class CpuCopy {
         int is = loop.innerStride(0), id = loop.innerStride(1);
         if (st == DType.F32 && dt == DType.F32) {
             float[] a = s.f32(), b = d.f32();
-            loop.forEach((base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], q = base[1]; i < n; i++, p += is, q += id) b[q] = a[p];
             });
         } else if (!st.isFloating() && !dt.isFloating()) {
-            loop.forEach((base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], q = base[1]; i < n; i++, p += is, q += id) d.setLong(q, s.getLong(p));
             });
         } else {
-            loop.forEach((base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], q = base[1]; i < n; i++, p += is, q += id) d.setDouble(q, s.getDouble(p));
             });
         }
@@ -49,7 +49,7 @@ final class CpuCopy {
         }
         StridedLoop loop = StridedLoop.of(dst);
         int id = loop.innerStride(0);
-        loop.forEach((base, n) -> {
+        loop.forEachElement((base, n) -> {
             for (int i = 0, q = base[0]; i < n; i++, q += id) d.setDouble(q, value);
         });
     }

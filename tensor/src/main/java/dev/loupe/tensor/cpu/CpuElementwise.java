@@ -29,11 +29,10 @@ final class CpuElementwise {
         requireSameShape(op.name(), x, out);
         StridedLoop loop = StridedLoop.of(x, out);
         int sx = loop.innerStride(0), so = loop.innerStride(1);
-        Tensor[] operands = {x, out};
         if (x.dtype() == DType.F32) {
             float[] xa = host(x).f32(), oa = host(out).f32();
             boolean vector = !scalar && sx == 1 && so == 1;
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 if (vector) {
                     UnaryLoops.map(op, xa, base[0], oa, base[1], n);
                 } else {
@@ -42,7 +41,7 @@ final class CpuElementwise {
             });
         } else {
             double[] xa = host(x).f64(), oa = host(out).f64();
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], q = base[1]; i < n; i++, p += sx, q += so) oa[q] = op.apply(xa[p]);
             });
         }
@@ -59,7 +58,6 @@ final class CpuElementwise {
         requireSameShape(op.name(), b, out);
         StridedLoop loop = StridedLoop.of(a, b, out);
         int sa = loop.innerStride(0), sb = loop.innerStride(1), so = loop.innerStride(2);
-        Tensor[] operands = {a, b, out};
         CpuStorage as = host(a), bs = host(b), os = host(out);
         boolean vector = !scalar && so == 1 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1);
         switch (t) {
@@ -67,13 +65,13 @@ final class CpuElementwise {
                 float[] aa = as.f32(), ba = bs.f32();
                 if (op.isComparison()) {
                     byte[] oa = os.bool();
-                    Runs.forEach(loop, operands, (base, n) -> {
+                    loop.forEachElement((base, n) -> {
                         if (vector) VectorLoops.compare(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], n);
                         else ElementwiseScalar.compareF32(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], so, n);
                     });
                 } else {
                     float[] oa = os.f32();
-                    Runs.forEach(loop, operands, (base, n) -> {
+                    loop.forEachElement((base, n) -> {
                         if (vector) VectorLoops.zip(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], n);
                         else ElementwiseScalar.binaryF32(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], so, n);
                     });
@@ -83,15 +81,15 @@ final class CpuElementwise {
                 double[] aa = as.f64(), ba = bs.f64();
                 if (op.isComparison()) {
                     byte[] oa = os.bool();
-                    Runs.forEach(loop, operands, (base, n) ->
+                    loop.forEachElement((base, n) ->
                             ElementwiseScalar.compareF64(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], so, n));
                 } else {
                     double[] oa = os.f64();
-                    Runs.forEach(loop, operands, (base, n) ->
+                    loop.forEachElement((base, n) ->
                             ElementwiseScalar.binaryF64(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], so, n));
                 }
             }
-            case I32, I64, BOOL -> Runs.forEach(loop, operands, (base, n) ->
+            case I32, I64, BOOL -> loop.forEachElement((base, n) ->
                     ElementwiseScalar.binaryInteger(op, as, base[0], sa, bs, base[1], sb, os, base[2], so, n));
         }
     }
@@ -107,11 +105,10 @@ final class CpuElementwise {
         int sc = loop.innerStride(0), sa = loop.innerStride(1), sb = loop.innerStride(2), so = loop.innerStride(3);
         byte[] c = host(cond).bool();
         CpuStorage as = host(a), bs = host(b), os = host(out);
-        Tensor[] operands = {cond, a, b, out};
         switch (out.dtype()) {
             case F32 -> {
                 float[] aa = as.f32(), ba = bs.f32(), oa = os.f32();
-                Runs.forEach(loop, operands, (base, n) -> {
+                loop.forEachElement((base, n) -> {
                     for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
                         oa[q] = c[k] != 0 ? aa[p] : ba[r];
                     }
@@ -119,13 +116,13 @@ final class CpuElementwise {
             }
             case F64 -> {
                 double[] aa = as.f64(), ba = bs.f64(), oa = os.f64();
-                Runs.forEach(loop, operands, (base, n) -> {
+                loop.forEachElement((base, n) -> {
                     for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
                         oa[q] = c[k] != 0 ? aa[p] : ba[r];
                     }
                 });
             }
-            default -> Runs.forEach(loop, operands, (base, n) -> {
+            default -> loop.forEachElement((base, n) -> {
                 for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
                     os.setLong(q, c[k] != 0 ? as.getLong(p) : bs.getLong(r));
                 }

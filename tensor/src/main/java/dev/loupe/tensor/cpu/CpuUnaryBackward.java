@@ -40,11 +40,10 @@ final class CpuUnaryBackward {
             if (oc != out) out.copyFrom(oc);
             return;
         }
-        Tensor[] operands = {x, gradOut, out};
         if (x.dtype() == DType.F32) {
             float[] xa = CpuElementwise.host(x).f32(), ga = CpuElementwise.host(gradOut).f32(), oa = CpuElementwise.host(out).f32();
             boolean vector = !scalar && unit;
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 if (vector) {
                     UnaryBackwardLoops.map(op, xa, base[0], ga, base[1], oa, base[2], n);
                 } else {
@@ -55,7 +54,7 @@ final class CpuUnaryBackward {
             });
         } else {
             double[] xa = CpuElementwise.host(x).f64(), ga = CpuElementwise.host(gradOut).f64(), oa = CpuElementwise.host(out).f64();
-            Runs.forEach(loop, operands, (base, n) -> {
+            loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], r = base[1], q = base[2]; i < n; i++, p += sx, r += sg, q += so) {
                     oa[q] = ga[r] * UnaryDerivative.of(op, xa[p]);
                 }

@@ -92,6 +92,32 @@ public final class StridedLoop {
         });
     }
 
+    /** Elements per block when {@link #forEachElement} cuts a single long run. */
+    static final int BLOCK = 16384;
+
+    /**
+     * Like {@link #forEach} for bodies whose elements are independent (elementwise kernels, copies):
+     * a single long run, which is what contiguous or scalar-broadcast operands coalesce into, is cut
+     * into blocks so every core gets work. Bodies whose run is one unit (scatter-add into one output
+     * row) must use {@link #forEach}, which never splits a run.
+     */
+    public void forEachElement(Run body) {
+        int n = innerLength();
+        if (runs() != 1 || n <= BLOCK) {
+            forEach(body);
+            return;
+        }
+        int k = offsets.length, last = shape.length - 1;
+        Parallel.forRange((n + BLOCK - 1) / BLOCK, 1, (start, end) -> {
+            int[] base = new int[k];
+            for (int blk = start; blk < end; blk++) {
+                int from = blk * BLOCK;
+                for (int j = 0; j < k; j++) base[j] = offsets[j] + from * strides[j][last];
+                body.run(base, Math.min(BLOCK, n - from));
+            }
+        });
+    }
+
     private void baseOf(int run, int[] base) {
         System.arraycopy(offsets, 0, base, 0, offsets.length);
         int rem = run;

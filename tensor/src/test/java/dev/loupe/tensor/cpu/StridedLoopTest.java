@@ -52,6 +52,27 @@ class StridedLoopTest {
     }
 
     @Test
+    void forEachElementCutsOneLongRunIntoBlocksCoveringEveryElementOnce() {
+        int n = 3 * StridedLoop.BLOCK + 17;
+        Tensor src = Tensor.zeros(n), dst = Tensor.zeros(n + 5).narrow(0, 5, n);   // dst offset 5
+        StridedLoop loop = StridedLoop.of(src, dst);
+        assertEquals(1, loop.runs());
+        int[] hits = new int[n];
+        AtomicInteger calls = new AtomicInteger();
+        loop.forEachElement((base, len) -> {
+            calls.incrementAndGet();
+            assertEquals(base[0] + 5, base[1], "operands advance together");
+            for (int i = 0; i < len; i++) {
+                synchronized (hits) {
+                    hits[base[0] + i]++;
+                }
+            }
+        });
+        for (int h : hits) assertEquals(1, h);
+        assertEquals(4, calls.get(), "n / BLOCK rounded up");
+    }
+
+    @Test
     void emptyAndScalarShapes() {
         assertEquals(0, StridedLoop.of(Tensor.zeros(3, 0)).runs());
         StridedLoop s = StridedLoop.of(Tensor.scalar(1f));
