@@ -165,7 +165,7 @@ final class AttentionTiles {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
             acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk).fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 
     /** x[off + j] *= s for j < n. */

@@ -163,6 +163,6 @@ final class CpuAttention {
             e.intoArray(x, at + j, mk);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(sum);
     }
 }

@@ -85,7 +85,7 @@ final class CpuLayerNorm {
         FloatVector acc = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += L) acc = acc.add(FloatVector.fromArray(SPECIES, x, xb + i));
         if (i < d) acc = acc.add(FloatVector.fromArray(SPECIES, x, xb + i, tail));
-        float mean = acc.reduceLanes(VectorOperators.ADD) / d;
+        float mean = Lanes.sum(acc) / d;
         acc = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += L) {
             FloatVector c = FloatVector.fromArray(SPECIES, x, xb + i).sub(mean);
@@ -95,7 +95,7 @@ final class CpuLayerNorm {
             FloatVector c = FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(mean);
             acc = acc.add(c.mul(c), tail);
         }
-        float var = acc.reduceLanes(VectorOperators.ADD) / d;
+        float var = Lanes.sum(acc) / d;
         float rstd = (float) (1.0 / Math.sqrt(var + eps));
         stats[2 * r] = mean;
         stats[2 * r + 1] = rstd;

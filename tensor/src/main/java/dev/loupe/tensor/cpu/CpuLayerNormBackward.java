@@ -138,7 +138,7 @@ final class CpuLayerNormBackward {
                 FloatVector.fromArray(SPECIES, pb, pbase + i, m).add(gv).intoArray(pb, pbase + i, m);
             }
         }
-        float a = sumGw.reduceLanes(VectorOperators.ADD) / d, b = sumGwx.reduceLanes(VectorOperators.ADD) / d;
+        float a = Lanes.sum(sumGw) / d, b = Lanes.sum(sumGwx) / d;
         for (int i = 0; i < d; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, d);
             FloatVector xh = FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);

@@ -100,7 +100,7 @@ final class CpuReductions {
                 a1 = a1.add(FloatVector.fromArray(SPECIES, x, p + i, m), m);
             }
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a0.add(a1));
     }
 
     private static float extremeRuns(float[] x, int base, int[] offsets, int n, boolean max) {

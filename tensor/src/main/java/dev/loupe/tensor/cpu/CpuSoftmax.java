@@ -84,7 +84,7 @@ final class CpuSoftmax {
             sv = sv.add(e, tail);
             if (!log) e.intoArray(o, ob + i, tail);
         }
-        float s = sv.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(sv);
         if (log) {
             float ls = (float) Math.log(s);
             for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, x, xb + i).sub(m).sub(ls).intoArray(o, ob + i);

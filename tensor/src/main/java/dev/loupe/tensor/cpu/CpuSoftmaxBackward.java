@@ -77,7 +77,7 @@ final class CpuSoftmaxBackward {
             for (i = 0; i < bound; i += L) acc = FloatVector.fromArray(SPECIES, g, gb + i).fma(FloatVector.fromArray(SPECIES, y, yb + i), acc);
             if (i < n) acc = FloatVector.fromArray(SPECIES, g, gb + i, tail).fma(FloatVector.fromArray(SPECIES, y, yb + i, tail), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector yv = FloatVector.fromArray(SPECIES, y, yb + i, m), gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
