@@ -1,0 +1,27 @@
+package dev.loupe.data;
+
+import java.util.List;
+
+/**
+ * A finite, random-access data set. {@link #get} decodes on demand and may be called from several
+ * threads at once; implementations keep no per-call mutable state.
+ */
+public interface Dataset {
+    /** A short name for logs and reports ("fashion-mnist/train"). */
+    String name();
+
+    /** The number of samples. */
+    int size();
+
+    /**
+     * The sample at index (0 <= index < size()).
+     *
+     * @throws BadSampleException when the stored sample cannot be decoded (names the file and the reason)
+     */
+    Sample get(int index);
+
+    /** Class names in label order; empty when the data set has no labels. */
+    List<String> classNames();
+
+    default int numClasses() { return classNames().size(); }
+}
