@@ -1,0 +1,78 @@
+package dev.loupe.data.transform;
+
+import java.util.List;
+
+/**
+ * Named augmentation recipes, each a {@link ViewTransform} (view counts in brackets):
+ * <ul>
+ *   <li>"supervised-train" [1]: RandomResizedCrop(size, 0.08-1, bilinear) or, with padding > 0,
+ *       zero-pad + RandomCrop(size); then flip 0.5; normalize.</li>
+ *   <li>"eval" [1]: Resize(shorter side round(size / evalCropRatio), bilinear), CenterCrop(size), normalize.</li>
+ *   <li>"dino" [2 + localCrops]: {@link MultiCrop}; views 0-1 are size x size, the rest localSize x localSize.</li>
+ *   <li>"simclr" [2]: {@link TwoViews#simclr}.</li>
+ *   <li>"mae" [1]: RandomResizedCrop(size, 0.2-1, bicubic), flip 0.5, normalize (MAE main_pretrain.py).</li>
+ *   <li>"clip" [1]: RandomResizedCrop(size, 0.5-1, bilinear), normalize (SLIP's CLIP branch).</li>
+ * </ul>
+ * Decoded images are already ToTensor's output (bytes / 255 as float CHW), so no recipe has a ToTensor step.
+ */
+public final class Recipes {
+    /** The recognised recipe names. */
+    public static final List<String> NAMES = List.of("supervised-train", "eval", "dino", "simclr", "mae", "clip");
+
+    private Recipes() {}
+
+    /** The recipe called name (one of {@link #NAMES}). */
+    public static ViewTransform named(String name, RecipeConfig config) {
+        return switch (name) {
+            case "supervised-train" -> supervisedTrain(config);
+            case "eval" -> eval(config);
+            case "dino" -> dino(config);
+            case "simclr" -> simclr(config);
+            case "mae" -> mae(config);
+            case "clip" -> clip(config);
+            default -> throw new IllegalArgumentException("unknown augmentation recipe '" + name + "', expected one of " + NAMES);
+        };
+    }
+
+    /** The number of views the recipe called name makes per image. */
+    public static int viewCount(String name, RecipeConfig config) {
+        if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown augmentation recipe '" + name + "', expected one of " + NAMES);
+        return switch (name) {
+            case "dino" -> 2 + config.localCrops();
+            case "simclr" -> 2;
+            default -> 1;
+        };
+    }
+
+    public static ViewTransform supervisedTrain(RecipeConfig c) {
+        Transform crop = c.padding() > 0 ? new RandomCrop(c.size(), c.padding())
+                : new RandomResizedCrop(c.size(), 0.08, 1.0, Interpolation.BILINEAR, c.antialias());
+        return ViewTransform.single(new Compose(crop, new RandomHorizontalFlip(0.5), c.normalize()));
+    }
+
+    public static ViewTransform eval(RecipeConfig c) {
+        int resizeTo = (int) Math.round(c.size() / c.evalCropRatio());
+        return ViewTransform.single(new Compose(new Resize(resizeTo, Interpolation.BILINEAR, c.antialias()),
+                new CenterCrop(c.size()), c.normalize()));
+    }
+
+    public static MultiCrop dino(RecipeConfig c) {
+        double[] g = c.globalScale(), l = c.localScale();
+        return new MultiCrop(c.size(), g, c.localCrops(), c.localSize(), l, c.normalize(), c.antialias());
+    }
+
+    public static TwoViews simclr(RecipeConfig c) {
+        return TwoViews.simclr(c.size(), c.simclrStrength(), c.normalize(), c.antialias());
+    }
+
+    public static ViewTransform mae(RecipeConfig c) {
+        return ViewTransform.single(new Compose(
+                new RandomResizedCrop(c.size(), 0.2, 1.0, Interpolation.BICUBIC, c.antialias()),
+                new RandomHorizontalFlip(0.5), c.normalize()));
+    }
+
+    public static ViewTransform clip(RecipeConfig c) {
+        return ViewTransform.single(new Compose(
+                new RandomResizedCrop(c.size(), 0.5, 1.0, Interpolation.BILINEAR, c.antialias()), c.normalize()));
+    }
+}
