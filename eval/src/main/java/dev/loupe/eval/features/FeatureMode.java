@@ -1,0 +1,29 @@
+package dev.loupe.eval.features;
+
+/**
+ * Which backbone output becomes the feature vector of an image.
+ *
+ * <ul>
+ *   <li>{@link #CLS}: the CLS token after the final norm, (D) -- DINO's kNN and linear features with
+ *       n_last_blocks = 1, MAE's linear probe with --cls_token.</li>
+ *   <li>{@link #MEAN}: the mean of the patch tokens (CLS and registers excluded) after the final norm,
+ *       (D) -- DINO's avgpool_patchtokens term and timm's global_pool="avg" on a backbone whose final
+ *       norm is its only norm. MAE's fc_norm variant (pool first, then a separate norm) is not this: an
+ *       MAE checkpoint has no fc_norm weights for the probe to use.</li>
+ *   <li>{@link #LAST_K}: the CLS tokens of the last k blocks, each passed through the final norm,
+ *       concatenated oldest first, (k D) -- DINO's eval_linear with n_last_blocks = k (4 for ViT-S)
+ *       and avgpool off.</li>
+ * </ul>
+ */
+public enum FeatureMode {
+    CLS, MEAN, LAST_K;
+
+    /** A stable description for cache keys and reports ("cls", "mean", "last4"). */
+    public String describe(int lastBlocks) {
+        return switch (this) {
+            case CLS -> "cls";
+            case MEAN -> "mean";
+            case LAST_K -> "last" + lastBlocks;
+        };
+    }
+}
