@@ -52,16 +52,51 @@ public final class VisionTransformer extends Module {
      * interpolate_pos_encoding ({@link PosEmbedInterpolation#dino}).
      */
     public Var forwardTokens(Var images) {
+        Var x = embedTokens(images, null, null);
+        for (Block blk : blocks) x = blk.forward(x);
+        return norm.forward(x);
+    }
+
+    /**
+     * The block inputs (B, 1 + R + N, D): patch embedding, CLS, position embedding (resized to the
+     * grid), then register tokens after CLS, which get no position embedding.
+     *
+     * @param mask      (B, N) BOOL, true where a patch embedding is replaced by maskToken before the
+     *                  position embedding (iBOT / DINOv2 masked image modelling); null for none
+     * @param maskToken (1, D) the learned mask token; null when mask is null
+     */
+    public Var embedTokens(Var images, Tensor mask, Var maskToken) {
         Var x = patchEmbed.forward(images);                                  // (B, N, D)
-        int b = x.size(0), d = config.dim();
+        int b = x.size(0), n = x.size(1), d = config.dim();
+        if (mask != null) {
+            if (mask.rank() != 2 || mask.size(0) != b || mask.size(1) != n) {
+                throw new IllegalArgumentException("patch mask must be (B, N) = (" + b + ", " + n + "), got " + java.util.Arrays.toString(mask.sizes()));
+            }
+            x = Var.where(mask.unsqueeze(2).expand(b, n, d), maskToken.reshape(1, 1, d).expand(b, n, d), x);
+        }
         Var pos = PosEmbedInterpolation.dino(posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
         x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos);   // (B, N + 1, D)
         if (regToken != null) {
             // registers go after CLS, after the position embedding, and get none themselves
             x = Var.concat(1, List.of(x.narrow(1, 0, 1), regToken.expand(b, config.registers(), d), x.narrow(1, 1, x.size(1) - 1)));
         }
-        for (Block blk : blocks) x = blk.forward(x);
-        return norm.forward(x);
+        return x;
+    }
+
+    /**
+     * The outputs of the last k blocks, each through the final norm, oldest first: k tensors
+     * (B, 1 + R + N, D), as DINO's get_intermediate_layers (used for last-k linear probes).
+     */
+    public List<Var> forwardIntermediate(Var images, int k) {
+        int depth = blocks.size();
+        if (k < 1 || k > depth) throw new IllegalArgumentException("last-k outputs: k must be in [1, " + depth + "], got " + k);
+        Var x = embedTokens(images, null, null);
+        List<Var> outputs = new ArrayList<>(k);
+        for (int i = 0; i < depth; i++) {
+            x = blocks.get(i).forward(x);
+            if (i >= depth - k) outputs.add(norm.forward(x));
+        }
+        return outputs;
     }
 
     /** Pooled features (B, D): CLS token, or the mean of the patch tokens. */
