@@ -1,0 +1,48 @@
+package dev.loupe.ssl.common;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * DINO's MultiCropWrapper forward order: consecutive views of the same resolution are concatenated
+ * along the batch and go through the backbone once; the per-group outputs are concatenated again,
+ * so row {@code v * B + b} of the result belongs to view v of sample b.
+ */
+public final class MultiCrop {
+    private MultiCrop() {}
+
+    /** Runs {@code backbone} ((n*B, C, H, W) -> (n*B, ...)) once per run of same-size views; returns (V*B, ...). */
+    public static Var forward(List<Tensor> views, Function<Var, Var> backbone) {
+        requireSameBatchAndChannels(views);
+        List<Var> outputs = new ArrayList<>();
+        int start = 0;
+        while (start < views.size()) {
+            int end = start + 1;
+            while (end < views.size() && sameResolution(views.get(start), views.get(end))) end++;
+            List<Tensor> group = views.subList(start, end);
+            // images: (n*B, C, H, W) for the n views of this resolution
+            Tensor images = group.size() == 1 ? group.getFirst() : Tensor.concat(0, group.toArray(Tensor[]::new));
+            outputs.add(backbone.apply(Var.of(images)));
+            start = end;
+        }
+        return outputs.size() == 1 ? outputs.getFirst() : Var.concat(0, outputs);
+    }
+
+    private static boolean sameResolution(Tensor a, Tensor b) { return a.size(2) == b.size(2) && a.size(3) == b.size(3); }
+
+    /** Every view must be (B, C, H, W) with the same B and C. */
+    public static void requireSameBatchAndChannels(List<Tensor> views) {
+        Tensor first = views.getFirst();
+        for (int i = 0; i < views.size(); i++) {
+            Tensor v = views.get(i);
+            if (v.rank() != 4 || v.size(0) != first.size(0) || v.size(1) != first.size(1)) {
+                throw new IllegalArgumentException("multi-crop: view " + i + " has shape " + v.shape()
+                        + ", expected (B, C, H, W) with B = " + first.size(0) + " and C = " + first.size(1) + " as view 0");
+            }
+        }
+    }
+}

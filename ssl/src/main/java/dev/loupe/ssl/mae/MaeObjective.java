@@ -1,0 +1,46 @@
+package dev.loupe.ssl.mae;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.data.Batch;
+import dev.loupe.nn.train.Objective;
+import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+
+import java.util.Map;
+
+/**
+ * MAE pre-training: the first view of each batch is masked per sample ({@link RandomMasking}, noise
+ * from this objective's Rng), encoded, reconstructed, and scored by {@link MaeLoss} on the removed
+ * patches. Optimiser (AdamW betas 0.9 / 0.95, wd 0.05) and schedules are the trainer's.
+ */
+public final class MaeObjective implements Objective<Batch> {
+    private final MaskedAutoencoder model;
+    private final RandomMasking masking;
+    private final Rng noiseRng;
+
+    public MaeObjective(MaeConfig cfg, Rng rng) {
+        this.model = new MaskedAutoencoder(cfg, rng.split());
+        this.masking = new RandomMasking(cfg.maskRatio());
+        this.noiseRng = rng.split();
+    }
+
+    @Override
+    public MaskedAutoencoder module() { return model; }
+
+    @Override
+    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+
+    @Override
+    public Var loss(Batch batch, StepInfo step) {
+        Tensor images = batch.images();
+        return loss(images, Tensor.rand(noiseRng, images.size(0), model.config().encoder().numPatches()));
+    }
+
+    /** The loss of images (B, C, H, W) masked with the given noise (B, L). */
+    public Var loss(Tensor images, Tensor noise) {
+        MaskedAutoencoder.Output out = model.forward(Var.of(images), masking.fromNoise(noise));
+        Tensor target = MaeLoss.patchify(images, model.config().encoder().patch());
+        return MaeLoss.loss(out.pred(), target, out.mask(), model.config().normPixLoss());
+    }
+}
