@@ -1,0 +1,31 @@
+package dev.loupe.nn.text;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.nn.Init;
+import dev.loupe.nn.Linear;
+import dev.loupe.nn.Module;
+import dev.loupe.tensor.Rng;
+
+/**
+ * CLIP's block MLP: c_fc (W -> hidden), QuickGELU x * sigmoid(1.702 x), c_proj (hidden -> W).
+ * Init as torch.nn.Linear: weight and bias uniform(+-fan_in^-0.5).
+ */
+public final class QuickGeluMlp extends Module {
+    public final Linear cFc, cProj;
+
+    public QuickGeluMlp(int width, int hidden, Rng rng) {
+        cFc = child("c_fc", new Linear(width, hidden, true, rng));
+        cProj = child("c_proj", new Linear(hidden, width, true, rng));
+        for (Linear l : new Linear[] {cFc, cProj}) {
+            double bound = 1 / Math.sqrt(l.inFeatures());
+            Init.uniform(l.weight, bound, rng);
+            Init.uniform(l.bias, bound, rng);
+        }
+    }
+
+    /** x: (..., W) -> (..., W). */
+    public Var forward(Var x) { return cProj.forward(quickGelu(cFc.forward(x))); }
+
+    /** QuickGELU: x * sigmoid(1.702 x), the activation of OpenAI's CLIP towers. */
+    public static Var quickGelu(Var x) { return x.mul(x.mul(1.702).sigmoid()); }
+}
