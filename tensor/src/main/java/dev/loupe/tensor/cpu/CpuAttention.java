@@ -152,13 +152,13 @@ final class CpuAttention {
         FloatVector sum = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(n), j = 0;
         for (; j < bound; j += L) {
-            FloatVector e = FloatVector.fromArray(SPECIES, x, at + j).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, at + j).sub(shift));
             e.intoArray(x, at + j);
             sum = sum.add(e);
         }
         if (j < n) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            FloatVector e = FloatVector.fromArray(SPECIES, x, at + j, mk).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, at + j, mk).sub(shift));
             e = FloatVector.zero(SPECIES).blend(e, mk);
             e.intoArray(x, at + j, mk);
             sum = sum.add(e);

@@ -134,7 +134,7 @@ final class CpuAttentionBackward {
         for (int j = 0; j < lim; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, lim);
             FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk).mul(scale).add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
-            y.sub(lse).lanewise(VectorOperators.EXP).intoArray(x, at + j, mk);
+            VectorMath.exp(y.sub(lse)).intoArray(x, at + j, mk);
         }
         Arrays.fill(x, at + lim, at + n, 0f);
     }

@@ -75,12 +75,12 @@ final class CpuSoftmax {
         float m = mv.reduceLanes(VectorOperators.MAX);
         FloatVector sv = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(SPECIES, x, xb + i).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, xb + i).sub(m));
             sv = sv.add(e);
             if (!log) e.intoArray(o, ob + i);
         }
         if (i < n) {
-            FloatVector e = FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m));
             sv = sv.add(e, tail);
             if (!log) e.intoArray(o, ob + i, tail);
         }

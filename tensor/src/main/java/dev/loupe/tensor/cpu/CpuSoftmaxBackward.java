@@ -81,7 +81,7 @@ final class CpuSoftmaxBackward {
         for (i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector yv = FloatVector.fromArray(SPECIES, y, yb + i, m), gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
-            FloatVector dx = log ? gv.sub(yv.lanewise(VectorOperators.EXP).mul(s)) : yv.mul(gv.sub(s));
+            FloatVector dx = log ? gv.sub(VectorMath.exp(yv).mul(s)) : yv.mul(gv.sub(s));
             dx.intoArray(o, ob + i, m);
         }
     }

@@ -162,23 +162,23 @@ final class UnaryBackwardLoops {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            FloatVector.fromArray(SPECIES, g, gi + i).mul(v.lanewise(VectorOperators.EXP)).intoArray(o, oi + i);
+            FloatVector.fromArray(SPECIES, g, gi + i).mul(VectorMath.exp(v)).intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            FloatVector.fromArray(SPECIES, g, gi + i, m).mul(v.lanewise(VectorOperators.EXP)).intoArray(o, oi + i, m);
+            FloatVector.fromArray(SPECIES, g, gi + i, m).mul(VectorMath.exp(v)).intoArray(o, oi + i, m);
         }
     }
 
     /** phi(x) = exp(-x^2 / 2) / sqrt(2 pi). */
     private static FloatVector normalPdf(FloatVector x) {
-        return x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        return VectorMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
     }
 
     private static FloatVector geluTanhD(FloatVector x) {
         FloatVector x2 = x.mul(x);
-        FloatVector t = x2.fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+        FloatVector t = VectorMath.tanh(x2.fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI));
         FloatVector inner = x2.fma(3 * 0.044715f, 1f).mul(SQRT_2_OVER_PI);
         FloatVector half = x.broadcast(0.5f);
         FloatVector sech2 = t.mul(t).neg().add(1f);
@@ -198,7 +198,7 @@ final class UnaryBackwardLoops {
     }
 
     private static FloatVector tanhD(FloatVector x) {
-        FloatVector t = x.lanewise(VectorOperators.TANH);
+        FloatVector t = VectorMath.tanh(x);
         return t.mul(t).neg().add(1f);
     }
 

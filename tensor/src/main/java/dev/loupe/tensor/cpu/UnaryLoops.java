@@ -144,12 +144,12 @@ final class UnaryLoops {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.lanewise(VectorOperators.EXP).intoArray(o, oi + i);
+            VectorMath.exp(v).intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            v.lanewise(VectorOperators.EXP).intoArray(o, oi + i, m);
+            VectorMath.exp(v).intoArray(o, oi + i, m);
         }
     }
 
@@ -157,51 +157,35 @@ final class UnaryLoops {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.lanewise(VectorOperators.LOG).intoArray(o, oi + i);
+            VectorMath.log(v).intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            v.lanewise(VectorOperators.LOG).intoArray(o, oi + i, m);
+            VectorMath.log(v).intoArray(o, oi + i, m);
         }
     }
 
+    // sin and cos go lane by lane through Math: the Vector API's SIN/COS give different bits in the
+    // interpreter and in C2 (see VectorMath.exp), and neither is on a training hot path.
     private static void sin(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.lanewise(VectorOperators.SIN).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            v.lanewise(VectorOperators.SIN).intoArray(o, oi + i, m);
-        }
+        for (int i = 0; i < n; i++) o[oi + i] = (float) Math.sin(x[xi + i]);
     }
 
     private static void cos(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.lanewise(VectorOperators.COS).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            v.lanewise(VectorOperators.COS).intoArray(o, oi + i, m);
-        }
+        for (int i = 0; i < n; i++) o[oi + i] = (float) Math.cos(x[xi + i]);
     }
 
     private static void tanh(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.lanewise(VectorOperators.TANH).intoArray(o, oi + i);
+            VectorMath.tanh(v).intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            v.lanewise(VectorOperators.TANH).intoArray(o, oi + i, m);
+            VectorMath.tanh(v).intoArray(o, oi + i, m);
         }
     }
 

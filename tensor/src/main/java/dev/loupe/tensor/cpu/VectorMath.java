@@ -1,12 +1,13 @@
 package dev.loupe.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Lanewise float functions the Vector API lacks (erf, erfc) and the activation functions built on
- * them. Each is branch-free: every lane computes every piece and a mask picks the answer, so the
+ * Lanewise float functions the Vector API lacks (erf, erfc) or gives tier-dependent bits for (exp,
+ * tanh), and the activation functions built on them. Each is branch-free: every lane computes every piece and a mask picks the answer, so the
  * result of a lane never depends on its neighbours or on where a run starts.
  *
  * <p>Accuracy (float lanes against the double {@link dev.loupe.tensor.Erf}): erf within about
@@ -30,7 +31,94 @@ final class VectorMath {
     private static final float INV_SQRT2 = 0.70710678118654752f;
     private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
 
+    // exp: x = n ln2 + r with |r| <= ln2 / 2, exp(r) = 1 + r + r^2 E(r) (Cephes expf, relative error
+    // about 1 ulp), then scaled by 2^n in two exact steps so n = 128 and subnormal results work.
+    static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
+            E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
+    static final float ROUNDER = 12582912f;
+    static final float EXP_MAX = 88.8f, EXP_MIN = -104f;
+
+    // tanh on |x| < 0.625: x + x^3 T(x^2) (Cephes tanhf); above it 1 - 2 / (exp(2|x|) + 1).
+    static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+
+    // log: x = m 2^e with sqrt(1/2) <= m < sqrt(2), log(x) = e ln2 + log1p(f), f = m - 1, with
+    // log1p(f) = f - f^2/2 + f^3 L(f) (Cephes logf, relative error about 1 ulp).
+    static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
+            L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
+            L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
+    static final float SQRT_HALF = 0.707106781186547524f, MIN_NORMAL = Float.MIN_NORMAL, TWO_23 = 8388608f;
+
     private VectorMath() {}
+
+    /**
+     * Natural log from lanewise arithmetic and bit operations (see {@link #exp} for why not
+     * {@code lanewise(LOG)}). log(0) = -inf, log(x < 0) = NaN, log(+inf) = +inf, NaN stays NaN;
+     * subnormal inputs are scaled by 2^23 first.
+     */
+    static FloatVector log(FloatVector x) {
+        VectorMask<Float> tiny = x.compare(VectorOperators.LT, MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(TWO_23), tiny);
+        IntVector bits = xs.reinterpretAsInts();
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+        e = e.blend(e.sub(23f), tiny);
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();   // [0.5, 1)
+        VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
+        e = e.blend(e.sub(1f), low);
+        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low);                       // [sqrt(1/2) - 1, sqrt(2) - 1)
+        FloatVector z = f.mul(f);
+        FloatVector p = f.fma(L0, L1);
+        p = horner(horner(horner(horner(horner(horner(horner(p, f, L2), f, L3), f, L4), f, L5), f, L6), f, L7), f, L8);
+        FloatVector y = p.mul(f).mul(z);
+        y = e.fma(x.broadcast(LN2_LO), y);
+        y = z.fma(x.broadcast(-0.5f), y);
+        FloatVector r = f.add(y);
+        r = e.fma(x.broadcast(LN2_HI), r);
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        r = r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        r = r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return r.blend(x, x.compare(VectorOperators.NE, x));                          // NaN in, NaN out
+    }
+
+    /**
+     * e^x built from lanewise add, multiply, fma and bit operations only. {@code lanewise(EXP)} is not
+     * used because HotSpot computes it with different code in the interpreter and in C2 (measured: 55
+     * of 4096 results differ in the last bit), which would make a run resumed in a fresh JVM drift from
+     * the uninterrupted one. NaN stays NaN, +inf and x > 88.73 give +inf, x < -103.97 gives 0.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));          // ROUNDER + round(c log2 e)
+        FloatVector n = t.sub(ROUNDER);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER));  // n as an int
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), c);
+        r = n.fma(x.broadcast(-LN2_LO), r);
+        FloatVector p = r.fma(E0, E1);
+        p = horner(horner(horner(horner(p, r, E2), r, E3), r, E4), r, E5);
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        return y.mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
+    }
+
+    /** 2^n for -126 <= n <= 127, from the exponent bits. */
+    private static FloatVector powerOfTwo(IntVector n) {
+        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** tanh(x), from {@link #exp} and a small-argument polynomial; same bits in every JIT tier. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(T0, T1);
+        p = horner(horner(horner(p, z, T2), z, T3), z, T4);
+        FloatVector small = p.mul(z).fma(x, x);
+        FloatVector e = exp(a.add(a));
+        FloatVector large = a.broadcast(1f).sub(a.broadcast(2f).div(e.add(1f)));  // tanh |x|, 1 at +inf
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+        return large.blend(small, a.compare(VectorOperators.LT, 0.625f));
+    }
 
     /** One Horner step: p * x + c. */
     private static FloatVector horner(FloatVector p, FloatVector x, float c) {
@@ -51,7 +139,7 @@ final class VectorMath {
         t = t.broadcast(1f).div(t);
         FloatVector q = t.fma(Q9, Q8);
         q = horner(horner(horner(horner(horner(horner(horner(horner(q, t, Q7), t, Q6), t, Q5), t, Q4), t, Q3), t, Q2), t, Q1), t, Q0);
-        return t.mul(q.sub(z.mul(z)).lanewise(VectorOperators.EXP));
+        return t.mul(exp(q.sub(z.mul(z))));
     }
 
     static FloatVector erf(FloatVector x) {
@@ -96,18 +184,18 @@ final class VectorMath {
     static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI);
         FloatVector half = x.mul(0.5f);
-        return inner.lanewise(VectorOperators.TANH).fma(half, half);
+        return tanh(inner).fma(half, half);
     }
 
     /** 1 / (1 + exp(-x)); exp overflows to +inf for very negative x, giving 0 as it should. */
     static FloatVector sigmoid(FloatVector x) {
         FloatVector one = x.broadcast(1f);
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(exp(x.neg()).add(one));
     }
 
     /** x / (1 + exp(-k x)): SiLU for k = 1, QuickGELU for k = 1.702. */
     static FloatVector swish(FloatVector x, float k) {
-        return x.div(x.mul(-k).lanewise(VectorOperators.EXP).add(1f));
+        return x.div(exp(x.mul(-k)).add(1f));
     }
 
     /** torch.sign with Math.signum's rules: 0, -0 and NaN map to themselves. */
