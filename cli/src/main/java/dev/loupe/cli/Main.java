@@ -1,12 +1,14 @@
 package dev.loupe.cli;
 
+import dev.loupe.cli.run.EvalCommand;
+import dev.loupe.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code loupe} command. Subcommands: info, bench, features. */
+/** The {@code loupe} command. Subcommands: info, bench, features, train, eval. */
 @Command(name = "loupe", mixinStandardHelpOptions = true, version = "loupe 0.1.0",
         description = "Loupe: visual representation learning on the JVM.",
-        subcommands = {InfoCommand.class, BenchCommand.class, FeaturesCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, FeaturesCommand.class, TrainCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

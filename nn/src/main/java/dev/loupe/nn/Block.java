@@ -29,7 +29,7 @@ public final class Block extends Module {
             swiglu = null;
         }
         ls2 = c.layerScaleInit() > 0 ? child("ls2", new LayerScale(c.dim(), c.layerScaleInit())) : null;
-        dropPath = new DropPath(dropPathRate, rng.split());
+        dropPath = child("drop_path", new DropPath(dropPathRate, rng.split()));
     }
 
     public Var forward(Var x) {
@@ -40,11 +40,5 @@ public final class Block extends Module {
         Var f = mlp != null ? mlp.forward(h) : swiglu.forward(h);
         if (ls2 != null) f = ls2.forward(f);
         return x.add(dropPath.forward(f));
-    }
-
-    @Override
-    public void train(boolean on) {
-        super.train(on);
-        dropPath.train(on);
     }
 }

@@ -11,7 +11,7 @@ import dev.loupe.tensor.Tensor;
  */
 public final class DropPath extends Module {
     private final double rate;
-    private final Rng rng;
+    private Rng rng;
 
     public DropPath(double rate, Rng rng) {
         if (rate < 0 || rate >= 1) throw new IllegalArgumentException("drop path rate must be in [0, 1), got " + rate);
@@ -30,6 +30,10 @@ public final class DropPath extends Module {
         shape[0] = b;
         return x.mul(Var.of(Tensor.of(mask, shape).to(x.dtype())));
     }
+
+    /** A fresh stream for the next step ({@link Module#reseed}). */
+    @Override
+    protected void onReseed(long seed) { rng = new Rng(seed); }
 
     public double rate() { return rate; }
 }

@@ -11,7 +11,7 @@ import dev.loupe.tensor.Tensor;
  */
 public final class Dropout extends Module {
     private final double p;
-    private final Rng rng;
+    private Rng rng;
 
     public Dropout(double p, Rng rng) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
@@ -28,6 +28,10 @@ public final class Dropout extends Module {
         for (int i = 0; i < mask.length; i++) mask[i] = rng.nextDouble() < keep ? scale : 0f;
         return x.mul(Var.of(Tensor.of(mask, x.sizes()).to(x.dtype())));
     }
+
+    /** A fresh stream for the next step ({@link Module#reseed}). */
+    @Override
+    protected void onReseed(long seed) { rng = new Rng(seed); }
 
     public double p() { return p; }
 }

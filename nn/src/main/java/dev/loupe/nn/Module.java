@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -122,6 +123,40 @@ public abstract class Module {
     }
 
     public final boolean isTraining() { return training; }
+
+    /**
+     * Gives every stochastic module under this one (dropout, drop path) a fresh random stream that
+     * depends only on {@code seed} and the module's dotted path, so a training step's randomness is a
+     * function of (run seed, step) and a resumed run draws exactly what the straight run drew.
+     * Children are visited in name order; a module with no randomness ignores the call.
+     */
+    public final void reseed(long seed) { reseedTree(seed, ""); }
+
+    private void reseedTree(long seed, String path) {
+        onReseed(mixSeed(seed, pathHash(path)));
+        new TreeMap<>(children).forEach((k, m) -> m.reseedTree(seed, path.isEmpty() ? k : path + "." + k));
+    }
+
+    /** Hook for modules that draw random numbers: replace the generator with one seeded by {@code seed}. */
+    protected void onReseed(long seed) {}
+
+    /** 64-bit FNV-1a of the path's UTF-16 units: fixed by this code, not by String.hashCode. */
+    private static long pathHash(String path) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < path.length(); i++) {
+            h ^= path.charAt(i);
+            h *= 0x100000001B3L;
+        }
+        return h;
+    }
+
+    /** Combines two 64-bit values into a well-mixed seed: SplitMix64's finaliser over a * golden gamma + rotated b. */
+    public static long mixSeed(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + Long.rotateLeft(b, 29) + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
 
     public final void zeroGrad() { namedParameters().values().forEach(Var::zeroGrad); }
 

@@ -1,0 +1,90 @@
+package dev.loupe.cli.run;
+
+import dev.loupe.cli.train.DataOptions;
+import dev.loupe.data.BadSamplePolicy;
+import dev.loupe.data.loader.Loader;
+import dev.loupe.data.loader.LoaderOptions;
+import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.supervised.Accuracy;
+import dev.loupe.eval.supervised.AccuracyResult;
+import dev.loupe.eval.supervised.ConfusionMatrixImage;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.tensor.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code loupe eval accuracy}: top-1 accuracy and confusion matrix of a classifier ViT on a test
+ * split. Prints both and writes DIR/accuracy.json and DIR/confusion.png.
+ */
+@Command(name = "accuracy", mixinStandardHelpOptions = true, description = "Top-1 accuracy and confusion matrix of a ViT classifier on a test set.")
+public final class EvalAccuracyCommand implements Runnable {
+    @Option(names = "--weights", required = true, description = "ViT weights with a head (timm names, .safetensors).")
+    Path weights;
+
+    @Option(names = "--heads", description = "Attention heads (default: from the file's metadata, written by loupe train).")
+    Integer heads;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--workers", description = "Data loading threads (default: cores).")
+    Integer workers;
+
+    @Option(names = "--threads", description = "Compute threads (default: cores).")
+    Integer threads;
+
+    @Option(names = "--out", required = true, description = "Folder for accuracy.json and confusion.png.")
+    Path out;
+
+    @Override
+    public void run() {
+        if (threads != null) Parallel.setThreads(threads);
+        try {
+            VisionTransformer model = ModelWeights.read(weights, heads);
+            ViTConfig c = model.config();
+            DataOptions.LabelledData data = dataOptions.load();
+            if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");
+            if (c.imageSize() != data.imageSize() || c.channels() != data.channels()) {
+                throw new IllegalArgumentException(weights + " expects " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " images but "
+                        + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
+            }
+            LoaderOptions.Builder lo = LoaderOptions.builder(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL);
+            if (workers != null) lo.workers(workers);
+            RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withEvalCropRatio(1.0);
+            Loader loader = new Loader(data.test(), Recipes.eval(recipe), lo.build());
+            AccuracyResult r = Accuracy.evaluate(model, loader);
+
+            Files.createDirectories(out);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("weights", weights.toString());
+            json.put("data", data.test().name());
+            json.put("top1", r.top1());
+            json.put("correct", r.correct());
+            json.put("total", r.total());
+            json.put("classes", r.confusion().classNames());
+            json.put("confusion", r.confusion().counts());
+            RunDirectory.writeJson(out.resolve("accuracy.json"), json);
+            ConfusionMatrixImage.writePng(r.confusion(), out.resolve("confusion.png"));
+            System.out.printf(Locale.ROOT, "top-1 accuracy %.4f (%d / %d) on %s%n%n", r.top1(), r.correct(), r.total(), data.test().name());
+            System.out.print(r.confusion().toMarkdown());
+            System.out.println("\nwrote " + out.resolve("accuracy.json") + " and " + out.resolve("confusion.png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

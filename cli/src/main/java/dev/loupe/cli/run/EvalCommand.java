@@ -1,0 +1,17 @@
+package dev.loupe.cli.run;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code loupe eval METHOD}: evaluations of trained weights. */
+@Command(name = "eval", description = "Evaluate trained weights.", subcommands = {EvalAccuracyCommand.class})
+public final class EvalCommand implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.loupe.cli.run;
+
+import dev.loupe.nn.train.BatchSource;
+import dev.loupe.nn.train.EvalMetrics;
+import dev.loupe.nn.train.Evaluation;
+import dev.loupe.nn.train.Objective;
+import dev.loupe.nn.train.StepMetrics;
+import dev.loupe.nn.train.Trainer;
+import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.nn.train.TrainingListener;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Runs a {@link Trainer} inside a run folder, the part every {@code loupe train METHOD} shares:
+ * config.json (refusing a resume with different settings), resume from the last checkpoint,
+ * metrics.jsonl, progress, plots redrawn at each evaluation and every {@code plotEvery} steps and
+ * at the end. The method writes its report and final weights from the returned outcome.
+ */
+public final class TrainingSession {
+    private TrainingSession() {}
+
+    /**
+     * @param settings what a resumed run must repeat (method, data, model, optimisation)
+     * @param runtime  what may change between invocations (threads, workers, intervals)
+     */
+    public static <B> TrainingOutcome run(RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime, boolean resume,
+                                          Objective<B> objective, BatchSource<B> source, TrainerConfig config, Evaluation evaluation,
+                                          long logEvery, long plotEvery, PrintStream err) {
+        dir.prepare(settings, runtime, resume);
+        Trainer<B> trainer = new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation);
+        long resumedFrom = 0;
+        if (resume && trainer.resume(dir.root())) {
+            resumedFrom = trainer.step();
+            err.println("resuming " + dir.root() + " from " + trainer.lastCheckpoint() + " (step " + resumedFrom + ", epoch " + trainer.epoch() + ")");
+        } else if (resume) {
+            err.println("no checkpoint in " + dir.checkpoints() + ": starting from step 0");
+        }
+        long started = System.nanoTime();
+        long firstStep = trainer.step();
+        Last last = new Last();
+        try (MetricsLog metrics = new MetricsLog(dir.metrics(), logEvery, resumedFrom);
+             ProgressReporter progress = new ProgressReporter(err, logEvery, firstStep, trainer.totalSteps(), ProgressReporter.interactiveTerminal())) {
+            TrainingListener plots = new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    if (plotEvery > 0 && m.step() % plotEvery == 0) redraw(dir, metrics);
+                }
+
+                @Override
+                public void onEval(EvalMetrics m) { redraw(dir, metrics); }
+            };
+            trainer.addListener(metrics).addListener(progress).addListener(last).addListener(plots);
+            trainer.fit();
+            redraw(dir, metrics);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double ips = last.step == null ? 0 : last.step.imagesPerSecond();
+        return new TrainingOutcome(trainer.step(), resumedFrom, last.step, last.eval, seconds, ips);
+    }
+
+    private static void redraw(RunDirectory dir, MetricsLog metrics) {
+        try {
+            Plots.write(dir.plots(), metrics.steps(), metrics.evals());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write plots under " + dir.plots() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Remembers the last step and evaluation. */
+    private static final class Last implements TrainingListener {
+        StepMetrics step;
+        EvalMetrics eval;
+
+        @Override
+        public void onStep(StepMetrics m) { step = m; }
+
+        @Override
+        public void onEval(EvalMetrics m) { eval = m; }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.data.BadSamplePolicy;
+import dev.loupe.data.loader.LoaderOptions;
+import dev.loupe.nn.train.GradClipMode;
+import dev.loupe.nn.train.OptimizerKind;
+import dev.loupe.nn.train.TrainerConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Options every {@code loupe train METHOD} shares: the run folder, the length of the run, the
+ * optimiser and its schedules, checkpoints, evaluation and logging intervals, and data loading.
+ * Options a method may default differently (lr, weight decay, batch) are null until resolved with
+ * {@link Defaults}.
+ */
+public final class CommonTrainOptions {
+    /** A method's defaults for the options left unset. */
+    public record Defaults(int batch, double lr, double minLr, double weightDecay, OptimizerKind optimizer, double clipGrad) {}
+
+    @Option(names = "--out", required = true, description = "Run folder (runs/NAME): config, metrics, checkpoints, plots, report, weights.")
+    public Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (the settings must match).")
+    public boolean resume;
+
+    @Option(names = "--epochs", description = "Epochs to train.")
+    public Integer epochs;
+
+    @Option(names = "--max-steps", description = "Optimiser steps to train (with --epochs: the smaller).")
+    public Long maxSteps;
+
+    @Option(names = "--batch", description = "Batch size.")
+    public Integer batch;
+
+    @Option(names = "--lr", description = "Peak learning rate after warm-up.")
+    public Double lr;
+
+    @Option(names = "--min-lr", description = "Final learning rate of the cosine schedule.")
+    public Double minLr;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0", description = "Linear lr warm-up in epochs (default ${DEFAULT-VALUE}).")
+    public double warmupEpochs;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear lr warm-up in steps (overrides --warmup-epochs).")
+    public long warmupSteps;
+
+    @Option(names = "--weight-decay", description = "Weight decay at the start (biases and norms get none).")
+    public Double weightDecay;
+
+    @Option(names = "--weight-decay-end", description = "Weight decay at the end (cosine; default: constant).")
+    public Double weightDecayEnd;
+
+    @Option(names = "--optimizer", description = "adamw, sgd or lars.")
+    public String optimizer;
+
+    @Option(names = "--clip-grad", description = "Clip the global gradient norm to this value (0: off).")
+    public Double clipGrad;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order, augmentation and dropout (default ${DEFAULT-VALUE}).")
+    public long seed;
+
+    @Option(names = "--threads", description = "Compute threads (default: cores).")
+    public Integer threads;
+
+    @Option(names = "--workers", description = "Data loading threads (default: cores).")
+    public Integer workers;
+
+    @Option(names = "--on-bad-sample", defaultValue = "fail", description = "fail or skip (default ${DEFAULT-VALUE}).")
+    public String onBadSample;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "Checkpoint every N steps (always at epoch ends and the end).")
+    public long checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Newest checkpoints kept (default ${DEFAULT-VALUE}).")
+    public int keepCheckpoints;
+
+    @Option(names = "--eval-every", defaultValue = "0", description = "Evaluate every N steps (always at epoch ends).")
+    public long evalEvery;
+
+    @Option(names = "--log-every", defaultValue = "10", description = "Write a metrics line every N steps (default ${DEFAULT-VALUE}).")
+    public long logEvery;
+
+    @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
+    public long plotEvery;
+
+    public int batch(Defaults d) { return batch != null ? batch : d.batch(); }
+
+    /** The trainer configuration, defaults filled in. */
+    public TrainerConfig trainerConfig(Defaults d) {
+        if (epochs == null && maxSteps == null) throw new IllegalArgumentException("give --epochs or --max-steps");
+        double wd = weightDecay != null ? weightDecay : d.weightDecay();
+        double clip = clipGrad != null ? clipGrad : d.clipGrad();
+        return TrainerConfig.builder()
+                .epochs(epochs == null ? 0 : epochs).maxSteps(maxSteps == null ? 0 : maxSteps)
+                .lr(lr != null ? lr : d.lr()).minLr(minLr != null ? minLr : d.minLr())
+                .warmupEpochs(warmupEpochs).warmupSteps(warmupSteps)
+                .weightDecay(wd).weightDecayEnd(weightDecayEnd != null ? weightDecayEnd : wd)
+                .optimizer(optimizer != null ? OptimizerKind.parse(optimizer) : d.optimizer())
+                .clip(clip > 0 ? GradClipMode.GLOBAL_NORM : GradClipMode.NONE, clip)
+                .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).evalEvery(evalEvery).seed(seed)
+                .build();
+    }
+
+    /** Loader options for training (shuffled, last partial batch dropped) or evaluation (in order, all samples). */
+    public LoaderOptions loaderOptions(int batchSize, boolean training) {
+        LoaderOptions.Builder b = LoaderOptions.builder(batchSize).shuffle(training).dropLast(training).seed(seed)
+                .onBadSample(BadSamplePolicy.parse(onBadSample));
+        if (workers != null) b.workers(workers);
+        return b.build();
+    }
+
+    /** The settings a resume must repeat, from the trainer configuration. */
+    public static Map<String, Object> settingsOf(TrainerConfig c, int batchSize) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batch", batchSize);
+        m.putAll(c.resumeKey());
+        return m;
+    }
+
+    /** The options that may change between invocations of one run. */
+    public Map<String, Object> runtime() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("out", out.toString());
+        m.put("threads", threads);
+        m.put("workers", workers);
+        m.put("on_bad_sample", onBadSample);
+        m.put("checkpoint_every", checkpointEvery);
+        m.put("keep_checkpoints", keepCheckpoints);
+        m.put("eval_every", evalEvery);
+        m.put("log_every", logEvery);
+        m.put("plot_every", plotEvery);
+        return m;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.nn.ViTConfig;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The ViT to train: a preset name or explicit --dim --depth --heads. Presets: the timm sizes
+ * (tiny, small, base, large, huge, giant, ...) and "fmnist", a small ViT for 28x28 images
+ * (dim 128, depth 6, heads 4). Explicit sizes override the preset's.
+ */
+public final class ModelOptions {
+    @Option(names = "--model", defaultValue = "fmnist", description = "fmnist (dim 128, depth 6, heads 4), tiny, small, base, large, ... (default ${DEFAULT-VALUE}).")
+    public String model;
+
+    @Option(names = "--dim", description = "Embedding width (overrides the preset).")
+    public Integer dim;
+
+    @Option(names = "--depth", description = "Blocks (overrides the preset).")
+    public Integer depth;
+
+    @Option(names = "--heads", description = "Attention heads (overrides the preset).")
+    public Integer heads;
+
+    @Option(names = "--patch", defaultValue = "4", description = "Patch size (default ${DEFAULT-VALUE}, for 28x28 images).")
+    public int patch;
+
+    @Option(names = "--drop-path", defaultValue = "0", description = "Stochastic depth rate at the last block (default ${DEFAULT-VALUE}).")
+    public double dropPath;
+
+    /** The configuration for images of {@code imageSize} with {@code channels} and a head of {@code numClasses} (0: none). */
+    public ViTConfig resolve(int imageSize, int channels, int numClasses) {
+        ViTConfig base = model.toLowerCase(Locale.ROOT).equals("fmnist")
+                ? ViTConfig.of(imageSize, patch, channels, 128, 6, 4, numClasses)
+                : ViTConfig.preset(model, imageSize, patch, channels, numClasses);
+        ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
+                heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
+                base.registers(), base.swiglu(), base.meanPool(), numClasses, base.lnEps());
+        return c.withDropPath(dropPath);
+    }
+
+    /** The resolved configuration as settings for config.json. */
+    public static Map<String, Object> settingsOf(ViTConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image_size", c.imageSize());
+        m.put("patch", c.patch());
+        m.put("channels", c.channels());
+        m.put("dim", c.dim());
+        m.put("depth", c.depth());
+        m.put("heads", c.heads());
+        m.put("mlp_ratio", c.mlpRatio());
+        m.put("drop_path", c.dropPathRate());
+        m.put("layer_scale_init", c.layerScaleInit());
+        m.put("swiglu", c.swiglu());
+        m.put("num_classes", c.numClasses());
+        return m;
+    }
+}
