@@ -147,22 +147,18 @@ final class CpuAttention {
         return max.reduceLanes(VectorOperators.MAX);
     }
 
-    /** x[at + j] = exp(x[at + j] - shift) for j < n (masked keys hold -inf and give 0); returns their sum. */
+    /**
+     * x[at + j] = exp(x[at + j] - shift) for j < n (masked keys hold -inf and give 0); returns their
+     * sum. The exponentials run as a pass of their own ({@link VectorMath#expInPlace}).
+     */
     static float expRow(float[] x, int at, int n, float shift) {
-        FloatVector sum = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(n), j = 0;
-        for (; j < bound; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, at + j).sub(shift));
-            e.intoArray(x, at + j);
-            sum = sum.add(e);
-        }
-        if (j < n) {
+        for (int j = 0; j < n; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, at + j, mk).sub(shift));
-            e = FloatVector.zero(SPECIES).blend(e, mk);
-            e.intoArray(x, at + j, mk);
-            sum = sum.add(e);
+            FloatVector.fromArray(SPECIES, x, at + j, mk).sub(shift).intoArray(x, at + j, mk);
         }
+        VectorMath.expInPlace(x, at, n);
+        FloatVector sum = FloatVector.zero(SPECIES);
+        for (int j = 0; j < n; j += L) sum = sum.add(FloatVector.fromArray(SPECIES, x, at + j, SPECIES.indexInRange(j, n)));
         return Lanes.sum(sum);
     }
 }

@@ -134,8 +134,9 @@ final class CpuAttentionBackward {
         for (int j = 0; j < lim; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, lim);
             FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk).mul(scale).add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
-            VectorMath.exp(y.sub(lse)).intoArray(x, at + j, mk);
+            y.sub(lse).intoArray(x, at + j, mk);
         }
+        VectorMath.expInPlace(x, at, lim);
         Arrays.fill(x, at + lim, at + n, 0f);
     }
 

@@ -73,22 +73,26 @@ final class CpuSoftmax {
         VectorMask<Float> tail = SPECIES.indexInRange(i, n);
         if (i < n) mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(SPECIES, x, xb + i, tail), tail);
         float m = mv.reduceLanes(VectorOperators.MAX);
+        // o = x - m; the exponentials run as a pass of their own (VectorMath.expInPlace), into o for
+        // softmax and into scratch for log_softmax, which needs x - m again
+        for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, x, xb + i).sub(m).intoArray(o, ob + i);
+        if (i < n) FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m).intoArray(o, ob + i, tail);
+        float[] e = o;
+        int eb = ob;
+        if (log) {
+            e = new float[n];
+            eb = 0;
+            System.arraycopy(o, ob, e, 0, n);
+        }
+        VectorMath.expInPlace(e, eb, n);
         FloatVector sv = FloatVector.zero(SPECIES);
-        for (i = 0; i < bound; i += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, xb + i).sub(m));
-            sv = sv.add(e);
-            if (!log) e.intoArray(o, ob + i);
-        }
-        if (i < n) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m));
-            sv = sv.add(e, tail);
-            if (!log) e.intoArray(o, ob + i, tail);
-        }
+        for (i = 0; i < bound; i += L) sv = sv.add(FloatVector.fromArray(SPECIES, e, eb + i));
+        if (i < n) sv = sv.add(FloatVector.fromArray(SPECIES, e, eb + i, tail), tail);
         float s = Lanes.sum(sv);
         if (log) {
             float ls = (float) Math.log(s);
-            for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, x, xb + i).sub(m).sub(ls).intoArray(o, ob + i);
-            if (i < n) FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m).sub(ls).intoArray(o, ob + i, tail);
+            for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, o, ob + i).sub(ls).intoArray(o, ob + i);
+            if (i < n) FloatVector.fromArray(SPECIES, o, ob + i, tail).sub(ls).intoArray(o, ob + i, tail);
         } else {
             float inv = 1f / s;
             for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, o, ob + i).mul(inv).intoArray(o, ob + i);

@@ -78,11 +78,21 @@ final class CpuSoftmaxBackward {
             if (i < n) acc = FloatVector.fromArray(SPECIES, g, gb + i, tail).fma(FloatVector.fromArray(SPECIES, y, yb + i, tail), acc);
         }
         float s = Lanes.sum(acc);
+        if (log) {
+            // softmax = exp(log_softmax), in a pass of its own (VectorMath.expInPlace)
+            float[] p = new float[n];
+            System.arraycopy(y, yb, p, 0, n);
+            VectorMath.expInPlace(p, 0, n);
+            for (i = 0; i < n; i += L) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, n);
+                FloatVector.fromArray(SPECIES, g, gb + i, m).sub(FloatVector.fromArray(SPECIES, p, i, m).mul(s)).intoArray(o, ob + i, m);
+            }
+            return;
+        }
         for (i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             FloatVector yv = FloatVector.fromArray(SPECIES, y, yb + i, m), gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
-            FloatVector dx = log ? gv.sub(VectorMath.exp(yv).mul(s)) : yv.mul(gv.sub(s));
-            dx.intoArray(o, ob + i, m);
+            yv.mul(gv.sub(s)).intoArray(o, ob + i, m);
         }
     }
 

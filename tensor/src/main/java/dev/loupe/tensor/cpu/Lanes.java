@@ -1,8 +1,6 @@
 package dev.loupe.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A lane sum whose rounding does not depend on the JIT.
@@ -10,32 +8,31 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code reduceLanes(ADD)} leaves the order of the float additions to the implementation, and
  * HotSpot uses different orders in the interpreter (lane by lane) and in C2-compiled code (a tree):
  * measured with 128-bit vectors, 636 of 2000 sums changed their last bits once the method was
- * compiled. A training run resumed from a checkpoint then diverges from the uninterrupted run. This
- * sum fixes the order: a rotation tree, lane i <- lane i + lane (i + s) mod L for s = L/2, ..., 1,
- * then lane 0. Every step is a lane-wise add, so all tiers compute the same bits (about 3 ns per sum,
- * against under 1 ns for reduceLanes; used once per row, never in an inner loop).
+ * compiled. A training run resumed from a checkpoint then diverged from the uninterrupted run. This
+ * sum fixes the order: the lanes are stored to an array and added as a halving tree,
+ * a[i] <- a[i] + a[i + s] for s = L/2, ..., 1, then a[0]. Plain float adds are exactly specified, so
+ * every tier computes the same bits. (A shuffle-based tree in vector registers was tried first: when
+ * C2 does not inline it, its shuffles are not intrinsified and each call allocates; used once per
+ * row, the store and 15 scalar adds cost a few ns.)
  */
 final class Lanes {
     private Lanes() {}
 
-    /** The sum of v's lanes in the fixed rotation-tree order. */
+    /** The sum of v's lanes in the fixed halving-tree order. */
     static float sum(FloatVector v) {
-        VectorSpecies<Float> species = v.species();
-        for (int s = species.length() / 2; s > 0; s >>= 1) {
-            v = v.add(v.rearrange(VectorShuffle.iota(species, s, 1, true)));
+        float[] a = v.toArray();
+        for (int s = a.length / 2; s > 0; s >>= 1) {
+            for (int i = 0; i < s; i++) a[i] += a[i + s];
         }
-        return v.lane(0);
+        return a[0];
     }
 
-    /** The scalar twin: the same tree over an array of L lanes (L a power of two). */
+    /** The scalar twin: the same tree over an array of L lanes (L a power of two), left untouched. */
     static float sumScalar(float[] lanes) {
-        float[] v = lanes.clone();
-        int n = v.length;
-        for (int s = n / 2; s > 0; s >>= 1) {
-            float[] next = new float[n];
-            for (int i = 0; i < n; i++) next[i] = v[i] + v[(i + s) % n];
-            v = next;
+        float[] a = lanes.clone();
+        for (int s = a.length / 2; s > 0; s >>= 1) {
+            for (int i = 0; i < s; i++) a[i] = a[i] + a[i + s];
         }
-        return v[0];
+        return a[0];
     }
 }

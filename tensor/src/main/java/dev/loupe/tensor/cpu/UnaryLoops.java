@@ -34,18 +34,18 @@ final class UnaryLoops {
             case SQRT -> sqrt(x, xi, o, oi, n);
             case RSQRT -> rsqrt(x, xi, o, oi, n);
             case RECIPROCAL -> reciprocal(x, xi, o, oi, n);
-            case EXP -> exp(x, xi, o, oi, n);
+            case EXP -> SigmoidLoops.exp(x, xi, o, oi, n);
             case LOG -> log(x, xi, o, oi, n);
             case SIN -> sin(x, xi, o, oi, n);
             case COS -> cos(x, xi, o, oi, n);
             case TANH -> tanh(x, xi, o, oi, n);
             case ERF -> erf(x, xi, o, oi, n);
-            case SIGMOID -> sigmoid(x, xi, o, oi, n);
+            case SIGMOID -> SigmoidLoops.forward(x, xi, o, oi, n, 1f, false);
             case RELU -> relu(x, xi, o, oi, n);
-            case SILU -> silu(x, xi, o, oi, n);
-            case GELU -> gelu(x, xi, o, oi, n);
+            case SILU -> SigmoidLoops.forward(x, xi, o, oi, n, 1f, true);
+            case GELU -> GeluLoops.forward(x, xi, o, oi, n);
             case GELU_TANH -> geluTanh(x, xi, o, oi, n);
-            case QUICK_GELU -> quickGelu(x, xi, o, oi, n);
+            case QUICK_GELU -> SigmoidLoops.forward(x, xi, o, oi, n, 1.702f, true);
         }
     }
 
@@ -140,18 +140,6 @@ final class UnaryLoops {
         }
     }
 
-    private static void exp(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            VectorMath.exp(v).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            VectorMath.exp(v).intoArray(o, oi + i, m);
-        }
-    }
 
     private static void log(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
@@ -202,18 +190,6 @@ final class UnaryLoops {
         }
     }
 
-    private static void sigmoid(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            VectorMath.sigmoid(v).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            VectorMath.sigmoid(v).intoArray(o, oi + i, m);
-        }
-    }
 
     private static void relu(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
@@ -228,31 +204,6 @@ final class UnaryLoops {
         }
     }
 
-    private static void silu(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            VectorMath.swish(v, 1f).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            VectorMath.swish(v, 1f).intoArray(o, oi + i, m);
-        }
-    }
-
-    private static void gelu(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            VectorMath.gelu(v).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            VectorMath.gelu(v).intoArray(o, oi + i, m);
-        }
-    }
 
     private static void geluTanh(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
@@ -267,16 +218,4 @@ final class UnaryLoops {
         }
     }
 
-    private static void quickGelu(float[] x, int xi, float[] o, int oi, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            VectorMath.swish(v, 1.702f).intoArray(o, oi + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i, m);
-            VectorMath.swish(v, 1.702f).intoArray(o, oi + i, m);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Lanewise float functions the Vector API lacks (erf, erfc) or gives tier-dependent bits for (exp,
@@ -24,11 +25,10 @@ final class VectorMath {
 
     // erfc(z) = t exp(-z^2 + Q(t)), t = 1 / (1 + z/2), z >= 0 (Numerical Recipes' erfcc, relative
     // error 1.2e-7 in exact arithmetic).
-    private static final float Q0 = -1.26551223f, Q1 = 1.00002368f, Q2 = 0.37409196f, Q3 = 0.09678418f,
+    static final float Q0 = -1.26551223f, Q1 = 1.00002368f, Q2 = 0.37409196f, Q3 = 0.09678418f,
             Q4 = -0.18628806f, Q5 = 0.27886807f, Q6 = -1.13520398f, Q7 = 1.48851587f, Q8 = -0.82215223f,
             Q9 = 0.17087277f;
 
-    private static final float INV_SQRT2 = 0.70710678118654752f;
     private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
 
     // exp: x = n ln2 + r with |r| <= ln2 / 2, exp(r) = 1 + r + r^2 E(r) (Cephes expf, relative error
@@ -135,11 +135,66 @@ final class VectorMath {
 
     /** erfc(z) for z >= 0. Large z underflows to 0 through the exponential. */
     static FloatVector erfcPositive(FloatVector z) {
+        FloatVector t = erfcT(z);
+        return t.mul(exp(erfcExponent(z, t)));
+    }
+
+    /** erfc's variable t = 1 / (1 + z/2), z >= 0. */
+    private static FloatVector erfcT(FloatVector z) {
         FloatVector t = z.fma(0.5f, 1f);
-        t = t.broadcast(1f).div(t);
+        return t.broadcast(1f).div(t);
+    }
+
+    /** erfc's exponent -z^2 + Q(t): erfc(z) = t exp(-z^2 + Q(t)). */
+    private static FloatVector erfcExponent(FloatVector z, FloatVector t) {
         FloatVector q = t.fma(Q9, Q8);
         q = horner(horner(horner(horner(horner(horner(horner(horner(q, t, Q7), t, Q6), t, Q5), t, Q4), t, Q3), t, Q2), t, Q1), t, Q0);
-        return t.mul(exp(q.sub(z.mul(z))));
+        return q.sub(z.mul(z));
+    }
+
+    /**
+     * a[off + i] = e^a[off + i] for i in [0, n), the same bits as {@link #exp}. Composite kernels
+     * (GELU and its derivative) put their exponentials in a pass of their own, and this loop spells
+     * exp out in its body instead of calling it: C2 does not always inline a 180-byte callee (its
+     * "callee is too large" / node-count limits), and a vector passed to a call that is not inlined
+     * is boxed (measured 12-20 ns per element instead of under 1). The tail is padded to a whole
+     * vector and goes through the same loop, so every element gets the same arithmetic.
+     */
+    static void expInPlace(float[] a, int off, int n) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        int full = species.loopBound(n), l = species.length();
+        expVectors(a, off, full);
+        if (full < n) {
+            float[] tail = new float[l];
+            System.arraycopy(a, off + full, tail, 0, n - full);
+            expVectors(tail, 0, l);
+            System.arraycopy(tail, 0, a, off + full, n - full);
+        }
+    }
+
+    /** {@link #exp} written out over n (a multiple of the vector length) elements of a. */
+    private static void expVectors(float[] a, int off, int n) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        int rounderBits = Float.floatToRawIntBits(ROUNDER);
+        for (int i = 0; i < n; i += species.length()) {
+            FloatVector x = FloatVector.fromArray(species, a, off + i);
+            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(rounderBits);
+            FloatVector r = nf.fma(x.broadcast(-LN2_HI), c);
+            r = nf.fma(x.broadcast(-LN2_LO), r);
+            FloatVector p = r.fma(E0, E1);
+            p = p.fma(r, x.broadcast(E2));
+            p = p.fma(r, x.broadcast(E3));
+            p = p.fma(r, x.broadcast(E4));
+            p = p.fma(r, x.broadcast(E5));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y.mul(s1).mul(s2).intoArray(a, off + i);
+        }
     }
 
     static FloatVector erf(FloatVector x) {
@@ -151,35 +206,6 @@ final class VectorMath {
         return large.blend(erfSmall(x), small);
     }
 
-    /**
-     * Exact GELU: x Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2. For |z| > 1 Phi comes from erfc, so
-     * the negative tail keeps its relative accuracy instead of cancelling in 1 + erf.
-     */
-    static FloatVector gelu(FloatVector x) {
-        FloatVector z = x.mul(INV_SQRT2);
-        FloatVector a = z.abs();
-        FloatVector half = x.broadcast(0.5f);
-        FloatVector tail = erfcPositive(a).mul(half);                      // Phi(-|z| sqrt 2)
-        FloatVector phiLarge = tail.blend(half.add(half).sub(tail), z.compare(VectorOperators.GT, 0f));
-        FloatVector phiSmall = erfSmall(z).fma(half, half);
-        return x.mul(phiLarge.blend(phiSmall, a.compare(VectorOperators.LE, 1f)));
-    }
-
-    /**
-     * The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, with {@link #gelu}'s split: from erfc
-     * for |x / sqrt 2| > 1, so the negative tail keeps its relative accuracy. One erfc and one erf
-     * polynomial per vector (GELU's backward needs Phi apart from x).
-     */
-    static FloatVector normalCdf(FloatVector x) {
-        FloatVector z = x.mul(INV_SQRT2);
-        FloatVector a = z.abs();
-        FloatVector half = x.broadcast(0.5f);
-        FloatVector tail = erfcPositive(a).mul(half);
-        FloatVector phiLarge = tail.blend(half.add(half).sub(tail), z.compare(VectorOperators.GT, 0f));
-        FloatVector phiSmall = erfSmall(z).fma(half, half);
-        return phiLarge.blend(phiSmall, a.compare(VectorOperators.LE, 1f));
-    }
-
     /** GELU, tanh form: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI);
@@ -187,16 +213,7 @@ final class VectorMath {
         return tanh(inner).fma(half, half);
     }
 
-    /** 1 / (1 + exp(-x)); exp overflows to +inf for very negative x, giving 0 as it should. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = x.broadcast(1f);
-        return one.div(exp(x.neg()).add(one));
-    }
 
-    /** x / (1 + exp(-k x)): SiLU for k = 1, QuickGELU for k = 1.702. */
-    static FloatVector swish(FloatVector x, float k) {
-        return x.div(exp(x.mul(-k)).add(1f));
-    }
 
     /** torch.sign with Math.signum's rules: 0, -0 and NaN map to themselves. */
     static FloatVector sign(FloatVector x) {
