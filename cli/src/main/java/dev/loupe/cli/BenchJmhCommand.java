@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code loupe bench jmh [JMH options] [regex]}: the JMH suites (GemmBenchmark, ElementwiseBenchmark,
- * SoftmaxBenchmark, LayerNormBenchmark) through JMH's own command line, e.g.
+ * SoftmaxBenchmark, LayerNormBenchmark, AttentionBenchmark) through JMH's own command line, e.g.
  * {@code loupe bench jmh GemmBenchmark -wi 3 -i 5}; {@code loupe bench jmh -l} lists them.
  */
 @Command(name = "jmh", description = "Run Loupe's JMH suites; arguments go to JMH (e.g. 'GemmBenchmark -wi 3 -i 5', '-l', '-h').")
