@@ -57,7 +57,7 @@ public final class EvalAccuracyCommand implements Runnable {
         try {
             VisionTransformer model = ModelWeights.read(weights, heads);
             ViTConfig c = model.config();
-            DataOptions.LabelledData data = dataOptions.load();
+            DataOptions.LabelledData data = dataOptions.loadLabelled("eval accuracy");
             if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");
             if (c.imageSize() != data.imageSize() || c.channels() != data.channels()) {
                 throw new IllegalArgumentException(weights + " expects " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " images but "

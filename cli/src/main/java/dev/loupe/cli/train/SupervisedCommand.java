@@ -60,7 +60,7 @@ public final class SupervisedCommand implements Runnable {
     @Override
     public void run() {
         if (common.threads != null) Parallel.setThreads(common.threads);
-        DataOptions.LabelledData data = dataOptions.load();
+        DataOptions.LabelledData data = dataOptions.loadLabelled("supervised training");
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), data.numClasses());
         int batch = common.batch(DEFAULTS);
         TrainerConfig tc = common.trainerConfig(DEFAULTS);

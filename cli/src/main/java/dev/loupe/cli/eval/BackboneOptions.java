@@ -1,0 +1,88 @@
+package dev.loupe.cli.eval;
+
+import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.cli.train.DataOptions;
+import dev.loupe.cli.train.ModelOptions;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.tensor.Rng;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What to evaluate: {@code --weights FILE.safetensors} (a backbone under timm ViT names, as
+ * {@code loupe train} writes), {@code --weights raw} (flattened normalised pixels, no model) or
+ * {@code --weights random} (a ViT of {@code --model} initialised from {@code --init-seed}).
+ */
+public final class BackboneOptions {
+    public static final String RAW = "raw", RANDOM = "random";
+
+    @Option(names = "--weights", required = true, description = "Backbone weights (.safetensors, timm names), 'raw' (pixels as features) or 'random' (a seeded random ViT of --model).")
+    public String weights;
+
+    @Option(names = "--init-seed", defaultValue = "0", description = "Seed of the random ViT for --weights random (default ${DEFAULT-VALUE}).")
+    public long initSeed;
+
+    @Mixin
+    public ModelOptions model;
+
+    public boolean raw() { return weights.equalsIgnoreCase(RAW); }
+
+    public boolean random() { return weights.equalsIgnoreCase(RANDOM); }
+
+    /** The weights file, or null for raw and random. */
+    public Path file() { return raw() || random() ? null : Path.of(weights); }
+
+    /** A short name for reports: the file's run folder or name, "raw pixels", "random fmnist". */
+    public String label() {
+        if (raw()) return "raw pixels";
+        if (random()) return "random " + model.model;
+        Path f = file().toAbsolutePath().normalize();
+        Path parent = f.getParent();
+        return parent != null && f.getFileName().toString().equals("model.safetensors") ? parent.getFileName().toString() : f.getFileName().toString();
+    }
+
+    /**
+     * The backbone for {@code data} with {@code numClasses} outputs (0: none) and drop path
+     * {@code dropPath}: the file's weights (a head in the file is dropped when numClasses is 0) or a
+     * random initialisation. Not for raw.
+     */
+    public VisionTransformer load(DataOptions.LabelledData data, int numClasses, double dropPath) {
+        if (raw()) throw new IllegalArgumentException("--weights raw has no model");
+        ViTConfig c;
+        VisionTransformer source = null;
+        if (random()) {
+            c = model.resolve(data.imageSize(), data.channels(), numClasses);
+        } else {
+            try {
+                source = ModelWeights.read(file(), model.heads);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read --weights " + weights + ": " + e.getMessage(), e);
+            }
+            ViTConfig s = source.config();
+            if (s.imageSize() != data.imageSize() || s.channels() != data.channels()) {
+                throw new IllegalArgumentException(weights + " expects " + s.channels() + "x" + s.imageSize() + "x" + s.imageSize() + " images but "
+                        + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
+            }
+            c = new ViTConfig(s.imageSize(), s.patch(), s.channels(), s.dim(), s.depth(), s.heads(), s.mlpRatio(), s.qkvBias(), 0.0,
+                    s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps());
+        }
+        VisionTransformer vit = new VisionTransformer(c.withDropPath(dropPath), new Rng(initSeed));
+        if (source != null) {
+            var report = vit.loadStateDict(source.stateDict(), false);
+            var missing = report.missing().stream().filter(n -> !n.startsWith("head.")).toList();
+            var unexpected = report.unexpected().stream().filter(n -> !n.startsWith("head.")).toList();
+            var mismatched = report.shapeMismatches().stream().filter(n -> !n.startsWith("head.")).toList();
+            if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+                throw new IllegalArgumentException(weights + " does not fit a ViT " + String.format(Locale.ROOT, "dim %d depth %d", c.dim(), c.depth())
+                        + ": missing " + missing + ", unexpected " + unexpected + ", shape mismatches " + mismatched);
+            }
+        }
+        return vit;
+    }
+}

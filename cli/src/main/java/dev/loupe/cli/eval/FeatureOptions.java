@@ -1,0 +1,23 @@
+package dev.loupe.cli.eval;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Which features to extract, from how many training images, with what cache. */
+public final class FeatureOptions {
+    @Option(names = "--features", defaultValue = "cls", description = "cls (CLS token), mean (mean patch token) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
+    public String features;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Training images used, evenly spaced (0: all; default ${DEFAULT-VALUE}).")
+    public int trainLimit;
+
+    @Option(names = "--cache", description = "Feature cache folder: extractions are stored and reused for the same weights, data, limit and features.")
+    public Path cache;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    public int batch;
+
+    @Option(names = "--threads", description = "Compute threads (default: cores).")
+    public Integer threads;
+}

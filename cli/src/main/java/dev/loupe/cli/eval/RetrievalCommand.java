@@ -1,0 +1,73 @@
+package dev.loupe.cli.eval;
+
+import dev.loupe.cli.run.RunDirectory;
+import dev.loupe.cli.train.DataOptions;
+import dev.loupe.clip.ClipModel;
+import dev.loupe.clip.tokenizer.Tokenizer;
+import dev.loupe.eval.retrieval.RetrievalResult;
+import dev.loupe.tensor.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code loupe eval retrieval}: image-to-text and text-to-image recall at 1/5/10 of a CLIP/SLIP model
+ * over the test split's captions (samples sharing a key are one image with several captions).
+ * Writes DIR/retrieval.json.
+ */
+@Command(name = "retrieval", mixinStandardHelpOptions = true, description = "Image-text retrieval recall of CLIP/SLIP weights on a captioned test split.")
+public final class RetrievalCommand implements Runnable {
+    @Mixin
+    ClipModelOptions modelOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "Compute threads (default: cores).")
+    Integer threads;
+
+    @Option(names = "--out", required = true, description = "Folder for retrieval.json.")
+    Path out;
+
+    @Override
+    public void run() {
+        if (threads != null) Parallel.setThreads(threads);
+        try {
+            ClipModel model = modelOptions.model();
+            Tokenizer tokenizer = modelOptions.tokenizer(model);
+            DataOptions.LabelledData data = dataOptions.load().requireCaptions("retrieval");
+            RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(),
+                    ClipEvaluation.evalTransform(data, model.config().vision().imageSize()), batch);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("weights", modelOptions.weights.toString());
+            json.put("data", data.test().name());
+            json.put("images", r.images());
+            json.put("texts", r.texts());
+            json.put("image_to_text_r1", r.imageToTextR1());
+            json.put("image_to_text_r5", r.imageToTextR5());
+            json.put("image_to_text_r10", r.imageToTextR10());
+            json.put("text_to_image_r1", r.textToImageR1());
+            json.put("text_to_image_r5", r.textToImageR5());
+            json.put("text_to_image_r10", r.textToImageR10());
+            Files.createDirectories(out);
+            RunDirectory.writeJson(out.resolve("retrieval.json"), json);
+            System.out.printf(Locale.ROOT, "retrieval on %s (%d images, %d texts): image->text R@1 %.4f R@5 %.4f R@10 %.4f; "
+                            + "text->image R@1 %.4f R@5 %.4f R@10 %.4f%nwrote %s%n", data.test().name(), r.images(), r.texts(),
+                    r.imageToTextR1(), r.imageToTextR5(), r.imageToTextR10(), r.textToImageR1(), r.textToImageR5(), r.textToImageR10(),
+                    out.resolve("retrieval.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.data.Dataset;
+import dev.loupe.data.transform.CenterCrop;
+import dev.loupe.data.transform.Compose;
+import dev.loupe.data.transform.Interpolation;
+import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.data.transform.Resize;
+import dev.loupe.data.transform.Transform;
+import dev.loupe.eval.features.FeatureExtractor;
+import dev.loupe.eval.features.FeatureMode;
+import dev.loupe.eval.features.FeatureSet;
+import dev.loupe.eval.knn.KnnClassifier;
+import dev.loupe.eval.knn.KnnResult;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.train.Evaluation;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The evaluation of self-supervised training: the current backbone (DINO's teacher, MAE's encoder,
+ * SimCLR's image tower) copied into a plain ViT, CLS features of fixed subsets of the train and test
+ * splits, and a weighted kNN (DINO's, temperature 0.07) reported as "knn_top1" (a fraction in [0, 1]). The copy leaves the
+ * training state untouched, so evaluations do not disturb an exact resume.
+ */
+public final class KnnMonitor implements Evaluation {
+    public static final String METRIC = "knn_top1";
+
+    private final VisionTransformer probe;
+    private final Supplier<Map<String, Tensor>> backboneState;
+    private final Dataset train, test;
+    private final Transform transform;
+    private final int k, batch;
+
+    /**
+     * @param backbone      the backbone's shape (no head)
+     * @param backboneState the backbone's current weights under timm ViT names
+     */
+    public KnnMonitor(ViTConfig backbone, Supplier<Map<String, Tensor>> backboneState, DataOptions.LabelledData data, KnnMonitorOptions options) {
+        if (options.k < 1) throw new IllegalArgumentException("--knn-k must be >= 1, got " + options.k);
+        this.probe = new VisionTransformer(backbone.withDropPath(0), new Rng(0));
+        this.backboneState = backboneState;
+        this.train = EvenSubset.of(data.train(), options.trainImages);
+        this.test = EvenSubset.of(data.test(), options.testImages);
+        this.transform = evalTransform(RecipeConfig.of(data.imageSize(), data.mean(), data.std()));
+        this.k = options.k;
+        this.batch = options.evalBatch;
+    }
+
+    /** Resize to the model's side, centre crop (a no-op for images of that side), normalise. */
+    public static Transform evalTransform(RecipeConfig recipe) {
+        return new Compose(new Resize(recipe.size(), Interpolation.BILINEAR, recipe.antialias()), new CenterCrop(recipe.size()), recipe.normalize());
+    }
+
+    /** The current backbone as a plain ViT (a copy). */
+    public VisionTransformer backbone() {
+        probe.loadStateDict(backboneState.get(), true);
+        return probe;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(long step, int epoch) {
+        FeatureExtractor extractor = new FeatureExtractor(backbone(), FeatureMode.CLS, 1, batch).onProgress((done, total) -> {});
+        FeatureSet trainFeatures = extractor.extract(train, transform);
+        FeatureSet testFeatures = extractor.extract(test, transform);
+        List<KnnResult> r = new KnnClassifier().evaluate(trainFeatures, testFeatures, k);
+        return Map.of(METRIC, r.getFirst().top1() / 100);   // a fraction, as test_accuracy
+    }
+}

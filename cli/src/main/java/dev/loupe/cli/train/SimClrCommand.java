@@ -1,0 +1,87 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.data.transform.Recipes;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.train.OptimizerKind;
+import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.ssl.simclr.SimClrObjective;
+import dev.loupe.tensor.Parallel;
+import dev.loupe.tensor.Rng;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code loupe train simclr}: NT-Xent between two augmented views (SimCLR augmentations) through a
+ * ViT and a BN projection head, in SLIP's ViT setting (AdamW, betas 0.9 / 0.98, weight decay 0.1)
+ * at 5e-4 x batch / 256 with warm-up and a cosine to 0, temperature 0.5 (the small-batch CIFAR
+ * recipe; 0.1 at large batch), head 512 -> 128. The image tower's backbone is written at the end.
+ */
+@Command(name = "simclr", mixinStandardHelpOptions = true,
+        description = "Self-supervised SimCLR training; writes the backbone and a kNN curve.",
+        footer = "%nShared options default for simclr: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.1 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.98).")
+public final class SimClrCommand implements Runnable {
+    static final double WEIGHT_DECAY = 0.1, BETA1 = 0.9, BETA2 = 0.98;
+    static final int BATCH = 128;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonTrainOptions common;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    KnnMonitorOptions knn;
+
+    @Mixin
+    TrainLimitOptions trainLimit;
+
+    @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    double baseLr;
+
+    @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature (0.5 for small batches as in the CIFAR recipe, 0.1 at large batch; default ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--proj-hidden", defaultValue = "512", description = "Projection head width (SLIP 4096; default ${DEFAULT-VALUE}).")
+    int projHidden;
+
+    @Option(names = "--proj-out", defaultValue = "128", description = "Projection width (SimCLR 128; default ${DEFAULT-VALUE}).")
+    int projOut;
+
+    @Option(names = "--color-strength", defaultValue = "0.5", description = "SimCLR colour-jitter strength s (0.5 in the CIFAR recipe; default ${DEFAULT-VALUE}).")
+    double colorStrength;
+
+    @Override
+    public void run() {
+        if (common.threads != null) Parallel.setThreads(common.threads);
+        DataOptions.LabelledData data = dataOptions.load();
+        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
+        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
+        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
+                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+
+        SimClrObjective objective = new SimClrObjective(vc, projHidden, projOut, temperature, new Rng(common.seed));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("temperature", temperature);
+        m.put("proj_hidden", projHidden);
+        m.put("proj_out", projOut);
+        m.put("color_strength", colorStrength);
+        RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength);
+        SslTraining.run(new SslTraining.Plan("simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m,
+                () -> objective.module().visual.stateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+    }
+}

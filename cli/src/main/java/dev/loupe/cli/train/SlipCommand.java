@@ -1,0 +1,99 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.clip.ClipConfig;
+import dev.loupe.clip.ClipModel;
+import dev.loupe.clip.slip.SlipModel;
+import dev.loupe.clip.slip.SlipObjective;
+import dev.loupe.clip.tokenizer.Tokenizer;
+import dev.loupe.data.Batch;
+import dev.loupe.data.Image;
+import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.data.transform.Recipes;
+import dev.loupe.data.transform.ViewTransform;
+import dev.loupe.nn.train.Objective;
+import dev.loupe.nn.train.OptimizerKind;
+import dev.loupe.tensor.Rng;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code loupe train slip}: CLIP plus SimCLR on two more views of each image through the image
+ * tower and the SimCLR head (image_mlp), L = L_CLIP + ssl-scale * L_SimCLR. Views per image:
+ * [CLIP view (RandomResizedCrop 0.5-1), SimCLR view 1, SimCLR view 2]. Defaults: batch 128, AdamW
+ * lr 5e-4 (SLIP's 3e-3 at batch 4096, sqrt-scaled to 128), weight decay 0.1, min lr 1e-5, head
+ * 512 -> 128 (SLIP: 4096 -> 256, sized down with the towers); see {@link ClipTraining}.
+ */
+@Command(name = "slip", mixinStandardHelpOptions = true, description = "Train SLIP (CLIP + SimCLR) on captioned images; zero-shot accuracy on the test split.")
+public final class SlipCommand implements Runnable, ClipTraining.Method {
+    static final CommonTrainOptions.Defaults DEFAULTS = new CommonTrainOptions.Defaults(128, 5e-4, 1e-5, 0.1, OptimizerKind.ADAMW, 0.0);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonTrainOptions common;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    ClipTraining.Options options;
+
+    @Option(names = "--ssl-scale", defaultValue = "1.0", description = "Weight of the SimCLR loss (default ${DEFAULT-VALUE}).")
+    double sslScale;
+
+    @Option(names = "--ssl-temperature", defaultValue = "0.1", description = "SimCLR temperature (default ${DEFAULT-VALUE}).")
+    double sslTemperature;
+
+    @Option(names = "--mlp-hidden", defaultValue = "512", description = "SimCLR head hidden width (default ${DEFAULT-VALUE}; SLIP: 4096).")
+    int mlpHidden;
+
+    @Option(names = "--mlp-out", defaultValue = "128", description = "SimCLR head output width (default ${DEFAULT-VALUE}; SLIP: 256).")
+    int mlpOut;
+
+    @Override
+    public void run() { ClipTraining.run(this, common, dataOptions, options, spec); }
+
+    @Override
+    public String name() { return "slip"; }
+
+    @Override
+    public CommonTrainOptions.Defaults defaults() { return DEFAULTS; }
+
+    @Override
+    public ClipModel model(ClipConfig config, Rng rng) { return new SlipModel(config, mlpHidden, mlpOut, rng); }
+
+    @Override
+    public Objective<Batch> objective(ClipModel model, Tokenizer tokenizer) {
+        return new SlipObjective((SlipModel) model, tokenizer, sslScale, sslTemperature);
+    }
+
+    @Override
+    public ViewTransform trainViews(RecipeConfig recipe) {
+        ViewTransform clip = Recipes.clip(recipe), ssl = Recipes.simclr(recipe);
+        return (image, rng) -> {
+            List<Image> views = new ArrayList<>(3);
+            views.addAll(clip.apply(image, rng));
+            views.addAll(ssl.apply(image, rng));
+            return views;
+        };
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ssl_scale", sslScale);
+        m.put("ssl_temperature", sslTemperature);
+        m.put("mlp_hidden", mlpHidden);
+        m.put("mlp_out", mlpOut);
+        return m;
+    }
+}

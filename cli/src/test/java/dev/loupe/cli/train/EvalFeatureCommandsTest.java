@@ -1,0 +1,119 @@
+package dev.loupe.cli.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.cli.Main;
+import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.tensor.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code loupe eval knn|linear|finetune} on a fake Fashion-MNIST whose class is a bright band of
+ * rows: raw pixels separate it almost perfectly, so the raw-pixel kNN and linear numbers must be
+ * high; a random ViT and a weights file give numbers in range; features of a weights file are
+ * extracted once and then read from the cache; fine-tuning runs a few steps in its own run folder.
+ * (The eval commands live in dev.loupe.cli.eval; this test sits here to share FakeFashionMnist.)
+ */
+class EvalFeatureCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static int run(String... args) {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute(args);
+        if (code != 0) System.err.println(err);
+        return code;
+    }
+
+    private static String[] args(String command, Path data, String weights, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("eval", command, "--weights", weights, "--data", "fashion-mnist", "--data-dir", data.toString(),
+                "--threads", "1", "--batch", "32", "--out", out.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void knnAndLinearOnRawRandomAndFileFeatures(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 100, 40);
+
+        assertEquals(0, run(args("knn", data, "raw", tmp.resolve("raw-knn"))));
+        JsonNode knn = JSON.readTree(tmp.resolve("raw-knn/knn.json").toFile());
+        assertEquals("raw pixels", knn.get("method").asText());
+        for (String k : List.of("10", "20", "100")) assertTrue(knn.get("knnTop1").has(k), "k " + k);
+        assertTrue(knn.get("knnTop1").get("10").asDouble() >= 90, "raw-pixel kNN separates the bands: " + knn);
+        assertTrue(Files.readString(tmp.resolve("raw-knn/report.md")).contains("| method |"));
+
+        assertEquals(0, run(args("linear", data, "raw", tmp.resolve("raw-logreg"), "--probe", "logreg")));
+        JsonNode logreg = JSON.readTree(tmp.resolve("raw-logreg/linear.json").toFile());
+        assertTrue(logreg.get("logisticTop1").asDouble() >= 90, "logistic regression on raw pixels: " + logreg);
+        assertTrue(Files.size(tmp.resolve("raw-logreg/confusion.png")) > 0);
+
+        assertEquals(0, run(args("linear", data, "raw", tmp.resolve("raw-sgd"), "--epochs", "30", "--probe-batch", "20", "--probe-lr", "0.2", "--train-limit", "80")));
+        JsonNode sgd = JSON.readTree(tmp.resolve("raw-sgd/linear.json").toFile());
+        assertTrue(sgd.get("linearTop1").asDouble() >= 80, "BN + linear SGD probe on raw pixels: " + sgd);
+
+        assertEquals(0, run(args("knn", data, "random", tmp.resolve("random-knn"), "--dim", "16", "--depth", "1", "--heads", "2", "--patch", "7",
+                "--features", "mean")));
+        JsonNode random = JSON.readTree(tmp.resolve("random-knn/knn.json").toFile());
+        assertEquals("mean", random.get("features").asText());
+        double r20 = random.get("knnTop1").get("20").asDouble();
+        assertTrue(r20 >= 0 && r20 <= 100, random.toString());
+
+        Path weights = tmp.resolve("tiny/model.safetensors");
+        Files.createDirectories(weights.getParent());
+        ModelWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(3)));
+        Path cache = tmp.resolve("cache");
+        assertEquals(0, run(args("knn", data, weights.toString(), tmp.resolve("file-knn"), "--cache", cache.toString(), "--features", "last2")));
+        assertEquals(2, cacheEntries(cache), "train and test features cached");
+        long modified = Files.getLastModifiedTime(cache).toMillis();
+        assertEquals(0, run(args("linear", data, weights.toString(), tmp.resolve("file-linear"), "--cache", cache.toString(), "--features", "last2",
+                "--epochs", "2")));
+        assertEquals(2, cacheEntries(cache), "the linear probe reads the kNN's features");
+        assertEquals(modified, Files.getLastModifiedTime(cache).toMillis());
+        JsonNode fileKnn = JSON.readTree(tmp.resolve("file-knn/knn.json").toFile());
+        assertEquals("tiny", fileKnn.get("method").asText());
+        assertEquals("last2", fileKnn.get("features").asText());
+
+        assertNotEquals(0, run(args("knn", data, weights.toString(), tmp.resolve("bad"), "--features", "pooled")), "unknown feature mode");
+    }
+
+    @Test
+    void finetunesABackboneInItsOwnRunFolder(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path weights = tmp.resolve("backbone.safetensors");
+        ModelWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(5)));
+        Path out = tmp.resolve("ft");
+        assertEquals(0, run("eval", "finetune", "--weights", weights.toString(), "--data", "fashion-mnist", "--data-dir", data.toString(),
+                "--max-steps", "4", "--batch", "16", "--threads", "1", "--workers", "1", "--eval-batch", "16", "--log-every", "1",
+                "--out", out.toString()));
+        JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).get("settings");
+        assertEquals("finetune", settings.get("method").asText());
+        assertEquals("0.75", settings.get("layer_decay").asText());
+        assertEquals(0.1, settings.get("drop_path").asDouble(), 0);
+        VisionTransformer tuned = ModelWeights.read(out.resolve("model.safetensors"), null);
+        assertEquals(10, tuned.config().numClasses());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("test accuracy"));
+        assertNotEquals(0, run("eval", "finetune", "--weights", "raw", "--data", "fashion-mnist", "--data-dir", data.toString(),
+                "--max-steps", "1", "--out", tmp.resolve("raw-ft").toString()));
+    }
+
+    private static long cacheEntries(Path cache) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            return s.filter(p -> p.toString().endsWith(".safetensors")).count();
+        }
+    }
+}
