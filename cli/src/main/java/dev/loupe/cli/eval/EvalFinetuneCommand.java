@@ -15,7 +15,7 @@ import dev.loupe.data.transform.Recipes;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
-import dev.loupe.eval.supervised.ConfusionMatrixImage;
+import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
@@ -121,7 +121,7 @@ public final class EvalFinetuneCommand implements Runnable {
             ModelWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = List.of();
             if (last[0] != null) {
-                ConfusionMatrixImage.writePng(last[0].confusion(), dir.plots().resolve("confusion.png"));
+                ConfusionMatrixPlot.write(last[0].confusion(), "fine-tuned test accuracy", dir.plots().resolve("confusion.png"));
                 sections = List.of(new RunReport.Section("Test confusion matrix",
                         "![confusion](plots/confusion.png)\n\n" + last[0].confusion().toMarkdown()));
             }

@@ -8,7 +8,7 @@ import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
-import dev.loupe.eval.supervised.ConfusionMatrixImage;
+import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Parallel;
@@ -79,7 +79,7 @@ public final class EvalAccuracyCommand implements Runnable {
             json.put("classes", r.confusion().classNames());
             json.put("confusion", r.confusion().counts());
             RunDirectory.writeJson(out.resolve("accuracy.json"), json);
-            ConfusionMatrixImage.writePng(r.confusion(), out.resolve("confusion.png"));
+            ConfusionMatrixPlot.write(r.confusion(), "test accuracy", out.resolve("confusion.png"));
             System.out.printf(Locale.ROOT, "top-1 accuracy %.4f (%d / %d) on %s%n%n", r.top1(), r.correct(), r.total(), data.test().name());
             System.out.print(r.confusion().toMarkdown());
             System.out.println("\nwrote " + out.resolve("accuracy.json") + " and " + out.resolve("confusion.png"));

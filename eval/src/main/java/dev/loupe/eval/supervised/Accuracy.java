@@ -1,5 +1,7 @@
 package dev.loupe.eval.supervised;
 
+import dev.loupe.eval.report.ConfusionMatrix;
+
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;

@@ -1,5 +1,7 @@
 package dev.loupe.eval.supervised;
 
+import dev.loupe.eval.report.ConfusionMatrix;
+
 /**
  * What {@link Accuracy} measured.
  *
