@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * plots/loss.png (training loss by step) and plots/accuracy.png (every accuracy-like metric by step:
- * the objective's train accuracy and the evaluations), drawn with XChart from the metrics records.
+ * the objective's train accuracy and the evaluations: test accuracy, kNN and zero-shot top-1/top-5), drawn with XChart from the metrics records.
  */
 public final class Plots {
     private Plots() {}
@@ -40,9 +40,14 @@ public final class Plots {
     private static List<String> accuracyKeys(List<Map<String, Object>> evals) {
         List<String> keys = new ArrayList<>();
         for (Map<String, Object> r : evals) {
-            for (String k : r.keySet()) if (k.contains("accuracy") && !keys.contains(k)) keys.add(k);
+            for (String k : r.keySet()) if (isAccuracy(k) && !keys.contains(k)) keys.add(k);
         }
         return keys;
+    }
+
+    /** Accuracy-like evaluation metrics, all fractions: test_accuracy, knn_top1, zeroshot_top1, zeroshot_top5. */
+    private static boolean isAccuracy(String key) {
+        return key.contains("accuracy") || key.endsWith("_top1") || key.endsWith("_top5");
     }
 
     private static boolean addSeries(XYChart chart, String name, List<Map<String, Object>> records, String key) {

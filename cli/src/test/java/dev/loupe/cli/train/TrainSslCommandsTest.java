@@ -74,6 +74,7 @@ class TrainSslCommandsTest {
         double knn = evals.getLast().get(KnnMonitor.METRIC).asDouble();
         assertTrue(knn >= 0 && knn <= 1, "knn_top1 " + knn);
         assertTrue(Files.readString(straight.resolve("report.md")).contains("knn top1"));
+        assertTrue(Files.size(straight.resolve("plots").resolve("accuracy.png")) > 0, "the kNN curve is drawn");
         VisionTransformer backbone = ModelWeights.read(straight.resolve("model.safetensors"), null);
         assertEquals(16, backbone.config().dim());
         assertEquals(0, backbone.config().numClasses());
