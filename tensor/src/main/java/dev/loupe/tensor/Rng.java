@@ -47,6 +47,22 @@ public final class Rng {
         return (int) (r % bound);
     }
 
+    /**
+     * A uniformly random permutation of [0, n): Fisher-Yates from the last position down, drawing
+     * nextInt(i + 1) for i = n - 1 .. 1 (the loader's epoch order, probe shuffles, hold-out splits).
+     */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** Standard normal by Box-Muller on two uniforms (the second value is discarded for simplicity). */
     public double nextGaussian() {
         double u1 = 1.0 - nextDouble(); // (0, 1]: log is finite

@@ -138,7 +138,7 @@ public final class DataOptions {
                 throw new IllegalArgumentException("--data " + data + " has " + n + " samples: too few to hold out a test fraction of " + testFraction
                         + "; pass --test-data");
             }
-            int[] order = permutation(n, new Rng(HOLDOUT_SEED));
+            int[] order = new Rng(HOLDOUT_SEED).permutation(n);
             test = new Subset(main.dataset(), "test", java.util.Arrays.copyOfRange(order, 0, nTest));
             int[] rest = java.util.Arrays.copyOfRange(order, nTest, n);
             java.util.Arrays.sort(rest);
@@ -202,17 +202,6 @@ public final class DataOptions {
         return new float[][] {mean, std};
     }
 
-    private static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
     /** The samples of a data set at fixed indices, in that order. */
     static final class Subset implements Dataset {

@@ -40,16 +40,9 @@ public record EpochPlan(int[] indices, int batchSize, int batches) {
 
     /** 0..n-1, shuffled by Fisher-Yates from the epoch's seed when shuffle is set. */
     public static int[] permutation(int n, boolean shuffle, long seed, int epoch) {
+        if (shuffle) return new Rng(LoaderSeeds.permutation(seed, epoch)).permutation(n);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        if (!shuffle) return order;
-        Rng rng = new Rng(LoaderSeeds.permutation(seed, epoch));
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
         return order;
     }
 

@@ -51,7 +51,7 @@ public final class LinearProbe {
         long step = 0;
         head.train(true);
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            int[] order = permutation(n, rng);
+            int[] order = rng.permutation(n);
             double sum = 0;
             for (int s = 0; s < steps; s++) {
                 int count = Math.min(batch, n - s * batch);
@@ -106,16 +106,4 @@ public final class LinearProbe {
                 : new Sgd(groups, config.lr(), config.momentum(), false, config.weightDecay());
     }
 
-    /** A uniformly random permutation of [0, n) (Fisher-Yates). */
-    static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

@@ -52,7 +52,7 @@ final class TinyClassifier {
 
             @Override
             public EpochIterator<Batch> epoch(int epoch, long startBatch) {
-                int[] order = permutation(12, new Rng(100 + epoch));
+                int[] order = new Rng(100 + epoch).permutation(12);
                 List<Batch> batches = new ArrayList<>();
                 for (int b = (int) startBatch; b < 3; b++) {
                     Tensor[] xs = new Tensor[4];
@@ -72,15 +72,4 @@ final class TinyClassifier {
         };
     }
 
-    private static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }
