@@ -18,7 +18,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class UnaryBackwardLoops {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    private static final float INV_SQRT_2PI = 0.3989422804014327f;
     private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
 
     private UnaryBackwardLoops() {}
