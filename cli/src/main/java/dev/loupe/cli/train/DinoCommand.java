@@ -51,6 +51,9 @@ public final class DinoCommand implements Runnable {
     @Mixin
     TrainLimitOptions trainLimit;
 
+    @Mixin
+    BlurOptions blur;
+
     @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
@@ -114,6 +117,7 @@ public final class DinoCommand implements Runnable {
         SslTraining.range(localScale, "--local-scale");
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withLocal(local, localCrops)
                 .withGlobalScale(globalScale[0], globalScale[1]).withLocalScale(localScale[0], localScale[1]);
+        recipe = blur.apply(recipe);
         DinoObjective objective = new DinoObjective(vc, cfg, new Rng(common.seed));
 
         Map<String, Object> m = new LinkedHashMap<>();
@@ -124,6 +128,7 @@ public final class DinoCommand implements Runnable {
         m.put("local_size", local);
         m.put("global_scale", globalScale[0] + "," + globalScale[1]);
         m.put("local_scale", localScale[0] + "," + localScale[1]);
+        BlurOptions.record(m, recipe);
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);
         m.put("warmup_teacher_temp_epochs", warmupTeacherTempEpochs);

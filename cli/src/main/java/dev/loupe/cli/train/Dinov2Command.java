@@ -54,6 +54,9 @@ public final class Dinov2Command implements Runnable {
     @Mixin
     TrainLimitOptions trainLimit;
 
+    @Mixin
+    BlurOptions blur;
+
     @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
@@ -132,6 +135,7 @@ public final class Dinov2Command implements Runnable {
         SslTraining.range(localScale, "--local-scale");
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withLocal(local, localCrops)
                 .withGlobalScale(globalScale[0], globalScale[1]).withLocalScale(localScale[0], localScale[1]);
+        recipe = blur.apply(recipe);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, new Rng(common.seed));
         BlockMasking masking = BlockMasking.dinov2(vc.gridSize());
         StepSeededObjective objective = new StepSeededObjective(dinov2, common.seed, (b, step, rng) -> dinov2.loss(b, step,
@@ -145,6 +149,7 @@ public final class Dinov2Command implements Runnable {
         m.put("local_size", local);
         m.put("global_scale", globalScale[0] + "," + globalScale[1]);
         m.put("local_scale", localScale[0] + "," + localScale[1]);
+        BlurOptions.record(m, recipe);
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);
         m.put("warmup_teacher_temp_epochs", tempEpochs);

@@ -48,6 +48,9 @@ public final class SimClrCommand implements Runnable {
     @Mixin
     TrainLimitOptions trainLimit;
 
+    @Mixin
+    BlurOptions blur;
+
     @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
@@ -80,7 +83,8 @@ public final class SimClrCommand implements Runnable {
         m.put("proj_hidden", projHidden);
         m.put("proj_out", projOut);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength);
+        RecipeConfig recipe = blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        BlurOptions.record(m, recipe);
         SslTraining.run(new SslTraining.Plan("simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m,
                 () -> objective.module().visual.stateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
     }

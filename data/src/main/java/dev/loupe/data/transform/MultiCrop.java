@@ -16,8 +16,9 @@ import java.util.List;
  * global 2    : ... -> blur p 0.1 -> solarize p 0.2 (threshold 128/255) -> normalize
  * local crops : ... -> blur p 0.5 -> normalize
  * </pre>
- * Blur sigma is uniform in [0.1, 2.0] (DINO's radius range) with kernel
- * {@link GaussianBlur#defaultKernelSize} of the crop side. Sizes and scale ranges come from the
+ * Blur sigma is uniform in the given range (DINO's radius range [0.1, 2.0] at 224 px; see
+ * {@link RecipeConfig#defaultBlurSigma} for smaller images) with kernel {@link GaussianBlur#defaultKernelSize}
+ * of the crop side. Sizes and scale ranges come from the
  * caller, e.g. 224 / 96 with scales (0.4, 1) / (0.05, 0.4) for ImageNet, or 28 / 12 for Fashion-MNIST.
  */
 public final class MultiCrop implements ViewTransform {
@@ -30,16 +31,17 @@ public final class MultiCrop implements ViewTransform {
      * @param localCrops   number of local crops m, >= 0 (DINO: 8)
      * @param localSize    side of the local crops (DINO: 96)
      * @param localScale   {min, max} area fraction of the local crops (DINO: 0.05, 0.4)
+     * @param blurSigma    {min, max} blur sigma in pixels (DINO: 0.1, 2.0)
      * @param normalize    the dataset's normalisation
      * @param antialias    antialiased resizing (PIL-like; the reference resizes PIL images)
      */
     public MultiCrop(int globalSize, double[] globalScale, int localCrops, int localSize, double[] localScale,
-                     Normalize normalize, boolean antialias) {
+                     double[] blurSigma, Normalize normalize, boolean antialias) {
         if (localCrops < 0) throw new IllegalArgumentException("local crop count must be >= 0, got " + localCrops);
         this.localCrops = localCrops;
-        this.global1 = view(globalSize, globalScale, 1.0, 0.0, normalize, antialias);
-        this.global2 = view(globalSize, globalScale, 0.1, 0.2, normalize, antialias);
-        this.local = view(localSize, localScale, 0.5, 0.0, normalize, antialias);
+        this.global1 = view(globalSize, globalScale, 1.0, 0.0, blurSigma, normalize, antialias);
+        this.global2 = view(globalSize, globalScale, 0.1, 0.2, blurSigma, normalize, antialias);
+        this.local = view(localSize, localScale, 0.5, 0.0, blurSigma, normalize, antialias);
     }
 
     /** 2 + localCrops. */
@@ -54,7 +56,7 @@ public final class MultiCrop implements ViewTransform {
         return views;
     }
 
-    private static Transform view(int size, double[] scale, double blurP, double solarizeP, Normalize normalize,
+    private static Transform view(int size, double[] scale, double blurP, double solarizeP, double[] blurSigma, Normalize normalize,
                                   boolean antialias) {
         if (scale.length != 2) throw new IllegalArgumentException("crop scale must be {min, max}, got " + scale.length + " values");
         List<Transform> steps = new ArrayList<>(List.of(
@@ -62,7 +64,7 @@ public final class MultiCrop implements ViewTransform {
                 new RandomHorizontalFlip(0.5),
                 new RandomApply(0.8, new ColorJitter(0.4, 0.4, 0.2, 0.1)),
                 new RandomGrayscale(0.2),
-                new RandomApply(blurP, new GaussianBlur(GaussianBlur.defaultKernelSize(size), 0.1, 2.0))));
+                new RandomApply(blurP, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1]))));
         if (solarizeP > 0) steps.add(new RandomSolarize(solarizeP));
         steps.add(normalize);
         return new Compose(steps);

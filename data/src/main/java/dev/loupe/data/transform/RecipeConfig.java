@@ -13,6 +13,7 @@ import java.util.Arrays;
  * @param globalScale     {min, max} area fraction of DINO's global crops
  * @param localScale      {min, max} area fraction of DINO's local crops
  * @param simclrStrength  SimCLR colour strength s (ColorJitter(0.8s, 0.8s, 0.8s, 0.2s))
+ * @param blurSigma       {min, max} Gaussian blur sigma in pixels of DINO's and SimCLR's views
  * @param padding         supervised training: > 0 means zero-pad by this and random-crop back to size
  *                        (the CIFAR recipe); 0 means RandomResizedCrop(0.08, 1)
  * @param evalCropRatio   eval: resize the shorter side to round(size / ratio), then centre-crop size
@@ -20,8 +21,8 @@ import java.util.Arrays;
  * @param antialias       antialiased resizing in every recipe
  */
 public record RecipeConfig(int size, float[] mean, float[] std, int localSize, int localCrops, double[] globalScale,
-                           double[] localScale, double simclrStrength, int padding, double evalCropRatio,
-                           boolean antialias) {
+                           double[] localScale, double simclrStrength, double[] blurSigma, int padding,
+                           double evalCropRatio, boolean antialias) {
     public RecipeConfig {
         Checks.positive(size, "recipe size");
         Checks.positive(localSize, "recipe local size");
@@ -32,6 +33,8 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
         }
         Checks.range(globalScale[0], globalScale[1], true, "global crop scale");
         Checks.range(localScale[0], localScale[1], true, "local crop scale");
+        if (blurSigma.length != 2) throw new IllegalArgumentException("blur sigma must be {min, max}, got " + Arrays.toString(blurSigma));
+        Checks.range(blurSigma[0], blurSigma[1], false, "blur sigma");
         if (padding < 0) throw new IllegalArgumentException("padding must be >= 0, got " + padding);
         if (!(evalCropRatio > 0 && evalCropRatio <= 1)) {
             throw new IllegalArgumentException("eval crop ratio must be in (0, 1], got " + evalCropRatio);
@@ -40,16 +43,33 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
         std = std.clone();
         globalScale = globalScale.clone();
         localScale = localScale.clone();
+        blurSigma = blurSigma.clone();
     }
 
     /**
      * Defaults: DINO's 8 local crops of side round(size * 96 / 224), global scale (0.4, 1), local scale
-     * (0.05, 0.4), SimCLR strength 1, RandomResizedCrop for supervised training, eval crop ratio 0.875,
-     * antialias on (the reference pipelines resize PIL images, which always antialias).
+     * (0.05, 0.4), SimCLR strength 1, blur sigma {@link #defaultBlurSigma}, RandomResizedCrop for supervised
+     * training, eval crop ratio 0.875, antialias on (the reference pipelines resize PIL images, which always
+     * antialias).
      */
     public static RecipeConfig of(int size, float[] mean, float[] std) {
         return new RecipeConfig(size, mean, std, Math.max(1, (int) Math.round(size * 96.0 / 224.0)), 8,
-                new double[] {0.4, 1.0}, new double[] {0.05, 0.4}, 1.0, 0, 0.875, true);
+                new double[] {0.4, 1.0}, new double[] {0.05, 0.4}, 1.0, defaultBlurSigma(size), 0, 0.875, true);
+    }
+
+    /**
+     * DINO's and SimCLR's blur range, sigma in [0.1, 2.0] pixels at 224 x 224, kept relative to the image for
+     * smaller sides: {0.1, 2.0} x min(1, size / 224). At 28 x 28 the unscaled range would blur with up to 7% of the
+     * side instead of 0.9% and wipe out the garment's texture; at 224 and above it is the reference range.
+     */
+    public static double[] defaultBlurSigma(int size) {
+        double f = Math.min(1.0, size / 224.0);
+        return new double[] {0.1 * f, 2.0 * f};
+    }
+
+    public RecipeConfig withBlurSigma(double min, double max) {
+        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
+                new double[] {min, max}, padding, evalCropRatio, antialias);
     }
 
     /** The normalisation step. */
@@ -58,37 +78,37 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
     /** DINO's local crops; with 0 local crops DINO widens the global scale to (0.14, 1): set it with {@link #withGlobalScale}. */
     public RecipeConfig withLocal(int newLocalSize, int newLocalCrops) {
         return new RecipeConfig(size, mean, std, newLocalSize, newLocalCrops, globalScale, localScale, simclrStrength,
-                padding, evalCropRatio, antialias);
+                blurSigma, padding, evalCropRatio, antialias);
     }
 
     public RecipeConfig withGlobalScale(double min, double max) {
         return new RecipeConfig(size, mean, std, localSize, localCrops, new double[] {min, max}, localScale,
-                simclrStrength, padding, evalCropRatio, antialias);
+                simclrStrength, blurSigma, padding, evalCropRatio, antialias);
     }
 
     public RecipeConfig withLocalScale(double min, double max) {
         return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, new double[] {min, max},
-                simclrStrength, padding, evalCropRatio, antialias);
+                simclrStrength, blurSigma, padding, evalCropRatio, antialias);
     }
 
     public RecipeConfig withSimclrStrength(double strength) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, strength, padding,
+        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, strength, blurSigma, padding,
                 evalCropRatio, antialias);
     }
 
     public RecipeConfig withPadding(int newPadding) {
         return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                newPadding, evalCropRatio, antialias);
+                blurSigma, newPadding, evalCropRatio, antialias);
     }
 
     public RecipeConfig withEvalCropRatio(double ratio) {
         return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                padding, ratio, antialias);
+                blurSigma, padding, ratio, antialias);
     }
 
     public RecipeConfig withAntialias(boolean on) {
         return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                padding, evalCropRatio, on);
+                blurSigma, padding, evalCropRatio, on);
     }
 
     @Override
@@ -102,4 +122,7 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
 
     @Override
     public double[] localScale() { return localScale.clone(); }
+
+    @Override
+    public double[] blurSigma() { return blurSigma.clone(); }
 }

@@ -50,6 +50,11 @@ public final class Recipes {
         return ViewTransform.single(new Compose(crop, new RandomHorizontalFlip(0.5), c.normalize()));
     }
 
+    /** Horizontal flip 0.5 and normalize: the lightest training recipe, for models that underfit. */
+    public static ViewTransform flipOnly(RecipeConfig c) {
+        return ViewTransform.single(new Compose(new RandomHorizontalFlip(0.5), c.normalize()));
+    }
+
     public static ViewTransform eval(RecipeConfig c) {
         int resizeTo = (int) Math.round(c.size() / c.evalCropRatio());
         return ViewTransform.single(new Compose(new Resize(resizeTo, Interpolation.BILINEAR, c.antialias()),
@@ -58,11 +63,11 @@ public final class Recipes {
 
     public static MultiCrop dino(RecipeConfig c) {
         double[] g = c.globalScale(), l = c.localScale();
-        return new MultiCrop(c.size(), g, c.localCrops(), c.localSize(), l, c.normalize(), c.antialias());
+        return new MultiCrop(c.size(), g, c.localCrops(), c.localSize(), l, c.blurSigma(), c.normalize(), c.antialias());
     }
 
     public static TwoViews simclr(RecipeConfig c) {
-        return TwoViews.simclr(c.size(), c.simclrStrength(), c.normalize(), c.antialias());
+        return TwoViews.simclr(c.size(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
     }
 
     public static ViewTransform mae(RecipeConfig c) {

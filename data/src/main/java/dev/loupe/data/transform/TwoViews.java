@@ -9,7 +9,7 @@ import java.util.List;
  * Two independent draws of one augmentation, SimCLR's positive pair (SLIP's SimCLR branch):
  * <pre>
  * RandomResizedCrop(size, scale (0.08, 1), bilinear) -> ColorJitter(0.8s, 0.8s, 0.8s, 0.2s) p 0.8
- *   -> grayscale p 0.2 -> blur p 0.5 (sigma 0.1-2.0) -> flip 0.5 -> normalize
+ *   -> grayscale p 0.2 -> blur p 0.5 (sigma range given; SimCLR's 0.1-2.0 at 224 px) -> flip 0.5 -> normalize
  * </pre>
  * s is the colour strength (SimCLR's 1.0; SLIP uses 0.5, i.e. ColorJitter(0.4, 0.4, 0.4, 0.1)).
  */
@@ -19,8 +19,8 @@ public final class TwoViews implements ViewTransform {
     /** Any augmentation, drawn twice. */
     public TwoViews(Transform view) { this.view = view; }
 
-    /** The SimCLR augmentation for size x size views with colour strength s in (0, 2.5]. */
-    public static TwoViews simclr(int size, double strength, Normalize normalize, boolean antialias) {
+    /** The SimCLR augmentation for size x size views with colour strength s in (0, 2.5] and blur sigma {min, max}. */
+    public static TwoViews simclr(int size, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
         if (!(strength > 0 && strength <= 2.5)) {
             throw new IllegalArgumentException("SimCLR colour strength must be in (0, 2.5] (hue 0.2s <= 0.5), got " + strength);
         }
@@ -29,7 +29,7 @@ public final class TwoViews implements ViewTransform {
                 new RandomResizedCrop(size, 0.08, 1.0, Interpolation.BILINEAR, antialias),
                 new RandomApply(0.8, new ColorJitter(0.8 * s, 0.8 * s, 0.8 * s, 0.2 * s)),
                 new RandomGrayscale(0.2),
-                new RandomApply(0.5, new GaussianBlur(GaussianBlur.defaultKernelSize(size), 0.1, 2.0)),
+                new RandomApply(0.5, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1])),
                 new RandomHorizontalFlip(0.5),
                 normalize));
     }

@@ -95,4 +95,16 @@ class RecipesTest {
         assertNotEquals(a.get(0), a.get(1));
         assertEquals(a, Recipes.simclr(config).apply(img, new Rng(12)));
     }
+
+    @Test
+    void blurSigmaKeepsDinosRangeRelativeToTheImage() {
+        assertArrayEquals(new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(224), 1e-12, "the reference range at 224");
+        assertArrayEquals(new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(512), 1e-12, "never wider than the reference");
+        assertArrayEquals(new double[] {0.0125, 0.25}, RecipeConfig.defaultBlurSigma(28), 1e-12, "scaled by 28 / 224");
+        RecipeConfig config = RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withBlurSigma(0.5, 1.5);
+        assertArrayEquals(new double[] {0.5, 1.5}, config.blurSigma(), 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withBlurSigma(2.0, 1.0));
+        assertTrue(e.getMessage().contains("blur sigma"), e.getMessage());
+    }
 }

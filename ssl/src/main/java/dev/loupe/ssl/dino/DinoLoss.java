@@ -20,6 +20,7 @@ public final class DinoLoss extends Module {
     private final Tensor center;
     private final double studentTemp, centerMomentum;
     private final int outDim;
+    private double lastTeacherEntropy = Double.NaN;
 
     public DinoLoss(int outDim, double studentTemp, double centerMomentum) {
         if (outDim < 1 || !(studentTemp > 0) || !(centerMomentum >= 0 && centerMomentum <= 1)) {
@@ -53,6 +54,7 @@ public final class DinoLoss extends Module {
         int b = checkShapes(studentOut, teacherOut);
         int crops = studentOut.size(0) / b;
         Tensor teacherProbs = teacherProbabilities(teacherOut, teacherTemp);                         // (2B, K)
+        lastTeacherEntropy = meanEntropy(teacherProbs);
         Var logProbs = studentOut.div(studentTemp).logSoftmax(-1);                                   // (V*B, K)
         Var total = null;
         int terms = 0;
@@ -86,6 +88,20 @@ public final class DinoLoss extends Module {
     }
 
     public Tensor center() { return center; }
+
+    /**
+     * Mean entropy (nats) of the teacher distributions in the last {@link #loss} call. ln K means uniform
+     * targets (the collapse centring pushes towards), 0 one-hot targets (the collapse sharpening pushes towards).
+     */
+    public double lastTeacherEntropy() { return lastTeacherEntropy; }
+
+    /** Mean over rows of -sum_k p log p; p: (N, K) probabilities. */
+    static double meanEntropy(Tensor p) {
+        try (var scope = GradMode.disable()) {
+            Tensor plogp = p.mul(p.clamp(1e-30, 1.0).log());                                       // (N, K)
+            return -plogp.sum().item() / p.size(0);
+        }
+    }
 
     private int checkShapes(Var studentOut, Tensor teacherOut) {
         if (teacherOut.rank() != 2 || teacherOut.size(1) != outDim || teacherOut.size(0) % TEACHER_CROPS != 0

@@ -105,6 +105,7 @@ public final class DinoObjective implements Objective<Batch> {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("teacher_temp", lastTeacherTemp);
         m.put("teacher_momentum", lastMomentum);
+        m.put("teacher_entropy", state.dinoLoss.lastTeacherEntropy());
         return m;
     }
 
