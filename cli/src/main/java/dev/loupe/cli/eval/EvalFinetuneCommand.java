@@ -11,6 +11,7 @@ import dev.loupe.cli.train.LoaderBatchSource;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.cli.train.AugmentOptions;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
@@ -44,7 +45,7 @@ import java.util.Map;
 @Command(name = "finetune", mixinStandardHelpOptions = true, description = "Fine-tune a backbone with a new head and report test accuracy.",
         footer = "%nShared options default for finetune: --batch 128, --lr = --blr x batch / 256, --min-lr 1e-6, --weight-decay 0.05, no clipping, --drop-path 0.1, --warmup-epochs min(5, epochs / 10), AdamW (0.9, 0.999). --model/--dim/... only shape the ViT of --weights random.")
 public final class EvalFinetuneCommand implements Runnable {
-    static final int BATCH = 128, CROP_PADDING = 2;
+    static final int BATCH = 128;
     static final double WEIGHT_DECAY = 0.05, MIN_LR = 1e-6, DROP_PATH = 0.1;
 
     @Spec
@@ -58,6 +59,9 @@ public final class EvalFinetuneCommand implements Runnable {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Mixin
+    AugmentOptions augment;
 
     @Option(names = "--blr", defaultValue = "1e-3", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
@@ -92,7 +96,7 @@ public final class EvalFinetuneCommand implements Runnable {
 
         ClassificationObjective objective = new ClassificationObjective(model, labelSmoothing);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        Loader train = new Loader(data.train(), Recipes.supervisedTrain(recipe.withPadding(CROP_PADDING)), common.loaderOptions(batch, true));
+        Loader train = new Loader(data.train(), augment.transform(recipe), common.loaderOptions(batch, true));
         Loader test = new Loader(data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
         AccuracyResult[] last = new AccuracyResult[1];
 
@@ -103,7 +107,7 @@ public final class EvalFinetuneCommand implements Runnable {
         settings.put("data", data.name());
         settings.putAll(ModelOptions.settingsOf(model.config()));
         settings.put("label_smoothing", labelSmoothing);
-        settings.put("train_crop_padding", CROP_PADDING);
+        augment.record(settings);
         settings.putAll(CommonTrainOptions.settingsOf(tc, batch));
         Map<String, Object> runtime = common.runtime();
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());

@@ -32,6 +32,7 @@ public final class KnnMonitor implements Evaluation {
     public static final String METRIC = "knn_top1";
 
     private final VisionTransformer probe;
+    private final FeatureMode mode;             // the pooling the model trains with: CLS or mean patch token
     private final Supplier<Map<String, Tensor>> backboneState;
     private final Dataset train, test;
     private final Transform transform;
@@ -44,6 +45,7 @@ public final class KnnMonitor implements Evaluation {
     public KnnMonitor(ViTConfig backbone, Supplier<Map<String, Tensor>> backboneState, DataOptions.LabelledData data, KnnMonitorOptions options) {
         if (options.k < 1) throw new IllegalArgumentException("--knn-k must be >= 1, got " + options.k);
         this.probe = new VisionTransformer(backbone.withDropPath(0), new Rng(0));
+        this.mode = backbone.meanPool() ? FeatureMode.MEAN : FeatureMode.CLS;
         this.backboneState = backboneState;
         this.train = EvenSubset.of(data.train(), options.trainImages);
         this.test = EvenSubset.of(data.test(), options.testImages);
@@ -65,7 +67,7 @@ public final class KnnMonitor implements Evaluation {
 
     @Override
     public Map<String, Double> evaluate(long step, int epoch) {
-        FeatureExtractor extractor = new FeatureExtractor(backbone(), FeatureMode.CLS, 1, batch).onProgress((done, total) -> {});
+        FeatureExtractor extractor = new FeatureExtractor(backbone(), mode, 1, batch).onProgress((done, total) -> {});
         FeatureSet trainFeatures = extractor.extract(train, transform);
         FeatureSet testFeatures = extractor.extract(test, transform);
         List<KnnResult> r = new KnnClassifier().evaluate(trainFeatures, testFeatures, k);

@@ -28,6 +28,10 @@ public final class ModelOptions {
     @Option(names = "--patch", defaultValue = "4", description = "Patch size (default ${DEFAULT-VALUE}, for 28x28 images).")
     public int patch;
 
+    @Option(names = "--pool", defaultValue = "cls", description = "Image representation: cls (the CLS token, DINO/timm default) or mean "
+            + "(mean of the patch tokens, timm's global_pool='avg'); heads, the kNN monitor and exported weights use it (default ${DEFAULT-VALUE}).")
+    public String pool;
+
     @Option(names = "--drop-path", defaultValue = "0", description = "Stochastic depth rate at the last block (default ${DEFAULT-VALUE}).")
     public double dropPath;
 
@@ -36,9 +40,10 @@ public final class ModelOptions {
         ViTConfig base = model.toLowerCase(Locale.ROOT).equals("fmnist")
                 ? ViTConfig.of(imageSize, patch, channels, 128, 6, 4, numClasses)
                 : ViTConfig.preset(model, imageSize, patch, channels, numClasses);
+        if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
         ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
                 heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
-                base.registers(), base.swiglu(), base.meanPool(), numClasses, base.lnEps());
+                base.registers(), base.swiglu(), base.meanPool() || pool.equals("mean"), numClasses, base.lnEps());
         return c.withDropPath(dropPath);
     }
 
@@ -55,6 +60,7 @@ public final class ModelOptions {
         m.put("drop_path", c.dropPathRate());
         m.put("layer_scale_init", c.layerScaleInit());
         m.put("swiglu", c.swiglu());
+        m.put("pool", c.meanPool() ? "mean" : "cls");
         m.put("num_classes", c.numClasses());
         return m;
     }

@@ -8,7 +8,6 @@ import dev.loupe.cli.run.TrainingSession;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
-import dev.loupe.data.transform.ViewTransform;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
@@ -41,7 +40,6 @@ import java.util.Map;
         description = "Train a ViT classifier with cross-entropy and measure test accuracy.")
 public final class SupervisedCommand implements Runnable {
     static final CommonTrainOptions.Defaults DEFAULTS = new CommonTrainOptions.Defaults(128, 1e-3, 1e-5, 0.05, OptimizerKind.ADAMW, 0.0);
-    private static final int CROP_PADDING = 2;
 
     @Mixin
     CommonTrainOptions common;
@@ -55,9 +53,8 @@ public final class SupervisedCommand implements Runnable {
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the cross-entropy (default ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--augment", defaultValue = "pad-crop", description = "Training augmentation: pad-crop (zero-pad 2, random crop, flip), "
-            + "flip (flip only) or rrc (RandomResizedCrop 0.08-1, flip) (default ${DEFAULT-VALUE}).")
-    String augment;
+    @Mixin
+    AugmentOptions augment;
 
     @Option(names = "--eval-batch", defaultValue = "256", description = "Batch size for test accuracy (default ${DEFAULT-VALUE}).")
     int evalBatch;
@@ -73,7 +70,7 @@ public final class SupervisedCommand implements Runnable {
         VisionTransformer model = new VisionTransformer(vc, new Rng(common.seed));
         ClassificationObjective objective = new ClassificationObjective(model, labelSmoothing);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        Loader train = new Loader(data.train(), trainTransform(recipe), common.loaderOptions(batch, true));
+        Loader train = new Loader(data.train(), augment.transform(recipe), common.loaderOptions(batch, true));
         Loader test = new Loader(data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
 
         AccuracyResult[] last = new AccuracyResult[1];
@@ -83,8 +80,7 @@ public final class SupervisedCommand implements Runnable {
         settings.put("model", modelOptions.model);
         settings.putAll(ModelOptions.settingsOf(vc));
         settings.put("label_smoothing", labelSmoothing);
-        settings.put("augment", augment);
-        if (augment.equals("pad-crop")) settings.put("train_crop_padding", CROP_PADDING);
+        augment.record(settings);
         settings.putAll(CommonTrainOptions.settingsOf(tc, batch));
         Map<String, Object> runtime = common.runtime();
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
@@ -112,14 +108,5 @@ public final class SupervisedCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "trained %d steps; test accuracy %s; weights %s; report %s%n", outcome.steps(),
                 last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()), dir.finalModel(), dir.report());
-    }
-
-    private ViewTransform trainTransform(RecipeConfig recipe) {
-        return switch (augment) {
-            case "pad-crop" -> Recipes.supervisedTrain(recipe.withPadding(CROP_PADDING));
-            case "flip" -> Recipes.flipOnly(recipe);
-            case "rrc" -> Recipes.supervisedTrain(recipe.withPadding(0));
-            default -> throw new IllegalArgumentException("--augment must be pad-crop, flip or rrc, got '" + augment + "'");
-        };
     }
 }

@@ -51,6 +51,19 @@ class TrainSupervisedCommandTest {
     }
 
     @Test
+    void augmentAndPoolingAreChosenAndRecorded(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path out = tmp.resolve("runs/flip-mean");
+        assertEquals(0, run(args(data, out, "--augment", "flip", "--pool", "mean")));
+        JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
+        assertEquals("flip", settings.path("augment").asText());
+        assertEquals("mean", settings.path("pool").asText());
+        assertFalse(settings.has("train_crop_padding"), "padding belongs to pad-crop only");
+        assertNotEquals(0, run(args(data, tmp.resolve("runs/bad-augment"), "--augment", "mixup")), "an unknown recipe is refused");
+        assertNotEquals(0, run(args(data, tmp.resolve("runs/bad-pool"), "--pool", "max")), "an unknown pooling is refused");
+    }
+
+    @Test
     void runFolderResumeAndEvalAccuracy(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path straight = tmp.resolve("runs/straight"), resumed = tmp.resolve("runs/resumed");
