@@ -1,22 +1,15 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.cli.run.ModelWeights;
 import dev.loupe.cli.run.RunDirectory;
-import dev.loupe.cli.run.RunReport;
-import dev.loupe.cli.run.TrainingOutcome;
-import dev.loupe.cli.run.TrainingSession;
+import dev.loupe.cli.train.AugmentOptions;
+import dev.loupe.cli.train.ClassifierTraining;
 import dev.loupe.cli.train.CommonTrainOptions;
 import dev.loupe.cli.train.DataOptions;
-import dev.loupe.cli.train.LoaderBatchSource;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
-import dev.loupe.cli.train.AugmentOptions;
 import dev.loupe.data.transform.Recipes;
-import dev.loupe.eval.supervised.Accuracy;
-import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
-import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
@@ -27,10 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -98,7 +88,6 @@ public final class EvalFinetuneCommand implements Runnable {
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
         Loader train = new Loader(data.train(), augment.transform(recipe), common.loaderOptions(batch, true));
         Loader test = new Loader(data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
-        AccuracyResult[] last = new AccuracyResult[1];
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", "finetune");
@@ -116,24 +105,7 @@ public final class EvalFinetuneCommand implements Runnable {
         RunDirectory dir = new RunDirectory(common.out);
         System.err.printf(Locale.ROOT, "finetune %s: %s, ViT dim %d depth %d, lr %.3g, layer decay %s, %d batches/epoch%n", backbone.label(),
                 data.name(), model.config().dim(), model.config().depth(), tc.lr(), layerDecay, train.batchesPerEpoch());
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, objective, new LoaderBatchSource(train), tc,
-                (step, epoch) -> {
-                    last[0] = Accuracy.evaluate(model, test);
-                    return Map.of("test_accuracy", last[0].top1());
-                }, common.logEvery, common.plotEvery, System.err);
-        try {
-            ModelWeights.write(dir.finalModel(), model);
-            List<RunReport.Section> sections = List.of();
-            if (last[0] != null) {
-                ConfusionMatrixPlot.write(last[0].confusion(), "fine-tuned test accuracy", dir.plots().resolve("confusion.png"));
-                sections = List.of(new RunReport.Section("Test confusion matrix",
-                        "![confusion](plots/confusion.png)\n\n" + last[0].confusion().toMarkdown()));
-            }
-            RunReport.write(dir, "Fine-tuning " + backbone.label() + ": " + data.name(), settings, outcome, sections);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
-        }
-        System.out.printf(Locale.ROOT, "fine-tuned %d steps; test accuracy %s; weights %s; report %s%n", outcome.steps(),
-                last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()), dir.finalModel(), dir.report());
+        ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "fine-tuned",
+                "Fine-tuning " + backbone.label() + ": " + data.name(), "fine-tuned test accuracy");
     }
 }

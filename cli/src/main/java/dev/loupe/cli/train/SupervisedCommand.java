@@ -1,17 +1,10 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.cli.run.ModelWeights;
 import dev.loupe.cli.run.RunDirectory;
-import dev.loupe.cli.run.RunReport;
-import dev.loupe.cli.run.TrainingOutcome;
-import dev.loupe.cli.run.TrainingSession;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
-import dev.loupe.eval.supervised.Accuracy;
-import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
-import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
@@ -22,10 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -73,7 +63,6 @@ public final class SupervisedCommand implements Runnable {
         Loader train = new Loader(data.train(), augment.transform(recipe), common.loaderOptions(batch, true));
         Loader test = new Loader(data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
 
-        AccuracyResult[] last = new AccuracyResult[1];
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", "supervised");
         settings.put("data", data.name());
@@ -89,24 +78,7 @@ public final class SupervisedCommand implements Runnable {
         RunDirectory dir = new RunDirectory(common.out);
         System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d patch %d (%,d parameters), %d batches/epoch%n",
                 data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patch(), model.parameterCount(), train.batchesPerEpoch());
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, objective, new LoaderBatchSource(train), tc,
-                (step, epoch) -> {
-                    last[0] = Accuracy.evaluate(model, test);
-                    return Map.of("test_accuracy", last[0].top1());
-                }, common.logEvery, common.plotEvery, System.err);
-        try {
-            ModelWeights.write(dir.finalModel(), model);
-            List<RunReport.Section> sections = List.of();
-            if (last[0] != null) {
-                ConfusionMatrixPlot.write(last[0].confusion(), "test accuracy", dir.plots().resolve("confusion.png"));
-                sections = List.of(new RunReport.Section("Test confusion matrix",
-                        "![confusion](plots/confusion.png)\n\n" + last[0].confusion().toMarkdown()));
-            }
-            RunReport.write(dir, "Supervised training: " + data.name(), settings, outcome, sections);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
-        }
-        System.out.printf(Locale.ROOT, "trained %d steps; test accuracy %s; weights %s; report %s%n", outcome.steps(),
-                last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()), dir.finalModel(), dir.report());
+        ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "trained",
+                "Supervised training: " + data.name(), "test accuracy");
     }
 }

@@ -1,0 +1,59 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.cli.run.RunDirectory;
+import dev.loupe.cli.run.RunReport;
+import dev.loupe.cli.run.TrainingOutcome;
+import dev.loupe.cli.run.TrainingSession;
+import dev.loupe.data.loader.Loader;
+import dev.loupe.eval.report.ConfusionMatrixPlot;
+import dev.loupe.eval.supervised.Accuracy;
+import dev.loupe.eval.supervised.AccuracyResult;
+import dev.loupe.eval.supervised.ClassificationObjective;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.train.TrainerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A classifier's run folder, shared by {@code train supervised} and {@code eval finetune}: training
+ * with the test accuracy at every evaluation, then the weights, the test confusion matrix (PNG and
+ * table) and the report, and a one-line summary on stdout.
+ */
+public final class ClassifierTraining {
+    private ClassifierTraining() {}
+
+    /**
+     * @param verb       the summary's first word, e.g. "trained" or "fine-tuned"
+     * @param title      the report's title
+     * @param plotTitle  the confusion matrix plot's title
+     */
+    public static void run(CommonTrainOptions common, RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime,
+                           VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
+                           String verb, String title, String plotTitle) {
+        AccuracyResult[] last = new AccuracyResult[1];
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, objective, new LoaderBatchSource(train), tc,
+                (step, epoch) -> {
+                    last[0] = Accuracy.evaluate(model, test);
+                    return Map.of("test_accuracy", last[0].top1());
+                }, common.logEvery, common.plotEvery, System.err);
+        try {
+            ModelWeights.write(dir.finalModel(), model);
+            List<RunReport.Section> sections = List.of();
+            if (last[0] != null) {
+                ConfusionMatrixPlot.write(last[0].confusion(), plotTitle, dir.plots().resolve("confusion.png"));
+                sections = List.of(new RunReport.Section("Test confusion matrix",
+                        "![confusion](plots/confusion.png)\n\n" + last[0].confusion().toMarkdown()));
+            }
+            RunReport.write(dir, title, settings, outcome, sections);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
+        }
+        System.out.printf(Locale.ROOT, "%s %d steps; test accuracy %s; weights %s; report %s%n", verb, outcome.steps(),
+                last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()), dir.finalModel(), dir.report());
+    }
+}
