@@ -9,6 +9,8 @@ import dev.loupe.tensor.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +26,19 @@ public final class ModelWeights {
         SafeTensors.write(file, model.stateDict(), Map.of("format", "pt", HEADS, Integer.toString(model.config().heads())));
     }
 
-    /** Builds the ViT the file describes; {@code heads} overrides (or stands in for) the metadata's count. */
+    /**
+     * The prefixes under which a training checkpoint ({@code runs/NAME/checkpoints/step-N/model.safetensors})
+     * holds the backbone, in order of preference: the DINO/DINOv2 teacher (what DINO evaluates), the
+     * student, the SimCLR and CLIP image tower {@code visual.}.
+     */
+    static final List<String> CHECKPOINT_PREFIXES = List.of("teacher.backbone.", "student.backbone.", "visual.");
+
+    /**
+     * Builds the ViT the file describes; {@code heads} overrides (or stands in for) the metadata's count.
+     * A training checkpoint (no top-level {@code cls_token}) gives its backbone, see {@link #CHECKPOINT_PREFIXES}.
+     */
     public static VisionTransformer read(Path file, Integer heads) throws IOException {
-        Map<String, Tensor> state = SafeTensors.read(file);
+        Map<String, Tensor> state = backbone(SafeTensors.read(file), file);
         int h;
         if (heads != null) {
             h = heads;
@@ -39,5 +51,19 @@ public final class ModelWeights {
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;
+    }
+
+    /** state itself when it is a plain timm ViT, else the tensors under the first checkpoint prefix present, prefix removed. */
+    static Map<String, Tensor> backbone(Map<String, Tensor> state, Path file) {
+        if (state.containsKey("cls_token")) return state;
+        for (String prefix : CHECKPOINT_PREFIXES) {
+            if (!state.containsKey(prefix + "cls_token")) continue;
+            Map<String, Tensor> inner = new LinkedHashMap<>();
+            state.forEach((name, t) -> {
+                if (name.startsWith(prefix)) inner.put(name.substring(prefix.length()), t);
+            });
+            return inner;
+        }
+        throw new IllegalArgumentException(file + " holds no ViT: no cls_token, neither top-level nor under " + CHECKPOINT_PREFIXES);
     }
 }
