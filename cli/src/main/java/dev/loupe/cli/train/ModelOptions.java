@@ -29,7 +29,7 @@ public final class ModelOptions {
     public int patch;
 
     @Option(names = "--pool", defaultValue = "cls", description = "Image representation: cls (the CLS token, DINO/timm default) or mean "
-            + "(mean of the patch tokens, timm's global_pool='avg'); heads, the kNN monitor and exported weights use it (default ${DEFAULT-VALUE}).")
+            + "(mean of the patch tokens, timm's global_pool='avg'); training heads and the kNN monitor use it; evaluate the weights with --features mean (default ${DEFAULT-VALUE}).")
     public String pool;
 
     @Option(names = "--drop-path", defaultValue = "0", description = "Stochastic depth rate at the last block (default ${DEFAULT-VALUE}).")
