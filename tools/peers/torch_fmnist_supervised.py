@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Accuracy peer: the supervised Fashion-MNIST ViT run of `loupe train supervised`, in PyTorch CPU.
 
-Same model (timm-style pre-LN ViT, qkv bias, LayerNorm eps 1e-6, trunc-normal .02 init, CLS pooling),
+Same model (the speed anchor's pre-LN ViT: qkv bias, LayerNorm eps 1e-6, MLP ratio 4, CLS pooling; trunc-normal .02 init),
 same recipe (zero-pad 2 + random 28x28 crop, horizontal flip 0.5, normalise with the Fashion-MNIST
 mean/std; AdamW with weight decay on >= 2-D weights only, linear warm-up per step then cosine to
 min_lr, label smoothing), same batch. Prints one JSON line per epoch with the test top-1.
 Reads the IDX files of Debian's dataset-fashion-mnist. Example (the README's comparison):
   /usr/bin/python3 tools/peers/torch_fmnist_supervised.py --epochs 12 --max-epochs 3 --threads 1
 """
-import argparse, gzip, json, math, os, time
+import argparse, gzip, json, math, os, sys, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 
@@ -23,49 +23,20 @@ def idx(path):
     return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-class Attention(nn.Module):
-    def __init__(self, d, h):
-        super().__init__()
-        self.h, self.qkv, self.proj = h, nn.Linear(d, 3 * d), nn.Linear(d, d)
-
-    def forward(self, x):
-        b, n, d = x.shape
-        q, k, v = self.qkv(x).reshape(b, n, 3, self.h, d // self.h).permute(2, 0, 3, 1, 4)
-        a = (q @ k.transpose(-2, -1)) * (d // self.h) ** -0.5
-        return self.proj((a.softmax(-1) @ v).transpose(1, 2).reshape(b, n, d))
+# The model is the speed anchor's ViT (../shared/anchors/torch_vit_step.py), re-initialised as timm does.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "anchors"))
+import torch_vit_step  # noqa: E402
 
 
-class Block(nn.Module):
-    def __init__(self, d, h, mlp_ratio):
-        super().__init__()
-        self.norm1, self.attn = nn.LayerNorm(d, eps=1e-6), Attention(d, h)
-        self.norm2 = nn.LayerNorm(d, eps=1e-6)
-        self.mlp = nn.Sequential(nn.Linear(d, int(d * mlp_ratio)), nn.GELU(), nn.Linear(int(d * mlp_ratio), d))
-
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
-
-
-class ViT(nn.Module):
-    def __init__(self, img, patch, chans, d, depth, h, classes, mlp_ratio=4.0):
-        super().__init__()
-        self.proj = nn.Conv2d(chans, d, patch, patch)
-        self.cls = nn.Parameter(torch.zeros(1, 1, d))
-        self.pos = nn.Parameter(torch.zeros(1, (img // patch) ** 2 + 1, d))
-        self.blocks = nn.Sequential(*[Block(d, h, mlp_ratio) for _ in range(depth)])
-        self.norm, self.head = nn.LayerNorm(d, eps=1e-6), nn.Linear(d, classes)
+class ViT(torch_vit_step.ViT):
+    def __init__(self, img, patch, chans, d, depth, h, classes):
+        super().__init__(img, patch, chans, d, depth, h, classes)
         nn.init.trunc_normal_(self.pos, std=.02)
         nn.init.trunc_normal_(self.cls, std=.02)
         for m in self.modules():
             if isinstance(m, nn.Linear):
                 nn.init.trunc_normal_(m.weight, std=.02)
                 nn.init.zeros_(m.bias)
-
-    def forward(self, x):
-        x = self.proj(x).flatten(2).transpose(1, 2)
-        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], 1) + self.pos
-        return self.head(self.norm(self.blocks(x))[:, 0])
 
 
 def augment(x, gen):
