@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * {@code loupe train dino}: DINO self-distillation (main_dino.py) with its ViT defaults adapted to
- * small images: 2 global crops of the full side (scale 0.4-1) and 6 local crops of 12 px (scale
- * 0.05-0.4) for 28 px images with patch 4, a head of 1024 prototypes, AdamW at 5e-4 x batch / 256
+ * small images: 2 global crops of the full side (scale 0.4-1, or 0.14-1 without local crops) and 6
+ * local crops of 12 px (scale 0.05-0.4) for 28 px images with patch 4, a head of 1024 prototypes, AdamW at 5e-4 x batch / 256
  * with warm-up, weight decay 0.04 -> 0.4 on a cosine, per-parameter gradient clipping at 3.0,
  * teacher momentum 0.996 -> 1, teacher temperature 0.04, last layer frozen in epoch 0, drop path 0.1.
  */
@@ -72,7 +72,7 @@ public final class DinoCommand implements Runnable {
     @Option(names = "--local-size", description = "Side of the local crops, a multiple of the patch (default: round(side x 96 / 224) rounded to the patch, 12 for 28 px and patch 4).")
     Integer localSize;
 
-    @Option(names = "--global-scale", split = ",", defaultValue = "0.4,1.0", description = "Area range of the global crops (default ${DEFAULT-VALUE}).")
+    @Option(names = "--global-scale", split = ",", description = "Area range of the global crops (default 0.4,1.0; 0.14,1.0 with --local-crops 0, as main_dino.py advises).")
     double[] globalScale;
 
     @Option(names = "--local-scale", split = ",", defaultValue = "0.05,0.4", description = "Area range of the local crops (default ${DEFAULT-VALUE}).")
@@ -113,6 +113,7 @@ public final class DinoCommand implements Runnable {
                 .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs);
         cfg = new DinoConfig(cfg.outDim(), cfg.hiddenDim(), cfg.bottleneckDim(), cfg.normLastLayer(), cfg.studentTemp(),
                 cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs(), momentumTeacher, cfg.centerMomentum(), freezeLastLayer);
+        if (globalScale == null) globalScale = defaultGlobalScale(localCrops);
         SslTraining.range(globalScale, "--global-scale");
         SslTraining.range(localScale, "--local-scale");
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withLocal(local, localCrops)
@@ -136,6 +137,11 @@ public final class DinoCommand implements Runnable {
         m.put("freeze_last_layer", freezeLastLayer);
         SslTraining.run(new SslTraining.Plan("dino", "DINO", vc, objective, Recipes.dino(recipe), tc, batch, m,
                 objective::teacherBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+    }
+
+    /** main_dino.py's global crop range: 0.4-1 beside local crops, 0.14-1 when there are none. */
+    static double[] defaultGlobalScale(int localCrops) {
+        return localCrops > 0 ? new double[]{0.4, 1.0} : new double[]{0.14, 1.0};
     }
 
     /** round(side x 96 / 224) rounded to a multiple of the patch (at least one patch). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
 import dev.loupe.cli.run.ModelWeights;
 import dev.loupe.nn.VisionTransformer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +87,28 @@ class TrainSslCommandsTest {
         assertEquals(0, run(args(method, data, resumed, "--resume")));
         assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(resumed.resolve("model.safetensors")),
                 method + ": the resumed run's backbone differs from the straight run's");
+    }
+
+    @Test
+    void dinoWidensTheGlobalCropsWithoutLocalCrops(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        String[] common = {"train", "dino", "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16", "--depth", "1",
+                "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "1", "--batch", "8", "--warmup-steps", "1",
+                "--threads", "1", "--knn-train", "8", "--knn-test", "8", "--knn-k", "3", "--out-dim", "8", "--head-hidden", "8",
+                "--head-bottleneck", "4", "--local-size", "14"};
+        for (String locals : List.of("0", "2")) {
+            Path out = tmp.resolve("runs/locals-" + locals);
+            List<String> a = new ArrayList<>(List.of(common));
+            a.addAll(List.of("--local-crops", locals, "--out", out.toString()));
+            assertEquals(0, run(a.toArray(String[]::new)));
+            String scale = JSON.readTree(out.resolve("config.json").toFile()).path("settings").path("global_scale").asText();
+            assertEquals(locals.equals("0") ? "0.14,1.0" : "0.4,1.0", scale, "global crop scale with " + locals + " local crops");
+        }
+        Path given = tmp.resolve("runs/given");
+        List<String> a = new ArrayList<>(List.of(common));
+        a.addAll(List.of("--local-crops", "0", "--global-scale", "0.5,1", "--out", given.toString()));
+        assertEquals(0, run(a.toArray(String[]::new)));
+        assertEquals("0.5,1.0", JSON.readTree(given.resolve("config.json").toFile()).path("settings").path("global_scale").asText());
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {
