@@ -23,8 +23,9 @@ import java.util.Map;
  * {@code loupe train dino}: DINO self-distillation (main_dino.py) with its ViT defaults adapted to
  * small images: 2 global crops of the full side (scale 0.4-1, or 0.14-1 without local crops) and 6
  * local crops of 12 px (scale 0.05-0.4) for 28 px images with patch 4, a head of 1024 prototypes,
- * AdamW at 5e-4 x batch / 256 with warm-up, weight decay 0.04 -> 0.4 on a cosine, per-parameter gradient clipping at 3.0,
- * teacher momentum 0.996 -> 1, teacher temperature 0.04, last layer frozen in epoch 0, drop path 0.1.
+ * AdamW at 5e-4 x batch / 256 with warm-up, weight decay 0.04 -> 0.4 on a cosine, per-parameter
+ * gradient clipping at 3.0, teacher momentum 0.996 -> 1, teacher temperature 0.04, last layer frozen
+ * in epoch 0, drop path 0.1.
  */
 @Command(name = "dino", mixinStandardHelpOptions = true,
         description = "Self-supervised DINO training; writes the teacher backbone and a kNN curve.",
