@@ -92,23 +92,20 @@ class TrainSslCommandsTest {
     @Test
     void dinoWidensTheGlobalCropsWithoutLocalCrops(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
-        String[] common = {"train", "dino", "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16", "--depth", "1",
-                "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "1", "--batch", "8", "--warmup-steps", "1",
+        assertEquals("0.14,1.0", dinoGlobalScale(data, tmp.resolve("runs/locals-0"), "--local-crops", "0"));
+        assertEquals("0.4,1.0", dinoGlobalScale(data, tmp.resolve("runs/locals-2"), "--local-crops", "2"));
+        assertEquals("0.5,1.0", dinoGlobalScale(data, tmp.resolve("runs/given"), "--local-crops", "0", "--global-scale", "0.5,1"));
+    }
+
+    /** One DINO step on a tiny ViT with {@code extra} flags; the global crop scale its config.json records. */
+    private static String dinoGlobalScale(Path data, Path out, String... extra) throws IOException {
+        List<String> a = new ArrayList<>(List.of("train", "dino", "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16",
+                "--depth", "1", "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "1", "--batch", "8", "--warmup-steps", "1",
                 "--threads", "1", "--knn-train", "8", "--knn-test", "8", "--knn-k", "3", "--out-dim", "8", "--head-hidden", "8",
-                "--head-bottleneck", "4", "--local-size", "14"};
-        for (String locals : List.of("0", "2")) {
-            Path out = tmp.resolve("runs/locals-" + locals);
-            List<String> a = new ArrayList<>(List.of(common));
-            a.addAll(List.of("--local-crops", locals, "--out", out.toString()));
-            assertEquals(0, run(a.toArray(String[]::new)));
-            String scale = JSON.readTree(out.resolve("config.json").toFile()).path("settings").path("global_scale").asText();
-            assertEquals(locals.equals("0") ? "0.14,1.0" : "0.4,1.0", scale, "global crop scale with " + locals + " local crops");
-        }
-        Path given = tmp.resolve("runs/given");
-        List<String> a = new ArrayList<>(List.of(common));
-        a.addAll(List.of("--local-crops", "0", "--global-scale", "0.5,1", "--out", given.toString()));
+                "--head-bottleneck", "4", "--local-size", "14", "--out", out.toString()));
+        a.addAll(List.of(extra));
         assertEquals(0, run(a.toArray(String[]::new)));
-        assertEquals("0.5,1.0", JSON.readTree(given.resolve("config.json").toFile()).path("settings").path("global_scale").asText());
+        return JSON.readTree(out.resolve("config.json").toFile()).path("settings").path("global_scale").asText();
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {
