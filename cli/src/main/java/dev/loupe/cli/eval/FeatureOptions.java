@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /** Which features to extract, from how many training images, with what cache. */
 public final class FeatureOptions {
-    @Option(names = "--features", defaultValue = "cls", description = "cls (CLS token), mean (mean patch token) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--features", defaultValue = "cls", description = "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
     public String features;
 
     @Option(names = "--train-limit", defaultValue = "0", description = "Training images used, evenly spaced (0: all; default ${DEFAULT-VALUE}).")

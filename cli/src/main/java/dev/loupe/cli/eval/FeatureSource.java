@@ -56,8 +56,9 @@ final class FeatureSource {
         Matcher last = LAST_K.matcher(f);
         if (f.equals("cls")) return new FeatureExtractor(vit, FeatureMode.CLS, 1, options.batch);
         if (f.equals("mean")) return new FeatureExtractor(vit, FeatureMode.MEAN, 1, options.batch);
+        if (f.equals("cls+mean")) return new FeatureExtractor(vit, FeatureMode.CLS_MEAN, 1, options.batch);
         if (last.matches()) return new FeatureExtractor(vit, FeatureMode.LAST_K, Integer.parseInt(last.group(1)), options.batch);
-        throw new IllegalArgumentException("unknown --features '" + options.features + "' (cls, mean or lastN such as last4)");
+        throw new IllegalArgumentException("unknown --features '" + options.features + "' (cls, mean, cls+mean or lastN such as last4)");
     }
 
     private static FeatureSet extract(BackboneOptions backbone, FeatureOptions options, FeatureExtractor extractor, Dataset split,

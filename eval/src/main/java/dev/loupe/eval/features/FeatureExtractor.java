@@ -10,6 +10,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -58,11 +59,18 @@ public final class FeatureExtractor {
         return this;
     }
 
-    /** The feature definition for cache keys and reports ("cls", "mean", "last4"). */
+    /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
     public String describe() { return mode.describe(lastBlocks); }
 
     /** Feature width F for this model and mode. */
-    public int featureDim() { return mode == FeatureMode.LAST_K ? lastBlocks * model.config().dim() : model.config().dim(); }
+    public int featureDim() {
+        int d = model.config().dim();
+        return switch (mode) {
+            case CLS, MEAN -> d;
+            case LAST_K -> lastBlocks * d;
+            case CLS_MEAN -> 2 * d;
+        };
+    }
 
     /** Features of every sample of {@code data} after {@code transform}. */
     public FeatureSet extract(Dataset data, Transform transform) {
@@ -96,14 +104,20 @@ public final class FeatureExtractor {
         Var x = Var.of(images);
         Var out = switch (mode) {
             case CLS -> model.forwardTokens(x).select(1, 0);
-            case MEAN -> {
-                Var t = model.forwardTokens(x);                                      // (B, 1 + R + N, D)
-                int skip = 1 + model.config().registers();
-                yield t.narrow(1, skip, t.size(1) - skip).mean(false, 1);
-            }
+            case MEAN -> meanPatchToken(model.forwardTokens(x));
             case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
+            case CLS_MEAN -> {
+                Var t = model.forwardTokens(x);
+                yield Var.concat(1, List.of(t.select(1, 0), meanPatchToken(t)));   // (B, 2 D)
+            }
         };
         return out.data().contiguous();
+    }
+
+    /** tokens (B, 1 + R + N, D) -> the mean of the N patch tokens (B, D); CLS and registers excluded. */
+    private Var meanPatchToken(Var tokens) {
+        int skip = 1 + model.config().registers();
+        return tokens.narrow(1, skip, tokens.size(1) - skip).mean(false, 1);
     }
 
     /** Decodes and transforms samples [start, start + count) in parallel; fills their labels. */

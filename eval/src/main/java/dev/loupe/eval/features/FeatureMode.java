@@ -13,17 +13,22 @@ package dev.loupe.eval.features;
  *   <li>{@link #LAST_K}: the CLS tokens of the last k blocks, each passed through the final norm,
  *       concatenated oldest first, (k D) -- DINO's eval_linear with n_last_blocks = k (4 for ViT-S)
  *       and avgpool off.</li>
+ *   <li>{@link #CLS_MEAN}: the CLS token and the mean patch token, both after the final norm,
+ *       concatenated, (2 D) -- DINO's eval_linear with n_last_blocks = 1 and avgpool_patchtokens on
+ *       (its ViT-B protocol; DINO interleaves the two vectors, a permutation that neither a linear
+ *       probe nor cosine kNN can tell apart).</li>
  * </ul>
  */
 public enum FeatureMode {
-    CLS, MEAN, LAST_K;
+    CLS, MEAN, LAST_K, CLS_MEAN;
 
-    /** A stable description for cache keys and reports ("cls", "mean", "last4"). */
+    /** A stable description for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
     public String describe(int lastBlocks) {
         return switch (this) {
             case CLS -> "cls";
             case MEAN -> "mean";
             case LAST_K -> "last" + lastBlocks;
+            case CLS_MEAN -> "cls+mean";
         };
     }
 }

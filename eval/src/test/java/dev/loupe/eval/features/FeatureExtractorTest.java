@@ -82,6 +82,21 @@ class FeatureExtractorTest {
     }
 
     @Test
+    void clsPlusMeanIsTheClsTokenThenTheMeanPatchToken() {
+        VisionTransformer vit = tinyVit(2);                                                   // registers stay out of the mean
+        Dataset data = images(6, 1);
+        FeatureSet cls = new FeatureExtractor(vit, FeatureMode.CLS, 1, 6).extract(data, CENTER);
+        FeatureSet mean = new FeatureExtractor(vit, FeatureMode.MEAN, 1, 6).extract(data, CENTER);
+        FeatureExtractor both = new FeatureExtractor(vit, FeatureMode.CLS_MEAN, 1, 4);
+        FeatureSet clsMean = both.extract(data, CENTER);
+        assertArrayEquals(new int[] {6, 32}, clsMean.features().sizes());
+        assertEquals(32, both.featureDim());
+        assertEquals("cls+mean", both.describe());
+        assertCloseToScale("first half: cls", cls.features(), clsMean.features().narrow(1, 0, 16).contiguous(), 1e-6);
+        assertCloseToScale("second half: mean", mean.features(), clsMean.features().narrow(1, 16, 16).contiguous(), 1e-6);
+    }
+
+    @Test
     void lastBlocksConcatenateNormedClsTokensOldestFirst() {
         VisionTransformer vit = tinyVit(2);
         Dataset data = images(5, 2);
