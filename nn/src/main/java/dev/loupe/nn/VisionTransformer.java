@@ -102,9 +102,13 @@ public final class VisionTransformer extends Module {
     /** Pooled features (B, D): CLS token, or the mean of the patch tokens. */
     public Var forwardFeatures(Var images) {
         Var t = forwardTokens(images);
-        if (!config.meanPool()) return t.select(1, 0);
+        return config.meanPool() ? meanPatchToken(t) : t.select(1, 0);
+    }
+
+    /** tokens (B, 1 + R + N, D) from {@link #forwardTokens} -> the mean of the N patch tokens (B, D); CLS and registers excluded. */
+    public Var meanPatchToken(Var tokens) {
         int skip = 1 + config.registers();
-        return t.narrow(1, skip, t.size(1) - skip).mean(false, 1);
+        return tokens.narrow(1, skip, tokens.size(1) - skip).mean(false, 1);
     }
 
     /** Head logits (B, K); requires a head. */

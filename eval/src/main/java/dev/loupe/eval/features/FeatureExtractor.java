@@ -104,20 +104,14 @@ public final class FeatureExtractor {
         Var x = Var.of(images);
         Var out = switch (mode) {
             case CLS -> model.forwardTokens(x).select(1, 0);
-            case MEAN -> meanPatchToken(model.forwardTokens(x));
+            case MEAN -> model.meanPatchToken(model.forwardTokens(x));
             case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
             case CLS_MEAN -> {
                 Var t = model.forwardTokens(x);
-                yield Var.concat(1, List.of(t.select(1, 0), meanPatchToken(t)));   // (B, 2 D)
+                yield Var.concat(1, List.of(t.select(1, 0), model.meanPatchToken(t)));   // (B, 2 D)
             }
         };
         return out.data().contiguous();
-    }
-
-    /** tokens (B, 1 + R + N, D) -> the mean of the N patch tokens (B, D); CLS and registers excluded. */
-    private Var meanPatchToken(Var tokens) {
-        int skip = 1 + model.config().registers();
-        return tokens.narrow(1, skip, tokens.size(1) - skip).mean(false, 1);
     }
 
     /** Decodes and transforms samples [start, start + count) in parallel; fills their labels. */
