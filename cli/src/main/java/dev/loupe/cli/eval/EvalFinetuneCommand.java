@@ -102,7 +102,7 @@ public final class EvalFinetuneCommand implements Runnable {
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
         runtime.put("eval_batch", evalBatch);
 
-        RunDirectory dir = new RunDirectory(common.out);
+        RunDirectory dir = new RunDirectory(common.runFolder());
         System.err.printf(Locale.ROOT, "finetune %s: %s, ViT dim %d depth %d, lr %.3g, layer decay %s, %d batches/epoch%n", backbone.label(),
                 data.name(), model.config().dim(), model.config().depth(), tc.lr(), layerDecay, train.batchesPerEpoch());
         ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "fine-tuned",

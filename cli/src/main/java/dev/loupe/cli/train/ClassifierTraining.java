@@ -36,7 +36,7 @@ public final class ClassifierTraining {
                            VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
                            String verb, String title, String plotTitle) {
         AccuracyResult[] last = new AccuracyResult[1];
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, objective, new LoaderBatchSource(train), tc,
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());

@@ -125,8 +125,8 @@ public final class ClipTraining {
         if (common.threads != null) Parallel.setThreads(common.threads);
         DataOptions.LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
-        RunDirectory dir = new RunDirectory(common.out);
-        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resume);
+        RunDirectory dir = new RunDirectory(common.runFolder());
+        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming());
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
         TrainerConfig tc = adjust(common.trainerConfig(method.defaults()), spec);
@@ -157,7 +157,7 @@ public final class ClipTraining {
         // zero-shot needs class names that are words: webdataset .cls labels are only numbers
         boolean zeroShot = data.labelled() && !data.classNames().stream().allMatch(n -> n.chars().allMatch(Character::isDigit));
         Object[] last = new Object[1];
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, objective, new LoaderBatchSource(train), tc,
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
                 (step, epoch) -> {
                     if (zeroShot) {
                         ZeroShotResult r = ClipEvaluation.zeroShot(model, tokenizer, data.test(), evalTransform, data.classNames(), templates, options.evalBatch);

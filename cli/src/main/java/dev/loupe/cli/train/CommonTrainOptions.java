@@ -21,11 +21,16 @@ public final class CommonTrainOptions {
     /** A method's defaults for the options left unset. */
     public record Defaults(int batch, double lr, double minLr, double weightDecay, OptimizerKind optimizer, double clipGrad) {}
 
-    @Option(names = "--out", required = true, description = "Run folder (runs/NAME): config, metrics, checkpoints, plots, report, weights.")
-    public Path out;
+    @Option(names = "--out", paramLabel = "RUN", description = "Run folder (runs/NAME): config, metrics, checkpoints, plots, report, weights.")
+    Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (the settings must match).")
-    public boolean resume;
+    /** The folder after --resume; {@link #OUT_FOLDER} when none was given; null without --resume. */
+    @Option(names = "--resume", arity = "0..1", fallbackValue = OUT_FOLDER, paramLabel = "RUN",
+            description = "Continue a run from its last checkpoint: --resume runs/NAME, or --resume beside --out (the settings must match).")
+    String resume;
+
+    /** picocli's value for a bare --resume: continue the run named by --out. */
+    private static final String OUT_FOLDER = "(out)";
 
     @Option(names = "--epochs", description = "Epochs to train.")
     public Integer epochs;
@@ -87,6 +92,22 @@ public final class CommonTrainOptions {
     @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
     public long plotEvery;
 
+    /** Whether this invocation continues an earlier run. */
+    public boolean resuming() { return resume != null; }
+
+    /** The run folder, from --out or from --resume RUN (both given: they must name the same folder). */
+    public Path runFolder() {
+        Path resumed = resume == null || resume.equals(OUT_FOLDER) ? null : Path.of(resume);
+        if (out == null && resumed == null) {
+            throw new IllegalArgumentException(resume == null ? "give the run folder: --out runs/NAME (or --resume runs/NAME to continue one)"
+                    : "--resume needs the run to continue: --resume runs/NAME, or --out runs/NAME beside it");
+        }
+        if (out != null && resumed != null && !out.toAbsolutePath().normalize().equals(resumed.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--out " + out + " and --resume " + resumed + " name different runs; give one of them");
+        }
+        return out != null ? out : resumed;
+    }
+
     public int batch(Defaults d) { return batch != null ? batch : d.batch(); }
 
     /** The trainer configuration, defaults filled in. */
@@ -124,7 +145,7 @@ public final class CommonTrainOptions {
     /** The options that may change between invocations of one run. */
     public Map<String, Object> runtime() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("out", out.toString());
+        m.put("out", runFolder().toString());
         m.put("threads", threads);
         m.put("workers", workers);
         m.put("on_bad_sample", onBadSample);

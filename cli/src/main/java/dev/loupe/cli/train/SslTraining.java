@@ -105,13 +105,13 @@ final class SslTraining {
 
         Loader train = new Loader(EvenSubset.of(data.train(), trainLimit), plan.augmentation(), common.loaderOptions(plan.batch(), true));
         KnnMonitor monitor = new KnnMonitor(plan.backbone(), plan.backboneState(), data, knn);
-        RunDirectory dir = new RunDirectory(common.out);
+        RunDirectory dir = new RunDirectory(common.runFolder());
         ViTConfig b = plan.backbone();
         System.err.printf(Locale.ROOT, "%s: %s, ViT dim %d depth %d heads %d patch %d, %,d trainable parameters, %d batches/epoch, lr %.3g%n",
                 plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patch(),
                 plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
                 train.batchesPerEpoch(), plan.config().lr());
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resume, plan.objective(), new LoaderBatchSource(train),
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(), new LoaderBatchSource(train),
                 plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
         try {
             VisionTransformer backbone = monitor.backbone();

@@ -75,7 +75,7 @@ public final class SupervisedCommand implements Runnable {
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
         runtime.put("eval_batch", evalBatch);
 
-        RunDirectory dir = new RunDirectory(common.out);
+        RunDirectory dir = new RunDirectory(common.runFolder());
         System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d patch %d (%,d parameters), %d batches/epoch%n",
                 data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patch(), model.parameterCount(), train.batchesPerEpoch());
         ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "trained",

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code loupe train supervised} end to end on a 64-image fake Fashion-MNIST: the run folder's
  * files, a resume from a mid-run checkpoint (the later checkpoints removed as if the run had been
  * killed after step 2) reaching the straight run's final weights bit for bit, the refusal to resume
- * with other settings, and {@code loupe eval accuracy} on the result.
+ * with other settings, the {@code --resume runs/NAME} form, and {@code loupe eval accuracy} on the result.
  */
 class TrainSupervisedCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +92,9 @@ class TrainSupervisedCommandTest {
         Files.delete(resumed.resolve("model.safetensors"));
         assertNotEquals(0, run(args(data, resumed)), "a second run into the same folder without --resume must be refused");
         assertNotEquals(0, run(args(data, resumed, "--resume", "--label-smoothing", "0.1")), "other settings must be refused");
-        assertEquals(0, run(args(data, resumed, "--resume")));
+        String[] resumeByName = args(data, resumed);
+        resumeByName[resumeByName.length - 2] = "--resume"; // --resume runs/NAME, without --out
+        assertEquals(0, run(resumeByName));
 
         assertBitwiseEqual(SafeTensors.read(straight.resolve("model.safetensors")), SafeTensors.read(resumed.resolve("model.safetensors")));
         List<JsonNode> resumedRecords = lines(resumed.resolve("metrics.jsonl"));
