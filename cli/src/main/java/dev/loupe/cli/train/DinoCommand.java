@@ -58,26 +58,11 @@ public final class DinoCommand implements Runnable {
     @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--out-dim", defaultValue = "1024", description = "Prototypes K of the DINO head (paper 65536; default ${DEFAULT-VALUE}).")
-    int outDim;
+    @Mixin
+    DinoHeadOptions head;
 
-    @Option(names = "--head-hidden", defaultValue = "512", description = "Head MLP width (paper 2048; default ${DEFAULT-VALUE}).")
-    int headHidden;
-
-    @Option(names = "--head-bottleneck", defaultValue = "128", description = "Head bottleneck width (paper 256; default ${DEFAULT-VALUE}).")
-    int headBottleneck;
-
-    @Option(names = "--local-crops", defaultValue = "6", description = "Local crops per image (paper 8 at 96/224; default ${DEFAULT-VALUE}).")
-    int localCrops;
-
-    @Option(names = "--local-size", description = "Side of the local crops, a multiple of the patch (default: round(side x 96 / 224) rounded to the patch, 12 for 28 px and patch 4).")
-    Integer localSize;
-
-    @Option(names = "--global-scale", split = ",", description = "Area range of the global crops (default 0.4,1.0; 0.14,1.0 with --local-crops 0, as main_dino.py advises).")
-    double[] globalScale;
-
-    @Option(names = "--local-scale", split = ",", defaultValue = "0.05,0.4", description = "Area range of the local crops (default ${DEFAULT-VALUE}).")
-    double[] localScale;
+    @Mixin
+    MultiCropOptions crops;
 
     @Option(names = "--teacher-temp", defaultValue = "0.04", description = "Teacher temperature after warm-up (default ${DEFAULT-VALUE}).")
     double teacherTemp;
@@ -109,28 +94,15 @@ public final class DinoCommand implements Runnable {
         TrainerConfig tc = SslTraining.with(base, base.clipMax() > 0 ? GradClipMode.PER_PARAMETER : GradClipMode.NONE, base.clipMax(),
                 base.beta1(), base.beta2());
 
-        int local = localSize != null ? localSize : localSide(data.imageSize(), vc.patch());
-        DinoConfig cfg = DinoConfig.small().withHead(outDim, headHidden, headBottleneck)
+        DinoConfig cfg = DinoConfig.small().withHead(head.outDim, head.headHidden, head.headBottleneck)
                 .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs);
         cfg = new DinoConfig(cfg.outDim(), cfg.hiddenDim(), cfg.bottleneckDim(), cfg.normLastLayer(), cfg.studentTemp(),
                 cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs(), momentumTeacher, cfg.centerMomentum(), freezeLastLayer);
-        if (globalScale == null) globalScale = defaultGlobalScale(localCrops);
-        SslTraining.range(globalScale, "--global-scale");
-        SslTraining.range(localScale, "--local-scale");
-        RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withLocal(local, localCrops)
-                .withGlobalScale(globalScale[0], globalScale[1]).withLocalScale(localScale[0], localScale[1]);
-        recipe = blur.apply(recipe);
+        Map<String, Object> m = new LinkedHashMap<>();
+        head.record(m);
+        RecipeConfig recipe = crops.recipe(data, vc.patch(), crops.dinoScales(), blur, m);
         DinoObjective objective = new DinoObjective(vc, cfg, new Rng(common.seed));
 
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("out_dim", outDim);
-        m.put("head_hidden", headHidden);
-        m.put("head_bottleneck", headBottleneck);
-        m.put("local_crops", localCrops);
-        m.put("local_size", local);
-        m.put("global_scale", globalScale[0] + "," + globalScale[1]);
-        m.put("local_scale", localScale[0] + "," + localScale[1]);
-        BlurOptions.record(m, recipe);
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);
         m.put("warmup_teacher_temp_epochs", warmupTeacherTempEpochs);
@@ -138,16 +110,5 @@ public final class DinoCommand implements Runnable {
         m.put("freeze_last_layer", freezeLastLayer);
         SslTraining.run(new SslTraining.Plan("dino", "DINO", vc, objective, Recipes.dino(recipe), tc, batch, m,
                 objective::teacherBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
-    }
-
-    /** main_dino.py's global crop range: 0.4-1 beside local crops, 0.14-1 when there are none. */
-    static double[] defaultGlobalScale(int localCrops) {
-        return localCrops > 0 ? new double[]{0.4, 1.0} : new double[]{0.14, 1.0};
-    }
-
-    /** round(side x 96 / 224) rounded to a multiple of the patch (at least one patch). */
-    static int localSide(int side, int patch) {
-        long scaled = Math.round(side * 96.0 / 224.0);
-        return (int) Math.max(patch, Math.round((double) scaled / patch) * patch);
     }
 }

@@ -60,26 +60,11 @@ public final class Dinov2Command implements Runnable {
     @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--out-dim", defaultValue = "1024", description = "Prototypes K of the shared DINO / iBOT head (paper 65536; default ${DEFAULT-VALUE}).")
-    int outDim;
+    @Mixin
+    DinoHeadOptions head;
 
-    @Option(names = "--head-hidden", defaultValue = "512", description = "Head MLP width (paper 2048; default ${DEFAULT-VALUE}).")
-    int headHidden;
-
-    @Option(names = "--head-bottleneck", defaultValue = "128", description = "Head bottleneck width (paper 256; default ${DEFAULT-VALUE}).")
-    int headBottleneck;
-
-    @Option(names = "--local-crops", defaultValue = "6", description = "Local crops per image (paper 8; default ${DEFAULT-VALUE}).")
-    int localCrops;
-
-    @Option(names = "--local-size", description = "Side of the local crops, a multiple of the patch (default 12 for 28 px and patch 4).")
-    Integer localSize;
-
-    @Option(names = "--global-scale", split = ",", defaultValue = "0.32,1.0", description = "Area range of the global crops (default ${DEFAULT-VALUE}).")
-    double[] globalScale;
-
-    @Option(names = "--local-scale", split = ",", defaultValue = "0.05,0.32", description = "Area range of the local crops (default ${DEFAULT-VALUE}).")
-    double[] localScale;
+    @Mixin
+    MultiCropOptions crops;
 
     @Option(names = "--teacher-temp", defaultValue = "0.07", description = "Teacher temperature after warm-up (default ${DEFAULT-VALUE}).")
     double teacherTemp;
@@ -125,31 +110,19 @@ public final class Dinov2Command implements Runnable {
         TrainerConfig tc = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), MIN_LR,
                 WEIGHT_DECAY, OptimizerKind.ADAMW, CLIP));
 
-        int local = localSize != null ? localSize : DinoCommand.localSide(data.imageSize(), vc.patch());
         int tempEpochs = warmupTeacherTempEpochs != null ? warmupTeacherTempEpochs : common.epochs == null ? 0 : Math.min(30, common.epochs / 3);
         Dinov2Config p = Dinov2Config.paper();
-        Dinov2Config cfg = new Dinov2Config(outDim, headHidden, headBottleneck, p.studentTemp(), warmupTeacherTemp, teacherTemp, tempEpochs,
-                momentumTeacher, p.centerMomentum(), freezeLastLayer, p.dinoWeight(), ibotWeight, koleoWeight, maskProbability,
+        Dinov2Config cfg = new Dinov2Config(head.outDim, head.headHidden, head.headBottleneck, p.studentTemp(), warmupTeacherTemp,
+                teacherTemp, tempEpochs, momentumTeacher, p.centerMomentum(), freezeLastLayer, p.dinoWeight(), ibotWeight, koleoWeight, maskProbability,
                 maskRatioMin, maskRatioMax, sinkhorn ? Centering.SINKHORN_KNOPP : Centering.SOFTMAX);
-        SslTraining.range(globalScale, "--global-scale");
-        SslTraining.range(localScale, "--local-scale");
-        RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withLocal(local, localCrops)
-                .withGlobalScale(globalScale[0], globalScale[1]).withLocalScale(localScale[0], localScale[1]);
-        recipe = blur.apply(recipe);
+        Map<String, Object> m = new LinkedHashMap<>();
+        head.record(m);
+        RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, new Rng(common.seed));
         BlockMasking masking = BlockMasking.dinov2(vc.gridSize());
         StepSeededObjective objective = new StepSeededObjective(dinov2, common.seed, (b, step, rng) -> dinov2.loss(b, step,
                 masking.batch(2 * b.views().getFirst().size(0), cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), rng)));
 
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("out_dim", outDim);
-        m.put("head_hidden", headHidden);
-        m.put("head_bottleneck", headBottleneck);
-        m.put("local_crops", localCrops);
-        m.put("local_size", local);
-        m.put("global_scale", globalScale[0] + "," + globalScale[1]);
-        m.put("local_scale", localScale[0] + "," + localScale[1]);
-        BlurOptions.record(m, recipe);
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);
         m.put("warmup_teacher_temp_epochs", tempEpochs);

@@ -1,0 +1,24 @@
+package dev.loupe.cli.train;
+
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** The projection head of DINO and DINOv2 (MLP, bottleneck, weight-normalised prototypes), scaled down for small images. */
+public final class DinoHeadOptions {
+    @Option(names = "--out-dim", defaultValue = "1024", description = "Prototypes K of the head (paper 65536; default ${DEFAULT-VALUE}).")
+    int outDim;
+
+    @Option(names = "--head-hidden", defaultValue = "512", description = "Head MLP width (paper 2048; default ${DEFAULT-VALUE}).")
+    int headHidden;
+
+    @Option(names = "--head-bottleneck", defaultValue = "128", description = "Head bottleneck width (paper 256; default ${DEFAULT-VALUE}).")
+    int headBottleneck;
+
+    /** Records out_dim, head_hidden and head_bottleneck in a run's settings. */
+    void record(Map<String, Object> settings) {
+        settings.put("out_dim", outDim);
+        settings.put("head_hidden", headHidden);
+        settings.put("head_bottleneck", headBottleneck);
+    }
+}
