@@ -20,6 +20,9 @@ Writes nn/src/test/resources/golden/layers.safetensors holding:
                dino14to9    14x14, scale_factor (9.1/14, 9.1/14)
                dino7to6x11  7x7, scale_factor ((6.1)/7, (11.1)/7), DINOv2's (rows, cols) order
              each as .in (1, gh*gw, D) and .out (1, oh*ow, D).
+  patchconv.* overlapping patch embedding, Conv2d(2, 6, kernel 8, stride 4, padding 2) on x (2, 2, 12, 12),
+             as the ViT lays it out: out = conv(x).flatten(2).transpose(1, 2) (2, 9, 6); weight (6, 2, 8, 8),
+             bias (6), r (2, 9, 6) and the gradients grad_weight, grad_bias of sum(out * r).
 Run:  /usr/bin/python3 tools/golden/make_layers_fixture.py   (Debian python3-torch 1.13)
 """
 import os
@@ -131,11 +134,24 @@ def interp_fixtures(out):
     run("dino7to6x11", grid(7, 8), 7, scale_factor=(6.1 / 7, 11.1 / 7))
 
 
+def patch_conv_fixtures(out):
+    torch.manual_seed(13)
+    conv = nn.Conv2d(2, 6, kernel_size=8, stride=4, padding=2)
+    x = torch.randn(2, 2, 12, 12)
+    y = conv(x).flatten(2).transpose(1, 2)
+    r = torch.randn(y.shape)
+    (y * r).sum().backward()
+    out["patchconv.x"], out["patchconv.weight"], out["patchconv.bias"] = npf(x), npf(conv.weight), npf(conv.bias)
+    out["patchconv.out"], out["patchconv.r"] = npf(y), npf(r)
+    out["patchconv.grad_weight"], out["patchconv.grad_bias"] = npf(conv.weight.grad), npf(conv.bias.grad)
+
+
 def main():
     out = {}
     batch_norm_fixtures(out)
     sincos_fixtures(out)
     interp_fixtures(out)
+    patch_conv_fixtures(out)
     save(OUT, out, {"script": "tools/golden/make_layers_fixture.py", "torch": torch.__version__})
     print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
 

@@ -1,45 +1,88 @@
 package dev.loupe.nn;
 
 import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Indexing;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
 /**
- * Conv2d(C, D, kernel = stride = p) as patchify + one GEMM. Shape: (B, C, H, W) -> (B, N, D),
- * N = (H/p)(W/p) in row-major grid order. Parameters proj.weight (D, C, p, p), proj.bias (D).
+ * Conv2d(C, D, kernel K, stride p, padding (K - p) / 2) as patch rows + one GEMM. Shape: (B, C, H, W)
+ * -> (B, N, D), N = (H/p)(W/p) in row-major grid order. K = p (ViT's non-overlapping patches) is a
+ * reshape; K > p (overlapping patches) reads the windows with im2col, which needs images that are
+ * data (no gradient to the pixels). Parameters proj.weight (D, C, K, K), proj.bias (D).
  */
 public final class PatchEmbed extends Module {
     /** Holds the conv parameters under the name {@code proj}, as timm does. */
     public static final class Proj extends Module {
         public final Var weight, bias;
 
-        Proj(int dim, int channels, int patch, boolean bias, Rng rng) {
-            this.weight = param("weight", Tensor.truncNormal(rng, 0.02, -2, 2, dim, channels, patch, patch));
+        Proj(int dim, int channels, int kernel, boolean bias, Rng rng) {
+            this.weight = param("weight", Tensor.truncNormal(rng, 0.02, -2, 2, dim, channels, kernel, kernel));
             this.bias = bias ? param("bias", Tensor.zeros(dim)) : null;
         }
     }
 
     public final Proj proj;
-    private final int patch, channels, dim;
+    private final int patch, channels;
 
+    /** Non-overlapping p x p patches (kernel = stride = p). */
     public PatchEmbed(int channels, int dim, int patch, boolean bias, Rng rng) {
+        this(channels, dim, patch, patch, bias, rng);
+    }
+
+    /** Kernel {@code kernel} >= {@code patch}, stride {@code patch}, padding (kernel - patch) / 2. */
+    public PatchEmbed(int channels, int dim, int patch, int kernel, boolean bias, Rng rng) {
+        if (kernel < patch || (kernel - patch) % 2 != 0) {
+            throw new IllegalArgumentException("patch embed: kernel " + kernel + " must be the patch " + patch + " or larger by an even number");
+        }
         this.patch = patch;
         this.channels = channels;
-        this.dim = dim;
-        this.proj = child("proj", new Proj(dim, channels, patch, bias, rng));
+        this.proj = child("proj", new Proj(dim, channels, kernel, bias, rng));
     }
 
     public Var forward(Var images) {
-        int b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
-        if (c != channels || h % patch != 0 || w % patch != 0) {
-            throw new IllegalArgumentException("patch embed: images " + images.data().shape() + " need " + channels
-                    + " channels and sides divisible by " + patch);
+        if (images.rank() != 4 || images.size(1) != channels) {
+            throw new IllegalArgumentException("patch embed: images " + images.data().shape() + " need (B, " + channels + ", H, W)");
         }
-        int gh = h / patch, gw = w / patch;
-        // (B, C, gh, p, gw, p) -> (B, gh, gw, C, p, p) -> (B*N, C*p*p): rows ordered like the flattened conv weight
-        Var rows = images.reshape(b, c, gh, patch, gw, patch).permute(0, 2, 4, 1, 3, 5).reshape(b * gh * gw, c * patch * patch);
-        Var out = rows.matmul(proj.weight.reshape(dim, c * patch * patch).mT());
-        if (proj.bias != null) out = out.add(proj.bias);
+        return embed(images, proj.weight, proj.bias, patch);
+    }
+
+    /**
+     * The conv of {@code images} (B, C, H, W) with {@code weight} (D, C, K, K) and {@code bias} (D) or
+     * null, stride {@code patch}, padding (K - patch) / 2, as tokens (B, N, D).
+     */
+    public static Var embed(Var images, Var weight, Var bias, int patch) {
+        int b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
+        int dim = weight.size(0), kernel = weight.size(2);
+        if (h % patch != 0 || w % patch != 0) {
+            throw new IllegalArgumentException("patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
+        }
+        if (weight.size(1) != c) throw new IllegalArgumentException("patch embed: weight " + weight.data().shape() + " needs " + c + " input channels");
+        int gh = h / patch, gw = w / patch, k = c * kernel * kernel;
+        Var rows = kernel == patch ? patchRows(images, patch) : windowRows(images, patch, kernel);   // (B*N, C*K*K)
+        Var out = rows.matmul(weight.reshape(dim, k).mT());
+        if (bias != null) out = out.add(bias);
         return out.reshape(b, gh * gw, dim);
+    }
+
+    /** (B, C, gh, p, gw, p) -> (B, gh, gw, C, p, p) -> (B*N, C*p*p): rows ordered like the flattened conv weight. */
+    private static Var patchRows(Var images, int p) {
+        int b = images.size(0), c = images.size(1), gh = images.size(2) / p, gw = images.size(3) / p;
+        return images.reshape(b, c, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(b * gh * gw, c * p * p);
+    }
+
+    /** im2col (B, C*K*K, N) -> (B*N, C*K*K), rows ordered (c, i, j) like the flattened conv weight. */
+    private static Var windowRows(Var images, int patch, int kernel) {
+        if (images.requiresGrad()) {
+            throw new IllegalArgumentException("patch embed: overlapping patches (kernel " + kernel + ", stride " + patch
+                    + ") take images as data; these images require a gradient");
+        }
+        if (kernel < patch || (kernel - patch) % 2 != 0) {
+            throw new IllegalArgumentException("patch embed: kernel " + kernel + " must be the patch " + patch + " or larger by an even number");
+        }
+        int b = images.size(0), c = images.size(1), n = (images.size(2) / patch) * (images.size(3) / patch);
+        Tensor cols = Indexing.im2col(images.data(), kernel, kernel, patch, (kernel - patch) / 2);   // (B, C*K*K, N)
+        if (cols.size(2) != n) throw new IllegalStateException("im2col gave " + cols.shape() + ", expected " + n + " windows");
+        return Var.of(cols.transpose(1, 2).contiguous().reshape(b * n, c * kernel * kernel));
     }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
  * A Vision Transformer's shape and options.
  *
  * @param imageSize      input height = width
- * @param patch          patch size p (Conv2d kernel = stride = p)
+ * @param patch          patch size p: the patch embedding's stride, so the grid is (imageSize / p)^2
  * @param channels       input channels C
  * @param dim            embedding width D
  * @param depth          number of blocks
@@ -21,10 +21,12 @@ import java.util.Locale;
  * @param meanPool       pool by the mean of patch tokens instead of CLS
  * @param numClasses     classifier head outputs, 0 for none
  * @param lnEps          LayerNorm eps (1e-6 timm/DINO/MAE)
+ * @param patchKernel    the patch embedding's kernel K >= p: K = p is ViT's non-overlapping patches; K > p
+ *                       gives overlapping patches, Conv2d(C, D, K, stride p, padding (K - p) / 2), on the same grid
  */
 public record ViTConfig(int imageSize, int patch, int channels, int dim, int depth, int heads, double mlpRatio,
                         boolean qkvBias, double dropPathRate, boolean uniformDropPath, double layerScaleInit,
-                        int registers, boolean swiglu, boolean meanPool, int numClasses, double lnEps) {
+                        int registers, boolean swiglu, boolean meanPool, int numClasses, double lnEps, int patchKernel) {
 
     public ViTConfig {
         if (imageSize % patch != 0) {
@@ -32,6 +34,18 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
         }
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by " + heads + " heads");
         if (depth < 1 || channels < 1) throw new IllegalArgumentException("depth and channels must be >= 1");
+        if (patchKernel < patch || (patchKernel - patch) % 2 != 0) {
+            throw new IllegalArgumentException("patch kernel " + patchKernel + " must be the patch size " + patch
+                    + " or larger by an even number (padding (K - p) / 2 keeps the grid)");
+        }
+    }
+
+    /** Non-overlapping patches: the patch kernel is the patch size. */
+    public ViTConfig(int imageSize, int patch, int channels, int dim, int depth, int heads, double mlpRatio,
+                     boolean qkvBias, double dropPathRate, boolean uniformDropPath, double layerScaleInit,
+                     int registers, boolean swiglu, boolean meanPool, int numClasses, double lnEps) {
+        this(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath, layerScaleInit,
+                registers, swiglu, meanPool, numClasses, lnEps, patch);
     }
 
     /** A plain timm-style ViT: qkv bias, MLP ratio 4, no drop path, CLS pooling, eps 1e-6. */
@@ -70,8 +84,22 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
 
     public int numPatches() { return gridSize() * gridSize(); }
 
+    /** "patch 4", or "patch 4 (kernel 8)" for overlapping patches: for logs and reports. */
+    public String patchLabel() {
+        return patchKernel == patch ? "patch " + patch : "patch " + patch + " (kernel " + patchKernel + ")";
+    }
+
+    /** Zero padding on each side of the image for the patch embedding: (K - p) / 2. */
+    public int patchPadding() { return (patchKernel - patch) / 2; }
+
+    /** The same ViT with overlapping patches of kernel {@code kernel} (stride stays the patch size). */
+    public ViTConfig withPatchKernel(int kernel) {
+        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath,
+                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, kernel);
+    }
+
     public ViTConfig withDropPath(double rate) {
         return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, rate, uniformDropPath,
-                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps);
+                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, patchKernel);
     }
 }

@@ -27,7 +27,7 @@ public final class VisionTransformer extends Module {
         clsToken = param("cls_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, 1, d));
         posEmbed = param("pos_embed", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.numPatches() + 1, d));
         regToken = c.registers() > 0 ? param("reg_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.registers(), d)) : null;
-        patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), d, c.patch(), true, rng));
+        patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), d, c.patch(), c.patchKernel(), true, rng));
         Blocks list = child("blocks", new Blocks());
         for (int i = 0; i < c.depth(); i++) {
             double rate = c.uniformDropPath() || c.depth() == 1 ? c.dropPathRate() : c.dropPathRate() * i / (c.depth() - 1);

@@ -70,7 +70,7 @@ public final class BackboneOptions {
                         + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
             }
             c = new ViTConfig(s.imageSize(), s.patch(), s.channels(), s.dim(), s.depth(), s.heads(), s.mlpRatio(), s.qkvBias(), 0.0,
-                    s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps());
+                    s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps(), s.patchKernel());
         }
         VisionTransformer vit = new VisionTransformer(c.withDropPath(dropPath), new Rng(initSeed));
         if (source != null) {

@@ -15,15 +15,20 @@ import java.util.Map;
 
 /**
  * A ViT's final weights as a timm-named safetensors file (loadable by {@code loupe features} and
- * timm), with the head count, which shapes cannot tell, in the metadata ("heads").
+ * timm), with what shapes cannot tell in the metadata: the head count ("heads") and, for overlapping
+ * patches, the patch embedding's stride ("patch_stride").
  */
 public final class ModelWeights {
     public static final String HEADS = "heads";
+    public static final String PATCH_STRIDE = "patch_stride";
 
     private ModelWeights() {}
 
     public static void write(Path file, VisionTransformer model) throws IOException {
-        SafeTensors.write(file, model.stateDict(), Map.of("format", "pt", HEADS, Integer.toString(model.config().heads())));
+        ViTConfig c = model.config();
+        Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", HEADS, Integer.toString(c.heads())));
+        if (c.patchKernel() != c.patch()) metadata.put(PATCH_STRIDE, Integer.toString(c.patch()));
+        SafeTensors.write(file, model.stateDict(), metadata);
     }
 
     /**
@@ -39,15 +44,17 @@ public final class ModelWeights {
      */
     public static VisionTransformer read(Path file, Integer heads) throws IOException {
         Map<String, Tensor> state = backbone(SafeTensors.read(file), file);
+        Map<String, String> metadata = SafeTensors.readMetadata(file);
         int h;
         if (heads != null) {
             h = heads;
         } else {
-            String stored = SafeTensors.readMetadata(file).get(HEADS);
+            String stored = metadata.get(HEADS);
             if (stored == null) throw new IllegalArgumentException(file + " does not record the number of attention heads; pass --heads");
             h = Integer.parseInt(stored);
         }
-        ViTConfig config = VitShapes.infer(state, h);
+        String stride = metadata.get(PATCH_STRIDE);
+        ViTConfig config = VitShapes.infer(state, h, stride == null ? null : Integer.valueOf(stride));
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;

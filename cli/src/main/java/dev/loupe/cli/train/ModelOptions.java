@@ -28,6 +28,10 @@ public final class ModelOptions {
     @Option(names = "--patch", defaultValue = "4", description = "Patch size (default ${DEFAULT-VALUE}, for 28x28 images).")
     public int patch;
 
+    @Option(names = "--patch-kernel", description = "Patch embedding kernel K >= --patch: K > patch gives overlapping patches "
+            + "(Conv2d kernel K, stride patch, padding (K - patch) / 2, same grid), e.g. 8 with patch 4 (default: the patch size).")
+    public Integer patchKernel;
+
     @Option(names = "--pool", defaultValue = "cls", description = "Image representation: cls (the CLS token, DINO/timm default) or mean "
             + "(mean of the patch tokens, timm's global_pool='avg'); training heads and the kNN monitor use it; evaluate the weights with --features mean (default ${DEFAULT-VALUE}).")
     public String pool;
@@ -43,7 +47,8 @@ public final class ModelOptions {
         if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
         ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
                 heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
-                base.registers(), base.swiglu(), base.meanPool() || pool.equals("mean"), numClasses, base.lnEps());
+                base.registers(), base.swiglu(), base.meanPool() || pool.equals("mean"), numClasses, base.lnEps(),
+                patchKernel != null ? patchKernel : patch);
         return c.withDropPath(dropPath);
     }
 
@@ -52,6 +57,7 @@ public final class ModelOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("image_size", c.imageSize());
         m.put("patch", c.patch());
+        m.put("patch_kernel", c.patchKernel());
         m.put("channels", c.channels());
         m.put("dim", c.dim());
         m.put("depth", c.depth());

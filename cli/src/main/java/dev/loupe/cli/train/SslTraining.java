@@ -107,8 +107,8 @@ final class SslTraining {
         KnnMonitor monitor = new KnnMonitor(plan.backbone(), plan.backboneState(), data, knn);
         RunDirectory dir = new RunDirectory(common.runFolder());
         ViTConfig b = plan.backbone();
-        System.err.printf(Locale.ROOT, "%s: %s, ViT dim %d depth %d heads %d patch %d, %,d trainable parameters, %d batches/epoch, lr %.3g%n",
-                plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patch(),
+        System.err.printf(Locale.ROOT, "%s: %s, ViT dim %d depth %d heads %d %s, %,d trainable parameters, %d batches/epoch, lr %.3g%n",
+                plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patchLabel(),
                 plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
                 train.batchesPerEpoch(), plan.config().lr());
         TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(), new LoaderBatchSource(train),

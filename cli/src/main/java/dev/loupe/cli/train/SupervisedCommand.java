@@ -76,8 +76,8 @@ public final class SupervisedCommand implements Runnable {
         runtime.put("eval_batch", evalBatch);
 
         RunDirectory dir = new RunDirectory(common.runFolder());
-        System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d patch %d (%,d parameters), %d batches/epoch%n",
-                data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patch(), model.parameterCount(), train.batchesPerEpoch());
+        System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d %s (%,d parameters), %d batches/epoch%n",
+                data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patchLabel(), model.parameterCount(), train.batchesPerEpoch());
         ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "trained",
                 "Supervised training: " + data.name(), "test accuracy");
     }

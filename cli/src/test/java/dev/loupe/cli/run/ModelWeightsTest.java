@@ -40,4 +40,27 @@ class ModelWeightsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelWeights.read(file, 2));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("cls_token"), e.getMessage());
     }
+
+    @Test
+    void overlappingPatchesRoundTripThroughTheStrideInTheMetadata(@TempDir Path tmp) throws IOException {
+        ViTConfig config = ViTConfig.of(28, 4, 1, 16, 2, 2, 10).withPatchKernel(8);
+        VisionTransformer model = new VisionTransformer(config, new Rng(3));
+        Path file = tmp.resolve("model.safetensors");
+        ModelWeights.write(file, model);
+        assertEquals("4", SafeTensors.readMetadata(file).get(ModelWeights.PATCH_STRIDE));
+
+        VisionTransformer read = ModelWeights.read(file, null);
+        assertEquals(config, read.config());
+        Tensor images = Tensor.randn(new Rng(4), 2, 1, 28, 28);
+        assertArrayEquals(model.forward(dev.loupe.autograd.Var.of(images)).data().toFloatArray(),
+                read.forward(dev.loupe.autograd.Var.of(images)).data().toFloatArray());
+    }
+
+    @Test
+    void plainPatchesWriteNoStride(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("model.safetensors");
+        ModelWeights.write(file, new VisionTransformer(ViTConfig.of(8, 4, 1, 16, 1, 2, 0), new Rng(5)));
+        assertFalse(SafeTensors.readMetadata(file).containsKey(ModelWeights.PATCH_STRIDE));
+        assertEquals(4, ModelWeights.read(file, null).config().patchKernel());
+    }
 }

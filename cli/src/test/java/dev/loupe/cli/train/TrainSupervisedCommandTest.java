@@ -64,6 +64,22 @@ class TrainSupervisedCommandTest {
     }
 
     @Test
+    void overlappingPatchesTrainRecordAndEvaluate(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path out = tmp.resolve("runs/overlap");
+        assertEquals(0, run(args(data, out, "--patch-kernel", "9")));   // patch 7, kernel 9, padding 1: still a 4x4 grid
+        JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
+        assertEquals(9, settings.path("patch_kernel").asInt());
+        assertEquals(7, settings.path("patch").asInt());
+        var read = ModelWeights.read(out.resolve("model.safetensors"), null).config();
+        assertEquals(9, read.patchKernel());
+        assertEquals(7, read.patch());
+        assertEquals(0, run("eval", "accuracy", "--weights", out.resolve("model.safetensors").toString(), "--data", "fashion-mnist",
+                "--data-dir", data.toString(), "--batch", "10", "--workers", "1", "--out", tmp.resolve("eval").toString()));
+        assertNotEquals(0, run(args(data, tmp.resolve("runs/bad-kernel"), "--patch-kernel", "8")), "a kernel that changes the grid is refused");
+    }
+
+    @Test
     void runFolderResumeAndEvalAccuracy(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path straight = tmp.resolve("runs/straight"), resumed = tmp.resolve("runs/resumed");
