@@ -98,6 +98,12 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
                 layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, kernel);
     }
 
+    /** The same ViT pooling by the mean of the patch tokens ({@code true}) or by CLS. */
+    public ViTConfig withMeanPool(boolean mean) {
+        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath,
+                layerScaleInit, registers, swiglu, mean, numClasses, lnEps, patchKernel);
+    }
+
     public ViTConfig withDropPath(double rate) {
         return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, rate, uniformDropPath,
                 layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, patchKernel);

@@ -39,6 +39,9 @@ public final class EvalAccuracyCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;
 
+    @Option(names = "--pool", description = "cls or mean: the features the head reads (default: the file's metadata, written by loupe train; cls without it).")
+    String pool;
+
     @Option(names = "--batch", defaultValue = "256", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -55,7 +58,10 @@ public final class EvalAccuracyCommand implements Runnable {
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         try {
-            VisionTransformer model = ModelWeights.read(weights, heads);
+            if (pool != null && !pool.equals("cls") && !pool.equals("mean")) {
+                throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
+            }
+            VisionTransformer model = ModelWeights.read(weights, heads, pool == null ? null : pool.equals("mean"));
             ViTConfig c = model.config();
             DataOptions.LabelledData data = dataOptions.loadLabelled("eval accuracy");
             if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");

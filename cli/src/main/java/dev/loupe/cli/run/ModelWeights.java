@@ -15,12 +15,14 @@ import java.util.Map;
 
 /**
  * A ViT's final weights as a timm-named safetensors file (loadable by {@code loupe features} and
- * timm), with what shapes cannot tell in the metadata: the head count ("heads") and, for overlapping
- * patches, the patch embedding's stride ("patch_stride").
+ * timm), with what shapes cannot tell in the metadata: the head count ("heads"), for overlapping
+ * patches the patch embedding's stride ("patch_stride"), and for mean pooling "pool": "mean" (the head
+ * was trained on the mean patch token, so it must be read with it).
  */
 public final class ModelWeights {
     public static final String HEADS = "heads";
     public static final String PATCH_STRIDE = "patch_stride";
+    public static final String POOL = "pool";
 
     private ModelWeights() {}
 
@@ -28,6 +30,7 @@ public final class ModelWeights {
         ViTConfig c = model.config();
         Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", HEADS, Integer.toString(c.heads())));
         if (c.patchKernel() != c.patch()) metadata.put(PATCH_STRIDE, Integer.toString(c.patch()));
+        if (c.meanPool()) metadata.put(POOL, "mean");
         SafeTensors.write(file, model.stateDict(), metadata);
     }
 
@@ -43,6 +46,11 @@ public final class ModelWeights {
      * A training checkpoint (no top-level {@code cls_token}) gives its backbone, see {@link #CHECKPOINT_PREFIXES}.
      */
     public static VisionTransformer read(Path file, Integer heads) throws IOException {
+        return read(file, heads, null);
+    }
+
+    /** As {@link #read(Path, Integer)}; {@code meanPool} overrides (or stands in for) the metadata's pooling when not null. */
+    public static VisionTransformer read(Path file, Integer heads, Boolean meanPool) throws IOException {
         Map<String, Tensor> state = backbone(SafeTensors.read(file), file);
         Map<String, String> metadata = SafeTensors.readMetadata(file);
         int h;
@@ -54,7 +62,8 @@ public final class ModelWeights {
             h = Integer.parseInt(stored);
         }
         String stride = metadata.get(PATCH_STRIDE);
-        ViTConfig config = VitShapes.infer(state, h, stride == null ? null : Integer.valueOf(stride));
+        ViTConfig config = VitShapes.infer(state, h, stride == null ? null : Integer.valueOf(stride))
+                .withMeanPool(meanPool != null ? meanPool : "mean".equals(metadata.get(POOL)));
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;

@@ -67,15 +67,20 @@ class TrainSupervisedCommandTest {
     void overlappingPatchesTrainRecordAndEvaluate(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path out = tmp.resolve("runs/overlap");
-        assertEquals(0, run(args(data, out, "--patch-kernel", "9")));   // patch 7, kernel 9, padding 1: still a 4x4 grid
+        assertEquals(0, run(args(data, out, "--patch-kernel", "9", "--pool", "mean")));   // patch 7, kernel 9, padding 1: still a 4x4 grid
         JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
         assertEquals(9, settings.path("patch_kernel").asInt());
         assertEquals(7, settings.path("patch").asInt());
         var read = ModelWeights.read(out.resolve("model.safetensors"), null).config();
         assertEquals(9, read.patchKernel());
         assertEquals(7, read.patch());
+        assertTrue(read.meanPool(), "the pooling the head was trained with travels in the metadata");
         assertEquals(0, run("eval", "accuracy", "--weights", out.resolve("model.safetensors").toString(), "--data", "fashion-mnist",
                 "--data-dir", data.toString(), "--batch", "10", "--workers", "1", "--out", tmp.resolve("eval").toString()));
+        // the run's last evaluation measured the same weights on the same test set, with the same pooling
+        double top1 = JSON.readTree(tmp.resolve("eval/accuracy.json").toFile()).get("top1").asDouble();
+        assertEquals(top1, lines(out.resolve("metrics.jsonl")).stream().filter(r -> r.get("type").asText().equals("eval"))
+                .reduce((a, b) -> b).orElseThrow().get("test_accuracy").asDouble(), 1e-6);
         assertNotEquals(0, run(args(data, tmp.resolve("runs/bad-kernel"), "--patch-kernel", "8")), "a kernel that changes the grid is refused");
     }
 
