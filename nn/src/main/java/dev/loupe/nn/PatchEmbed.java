@@ -32,12 +32,18 @@ public final class PatchEmbed extends Module {
 
     /** Kernel {@code kernel} >= {@code patch}, stride {@code patch}, padding (kernel - patch) / 2. */
     public PatchEmbed(int channels, int dim, int patch, int kernel, boolean bias, Rng rng) {
-        if (kernel < patch || (kernel - patch) % 2 != 0) {
-            throw new IllegalArgumentException("patch embed: kernel " + kernel + " must be the patch " + patch + " or larger by an even number");
-        }
+        requireKernel(patch, kernel);
         this.patch = patch;
         this.channels = channels;
         this.proj = child("proj", new Proj(dim, channels, kernel, bias, rng));
+    }
+
+    /** A kernel K keeps the stride-p grid when K >= p and K - p is even (padding (K - p) / 2 each side). */
+    public static void requireKernel(int patch, int kernel) {
+        if (kernel < patch || (kernel - patch) % 2 != 0) {
+            throw new IllegalArgumentException("patch kernel " + kernel + " must be the patch size " + patch
+                    + " or larger by an even number (padding (K - p) / 2 keeps the grid)");
+        }
     }
 
     public Var forward(Var images) {
@@ -77,9 +83,7 @@ public final class PatchEmbed extends Module {
             throw new IllegalArgumentException("patch embed: overlapping patches (kernel " + kernel + ", stride " + patch
                     + ") take images as data; these images require a gradient");
         }
-        if (kernel < patch || (kernel - patch) % 2 != 0) {
-            throw new IllegalArgumentException("patch embed: kernel " + kernel + " must be the patch " + patch + " or larger by an even number");
-        }
+        requireKernel(patch, kernel);
         int b = images.size(0), c = images.size(1), n = (images.size(2) / patch) * (images.size(3) / patch);
         Tensor cols = Indexing.im2col(images.data(), kernel, kernel, patch, (kernel - patch) / 2);   // (B, C*K*K, N)
         if (cols.size(2) != n) throw new IllegalStateException("im2col gave " + cols.shape() + ", expected " + n + " windows");

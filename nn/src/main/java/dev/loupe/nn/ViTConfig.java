@@ -34,10 +34,7 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
         }
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by " + heads + " heads");
         if (depth < 1 || channels < 1) throw new IllegalArgumentException("depth and channels must be >= 1");
-        if (patchKernel < patch || (patchKernel - patch) % 2 != 0) {
-            throw new IllegalArgumentException("patch kernel " + patchKernel + " must be the patch size " + patch
-                    + " or larger by an even number (padding (K - p) / 2 keeps the grid)");
-        }
+        PatchEmbed.requireKernel(patch, patchKernel);
     }
 
     /** Non-overlapping patches: the patch kernel is the patch size. */
