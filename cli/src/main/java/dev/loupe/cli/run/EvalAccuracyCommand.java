@@ -1,6 +1,7 @@
 package dev.loupe.cli.run;
 
 import dev.loupe.cli.train.DataOptions;
+import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderOptions;
@@ -58,10 +59,7 @@ public final class EvalAccuracyCommand implements Runnable {
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         try {
-            if (pool != null && !pool.equals("cls") && !pool.equals("mean")) {
-                throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
-            }
-            VisionTransformer model = ModelWeights.read(weights, heads, pool == null ? null : pool.equals("mean"));
+            VisionTransformer model = ModelWeights.read(weights, heads, pool == null ? null : ModelOptions.meanPool(pool));
             ViTConfig c = model.config();
             DataOptions.LabelledData data = dataOptions.loadLabelled("eval accuracy");
             if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");

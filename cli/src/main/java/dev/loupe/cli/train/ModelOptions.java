@@ -44,12 +44,17 @@ public final class ModelOptions {
         ViTConfig base = model.toLowerCase(Locale.ROOT).equals("fmnist")
                 ? ViTConfig.of(imageSize, patch, channels, 128, 6, 4, numClasses)
                 : ViTConfig.preset(model, imageSize, patch, channels, numClasses);
-        if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
         ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
                 heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
-                base.registers(), base.swiglu(), base.meanPool() || pool.equals("mean"), numClasses, base.lnEps(),
+                base.registers(), base.swiglu(), base.meanPool() || meanPool(pool), numClasses, base.lnEps(),
                 patchKernel != null ? patchKernel : patch);
         return c.withDropPath(dropPath);
+    }
+
+    /** {@code --pool}: true for mean (the mean patch token), false for cls; anything else is refused with the value. */
+    public static boolean meanPool(String pool) {
+        if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
+        return pool.equals("mean");
     }
 
     /** The resolved configuration as settings for config.json. */
