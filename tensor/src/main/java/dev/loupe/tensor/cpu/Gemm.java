@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * when transB).
  *
  * <p>Blocking (GotoBLAS order): N in blocks of up to NC columns; each block of B (all of K) is packed
- * once into NR-wide micro-panels split in K blocks of KC rows, shared by the threads (the first task to
- * need a K block packs it). Then per M block
- * of up to MC rows and per K block, the A block is packed into MR-row panels (kept in L2) and every
- * (KC x NR) B micro-panel (kept in L1 across the row tiles) meets every MR-row tile in
- * {@link GemmKernel}. Work is split over M blocks (and over B panels when M is short), and over batch
+ * once into NR-wide micro-panels split in K blocks of KC rows, just in time and by all threads at once,
+ * and shared (see SharedPackedB). Then
+ * per M block of up to MC rows and per K block, the A block is packed into MR-row panels (kept in L2),
+ * or read in place when C is narrow (see readsAInPlace), and every (KC x NR) B micro-panel (kept in L1
+ * across the row tiles) meets every MR-row tile in {@link GemmKernel}. Work is split over M blocks (and over B panels when M is short), and over batch
  * entries, never over K: every C element is the same sequence of fma in k order whatever the thread
  * count or blocking, which also makes it bitwise equal to {@link GemmScalar}.
  *
@@ -34,6 +34,8 @@ public final class Gemm {
     static final int B_BLOCK_FLOATS = 1 << 22;
     /** Fewest MR-row units (96 rows) per M block when splitting finer than one block per thread. */
     private static final int MIN_SPLIT_UNITS = 8;
+    /** Widest C whose A is read in place rather than packed (see readsAInPlace). */
+    static final int IN_PLACE_A_MAX_N = 512;
     /** Below this many flops a problem runs on the calling thread: forking costs more than it saves. */
     private static final long PARALLEL_FLOPS = 1L << 21;
 
@@ -97,6 +99,31 @@ public final class Gemm {
     private static void single(boolean transA, boolean transB, int m, int n, int k,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc, boolean accumulate) {
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, readsAInPlace(transA, n));
+    }
+
+    /**
+     * Whether A is read where it lies instead of being packed. Packing costs one pass over A per N
+     * block and is repaid only over the ceil(n / NR) B panels that reuse each packed block: for the
+     * narrow products of a ViT (n = 192 .. 576) it took a quarter of the time. Row-major A read in
+     * place (MR sequential row streams) runs the kernel at the packed speed; wide products keep the
+     * packed block, whose single stream is kinder to the TLB, and transposed A is always packed.
+     */
+    static boolean readsAInPlace(boolean transA, int n) {
+        return !transA && n <= IN_PLACE_A_MAX_N;
+    }
+
+    /** {@link #gemm} with the A layout forced (tests cover both paths on every shape). */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace) {
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, aInPlace && !transA);
+    }
+
+    private static void single(boolean transA, boolean transB, int m, int n, int k,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -121,10 +148,7 @@ public final class Gemm {
         float[] bp = WORKSPACE.get().packB(k * ncMax);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc), panels = ceilDiv(nc, NR), jcF = jc;
-            // B(:, jc .. jc+nc) is packed K block by K block by whichever task needs a block first (the
-            // others wait on the lock), so a call forks once per N block and packing overlaps compute.
-            // The K block starting at row pc sits at pc * panels * NR.
-            AtomicIntegerArray packed = new AtomicIntegerArray(kBlocks);
+            SharedPackedB packedB = new SharedPackedB(transB, b, bOff, ldb, k, kcMax, jc, nc, bp, threads);
             // Fewer M blocks than threads (M <= MR * threads): split the B panels too; each chunk packs
             // its own copy of the (small) A block.
             int nChunks = mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
@@ -134,51 +158,98 @@ public final class Gemm {
                 for (int t = s; t < e; t++) {
                     int mb = t / nChunks, ch = t % nChunks;
                     int i0 = (int) ((long) mb * units / mBlocksF) * MR;
-                    int i1 = Math.min(m, (int) ((long) (mb + 1) * units / mBlocksF) * MR);
+                    int mc = Math.min(m, (int) ((long) (mb + 1) * units / mBlocksF) * MR) - i0;
+                    int p0 = ch * panels / nChunks, p1 = (ch + 1) * panels / nChunks;
                     for (int pc = 0; pc < k; pc += kcMax) {
-                        int kc = Math.min(kcMax, k - pc);
-                        if (packed.get(pc / kcMax) == 0) packB(packed, pc / kcMax, transB, b, bOff, ldb, pc, kc, jcF, nc, bp);
-                        float[] ap = w.packA(roundUp(i1 - i0, MR) * kc);
-                        GemmPack.packA(transA, a, aOff, lda, i0, i1 - i0, pc, kc, ap);
-                        macro(w, ap, bp, pc * panels * NR, i0, i1 - i0, jcF, nc, kc,
-                                ch * panels / nChunks, (ch + 1) * panels / nChunks, c, cOff, ldc, accumulate || pc > 0);
+                        int kc = Math.min(kcMax, k - pc), bpOff = pc * panels * NR;
+                        packedB.await(pc / kcMax);
+                        boolean load = accumulate || pc > 0;
+                        int e0 = i0, edgeRows = mc;
+                        if (aInPlace) {
+                            // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
+                            // a last partial tile is packed with zero rows so the kernel reads no further.
+                            int full = mc / MR * MR;
+                            macro(w, a, aOff + i0 * lda + pc, lda, 1, MR * lda, bp, bpOff, i0, full, jcF, nc, kc, p0, p1,
+                                    c, cOff, ldc, load);
+                            if (full == mc) continue;
+                            e0 = i0 + full;
+                            edgeRows = mc - full;
+                        }
+                        // Packed A: the whole block, or the in-place path's partial last tile.
+                        float[] ap = w.packA(roundUp(edgeRows, MR) * kc);
+                        GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
+                        macro(w, ap, 0, 1, MR, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load);
                     }
                 }
             });
         }
     }
 
-    /** Packs K block kb of B(:, jc .. jc+nc) unless another task has; the flag publishes the panels. */
-    private static void packB(AtomicIntegerArray packed, int kb, boolean transB, float[] b, int bOff, int ldb,
-                              int pc, int kc, int jc, int nc, float[] bp) {
-        synchronized (packed) {
-            if (packed.get(kb) != 0) return;
-            int panels = ceilDiv(nc, NR);
-            GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp, pc * panels * NR);
-            packed.set(kb, 1);
+    /**
+     * B(:, jc .. jc+nc) packed just in time into bp as K blocks of kcMax rows (the block at row pc
+     * starts at pc * panels * NR), so a block is still in cache when it is first read. Each K block is
+     * cut into up to one panel range per thread; the tasks that reach a block first claim its ranges
+     * one by one and pack them side by side, then wait (briefly: every claimed range is being packed
+     * by a running thread) until the whole block is there.
+     */
+    private static final class SharedPackedB {
+        private final boolean transB;
+        private final float[] b, bp;
+        private final int bOff, ldb, k, kcMax, jc, nc, panels, parts;
+        private final AtomicIntegerArray claimed, done;
+
+        SharedPackedB(boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int threads) {
+            this.transB = transB;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.k = k;
+            this.kcMax = kcMax;
+            this.jc = jc;
+            this.nc = nc;
+            this.bp = bp;
+            this.panels = ceilDiv(nc, NR);
+            this.parts = Math.min(panels, threads);
+            int kBlocks = ceilDiv(k, kcMax);
+            this.claimed = new AtomicIntegerArray(kBlocks);
+            this.done = new AtomicIntegerArray(kBlocks);
+        }
+
+        /** Returns once K block kb is packed, having packed unclaimed parts of it on this thread. */
+        void await(int kb) {
+            if (done.get(kb) == parts) return;
+            int pc = kb * kcMax, kc = Math.min(kcMax, k - pc);
+            for (int part; (part = claimed.getAndIncrement(kb)) < parts; ) {
+                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, part * panels / parts, (part + 1) * panels / parts,
+                        bp, pc * panels * NR);
+                done.incrementAndGet(kb);
+            }
+            while (done.get(kb) < parts) Thread.onSpinWait();
         }
     }
 
     /**
-     * C(i0 .. i0+mc, jc + panels [p0, p1)) from a packed A block (mc rows) and the packed B block at
-     * bpOff (panel q at bpOff + q * NR * kc). Full tiles go straight to C; edge tiles go through the
+     * C(i0 .. i0+mc, jc + panels [p0, p1)) from an A block and the packed B block at bpOff (panel q at
+     * bpOff + q * NR * kc). A(i0 + r, pc + p) is a[aBase + r * rs + p * ks] within a tile; tile t
+     * starts at aBase + t * tileStep. Full tiles go straight to C; edge tiles go through the
      * workspace tile so the kernel never writes past the matrix.
      */
-    private static void macro(Workspace w, float[] ap, float[] bp, int bpOff, int i0, int mc, int jc, int nc, int kc,
-                              int p0, int p1, float[] c, int cOff, int ldc, boolean load) {
+    private static void macro(Workspace w, float[] a, int aBase, int rs, int ks, int tileStep, float[] bp, int bpOff,
+                              int i0, int mc, int jc, int nc, int kc, int p0, int p1, float[] c, int cOff, int ldc,
+                              boolean load) {
         float[] tile = w.tile;
         for (int q = p0; q < p1; q++) {
             int cols = Math.min(NR, nc - q * NR), bo = bpOff + q * NR * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir), ao = ir * kc;
+            for (int ir = 0, ao = aBase; ir < mc; ir += MR, ao += tileStep) {
+                int rows = Math.min(MR, mc - ir);
                 int co = cOff + (i0 + ir) * ldc + jc + q * NR;
                 if (rows == MR && cols == NR) {
-                    GemmKernel.tile(ap, ao, bp, bo, kc, c, co, ldc, load);
+                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, c, co, ldc, load);
                 } else {
                     if (load) {
                         for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, cols);
                     }
-                    GemmKernel.tile(ap, ao, bp, bo, kc, tile, 0, NR, load);
+                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, tile, 0, NR, load);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
             }

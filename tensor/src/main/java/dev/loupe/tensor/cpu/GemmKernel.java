@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GEMM register microkernel: one MR x NR tile of C = A.B over a packed A micro-panel and a packed
- * B micro-panel, MR = 12 rows by NR = 2 vectors. The 24 accumulators, 2 B vectors and 1 broadcast A
+ * The GEMM register microkernel: one MR x NR tile of C = A.B over an A micro-panel read through two
+ * strides (packed, or in place) and a packed B micro-panel, MR = 12 rows by NR = 2 vectors. The 24 accumulators, 2 B vectors and 1 broadcast A
  * value fill 27 of the 32 AVX-512 registers; more rows spill (measured: 14 x 2 halves the speed).
  *
  * <p>Each C element is accumulated over k in increasing order with one fma per step, starting from
@@ -24,10 +24,14 @@ final class GemmKernel {
 
     /**
      * c[co + r * ldc + j] (r < MR, j < NR) = (load ? c : 0) + sum over p < kc of
-     * ap[ao + p * MR + r] * bp[bo + p * NR + j].
-     * ap: packed A micro-panel (kc, MR) row-major; bp: packed B micro-panel (kc, NR) row-major.
+     * ap[ao + r * rs + p * ks] * bp[bo + p * NR + j].
+     * A micro-panel: packed (rs 1, ks MR), a row-major A in place (rs lda, ks 1) or a transposed one
+     * (rs 1, ks lda); the strides cost nothing in the loop (measured at the packed speed for all three).
+     * bp: packed B micro-panel (kc, NR) row-major.
      */
-    static void tile(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load) {
+    static void tile(float[] ap, int ao, int rs, int ks, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load) {
+        final int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs;
+        final int r7 = 7 * rs, r8 = 8 * rs, r9 = 9 * rs, r10 = 10 * rs, r11 = 11 * rs;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z, c01 = load ? FloatVector.fromArray(S, c, co + VL) : z;
         FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z, c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z;
@@ -41,42 +45,42 @@ final class GemmKernel {
         FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z, c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z;
         FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z, c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z;
         FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z, c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + r1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
-            FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8]);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ao + r8]);
             c80 = a8.fma(b0, c80);
             c81 = a8.fma(b1, c81);
-            FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9]);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ao + r9]);
             c90 = a9.fma(b0, c90);
             c91 = a9.fma(b1, c91);
-            FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10]);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ao + r10]);
             c100 = a10.fma(b0, c100);
             c101 = a10.fma(b1, c101);
-            FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ao + r11]);
             c110 = a11.fma(b0, c110);
             c111 = a11.fma(b1, c111);
         }

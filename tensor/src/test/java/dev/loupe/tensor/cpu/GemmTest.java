@@ -41,6 +41,13 @@ class GemmTest {
             return out;
         }
 
+        /** Forces the A layout: packed, or (row-major A only) read in place; see Gemm.readsAInPlace. */
+        float[] runVector(boolean accumulate, boolean aInPlace) {
+            float[] out = c.clone();
+            Gemm.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, out, cOff, ldc, accumulate, aInPlace);
+            return out;
+        }
+
         float[] runScalar(boolean accumulate) {
             float[] out = c.clone();
             GemmScalar.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, out, cOff, ldc, accumulate);
@@ -72,7 +79,10 @@ class GemmTest {
                     for (int variant = 0; variant < 8; variant++) {
                         boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0, acc = (variant & 4) != 0;
                         Problem p = Problem.random(rng, ta, tb, m, n, k);
-                        assertArrayEquals(p.runScalar(acc), p.runVector(acc), p.describe(acc));
+                        float[] want = p.runScalar(acc);
+                        assertArrayEquals(want, p.runVector(acc), p.describe(acc));
+                        assertArrayEquals(want, p.runVector(acc, false), p.describe(acc) + " A packed");
+                        assertArrayEquals(want, p.runVector(acc, true), p.describe(acc) + " A in place");
                     }
                 }
             }
@@ -89,7 +99,10 @@ class GemmTest {
             for (int variant = 0; variant < 8; variant++) {
                 boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0, acc = (variant & 4) != 0;
                 Problem p = Problem.random(rng, ta, tb, s[0], s[1], s[2]);
-                assertArrayEquals(p.runScalar(acc), p.runVector(acc), p.describe(acc));
+                float[] want = p.runScalar(acc);
+                assertArrayEquals(want, p.runVector(acc), p.describe(acc));
+                assertArrayEquals(want, p.runVector(acc, false), p.describe(acc) + " A packed");
+                assertArrayEquals(want, p.runVector(acc, true), p.describe(acc) + " A in place");
             }
         }
     }
@@ -148,12 +161,14 @@ class GemmTest {
         for (int[] s : shapes) {
             for (int variant = 0; variant < 4; variant++) {
                 Problem p = Problem.random(rng, (variant & 1) != 0, (variant & 2) != 0, s[0], s[1], s[2]);
-                Parallel.setThreads(1);
-                float[] one = p.runVector(false);
-                Parallel.setThreads(2);
-                float[] two = p.runVector(false);
-                assertArrayEquals(one, two, p.describe(false));
-                assertArrayEquals(p.runScalar(false), two, p.describe(false));
+                for (boolean inPlace : new boolean[] {false, true}) {
+                    Parallel.setThreads(1);
+                    float[] one = p.runVector(false, inPlace);
+                    Parallel.setThreads(2);
+                    float[] two = p.runVector(false, inPlace);
+                    assertArrayEquals(one, two, p.describe(false) + " A in place " + inPlace);
+                    assertArrayEquals(p.runScalar(false), two, p.describe(false) + " A in place " + inPlace);
+                }
             }
         }
     }
