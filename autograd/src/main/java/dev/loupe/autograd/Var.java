@@ -241,6 +241,9 @@ public final class Var {
 
     public Var matmul(Var o) { return MatMulFn.matmul(this, o); }
 
+    /** bias + this @ w^T in one GEMM (torch.nn.functional.linear). this: (R, in), w: (out, in), bias: (out) or null. */
+    public Var linear(Var w, Var bias) { return MatMulFn.linear(this, w, bias); }
+
     public Var softmax(int dim) { return NormFns.softmax(this, dim); }
 
     public Var logSoftmax(int dim) { return NormFns.logSoftmax(this, dim); }

@@ -89,6 +89,12 @@ class GradCheckOpsTest {
     }
 
     @Test
+    void linearWithAndWithoutBias() {
+        GradCheck.check("linear", v -> v[0].linear(v[1], v[2]), randn(40, 5, 4), randn(41, 3, 4), randn(42, 3));
+        GradCheck.check("linear without bias", v -> v[0].linear(v[1], null), randn(43, 5, 4), randn(44, 3, 4));
+    }
+
+    @Test
     void normalisations() {
         Tensor x = randn(18, 4, 6);
         GradCheck.check("softmax last", v -> v[0].softmax(-1), x);

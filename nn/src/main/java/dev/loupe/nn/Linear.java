@@ -25,9 +25,8 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
         }
         int[] s = x.sizes();
-        // x: (..., in) flattened to (R, in) so the product is one GEMM and dW one GEMM over all rows
-        Var flat = x.reshape(-1, in).matmul(weight.mT());
-        if (bias != null) flat = flat.add(bias);
+        // x: (..., in) flattened to (R, in) so the product is one GEMM (started from the bias) and dW one GEMM over all rows
+        Var flat = x.reshape(-1, in).linear(weight, bias);
         s[s.length - 1] = out;
         return flat.reshape(s);
     }

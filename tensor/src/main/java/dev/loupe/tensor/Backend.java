@@ -46,6 +46,18 @@ public interface Backend {
      */
     void matmul(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * out = a @ b + bias, bias added to every row: a linear layer's product. a: (M, K), b: (K, N) (a
+     * transposed weight arrives as a view), bias: (N), out: contiguous (M, N). The default is the
+     * composite, a product then an add; a backend whose GEMM can start from the bias overrides it
+     * (equal to within rounding: the CPU kernel starts each fma chain from the bias, as BLAS's
+     * beta = 1 over a bias-filled C does).
+     */
+    default void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        matmul(a, b, out);
+        binary(BinaryOp.ADD, out, bias.expand(out.sizes()), out);
+    }
+
     /** Softmax (or log-softmax) along {@code dim}. */
     void softmax(Tensor x, int dim, boolean log, Tensor out);
 

@@ -10,14 +10,7 @@ public final class LinearAlgebra {
      * a: (..., M, K), b: (..., K, N) -> (..., M, N).
      */
     public static Tensor matmul(Tensor a, Tensor b) {
-        Elementwise.requireSameDevice("matmul", a, b);
-        if (a.rank() == 0 || b.rank() == 0) {
-            throw new IllegalArgumentException("matmul: both operands need rank >= 1, got " + a.shape() + " and " + b.shape());
-        }
-        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
-            throw new IllegalArgumentException("matmul: operands must share a floating dtype, got " + a.dtype() + " " + a.shape()
-                    + " and " + b.dtype() + " " + b.shape());
-        }
+        matmulOperandsCheck(a, b);
         Tensor a2 = a.rank() == 1 ? a.unsqueeze(0) : a;
         Tensor b2 = b.rank() == 1 ? b.unsqueeze(1) : b;
         int m = a2.size(-2), k = a2.size(-1), kb = b2.size(-2), n = b2.size(-1);
@@ -34,6 +27,39 @@ public final class LinearAlgebra {
         if (b.rank() == 1) r = r.squeeze(-1);
         if (a.rank() == 1) r = r.squeeze(b.rank() == 1 ? -1 : -2);
         return r;
+    }
+
+    /**
+     * A linear layer's product, bias + x @ w^T, as one GEMM that starts from the bias (no second pass,
+     * no second tensor; see {@link Backend#matmulBias}). x: (R, in), w: (out, in) as PyTorch stores it, bias: (out) or
+     * null -> (R, out).
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (x.rank() != 2 || w.rank() != 2 || x.size(1) != w.size(1)) {
+            throw new IllegalArgumentException("linear: input " + x.shape() + " and weight " + w.shape()
+                    + " do not fit (need (R, in) and (out, in))");
+        }
+        if (bias == null) return matmul(x, w.mT());
+        Elementwise.requireSameDevice("linear", x, bias);
+        if (bias.rank() != 1 || bias.size(0) != w.size(0) || bias.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("linear: bias " + bias.dtype() + " " + bias.shape() + " does not fit weight "
+                    + w.shape() + " (need (" + w.size(0) + ",) " + x.dtype() + ")");
+        }
+        matmulOperandsCheck(x, w);
+        Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
+        x.backend().matmulBias(x, w.mT(), bias, out);
+        return out;
+    }
+
+    private static void matmulOperandsCheck(Tensor a, Tensor b) {
+        Elementwise.requireSameDevice("matmul", a, b);
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: both operands need rank >= 1, got " + a.shape() + " and " + b.shape());
+        }
+        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: operands must share a floating dtype, got " + a.dtype() + " " + a.shape()
+                    + " and " + b.dtype() + " " + b.shape());
+        }
     }
 
     private static int[] batchDims(Tensor t) {

@@ -48,6 +48,8 @@ final class ProfilingBackend implements Backend {
 
     @Override public void matmul(Tensor a, Tensor b, Tensor out) { timed("matmul", () -> inner.matmul(a, b, out)); }
 
+    @Override public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) { timed("matmul", () -> inner.matmulBias(a, b, bias, out)); }
+
     @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { timed(log ? "log_softmax" : "softmax", () -> inner.softmax(x, dim, log, out)); }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.loupe.tensor.cpu;
 
+import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.KernelMode;
@@ -23,6 +24,30 @@ final class CpuMatmul {
             if (x.stride(-2) == 1) return new Operand(x, true, x.stride(-1));
             Tensor c = x.contiguous();
             return new Operand(c, false, c.stride(-2));
+        }
+    }
+
+    /**
+     * out = bias + a @ b, each fma chain starting from the bias (F64: the sum, then the bias).
+     * a: (M, K), b: (K, N), bias: (N), out: contiguous (M, N).
+     */
+    static void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        int m = out.size(0), n = out.size(1), k = a.size(1);
+        if (out.numel() == 0) return;
+        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || bias.dtype() != DType.F32 || out.dtype() != DType.F32) {
+            matmul(a, b, out);
+            CpuElementwise.binary(BinaryOp.ADD, out, bias.expand(out.sizes()), out);
+            return;
+        }
+        Operand oa = Operand.of(a), ob = Operand.of(b);
+        Tensor bc = bias.contiguous();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(), bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] cv = ((CpuStorage) out.storage()).f32(), biasv = ((CpuStorage) bc.storage()).f32();
+        int aOff = oa.t().offset(), bOff = ob.t().offset();
+        if (KernelMode.SCALAR) {
+            GemmScalar.gemmBias(oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, biasv, bc.offset());
+        } else {
+            Gemm.gemmBias(oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, biasv, bc.offset());
         }
     }
 

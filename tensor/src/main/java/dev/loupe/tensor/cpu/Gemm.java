@@ -44,6 +44,8 @@ public final class Gemm {
         float[] packA = new float[0];
         float[] packB = new float[0];
         final float[] tile = new float[MR * NR];
+        /** An edge tile's bias columns, zero past the matrix (the kernel reads NR). */
+        final float[] initTile = new float[NR];
 
         float[] packA(int size) {
             if (packA.length < size) packA = new float[size];
@@ -66,6 +68,29 @@ public final class Gemm {
                             float[] c, int cOff, int ldc, boolean accumulate) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * C = bias + A.B with bias (n floats at biasOff) added to every row: each C element's fma chain
+     * starts from its bias value, as BLAS's beta = 1 over a bias-filled C would (a linear layer's
+     * product in one pass over C).
+     */
+    public static void gemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        checkBias(n, bias, biasOff);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            return;
+        }
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, readsAInPlace(transA, n), bias, biasOff);
+    }
+
+    static void checkBias(int n, float[] bias, int biasOff) {
+        if (biasOff < 0 || (long) biasOff + n > bias.length) {
+            throw new IndexOutOfBoundsException("gemm: bias of " + n + " at offset " + biasOff + " does not fit an array of " + bias.length);
+        }
     }
 
     /**
@@ -99,7 +124,7 @@ public final class Gemm {
     private static void single(boolean transA, boolean transB, int m, int n, int k,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc, boolean accumulate) {
-        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, readsAInPlace(transA, n));
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, readsAInPlace(transA, n), null, 0);
     }
 
     /**
@@ -118,12 +143,12 @@ public final class Gemm {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, aInPlace && !transA);
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, aInPlace && !transA, null, 0);
     }
 
     private static void single(boolean transA, boolean transB, int m, int n, int k,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace) {
+                               float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace, float[] bias, int biasOff) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -164,13 +189,14 @@ public final class Gemm {
                         int kc = Math.min(kcMax, k - pc), bpOff = pc * panels * NR;
                         packedB.await(pc / kcMax);
                         boolean load = accumulate || pc > 0;
+                        float[] init = load ? null : bias;
                         int e0 = i0, edgeRows = mc;
                         if (aInPlace) {
                             // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
                             // a last partial tile is packed with zero rows so the kernel reads no further.
                             int full = mc / MR * MR;
                             macro(w, a, aOff + i0 * lda + pc, lda, 1, MR * lda, bp, bpOff, i0, full, jcF, nc, kc, p0, p1,
-                                    c, cOff, ldc, load);
+                                    c, cOff, ldc, load, init, biasOff);
                             if (full == mc) continue;
                             e0 = i0 + full;
                             edgeRows = mc - full;
@@ -178,7 +204,8 @@ public final class Gemm {
                         // Packed A: the whole block, or the in-place path's partial last tile.
                         float[] ap = w.packA(roundUp(edgeRows, MR) * kc);
                         GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
-                        macro(w, ap, 0, 1, MR, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load);
+                        macro(w, ap, 0, 1, MR, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load, init,
+                                biasOff);
                     }
                 }
             });
@@ -229,14 +256,14 @@ public final class Gemm {
     }
 
     /**
-     * C(i0 .. i0+mc, jc + panels [p0, p1)) from an A block and the packed B block at bpOff (panel q at
+     * C(i0 .. i0+mc, jc + panels [p0, p1)) (+ init(jc ..) on every row when not loading C) from an A block and the packed B block at bpOff (panel q at
      * bpOff + q * NR * kc). A(i0 + r, pc + p) is a[aBase + r * rs + p * ks] within a tile; tile t
      * starts at aBase + t * tileStep. Full tiles go straight to C; edge tiles go through the
      * workspace tile so the kernel never writes past the matrix.
      */
     private static void macro(Workspace w, float[] a, int aBase, int rs, int ks, int tileStep, float[] bp, int bpOff,
                               int i0, int mc, int jc, int nc, int kc, int p0, int p1, float[] c, int cOff, int ldc,
-                              boolean load) {
+                              boolean load, float[] init, int initOff) {
         float[] tile = w.tile;
         for (int q = p0; q < p1; q++) {
             int cols = Math.min(NR, nc - q * NR), bo = bpOff + q * NR * kc;
@@ -244,12 +271,17 @@ public final class Gemm {
                 int rows = Math.min(MR, mc - ir);
                 int co = cOff + (i0 + ir) * ldc + jc + q * NR;
                 if (rows == MR && cols == NR) {
-                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, c, co, ldc, load);
+                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
                 } else {
                     if (load) {
                         for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, cols);
                     }
-                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, tile, 0, NR, load);
+                    float[] edgeInit = null;
+                    if (init != null) {
+                        edgeInit = w.initTile;
+                        System.arraycopy(init, initOff + jc + q * NR, edgeInit, 0, cols);
+                    }
+                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
             }

@@ -23,28 +23,31 @@ final class GemmKernel {
     private GemmKernel() {}
 
     /**
-     * c[co + r * ldc + j] (r < MR, j < NR) = (load ? c : 0) + sum over p < kc of
+     * c[co + r * ldc + j] (r < MR, j < NR) = (load ? c : init ? init[io + j] : 0) + sum over p < kc of
      * ap[ao + r * rs + p * ks] * bp[bo + p * NR + j].
      * A micro-panel: packed (rs 1, ks MR), a row-major A in place (rs lda, ks 1) or a transposed one
      * (rs 1, ks lda); the strides cost nothing in the loop (measured at the packed speed for all three).
-     * bp: packed B micro-panel (kc, NR) row-major.
+     * bp: packed B micro-panel (kc, NR) row-major. init: a row (NR floats at io) every row of the tile
+     * starts from when not loading C (a linear layer's bias), or null for zero.
      */
-    static void tile(float[] ap, int ao, int rs, int ks, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load) {
+    static void tile(float[] ap, int ao, int rs, int ks, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load,
+                     float[] init, int io) {
         final int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs;
         final int r7 = 7 * rs, r8 = 8 * rs, r9 = 9 * rs, r10 = 10 * rs, r11 = 11 * rs;
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z, c01 = load ? FloatVector.fromArray(S, c, co + VL) : z;
-        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z, c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z;
-        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z, c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z;
-        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z, c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z;
-        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z, c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z;
-        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z, c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z;
-        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z, c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z;
-        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z, c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z;
-        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z, c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z;
-        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z, c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z;
-        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z, c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z;
-        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z, c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z;
+        FloatVector z0 = init == null ? z : FloatVector.fromArray(S, init, io), z1 = init == null ? z : FloatVector.fromArray(S, init, io + VL);
+        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z0, c01 = load ? FloatVector.fromArray(S, c, co + VL) : z1;
+        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z0, c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z1;
+        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z0, c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z1;
+        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z0, c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z1;
+        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z0, c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z1;
+        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z0, c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z1;
+        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z0, c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z1;
+        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z0, c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z1;
+        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z0, c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z1;
+        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z0, c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z1;
+        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z0, c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
+        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0, c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
         for (int p = 0; p < kc; p++, ao += ks, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);

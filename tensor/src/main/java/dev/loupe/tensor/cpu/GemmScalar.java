@@ -28,6 +28,16 @@ public final class GemmScalar {
         }
     }
 
+    /** C = bias + A.B, each element's fma chain starting from its bias; see {@link Gemm#gemmBias}. */
+    public static void gemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        Gemm.checkBias(n, bias, biasOff);
+        for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+        gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+    }
+
     /** Batched form; see {@link Gemm#gemmBatched}. */
     public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
                                    float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,

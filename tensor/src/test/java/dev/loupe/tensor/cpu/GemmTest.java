@@ -131,6 +131,32 @@ class GemmTest {
     }
 
     @Test
+    void biasStartMatchesScalarTwinBitwiseForEveryLayoutAndThreadCount() {
+        // gemmBias starts each element's fma chain from its bias: the twin fills C with the bias and accumulates.
+        Rng rng = new Rng(8);
+        int[][] shapes = {{1, 1, 1}, {13, 17, 3}, {12, 32, 0}, {37, 70, Gemm.KC + 5}, {29, 530, 300}, {Gemm.MC + 13, 33, 40}};
+        for (int[] s : shapes) {
+            for (int variant = 0; variant < 4; variant++) {
+                Problem p = Problem.random(rng, (variant & 1) != 0, (variant & 2) != 0, s[0], s[1], s[2]);
+                float[] bias = fill(rng, s[1] + 3);
+                float[] want = p.c().clone();
+                GemmScalar.gemmBias(p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(),
+                        want, p.cOff(), p.ldc(), bias, 2);
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] got = p.c().clone();
+                    Gemm.gemmBias(p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(),
+                            got, p.cOff(), p.ldc(), bias, 2);
+                    assertArrayEquals(want, got, p.describe(false) + " bias, threads=" + threads);
+                }
+            }
+        }
+        var ex = assertThrows(IndexOutOfBoundsException.class,
+                () -> Gemm.gemmBias(false, false, 2, 4, 3, new float[6], 0, 3, new float[12], 0, 4, new float[8], 0, 4, new float[3], 0));
+        assertTrue(ex.getMessage().contains("bias of 4"), ex.getMessage());
+    }
+
+    @Test
     void leavesEverythingOutsideTheOutputUntouched() {
         Problem p = Problem.random(new Rng(4), false, false, 13, 17, 9);
         float[] before = p.c(), after = p.runVector(false);

@@ -134,4 +134,29 @@ class MatmulTest {
         assertArrayEquals(one, a.matmul(b).toFloatArray());
         assertArrayEquals(oneBig, big.matmul(bigB).toFloatArray());
     }
+
+    @Test
+    void linearStartsFromTheBiasAndMatchesItsTwinAndTheComposite() {
+        Rng rng = new Rng(21);
+        Tensor x = rand(rng, 37, 20), w = rand(rng, 45, 20), bias = rand(rng, 45);
+        // F32: the bias-started GEMM, bitwise as the scalar twin (w is read transposed in place)
+        float[] want = new float[37 * 45];
+        GemmScalar.gemmBias(false, false, 37, 45, 20, x.toFloatArray(), 0, 20, w.mT().contiguous().toFloatArray(), 0, 45,
+                want, 0, 45, bias.toFloatArray(), 0);
+        Tensor got = dev.loupe.tensor.LinearAlgebra.linear(x, w, bias);
+        assertArrayEquals(new int[] {37, 45}, got.sizes());
+        assertArrayEquals(want, got.toFloatArray());
+        // and the composite x w^T + b to within one rounding of each sum
+        float[] composite = x.matmul(w.mT()).add(bias).toFloatArray();
+        for (int i = 0; i < want.length; i++) assertEquals(composite[i], want[i], 1e-5, "element " + i);
+        // F64 takes the composite path exactly
+        Tensor xd = x.to(DType.F64), wd = w.to(DType.F64), bd = bias.to(DType.F64);
+        assertArrayEquals(xd.matmul(wd.mT()).add(bd).toDoubleArray(), dev.loupe.tensor.LinearAlgebra.linear(xd, wd, bd).toDoubleArray());
+        // no bias: a plain product
+        assertArrayEquals(x.matmul(w.mT()).toFloatArray(), dev.loupe.tensor.LinearAlgebra.linear(x, w, null).toFloatArray());
+        var ex = assertThrows(IllegalArgumentException.class, () -> dev.loupe.tensor.LinearAlgebra.linear(x, w, rand(rng, 44)));
+        assertTrue(ex.getMessage().contains("bias F32 (44,) does not fit weight (45, 20)"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> dev.loupe.tensor.LinearAlgebra.linear(x, rand(rng, 45, 21), bias));
+        assertTrue(ex.getMessage().contains("do not fit"), ex.getMessage());
+    }
 }
