@@ -10,6 +10,7 @@ import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 
 /**
@@ -17,8 +18,18 @@ import java.util.List;
  * inference pass, with the same model, flags and step counts as ../shared/anchors/torch_vit_step.py.
  */
 public final class VitSpeed {
-    /** What was measured; {@code trainProfile} is empty unless profiling was asked for. */
-    public record Result(double trainImagesPerSecond, double inferImagesPerSecond, List<KernelProfiler.Entry> trainProfile) {}
+    /**
+     * What was measured; {@code trainProfile} is empty unless profiling was asked for. Bytes are the
+     * heap allocated by all threads per training step and per inference pass (JVM's allocation
+     * counters); flops are per image, counted from the model's shapes (see {@link #forwardFlops}).
+     */
+    public record Result(double trainImagesPerSecond, double inferImagesPerSecond, List<KernelProfiler.Entry> trainProfile,
+                         long trainBytesPerStep, long inferBytesPerPass, double forwardFlopsPerImage) {
+        /** Training: forward plus backward (about twice the forward's products) = 3x the forward. */
+        public double trainGflops() { return trainImagesPerSecond * 3 * forwardFlopsPerImage / 1e9; }
+
+        public double inferGflops() { return inferImagesPerSecond * forwardFlopsPerImage / 1e9; }
+    }
 
     private VitSpeed() {}
 
@@ -39,19 +50,39 @@ public final class VitSpeed {
         };
         for (int i = 0; i < warmup; i++) step.run();
         if (profile) KernelProfiler.start();
+        long bytes0 = allocatedBytes();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) step.run();
         double train = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
+        long trainBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
         List<KernelProfiler.Entry> rows = profile ? KernelProfiler.stop() : List.of();
 
         model.train(false);
         double infer;
         try (var scope = GradMode.disable()) {
             for (int i = 0; i < warmup; i++) model.forward(x);
+            bytes0 = allocatedBytes();
             t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) model.forward(x);
             infer = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         }
-        return new Result(train, infer, rows);
+        long inferBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
+        return new Result(train, infer, rows, trainBytes, inferBytes, forwardFlops(dim, depth, img, patch, chans, 10));
+    }
+
+    /**
+     * Forward flops of one image (2 per multiply-add): the patch projection, per block the qkv,
+     * output, and two MLP (4x) products plus attention's two T x T products, and the head.
+     */
+    public static double forwardFlops(int dim, int depth, int img, int patch, int chans, int classes) {
+        double patches = Math.pow(img / patch, 2), tokens = patches + 1, d = dim;
+        double embed = 2 * patches * d * chans * patch * patch;
+        double block = 2 * tokens * (3 * d * d + d * d + 8 * d * d) + 2 * 2 * tokens * tokens * d;
+        return embed + depth * block + 2 * d * classes;
+    }
+
+    /** Heap bytes allocated so far by all threads, live and ended (the worker pool included). */
+    private static long allocatedBytes() {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.ThreadMXBean.class).getTotalThreadAllocatedBytes();
     }
 }

@@ -49,6 +49,10 @@ final class BenchVitCommand implements Runnable {
         out.put("threads", Parallel.threads());
         out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
         out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
+        out.put("train_gflops", Math.round(r.trainGflops() * 10) / 10.0);
+        out.put("infer_gflops", Math.round(r.inferGflops() * 10) / 10.0);
+        out.put("train_bytes_per_step", r.trainBytesPerStep());
+        out.put("infer_bytes_per_pass", r.inferBytesPerPass());
         JsonNode torch = peer ? runPeer() : null;
         if (torch != null) {
             out.put("torch_train_img_s", torch.get("train_img_s").asDouble());
@@ -67,6 +71,10 @@ final class BenchVitCommand implements Runnable {
         System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
                 dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
         System.out.printf("loupe  train %8.2f images/s   infer %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
+        System.out.printf("       train %8.1f GFLOP/s    infer %8.1f GFLOP/s   (%.2f GFLOP per image forward, 3x for a training step)%n",
+                r.trainGflops(), r.inferGflops(), r.forwardFlopsPerImage() / 1e9);
+        System.out.printf("       heap allocated: %.2f GB per training step, %.2f GB per inference pass%n",
+                r.trainBytesPerStep() / 1e9, r.inferBytesPerPass() / 1e9);
         if (torch != null) {
             System.out.printf("torch  train %8.2f images/s   infer %8.2f images/s   (%s, best of threads %s)%n",
                     torch.get("train_img_s").asDouble(), torch.get("infer_img_s").asDouble(), torch.get("peer").asText(), "1,2");
