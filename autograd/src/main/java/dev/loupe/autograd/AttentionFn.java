@@ -26,4 +26,14 @@ final class AttentionFn {
                     v.requiresGrad() ? gr.dv() : null};
         });
     }
+
+    // qkv: (B, N, 3, H, hd) -> (B, H, N, hd); one gradient (B, N, 3, H, hd) instead of three slices
+    static Var selfAttention(Var qkv, boolean causal, Tensor keyPaddingMask) {
+        Tensor t = qkv.data();
+        double scale = Math.pow(t.size(-1), -0.5);
+        ScaledDotProductAttention.Result r = ScaledDotProductAttention.forwardPacked(t, scale, causal, keyPaddingMask);
+        Var[] inputs = {qkv};
+        return Var.record("self_attention", r.out(), inputs, inputs, g -> new Tensor[] {
+                ScaledDotProductAttention.backwardPacked(t, r.out(), g, r.logsumexp(), scale, causal, keyPaddingMask)});
+    }
 }

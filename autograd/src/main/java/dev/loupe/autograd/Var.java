@@ -260,6 +260,15 @@ public final class Var {
         return AttentionFn.scaledDotProductAttention(q, k, v, causal, keyPaddingMask);
     }
 
+    /**
+     * The same attention on a packed projection: qkv (B, N, 3, H, hd), as a (B, N, 3 H hd) linear output
+     * reshapes -> (B, H, N, hd). Its gradient is one (B, N, 3, H, hd) tensor written by the fused
+     * backward, where three q / k / v slices would each be scattered into zeros and summed.
+     */
+    public static Var selfAttention(Var qkv, boolean causal, Tensor keyPaddingMask) {
+        return AttentionFn.selfAttention(qkv, causal, keyPaddingMask);
+    }
+
     public Var gather(int dim, Tensor index) { return IndexFns.gather(this, dim, index); }
 
     public Var indexSelect(int dim, Tensor index) { return IndexFns.indexSelect(this, dim, index); }

@@ -53,6 +53,23 @@ class AttentionGradCheckTest {
         GradCheck.check("attention 67 tokens", x -> Var.scaledDotProductAttention(x[0], x[1], x[2], true, null), q, k, v);
     }
 
+    /** The packed form: one (B, N, 3, H, hd) input whose gradient the fused backward writes whole. */
+    @Test
+    void packedQkvMatchesGradcheckAndTheThreeViewForm() {
+        Tensor qkv = randn(6, 2, 9, 3, 2, 5);
+        Tensor mask = padding(9, 2, 6);
+        GradCheck.check("self attention packed", x -> Var.selfAttention(x[0], true, mask), qkv);
+        Var packed = Var.param(qkv), split = Var.param(qkv);
+        Var a = Var.selfAttention(packed, false, mask);
+        Var heads = split.permute(2, 0, 3, 1, 4);
+        Var b = Var.scaledDotProductAttention(heads.select(0, 0), heads.select(0, 1), heads.select(0, 2), false, mask);
+        Tensor w = randn(7, 2, 2, 9, 5);
+        a.mul(Var.of(w)).sum().backward();
+        b.mul(Var.of(w)).sum().backward();
+        assertEquals(0, a.data().sub(b.data()).abs().max(false).item(), 0, "same forward");
+        assertEquals(0, packed.grad().sub(split.grad()).abs().max(false).item(), 1e-12, "same gradient");
+    }
+
     @Test
     void matchesTheUnfusedCompositeInF32() {
         Tensor qkv = Tensor.randn(new Rng(5), 2, 13, 3, 3, 7).permute(2, 0, 3, 1, 4);   // (3, B, H, T, D) view

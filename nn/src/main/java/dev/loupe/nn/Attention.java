@@ -8,7 +8,7 @@ import dev.loupe.tensor.Tensor;
  * Multi-head self-attention with one fused qkv projection (timm / DINO / MAE / CLIP text).
  * Shape: x (B, N, D) -> (B, N, D); H heads of size hd = D / H; scale hd^-0.5.
  *
- * <p>The core softmax(q k^T * scale + mask) v runs as one fused op ({@link Var#scaledDotProductAttention}):
+ * <p>The core softmax(q k^T * scale + mask) v runs as one fused op ({@link Var#selfAttention}):
  * no (B, H, N, N) scores or probabilities are kept for backward.
  */
 public final class Attention extends Module {
@@ -32,10 +32,9 @@ public final class Attention extends Module {
      */
     public Var forward(Var x, boolean causal, Tensor keyPaddingMask) {
         int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / heads;
-        // qkv: (B, N, 3D) -> (3, B, H, N, hd): views, no copy
-        Var qkvh = qkv.forward(x).reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4);
-        Var q = qkvh.select(0, 0), k = qkvh.select(0, 1), v = qkvh.select(0, 2);
-        Var out = Var.scaledDotProductAttention(q, k, v, causal, keyPaddingMask);   // (B, H, N, hd)
+        // qkv: (B, N, 3D) -> (B, N, 3, H, hd): a view; the fused op reads q, k, v through it and writes
+        // their gradients back in this layout
+        Var out = Var.selfAttention(qkv.forward(x).reshape(b, n, 3, heads, hd), causal, keyPaddingMask);   // (B, H, N, hd)
         return proj.forward(out.transpose(1, 2).reshape(b, n, d));
     }
 

@@ -53,6 +53,43 @@ public final class ScaledDotProductAttention {
         return new Grads(dq, dk, dv);
     }
 
+    /**
+     * Self-attention on a packed projection: qkv (B, N, 3, H, hd), the view of a (B, N, 3 H hd) linear
+     * output, any strides -> out (B, H, N, hd) laid out (B, N, H, hd). Its backward writes dq, dk and
+     * dv straight into one (B, N, 3, H, hd) gradient, the layout the projection's backward reads, so no
+     * per-slice gradient is scattered into zeros and summed.
+     */
+    public static Result forwardPacked(Tensor qkv, double scale, boolean causal, Tensor keyPaddingMask) {
+        Tensor[] p = unpack(qkv);
+        return forward(p[0], p[1], p[2], scale, causal, keyPaddingMask);
+    }
+
+    /** Backward of {@link #forwardPacked}: dqkv (B, N, 3, H, hd), contiguous. */
+    public static Tensor backwardPacked(Tensor qkv, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
+                                        boolean causal, Tensor keyPaddingMask) {
+        String op = "attention_backward";
+        Tensor[] p = unpack(qkv);
+        Tensor q = p[0], k = p[1], v = p[2];
+        check(op, q, k, v, keyPaddingMask);
+        int[] outShape = {q.size(0), q.size(1), q.size(2), v.size(3)};
+        requireShape(op, "out", out, q.dtype(), outShape);
+        requireShape(op, "gradOut", gradOut, q.dtype(), outShape);
+        requireShape(op, "logsumexp", logsumexp, q.dtype(), q.size(0), q.size(1), q.size(2));
+        Tensor dqkv = Tensor.emptyLike(qkv, qkv.dtype(), qkv.sizes());
+        Tensor[] d = unpack(dqkv);
+        q.backend().attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, d[0], d[1], d[2]);
+        return dqkv;
+    }
+
+    /** q, k, v (B, H, N, hd) views of a packed (B, N, 3, H, hd) tensor. */
+    private static Tensor[] unpack(Tensor qkv) {
+        if (qkv.rank() != 5 || qkv.size(2) != 3) {
+            throw new IllegalArgumentException("attention: packed qkv " + qkv.shape() + " must be (B, N, 3, H, hd)");
+        }
+        Tensor heads = qkv.permute(2, 0, 3, 1, 4);   // (3, B, H, N, hd)
+        return new Tensor[] {heads.select(0, 0), heads.select(0, 1), heads.select(0, 2)};
+    }
+
     /** A (B, H, T, D) view over fresh (B, T, H, D) storage. */
     private static Tensor headsLast(Tensor like, int b, int t, int h, int d) {
         return Tensor.emptyLike(like, like.dtype(), b, t, h, d).permute(0, 2, 1, 3);

@@ -33,9 +33,9 @@ public final class MultiheadSelfAttention extends Module {
     public Var forward(Var x, boolean causal) {
         int b = x.size(0), n = x.size(1), hd = width / heads;
         if (x.size(2) != width) throw new IllegalArgumentException("attention of width " + width + ": input " + x.data().shape());
-        // qkv: (B*N, 3W) -> (B, N, 3, H, hd) -> (3, B, H, N, hd)
-        Var qkv = x.reshape(b * n, width).matmul(inProjWeight.mT()).add(inProjBias).reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4);
-        Var out = Var.scaledDotProductAttention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2), causal, null);   // (B, H, N, hd)
+        // qkv: (B*N, 3W) -> (B, N, 3, H, hd), one GEMM started from the bias
+        Var qkv = x.reshape(b * n, width).linear(inProjWeight, inProjBias).reshape(b, n, 3, heads, hd);
+        Var out = Var.selfAttention(qkv, causal, null);   // (B, H, N, hd)
         return outProj.forward(out.transpose(1, 2).reshape(b, n, width));
     }
 
