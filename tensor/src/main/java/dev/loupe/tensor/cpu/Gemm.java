@@ -166,19 +166,23 @@ public final class Gemm {
         int nBlocks = ceilDiv(n, ncCap), ncMax = roundUp(ceilDiv(n, nBlocks), NR);
         // M is split in MR-row units; blocks get near-equal unit counts, at least one per thread, and two
         // per thread when blocks still hold MIN_SPLIT_UNITS units (a thread slowed by a neighbour on its
-        // core then holds up less; smaller blocks would reuse each B micro-panel too few times).
+        // core then holds up less; smaller blocks would reuse each B micro-panel too few times). An M
+        // shorter than that (a weight gradient's out features, say) is not split when there are B panels
+        // enough: the threads split N instead and each keeps every row tile (192 x 768 x 6400: 1.3x).
         int units = ceilDiv(m, MR);
+        boolean splitN = threads > 1 && units < 2 * threads * MIN_SPLIT_UNITS && ceilDiv(ncMax, NR) >= 2 * threads;
         int perThread = threads > 1 && units >= 2 * threads * MIN_SPLIT_UNITS ? 2 : 1;
-        int mBlocks = Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
-        if (threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units) mBlocks = roundUp(mBlocks, threads);
+        int mBlocks = splitN ? ceilDiv(units, MC / MR) : Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
+        if (!splitN && threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units) mBlocks = roundUp(mBlocks, threads);
         int mBlocksF = mBlocks;
         float[] bp = WORKSPACE.get().packB(k * ncMax);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc), panels = ceilDiv(nc, NR), jcF = jc;
-            SharedPackedB packedB = new SharedPackedB(transB, b, bOff, ldb, k, kcMax, jc, nc, bp, threads);
-            // Fewer M blocks than threads (M <= MR * threads): split the B panels too; each chunk packs
-            // its own copy of the (small) A block.
-            int nChunks = mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
+            // Fewer M blocks than threads (M <= MR * threads), or N split as above: the B panels are cut
+            // in chunks, and each task packs its own copy of its (small) A block.
+            int nChunks = splitN ? Math.min(panels, threads) : mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
+            SharedPackedB packedB = new SharedPackedB(transB, b, bOff, ldb, k, kcMax, jc, nc, bp,
+                    nChunks > 1 ? nChunks : Math.min(panels, threads));
             int tasks = mBlocksF * nChunks;
             Parallel.forRange(tasks, threads == 1 ? tasks : 1, (s, e) -> {
                 Workspace w = WORKSPACE.get();
@@ -189,7 +193,7 @@ public final class Gemm {
                     int p0 = ch * panels / nChunks, p1 = (ch + 1) * panels / nChunks;
                     for (int pc = 0; pc < k; pc += kcMax) {
                         int kc = Math.min(kcMax, k - pc), bpOff = pc * panels * NR;
-                        packedB.await(pc / kcMax);
+                        packedB.await(pc / kcMax, p0, p1);
                         boolean load = accumulate || pc > 0;
                         float[] init = load ? null : bias;
                         int e0 = i0, edgeRows = mc;
@@ -217,17 +221,19 @@ public final class Gemm {
     /**
      * B(:, jc .. jc+nc) packed just in time into bp as K blocks of kcMax rows (the block at row pc
      * starts at pc * panels * NR), so a block is still in cache when it is first read. Each K block is
-     * cut into up to one panel range per thread; the tasks that reach a block first claim its ranges
-     * one by one and pack them side by side, then wait (briefly: every claimed range is being packed
-     * by a running thread) until the whole block is there.
+     * cut into {@code parts} panel ranges (one per thread, or one per N chunk when the threads split N);
+     * a task needing some panels packs the ranges nobody has claimed and then waits (briefly: a claimed
+     * range is being packed by a running thread) for the ranges others claimed.
      */
     private static final class SharedPackedB {
+        private static final int FREE = 0, PACKING = 1, PACKED = 2;
         private final boolean transB;
         private final float[] b, bp;
         private final int bOff, ldb, k, kcMax, jc, nc, panels, parts;
-        private final AtomicIntegerArray claimed, done;
+        /** state[kb * parts + part]: FREE, PACKING or PACKED. */
+        private final AtomicIntegerArray state;
 
-        SharedPackedB(boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int threads) {
+        SharedPackedB(boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int parts) {
             this.transB = transB;
             this.b = b;
             this.bOff = bOff;
@@ -238,22 +244,29 @@ public final class Gemm {
             this.nc = nc;
             this.bp = bp;
             this.panels = ceilDiv(nc, NR);
-            this.parts = Math.min(panels, threads);
-            int kBlocks = ceilDiv(k, kcMax);
-            this.claimed = new AtomicIntegerArray(kBlocks);
-            this.done = new AtomicIntegerArray(kBlocks);
+            this.parts = parts;
+            this.state = new AtomicIntegerArray(ceilDiv(k, kcMax) * parts);
         }
 
-        /** Returns once K block kb is packed, having packed unclaimed parts of it on this thread. */
-        void await(int kb) {
-            if (done.get(kb) == parts) return;
-            int pc = kb * kcMax, kc = Math.min(kcMax, k - pc);
-            for (int part; (part = claimed.getAndIncrement(kb)) < parts; ) {
-                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, part * panels / parts, (part + 1) * panels / parts,
-                        bp, pc * panels * NR);
-                done.incrementAndGet(kb);
+        /** Returns once panels [p0, p1) of K block kb are packed, having packed unclaimed ones here. */
+        void await(int kb, int p0, int p1) {
+            for (int part = 0; part < parts; part++) {
+                int slot = kb * parts + part;
+                if (overlaps(part, p0, p1) && state.get(slot) == FREE && state.compareAndSet(slot, FREE, PACKING)) {
+                    int pc = kb * kcMax, kc = Math.min(kcMax, k - pc);
+                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, part * panels / parts, (part + 1) * panels / parts,
+                            bp, pc * panels * NR);
+                    state.set(slot, PACKED);
+                }
             }
-            while (done.get(kb) < parts) Thread.onSpinWait();
+            for (int part = 0; part < parts; part++) {
+                if (!overlaps(part, p0, p1)) continue;
+                while (state.get(kb * parts + part) != PACKED) Thread.onSpinWait();
+            }
+        }
+
+        private boolean overlaps(int part, int p0, int p1) {
+            return part * panels / parts < p1 && (part + 1) * panels / parts > p0;
         }
     }
 
