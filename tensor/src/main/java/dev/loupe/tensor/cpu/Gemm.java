@@ -166,21 +166,18 @@ public final class Gemm {
         int nBlocks = ceilDiv(n, ncCap), ncMax = roundUp(ceilDiv(n, nBlocks), NR);
         // M is split in MR-row units; blocks get near-equal unit counts, at least one per thread, and two
         // per thread when blocks still hold MIN_SPLIT_UNITS units (a thread slowed by a neighbour on its
-        // core then holds up less; smaller blocks would reuse each B micro-panel too few times). An M
-        // shorter than that (a weight gradient's out features, say) is not split when there are B panels
-        // enough: the threads split N instead and each keeps every row tile (192 x 768 x 6400: 1.3x).
+        // core then holds up less; smaller blocks would reuse each B micro-panel too few times).
         int units = ceilDiv(m, MR);
-        boolean splitN = threads > 1 && units < 2 * threads * MIN_SPLIT_UNITS && ceilDiv(ncMax, NR) >= 2 * threads;
         int perThread = threads > 1 && units >= 2 * threads * MIN_SPLIT_UNITS ? 2 : 1;
-        int mBlocks = splitN ? ceilDiv(units, MC / MR) : Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
-        if (!splitN && threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units) mBlocks = roundUp(mBlocks, threads);
+        int mBlocks = Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
+        if (threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units) mBlocks = roundUp(mBlocks, threads);
         int mBlocksF = mBlocks;
         float[] bp = WORKSPACE.get().packB(k * ncMax);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc), panels = ceilDiv(nc, NR), jcF = jc;
-            // Fewer M blocks than threads (M <= MR * threads), or N split as above: the B panels are cut
-            // in chunks, and each task packs its own copy of its (small) A block.
-            int nChunks = splitN ? Math.min(panels, threads) : mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
+            // Fewer M blocks than threads (M <= MR * threads): the B panels are cut in chunks too, and each
+            // task packs its own copy of its (small) A block.
+            int nChunks = mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
             SharedPackedB packedB = new SharedPackedB(transB, b, bOff, ldb, k, kcMax, jc, nc, bp,
                     nChunks > 1 ? nChunks : Math.min(panels, threads));
             int tasks = mBlocksF * nChunks;
@@ -201,7 +198,7 @@ public final class Gemm {
                             // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
                             // a last partial tile is packed with zero rows so the kernel reads no further.
                             int full = mc / MR * MR;
-                            macro(w, a, aOff + i0 * lda + pc, lda, 1, MR * lda, bp, bpOff, i0, full, jcF, nc, kc, p0, p1,
+                            macro(w, a, aOff + i0 * lda + pc, lda, MR * lda, bp, bpOff, i0, full, jcF, nc, kc, p0, p1,
                                     c, cOff, ldc, load, init, biasOff);
                             if (full == mc) continue;
                             e0 = i0 + full;
@@ -210,7 +207,7 @@ public final class Gemm {
                         // Packed A: the whole block, or the in-place path's partial last tile.
                         float[] ap = w.packA(roundUp(edgeRows, MR) * kc);
                         GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
-                        macro(w, ap, 0, 1, MR, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load, init,
+                        macro(w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load, init,
                                 biasOff);
                     }
                 }
@@ -221,7 +218,7 @@ public final class Gemm {
     /**
      * B(:, jc .. jc+nc) packed just in time into bp as K blocks of kcMax rows (the block at row pc
      * starts at pc * panels * NR), so a block is still in cache when it is first read. Each K block is
-     * cut into {@code parts} panel ranges (one per thread, or one per N chunk when the threads split N);
+     * cut into {@code parts} panel ranges (one per thread, or one per N chunk when the tasks split N);
      * a task needing some panels packs the ranges nobody has claimed and then waits (briefly: a claimed
      * range is being packed by a running thread) for the ranges others claimed.
      */
@@ -271,12 +268,13 @@ public final class Gemm {
     }
 
     /**
-     * C(i0 .. i0+mc, jc + panels [p0, p1)) (+ init(jc ..) on every row when not loading C) from an A block and the packed B block at bpOff (panel q at
-     * bpOff + q * NR * kc). A(i0 + r, pc + p) is a[aBase + r * rs + p * ks] within a tile; tile t
-     * starts at aBase + t * tileStep. Full tiles go straight to C; edge tiles go through the
-     * workspace tile so the kernel never writes past the matrix.
+     * C(i0 .. i0+mc, jc + panels [p0, p1)) (+ init(jc ..) on every row when not loading C) from an A
+     * block and the packed B block at bpOff (panel q at bpOff + q * NR * kc). Tile t of A starts at
+     * aBase + t * tileStep: a packed (kc, MR) panel when lda = 0, else rows read in place,
+     * A(i0 + r, pc + p) = a[aBase + r * lda + p]. Full tiles go straight to C; edge tiles go through
+     * the workspace tile so the kernel never writes past the matrix.
      */
-    private static void macro(Workspace w, float[] a, int aBase, int rs, int ks, int tileStep, float[] bp, int bpOff,
+    private static void macro(Workspace w, float[] a, int aBase, int lda, int tileStep, float[] bp, int bpOff,
                               int i0, int mc, int jc, int nc, int kc, int p0, int p1, float[] c, int cOff, int ldc,
                               boolean load, float[] init, int initOff) {
         float[] tile = w.tile;
@@ -286,7 +284,8 @@ public final class Gemm {
                 int rows = Math.min(MR, mc - ir);
                 int co = cOff + (i0 + ir) * ldc + jc + q * NR;
                 if (rows == MR && cols == NR) {
-                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
+                    if (lda == 0) GemmKernel.tile(a, ao, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
+                    else GemmKernel.tileRows(a, ao, lda, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
                 } else {
                     if (load) {
                         for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, cols);
@@ -296,7 +295,8 @@ public final class Gemm {
                         edgeInit = w.initTile;
                         System.arraycopy(init, initOff + jc + q * NR, edgeInit, 0, cols);
                     }
-                    GemmKernel.tile(a, ao, rs, ks, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
+                    if (lda == 0) GemmKernel.tile(a, ao, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
+                    else GemmKernel.tileRows(a, ao, lda, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
             }
