@@ -46,6 +46,8 @@ final class FeaturesCommand implements Runnable {
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        if (heads < 1) throw new IllegalArgumentException("--heads must be >= 1, got " + heads);
         if (!output.equals("cls") && !output.equals("logits")) {
             throw new IllegalArgumentException("--output must be cls or logits, got '" + output + "'");
         }

@@ -29,6 +29,14 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
                         int registers, boolean swiglu, boolean meanPool, int numClasses, double lnEps, int patchKernel) {
 
     public ViTConfig {
+        if (patch < 1 || imageSize < 1) {
+            throw new IllegalArgumentException("patch " + patch + " and image size " + imageSize + " must be >= 1");
+        }
+        if (heads < 1 || dim < 1) throw new IllegalArgumentException("dim " + dim + " and heads " + heads + " must be >= 1");
+        if (!(mlpRatio > 0) || numClasses < 0 || registers < 0 || !(lnEps > 0)) {
+            throw new IllegalArgumentException("mlp ratio " + mlpRatio + " and layer-norm eps " + lnEps
+                    + " must be > 0, classes " + numClasses + " and registers " + registers + " >= 0");
+        }
         if (imageSize % patch != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch " + patch);
         }

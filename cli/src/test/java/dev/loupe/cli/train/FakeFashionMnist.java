@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a tiny Fashion-MNIST in IDX format: 28x28 images whose label is readable from a bright band. */
-final class FakeFashionMnist {
+public final class FakeFashionMnist {
     private FakeFashionMnist() {}
 
-    static Path write(Path dir, int train, int test) throws IOException {
+    public static Path write(Path dir, int train, int test) throws IOException {
         Rng rng = new Rng(17);
         split(dir, "train", train, rng);
         split(dir, "t10k", test, rng);

@@ -39,10 +39,14 @@ public record TrainerConfig(int epochs, long maxSteps, double lr, double minLr, 
         if (epochs < 0 || maxSteps < 0 || (epochs == 0 && maxSteps == 0)) {
             throw new IllegalArgumentException("training needs epochs > 0 or max steps > 0, got epochs " + epochs + ", max steps " + maxSteps);
         }
-        if (!(lr > 0) || minLr < 0) throw new IllegalArgumentException("need lr > 0 and min lr >= 0, got " + lr + ", " + minLr);
+        if (!(lr > 0) || !(minLr >= 0) || !Double.isFinite(lr) || !Double.isFinite(minLr)) {
+            throw new IllegalArgumentException("need a finite lr > 0 and min lr >= 0, got " + lr + ", " + minLr);
+        }
         if (warmupSteps < 0 || warmupEpochs < 0) throw new IllegalArgumentException("warm-up must be >= 0, got " + warmupSteps + " steps, " + warmupEpochs + " epochs");
-        if (weightDecay < 0 || weightDecayEnd < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay + " -> " + weightDecayEnd);
-        if (clip != GradClipMode.NONE && !(clipMax > 0)) throw new IllegalArgumentException("clipping " + clip + " needs a limit > 0, got " + clipMax);
+        if (!(weightDecay >= 0) || !(weightDecayEnd >= 0) || !Double.isFinite(weightDecay) || !Double.isFinite(weightDecayEnd)) {
+            throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay + " -> " + weightDecayEnd);
+        }
+        if (clip != GradClipMode.NONE && !(clipMax > 0 && Double.isFinite(clipMax))) throw new IllegalArgumentException("clipping " + clip + " needs a limit > 0, got " + clipMax);
         if (!(layerDecay > 0 && layerDecay <= 1)) throw new IllegalArgumentException("layer decay must be in (0, 1], got " + layerDecay);
         if (checkpointEvery < 0 || evalEvery < 0) throw new IllegalArgumentException("checkpoint / eval intervals must be >= 0");
         if (keepCheckpoints < 1) throw new IllegalArgumentException("keep at least 1 checkpoint, got " + keepCheckpoints);

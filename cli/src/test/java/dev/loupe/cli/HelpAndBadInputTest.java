@@ -1,0 +1,93 @@
+package dev.loupe.cli;
+
+import dev.loupe.cli.train.FakeFashionMnist;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.io.Npy;
+import dev.loupe.tensor.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The command tree as {@link Main#commandLine} builds it: {@code --help} answers at every level without
+ * asking for required options, and bad values give one line naming the option and the value, exit 1, no
+ * stack trace, and no long computation first (a {@code --batch 0} that hung now fails at once).
+ */
+class HelpAndBadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpAnswersAtEveryLevelWithoutRequiredOptionsAndShowsDefaults() {
+        String[][] levels = {{"--help"}, {"train", "--help"}, {"eval", "--help"}, {"bench", "--help"}, {"features", "--help"},
+                             {"train", "supervised", "--help"}, {"eval", "knn", "--help"}, {"bench", "vit", "--help"}};
+        for (String[] args : levels) {
+            Outcome o = run(args);
+            assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
+            assertTrue(o.out().contains("Usage:"), String.join(" ", args) + ": " + o.out());
+        }
+        Outcome features = run("features", "--help");
+        assertTrue(features.out().contains("Default: 64"), features.out());   // --batch's default, shown
+        Outcome vit = run("bench", "vit", "--help");
+        assertTrue(vit.out().contains("Default: 192"), vit.out());             // --dim
+    }
+
+    @Test
+    @Timeout(60)
+    void featuresRejectsZeroBatchAndHeadsAtOnce() throws Exception {
+        Path w = dir.resolve("vit.safetensors"), x = dir.resolve("x.npy");
+        SafeTensors.write(w, new VisionTransformer(ViTConfig.of(12, 4, 2, 24, 2, 3, 5), new Rng(3)).stateDict(), Map.of());
+        Npy.write(x, Tensor.randn(new Rng(4), 3, 2, 12, 12));
+        Path out = dir.resolve("f.npy");
+        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
+                "--out", out.toString(), "--batch", "0"), "--batch must be >= 1, got 0");
+        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "0", "--images", x.toString(),
+                "--out", out.toString()), "--heads must be >= 1, got 0");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void trainingRejectsZeroHeadsZeroPatchAndAnInfiniteLearningRate() throws Exception {
+        Path data = FakeFashionMnist.write(Files.createDirectories(dir.resolve("fmnist")), 16, 8);
+        String[] base = {"train", "supervised", "--data", "fashion-mnist", "--data-dir", data.toString(), "--max-steps", "1",
+                         "--batch", "8", "--out", dir.resolve("run").toString()};
+        expectOneLineError(run(concat(base, "--heads", "0")), "heads 0 must be >= 1");
+        expectOneLineError(run(concat(base, "--patch", "0")), "patch 0");
+        expectOneLineError(run(concat(base, "--lr", "Infinity")), "need a finite lr > 0");
+        expectOneLineError(run(concat(base, "--lr", "NaN")), "need a finite lr > 0");
+    }
+
+    private static void expectOneLineError(Outcome o, String expected) {
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().contains(expected), "expected '" + expected + "' in: " + o.err());
+        assertFalse(o.err().contains("\tat "), "stack trace reached the user: " + o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
