@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Blocking (GotoBLAS order): N in blocks of up to NC columns; each block of B (all of K) is packed
  * once into NR-wide micro-panels split in K blocks of KC rows, just in time and by all threads at once,
- * and shared (see SharedPackedB). Then
- * per M block of up to MC rows and per K block, the A block is packed into MR-row panels (kept in L2),
- * or read in place when C is narrow (see readsAInPlace), and every (KC x NR) B micro-panel (kept in L1
- * across the row tiles) meets every MR-row tile in {@link GemmKernel}. Work is split over M blocks (and over B panels when M is short), and over batch
+ * and shared (see SharedPackedB). Then per M block of up to MC rows and per K block, the A block is
+ * packed into MR-row panels (kept in L2), or read in place when C is narrow (see readsAInPlace), and
+ * every (KC x NR) B micro-panel (kept in L1 across the row tiles) meets every MR-row tile in
+ * {@link GemmKernel}. Work is split over M blocks (and over B panels when M is short), and over batch
  * entries, never over K: every C element is the same sequence of fma in k order whatever the thread
  * count or blocking, which also makes it bitwise equal to {@link GemmScalar}.
  *
  * <p>Threading: packing buffers are per thread and reused (the packed B buffer holds up to
- * B_BLOCK_FLOATS), so a call allocates no arrays once a thread has seen its largest problem.
+ * B_BLOCK_FLOATS), so once a thread has seen its largest problem a call allocates only its packing flags.
  */
 public final class Gemm {
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
