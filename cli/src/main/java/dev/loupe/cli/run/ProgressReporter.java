@@ -27,7 +27,7 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
         this.every = Math.max(1, every);
         this.startStep = startStep;
         this.bar = interactive ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                .startsFrom(startStep, java.time.Duration.ZERO).setUpdateIntervalMillis(500).showSpeed().build() : null;
+                .startsFrom(startStep, java.time.Duration.ZERO).setUpdateIntervalMillis(500).setUnit(" steps", 1).showSpeed().build() : null;
     }
 
     /** Whether stderr is an interactive terminal. */
@@ -40,7 +40,9 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
     public void onStep(StepMetrics m) {
         if (bar != null) {
             bar.stepTo(m.step());
-            bar.setExtraMessage(String.format(Locale.ROOT, "ep %d loss %.4f lr %.2e", m.epoch(), m.loss(), m.lr()));
+            // after the library's "steps/s": a separator, then what a person watches
+            bar.setExtraMessage(String.format(Locale.ROOT, " | epoch %d  loss %.4f  lr %.2e  %.0f img/s",
+                    m.epoch(), m.loss(), m.lr(), m.imagesPerSecond()));
             return;
         }
         if (m.step() % every != 0 && m.step() != m.totalSteps()) return;
