@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loupe.bench.MachineLimits;
 import dev.loupe.bench.Peer;
 import dev.loupe.bench.VitSpeed;
 import dev.loupe.tensor.KernelProfiler;
@@ -27,7 +28,8 @@ final class BenchVitCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--threads", description = "Worker threads (default: cores).") Integer threads;
     @Option(names = "--json", description = "One JSON object with train_img_s and infer_img_s.") boolean json;
-    @Option(names = "--profile", description = "Print the time per kernel over the timed training steps.") boolean profile;
+    @Option(names = "--profile", description = "Print per kernel over the timed training steps: time, share, GFLOP/s or GB/s, "
+            + "and % of the machine's FMA peak or copy bandwidth (both measured first).") boolean profile;
     @Option(names = "--peer", description = "Also run PyTorch (../shared/anchors/torch_vit_step.py) with the same flags right after, "
             + "and print the ratios.") boolean peer;
 
@@ -80,7 +82,12 @@ final class BenchVitCommand implements Runnable {
                     torch.get("train_img_s").asDouble(), torch.get("infer_img_s").asDouble(), torch.get("peer").asText(), "1,2");
             System.out.printf("ratio  train %8.2fx          infer %8.2fx%n", out.get("train_ratio"), out.get("infer_ratio"));
         }
-        if (profile) System.out.print("\nkernel time over the timed training steps:\n" + KernelProfiler.format(r.trainProfile()));
+        if (profile) {
+            KernelProfiler.Limits limits = MachineLimits.measure(Parallel.threads());
+            System.out.printf("%nkernel time over the timed training steps (limits measured here: FMA peak %.0f GFLOP/s, "
+                    + "copy bandwidth %.1f GB/s):%n", limits.peakGflops(), limits.bandwidthGBs());
+            System.out.print(KernelProfiler.format(r.trainProfile(), limits));
+        }
     }
 
     private JsonNode runPeer() {
