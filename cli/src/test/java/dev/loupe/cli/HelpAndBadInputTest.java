@@ -65,6 +65,10 @@ class HelpAndBadInputTest {
         expectOneLineError(run("features", "--weights", w.toString(), "--heads", "0", "--images", x.toString(),
                 "--out", out.toString()), "--heads must be >= 1, got 0");
         assertFalse(Files.exists(out));
+        expectOneLineError(run("features", "--weights", dir.toString(), "--heads", "3", "--images", x.toString(),
+                "--out", out.toString()), dir + ": a directory, not a safetensors file");
+        expectOneLineError(run("features", "--weights", dir.resolve("missing.safetensors").toString(), "--heads", "3",
+                "--images", x.toString(), "--out", out.toString()), "missing.safetensors: no such file");
     }
 
     @Test
@@ -76,6 +80,7 @@ class HelpAndBadInputTest {
         expectOneLineError(run(concat(base, "--patch", "0")), "patch 0");
         expectOneLineError(run(concat(base, "--lr", "Infinity")), "need a finite lr > 0");
         expectOneLineError(run(concat(base, "--lr", "NaN")), "need a finite lr > 0");
+        expectOneLineError(run(concat(base, "--model", "tinny")), "or fmnist (dim 128, depth 6, heads 4; the default)");
     }
 
     private static void expectOneLineError(Outcome o, String expected) {

@@ -41,9 +41,17 @@ public final class ModelOptions {
 
     /** The configuration for images of {@code imageSize} with {@code channels} and a head of {@code numClasses} (0: none). */
     public ViTConfig resolve(int imageSize, int channels, int numClasses) {
-        ViTConfig base = model.toLowerCase(Locale.ROOT).equals("fmnist")
-                ? ViTConfig.of(imageSize, patch, channels, 128, 6, 4, numClasses)
-                : ViTConfig.preset(model, imageSize, patch, channels, numClasses);
+        ViTConfig base;
+        if (model.toLowerCase(Locale.ROOT).equals("fmnist")) {
+            base = ViTConfig.of(imageSize, patch, channels, 128, 6, 4, numClasses);
+        } else {
+            try {
+                base = ViTConfig.preset(model, imageSize, patch, channels, numClasses);
+            } catch (IllegalArgumentException e) {
+                // the library's presets, plus this command's own default
+                throw new IllegalArgumentException("--model: " + e.getMessage() + ", or fmnist (dim 128, depth 6, heads 4; the default)");
+            }
+        }
         ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
                 heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
                 base.registers(), base.swiglu(), base.meanPool() || meanPool(pool), numClasses, base.lnEps(),

@@ -12,6 +12,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
+import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -49,7 +52,7 @@ public final class SafeTensors {
 
     /** Tensors and {@code __metadata__} of {@code file}. */
     public static SafeTensorsFile readFile(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
             MemorySegment seg = map(ch, arena);
             SafeTensorsHeader header = SafeTensorsHeader.parse(file, seg);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -60,7 +63,7 @@ public final class SafeTensors {
 
     /** Only the {@code __metadata__} map (the header is still fully validated; no tensor data is read). */
     public static Map<String, String> readMetadata(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
             return SafeTensorsHeader.parse(file, map(ch, arena)).metadata();
         }
     }
@@ -77,6 +80,16 @@ public final class SafeTensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         SafeTensorsWriter.write(file, tensors, metadata == null ? Map.of() : metadata);
+    }
+
+    /** Opens {@code file} for reading; a directory or a missing file is named with what is wrong. */
+    private static FileChannel open(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a directory, not a safetensors file");
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
     }
 
     private static MemorySegment map(FileChannel ch, Arena arena) throws IOException {

@@ -286,4 +286,13 @@ class SafeTensorsTest {
             assertArrayEquals(want.toLongArray(), got.toLongArray(), name);
         }
     }
+
+    @Test
+    void aMissingFileOrADirectoryIsNamedWithWhatIsWrong(@TempDir Path tmp) {
+        Path missing = tmp.resolve("nope.safetensors");
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+        e = assertThrows(IOException.class, () -> SafeTensors.readMetadata(tmp));
+        assertEquals(tmp + ": a directory, not a safetensors file", e.getMessage());
+    }
 }
