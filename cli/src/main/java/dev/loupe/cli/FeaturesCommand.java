@@ -51,6 +51,10 @@ final class FeaturesCommand implements Runnable {
         if (!output.equals("cls") && !output.equals("logits")) {
             throw new IllegalArgumentException("--output must be cls or logits, got '" + output + "'");
         }
+        Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !java.nio.file.Files.isDirectory(outDir)) {
+            throw new IllegalArgumentException("--out " + out + ": the folder " + outDir + " does not exist");
+        }
         try {
             Map<String, Tensor> state = SafeTensors.read(weights);
             ViTConfig config = VitShapes.infer(state, heads);
@@ -65,6 +69,10 @@ final class FeaturesCommand implements Runnable {
             if (x.rank() != 4 || s[1] != config.channels() || s[2] != config.imageSize() || s[3] != config.imageSize()) {
                 throw new IllegalArgumentException(images + ": images " + x.shape() + " do not match the model's input (N, "
                         + config.channels() + ", " + config.imageSize() + ", " + config.imageSize() + ")");
+            }
+            if (x.dtype() != DType.F32 && x.dtype() != DType.F64) {
+                throw new IllegalArgumentException(images + ": images are " + x.dtype() + "; features needs float32 (or float64),"
+                        + " already normalised as the model was trained");
             }
             if (x.dtype() != DType.F32) x = x.to(DType.F32);
             List<Tensor> parts = new ArrayList<>();

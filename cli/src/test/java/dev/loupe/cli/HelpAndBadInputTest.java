@@ -69,6 +69,12 @@ class HelpAndBadInputTest {
                 "--out", out.toString()), dir + ": a directory, not a safetensors file");
         expectOneLineError(run("features", "--weights", dir.resolve("missing.safetensors").toString(), "--heads", "3",
                 "--images", x.toString(), "--out", out.toString()), "missing.safetensors: no such file");
+        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
+                "--out", dir.resolve("no/such/folder/f.npy").toString()), "does not exist");
+        Path ints = dir.resolve("ints.npy");
+        Npy.write(ints, Tensor.zeros(3, 2, 12, 12).to(dev.loupe.tensor.DType.I32));
+        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", ints.toString(),
+                "--out", out.toString()), "images are I32; features needs float32");
     }
 
     @Test
