@@ -15,7 +15,7 @@ final class ProfilingBackend implements Backend {
         void run();
     }
 
-    private static void timed(String kernel, Call call) { timed(kernel, 0, 0, call); }
+    private static void timed(String kernel, Call call) { timed(kernel, () -> 0, () -> 0, call); }
 
     /** Times {@code call}; flops and bytes are only computed when the profiler is on (suppliers). */
     private static void timed(String kernel, Count flops, Count bytes, Call call) {
@@ -27,8 +27,6 @@ final class ProfilingBackend implements Backend {
         call.run();
         KernelProfiler.record(kernel, System.nanoTime() - t, flops.get(), bytes.get());
     }
-
-    private static void timed(String kernel, long flops, long bytes, Call call) { timed(kernel, () -> flops, () -> bytes, call); }
 
     private interface Count {
         long get();

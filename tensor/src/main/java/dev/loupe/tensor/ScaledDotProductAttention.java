@@ -39,12 +39,7 @@ public final class ScaledDotProductAttention {
 
     public static Grads backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
                                  boolean causal, Tensor keyPaddingMask) {
-        String op = "attention_backward";
-        check(op, q, k, v, keyPaddingMask);
-        int[] outShape = {q.size(0), q.size(1), q.size(2), v.size(3)};
-        requireShape(op, "out", out, q.dtype(), outShape);
-        requireShape(op, "gradOut", gradOut, q.dtype(), outShape);
-        requireShape(op, "logsumexp", logsumexp, q.dtype(), q.size(0), q.size(1), q.size(2));
+        checkBackward(q, k, v, out, gradOut, logsumexp, keyPaddingMask);
         int b = q.size(0), h = q.size(1);
         Tensor dq = headsLast(q, b, q.size(2), h, q.size(3));
         Tensor dk = headsLast(q, b, k.size(2), h, k.size(3));
@@ -67,18 +62,23 @@ public final class ScaledDotProductAttention {
     /** Backward of {@link #forwardPacked}: dqkv (B, N, 3, H, hd), contiguous. */
     public static Tensor backwardPacked(Tensor qkv, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
                                         boolean causal, Tensor keyPaddingMask) {
-        String op = "attention_backward";
         Tensor[] p = unpack(qkv);
         Tensor q = p[0], k = p[1], v = p[2];
-        check(op, q, k, v, keyPaddingMask);
-        int[] outShape = {q.size(0), q.size(1), q.size(2), v.size(3)};
-        requireShape(op, "out", out, q.dtype(), outShape);
-        requireShape(op, "gradOut", gradOut, q.dtype(), outShape);
-        requireShape(op, "logsumexp", logsumexp, q.dtype(), q.size(0), q.size(1), q.size(2));
+        checkBackward(q, k, v, out, gradOut, logsumexp, keyPaddingMask);
         Tensor dqkv = Tensor.emptyLike(qkv, qkv.dtype(), qkv.sizes());
         Tensor[] d = unpack(dqkv);
         q.backend().attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, d[0], d[1], d[2]);
         return dqkv;
+    }
+
+    /** The backward's operands: q, k, v as the forward checks them; out and gradOut (B, H, Tq, Dv); logsumexp (B, H, Tq). */
+    private static void checkBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, Tensor mask) {
+        String op = "attention_backward";
+        check(op, q, k, v, mask);
+        int[] outShape = {q.size(0), q.size(1), q.size(2), v.size(3)};
+        requireShape(op, "out", out, q.dtype(), outShape);
+        requireShape(op, "gradOut", gradOut, q.dtype(), outShape);
+        requireShape(op, "logsumexp", logsumexp, q.dtype(), q.size(0), q.size(1), q.size(2));
     }
 
     /** q, k, v (B, H, N, hd) views of a packed (B, N, 3, H, hd) tensor. */

@@ -39,7 +39,11 @@ public final class CpuBackend implements Backend {
 
     @Override public void matmul(Tensor a, Tensor b, Tensor out) { CpuMatmul.matmul(a, b, out); }
 
-    @Override public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) { CpuMatmul.matmulBias(a, b, bias, out); }
+    @Override
+    public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        if (CpuMatmul.fusesBias(a, b, bias, out)) CpuMatmul.matmulBias(a, b, bias, out);
+        else Backend.super.matmulBias(a, b, bias, out);
+    }
 
     @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { CpuSoftmax.softmax(x, dim, log, out); }
 

@@ -1,6 +1,5 @@
 package dev.loupe.tensor.cpu;
 
-import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.KernelMode;
@@ -27,18 +26,18 @@ final class CpuMatmul {
         }
     }
 
+    /** Whether {@link #matmulBias} runs these operands (F32 only; F64 takes the SPI's composite). */
+    static boolean fusesBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        return a.dtype() == DType.F32 && b.dtype() == DType.F32 && bias.dtype() == DType.F32 && out.dtype() == DType.F32;
+    }
+
     /**
-     * out = bias + a @ b, each fma chain starting from the bias (F64: the sum, then the bias).
+     * out = bias + a @ b, each fma chain starting from the bias. F32 (see {@link #fusesBias}).
      * a: (M, K), b: (K, N), bias: (N), out: contiguous (M, N).
      */
     static void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
         int m = out.size(0), n = out.size(1), k = a.size(1);
         if (out.numel() == 0) return;
-        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || bias.dtype() != DType.F32 || out.dtype() != DType.F32) {
-            matmul(a, b, out);
-            CpuElementwise.binary(BinaryOp.ADD, out, bias.expand(out.sizes()), out);
-            return;
-        }
         Operand oa = Operand.of(a), ob = Operand.of(b);
         Tensor bc = bias.contiguous();
         float[] av = ((CpuStorage) oa.t().storage()).f32(), bv = ((CpuStorage) ob.t().storage()).f32();
