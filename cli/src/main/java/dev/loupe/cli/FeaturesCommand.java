@@ -4,29 +4,26 @@ import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
-import dev.loupe.nn.VitShapes;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
-import dev.loupe.tensor.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** {@code loupe features}: ViT inference from a safetensors file on images from a .npy file. */
-@Command(name = "features", description = "Run a ViT (built from the weight shapes) on images and write features or logits as .npy.")
+@Command(name = "features", description = "Run a ViT (built from the weights' shapes and metadata) on images and write features or logits as .npy.")
 final class FeaturesCommand implements Runnable {
     @Option(names = "--weights", required = true, description = "timm/DINO-named ViT weights (.safetensors).")
     Path weights;
 
-    @Option(names = "--heads", required = true, description = "Attention heads (not recoverable from shapes).")
-    int heads;
+    @Option(names = "--heads", description = "Attention heads (default: the file's metadata, written by loupe train; else width / 64).")
+    Integer heads;
 
     @Option(names = "--images", required = true, description = "float32 N x C x H x W, already normalised (.npy).")
     Path images;
@@ -34,7 +31,7 @@ final class FeaturesCommand implements Runnable {
     @Option(names = "--out", required = true, description = "Output .npy (float32).")
     Path out;
 
-    @Option(names = "--output", defaultValue = "cls", description = "cls (final-norm CLS token, default) or logits (head).")
+    @Option(names = "--output", defaultValue = "cls", description = "cls (final-norm CLS token, default), pooled (what the head reads: CLS, or the mean patch token for mean-pool weights) or logits (head).")
     String output;
 
     @Option(names = "--batch", defaultValue = "64", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
@@ -47,22 +44,20 @@ final class FeaturesCommand implements Runnable {
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        if (heads < 1) throw new IllegalArgumentException("--heads must be >= 1, got " + heads);
-        if (!output.equals("cls") && !output.equals("logits")) {
-            throw new IllegalArgumentException("--output must be cls or logits, got '" + output + "'");
+        if (heads != null && heads < 1) throw new IllegalArgumentException("--heads must be >= 1, got " + heads);
+        if (!output.equals("cls") && !output.equals("pooled") && !output.equals("logits")) {
+            throw new IllegalArgumentException("--output must be cls, pooled or logits, got '" + output + "'");
         }
         Path outDir = out.toAbsolutePath().getParent();
         if (outDir != null && !java.nio.file.Files.isDirectory(outDir)) {
             throw new IllegalArgumentException("--out " + out + ": the folder " + outDir + " does not exist");
         }
         try {
-            Map<String, Tensor> state = SafeTensors.read(weights);
-            ViTConfig config = VitShapes.infer(state, heads);
+            VisionTransformer model = VitWeights.read(weights, new VitWeights.Overrides(heads, null));
+            ViTConfig config = model.config();
             if (output.equals("logits") && config.numClasses() == 0) {
                 throw new IllegalArgumentException(weights + " has no head.weight: use --output cls");
             }
-            VisionTransformer model = new VisionTransformer(config, new Rng(0));
-            model.loadStateDict(state, true);
             model.train(false);
             Tensor x = Npy.read(images);
             int[] s = x.sizes();
@@ -79,16 +74,20 @@ final class FeaturesCommand implements Runnable {
             try (var scope = GradMode.disable()) {
                 for (int i = 0; i < s[0]; i += batch) {
                     Var xb = Var.of(x.narrow(0, i, Math.min(batch, s[0] - i)));
-                    parts.add(output.equals("cls") ? model.forwardFeatures(xb).data() : model.forward(xb).data());
+                    parts.add(switch (output) {
+                        case "cls" -> model.forwardTokens(xb).select(1, 0).data();                    // (b, D)
+                        case "pooled" -> model.forwardFeatures(xb).data();                             // (b, D)
+                        default -> model.forward(xb).data();                                           // (b, K)
+                    });
                     System.err.printf("\rfeatures: %d / %d images", Math.min(i + batch, s[0]), s[0]);
                 }
             }
             System.err.println();
-            Tensor result = parts.isEmpty() ? Tensor.zeros(0, output.equals("cls") ? config.dim() : config.numClasses())
+            Tensor result = parts.isEmpty() ? Tensor.zeros(0, output.equals("logits") ? config.numClasses() : config.dim())
                     : Tensor.concat(0, parts.toArray(Tensor[]::new));
             Npy.write(out, result);
             System.out.println("wrote " + out + " " + result.shape() + " (" + config.depth() + " blocks, dim " + config.dim()
-                    + ", patch " + config.patch() + ", " + config.imageSize() + "px)");
+                    + ", heads " + config.heads() + ", " + config.patchLabel() + (config.meanPool() ? ", mean pool" : "") + ", " + config.imageSize() + "px)");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }

@@ -77,8 +77,8 @@ class PatchEmbedTest {
     void shapesRecoverTheKernelAndTakeTheStrideFromOutside() {
         ViTConfig c = ViTConfig.of(28, 4, 1, 32, 2, 2, 10).withPatchKernel(8);
         VisionTransformer vit = new VisionTransformer(c, new Rng(7));
-        ViTConfig back = VitShapes.infer(vit.stateDict(), 2, 4);
+        ViTConfig back = VitWeights.infer("vit", vit.stateDict(), Map.of("patch_stride", "4"), new VitWeights.Overrides(2, null));
         assertEquals(c, back);
-        assertEquals(8, VitShapes.infer(vit.stateDict(), 2).patch(), "without a stride the kernel is the patch");
+        assertEquals(8, VitWeights.infer("vit", vit.stateDict(), Map.of(), new VitWeights.Overrides(2, null)).patch(), "without a stride the kernel is the patch");
     }
 }

@@ -1,6 +1,6 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.nn.ViTConfig;
@@ -60,7 +60,7 @@ public final class BackboneOptions {
             c = model.resolve(data.imageSize(), data.channels(), numClasses);
         } else {
             try {
-                source = ModelWeights.read(file(), model.heads);
+                source = VitWeights.read(file(), new VitWeights.Overrides(model.heads, null));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read --weights " + weights + ": " + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package dev.loupe.cli.eval;
 
 import dev.loupe.clip.ClipModel;
+import dev.loupe.clip.ClipWeights;
 import dev.loupe.clip.tokenizer.MergesFile;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;

@@ -12,6 +12,7 @@ import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +60,7 @@ public final class EvalAccuracyCommand implements Runnable {
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         try {
-            VisionTransformer model = ModelWeights.read(weights, heads, pool == null ? null : ModelOptions.meanPool(pool));
+            VisionTransformer model = VitWeights.read(weights, new VitWeights.Overrides(heads, pool == null ? null : ModelOptions.meanPool(pool)));
             ViTConfig c = model.config();
             DataOptions.LabelledData data = dataOptions.loadLabelled("eval accuracy");
             if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");

@@ -1,6 +1,6 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.run.RunReport;
 import dev.loupe.cli.run.TrainingOutcome;
@@ -42,7 +42,7 @@ public final class ClassifierTraining {
                     return Map.of("test_accuracy", last[0].top1());
                 }, common.logEvery, common.plotEvery, System.err);
         try {
-            ModelWeights.write(dir.finalModel(), model);
+            VitWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = List.of();
             if (last[0] != null) {
                 ConfusionMatrixPlot.write(last[0].confusion(), plotTitle, dir.plots().resolve("confusion.png"));

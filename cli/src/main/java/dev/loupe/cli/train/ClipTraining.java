@@ -1,7 +1,7 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.cli.eval.ClipEvaluation;
-import dev.loupe.cli.eval.ClipWeights;
+import dev.loupe.clip.ClipWeights;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.run.RunReport;
 import dev.loupe.cli.run.TrainingOutcome;

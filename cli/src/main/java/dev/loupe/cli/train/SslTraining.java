@@ -1,6 +1,6 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.run.RunReport;
 import dev.loupe.cli.run.TrainingOutcome;
@@ -115,7 +115,7 @@ final class SslTraining {
                 plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
         try {
             VisionTransformer backbone = monitor.backbone();
-            ModelWeights.write(dir.finalModel(), backbone);
+            VitWeights.write(dir.finalModel(), backbone);
             String what = switch (plan.method()) {
                 case "dino", "dinov2" -> "the EMA teacher's backbone";
                 case "mae" -> "the encoder (decoder dropped)";

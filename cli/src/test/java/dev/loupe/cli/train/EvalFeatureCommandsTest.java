@@ -3,7 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
@@ -75,7 +75,7 @@ class EvalFeatureCommandsTest {
 
         Path weights = tmp.resolve("tiny/model.safetensors");
         Files.createDirectories(weights.getParent());
-        ModelWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(3)));
+        VitWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(3)));
         Path cache = tmp.resolve("cache");
         assertEquals(0, run(args("knn", data, weights.toString(), tmp.resolve("file-knn"), "--cache", cache.toString(), "--features", "last2")));
         assertEquals(2, cacheEntries(cache), "train and test features cached");
@@ -95,7 +95,7 @@ class EvalFeatureCommandsTest {
     void finetunesABackboneInItsOwnRunFolder(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path weights = tmp.resolve("backbone.safetensors");
-        ModelWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(5)));
+        VitWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(5)));
         Path out = tmp.resolve("ft");
         assertEquals(0, run("eval", "finetune", "--weights", weights.toString(), "--data", "fashion-mnist", "--data-dir", data.toString(),
                 "--max-steps", "4", "--batch", "16", "--threads", "1", "--workers", "1", "--eval-batch", "16", "--log-every", "1",
@@ -104,7 +104,7 @@ class EvalFeatureCommandsTest {
         assertEquals("finetune", settings.get("method").asText());
         assertEquals("0.75", settings.get("layer_decay").asText());
         assertEquals(0.1, settings.get("drop_path").asDouble(), 0);
-        VisionTransformer tuned = ModelWeights.read(out.resolve("model.safetensors"), null);
+        VisionTransformer tuned = VitWeights.read(out.resolve("model.safetensors"));
         assertEquals(10, tuned.config().numClasses());
         assertTrue(Files.readString(out.resolve("report.md")).contains("test accuracy"));
         assertNotEquals(0, run("eval", "finetune", "--weights", "raw", "--data", "fashion-mnist", "--data-dir", data.toString(),

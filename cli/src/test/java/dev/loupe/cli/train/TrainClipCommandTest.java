@@ -3,7 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
-import dev.loupe.cli.eval.ClipWeights;
+import dev.loupe.clip.ClipWeights;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.tensor.io.SafeTensors;
 import org.junit.jupiter.api.Test;

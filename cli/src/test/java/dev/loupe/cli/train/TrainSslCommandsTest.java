@@ -3,7 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.VisionTransformer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code loupe train dino|dinov2|mae|simclr} end to end on a 64-image fake Fashion-MNIST with a tiny
- * ViT: the kNN monitor's metric, the backbone written as a plain ViT that {@code ModelWeights.read}
+ * ViT: the kNN monitor's metric, the backbone written as a plain ViT that {@code VitWeights.read}
  * loads, and a run "killed" after its step-2 checkpoint and resumed reaching the straight run's
  * model.safetensors byte for byte (teacher, centres and EMA state in the checkpoint; MAE's and
  * DINOv2's masks drawn from (seed, step)).
@@ -76,7 +76,7 @@ class TrainSslCommandsTest {
         assertTrue(knn >= 0 && knn <= 1, "knn_top1 " + knn);
         assertTrue(Files.readString(straight.resolve("report.md")).contains("knn top1"));
         assertTrue(Files.size(straight.resolve("plots").resolve("accuracy.png")) > 0, "the kNN curve is drawn");
-        VisionTransformer backbone = ModelWeights.read(straight.resolve("model.safetensors"), null);
+        VisionTransformer backbone = VitWeights.read(straight.resolve("model.safetensors"));
         assertEquals(16, backbone.config().dim());
         assertEquals(0, backbone.config().numClasses());
 

@@ -3,7 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
-import dev.loupe.cli.run.ModelWeights;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class TrainSupervisedCommandTest {
         JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
         assertEquals(9, settings.path("patch_kernel").asInt());
         assertEquals(7, settings.path("patch").asInt());
-        var read = ModelWeights.read(out.resolve("model.safetensors"), null).config();
+        var read = VitWeights.read(out.resolve("model.safetensors")).config();
         assertEquals(9, read.patchKernel());
         assertEquals(7, read.patch());
         assertTrue(read.meanPool(), "the pooling the head was trained with travels in the metadata");
@@ -121,7 +121,7 @@ class TrainSupervisedCommandTest {
         List<JsonNode> resumedRecords = lines(resumed.resolve("metrics.jsonl"));
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(resumedRecords, "step"));
         assertEquals(records.get(5).get("loss"), resumedRecords.get(5).get("loss"));
-        assertEquals(16, ModelWeights.read(resumed.resolve("model.safetensors"), null).config().dim());
+        assertEquals(16, VitWeights.read(resumed.resolve("model.safetensors")).config().dim());
 
         Path evalOut = tmp.resolve("eval");
         assertEquals(0, run("eval", "accuracy", "--weights", straight.resolve("model.safetensors").toString(), "--data", "fashion-mnist",

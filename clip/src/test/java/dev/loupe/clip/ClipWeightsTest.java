@@ -1,8 +1,5 @@
-package dev.loupe.cli.eval;
+package dev.loupe.clip;
 
-import dev.loupe.clip.ClipConfig;
-import dev.loupe.clip.ClipModel;
-import dev.loupe.clip.ClipVisionConfig;
 import dev.loupe.clip.slip.SlipModel;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.tensor.Rng;

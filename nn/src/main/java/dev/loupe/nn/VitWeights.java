@@ -1,0 +1,186 @@
+package dev.loupe.nn;
+
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ViT's weights as a timm-named safetensors file: the one reader and writer of ViT weights (loadable
+ * by timm by name). Shapes give most of the {@link ViTConfig}:
+ * <ul>
+ *   <li>cls_token (1, 1, D): the width D; reg_token (1, R, D): R register tokens;</li>
+ *   <li>patch_embed.proj.weight (D, C, K, K): channels C and the patch kernel K;</li>
+ *   <li>pos_embed (1, 1 + g*g, D): the grid g, image side g * stride;</li>
+ *   <li>blocks.{i}.*: the depth; blocks.0.attn.qkv.bias: qkv bias; blocks.0.mlp.w12.weight: SwiGLU, else
+ *       blocks.0.mlp.fc1.weight (H, D): MLP ratio H / D; blocks.0.ls1.gamma: LayerScale;</li>
+ *   <li>head.weight (K, D): K classes (none without it).</li>
+ * </ul>
+ * The metadata {@link #write} stores gives the rest: {@value #HEADS} (attention heads),
+ * {@value #PATCH_STRIDE} (only for overlapping patches, where the stride is not the kernel),
+ * {@value #POOL} "mean" (the head reads the mean patch token), {@value #LN_EPS} (only when not 1e-6),
+ * {@value #LAYER_SCALE_INIT} (only with LayerScale). A file without a head count (timm's own files, or
+ * one written by {@code SafeTensors.write(file, vit.stateDict(), Map.of())}) gets timm's head width 64:
+ * D / 64 heads, unless given.
+ */
+public final class VitWeights {
+    public static final String HEADS = "heads";
+    public static final String PATCH_STRIDE = "patch_stride";
+    public static final String POOL = "pool";
+    public static final String LN_EPS = "ln_eps";
+    public static final String LAYER_SCALE_INIT = "layer_scale_init";
+    /** timm's attention head width, the head count's default for files that do not record it. */
+    public static final int DEFAULT_HEAD_DIM = 64;
+    private static final double DEFAULT_LN_EPS = 1e-6, DEFAULT_LAYER_SCALE = 1e-5;
+
+    /**
+     * The prefixes under which a training checkpoint ({@code runs/NAME/checkpoints/step-N/model.safetensors})
+     * holds a backbone, in order of preference: the DINO/DINOv2 teacher (what DINO evaluates), the
+     * student, the SimCLR and CLIP image tower {@code visual.}.
+     */
+    public static final List<String> BACKBONE_PREFIXES = List.of("teacher.backbone.", "student.backbone.", "visual.");
+
+    /**
+     * What a caller sets instead of the file: a null field defers to the file's metadata.
+     *
+     * @param heads    attention heads
+     * @param meanPool the pooling the head reads (true: mean patch token, false: CLS)
+     */
+    public record Overrides(Integer heads, Boolean meanPool) {
+        public static final Overrides NONE = new Overrides(null, null);
+    }
+
+    private VitWeights() {}
+
+    /** Writes model's state dict with timm names and the metadata of {@link #metadata}. */
+    public static void write(Path file, VisionTransformer model) throws IOException {
+        SafeTensors.write(file, model.stateDict(), metadata(model.config()));
+    }
+
+    /** What shapes cannot tell about c, as safetensors metadata. */
+    public static Map<String, String> metadata(ViTConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "pt");
+        m.put(HEADS, Integer.toString(c.heads()));
+        if (c.patchKernel() != c.patch()) m.put(PATCH_STRIDE, Integer.toString(c.patch()));
+        if (c.meanPool()) m.put(POOL, "mean");
+        if (c.lnEps() != DEFAULT_LN_EPS) m.put(LN_EPS, Double.toString(c.lnEps()));
+        if (c.layerScaleInit() > 0) m.put(LAYER_SCALE_INIT, Double.toString(c.layerScaleInit()));
+        return m;
+    }
+
+    /** The ViT the file describes, loaded, everything from the file. */
+    public static VisionTransformer read(Path file) throws IOException {
+        return read(file, Overrides.NONE);
+    }
+
+    /**
+     * The ViT the file describes, loaded (in training mode, as a new module). A training checkpoint (no
+     * top-level cls_token) gives its backbone, see {@link #BACKBONE_PREFIXES}.
+     */
+    public static VisionTransformer read(Path file, Overrides overrides) throws IOException {
+        Map<String, Tensor> state = backbone(SafeTensors.read(file), file.toString());
+        ViTConfig config = infer(file.toString(), state, SafeTensors.readMetadata(file), overrides);
+        VisionTransformer model = new VisionTransformer(config, new Rng(0));
+        model.loadStateDict(state, true);
+        return model;
+    }
+
+    /** state itself when it is a plain timm ViT, else the tensors under the first backbone prefix present, prefix removed. */
+    public static Map<String, Tensor> backbone(Map<String, Tensor> state, String what) {
+        if (state.containsKey("cls_token")) return state;
+        for (String prefix : BACKBONE_PREFIXES) {
+            if (!state.containsKey(prefix + "cls_token")) continue;
+            Map<String, Tensor> inner = new LinkedHashMap<>();
+            state.forEach((name, t) -> {
+                if (name.startsWith(prefix)) inner.put(name.substring(prefix.length()), t);
+            });
+            return inner;
+        }
+        throw new IllegalArgumentException(what + " holds no ViT: no cls_token, neither top-level nor under " + BACKBONE_PREFIXES);
+    }
+
+    /**
+     * The configuration a timm-named state dict and its metadata describe.
+     *
+     * @param what names the source in errors (a file name)
+     */
+    public static ViTConfig infer(String what, Map<String, Tensor> state, Map<String, String> metadata, Overrides overrides) {
+        Tensor cls = require(what, state, "cls_token", 3);                 // (1, 1, D)
+        Tensor conv = require(what, state, "patch_embed.proj.weight", 4);   // (D, C, K, K)
+        Tensor pos = require(what, state, "pos_embed", 3);                  // (1, 1 + g*g, D)
+        int dim = cls.size(-1), channels = conv.size(1), kernel = conv.size(2);
+        Integer storedStride = integer(what, metadata, PATCH_STRIDE);
+        int stride = storedStride != null ? storedStride : kernel;
+        int tokens = pos.size(1) - 1;
+        int grid = (int) Math.round(Math.sqrt(tokens));
+        if (grid * grid != tokens) {
+            throw new IllegalArgumentException(what + ": pos_embed " + pos.shape() + " does not hold 1 + a square number of patch rows");
+        }
+        int depth = 0;
+        while (state.containsKey("blocks." + depth + ".attn.qkv.weight")) depth++;
+        if (depth == 0) throw new IllegalArgumentException(what + " has no blocks.0.attn.qkv.weight: not a timm-named ViT");
+        boolean swiglu = state.containsKey("blocks.0.mlp.w12.weight");
+        double mlpRatio = swiglu ? 4.0 : (double) require(what, state, "blocks.0.mlp.fc1.weight", 2).size(0) / dim;
+        Tensor reg = state.get("reg_token");
+        Tensor head = state.get("head.weight");
+        double layerScale = state.containsKey("blocks.0.ls1.gamma") ? decimal(what, metadata, LAYER_SCALE_INIT, DEFAULT_LAYER_SCALE) : 0.0;
+        int heads = heads(what, metadata, overrides.heads(), dim);
+        boolean meanPool = overrides.meanPool() != null ? overrides.meanPool() : "mean".equals(metadata.get(POOL));
+        return new ViTConfig(grid * stride, stride, channels, dim, depth, heads, mlpRatio, state.containsKey("blocks.0.attn.qkv.bias"),
+                0.0, false, layerScale, reg == null ? 0 : reg.size(1), swiglu, meanPool, head == null ? 0 : head.size(0),
+                decimal(what, metadata, LN_EPS, DEFAULT_LN_EPS), kernel);
+    }
+
+    private static int heads(String what, Map<String, String> metadata, Integer given, int dim) {
+        Integer stored = integer(what, metadata, HEADS);
+        int heads;
+        if (given != null) {
+            heads = given;
+        } else if (stored != null) {
+            heads = stored;
+        } else {
+            if (dim % DEFAULT_HEAD_DIM != 0) {
+                throw new IllegalArgumentException(what + " does not record the number of attention heads and its width " + dim
+                        + " is not a multiple of " + DEFAULT_HEAD_DIM + "; pass --heads");
+            }
+            heads = dim / DEFAULT_HEAD_DIM;
+        }
+        if (heads < 1 || dim % heads != 0) throw new IllegalArgumentException("--heads " + heads + " does not divide the width " + dim + " of " + what);
+        return heads;
+    }
+
+    private static Integer integer(String what, Map<String, String> metadata, String key) {
+        String v = metadata.get(key);
+        if (v == null) return null;
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not an integer: '" + v + "'");
+        }
+    }
+
+    private static double decimal(String what, Map<String, String> metadata, String key, double absent) {
+        String v = metadata.get(key);
+        if (v == null) return absent;
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not a number: '" + v + "'");
+        }
+    }
+
+    private static Tensor require(String what, Map<String, Tensor> state, String name, int rank) {
+        Tensor t = state.get(name);
+        if (t == null) throw new IllegalArgumentException(what + " has no '" + name + "' (expected timm / DINO names)");
+        if (t.rank() != rank) {
+            throw new IllegalArgumentException(what + ": '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
+        }
+        return t;
+    }
+}
