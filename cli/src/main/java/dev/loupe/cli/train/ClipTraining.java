@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.cli.eval.ClipEvaluation;
 import dev.loupe.clip.ClipWeights;
 import dev.loupe.cli.run.RunDirectory;

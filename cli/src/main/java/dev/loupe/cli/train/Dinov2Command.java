@@ -5,7 +5,6 @@ import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
-import dev.loupe.ssl.dinov2.BlockMasking;
 import dev.loupe.ssl.dinov2.Centering;
 import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
@@ -119,9 +118,6 @@ public final class Dinov2Command implements Runnable {
         head.record(m);
         RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, new Rng(common.seed));
-        BlockMasking masking = BlockMasking.dinov2(vc.gridSize());
-        StepSeededObjective objective = new StepSeededObjective(dinov2, common.seed, (b, step, rng) -> dinov2.loss(b, step,
-                masking.batch(2 * b.views().getFirst().size(0), cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), rng)));
 
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);
@@ -133,7 +129,7 @@ public final class Dinov2Command implements Runnable {
         m.put("mask_probability", maskProbability);
         m.put("mask_ratio", maskRatioMin + "-" + maskRatioMax);
         m.put("centering", cfg.centering().name());
-        SslTraining.run(new SslTraining.Plan("dinov2", "DINOv2", vc, objective, Recipes.dino(recipe), tc, batch, m,
+        SslTraining.run(new SslTraining.Plan("dinov2", "DINOv2", vc, dinov2, Recipes.dino(recipe), tc, batch, m,
                 dinov2::teacherBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
     }
 }

@@ -9,7 +9,6 @@ import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
-import dev.loupe.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,10 +82,6 @@ public final class MaeCommand implements Runnable {
 
         MaeConfig cfg = new MaeConfig(vc, decoderDim, decoderDepth, decoderHeads, maskRatio, normPix);
         MaeObjective mae = new MaeObjective(cfg, new Rng(common.seed));
-        StepSeededObjective objective = new StepSeededObjective(mae, common.seed, (b, step, rng) -> {
-            Tensor images = b.images();                                                   // (B, C, H, W)
-            return mae.loss(images, Tensor.rand(rng, images.size(0), vc.numPatches()));  // noise (B, L)
-        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mask_ratio", maskRatio);
         m.put("decoder_dim", decoderDim);
@@ -94,7 +89,7 @@ public final class MaeCommand implements Runnable {
         m.put("decoder_heads", decoderHeads);
         m.put("norm_pix", normPix);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        SslTraining.run(new SslTraining.Plan("mae", "MAE", vc, objective, Recipes.mae(recipe), tc, batch, m,
+        SslTraining.run(new SslTraining.Plan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m,
                 () -> mae.module().encoderStateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
     }
 }

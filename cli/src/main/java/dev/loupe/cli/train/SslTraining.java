@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.run.RunReport;

@@ -154,7 +154,7 @@ public final class Trainer<B> {
                 try (BatchSource.EpochIterator<B> it = source.epoch(epoch, batchInEpoch)) {
                     while (step < totalSteps && it.hasNext()) {
                         B batch = it.next();
-                        StepInfo info = new StepInfo(step, totalSteps, epoch, batchesPerEpoch);
+                        StepInfo info = new StepInfo(step, totalSteps, epoch, batchesPerEpoch, config.seed());
                         double lr = lrSchedule.at(step), wd = wdSchedule.at(step);
                         double[] lossAndNorm = trainStep(batch, info, lr, wd);
                         step++;

@@ -55,19 +55,17 @@ public final class Dinov2Objective implements Objective<Batch> {
     private final Dinov2Config cfg;
     private final TeacherTemperature teacherTemperature;
     private final BlockMasking masking;
-    private final Rng maskRng;
     private final ParameterEma ema;
     private final Map<String, Var> trainable = new LinkedHashMap<>();
     private final Map<String, Double> lastMetrics = new LinkedHashMap<>();
 
     /**
      * @param vit backbone shape (numClasses 0); its drop path is the student's
-     * @param rng initialises the networks; a split of it draws the masks
+     * @param rng initialises the networks (the masks come from the step's Rng, {@link StepInfo#rng})
      */
     public Dinov2Objective(ViTConfig vit, Dinov2Config cfg, Rng rng) {
         this.cfg = cfg;
         this.state = new State(vit, cfg, rng);
-        this.maskRng = rng.split();
         this.teacherTemperature = new TeacherTemperature(cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
         this.masking = BlockMasking.dinov2(vit.gridSize());
         state.teacher.loadStateDict(state.student.stateDict(), true);
@@ -85,7 +83,7 @@ public final class Dinov2Objective implements Objective<Batch> {
     @Override
     public Var loss(Batch batch, StepInfo step) {
         int images = 2 * batch.views().getFirst().size(0);
-        Tensor masks = masking.batch(images, cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), maskRng);
+        Tensor masks = masking.batch(images, cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), step.rng());
         return loss(batch, step, masks);
     }
 

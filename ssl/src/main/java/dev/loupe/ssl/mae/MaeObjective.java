@@ -11,18 +11,17 @@ import java.util.Map;
 
 /**
  * MAE pre-training: the first view of each batch is masked per sample ({@link RandomMasking}, noise
- * from this objective's Rng), encoded, reconstructed, and scored by {@link MaeLoss} on the removed
- * patches. Optimiser (AdamW betas 0.9 / 0.95, wd 0.05) and schedules are the trainer's.
+ * from the step's Rng, {@link StepInfo#rng}, so a resumed run masks as the straight run did), encoded,
+ * reconstructed, and scored by {@link MaeLoss} on the removed patches. Optimiser (AdamW betas 0.9 / 0.95,
+ * wd 0.05) and schedules are the trainer's.
  */
 public final class MaeObjective implements Objective<Batch> {
     private final MaskedAutoencoder model;
     private final RandomMasking masking;
-    private final Rng noiseRng;
 
     public MaeObjective(MaeConfig cfg, Rng rng) {
         this.model = new MaskedAutoencoder(cfg, rng.split());
         this.masking = new RandomMasking(cfg.maskRatio());
-        this.noiseRng = rng.split();
     }
 
     @Override
@@ -34,7 +33,7 @@ public final class MaeObjective implements Objective<Batch> {
     @Override
     public Var loss(Batch batch, StepInfo step) {
         Tensor images = batch.images();
-        return loss(images, Tensor.rand(noiseRng, images.size(0), model.config().encoder().numPatches()));
+        return loss(images, Tensor.rand(step.rng(), images.size(0), model.config().encoder().numPatches()));
     }
 
     /** The loss of images (B, C, H, W) masked with the given noise (B, L). */

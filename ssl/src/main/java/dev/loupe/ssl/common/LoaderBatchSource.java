@@ -1,11 +1,14 @@
-package dev.loupe.cli.train;
+package dev.loupe.ssl.common;
 
 import dev.loupe.data.Batch;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderEpoch;
 import dev.loupe.nn.train.BatchSource;
 
-/** A {@link Loader} as the trainer's {@link BatchSource}: its epochs resume at any batch with the same data. */
+/**
+ * A {@link Loader} as the trainer's {@link BatchSource}: its epochs resume at any batch with the same data.
+ * (Here because ssl is the first module that sees both nn's trainer and data's loader.)
+ */
 public final class LoaderBatchSource implements BatchSource<Batch> {
     private final Loader loader;
 
