@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
@@ -52,7 +53,7 @@ public final class BackboneOptions {
      * {@code dropPath}: the file's weights (a head in the file is dropped when numClasses is 0) or a
      * random initialisation. Not for raw.
      */
-    public VisionTransformer load(DataOptions.LabelledData data, int numClasses, double dropPath) {
+    public VisionTransformer load(LabelledData data, int numClasses, double dropPath) {
         if (raw()) throw new IllegalArgumentException("--weights raw has no model");
         ViTConfig c;
         VisionTransformer source = null;

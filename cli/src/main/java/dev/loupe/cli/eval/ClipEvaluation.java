@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
@@ -65,10 +66,10 @@ public final class ClipEvaluation {
     }
 
     /** CLIP's eval transform for the data set: resize the shorter side to its image size, centre crop, normalise. */
-    public static Transform evalTransform(DataOptions.LabelledData data) { return evalTransform(data, data.imageSize()); }
+    public static Transform evalTransform(LabelledData data) { return evalTransform(data, data.imageSize()); }
 
     /** CLIP's eval transform to {@code size} px with the data set's normalisation. */
-    public static Transform evalTransform(DataOptions.LabelledData data, int size) {
+    public static Transform evalTransform(LabelledData data, int size) {
         ViewTransform view = Recipes.eval(RecipeConfig.of(size, data.mean(), data.std()).withEvalCropRatio(1.0));
         return (image, rng) -> view.apply(image, rng).getFirst();
     }

@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.train.AugmentOptions;
 import dev.loupe.cli.train.ClassifierTraining;
@@ -69,7 +70,7 @@ public final class EvalFinetuneCommand implements Runnable {
     public void run() {
         if (common.threads != null) Parallel.setThreads(common.threads);
         if (backbone.raw()) throw new IllegalArgumentException("fine-tuning needs a ViT: --weights FILE or random, not raw");
-        DataOptions.LabelledData data = dataOptions.load();
+        LabelledData data = dataOptions.load();
         if (data.numClasses() == 0) throw new IllegalArgumentException("--data " + data.name() + " has no class labels to fine-tune on");
         boolean dropPathGiven = spec.commandLine().getParseResult().hasMatchedOption("--drop-path");
         double dropPath = dropPathGiven ? backbone.model.dropPath : DROP_PATH;

@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.eval.knn.KnnClassifier;
@@ -43,7 +44,7 @@ public final class EvalKnnCommand implements Runnable {
 
     @Override
     public void run() {
-        DataOptions.LabelledData data = dataOptions.load();
+        LabelledData data = dataOptions.load();
         FeatureSource.Features f = FeatureSource.load(backbone, featureOptions, data, System.err);
         List<KnnResult> results = new KnnClassifier(temperature, 256).evaluate(f.train(), f.test(), ks);
         EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description()).withKnn(results);

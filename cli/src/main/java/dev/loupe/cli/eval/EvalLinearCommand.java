@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.eval.linear.Lbfgs;
@@ -65,7 +66,7 @@ public final class EvalLinearCommand implements Runnable {
     public void run() {
         String kind = probe.toLowerCase(Locale.ROOT);
         if (!kind.equals("sgd") && !kind.equals("logreg")) throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
-        DataOptions.LabelledData data = dataOptions.load();
+        LabelledData data = dataOptions.load();
         FeatureSource.Features f = FeatureSource.load(backbone, featureOptions, data, System.err);
         EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description());
         long started = System.nanoTime();

@@ -1,8 +1,9 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.train.DataOptions;
-import dev.loupe.cli.train.EvenSubset;
-import dev.loupe.cli.train.KnnMonitor;
+import dev.loupe.data.EvenSubset;
+import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Transform;
@@ -34,7 +35,7 @@ final class FeatureSource {
 
     private FeatureSource() {}
 
-    static Features load(BackboneOptions backbone, FeatureOptions options, DataOptions.LabelledData data, PrintStream err) {
+    static Features load(BackboneOptions backbone, FeatureOptions options, LabelledData data, PrintStream err) {
         if (options.threads != null) Parallel.setThreads(options.threads);
         if (data.numClasses() == 0) throw new IllegalArgumentException("--data " + data.name() + " has no class labels to evaluate with");
         Dataset train = EvenSubset.of(data.train(), options.trainLimit);

@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
@@ -46,7 +47,7 @@ public final class RetrievalCommand implements Runnable {
         try {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
-            DataOptions.LabelledData data = dataOptions.load().requireCaptions("retrieval");
+            LabelledData data = dataOptions.load().requireCaptions("retrieval");
             RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(),
                     ClipEvaluation.evalTransform(data, model.config().vision().imageSize()), batch);
             Map<String, Object> json = new LinkedHashMap<>();

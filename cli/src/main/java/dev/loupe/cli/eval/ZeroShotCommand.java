@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
@@ -55,7 +56,7 @@ public final class ZeroShotCommand implements Runnable {
         try {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
-            DataOptions.LabelledData data = dataOptions.loadLabelled("zero-shot classification");
+            LabelledData data = dataOptions.loadLabelled("zero-shot classification");
             Transform transform = ClipEvaluation.evalTransform(data, model.config().vision().imageSize());
             List<String> prompts = ClipEvaluation.templates(templates);
             ZeroShotResult r = ClipEvaluation.zeroShot(model, tokenizer, data.test(), transform, data.classNames(), prompts, batch);

@@ -1,5 +1,6 @@
 package dev.loupe.cli.run;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.BadSamplePolicy;
@@ -62,7 +63,7 @@ public final class EvalAccuracyCommand implements Runnable {
         try {
             VisionTransformer model = VitWeights.read(weights, new VitWeights.Overrides(heads, pool == null ? null : ModelOptions.meanPool(pool)));
             ViTConfig c = model.config();
-            DataOptions.LabelledData data = dataOptions.loadLabelled("eval accuracy");
+            LabelledData data = dataOptions.loadLabelled("eval accuracy");
             if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");
             if (c.imageSize() != data.imageSize() || c.channels() != data.channels()) {
                 throw new IllegalArgumentException(weights + " expects " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " images but "

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.cli.eval.ClipEvaluation;
 import dev.loupe.clip.ClipWeights;
@@ -124,7 +125,7 @@ public final class ClipTraining {
     public static void run(Method method, CommonTrainOptions common, DataOptions dataOptions, Options options,
                            CommandLine.Model.CommandSpec spec) {
         if (common.threads != null) Parallel.setThreads(common.threads);
-        DataOptions.LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
+        LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
         Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming());
@@ -223,7 +224,7 @@ public final class ClipTraining {
         }
     }
 
-    private static Map<String, Object> dataSettings(DataOptions o, DataOptions.LabelledData data) {
+    private static Map<String, Object> dataSettings(DataOptions o, LabelledData data) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", o.data);
         if (o.data.equalsIgnoreCase("shapes")) {

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
@@ -82,7 +83,7 @@ public final class DinoCommand implements Runnable {
     @Override
     public void run() {
         if (common.threads != null) Parallel.setThreads(common.threads);
-        DataOptions.LabelledData data = dataOptions.load();
+        LabelledData data = dataOptions.load();
         if (!SslTraining.given(spec, "--drop-path")) modelOptions.dropPath = DROP_PATH;
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.eval.knn.KnnMonitor;
 import picocli.CommandLine.Option;
 
 /** The kNN monitor of self-supervised training: how many images, which k, what batch. */
@@ -15,4 +16,6 @@ public final class KnnMonitorOptions {
 
     @Option(names = "--eval-batch", defaultValue = "256", description = "Images per forward pass when extracting the monitor's features (default ${DEFAULT-VALUE}).")
     public int evalBatch;
+
+    public KnnMonitor.Settings settings() { return new KnnMonitor.Settings(trainImages, testImages, k, evalBatch); }
 }

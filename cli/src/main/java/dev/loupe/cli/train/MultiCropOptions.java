@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,7 @@ public final class MultiCropOptions {
      * method's {@code defaults} where no range was given and the chosen blur; records the crops
      * (local_crops, local_size, global_scale, local_scale, blur_sigma) in {@code settings}.
      */
-    public RecipeConfig recipe(DataOptions.LabelledData data, int patch, Scales defaults, BlurOptions blur, Map<String, Object> settings) {
+    public RecipeConfig recipe(LabelledData data, int patch, Scales defaults, BlurOptions blur, Map<String, Object> settings) {
         int local = localSize != null ? localSize : localSide(data.imageSize(), patch);
         double[] global = globalScale != null ? globalScale : defaults.global();
         double[] localRange = localScale != null ? localScale : defaults.local();

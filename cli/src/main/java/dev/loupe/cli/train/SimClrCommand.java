@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
@@ -69,7 +70,7 @@ public final class SimClrCommand implements Runnable {
     @Override
     public void run() {
         if (common.threads != null) Parallel.setThreads(common.threads);
-        DataOptions.LabelledData data = dataOptions.load();
+        LabelledData data = dataOptions.load();
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
         SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);

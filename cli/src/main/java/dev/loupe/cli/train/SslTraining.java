@@ -1,5 +1,8 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.eval.knn.KnnMonitor;
+import dev.loupe.data.EvenSubset;
+import dev.loupe.data.LabelledData;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.cli.run.RunDirectory;
@@ -88,7 +91,7 @@ final class SslTraining {
 
     /** Trains, then writes model.safetensors and report.md; prints a one-line summary. */
     static void run(Plan plan, CommonTrainOptions common, ModelOptions modelOptions, DataOptions dataOptions,
-                    DataOptions.LabelledData data, KnnMonitorOptions knn, int trainLimit) {
+                    LabelledData data, KnnMonitorOptions knn, int trainLimit) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", plan.method());
         settings.put("data", data.name());
@@ -105,7 +108,7 @@ final class SslTraining {
         runtime.put("eval_batch", knn.evalBatch);
 
         Loader train = new Loader(EvenSubset.of(data.train(), trainLimit), plan.augmentation(), common.loaderOptions(plan.batch(), true));
-        KnnMonitor monitor = new KnnMonitor(plan.backbone(), plan.backboneState(), data, knn);
+        KnnMonitor monitor = new KnnMonitor(plan.backbone(), plan.backboneState(), data, knn.settings());
         RunDirectory dir = new RunDirectory(common.runFolder());
         ViTConfig b = plan.backbone();
         System.err.printf(Locale.ROOT, "%s: %s, ViT dim %d depth %d heads %d %s, %,d trainable parameters, %d batches/epoch, lr %.3g%n",

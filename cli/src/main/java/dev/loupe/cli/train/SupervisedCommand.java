@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.cli.run.RunDirectory;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
@@ -52,7 +53,7 @@ public final class SupervisedCommand implements Runnable {
     @Override
     public void run() {
         if (common.threads != null) Parallel.setThreads(common.threads);
-        DataOptions.LabelledData data = dataOptions.loadLabelled("supervised training");
+        LabelledData data = dataOptions.loadLabelled("supervised training");
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), data.numClasses());
         int batch = common.batch(DEFAULTS);
         TrainerConfig tc = common.trainerConfig(DEFAULTS);

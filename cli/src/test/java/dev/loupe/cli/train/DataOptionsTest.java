@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
 import dev.loupe.data.shapes.CaptionedShapes;
@@ -30,7 +31,7 @@ class DataOptionsTest {
 
     @Test
     void shapesSplitsClassesCaptionsAndStatistics() {
-        DataOptions.LabelledData d = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
+        LabelledData d = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
                 "--shapes-seed", "3").load();
         assertEquals(40, d.train().size());
         assertEquals(12, d.test().size());
@@ -64,13 +65,13 @@ class DataOptionsTest {
     @Test
     void captionListWithHeldOutFraction(@TempDir Path tmp) throws IOException {
         Path csv = captionList(tmp, "train.csv", 20);
-        DataOptions.LabelledData d = parse("--data", "csv:" + csv, "--test-fraction", "0.25", "--image-size", "8").load();
+        LabelledData d = parse("--data", "csv:" + csv, "--test-fraction", "0.25", "--image-size", "8").load();
         assertEquals(15, d.train().size());
         assertEquals(5, d.test().size());
         assertTrue(d.captioned());
         assertFalse(d.labelled());
         assertEquals(8, d.imageSize());
-        assertArrayEquals(DataOptions.CLIP_MEAN, d.mean());
+        assertArrayEquals(dev.loupe.data.DataSources.CLIP_MEAN, d.mean());
         Set<String> train = keys(d.train()), test = keys(d.test());
         assertTrue(java.util.Collections.disjoint(train, test), "train and test overlap: " + test);
         Set<String> all = new HashSet<>(train);
@@ -82,7 +83,7 @@ class DataOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:" + csv).loadLabelled("linear probe"));
 
         Path testCsv = captionList(tmp, "test.csv", 6);
-        DataOptions.LabelledData separate = parse("--data", "csv:" + csv, "--test-data", "csv:" + testCsv).load();
+        LabelledData separate = parse("--data", "csv:" + csv, "--test-data", "csv:" + testCsv).load();
         assertEquals(20, separate.train().size());
         assertEquals(6, separate.test().size());
     }
@@ -93,7 +94,7 @@ class DataOptionsTest {
             Path dir = Files.createDirectories(tmp.resolve("folder").resolve(cls));
             for (int i = 0; i < 5; i++) png(dir.resolve(i + ".png"), i);
         }
-        DataOptions.LabelledData d = parse("--data", "folder:" + tmp.resolve("folder"), "--test-fraction", "0.2").load();
+        LabelledData d = parse("--data", "folder:" + tmp.resolve("folder"), "--test-fraction", "0.2").load();
         assertEquals(List.of("a", "b"), d.classNames());
         assertEquals(8, d.train().size());
         assertEquals(2, d.test().size());

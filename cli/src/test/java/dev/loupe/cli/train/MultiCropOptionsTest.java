@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * settings recorded for config.json, and the errors for an inverted range and a single value.
  */
 class MultiCropOptionsTest {
-    private static final DataOptions.LabelledData SHAPES =
+    private static final LabelledData SHAPES =
             CommandLine.populateCommand(new DataOptions(), "--data", "shapes", "--shapes-train", "8", "--shapes-test", "4", "--shapes-size", "28").load();
 
     private static MultiCropOptions parse(String... args) {

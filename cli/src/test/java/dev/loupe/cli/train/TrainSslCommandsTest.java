@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
+import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.VisionTransformer;
 import org.junit.jupiter.api.Test;

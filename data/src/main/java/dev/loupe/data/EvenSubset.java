@@ -1,7 +1,5 @@
-package dev.loupe.cli.train;
+package dev.loupe.data;
 
-import dev.loupe.data.Dataset;
-import dev.loupe.data.Sample;
 
 import java.util.List;
 import java.util.Objects;
