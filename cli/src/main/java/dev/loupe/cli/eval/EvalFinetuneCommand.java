@@ -1,7 +1,7 @@
 package dev.loupe.cli.eval;
 
 import dev.loupe.data.LabelledData;
-import dev.loupe.cli.run.RunDirectory;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.AugmentOptions;
 import dev.loupe.cli.train.ClassifierTraining;
 import dev.loupe.cli.train.CommonTrainOptions;

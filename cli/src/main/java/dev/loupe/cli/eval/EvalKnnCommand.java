@@ -1,7 +1,7 @@
 package dev.loupe.cli.eval;
 
 import dev.loupe.data.LabelledData;
-import dev.loupe.cli.run.RunDirectory;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.eval.knn.KnnClassifier;
 import dev.loupe.eval.knn.KnnResult;

@@ -14,6 +14,7 @@ import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

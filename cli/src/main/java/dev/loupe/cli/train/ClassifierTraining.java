@@ -2,10 +2,10 @@ package dev.loupe.cli.train;
 
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.nn.VitWeights;
-import dev.loupe.cli.run.RunDirectory;
-import dev.loupe.cli.run.RunReport;
-import dev.loupe.cli.run.TrainingOutcome;
-import dev.loupe.cli.run.TrainingSession;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.RunReport;
+import dev.loupe.run.TrainingOutcome;
+import dev.loupe.run.TrainingSession;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.supervised.Accuracy;

@@ -1,7 +1,7 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.data.LabelledData;
-import dev.loupe.cli.run.RunDirectory;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
  * {@code loupe train METHOD}: one subcommand per training method. A method is a small command that
  * mixes in {@link CommonTrainOptions} (run folder, optimisation, data loading), {@link ModelOptions}
  * and {@link DataOptions}, builds its objective and evaluation, and hands them to
- * {@link dev.loupe.cli.run.TrainingSession}.
+ * {@link dev.loupe.run.TrainingSession}.
  */
 @Command(name = "train", description = "Train a model; results go to a run folder (--out runs/NAME).",
         subcommands = {SupervisedCommand.class, DinoCommand.class, Dinov2Command.class, MaeCommand.class, SimClrCommand.class, ClipCommand.class, SlipCommand.class})

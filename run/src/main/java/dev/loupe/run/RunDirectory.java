@@ -1,4 +1,4 @@
-package dev.loupe.cli.run;
+package dev.loupe.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.loupe.cli.run;
+package dev.loupe.run;
 
 import java.io.IOException;
 import java.util.List;

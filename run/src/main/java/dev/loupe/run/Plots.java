@@ -1,4 +1,4 @@
-package dev.loupe.cli.run;
+package dev.loupe.run;
 
 import dev.loupe.tensor.io.AtomicFile;
 import org.knowm.xchart.BitmapEncoder;

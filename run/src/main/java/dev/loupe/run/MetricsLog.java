@@ -1,4 +1,4 @@
-package dev.loupe.cli.run;
+package dev.loupe.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.nn.train.EvalMetrics;

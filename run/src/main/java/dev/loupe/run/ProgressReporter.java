@@ -1,4 +1,4 @@
-package dev.loupe.cli.run;
+package dev.loupe.run;
 
 import dev.loupe.nn.train.EvalMetrics;
 import dev.loupe.nn.train.StepMetrics;
