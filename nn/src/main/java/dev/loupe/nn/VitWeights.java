@@ -6,6 +6,8 @@ import dev.loupe.tensor.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,25 @@ public final class VitWeights {
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;
+    }
+
+    /**
+     * A new ViT with source's weights, a head of {@code numClasses} outputs (none for 0) and drop path
+     * {@code dropPath} (fine-tuning, frozen features): source's head is kept when it has that many
+     * outputs, else the head is initialised from rng.
+     */
+    public static VisionTransformer withClasses(VisionTransformer source, int numClasses, double dropPath, Rng rng) {
+        ViTConfig s = source.config();
+        ViTConfig c = new ViTConfig(s.imageSize(), s.patch(), s.channels(), s.dim(), s.depth(), s.heads(), s.mlpRatio(), s.qkvBias(), 0.0,
+                s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps(), s.patchKernel());
+        VisionTransformer vit = new VisionTransformer(c.withDropPath(dropPath), rng);
+        var report = vit.loadStateDict(source.stateDict(), false);
+        List<String> wrong = new ArrayList<>();
+        for (Collection<String> names : List.of(report.missing(), report.unexpected(), report.shapeMismatches())) {
+            names.stream().filter(n -> !n.startsWith("head.")).forEach(wrong::add);
+        }
+        if (!wrong.isEmpty()) throw new IllegalStateException("backbone copy: parameters that do not fit " + wrong);
+        return vit;
     }
 
     /** state itself when it is a plain timm ViT, else the tensors under the first backbone prefix present, prefix removed. */

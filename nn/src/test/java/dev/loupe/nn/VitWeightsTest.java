@@ -106,4 +106,17 @@ class VitWeightsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VitWeights.read(file));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("cls_token"), e.getMessage());
     }
+
+    @Test
+    void withClassesKeepsTheBackboneAndAFittingHead() {
+        VisionTransformer source = new VisionTransformer(ViTConfig.of(8, 4, 1, 16, 2, 2, 3).withMeanPool(true), new Rng(1));
+        VisionTransformer same = VitWeights.withClasses(source, 3, 0.1, new Rng(2));
+        assertEquals(0.1, same.config().dropPathRate());
+        assertTrue(same.config().meanPool());
+        source.stateDict().forEach((k, t) -> assertArrayEquals(t.toFloatArray(), same.stateDict().get(k).toFloatArray(), k));
+        VisionTransformer other = VitWeights.withClasses(source, 5, 0.0, new Rng(2));
+        assertEquals(5, other.config().numClasses());
+        assertArrayEquals(source.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray(), other.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray());
+        assertNull(VitWeights.withClasses(source, 0, 0.0, new Rng(2)).head);
+    }
 }

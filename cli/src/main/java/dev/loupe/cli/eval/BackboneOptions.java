@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * What to evaluate: {@code --weights FILE.safetensors} (a backbone under timm ViT names, as
@@ -55,35 +54,18 @@ public final class BackboneOptions {
      */
     public VisionTransformer load(LabelledData data, int numClasses, double dropPath) {
         if (raw()) throw new IllegalArgumentException("--weights raw has no model");
-        ViTConfig c;
-        VisionTransformer source = null;
-        if (random()) {
-            c = model.resolve(data.imageSize(), data.channels(), numClasses);
-        } else {
-            try {
-                source = VitWeights.read(file(), new VitWeights.Overrides(model.heads, null));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read --weights " + weights + ": " + e.getMessage(), e);
-            }
-            ViTConfig s = source.config();
-            if (s.imageSize() != data.imageSize() || s.channels() != data.channels()) {
-                throw new IllegalArgumentException(weights + " expects " + s.channels() + "x" + s.imageSize() + "x" + s.imageSize() + " images but "
-                        + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
-            }
-            c = new ViTConfig(s.imageSize(), s.patch(), s.channels(), s.dim(), s.depth(), s.heads(), s.mlpRatio(), s.qkvBias(), 0.0,
-                    s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps(), s.patchKernel());
+        if (random()) return new VisionTransformer(model.resolve(data.imageSize(), data.channels(), numClasses).withDropPath(dropPath), new Rng(initSeed));
+        VisionTransformer source;
+        try {
+            source = VitWeights.read(file(), new VitWeights.Overrides(model.heads, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --weights " + weights + ": " + e.getMessage(), e);
         }
-        VisionTransformer vit = new VisionTransformer(c.withDropPath(dropPath), new Rng(initSeed));
-        if (source != null) {
-            var report = vit.loadStateDict(source.stateDict(), false);
-            var missing = report.missing().stream().filter(n -> !n.startsWith("head.")).toList();
-            var unexpected = report.unexpected().stream().filter(n -> !n.startsWith("head.")).toList();
-            var mismatched = report.shapeMismatches().stream().filter(n -> !n.startsWith("head.")).toList();
-            if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
-                throw new IllegalArgumentException(weights + " does not fit a ViT " + String.format(Locale.ROOT, "dim %d depth %d", c.dim(), c.depth())
-                        + ": missing " + missing + ", unexpected " + unexpected + ", shape mismatches " + mismatched);
-            }
+        ViTConfig s = source.config();
+        if (s.imageSize() != data.imageSize() || s.channels() != data.channels()) {
+            throw new IllegalArgumentException(weights + " expects " + s.channels() + "x" + s.imageSize() + "x" + s.imageSize() + " images but "
+                    + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
         }
-        return vit;
+        return VitWeights.withClasses(source, numClasses, dropPath, new Rng(initSeed));
     }
 }

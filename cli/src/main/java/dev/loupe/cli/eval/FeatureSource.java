@@ -11,6 +11,7 @@ import dev.loupe.eval.features.FeatureCache;
 import dev.loupe.eval.features.FeatureExtractor;
 import dev.loupe.eval.features.FeatureMode;
 import dev.loupe.eval.features.FeatureSet;
+import dev.loupe.eval.features.RawPixelFeatures;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Parallel;
 

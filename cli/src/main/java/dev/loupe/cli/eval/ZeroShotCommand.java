@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.data.LabelledData;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;

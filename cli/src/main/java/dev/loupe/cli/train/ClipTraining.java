@@ -2,7 +2,8 @@ package dev.loupe.cli.train;
 
 import dev.loupe.data.LabelledData;
 import dev.loupe.ssl.common.LoaderBatchSource;
-import dev.loupe.cli.eval.ClipEvaluation;
+import dev.loupe.eval.zeroshot.ClipEvaluation;
+import dev.loupe.eval.zeroshot.ClipMonitor;
 import dev.loupe.clip.ClipWeights;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.run.RunReport;
@@ -11,19 +12,14 @@ import dev.loupe.run.TrainingSession;
 import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipVisionConfig;
-import dev.loupe.clip.tokenizer.BpeTrainer;
+import dev.loupe.clip.tokenizer.CaptionBpe;
 import dev.loupe.clip.tokenizer.MergesFile;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.Batch;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.loader.Loader;
-import dev.loupe.data.shapes.CaptionWriter;
-import dev.loupe.data.shapes.CaptionedShapes;
 import dev.loupe.data.transform.RecipeConfig;
-import dev.loupe.data.transform.Transform;
 import dev.loupe.data.transform.ViewTransform;
-import dev.loupe.eval.retrieval.RetrievalResult;
-import dev.loupe.eval.zeroshot.ZeroShotResult;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.TrainerConfig;
@@ -138,7 +134,6 @@ public final class ClipTraining {
         Objective<Batch> objective = method.objective(model, tokenizer);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
         Loader train = new Loader(data.train(), method.trainViews(recipe), common.loaderOptions(batch, true));
-        Transform evalTransform = ClipEvaluation.evalTransform(data);
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method.name());
@@ -156,33 +151,23 @@ public final class ClipTraining {
                 method.name(), data.name(), config.vision().imageSize(), config.vision().patch(), config.vision().width(), config.vision().layers(),
                 config.vision().heads(), config.text().ctx(), config.text().width(), config.text().layers(), config.text().heads(),
                 config.text().vocab(), config.embedDim(), model.parameterCount(), train.batchesPerEpoch());
-        // zero-shot needs class names that are words: webdataset .cls labels are only numbers
-        boolean zeroShot = data.labelled() && !data.classNames().stream().allMatch(n -> n.chars().allMatch(Character::isDigit));
-        Object[] last = new Object[1];
+        ClipMonitor monitor = new ClipMonitor(model, tokenizer, data, templates, options.evalBatch);
         TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
-                (step, epoch) -> {
-                    if (zeroShot) {
-                        ZeroShotResult r = ClipEvaluation.zeroShot(model, tokenizer, data.test(), evalTransform, data.classNames(), templates, options.evalBatch);
-                        last[0] = r;
-                        return Map.of("zeroshot_top1", r.top1(), "zeroshot_top5", r.top5());
-                    }
-                    RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(), evalTransform, options.evalBatch);
-                    last[0] = r;
-                    return Map.of("image_to_text_r1", r.imageToTextR1(), "text_to_image_r1", r.textToImageR1());
-                }, common.logEvery, common.plotEvery, System.err);
+                monitor, common.logEvery, common.plotEvery, System.err);
+        Object last = monitor.last();
         try {
             ClipWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = new ArrayList<>();
             sections.add(new RunReport.Section("Model", "open_clip-named weights: [model.safetensors](model.safetensors); BPE merges: "
                     + "[merges.txt.gz](merges.txt.gz). Evaluate with `loupe eval zeroshot --weights " + dir.finalModel() + " --merges "
                     + dir.root().resolve("merges.txt.gz") + " ...`."));
-            if (last[0] != null) sections.add(new RunReport.Section("Last evaluation (test split)", String.valueOf(last[0])));
+            if (last != null) sections.add(new RunReport.Section("Last evaluation (test split)", String.valueOf(last)));
             RunReport.write(dir, method.name().toUpperCase(Locale.ROOT) + " training: " + data.name(), settings, outcome, sections);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
         }
         System.out.printf(Locale.ROOT, "trained %d steps; last evaluation %s; weights %s; report %s%n", outcome.steps(),
-                last[0] == null ? "n/a" : last[0], dir.finalModel(), dir.report());
+                last == null ? "n/a" : last, dir.finalModel(), dir.report());
     }
 
     /** CLIP's AdamW betas and epsilon; a warm-up of 1 epoch unless --warmup-epochs or --warmup-steps was given. */
@@ -211,12 +196,7 @@ public final class ClipTraining {
                 return t;
             }
             if (resume && Files.isRegularFile(saved)) return new Tokenizer(MergesFile.read(saved, Integer.MAX_VALUE));
-            BpeTrainer bpe = new BpeTrainer();
-            for (int i = 0; i < train.size(); i++) {
-                String caption = train instanceof CaptionedShapes shapes ? CaptionWriter.caption(shapes.scene(i)) : train.get(i).caption();
-                if (caption != null) bpe.add(caption);
-            }
-            var merges = bpe.train(options.vocabSize);
+            var merges = CaptionBpe.train(train, options.vocabSize);
             if (!dir.holdsRun() || resume) MergesFile.write(saved, merges);
             return new Tokenizer(merges);
         } catch (IOException e) {

@@ -1,7 +1,6 @@
-package dev.loupe.cli.eval;
+package dev.loupe.eval.zeroshot;
 
 import dev.loupe.data.LabelledData;
-import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.Dataset;
@@ -14,11 +13,6 @@ import dev.loupe.eval.linear.LogisticModel;
 import dev.loupe.eval.linear.LogisticRegression;
 import dev.loupe.eval.retrieval.ClipRetrieval;
 import dev.loupe.eval.retrieval.RetrievalResult;
-import dev.loupe.eval.zeroshot.ClipImageEncoder;
-import dev.loupe.eval.zeroshot.TextEncoder;
-import dev.loupe.eval.zeroshot.Templates;
-import dev.loupe.eval.zeroshot.ZeroShotClassifier;
-import dev.loupe.eval.zeroshot.ZeroShotResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +22,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The CLIP evaluations shared by {@code loupe train clip|slip} (during training) and
- * {@code loupe eval zeroshot|retrieval}: zero-shot classification, image-text retrieval and a
+ * The CLIP evaluations of a trained model (and of {@link ClipMonitor} during training): zero-shot classification, image-text retrieval and a
  * logistic-regression probe on the image embeddings, all on images prepared by CLIP's eval transform
  * (shorter side resized to the model's input, centre crop, the data set's normalisation).
  */

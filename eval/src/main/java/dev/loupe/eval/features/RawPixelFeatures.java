@@ -1,20 +1,20 @@
-package dev.loupe.cli.eval;
+package dev.loupe.eval.features;
 
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
 import dev.loupe.data.transform.Transform;
-import dev.loupe.eval.features.FeatureSet;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
 import java.util.stream.IntStream;
 
 /** The raw-pixel baseline: each image after the eval transform, flattened to (C H W) features. */
-final class RawPixelFeatures {
+public final class RawPixelFeatures {
     private RawPixelFeatures() {}
 
-    static FeatureSet extract(Dataset data, Transform transform) {
+    /** Features (N, C H W) and labels (N) of data, each image through transform (random transforms draw from Rng(i)). */
+    public static FeatureSet extract(Dataset data, Transform transform) {
         int n = data.size();
         if (n == 0) throw new IllegalArgumentException("raw pixel features: data set '" + data.name() + "' is empty");
         Image[] images = new Image[n];

@@ -1,6 +1,5 @@
-package dev.loupe.cli.eval;
+package dev.loupe.eval.zeroshot;
 
-import dev.loupe.eval.zeroshot.Templates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
