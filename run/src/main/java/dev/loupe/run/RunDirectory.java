@@ -1,6 +1,5 @@
 package dev.loupe.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.loupe.tensor.io.AtomicFile;
@@ -11,9 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +23,7 @@ import java.util.Map;
  */
 public final class RunDirectory {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
     private final Path root;
 
     public RunDirectory(Path root) { this.root = root; }
@@ -47,42 +45,38 @@ public final class RunDirectory {
     /** Whether an earlier run left its config here. */
     public boolean holdsRun() { return Files.isRegularFile(config()); }
 
-    /**
-     * Prepares the folder for a run: a fresh one (refused when the folder already holds a run and
-     * {@code resume} is off), or a resumed one, whose stored settings must equal {@code settings}.
-     */
-    public void prepare(Map<String, Object> settings, Map<String, Object> runtime, boolean resume) {
-        try {
-            if (holdsRun()) {
-                if (!resume) {
-                    throw new IllegalArgumentException(root + " already holds a run (" + config().getFileName()
-                            + "); pass --resume to continue it, or choose another --out");
-                }
-                requireSameSettings(settings);
-            }
-            Files.createDirectories(plots());
-            writeJson(config(), Map.of("settings", settings, "runtime", runtime));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run folder " + root + ": " + e.getMessage(), e);
+    /** Refuses a fresh run ({@code resume} off) in a folder that already holds one. */
+    public void requireFresh(boolean resume) {
+        if (holdsRun() && !resume) {
+            throw new IllegalArgumentException(root + " already holds a run (" + config().getFileName()
+                    + "); pass --resume to continue it, or choose another --out");
         }
     }
 
-    private void requireSameSettings(Map<String, Object> settings) throws IOException {
-        JsonNode then = JSON.readTree(config().toFile()).path("settings");
-        JsonNode now = JSON.valueToTree(settings);
-        List<String> diffs = new ArrayList<>();
-        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!now.get(k).equals(then.get(k))) diffs.add(k + ": stored " + then.get(k) + ", now " + now.get(k));
+    /**
+     * Writes config.json: "settings" (what a resume must repeat; the trainer's checkpoints compare them)
+     * and "runtime" (what may change between invocations); creates plots/.
+     */
+    public void writeConfig(Map<String, Object> settings, Map<String, Object> runtime) {
+        try {
+            Files.createDirectories(plots());
+            writeJson(config(), Map.of("settings", settings, "runtime", runtime));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config() + ": " + e.getMessage(), e);
         }
-        for (Iterator<String> it = then.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!now.has(k)) diffs.add(k + ": only in the stored run");
-        }
-        if (!diffs.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume " + root + ": the settings differ from the stored run ("
-                    + String.join("; ", diffs) + "). Repeat the original options or choose another --out.");
-        }
+    }
+
+    /** Each setting as its JSON text, for {@link dev.loupe.nn.train.Trainer#runSettings}. */
+    public static Map<String, String> asText(Map<String, Object> settings) {
+        Map<String, String> m = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            try {
+                m.put(k, JSON_LINE.writeValueAsString(v));
+            } catch (IOException e) {
+                throw new UncheckedIOException("setting " + k + " cannot be written as JSON: " + e.getMessage(), e);
+            }
+        });
+        return m;
     }
 
     /** Writes {@code value} as indented JSON, atomically. */

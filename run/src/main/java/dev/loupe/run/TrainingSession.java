@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Runs a {@link Trainer} inside a run folder, the part every {@code loupe train METHOD} shares:
- * config.json (refusing a resume with different settings), resume from the last checkpoint,
+ * config.json, resume from the last checkpoint (the trainer refuses one written with other settings:
+ * its own and {@code settings}, see {@link Trainer#runSettings}),
  * metrics.jsonl, progress, plots redrawn at each evaluation and every {@code plotEvery} steps and
  * at the end. The method writes its report and final weights from the returned outcome.
  */
@@ -30,8 +31,9 @@ public final class TrainingSession {
     public static <B> TrainingOutcome run(RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime, boolean resume,
                                           Objective<B> objective, BatchSource<B> source, TrainerConfig config, Evaluation evaluation,
                                           long logEvery, long plotEvery, PrintStream err) {
-        dir.prepare(settings, runtime, resume);
-        Trainer<B> trainer = new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation);
+        dir.requireFresh(resume);
+        Trainer<B> trainer = new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation)
+                .runSettings(RunDirectory.asText(settings));
         long resumedFrom = 0;
         if (resume && trainer.resume(dir.root())) {
             resumedFrom = trainer.step();
@@ -39,6 +41,7 @@ public final class TrainingSession {
         } else if (resume) {
             err.println("no checkpoint in " + dir.checkpoints() + ": starting from step 0");
         }
+        dir.writeConfig(settings, runtime);   // after the resume check, so a refused resume leaves the stored run as it was
         long started = System.nanoTime();
         long firstStep = trainer.step();
         Last last = new Last();

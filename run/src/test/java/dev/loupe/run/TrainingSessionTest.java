@@ -106,8 +106,10 @@ class TrainingSessionTest {
         run(killed, settings(1e-2), false, objective(1));
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> run(killed, settings(1e-2), false, objective(1)));
         assertTrue(again.getMessage().contains("already holds a run"), again.getMessage());
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> run(killed, settings(2e-2), true, objective(1)));
-        assertTrue(other.getMessage().contains("lr"), other.getMessage());
+        IllegalStateException other = assertThrows(IllegalStateException.class, () -> run(killed, settings(2e-2), true, objective(1)));
+        assertTrue(other.getMessage().contains("lr: checkpoint 0.01, now 0.02"), other.getMessage());
+        assertEquals(0.01, JSON.readTree(killed.resolve("config.json").toFile()).path("settings").path("lr").asDouble(),
+                "a refused resume leaves config.json as it was");
 
         // as if killed during step 5: checkpoints 4 and 6 gone, and a half-written record at the end
         for (String step : List.of("step-0000003", "step-0000004", "step-0000006")) deleteTree(killed.resolve("checkpoints").resolve(step));

@@ -15,9 +15,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The generic training loop shared by every objective. Per step: set lr and weight decay from
@@ -36,6 +38,7 @@ import java.util.Optional;
  * @param <B> the batch type
  */
 public final class Trainer<B> {
+    private static final String RUN_PREFIX = "run.";
     private final Objective<B> objective;
     private final BatchSource<B> source;
     private final TrainerConfig config;
@@ -47,6 +50,7 @@ public final class Trainer<B> {
     private final long totalSteps;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Evaluation evaluation;
+    private Map<String, String> runSettings = Map.of();
     private long step;
     private int epoch;
     private long batchInEpoch;
@@ -94,6 +98,23 @@ public final class Trainer<B> {
         return this;
     }
 
+    /**
+     * Settings besides the trainer's that a resume must repeat (method, data, model, ...): stored in
+     * every checkpoint beside {@link TrainerConfig#resumeKey} and compared with them by {@link #resume},
+     * the one check of resume compatibility.
+     */
+    public Trainer<B> runSettings(Map<String, String> settings) {
+        this.runSettings = Map.copyOf(settings);
+        return this;
+    }
+
+    /** What a checkpoint stores and a resume compares: the trainer's settings and, under "run.", the run's. */
+    private Map<String, String> resumeKey() {
+        Map<String, String> key = new LinkedHashMap<>(config.resumeKey());
+        new TreeMap<>(runSettings).forEach((k, v) -> key.put(RUN_PREFIX + k, v));
+        return key;
+    }
+
     /** The evaluation run at epoch ends and every {@link TrainerConfig#evalEvery} steps. */
     public Trainer<B> evaluation(Evaluation e) {
         this.evaluation = e;
@@ -126,14 +147,21 @@ public final class Trainer<B> {
         }
     }
 
+    /**
+     * Refuses a checkpoint written with other settings, naming each difference. A checkpoint from before
+     * run settings were stored (no "run." entries) is compared on the trainer's settings alone.
+     */
     private void requireSameSettings(Checkpoint.Loaded ck) {
-        Map<String, String> now = config.resumeKey();
+        boolean storesRun = ck.config().keySet().stream().anyMatch(k -> k.startsWith(RUN_PREFIX));
+        Map<String, String> now = new LinkedHashMap<>(resumeKey());
+        if (!storesRun) now.keySet().removeIf(k -> k.startsWith(RUN_PREFIX));
         List<String> diffs = new ArrayList<>();
         now.forEach((k, v) -> {
             String then = ck.config().get(k);
-            if (!v.equals(then)) diffs.add(k + ": checkpoint " + then + ", now " + v);
+            if (!v.equals(then)) diffs.add(k.replaceFirst("^" + RUN_PREFIX, "") + ": checkpoint " + then + ", now " + v);
         });
-        ck.config().keySet().stream().filter(k -> !now.containsKey(k)).forEach(k -> diffs.add(k + ": only in the checkpoint"));
+        ck.config().keySet().stream().filter(k -> !now.containsKey(k))
+                .forEach(k -> diffs.add(k.replaceFirst("^" + RUN_PREFIX, "") + ": only in the checkpoint"));
         if (!diffs.isEmpty()) {
             throw new IllegalStateException("cannot resume from " + ck.directory() + ": the training settings differ ("
                     + String.join("; ", diffs) + "). Resume with the original settings or start a new run.");
@@ -235,7 +263,7 @@ public final class Trainer<B> {
         boolean epochEnd = batchInEpoch >= batchesPerEpoch;
         Checkpoint.Position pos = new Checkpoint.Position(step, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batchInEpoch);
         try {
-            lastCheckpoint = checkpoints.write(pos, config.seed(), config.resumeKey(), objective.module().stateDict(), optimizer.stateDict());
+            lastCheckpoint = checkpoints.write(pos, config.seed(), resumeKey(), objective.module().stateDict(), optimizer.stateDict());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint for step " + step + " under " + checkpoints.root() + ": " + e.getMessage(), e);
         }

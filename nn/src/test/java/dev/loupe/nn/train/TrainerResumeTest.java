@@ -104,6 +104,19 @@ class TrainerResumeTest {
         assertFalse(trainer(TinyClassifier.model(1), config(5), runDir).resume(runDir));
     }
 
+    @Test
+    void runSettingsAreCheckedOnResumeAndCheckpointsWithoutThemStillResume(@TempDir Path runDir, @TempDir Path legacyDir) {
+        trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "a", "dim", "16")).fit();
+        Trainer<TinyClassifier.Batch> other = trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "b", "dim", "16"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.resume(runDir));
+        assertTrue(e.getMessage().contains("data: checkpoint a, now b"), e.getMessage());
+        assertTrue(trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "a", "dim", "16")).resume(runDir));
+
+        // a checkpoint written before run settings were stored is compared on the trainer's settings alone
+        trainer(TinyClassifier.model(1), config(5), legacyDir).fit();
+        assertTrue(trainer(TinyClassifier.model(1), config(5), legacyDir).runSettings(Map.of("data", "a")).resume(legacyDir));
+    }
+
     private static List<String> listing(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
