@@ -98,19 +98,55 @@ public record ViTConfig(int imageSize, int patch, int channels, int dim, int dep
     public int patchPadding() { return (patchKernel - patch) / 2; }
 
     /** The same ViT with overlapping patches of kernel {@code kernel} (stride stays the patch size). */
-    public ViTConfig withPatchKernel(int kernel) {
-        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath,
-                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, kernel);
-    }
+    public ViTConfig withPatchKernel(int kernel) { return toBuilder().patchKernel(kernel).build(); }
 
     /** The same ViT pooling by the mean of the patch tokens ({@code true}) or by CLS. */
-    public ViTConfig withMeanPool(boolean mean) {
-        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath,
-                layerScaleInit, registers, swiglu, mean, numClasses, lnEps, patchKernel);
+    public ViTConfig withMeanPool(boolean mean) { return toBuilder().meanPool(mean).build(); }
+
+    public ViTConfig withDropPath(double rate) { return toBuilder().dropPath(rate, uniformDropPath).build(); }
+
+    /** A builder holding this configuration, to change a few fields by name. */
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** A builder from {@link #of}'s plain timm ViT (no head). */
+    public static Builder builder(int imageSize, int patch, int channels, int dim, int depth, int heads) {
+        return new Builder(of(imageSize, patch, channels, dim, depth, heads, 0));
     }
 
-    public ViTConfig withDropPath(double rate) {
-        return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, rate, uniformDropPath,
-                layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, patchKernel);
+    /** Named setters over a configuration; {@link #build} validates. */
+    public static final class Builder {
+        private int imageSize, patch, channels, dim, depth, heads, registers, numClasses, patchKernel;
+        private double mlpRatio, dropPathRate, layerScaleInit, lnEps;
+        private boolean qkvBias, uniformDropPath, swiglu, meanPool;
+
+        private Builder(ViTConfig c) {
+            imageSize = c.imageSize; patch = c.patch; channels = c.channels; dim = c.dim; depth = c.depth; heads = c.heads;
+            mlpRatio = c.mlpRatio; qkvBias = c.qkvBias; dropPathRate = c.dropPathRate; uniformDropPath = c.uniformDropPath;
+            layerScaleInit = c.layerScaleInit; registers = c.registers; swiglu = c.swiglu; meanPool = c.meanPool;
+            numClasses = c.numClasses; lnEps = c.lnEps; patchKernel = c.patchKernel;
+        }
+
+        public Builder imageSize(int v) { imageSize = v; return this; }
+        /** The patch (stride) size; the kernel follows it unless set with {@link #patchKernel}. */
+        public Builder patch(int v) { if (patchKernel == patch) patchKernel = v; patch = v; return this; }
+        public Builder channels(int v) { channels = v; return this; }
+        public Builder dim(int v) { dim = v; return this; }
+        public Builder depth(int v) { depth = v; return this; }
+        public Builder heads(int v) { heads = v; return this; }
+        public Builder mlpRatio(double v) { mlpRatio = v; return this; }
+        public Builder qkvBias(boolean v) { qkvBias = v; return this; }
+        public Builder dropPath(double rate, boolean uniform) { dropPathRate = rate; uniformDropPath = uniform; return this; }
+        public Builder layerScaleInit(double v) { layerScaleInit = v; return this; }
+        public Builder registers(int v) { registers = v; return this; }
+        public Builder swiglu(boolean v) { swiglu = v; return this; }
+        public Builder meanPool(boolean v) { meanPool = v; return this; }
+        public Builder numClasses(int v) { numClasses = v; return this; }
+        public Builder lnEps(double v) { lnEps = v; return this; }
+        public Builder patchKernel(int v) { patchKernel = v; return this; }
+
+        public ViTConfig build() {
+            return new ViTConfig(imageSize, patch, channels, dim, depth, heads, mlpRatio, qkvBias, dropPathRate, uniformDropPath,
+                    layerScaleInit, registers, swiglu, meanPool, numClasses, lnEps, patchKernel);
+        }
     }
 }

@@ -99,10 +99,8 @@ public final class VitWeights {
      * outputs, else the head is initialised from rng.
      */
     public static VisionTransformer withClasses(VisionTransformer source, int numClasses, double dropPath, Rng rng) {
-        ViTConfig s = source.config();
-        ViTConfig c = new ViTConfig(s.imageSize(), s.patch(), s.channels(), s.dim(), s.depth(), s.heads(), s.mlpRatio(), s.qkvBias(), 0.0,
-                s.uniformDropPath(), s.layerScaleInit(), s.registers(), s.swiglu(), s.meanPool(), numClasses, s.lnEps(), s.patchKernel());
-        VisionTransformer vit = new VisionTransformer(c.withDropPath(dropPath), rng);
+        ViTConfig c = source.config().toBuilder().numClasses(numClasses).dropPath(dropPath, source.config().uniformDropPath()).build();
+        VisionTransformer vit = new VisionTransformer(c, rng);
         var report = vit.loadStateDict(source.stateDict(), false);
         List<String> wrong = new ArrayList<>();
         for (Collection<String> names : List.of(report.missing(), report.unexpected(), report.shapeMismatches())) {
@@ -153,9 +151,10 @@ public final class VitWeights {
         double layerScale = state.containsKey("blocks.0.ls1.gamma") ? decimal(what, metadata, LAYER_SCALE_INIT, DEFAULT_LAYER_SCALE) : 0.0;
         int heads = heads(what, metadata, overrides.heads(), dim);
         boolean meanPool = overrides.meanPool() != null ? overrides.meanPool() : "mean".equals(metadata.get(POOL));
-        return new ViTConfig(grid * stride, stride, channels, dim, depth, heads, mlpRatio, state.containsKey("blocks.0.attn.qkv.bias"),
-                0.0, false, layerScale, reg == null ? 0 : reg.size(1), swiglu, meanPool, head == null ? 0 : head.size(0),
-                decimal(what, metadata, LN_EPS, DEFAULT_LN_EPS), kernel);
+        return ViTConfig.builder(grid * stride, stride, channels, dim, depth, heads).patchKernel(kernel).mlpRatio(mlpRatio)
+                .qkvBias(state.containsKey("blocks.0.attn.qkv.bias")).layerScaleInit(layerScale).registers(reg == null ? 0 : reg.size(1))
+                .swiglu(swiglu).meanPool(meanPool).numClasses(head == null ? 0 : head.size(0))
+                .lnEps(decimal(what, metadata, LN_EPS, DEFAULT_LN_EPS)).build();
     }
 
     private static int heads(String what, Map<String, String> metadata, Integer given, int dim) {

@@ -119,4 +119,13 @@ class VitWeightsTest {
         assertArrayEquals(source.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray(), other.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray());
         assertNull(VitWeights.withClasses(source, 0, 0.0, new Rng(2)).head);
     }
+
+    @Test
+    void builderChangesFieldsByNameAndTheKernelFollowsThePatch() {
+        ViTConfig c = ViTConfig.builder(28, 4, 1, 16, 2, 2).numClasses(10).meanPool(true).dropPath(0.1, false).build();
+        assertEquals(new ViTConfig(28, 4, 1, 16, 2, 2, 4.0, true, 0.1, false, 0.0, 0, false, true, 10, 1e-6), c);
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(7, c.toBuilder().patch(7).build().patchKernel(), "a plain patch's kernel follows it");
+        assertEquals(8, c.withPatchKernel(8).toBuilder().patch(2).build().patchKernel(), "an overlapping kernel stays");
+    }
 }

@@ -81,9 +81,7 @@ public final class EvalFinetuneCommand implements Runnable {
         }
         double lr = common.lr != null ? common.lr : baseLr * batch / 256.0;
         TrainerConfig c = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, lr, MIN_LR, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
-        TrainerConfig tc = new TrainerConfig(c.epochs(), c.maxSteps(), c.lr(), c.minLr(), c.warmupSteps(), c.warmupEpochs(), c.weightDecay(),
-                c.weightDecayEnd(), c.optimizer(), c.beta1(), c.beta2(), c.eps(), c.momentum(), c.clip(), c.clipMax(), layerDecay,
-                c.checkpointEvery(), c.keepCheckpoints(), c.evalEvery(), c.seed());
+        TrainerConfig tc = c.toBuilder().layerDecay(layerDecay).build();
 
         ClassificationObjective objective = new ClassificationObjective(model, labelSmoothing);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());

@@ -175,9 +175,7 @@ public final class ClipTraining {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         boolean warmupGiven = parsed.hasMatchedOption("--warmup-epochs") || parsed.hasMatchedOption("--warmup-steps");
         double warmupEpochs = warmupGiven ? c.warmupEpochs() : 1.0;
-        return new TrainerConfig(c.epochs(), c.maxSteps(), c.lr(), c.minLr(), c.warmupSteps(), warmupEpochs, c.weightDecay(),
-                c.weightDecayEnd(), c.optimizer(), BETA1, BETA2, EPS, c.momentum(), c.clip(), c.clipMax(), c.layerDecay(),
-                c.checkpointEvery(), c.keepCheckpoints(), c.evalEvery(), c.seed());
+        return c.toBuilder().warmupEpochs(warmupEpochs).betas(BETA1, BETA2).eps(EPS).build();
     }
 
     /**

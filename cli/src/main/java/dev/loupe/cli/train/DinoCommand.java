@@ -96,9 +96,8 @@ public final class DinoCommand implements Runnable {
                 base.beta1(), base.beta2());
 
         DinoConfig cfg = DinoConfig.small().withHead(head.outDim, head.headHidden, head.headBottleneck)
-                .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs);
-        cfg = new DinoConfig(cfg.outDim(), cfg.hiddenDim(), cfg.bottleneckDim(), cfg.normLastLayer(), cfg.studentTemp(),
-                cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs(), momentumTeacher, cfg.centerMomentum(), freezeLastLayer);
+                .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs)
+                .withTeacherMomentum(momentumTeacher).withFreezeLastLayer(freezeLastLayer);
         Map<String, Object> m = new LinkedHashMap<>();
         head.record(m);
         RecipeConfig recipe = crops.recipe(data, vc.patch(), crops.dinoScales(), blur, m);

@@ -111,10 +111,10 @@ public final class Dinov2Command implements Runnable {
                 WEIGHT_DECAY, OptimizerKind.ADAMW, CLIP));
 
         int tempEpochs = warmupTeacherTempEpochs != null ? warmupTeacherTempEpochs : common.epochs == null ? 0 : Math.min(30, common.epochs / 3);
-        Dinov2Config p = Dinov2Config.paper();
-        Dinov2Config cfg = new Dinov2Config(head.outDim, head.headHidden, head.headBottleneck, p.studentTemp(), warmupTeacherTemp,
-                teacherTemp, tempEpochs, momentumTeacher, p.centerMomentum(), freezeLastLayer, p.dinoWeight(), ibotWeight, koleoWeight, maskProbability,
-                maskRatioMin, maskRatioMax, sinkhorn ? Centering.SINKHORN_KNOPP : Centering.SOFTMAX);
+        Dinov2Config cfg = Dinov2Config.paper().withHead(head.outDim, head.headHidden, head.headBottleneck)
+                .withTeacherTemp(warmupTeacherTemp, teacherTemp, tempEpochs).withTeacher(momentumTeacher, freezeLastLayer)
+                .withLossWeights(ibotWeight, koleoWeight).withMasking(maskProbability, maskRatioMin, maskRatioMax)
+                .withCentering(sinkhorn ? Centering.SINKHORN_KNOPP : Centering.SOFTMAX);
         Map<String, Object> m = new LinkedHashMap<>();
         head.record(m);
         RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);

@@ -52,11 +52,9 @@ public final class ModelOptions {
                 throw new IllegalArgumentException("--model: " + e.getMessage() + ", or fmnist (dim 128, depth 6, heads 4; the default)");
             }
         }
-        ViTConfig c = new ViTConfig(imageSize, patch, channels, dim != null ? dim : base.dim(), depth != null ? depth : base.depth(),
-                heads != null ? heads : base.heads(), base.mlpRatio(), base.qkvBias(), 0.0, base.uniformDropPath(), base.layerScaleInit(),
-                base.registers(), base.swiglu(), base.meanPool() || meanPool(pool), numClasses, base.lnEps(),
-                patchKernel != null ? patchKernel : patch);
-        return c.withDropPath(dropPath);
+        return base.toBuilder().dim(dim != null ? dim : base.dim()).depth(depth != null ? depth : base.depth())
+                .heads(heads != null ? heads : base.heads()).meanPool(base.meanPool() || meanPool(pool))
+                .patchKernel(patchKernel != null ? patchKernel : patch).dropPath(dropPath, base.uniformDropPath()).build();
     }
 
     /** {@code --pool}: true for mean (the mean patch token), false for cls; anything else is refused with the value. */

@@ -84,9 +84,7 @@ final class SslTraining {
 
     /** {@code c} with other clipping and AdamW betas. */
     static TrainerConfig with(TrainerConfig c, GradClipMode clip, double clipMax, double beta1, double beta2) {
-        return new TrainerConfig(c.epochs(), c.maxSteps(), c.lr(), c.minLr(), c.warmupSteps(), c.warmupEpochs(), c.weightDecay(),
-                c.weightDecayEnd(), c.optimizer(), beta1, beta2, c.eps(), c.momentum(), clip, clipMax, c.layerDecay(),
-                c.checkpointEvery(), c.keepCheckpoints(), c.evalEvery(), c.seed());
+        return c.toBuilder().betas(beta1, beta2).clip(clip, clipMax).build();
     }
 
     /** Trains, then writes model.safetensors and report.md; prints a one-line summary. */

@@ -93,6 +93,14 @@ public record TrainerConfig(int epochs, long maxSteps, double lr, double minLr, 
 
     public static Builder builder() { return new Builder(); }
 
+    /** A builder holding this configuration, to change a few fields by name. */
+    public Builder toBuilder() {
+        return builder().epochs(epochs).maxSteps(maxSteps).lr(lr).minLr(minLr).warmupSteps(warmupSteps).warmupEpochs(warmupEpochs)
+                .weightDecay(weightDecay).weightDecayEnd(weightDecayEnd).optimizer(optimizer).betas(beta1, beta2).eps(eps)
+                .momentum(momentum).clip(clip, clipMax).layerDecay(layerDecay).checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints).evalEvery(evalEvery).seed(seed);
+    }
+
     /** Defaults: AdamW (0.9, 0.999, 1e-8), min lr 0, no warm-up, no weight decay, no clipping, keep 3 checkpoints. */
     public static final class Builder {
         private int epochs;

@@ -51,6 +51,18 @@ public record DinoConfig(int outDim, int hiddenDim, int bottleneckDim, boolean n
                 teacherMomentum, centerMomentum, freezeLastLayerEpochs);
     }
 
+    /** A copy with another EMA momentum at step 0. */
+    public DinoConfig withTeacherMomentum(double momentum) {
+        return new DinoConfig(outDim, hiddenDim, bottleneckDim, normLastLayer, studentTemp, warmupTeacherTemp, teacherTemp,
+                warmupTeacherTempEpochs, momentum, centerMomentum, freezeLastLayerEpochs);
+    }
+
+    /** A copy whose last layer is frozen for another number of epochs. */
+    public DinoConfig withFreezeLastLayer(int epochs) {
+        return new DinoConfig(outDim, hiddenDim, bottleneckDim, normLastLayer, studentTemp, warmupTeacherTemp, teacherTemp,
+                warmupTeacherTempEpochs, teacherMomentum, centerMomentum, epochs);
+    }
+
     public TeacherTemperature teacherTemperature() {
         return new TeacherTemperature(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs);
     }

@@ -68,4 +68,25 @@ public record Dinov2Config(int outDim, int hiddenDim, int bottleneckDim, double 
                 centerMomentum, freezeLastLayerEpochs, dinoWeight, ibotWeight, koleoWeight, maskProbability, maskRatioMin,
                 maskRatioMax, centering);
     }
+
+    /** A copy with another EMA momentum at step 0 and another number of epochs with the last layer frozen. */
+    public Dinov2Config withTeacher(double momentum, int freezeLastLayer) {
+        return new Dinov2Config(outDim, hiddenDim, bottleneckDim, studentTemp, warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs,
+                momentum, centerMomentum, freezeLastLayer, dinoWeight, ibotWeight, koleoWeight, maskProbability, maskRatioMin,
+                maskRatioMax, centering);
+    }
+
+    /** A copy with other iBOT and KoLeo loss weights. */
+    public Dinov2Config withLossWeights(double ibot, double koleo) {
+        return new Dinov2Config(outDim, hiddenDim, bottleneckDim, studentTemp, warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs,
+                teacherMomentum, centerMomentum, freezeLastLayerEpochs, dinoWeight, ibot, koleo, maskProbability, maskRatioMin,
+                maskRatioMax, centering);
+    }
+
+    /** A copy with another block masking: the share of masked global crops and the range of masked patches. */
+    public Dinov2Config withMasking(double probability, double ratioMin, double ratioMax) {
+        return new Dinov2Config(outDim, hiddenDim, bottleneckDim, studentTemp, warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs,
+                teacherMomentum, centerMomentum, freezeLastLayerEpochs, dinoWeight, ibotWeight, koleoWeight, probability, ratioMin,
+                ratioMax, centering);
+    }
 }

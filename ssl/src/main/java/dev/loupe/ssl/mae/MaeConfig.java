@@ -29,7 +29,7 @@ public record MaeConfig(ViTConfig encoder, int decoderDim, int decoderDepth, int
 
     /** The decoder's block shape: the encoder's image geometry and MLP ratio at decoder width. */
     public ViTConfig decoderBlocks() {
-        return new ViTConfig(encoder.imageSize(), encoder.patch(), encoder.channels(), decoderDim, decoderDepth, decoderHeads,
-                encoder.mlpRatio(), true, 0.0, false, 0.0, 0, false, false, 0, encoder.lnEps());
+        return ViTConfig.builder(encoder.imageSize(), encoder.patch(), encoder.channels(), decoderDim, decoderDepth, decoderHeads)
+                .mlpRatio(encoder.mlpRatio()).lnEps(encoder.lnEps()).build();
     }
 }
