@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.run.Settings;
 import dev.loupe.data.LabelledData;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.AugmentOptions;
@@ -93,10 +94,10 @@ public final class EvalFinetuneCommand implements Runnable {
         settings.put("weights", backbone.weights);
         settings.put("init_seed", backbone.initSeed);
         settings.put("data", data.name());
-        settings.putAll(ModelOptions.settingsOf(model.config()));
+        settings.putAll(Settings.of(model.config()));
         settings.put("label_smoothing", labelSmoothing);
         augment.record(settings);
-        settings.putAll(CommonTrainOptions.settingsOf(tc, batch));
+        settings.putAll(Settings.of(Map.of("batch", batch), tc));
         Map<String, Object> runtime = common.runtime();
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
         runtime.put("eval_batch", evalBatch);

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.run.Settings;
 import dev.loupe.data.LabelledData;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
@@ -143,7 +144,7 @@ public final class ClipTraining {
         settings.put("vocab", tokenizer.vocabSize());
         settings.putAll(method.settings());
         settings.put("templates", options.templates);
-        settings.putAll(CommonTrainOptions.settingsOf(tc, batch));
+        settings.putAll(Settings.of(Map.of("batch", batch), tc));
         Map<String, Object> runtime = common.runtime();
         runtime.put("eval_batch", options.evalBatch);
 

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.run.Settings;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.nn.train.GradClipMode;
@@ -8,7 +9,6 @@ import dev.loupe.nn.train.TrainerConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -134,26 +134,13 @@ public final class CommonTrainOptions {
         return b.build();
     }
 
-    /** The settings a resume must repeat, from the trainer configuration. */
-    public static Map<String, Object> settingsOf(TrainerConfig c, int batchSize) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("batch", batchSize);
-        m.putAll(c.resumeKey());
-        return m;
-    }
+    /** The options that may change between invocations of one run (config.json's "runtime"). */
+    public record Runtime(String out, Integer threads, Integer workers, String onBadSample, long checkpointEvery, int keepCheckpoints,
+                          long evalEvery, long logEvery, long plotEvery) {}
 
-    /** The options that may change between invocations of one run. */
+    /** {@link Runtime} as config.json writes it, for a command to add its own entries. */
     public Map<String, Object> runtime() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("out", runFolder().toString());
-        m.put("threads", threads);
-        m.put("workers", workers);
-        m.put("on_bad_sample", onBadSample);
-        m.put("checkpoint_every", checkpointEvery);
-        m.put("keep_checkpoints", keepCheckpoints);
-        m.put("eval_every", evalEvery);
-        m.put("log_every", logEvery);
-        m.put("plot_every", plotEvery);
-        return m;
+        return Settings.of(new Runtime(runFolder().toString(), threads, workers, onBadSample, checkpointEvery, keepCheckpoints, evalEvery,
+                logEvery, plotEvery));
     }
 }

@@ -3,9 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.nn.ViTConfig;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The ViT to train: a preset name or explicit --dim --depth --heads. Presets: the timm sizes
@@ -61,24 +59,5 @@ public final class ModelOptions {
     public static boolean meanPool(String pool) {
         if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("--pool must be cls or mean, got '" + pool + "'");
         return pool.equals("mean");
-    }
-
-    /** The resolved configuration as settings for config.json. */
-    public static Map<String, Object> settingsOf(ViTConfig c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("image_size", c.imageSize());
-        m.put("patch", c.patch());
-        m.put("patch_kernel", c.patchKernel());
-        m.put("channels", c.channels());
-        m.put("dim", c.dim());
-        m.put("depth", c.depth());
-        m.put("heads", c.heads());
-        m.put("mlp_ratio", c.mlpRatio());
-        m.put("drop_path", c.dropPathRate());
-        m.put("layer_scale_init", c.layerScaleInit());
-        m.put("swiglu", c.swiglu());
-        m.put("pool", c.meanPool() ? "mean" : "cls");
-        m.put("num_classes", c.numClasses());
-        return m;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.run.Settings;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.data.EvenSubset;
 import dev.loupe.data.LabelledData;
@@ -95,9 +96,9 @@ final class SslTraining {
         settings.put("data", data.name());
         settings.put("train_limit", trainLimit);
         settings.put("model", modelOptions.model);
-        settings.putAll(ModelOptions.settingsOf(plan.backbone()));
+        settings.putAll(Settings.of(plan.backbone()));
         settings.putAll(plan.methodSettings());
-        settings.putAll(CommonTrainOptions.settingsOf(plan.config(), plan.batch()));
+        settings.putAll(Settings.of(Map.of("batch", plan.batch()), plan.config()));
         Map<String, Object> runtime = common.runtime();
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
         runtime.put("knn_train", knn.trainImages);

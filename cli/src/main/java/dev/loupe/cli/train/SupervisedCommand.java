@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.run.Settings;
 import dev.loupe.data.LabelledData;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.data.loader.Loader;
@@ -68,10 +69,10 @@ public final class SupervisedCommand implements Runnable {
         settings.put("method", "supervised");
         settings.put("data", data.name());
         settings.put("model", modelOptions.model);
-        settings.putAll(ModelOptions.settingsOf(vc));
+        settings.putAll(Settings.of(vc));
         settings.put("label_smoothing", labelSmoothing);
         augment.record(settings);
-        settings.putAll(CommonTrainOptions.settingsOf(tc, batch));
+        settings.putAll(Settings.of(Map.of("batch", batch), tc));
         Map<String, Object> runtime = common.runtime();
         runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
         runtime.put("eval_batch", evalBatch);

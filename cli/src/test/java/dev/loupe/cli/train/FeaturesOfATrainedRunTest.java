@@ -15,6 +15,8 @@ import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
+import dev.loupe.run.Settings;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
@@ -79,13 +81,12 @@ class FeaturesOfATrainedRunTest {
                 "--output", "logits", "--batch", "7"));
         float[] logits = Npy.read(logitsFile).toFloatArray();              // (32, 10)
 
-        // the model config.json describes, built without the weights reader
+        // the model config.json describes (read back by Jackson), not the weights reader's
         JsonNode s = JSON.readTree(runDir.resolve("config.json").toFile()).path("settings");
         assertEquals(8, s.path("patch_kernel").asInt());
         assertEquals("mean", s.path("pool").asText());
-        ViTConfig described = new ViTConfig(28, s.path("patch").asInt(), 1, s.path("dim").asInt(), s.path("depth").asInt(),
-                s.path("heads").asInt(), s.path("mlp_ratio").asDouble(), true, 0.0, false, 0.0, 0, false, true, 10, 1e-6,
-                s.path("patch_kernel").asInt());
+        ViTConfig described = Settings.read(runDir.resolve("config.json"), ViTConfig.class).toBuilder().dropPath(0.0, false).build();
+        assertEquals(VitWeights.read(weights).config(), described);
         Map<String, Tensor> state = SafeTensors.read(weights);
         assertArrayEquals(logits, logitsOf(described, state, images), "features' logits are the run's model's");
         assertFalse(Arrays.equals(logits, logitsOf(described.withMeanPool(false), state, images)), "the pooling must matter to this check");
