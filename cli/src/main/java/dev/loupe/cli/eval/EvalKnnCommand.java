@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.data.LabelledData;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
@@ -45,7 +46,7 @@ public final class EvalKnnCommand implements Runnable {
     @Override
     public void run() {
         LabelledData data = dataOptions.load();
-        FeatureSource.Features f = FeatureSource.load(backbone, featureOptions, data, System.err);
+        EvalFeatures f = featureOptions.load(backbone, data, System.err);
         List<KnnResult> results = new KnnClassifier(temperature, 256).evaluate(f.train(), f.test(), ks);
         EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description()).withKnn(results);
         StringBuilder table = new StringBuilder("| k | top-1 % | top-5 % |\n|---:|---:|---:|\n");

@@ -1,5 +1,6 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.data.LabelledData;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
@@ -67,7 +68,7 @@ public final class EvalLinearCommand implements Runnable {
         String kind = probe.toLowerCase(Locale.ROOT);
         if (!kind.equals("sgd") && !kind.equals("logreg")) throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
         LabelledData data = dataOptions.load();
-        FeatureSource.Features f = FeatureSource.load(backbone, featureOptions, data, System.err);
+        EvalFeatures f = featureOptions.load(backbone, data, System.err);
         EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description());
         long started = System.nanoTime();
         double top1;
@@ -75,8 +76,7 @@ public final class EvalLinearCommand implements Runnable {
         String how;
         if (kind.equals("sgd")) {
             LinearProbeConfig d = LinearProbeConfig.defaults(epochs, probeBatch, seed);
-            LinearProbeConfig cfg = probeLr == null ? d : new LinearProbeConfig(d.batchNorm(), d.lars(), d.epochs(), d.batchSize(), probeLr,
-                    d.momentum(), d.weightDecay(), d.warmupEpochs(), d.seed());
+            LinearProbeConfig cfg = probeLr == null ? d : d.withLr(probeLr);
             System.err.printf(Locale.ROOT, "linear probe: BatchNorm + linear, SGD lr %.4g, %d epochs of %d features%n", cfg.lr(), epochs, f.train().size());
             LinearProbeResult r = new LinearProbe(cfg).run(f.train(), f.test());
             top1 = r.top1();

@@ -47,4 +47,9 @@ public record LinearProbeConfig(boolean batchNorm, boolean lars, int epochs, int
     public static LinearProbeConfig defaults(int epochs, int batchSize, long seed) {
         return new LinearProbeConfig(true, false, epochs, batchSize, 0.1 * batchSize / 256, 0.9, 0, 0, seed);
     }
+
+    /** A copy with another peak learning rate. */
+    public LinearProbeConfig withLr(double peak) {
+        return new LinearProbeConfig(batchNorm, lars, epochs, batchSize, peak, momentum, weightDecay, warmupEpochs, seed);
+    }
 }
