@@ -5,10 +5,13 @@ import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
+import dev.loupe.run.ProgressReporter;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,7 +74,9 @@ final class FeaturesCommand implements Runnable {
             }
             if (x.dtype() != DType.F32) x = x.to(DType.F32);
             List<Tensor> parts = new ArrayList<>();
-            try (var scope = GradMode.disable()) {
+            try (var scope = GradMode.disable();
+                 ProgressBar bar = ProgressReporter.interactiveTerminal() ? new ProgressBarBuilder().setTaskName("features")
+                         .setInitialMax(s[0]).setUnit(" images", 1).showSpeed().build() : null) {
                 for (int i = 0; i < s[0]; i += batch) {
                     Var xb = Var.of(x.narrow(0, i, Math.min(batch, s[0] - i)));
                     parts.add(switch (output) {
@@ -79,10 +84,9 @@ final class FeaturesCommand implements Runnable {
                         case "pooled" -> model.forwardFeatures(xb).data();                             // (b, D)
                         default -> model.forward(xb).data();                                           // (b, K)
                     });
-                    System.err.printf("\rfeatures: %d / %d images", Math.min(i + batch, s[0]), s[0]);
+                    if (bar != null) bar.stepTo(Math.min(i + batch, s[0]));
                 }
             }
-            System.err.println();
             Tensor result = parts.isEmpty() ? Tensor.zeros(0, output.equals("logits") ? config.numClasses() : config.dim())
                     : Tensor.concat(0, parts.toArray(Tensor[]::new));
             Npy.write(out, result);
