@@ -1,11 +1,10 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.data.LabelledData;
-import dev.loupe.nn.VitWeights;
-import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
+import dev.loupe.data.LabelledData;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Rng;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,13 +1,10 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.run.Settings;
-import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.AugmentOptions;
 import dev.loupe.cli.train.ClassifierTraining;
 import dev.loupe.cli.train.CommonTrainOptions;
 import dev.loupe.cli.train.DataOptions;
-import dev.loupe.cli.train.ModelOptions;
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
@@ -15,6 +12,8 @@ import dev.loupe.eval.supervised.ClassificationObjective;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.Settings;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.eval.features.EvalFeatures;
-import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
+import dev.loupe.data.LabelledData;
+import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.eval.knn.KnnClassifier;
 import dev.loupe.eval.knn.KnnResult;
 import dev.loupe.eval.report.EvalReport;
+import dev.loupe.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,9 +1,8 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.eval.features.EvalFeatures;
-import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
+import dev.loupe.data.LabelledData;
+import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.eval.linear.Lbfgs;
 import dev.loupe.eval.linear.LinearProbe;
 import dev.loupe.eval.linear.LinearProbeConfig;
@@ -13,6 +12,7 @@ import dev.loupe.eval.linear.LogisticRegression;
 import dev.loupe.eval.report.ConfusionMatrix;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.report.EvalReport;
+import dev.loupe.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,12 +1,12 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.eval.zeroshot.ClipEvaluation;
-import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
+import dev.loupe.data.LabelledData;
 import dev.loupe.eval.retrieval.RetrievalResult;
+import dev.loupe.eval.zeroshot.ClipEvaluation;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

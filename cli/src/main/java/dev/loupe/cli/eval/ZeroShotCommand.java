@@ -1,13 +1,13 @@
 package dev.loupe.cli.eval;
 
-import dev.loupe.eval.zeroshot.ClipEvaluation;
-import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.Transform;
+import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.eval.zeroshot.ZeroShotResult;
+import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,16 +1,16 @@
 package dev.loupe.cli.run;
 
-import dev.loupe.data.LabelledData;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.BadSamplePolicy;
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
-import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;

@@ -1,18 +1,18 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.ssl.common.LoaderBatchSource;
-import dev.loupe.nn.VitWeights;
-import dev.loupe.run.RunDirectory;
-import dev.loupe.run.RunReport;
-import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.supervised.Accuracy;
 import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.RunReport;
+import dev.loupe.run.TrainingOutcome;
+import dev.loupe.run.TrainingSession;
+import dev.loupe.ssl.common.LoaderBatchSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.run.Settings;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.Settings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -1,23 +1,23 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.run.Settings;
-import dev.loupe.eval.knn.KnnMonitor;
+import dev.loupe.data.Batch;
 import dev.loupe.data.EvenSubset;
 import dev.loupe.data.LabelledData;
-import dev.loupe.ssl.common.LoaderBatchSource;
-import dev.loupe.nn.VitWeights;
-import dev.loupe.run.RunDirectory;
-import dev.loupe.run.RunReport;
-import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
-import dev.loupe.data.Batch;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.ViewTransform;
+import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.RunReport;
+import dev.loupe.run.Settings;
+import dev.loupe.run.TrainingOutcome;
+import dev.loupe.run.TrainingSession;
+import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Tensor;
 import picocli.CommandLine.Model.CommandSpec;
 

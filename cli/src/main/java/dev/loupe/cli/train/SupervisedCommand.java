@@ -1,8 +1,6 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.run.Settings;
 import dev.loupe.data.LabelledData;
-import dev.loupe.run.RunDirectory;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
@@ -11,6 +9,8 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.Settings;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import picocli.CommandLine.Command;

@@ -1,14 +1,13 @@
 package dev.loupe.cli.train;
 
-import dev.loupe.data.LabelledData;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.shapes.CaptionedShapes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,7 +1,5 @@
 package dev.loupe.eval.knn;
 
-import dev.loupe.data.EvenSubset;
-import dev.loupe.data.LabelledData;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.EvenSubset;
 import dev.loupe.data.LabelledData;

@@ -1,9 +1,9 @@
 package dev.loupe.eval.zeroshot;
 
-import dev.loupe.data.LabelledData;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.Dataset;
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.data.transform.Transform;
