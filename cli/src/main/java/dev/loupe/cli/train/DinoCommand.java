@@ -7,6 +7,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.Settings;
 import dev.loupe.ssl.dino.DinoConfig;
 import dev.loupe.ssl.dino.DinoObjective;
 import dev.loupe.tensor.Parallel;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -98,16 +98,9 @@ public final class DinoCommand implements Runnable {
         DinoConfig cfg = DinoConfig.small().withHead(head.outDim, head.headHidden, head.headBottleneck)
                 .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs)
                 .withTeacherMomentum(momentumTeacher).withFreezeLastLayer(freezeLastLayer);
-        Map<String, Object> m = new LinkedHashMap<>();
-        head.record(m);
+        Map<String, Object> m = Settings.of(cfg);                 // the method's settings for config.json: its record, then the crops
         RecipeConfig recipe = crops.recipe(data, vc.patch(), crops.dinoScales(), blur, m);
         DinoObjective objective = new DinoObjective(vc, cfg, new Rng(common.seed));
-
-        m.put("teacher_temp", teacherTemp);
-        m.put("warmup_teacher_temp", warmupTeacherTemp);
-        m.put("warmup_teacher_temp_epochs", warmupTeacherTempEpochs);
-        m.put("momentum_teacher", momentumTeacher);
-        m.put("freeze_last_layer", freezeLastLayer);
         SslTraining.run(new SslTraining.Plan("dino", "DINO", vc, objective, Recipes.dino(recipe), tc, batch, m,
                 objective::teacherBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
     }

@@ -2,7 +2,6 @@ package dev.loupe.cli.train;
 
 import picocli.CommandLine.Option;
 
-import java.util.Map;
 
 /** The projection head of DINO and DINOv2 (MLP, bottleneck, weight-normalised prototypes), scaled down for small images. */
 public final class DinoHeadOptions {
@@ -14,11 +13,4 @@ public final class DinoHeadOptions {
 
     @Option(names = "--head-bottleneck", defaultValue = "128", description = "Head bottleneck width (paper 256; default ${DEFAULT-VALUE}).")
     int headBottleneck;
-
-    /** Records out_dim, head_hidden and head_bottleneck in a run's settings. */
-    void record(Map<String, Object> settings) {
-        settings.put("out_dim", outDim);
-        settings.put("head_hidden", headHidden);
-        settings.put("head_bottleneck", headBottleneck);
-    }
 }

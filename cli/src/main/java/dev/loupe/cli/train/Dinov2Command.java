@@ -6,6 +6,7 @@ import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.Settings;
 import dev.loupe.ssl.dinov2.Centering;
 import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -115,21 +115,9 @@ public final class Dinov2Command implements Runnable {
                 .withTeacherTemp(warmupTeacherTemp, teacherTemp, tempEpochs).withTeacher(momentumTeacher, freezeLastLayer)
                 .withLossWeights(ibotWeight, koleoWeight).withMasking(maskProbability, maskRatioMin, maskRatioMax)
                 .withCentering(sinkhorn ? Centering.SINKHORN_KNOPP : Centering.SOFTMAX);
-        Map<String, Object> m = new LinkedHashMap<>();
-        head.record(m);
+        Map<String, Object> m = Settings.of(cfg);                 // the method's settings for config.json: its record, then the crops
         RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, new Rng(common.seed));
-
-        m.put("teacher_temp", teacherTemp);
-        m.put("warmup_teacher_temp", warmupTeacherTemp);
-        m.put("warmup_teacher_temp_epochs", tempEpochs);
-        m.put("momentum_teacher", momentumTeacher);
-        m.put("freeze_last_layer", freezeLastLayer);
-        m.put("ibot_weight", ibotWeight);
-        m.put("koleo_weight", koleoWeight);
-        m.put("mask_probability", maskProbability);
-        m.put("mask_ratio", maskRatioMin + "-" + maskRatioMax);
-        m.put("centering", cfg.centering().name());
         SslTraining.run(new SslTraining.Plan("dinov2", "DINOv2", vc, dinov2, Recipes.dino(recipe), tc, batch, m,
                 dinov2::teacherBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
     }
