@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipVisionConfig;
@@ -139,7 +140,7 @@ public final class ClipTraining {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method.name());
         settings.putAll(dataSettings(dataOptions, data));
-        settings.putAll(towerSettings(config));
+        settings.putAll(Settings.of(new TowerSettings(config.vision(), config.text())));
         settings.put("tokenizer", options.merges != null ? "merges file " + options.merges.getFileName() : "bpe on training captions");
         settings.put("vocab", tokenizer.vocabSize());
         settings.putAll(method.settings());
@@ -219,17 +220,6 @@ public final class ClipTraining {
         return m;
     }
 
-    private static Map<String, Object> towerSettings(ClipConfig c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("vision_patch", c.vision().patch());
-        m.put("vision_width", c.vision().width());
-        m.put("vision_layers", c.vision().layers());
-        m.put("vision_heads", c.vision().heads());
-        m.put("text_context", c.text().ctx());
-        m.put("text_width", c.text().width());
-        m.put("text_layers", c.text().layers());
-        m.put("text_heads", c.text().heads());
-        m.put("embed_dim", c.embedDim());
-        return m;
-    }
+    /** Both towers' shapes as config.json records them, vision_* and text_*. */
+    record TowerSettings(@JsonUnwrapped(prefix = "vision_") ClipVisionConfig vision, @JsonUnwrapped(prefix = "text_") TextConfig text) {}
 }
