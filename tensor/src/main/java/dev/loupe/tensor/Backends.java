@@ -40,6 +40,7 @@ public final class Backends {
         lines.add("cpu: available (" + KernelMode.describe() + ", " + Parallel.threads() + " threads)");
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
+            for (String device : p.describeDevices()) lines.add("  " + device);
         }
         return lines;
     }
