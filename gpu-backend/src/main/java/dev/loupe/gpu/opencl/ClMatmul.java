@@ -16,10 +16,13 @@ import java.lang.foreign.MemorySegment;
 final class ClMatmul {
     private final OpenClDevice device;
     private final ClElementwise elementwise;
+    private final boolean useBlas;
 
-    ClMatmul(OpenClDevice device, ClElementwise elementwise) {
+    /** useBlas: CLBlast when true (the device must have it), the plain kernel when false. */
+    ClMatmul(OpenClDevice device, ClElementwise elementwise, boolean useBlas) {
         this.device = device;
         this.elementwise = elementwise;
+        this.useBlas = useBlas;
     }
 
     /** out = a @ b; a: (batch..., M, K), b: (batch..., K, N), out: (batch..., M, N). */
@@ -41,7 +44,7 @@ final class ClMatmul {
         if (k == 0) return;
         Tensor a3 = a.reshape(batch, m, k), b3 = b.reshape(batch, k, n);
         Tensor c3 = out.isContiguous() ? out.view(batch, m, n) : out.contiguous().view(batch, m, n);
-        if (device.blas() != null) blas(a3, b3, c3, bias != null);
+        if (useBlas) blas(a3, b3, c3, bias != null);
         else naive(a3, b3, c3, bias != null);
         if (c3.storage() != out.storage()) elementwise.copy(c3.view(out.sizes()), out);
     }

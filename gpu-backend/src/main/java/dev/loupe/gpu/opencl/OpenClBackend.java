@@ -37,7 +37,7 @@ final class OpenClBackend implements Backend {
         this.elementwise = new ClElementwise(device);
         this.rows = new ClRows(device);
         this.indexing = new ClIndexing(device);
-        this.matmul = new ClMatmul(device, elementwise);
+        this.matmul = new ClMatmul(device, elementwise, device.blas() != null);
         this.attention = new ClAttention(device);
     }
 

@@ -83,6 +83,10 @@ final class OpenClDevice {
 
     MemorySegment queue() { return queue; }
 
+    MemorySegment context() { return context; }
+
+    MemorySegment id() { return id; }
+
     /** CLBlast, or null when libclblast is missing ({@link #blasReason} says so). */
     ClBlast blas() { return blas; }
 

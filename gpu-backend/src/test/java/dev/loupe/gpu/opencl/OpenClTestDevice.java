@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The device the OpenCL tests run on, opencl:0. Each test starts with {@link #ready}: with a device it
  * prints which one the test runs on; without one it checks instead that the provider says why and that
- * asking for the device fails with that reason, and the test ends there. CI sets
- * -Dloupe.require.opencl=true (run-tests installs PoCL), which turns a missing device into a failure.
+ * asking for the device fails with that reason, and the test ends there. run-tests installs PoCL and
+ * sets LOUPE_REQUIRE_OPENCL=1 (or -Dloupe.require.opencl=true), which turns a missing device into a failure.
  */
 final class OpenClTestDevice {
     static final Device DEVICE = new Device("opencl", 0);
@@ -32,13 +32,18 @@ final class OpenClTestDevice {
             System.out.println("[" + test + "] on " + provider.describeDevices().getFirst());
             return true;
         }
-        if (Boolean.getBoolean("loupe.require.opencl")) fail(test + ": -Dloupe.require.opencl is set but: " + reason.get());
+        if (required()) fail(test + ": LOUPE_REQUIRE_OPENCL / -Dloupe.require.opencl is set but: " + reason.get());
         System.out.println("[" + test + "] no OpenCL device here (" + reason.get() + "); checked the unavailable path instead");
         assertFalse(reason.get().isBlank());
         assertTrue(provider.open(0).isEmpty());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.forDevice(DEVICE));
         assertTrue(e.getMessage().contains(reason.get()), e.getMessage());
         return false;
+    }
+
+    /** Whether a missing device is a failure: run-tests sets LOUPE_REQUIRE_OPENCL=1 once it has installed PoCL. */
+    private static boolean required() {
+        return Boolean.getBoolean("loupe.require.opencl") || "1".equals(System.getenv("LOUPE_REQUIRE_OPENCL"));
     }
 
     /** The provider as ServiceLoader finds it: the registration in META-INF/services is part of what is tested. */
