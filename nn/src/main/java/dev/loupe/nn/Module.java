@@ -1,6 +1,7 @@
 package dev.loupe.nn;
 
 import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -114,6 +115,24 @@ public abstract class Module {
             else t.copyFrom(src.to(t.dtype()));
         });
         return report;
+    }
+
+    /**
+     * Moves every parameter under this module to {@code device} (torch's module.to(device)); returns this.
+     * Buffers cannot move yet (modules keep them in final fields): a module holding one off the device fails,
+     * naming it, before anything moves.
+     */
+    public final Module to(Device device) {
+        Map<String, Var> p = new LinkedHashMap<>();
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        collect("", p, b);
+        b.forEach((k, t) -> {
+            if (!t.device().equals(device)) {
+                throw new UnsupportedOperationException("Module.to(" + device + "): buffer '" + k + "' cannot move yet");
+            }
+        });
+        p.values().forEach(v -> v.moveTo(device));
+        return this;
     }
 
     /** Training mode (dropout, drop path, batch statistics) for this module and all children. */
