@@ -5,6 +5,8 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
 
+import java.lang.ref.Reference;
+
 /** Copies, fills, unary / binary / where, fused unary backward and AdamW on strided views (elementwise.cl, copy.cl). */
 final class ClElementwise {
     private final OpenClDevice device;
@@ -26,6 +28,8 @@ final class ClElementwise {
             long w = src.dtype().byteSize();
             device.cl().copy(device.queue(), OpenClStorage.of(src, device).mem(), OpenClStorage.of(dst, device).mem(),
                     src.offset() * w, dst.offset() * w, src.numel() * w);
+            Reference.reachabilityFence(src);  // bare handles above: keep the buffers until enqueued
+            Reference.reachabilityFence(dst);
             return;
         }
         new KernelCall(device, new KernelSource("copy.cl", dst.dtype(), src.dtype(), null), "copy_convert")

@@ -5,6 +5,7 @@ import dev.loupe.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -64,6 +65,7 @@ final class ClIndexing {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment flag = a.allocate(JAVA_INT);
             device.cl().read(device.queue(), bad.mem(), 0, flag);
+            Reference.reachabilityFence(bad);
             if (flag.get(JAVA_INT, 0) != 0) {
                 throw new IndexOutOfBoundsException(op + ": an index in " + index.shape() + " is outside [0, " + x.size(dim)
                         + ") for dim " + dim + " of " + x.shape());

@@ -6,6 +6,7 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 /**
  * Batched products through CLBlast's strided-batched GEMM, or through a plain kernel (gemm.cl) when
@@ -56,6 +57,9 @@ final class ClMatmul {
         ClBlast.Operand c = operand(c3);
         device.blas().gemm(c3.dtype() == DType.F64, device.queue(), c3.size(1), c3.size(2), a3.size(2),
                 1.0, a, b, accumulate ? 1.0 : 0.0, c, c3.size(0));
+        Reference.reachabilityFence(a3);  // the operands hold bare handles: keep the buffers until enqueued
+        Reference.reachabilityFence(b3);
+        Reference.reachabilityFence(c3);
     }
 
     /** t (batch, rows, cols) as a GEMM operand, or null when neither of its matrix strides is 1. */

@@ -5,6 +5,7 @@ import dev.loupe.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,8 @@ final class KernelCall {
     private final DType t;
     private final Arena arena = Arena.ofConfined();
     private final List<Arg> args = new ArrayList<>();
+    /** The storages whose handles are arguments: kept reachable until enqueued, or the Cleaner could release them first. */
+    private final List<OpenClStorage> storages = new ArrayList<>();
 
     KernelCall(OpenClDevice device, KernelSource source, String name) {
         this.device = device;
@@ -49,7 +52,10 @@ final class KernelCall {
         return buffer(OpenClStorage.of(x, device));
     }
 
-    KernelCall buffer(OpenClStorage s) { return add(ADDRESS.byteSize(), arena.allocateFrom(ADDRESS, s.mem())); }
+    KernelCall buffer(OpenClStorage s) {
+        storages.add(s);
+        return add(ADDRESS.byteSize(), arena.allocateFrom(ADDRESS, s.mem()));
+    }
 
     KernelCall layout(ClLayout l) { return add(ClLayout.BYTES, l.write(arena)); }
 
@@ -85,6 +91,7 @@ final class KernelCall {
             if (n > 0) device.launch(kernel, name, args, ((long) n + ROUND - 1) / ROUND * ROUND);
         } finally {
             arena.close();
+            Reference.reachabilityFence(storages);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.loupe.tensor.UnaryOp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -62,6 +63,7 @@ final class OpenClBackend implements Backend {
             }
             device.cl().write(device.queue(), ((OpenClStorage) dst).mem(), 0, host);
         }
+        Reference.reachabilityFence(dst);
     }
 
     @Override
@@ -71,6 +73,7 @@ final class OpenClBackend implements Backend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) dst.length() * dst.dtype().byteSize(), 8);
             device.cl().read(device.queue(), ((OpenClStorage) src).mem(), 0, host);
+            Reference.reachabilityFence(src);
             switch (dst.dtype()) {
                 case F32 -> MemorySegment.copy(host, JAVA_FLOAT, 0, dst.f32(), 0, dst.length());
                 case F64 -> MemorySegment.copy(host, JAVA_DOUBLE, 0, dst.f64(), 0, dst.length());

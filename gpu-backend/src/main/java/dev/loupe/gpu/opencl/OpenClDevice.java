@@ -132,6 +132,4 @@ final class OpenClDevice {
         for (int i = 0; i < args.size(); i++) cl.setArg(kernel, i, args.get(i).size(), args.get(i).value(), name);
         cl.launch(queue, kernel, global, name);
     }
-
-    synchronized void finish() { cl.finish(queue); }
 }

@@ -26,7 +26,6 @@ public final class Cl {
     public static final long DEVICE_TYPE_ALL = 0xFFFFFFFFL;
     public static final long MEM_READ_WRITE = 1;
     public static final int PLATFORM_NAME = 0x0902;
-    public static final int DEVICE_TYPE = 0x1000;
     public static final int DEVICE_MAX_COMPUTE_UNITS = 0x1002;
     public static final int DEVICE_GLOBAL_MEM_SIZE = 0x101F;
     public static final int DEVICE_NAME = 0x102B;
