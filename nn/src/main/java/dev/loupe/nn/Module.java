@@ -31,11 +31,21 @@ public abstract class Module {
         return v;
     }
 
-    /** Registers a non-trainable tensor that is part of the state (running statistics, fixed embeddings). */
+    /**
+     * Registers a non-trainable tensor that is part of the state (running statistics, fixed embeddings).
+     * Read it back with {@link #buffer(String)} rather than keeping it in a field: {@link #to} replaces it.
+     */
     protected final Tensor buffer(String name, Tensor value) {
         requireNew(name);
         buffers.put(name, value);
         return value;
+    }
+
+    /** The current value of this module's buffer {@code name}. */
+    protected final Tensor buffer(String name) {
+        Tensor t = buffers.get(name);
+        if (t == null) throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer '" + name + "'");
+        return t;
     }
 
     protected final <M extends Module> M child(String name, M module) {
@@ -118,21 +128,19 @@ public abstract class Module {
     }
 
     /**
-     * Moves every parameter under this module to {@code device} (torch's module.to(device)); returns this.
-     * Buffers cannot move yet (modules keep them in final fields): a module holding one off the device fails,
-     * naming it, before anything moves.
+     * Moves every parameter and buffer under this module to {@code device} (torch's module.to(device));
+     * returns this. Parameters move in place (the same Var); buffers are replaced, which is why modules
+     * read them through {@link #buffer(String)}.
      */
     public final Module to(Device device) {
-        Map<String, Var> p = new LinkedHashMap<>();
-        Map<String, Tensor> b = new LinkedHashMap<>();
-        collect("", p, b);
-        b.forEach((k, t) -> {
-            if (!t.device().equals(device)) {
-                throw new UnsupportedOperationException("Module.to(" + device + "): buffer '" + k + "' cannot move yet");
-            }
-        });
-        p.values().forEach(v -> v.moveTo(device));
+        namedParameters().values().forEach(v -> v.moveTo(device));
+        moveBuffers(device);
         return this;
+    }
+
+    private void moveBuffers(Device device) {
+        buffers.replaceAll((k, t) -> t.to(device));
+        children.values().forEach(m -> m.moveBuffers(device));
     }
 
     /** Training mode (dropout, drop path, batch statistics) for this module and all children. */

@@ -1,5 +1,6 @@
 package dev.loupe.nn;
 
+import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
@@ -25,12 +26,20 @@ class ModuleToTest {
     }
 
     @Test
-    void aBufferThatCannotMoveIsNamedBeforeAnythingMoves() {
+    void buffersAreReadBackByName() {
         BatchNorm1d bn = new BatchNorm1d(4);
-        Tensor weight = bn.weight.data();
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> bn.to(new Device("opencl", 0)));
-        assertTrue(e.getMessage().contains("'running_mean'"), e.getMessage());
-        assertSame(weight, bn.weight.data(), "no parameter moved");
-        assertEquals(Device.CPU, bn.bias.data().device());
+        Tensor mean = bn.runningMean();
+        assertSame(mean, bn.stateDict().get("running_mean"));
+        bn.to(Device.CPU);
+        assertSame(mean, bn.runningMean(), "a buffer on its device stays");
+        bn.forward(Var.of(Tensor.randn(new Rng(2), 5, 4)));
+        assertEquals(1, bn.numBatchesTracked());
+    }
+
+    @Test
+    void anUnknownDeviceIsNamed() {
+        BatchNorm1d bn = new BatchNorm1d(4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.to(new Device("nosuch", 0)));
+        assertTrue(e.getMessage().contains("'nosuch'"), e.getMessage());
     }
 }
