@@ -7,7 +7,6 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +14,14 @@ import java.util.Map;
 /**
  * One OpenCL device opened for compute: its context, one in-order queue, the programs built so far
  * (one per kernel file and element types) and their kernels. Launches are serialised on this object,
- * because a cl_kernel's arguments are shared state. Buffers are released by a {@link Cleaner} once
- * their storage is unreachable (OpenCL defers the release until queued commands using them finish).
+ * because a cl_kernel's arguments are shared state. Buffers come from {@link DeviceMemory}.
  */
 final class OpenClDevice {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final Cl cl;
     private final Device device;
     private final DeviceInfo info;
     private final MemorySegment id, context, queue;
+    private final DeviceMemory memory;
     private final ClBlast blas;
     private final String blasReason;
     private final Map<KernelSource, MemorySegment> programs = new HashMap<>();
@@ -46,6 +43,7 @@ final class OpenClDevice {
         this.id = ids.device();
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
+        this.memory = new DeviceMemory(cl, context, DeviceMemory.defaultBudget(info.globalMemory()), device.toString());
         ClBlast b = null;
         String reason = null;
         try {
@@ -95,19 +93,15 @@ final class OpenClDevice {
     /** A zeroed buffer of {@code length} elements (at least one byte: OpenCL refuses empty buffers). */
     OpenClStorage allocate(DType dtype, int length) {
         long bytes = Math.max(1, (long) length * dtype.byteSize());
-        MemorySegment mem;
-        synchronized (this) {
-            mem = cl.createBuffer(context, bytes);
-            cl.zero(queue, mem, bytes);
-        }
-        OpenClStorage s = new OpenClStorage(this, mem, dtype, length);
-        CLEANER.register(s, new Release(cl, mem));
+        OpenClStorage s = new OpenClStorage(this, dtype, length);
+        MemorySegment mem = memory.allocate(bytes, s);
+        s.attach(mem);
+        cl.zero(queue, mem, bytes);
         return s;
     }
 
-    private record Release(Cl cl, MemorySegment mem) implements Runnable {
-        @Override public void run() { cl.releaseMem(mem); }
-    }
+    /** The device's buffers and the bytes they hold. */
+    DeviceMemory memory() { return memory; }
 
     /** The kernel {@code name} of {@code source}, building the program on first use. */
     synchronized MemorySegment kernel(KernelSource source, String name) {

@@ -10,15 +10,20 @@ import java.lang.foreign.MemorySegment;
 /** A device buffer (cl_mem) holding {@code length} elements of one dtype; only the OpenCL backend reads it. */
 final class OpenClStorage implements Storage {
     private final OpenClDevice owner;
-    private final MemorySegment mem;
     private final DType dtype;
     private final int length;
+    private MemorySegment mem;
 
-    OpenClStorage(OpenClDevice owner, MemorySegment mem, DType dtype, int length) {
+    /** A storage whose buffer is attached next: the buffer's release is tied to this object. */
+    OpenClStorage(OpenClDevice owner, DType dtype, int length) {
         this.owner = owner;
-        this.mem = mem;
         this.dtype = dtype;
         this.length = length;
+    }
+
+    void attach(MemorySegment buffer) {
+        if (mem != null) throw new IllegalStateException("storage already has a buffer");
+        mem = buffer;
     }
 
     @Override public DType dtype() { return dtype; }
