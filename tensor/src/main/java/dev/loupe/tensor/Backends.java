@@ -27,7 +27,8 @@ public final class Backends {
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             if (p.type().equals(d.type())) {
                 return p.open(d.index()).orElseThrow(() -> new IllegalStateException(
-                        "backend " + d + " is not usable here: " + p.unavailableReason().orElse("unknown reason")));
+                        "backend " + d + " is not usable here: "
+                                + p.unavailableReason().orElse("no " + d.type() + " device " + d.index() + " on this machine")));
             }
         }
         throw new IllegalArgumentException("no backend provider for device type '" + d.type()

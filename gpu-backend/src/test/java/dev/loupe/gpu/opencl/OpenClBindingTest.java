@@ -3,6 +3,7 @@ package dev.loupe.gpu.opencl;
 import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.tensor.Backends;
 import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class OpenClBindingTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("opencl:0 ") && l.contains("MiB") && l.contains("compute units")), lines.toString());
         assertSame(device(), device(), "one OpenClDevice per index");
         assertTrue(new OpenClProvider().open(1000).isEmpty());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.forDevice(new Device("opencl", 1000)));
+        assertTrue(e.getMessage().contains("no opencl device 1000"), e.getMessage());
     }
 
     @Test
