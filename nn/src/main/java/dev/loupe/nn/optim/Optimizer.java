@@ -174,7 +174,7 @@ public abstract class Optimizer {
         loaded.forEach((slot, byName) -> {
             Map<String, Tensor> m = state.get(slot);
             m.clear();
-            byName.forEach((name, t) -> m.put(name, t.to(params.get(name).dtype())));
+            byName.forEach((name, t) -> m.put(name, t.to(params.get(name).dtype()).to(params.get(name).data().device())));
         });
     }
 
