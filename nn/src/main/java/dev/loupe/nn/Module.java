@@ -121,8 +121,9 @@ public abstract class Module {
             Tensor src = state.get(k);
             if (src == null || !src.shape().equals(t.shape())) return;
             Var v = p.get(k);
-            if (v != null) v.updateInPlace(d -> d.copyFrom(src.to(d.dtype())));
-            else t.copyFrom(src.to(t.dtype()));
+            // the source may live on another device than the module (a device checkpoint into a host copy)
+            if (v != null) v.updateInPlace(d -> d.copyFrom(src.to(d.device()).to(d.dtype())));
+            else t.copyFrom(src.to(t.device()).to(t.dtype()));
         });
         return report;
     }

@@ -6,6 +6,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.testing.TensorAssert;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +56,25 @@ class OpenClVitTrainingTest {
             } else {
                 TensorAssert.assertCloseToScale(name, e, a.cpu(), RTOL);
             }
+        });
+    }
+
+    @Test
+    void stateDictsLoadAcrossDevices() {
+        if (!OpenClTestDevice.ready("stateDictsLoadAcrossDevices")) return;
+        ViTConfig config = ViTConfig.of(16, 4, 3, 48, 2, 3, 10);
+        VisionTransformer onDevice = new VisionTransformer(config, new Rng(1));
+        onDevice.to(OpenClTestDevice.DEVICE);
+        VisionTransformer host = new VisionTransformer(config, new Rng(2));
+        assertTrue(host.loadStateDict(onDevice.stateDict(), true).clean(), "device -> host");
+        VisionTransformer back = new VisionTransformer(config, new Rng(3));
+        back.to(OpenClTestDevice.DEVICE);
+        assertTrue(back.loadStateDict(host.stateDict(), true).clean(), "host -> device");
+        onDevice.stateDict().forEach((name, t) -> {
+            assertEquals(Device.CPU, host.stateDict().get(name).device(), name);
+            assertEquals(OpenClTestDevice.DEVICE, back.stateDict().get(name).device(), name);
+            assertArrayEquals(t.toFloatArray(), host.stateDict().get(name).toFloatArray(), name);
+            assertArrayEquals(t.toFloatArray(), back.stateDict().get(name).toFloatArray(), name);
         });
     }
 
