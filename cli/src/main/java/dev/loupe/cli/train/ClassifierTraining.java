@@ -12,6 +12,7 @@ import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.eval.supervised.ClassificationObjective;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.tensor.Device;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,10 @@ public final class ClassifierTraining {
                            VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
                            String verb, String title, String plotTitle) {
         AccuracyResult[] last = new AccuracyResult[1];
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
+        Device device = common.device();
+        model.to(device);
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective,
+                new LoaderBatchSource(train).map(b -> b.to(device)), tc,
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());

@@ -25,6 +25,7 @@ import dev.loupe.eval.zeroshot.ZeroShotResult;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import picocli.CommandLine;
@@ -123,6 +124,10 @@ public final class ClipTraining {
     public static void run(Method method, CommonTrainOptions common, DataOptions dataOptions, Options options,
                            CommandLine.Model.CommandSpec spec) {
         if (common.threads != null) Parallel.setThreads(common.threads);
+        if (!common.device().equals(Device.CPU)) {
+            // the zero-shot and retrieval evaluations still run their batches on the host
+            throw new IllegalArgumentException("--device " + common.device + ": " + method.name() + " training runs on the cpu only for now");
+        }
         DataOptions.LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());

@@ -5,6 +5,7 @@ import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.tensor.Device;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -92,6 +93,12 @@ public final class CommonTrainOptions {
     @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
     public long plotEvery;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N]: where the model, its batches and the optimiser state live (default ${DEFAULT-VALUE}).")
+    public String device;
+
+    /** The device to train on, from --device. */
+    public Device device() { return Device.parse(device); }
+
     /** Whether this invocation continues an earlier run. */
     public boolean resuming() { return resume != null; }
 
@@ -148,6 +155,7 @@ public final class CommonTrainOptions {
         m.put("out", runFolder().toString());
         m.put("threads", threads);
         m.put("workers", workers);
+        m.put("device", device);
         m.put("on_bad_sample", onBadSample);
         m.put("checkpoint_every", checkpointEvery);
         m.put("keep_checkpoints", keepCheckpoints);

@@ -13,6 +13,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -111,8 +112,10 @@ final class SslTraining {
                 plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patchLabel(),
                 plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
                 train.batchesPerEpoch(), plan.config().lr());
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(), new LoaderBatchSource(train),
-                plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
+        Device device = common.device();
+        plan.objective().module().to(device);
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(),
+                new LoaderBatchSource(train).map(batch -> batch.to(device)), plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
         try {
             VisionTransformer backbone = monitor.backbone();
             ModelWeights.write(dir.finalModel(), backbone);
