@@ -23,7 +23,6 @@ final class OpenClDevice {
     private final MemorySegment id, context, queue;
     private final DeviceMemory memory;
     private final ClBlast blas;
-    private final String blasReason;
     private final Map<KernelSource, MemorySegment> programs = new HashMap<>();
     private final Map<String, MemorySegment> kernels = new HashMap<>();
 
@@ -44,15 +43,7 @@ final class OpenClDevice {
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
         this.memory = new DeviceMemory(cl, context, DeviceMemory.defaultBudget(info.globalMemory()), device.toString());
-        ClBlast b = null;
-        String reason = null;
-        try {
-            b = ClBlast.load();
-        } catch (ClUnavailableException e) {
-            reason = e.getMessage();
-        }
-        this.blas = b;
-        this.blasReason = reason;
+        this.blas = loadBlas();
     }
 
     /** Opens device {@code index} of the flattened (platform, device) list. */
@@ -85,10 +76,16 @@ final class OpenClDevice {
 
     MemorySegment id() { return id; }
 
-    /** CLBlast, or null when libclblast is missing ({@link #blasReason} says so). */
+    /** CLBlast, or null when libclblast is missing (products then run on the plain kernel of gemm.cl). */
     ClBlast blas() { return blas; }
 
-    String blasReason() { return blasReason; }
+    private static ClBlast loadBlas() {
+        try {
+            return ClBlast.load();
+        } catch (ClUnavailableException e) {
+            return null;
+        }
+    }
 
     /** A zeroed buffer of {@code length} elements (at least one byte: OpenCL refuses empty buffers). */
     OpenClStorage allocate(DType dtype, int length) {

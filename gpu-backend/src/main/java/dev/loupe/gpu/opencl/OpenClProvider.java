@@ -1,6 +1,7 @@
 package dev.loupe.gpu.opencl;
 
 import dev.loupe.gpu.opencl.internal.Cl;
+import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
 import dev.loupe.tensor.Backend;
 import dev.loupe.tensor.BackendProvider;
@@ -41,13 +42,24 @@ public final class OpenClProvider implements BackendProvider {
         }
     }
 
+    /** How products run: CLBlast, or the plain kernel and why. */
+    private static String gemmLine() {
+        try {
+            ClBlast.load();
+            return "GEMM through CLBlast";
+        } catch (ClUnavailableException e) {
+            return "GEMM by a plain kernel (" + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public List<String> describeDevices() {
         List<String> lines = new ArrayList<>();
         try {
             Cl cl = Cl.load();
             List<Cl.DeviceId> all = cl.devices();
-            for (int i = 0; i < all.size(); i++) lines.add(OpenClDevice.describe(cl, i, all.get(i)).toString());
+            String gemm = gemmLine();
+            for (int i = 0; i < all.size(); i++) lines.add(OpenClDevice.describe(cl, i, all.get(i)) + "; " + gemm);
         } catch (ClUnavailableException e) {
             return List.of();
         }

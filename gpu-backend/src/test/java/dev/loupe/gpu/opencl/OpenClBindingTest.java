@@ -40,7 +40,8 @@ class OpenClBindingTest {
         if (!OpenClTestDevice.ready("devicesAreListedAndOpenedOnce")) return;
         List<String> lines = Backends.describe();
         assertTrue(lines.stream().anyMatch(l -> l.equals("opencl: available")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("opencl:0 ") && l.contains("MiB") && l.contains("compute units")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("opencl:0 ") && l.contains("MiB") && l.contains("compute units")
+                && (l.contains("GEMM through CLBlast") || l.contains("GEMM by a plain kernel"))), lines.toString());
         assertSame(device(), device(), "one OpenClDevice per index");
         assertTrue(new OpenClProvider().open(1000).isEmpty());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.forDevice(new Device("opencl", 1000)));
