@@ -68,8 +68,8 @@ final class ArithmeticFns {
     static Var clamp(Var a, double lo, double hi) {
         Tensor x = a.data();
         return Var.record("clamp", x.clamp(lo, hi), new Var[] {a}, new Var[] {a}, g -> {
-            Tensor inside = x.ge(Tensor.full(x.dtype(), lo, 1)).mul(x.le(Tensor.full(x.dtype(), hi, 1)));
-            return new Tensor[] {Tensor.where(inside, g, Tensor.full(g.dtype(), 0, 1))};
+            Tensor inside = x.ge(Tensor.full(x.device(), x.dtype(), lo, 1)).mul(x.le(Tensor.full(x.device(), x.dtype(), hi, 1)));
+            return new Tensor[] {Tensor.where(inside, g, Tensor.zeros(g.device(), g.dtype(), 1))};
         });
     }
 }

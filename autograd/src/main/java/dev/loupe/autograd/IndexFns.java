@@ -9,7 +9,7 @@ final class IndexFns {
     static Var gather(Var a, int dim, Tensor index) {
         Tensor x = a.data();
         return Var.record("gather", x.gather(dim, index), new Var[] {a}, new Var[0],
-                g -> new Tensor[] {Tensor.zeros(g.dtype(), x.sizes()).scatterAdd(dim, index, g)});
+                g -> new Tensor[] {Tensor.zeros(g.device(), g.dtype(), x.sizes()).scatterAdd(dim, index, g)});
     }
 
     static Var indexSelect(Var a, int dim, Tensor index) {
@@ -21,14 +21,14 @@ final class IndexFns {
             java.util.Arrays.fill(shape, 1);
             shape[d] = index.numel();
             Tensor full = index.reshape(shape).expand(g.sizes());
-            return new Tensor[] {Tensor.zeros(g.dtype(), x.sizes()).scatterAdd(d, full, g)};
+            return new Tensor[] {Tensor.zeros(g.device(), g.dtype(), x.sizes()).scatterAdd(d, full, g)};
         });
     }
 
     static Var where(Tensor cond, Var a, Var b) {
         Tensor out = Tensor.where(cond, a.data(), b.data());
         return Var.record("where", out, new Var[] {a, b}, new Var[0], g -> {
-            Tensor zero = Tensor.full(g.dtype(), 0, 1);
+            Tensor zero = Tensor.zeros(g.device(), g.dtype(), 1);
             return new Tensor[] {Tensor.where(cond, g, zero), Tensor.where(cond, zero, g)};
         });
     }

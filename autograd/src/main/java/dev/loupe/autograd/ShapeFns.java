@@ -32,7 +32,7 @@ final class ShapeFns {
     static Var narrow(Var a, int dim, int start, int length) {
         Tensor x = a.data();
         return Var.recordView("narrow", x.narrow(dim, start, length), a, g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.sizes());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.sizes());
             full.narrow(dim, start, length).copyFrom(g);
             return new Tensor[] {full};
         });
@@ -41,7 +41,7 @@ final class ShapeFns {
     static Var select(Var a, int dim, int index) {
         Tensor x = a.data();
         return Var.recordView("select", x.select(dim, index), a, g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.sizes());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.sizes());
             full.select(dim, index).copyFrom(g);
             return new Tensor[] {full};
         });

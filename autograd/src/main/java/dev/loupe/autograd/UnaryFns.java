@@ -36,8 +36,8 @@ final class UnaryFns {
     /** dy/dx for y = op(x). */
     static Tensor derivative(UnaryOp op, Tensor x, Tensor y) {
         return switch (op) {
-            case NEG -> Tensor.full(x.dtype(), -1, x.sizes());
-            case ABS, SIGN -> op == UnaryOp.ABS ? x.apply(UnaryOp.SIGN) : Tensor.zeros(x.dtype(), x.sizes());
+            case NEG -> Tensor.full(x.device(), x.dtype(), -1, x.sizes());
+            case ABS, SIGN -> op == UnaryOp.ABS ? x.apply(UnaryOp.SIGN) : Tensor.zeros(x.device(), x.dtype(), x.sizes());
             case SQUARE -> x.mul(2.0);
             case SQRT -> y.mul(2.0).apply(UnaryOp.RECIPROCAL);
             case RSQRT -> y.pow(3.0).mul(-0.5);

@@ -1,6 +1,7 @@
 package dev.loupe.autograd;
 
 import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
 
@@ -28,7 +29,7 @@ public final class Var {
         long value;
     }
 
-    private final Tensor data;
+    private Tensor data;
     private final boolean requiresGrad;
     private final Node creator;
     private final Version version;
@@ -67,6 +68,17 @@ public final class Var {
     }
 
     public Tensor data() { return data; }
+
+    /**
+     * Moves a leaf's value (and its gradient, if any) to {@code device}, as torch's module.to does for
+     * parameters; nothing happens when it is there already. Only leaves move: a recorded result belongs
+     * to the graph that made it.
+     */
+    public void moveTo(Device device) {
+        if (creator != null) throw new IllegalStateException("moveTo: only leaves move; this value was made by " + creator.op);
+        data = data.to(device);
+        if (grad != null) grad = grad.to(device);
+    }
 
     /** The accumulated gradient, or null before backward reached this Var. */
     public Tensor grad() { return grad; }
@@ -122,7 +134,7 @@ public final class Var {
             throw new IllegalStateException("backward() needs a one-element result, got shape " + data.shape()
                     + "; pass a gradient with backward(seed)");
         }
-        backward(Tensor.full(data.dtype(), 1, data.sizes()));
+        backward(Tensor.full(data.device(), data.dtype(), 1, data.sizes()));
     }
 
     /** Backward with dL/d(this) = seed. */

@@ -20,7 +20,7 @@ public final class ClipLoss {
         }
         int b = image.size(0);
         Var logits = L2Normalize.rows(image).matmul(L2Normalize.rows(text).mT()).mul(logScale.exp());   // (B, B) image -> text
-        Tensor labels = Tensor.arange(b);
+        Tensor labels = Tensor.arange(b).to(image.data().device());
         return logits.crossEntropy(labels, 0).add(logits.mT().crossEntropy(labels, 0)).mul(0.5);
     }
 }

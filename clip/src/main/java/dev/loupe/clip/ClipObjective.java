@@ -35,7 +35,7 @@ public final class ClipObjective implements Objective<Batch> {
     @Override
     public Var loss(Batch batch, StepInfo step) {
         Var image = model.encodeImage(batch.images());                                         // (B, E)
-        Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx()));   // (B, E)
+        Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx()).to(batch.images().device()));   // (B, E)
         Var loss = ClipLoss.loss(image, text, model.logitScale);
         lastLoss = loss.item();
         return loss;

@@ -15,7 +15,6 @@ import dev.loupe.tensor.Tensor;
  */
 public final class BatchNorm1d extends Module {
     public final Var weight, bias;   // null without affine
-    private final Tensor runningMean, runningVar, batchesTracked;
     private final int features;
     private final double eps, momentum;
 
@@ -26,9 +25,9 @@ public final class BatchNorm1d extends Module {
         this.momentum = momentum;
         this.weight = affine ? param("weight", Tensor.ones(features)) : null;
         this.bias = affine ? param("bias", Tensor.zeros(features)) : null;
-        this.runningMean = buffer("running_mean", Tensor.zeros(features));
-        this.runningVar = buffer("running_var", Tensor.ones(features));
-        this.batchesTracked = buffer("num_batches_tracked", Tensor.zeros(DType.I64));
+        buffer("running_mean", Tensor.zeros(features));
+        buffer("running_var", Tensor.ones(features));
+        buffer("num_batches_tracked", Tensor.zeros(DType.I64));
     }
 
     /** torch's defaults: eps 1e-5, momentum 0.1, affine. */
@@ -47,8 +46,8 @@ public final class BatchNorm1d extends Module {
             updateRunningStats(x.data(), dims);
         } else {
             // (C) statistics as (C) or (C, 1) so they broadcast against (N, C) or (N, C, L)
-            Tensor mean = channelView(runningMean, x.rank()).to(x.dtype());
-            Tensor std = channelView(runningVar, x.rank()).to(x.dtype()).add(eps).sqrt();
+            Tensor mean = channelView(runningMean(), x.rank()).to(x.dtype());
+            Tensor std = channelView(runningVar(), x.rank()).to(x.dtype()).add(eps).sqrt();
             y = x.sub(Var.of(mean)).div(Var.of(std));
         }
         if (weight != null) y = y.mul(channelView(weight, x.rank())).add(channelView(bias, x.rank()));
@@ -75,9 +74,10 @@ public final class BatchNorm1d extends Module {
         try (var scope = GradMode.disable()) {
             Tensor mean = x.mean(false, dims).to(DType.F32);             // (C)
             Tensor unbiased = x.var(1, false, dims).to(DType.F32);       // (C)
+            Tensor runningMean = runningMean(), runningVar = runningVar(), tracked = buffer("num_batches_tracked");
             runningMean.copyFrom(runningMean.mul(1 - momentum).add(mean.mul(momentum)));
             runningVar.copyFrom(runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
-            batchesTracked.fill(batchesTracked.getLong() + 1);
+            tracked.copyFrom(tracked.add(1));   // on the device, no host round trip
         }
     }
 
@@ -87,9 +87,9 @@ public final class BatchNorm1d extends Module {
 
     private static Var channelView(Var v, int rank) { return rank == 2 ? v : v.reshape(v.size(0), 1); }
 
-    public Tensor runningMean() { return runningMean; }
+    public Tensor runningMean() { return buffer("running_mean"); }
 
-    public Tensor runningVar() { return runningVar; }
+    public Tensor runningVar() { return buffer("running_var"); }
 
-    public long numBatchesTracked() { return batchesTracked.getLong(); }
+    public long numBatchesTracked() { return (long) buffer("num_batches_tracked").item(); }
 }

@@ -28,7 +28,7 @@ public final class DropPath extends Module {
         int[] shape = new int[x.rank()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = b;
-        return x.mul(Var.of(Tensor.of(mask, shape).to(x.dtype())));
+        return x.mul(Var.of(Tensor.of(mask, shape).to(x.dtype()).to(x.data().device())));
     }
 
     /** A fresh stream for the next step ({@link Module#reseed}). */

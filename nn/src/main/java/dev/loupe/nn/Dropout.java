@@ -26,7 +26,7 @@ public final class Dropout extends Module {
         float scale = keep == 0 ? 0f : (float) (1 / keep);
         float[] mask = new float[x.data().numel()];
         for (int i = 0; i < mask.length; i++) mask[i] = rng.nextDouble() < keep ? scale : 0f;
-        return x.mul(Var.of(Tensor.of(mask, x.sizes()).to(x.dtype())));
+        return x.mul(Var.of(Tensor.of(mask, x.sizes()).to(x.dtype()).to(x.data().device())));
     }
 
     /** A fresh stream for the next step ({@link Module#reseed}). */

@@ -1,6 +1,7 @@
 package dev.loupe.nn;
 
 import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -30,11 +31,21 @@ public abstract class Module {
         return v;
     }
 
-    /** Registers a non-trainable tensor that is part of the state (running statistics, fixed embeddings). */
+    /**
+     * Registers a non-trainable tensor that is part of the state (running statistics, fixed embeddings).
+     * Read it back with {@link #buffer(String)} rather than keeping it in a field: {@link #to} replaces it.
+     */
     protected final Tensor buffer(String name, Tensor value) {
         requireNew(name);
         buffers.put(name, value);
         return value;
+    }
+
+    /** The current value of this module's buffer {@code name}. */
+    protected final Tensor buffer(String name) {
+        Tensor t = buffers.get(name);
+        if (t == null) throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer '" + name + "'");
+        return t;
     }
 
     protected final <M extends Module> M child(String name, M module) {
@@ -110,10 +121,27 @@ public abstract class Module {
             Tensor src = state.get(k);
             if (src == null || !src.shape().equals(t.shape())) return;
             Var v = p.get(k);
-            if (v != null) v.updateInPlace(d -> d.copyFrom(src.to(d.dtype())));
-            else t.copyFrom(src.to(t.dtype()));
+            // the source may live on another device than the module (a device checkpoint into a host copy)
+            if (v != null) v.updateInPlace(d -> d.copyFrom(src.to(d.device()).to(d.dtype())));
+            else t.copyFrom(src.to(t.device()).to(t.dtype()));
         });
         return report;
+    }
+
+    /**
+     * Moves every parameter and buffer under this module to {@code device} (torch's module.to(device));
+     * returns this. Parameters move in place (the same Var); buffers are replaced, which is why modules
+     * read them through {@link #buffer(String)}.
+     */
+    public final Module to(Device device) {
+        namedParameters().values().forEach(v -> v.moveTo(device));
+        moveBuffers(device);
+        return this;
+    }
+
+    private void moveBuffers(Device device) {
+        buffers.replaceAll((k, t) -> t.to(device));
+        children.values().forEach(m -> m.moveBuffers(device));
     }
 
     /** Training mode (dropout, drop path, batch statistics) for this module and all children. */

@@ -93,9 +93,9 @@ public final class PosEmbedInterpolation {
         int d = pos.size(2), oh = wh.size(0), ow = ww.size(0);
         DType dt = pos.dtype();
         Var grid = pos.narrow(1, prefix, gh * gw).reshape(gh, gw * d);                  // (gh, gw*D)
-        Var rows = Var.of(wh.to(dt)).matmul(grid).reshape(oh, gw, d);                   // (oh, gw, D)
+        Var rows = Var.of(wh.to(dt).to(pos.data().device())).matmul(grid).reshape(oh, gw, d);   // (oh, gw, D)
         // the column pass wants gw leading: (gw, oh*D) -> (ow, oh*D) -> (oh, ow, D)
-        Var cols = Var.of(ww.to(dt)).matmul(rows.permute(1, 0, 2).reshape(gw, oh * d));
+        Var cols = Var.of(ww.to(dt).to(pos.data().device())).matmul(rows.permute(1, 0, 2).reshape(gw, oh * d));
         Var resized = cols.reshape(ow, oh, d).permute(1, 0, 2).reshape(1, oh * ow, d);
         return prefix == 0 ? resized : Var.concat(1, List.of(pos.narrow(1, 0, prefix), resized));
     }

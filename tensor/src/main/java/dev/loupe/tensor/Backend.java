@@ -13,7 +13,14 @@ package dev.loupe.tensor;
 public interface Backend {
     Device device();
 
+    /** A storage of {@code length} elements, every one zero (as a fresh Java array is). */
     Storage allocate(DType dtype, int length);
+
+    /** Copies the whole host storage src into dst, a storage of this backend with the same dtype and length. */
+    void upload(CpuStorage src, Storage dst);
+
+    /** Copies the whole of src, a storage of this backend, into the host storage dst of the same dtype and length. */
+    void download(Storage src, CpuStorage dst);
 
     /** dst = src elementwise, converting dtype; src and dst have the same shape. */
     void copy(Tensor src, Tensor dst);

@@ -1,5 +1,6 @@
 package dev.loupe.tensor;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,4 +16,7 @@ public interface BackendProvider {
 
     /** Why {@link #open} would return empty on this machine, or empty when it would not. */
     Optional<String> unavailableReason();
+
+    /** One line per device this provider sees (index, name, memory, compute units), for {@code loupe info}. */
+    default List<String> describeDevices() { return List.of(); }
 }

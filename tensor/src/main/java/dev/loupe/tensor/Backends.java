@@ -27,7 +27,8 @@ public final class Backends {
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             if (p.type().equals(d.type())) {
                 return p.open(d.index()).orElseThrow(() -> new IllegalStateException(
-                        "backend " + d + " is not usable here: " + p.unavailableReason().orElse("unknown reason")));
+                        "backend " + d + " is not usable here: "
+                                + p.unavailableReason().orElse("no " + d.type() + " device " + d.index() + " on this machine")));
             }
         }
         throw new IllegalArgumentException("no backend provider for device type '" + d.type()
@@ -40,6 +41,7 @@ public final class Backends {
         lines.add("cpu: available (" + KernelMode.describe() + ", " + Parallel.threads() + " threads)");
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
+            for (String device : p.describeDevices()) lines.add("  " + device);
         }
         return lines;
     }

@@ -61,6 +61,16 @@ final class ProfilingBackend implements Backend {
         return s;
     }
 
+    @Override
+    public void upload(CpuStorage src, Storage dst) {
+        timed("upload", () -> 0, () -> (long) src.length() * src.dtype().byteSize(), () -> inner.upload(src, dst));
+    }
+
+    @Override
+    public void download(Storage src, CpuStorage dst) {
+        timed("download", () -> 0, () -> (long) src.length() * src.dtype().byteSize(), () -> inner.download(src, dst));
+    }
+
     @Override public void copy(Tensor src, Tensor dst) { timed("copy", () -> 0, () -> bytes(src, dst), () -> inner.copy(src, dst)); }
 
     @Override public void fill(Tensor dst, double value) { timed("fill", () -> 0, () -> bytes(dst), () -> inner.fill(dst, value)); }

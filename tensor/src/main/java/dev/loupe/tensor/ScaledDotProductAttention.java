@@ -110,11 +110,11 @@ public final class ScaledDotProductAttention {
             throw new IllegalArgumentException(op + ": q " + q.shape() + ", k " + k.shape() + ", v " + v.shape()
                     + " must be (B, H, Tq, D), (B, H, Tk, D), (B, H, Tk, Dv)");
         }
-        if (k.device() != q.device() || v.device() != q.device()) {
+        if (!k.device().equals(q.device()) || !v.device().equals(q.device())) {
             throw new IllegalArgumentException(op + ": q on " + q.device() + ", k on " + k.device() + ", v on " + v.device());
         }
         if (mask != null && (mask.dtype() != DType.BOOL || mask.rank() != 2 || mask.size(0) != q.size(0)
-                || mask.size(1) != k.size(2) || mask.device() != q.device())) {
+                || mask.size(1) != k.size(2) || !mask.device().equals(q.device()))) {
             throw new IllegalArgumentException(op + ": key padding mask " + mask.shape() + " " + mask.dtype() + " must be BOOL ("
                     + q.size(0) + ", " + k.size(2) + ") = (B, Tk) for q " + q.shape() + ", k " + k.shape());
         }

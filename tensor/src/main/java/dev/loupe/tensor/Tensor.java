@@ -44,9 +44,12 @@ public final class Tensor {
 
     // ---- creation -------------------------------------------------------------------------------
 
-    public static Tensor empty(DType dtype, int... shape) {
+    public static Tensor empty(DType dtype, int... shape) { return empty(Device.CPU, dtype, shape); }
+
+    /** A new contiguous tensor on {@code device}; every backend hands out zeroed storage. */
+    public static Tensor empty(Device device, DType dtype, int... shape) {
         int n = Shape.of(shape).numel();
-        return new Tensor(Backends.cpu().allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
+        return new Tensor(Backends.forDevice(device).allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
     /** A new contiguous tensor with this shape and dtype on the same device (contents undefined). */
@@ -60,10 +63,14 @@ public final class Tensor {
 
     public static Tensor zeros(DType dtype, int... shape) { return empty(dtype, shape); }
 
+    public static Tensor zeros(Device device, DType dtype, int... shape) { return empty(device, dtype, shape); }
+
     public static Tensor ones(int... shape) { return full(DType.F32, 1, shape); }
 
-    public static Tensor full(DType dtype, double value, int... shape) {
-        Tensor t = empty(dtype, shape);
+    public static Tensor full(DType dtype, double value, int... shape) { return full(Device.CPU, dtype, value, shape); }
+
+    public static Tensor full(Device device, DType dtype, double value, int... shape) {
+        Tensor t = empty(device, dtype, shape);
         t.backend().fill(t, value);
         return t;
     }
@@ -195,6 +202,34 @@ public final class Tensor {
         Tensor out = emptyLike(this, dtype, shape);
         backend().copy(this, out);
         return out;
+    }
+
+    /**
+     * This tensor on {@code device}: itself when it is already there (as torch's {@code to}), else a
+     * contiguous copy moved through host memory.
+     */
+    public Tensor to(Device device) {
+        if (device.equals(device())) return this;
+        Tensor src = isCompact() ? this : copy();
+        CpuStorage host;
+        if (src.storage instanceof CpuStorage s) {
+            host = s;
+        } else {
+            host = CpuStorage.allocate(dtype(), src.storage.length());
+            src.backend().download(src.storage, host);
+        }
+        if (device.equals(Device.CPU)) return new Tensor(host, shape.clone(), Shape.contiguousStrides(shape), 0);
+        Tensor out = empty(device, dtype(), shape);
+        out.backend().upload(host, out.storage);
+        return out;
+    }
+
+    /** An explicit host copy: this tensor when it lives on the host already, else its elements brought back. */
+    public Tensor cpu() { return to(Device.CPU); }
+
+    /** Contiguous, starting at 0 and covering its whole storage: the storage holds exactly these elements in order. */
+    private boolean isCompact() {
+        return isContiguous() && offset == 0 && storage.length() == numel();
     }
 
     /** Copies {@code src} (broadcast to this shape) into this tensor, in place. */
@@ -513,30 +548,31 @@ public final class Tensor {
     /** The single element of a one-element tensor. */
     public double item() {
         if (numel() != 1) throw new IllegalStateException("item() needs one element, shape is " + Shape.format(shape));
+        if (!(storage instanceof CpuStorage)) return ((CpuStorage) copy().cpu().storage).getDouble(0);
         return host().getDouble(offset); // one element: the offset is its storage index whatever the strides
     }
 
-    /** Row-major copy of the elements as float[] (any dtype). */
+    /** Row-major copy of the elements as float[] (any dtype, any device). */
     public float[] toFloatArray() {
-        Tensor c = to(DType.F32);
+        Tensor c = to(DType.F32).cpu();
         return ((CpuStorage) c.storage).f32().clone();
     }
 
-    /** Row-major copy of the elements as double[] (any dtype). */
+    /** Row-major copy of the elements as double[] (any dtype, any device). */
     public double[] toDoubleArray() {
-        Tensor c = to(DType.F64);
+        Tensor c = to(DType.F64).cpu();
         return ((CpuStorage) c.storage).f64().clone();
     }
 
-    /** Row-major copy of the elements as long[] (any dtype). */
+    /** Row-major copy of the elements as long[] (any dtype, any device). */
     public long[] toLongArray() {
-        Tensor c = to(DType.I64);
+        Tensor c = to(DType.I64).cpu();
         return ((CpuStorage) c.storage).i64().clone();
     }
 
     private CpuStorage host() {
         if (!(storage instanceof CpuStorage s)) {
-            throw new IllegalStateException("element access needs a host tensor; this one lives on " + device());
+            throw new IllegalStateException("element access needs a host tensor; this one lives on " + device() + " (call cpu() first)");
         }
         return s;
     }

@@ -13,6 +13,7 @@ import dev.loupe.run.RunReport;
 import dev.loupe.run.TrainingOutcome;
 import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
+import dev.loupe.tensor.Device;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,10 @@ public final class ClassifierTraining {
                            VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
                            String verb, String title, String plotTitle) {
         AccuracyResult[] last = new AccuracyResult[1];
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
+        Device device = common.device();
+        model.to(device);
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective,
+                new LoaderBatchSource(train).map(b -> b.to(device)), tc,
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());

@@ -25,6 +25,7 @@ import dev.loupe.run.Settings;
 import dev.loupe.run.TrainingOutcome;
 import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import picocli.CommandLine;
@@ -123,6 +124,10 @@ public final class ClipTraining {
     public static void run(Method method, CommonTrainOptions common, DataOptions dataOptions, Options options,
                            CommandLine.Model.CommandSpec spec) {
         if (common.threads != null) Parallel.setThreads(common.threads);
+        if (!common.device().equals(Device.CPU)) {
+            // the zero-shot and retrieval evaluations still run their batches on the host
+            throw new IllegalArgumentException("--device " + common.device + ": " + method.name() + " training runs on the cpu only for now");
+        }
         LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());

@@ -6,6 +6,7 @@ import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.Settings;
+import dev.loupe.tensor.Device;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -92,6 +93,12 @@ public final class CommonTrainOptions {
     @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
     public long plotEvery;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N]: where the model, its batches and the optimiser state live (default ${DEFAULT-VALUE}).")
+    public String device;
+
+    /** The device to train on, from --device. */
+    public Device device() { return Device.parse(device); }
+
     /** Whether this invocation continues an earlier run. */
     public boolean resuming() { return resume != null; }
 
@@ -135,12 +142,12 @@ public final class CommonTrainOptions {
     }
 
     /** The options that may change between invocations of one run (config.json's "runtime"). */
-    public record Runtime(String out, Integer threads, Integer workers, String onBadSample, long checkpointEvery, int keepCheckpoints,
+    public record Runtime(String out, Integer threads, Integer workers, String device, String onBadSample, long checkpointEvery, int keepCheckpoints,
                           long evalEvery, long logEvery, long plotEvery) {}
 
     /** {@link Runtime} as config.json writes it, for a command to add its own entries. */
     public Map<String, Object> runtime() {
-        return Settings.of(new Runtime(runFolder().toString(), threads, workers, onBadSample, checkpointEvery, keepCheckpoints, evalEvery,
-                logEvery, plotEvery));
+        return Settings.of(new Runtime(runFolder().toString(), threads, workers, device, onBadSample, checkpointEvery, keepCheckpoints,
+                evalEvery, logEvery, plotEvery));
     }
 }

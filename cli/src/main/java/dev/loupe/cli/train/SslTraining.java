@@ -18,6 +18,7 @@ import dev.loupe.run.Settings;
 import dev.loupe.run.TrainingOutcome;
 import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -114,8 +115,10 @@ final class SslTraining {
                 plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patchLabel(),
                 plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
                 train.batchesPerEpoch(), plan.config().lr());
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(), new LoaderBatchSource(train),
-                plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
+        Device device = common.device();
+        plan.objective().module().to(device);
+        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(),
+                new LoaderBatchSource(train).map(batch -> batch.to(device)), plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
         try {
             VisionTransformer backbone = monitor.backbone();
             VitWeights.write(dir.finalModel(), backbone);

@@ -32,7 +32,8 @@ public final class Accuracy {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
                 if (b.labels() == null) throw new IllegalArgumentException(loader.dataset().name() + " has no labels to measure accuracy against");
-                long[] predicted = model.forward(Var.of(b.images())).data().argmax(1, false).toLongArray();  // (B)
+                Var images = Var.of(b.images().to(model.clsToken.data().device()));                         // where the model is
+                long[] predicted = model.forward(images).data().argmax(1, false).toLongArray();  // (B)
                 long[] truth = b.labels().toLongArray();
                 for (int i = 0; i < truth.length; i++) confusion.add((int) truth[i], (int) predicted[i]);
             }

@@ -78,7 +78,7 @@ public abstract class Optimizer {
 
     /** The state tensor of {@code name} in {@code slot}, created as zeros shaped like the parameter. */
     protected final Tensor stateOrZeros(String slot, String name, Var param) {
-        return slotMap(slot).computeIfAbsent(name, k -> Tensor.zeros(param.dtype(), param.sizes()));
+        return slotMap(slot).computeIfAbsent(name, k -> Tensor.zeros(param.data().device(), param.dtype(), param.sizes()));
     }
 
     protected final void putState(String slot, String name, Tensor t) { slotMap(slot).put(name, t); }
@@ -174,7 +174,7 @@ public abstract class Optimizer {
         loaded.forEach((slot, byName) -> {
             Map<String, Tensor> m = state.get(slot);
             m.clear();
-            byName.forEach((name, t) -> m.put(name, t.to(params.get(name).dtype())));
+            byName.forEach((name, t) -> m.put(name, t.to(params.get(name).dtype()).to(params.get(name).data().device())));
         });
     }
 

@@ -82,7 +82,7 @@ public class TextTransformer extends Module {
             for (int j = 1; j < l; j++) if (flat[i * l + j] > flat[i * l + best]) best = j;
             rows[i] = (long) i * l + best;
         }
-        Var pooled = tokens.reshape(b * l, w).indexSelect(0, Tensor.ofLongs(rows, b));   // (B, W)
+        Var pooled = tokens.reshape(b * l, w).indexSelect(0, Tensor.ofLongs(rows, b).to(tokens.data().device()));   // (B, W)
         return pooled.matmul(textProjection);                                   // (B, E)
     }
 

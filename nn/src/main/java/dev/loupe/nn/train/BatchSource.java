@@ -1,6 +1,7 @@
 package dev.loupe.nn.train;
 
 import java.util.Iterator;
+import java.util.function.UnaryOperator;
 
 /**
  * Where the trainer gets its batches: a fixed number of batches per epoch, and for any epoch an
@@ -18,6 +19,28 @@ public interface BatchSource<B> {
 
     /** Samples in a batch, for images/s. */
     int samplesIn(B batch);
+
+    /** This source with {@code f} applied to every batch (for example, moving it to a device). */
+    default BatchSource<B> map(UnaryOperator<B> f) {
+        BatchSource<B> inner = this;
+        return new BatchSource<>() {
+            @Override public int batchesPerEpoch() { return inner.batchesPerEpoch(); }
+
+            @Override
+            public EpochIterator<B> epoch(int epoch, long startBatch) {
+                EpochIterator<B> it = inner.epoch(epoch, startBatch);
+                return new EpochIterator<>() {
+                    @Override public boolean hasNext() { return it.hasNext(); }
+
+                    @Override public B next() { return f.apply(it.next()); }
+
+                    @Override public void close() { it.close(); }
+                };
+            }
+
+            @Override public int samplesIn(B batch) { return inner.samplesIn(batch); }
+        };
+    }
 
     /** An iterator over one epoch's batches that releases its workers on close. */
     interface EpochIterator<B> extends Iterator<B>, AutoCloseable {

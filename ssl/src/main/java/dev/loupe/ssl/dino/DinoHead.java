@@ -21,18 +21,16 @@ public final class DinoHead extends Module {
     public static final class WeightNormLinear extends Module {
         public final Var weightV;
         private final Var weightG;          // trainable gain, or null when fixed
-        private final Tensor fixedGain;     // the fixed gain buffer, or null when trainable
 
         WeightNormLinear(int in, int out, boolean fixedNorm, Rng rng) {
             // torch's Linear default init: U(-1/sqrt(in), 1/sqrt(in)); weight_g then filled with 1
             double bound = 1.0 / Math.sqrt(in);
             Tensor v = Tensor.rand(rng, out, in).mul(2 * bound).sub(bound);
             if (fixedNorm) {
-                fixedGain = buffer("weight_g", Tensor.ones(out, 1));
+                buffer("weight_g", Tensor.ones(out, 1));   // the fixed gain
                 weightG = null;
             } else {
                 weightG = param("weight_g", Tensor.ones(out, 1));
-                fixedGain = null;
             }
             weightV = param("weight_v", v);
         }
@@ -41,7 +39,7 @@ public final class DinoHead extends Module {
         public Var forward(Var x) {
             // row norms: (out, 1); torch's weight_norm divides by the plain norm (no eps)
             Var rowNorm = weightV.mul(weightV).sum(true, 1).sqrt();
-            Var gain = weightG != null ? weightG : Var.of(fixedGain);
+            Var gain = weightG != null ? weightG : Var.of(buffer("weight_g"));
             Var weight = weightV.mul(gain.div(rowNorm));                   // (out, in)
             return x.matmul(weight.mT());
         }

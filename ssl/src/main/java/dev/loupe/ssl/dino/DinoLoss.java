@@ -17,7 +17,6 @@ public final class DinoLoss extends Module {
     /** Teacher crops: the 2 global ones. */
     public static final int TEACHER_CROPS = 2;
 
-    private final Tensor center;
     private final double studentTemp, centerMomentum;
     private final int outDim;
     private double lastTeacherEntropy = Double.NaN;
@@ -30,7 +29,7 @@ public final class DinoLoss extends Module {
         this.outDim = outDim;
         this.studentTemp = studentTemp;
         this.centerMomentum = centerMomentum;
-        this.center = buffer("center", Tensor.zeros(1, outDim));
+        buffer("center", Tensor.zeros(1, outDim));
     }
 
     /** DINO's defaults: student temp 0.1, center momentum 0.9. */
@@ -74,7 +73,7 @@ public final class DinoLoss extends Module {
     public Tensor teacherProbabilities(Tensor teacherOut, double teacherTemp) {
         if (!(teacherTemp > 0)) throw new IllegalArgumentException("DinoLoss: teacher temperature must be > 0, got " + teacherTemp);
         try (var scope = GradMode.disable()) {
-            return teacherOut.sub(center).div(teacherTemp).softmax(-1);
+            return teacherOut.sub(center()).div(teacherTemp).softmax(-1);
         }
     }
 
@@ -83,11 +82,12 @@ public final class DinoLoss extends Module {
         try (var scope = GradMode.disable()) {
             // DINO: sum over the batch, divided by the row count
             Tensor batchCenter = teacherOut.sum(true, 0).div(teacherOut.size(0));
+            Tensor center = center();
             center.copyFrom(center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum)));
         }
     }
 
-    public Tensor center() { return center; }
+    public Tensor center() { return buffer("center"); }
 
     /**
      * Mean entropy (nats) of the teacher distributions in the last {@link #loss} call. ln K means uniform

@@ -14,7 +14,6 @@ import dev.loupe.tensor.Tensor;
  * the mean masked teacher token) or Sinkhorn-Knopp ({@link SinkhornKnopp}, B = M).
  */
 public final class IbotPatchLoss extends Module {
-    private final Tensor center;
     private final double studentTemp, centerMomentum;
     private final int outDim;
 
@@ -26,7 +25,7 @@ public final class IbotPatchLoss extends Module {
         this.outDim = outDim;
         this.studentTemp = studentTemp;
         this.centerMomentum = centerMomentum;
-        this.center = buffer("center", Tensor.zeros(1, 1, outDim));
+        buffer("center", Tensor.zeros(1, 1, outDim));
     }
 
     /** DINOv2's defaults: student temp 0.1, center momentum 0.9. */
@@ -36,7 +35,7 @@ public final class IbotPatchLoss extends Module {
     public Tensor softmaxCenterTeacher(Tensor teacherMasked, double teacherTemp) {
         requireTokens("teacher", teacherMasked);
         try (var scope = GradMode.disable()) {
-            return teacherMasked.sub(center.reshape(1, outDim)).div(teacherTemp).softmax(-1);
+            return teacherMasked.sub(center().reshape(1, outDim)).div(teacherTemp).softmax(-1);
         }
     }
 
@@ -45,6 +44,7 @@ public final class IbotPatchLoss extends Module {
         requireTokens("teacher", teacherMasked);
         try (var scope = GradMode.disable()) {
             Tensor batchCenter = teacherMasked.mean(true, 0).reshape(1, 1, outDim);
+            Tensor center = center();
             center.copyFrom(center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum)));
         }
     }
@@ -86,7 +86,7 @@ public final class IbotPatchLoss extends Module {
         return Tensor.of(out, out.length);
     }
 
-    public Tensor center() { return center; }
+    public Tensor center() { return buffer("center"); }
 
     private void requireTokens(String what, Tensor t) {
         if (t.rank() != 2 || t.size(1) != outDim) {

@@ -39,7 +39,7 @@ public final class MaeLoss {
         }
         Var diff = pred.sub(Var.of(t));
         Var perPatch = diff.mul(diff).mean(false, 2);                  // (B, L)
-        Var m = Var.of(mask.to(pred.dtype()));
+        Var m = Var.of(mask.to(pred.dtype()).to(pred.data().device()));
         return perPatch.mul(m).sum().div(m.sum());
     }
 }

@@ -33,7 +33,6 @@ public final class MaskedAutoencoder extends Module {
 
     private final MaeConfig config;
     public final Var clsToken, maskToken;
-    private final Tensor posEmbed, decoderPosEmbed;
     public final PatchEmbed patchEmbed;
     public final ModuleList<Block> blocks, decoderBlocks;
     public final LayerNorm norm, decoderNorm;
@@ -45,7 +44,7 @@ public final class MaskedAutoencoder extends Module {
         VisionTransformer vit = new VisionTransformer(enc, rng.split());
         Init.mae(vit, rng.split());
         clsToken = param("cls_token", vit.clsToken.data());
-        posEmbed = buffer("pos_embed", vit.posEmbed.data());
+        buffer("pos_embed", vit.posEmbed.data());
         patchEmbed = child("patch_embed", vit.patchEmbed);
         blocks = child("blocks", new ModuleList<>());
         for (Block b : vit.blocks) blocks.add(b);
@@ -54,7 +53,7 @@ public final class MaskedAutoencoder extends Module {
         int dd = cfg.decoderDim(), pixels = enc.patch() * enc.patch() * enc.channels();
         decoderEmbed = child("decoder_embed", new Linear(enc.dim(), dd, true, rng.split()));
         maskToken = param("mask_token", Tensor.zeros(1, 1, dd));
-        decoderPosEmbed = buffer("decoder_pos_embed", SinCos.embedding2d(dd, enc.gridSize(), true));
+        buffer("decoder_pos_embed", SinCos.embedding2d(dd, enc.gridSize(), true));
         decoderBlocks = child("decoder_blocks", new ModuleList<>());
         ViTConfig dec = cfg.decoderBlocks();
         for (int i = 0; i < cfg.decoderDepth(); i++) decoderBlocks.add(new Block(dec, 0.0, rng.split()));
@@ -96,9 +95,9 @@ public final class MaskedAutoencoder extends Module {
     /** Encoder on the visible tokens: (B, 1 + keep, D) after the final norm. */
     public Var encode(Var images, RandomMasking.Result masking) {
         int d = config.encoder().dim(), l = config.encoder().numPatches(), b = images.size(0), keep = masking.keep();
-        Var pos = Var.of(posEmbed);
+        Var pos = Var.of(buffer("pos_embed"));
         Var x = patchEmbed.forward(images).add(pos.narrow(1, 1, l));                  // (B, L, D)
-        x = x.reshape(b * l, d).indexSelect(0, rowIndex(masking.idsKeep(), l)).reshape(b, keep, d);
+        x = x.reshape(b * l, d).indexSelect(0, rowIndex(masking.idsKeep(), l, x.data())).reshape(b, keep, d);
         Var cls = clsToken.add(pos.narrow(1, 0, 1)).expand(b, 1, d);
         x = Var.concat(1, List.of(cls, x));                                            // (B, 1 + keep, D)
         for (Block blk : blocks.items()) x = blk.forward(x);
@@ -110,19 +109,20 @@ public final class MaskedAutoencoder extends Module {
         int dd = config.decoderDim(), l = config.encoder().numPatches(), b = latent.size(0), keep = masking.keep();
         Var y = decoderEmbed.forward(latent);                                         // (B, 1 + keep, Dd)
         Var tokens = Var.concat(1, List.of(y.narrow(1, 1, keep), maskToken.expand(b, l - keep, dd)));   // (B, L, Dd), shuffled
-        tokens = tokens.reshape(b * l, dd).indexSelect(0, rowIndex(masking.idsRestore(), l)).reshape(b, l, dd);
-        y = Var.concat(1, List.of(y.narrow(1, 0, 1), tokens)).add(Var.of(decoderPosEmbed));   // (B, 1 + L, Dd)
+        tokens = tokens.reshape(b * l, dd).indexSelect(0, rowIndex(masking.idsRestore(), l, tokens.data())).reshape(b, l, dd);
+        y = Var.concat(1, List.of(y.narrow(1, 0, 1), tokens)).add(Var.of(buffer("decoder_pos_embed")));   // (B, 1 + L, Dd)
         for (Block blk : decoderBlocks.items()) y = blk.forward(y);
         y = decoderPred.forward(decoderNorm.forward(y));                              // (B, 1 + L, p*p*C)
         return y.narrow(1, 1, l);
     }
 
-    // (B, n) per-row indices into rows of length `stride` -> flat (B*n) indices i * stride + idx
-    private static Tensor rowIndex(Tensor ids, int stride) {
+    // (B, n) per-row indices into rows of length `stride` -> flat (B*n) indices i * stride + idx, on the device of `like`
+    private static Tensor rowIndex(Tensor ids, int stride, Tensor like) {
         int b = ids.size(0), n = ids.size(1);
+        ids = ids.cpu();
         long[] flat = new long[b * n];
         for (int i = 0; i < b; i++) for (int j = 0; j < n; j++) flat[i * n + j] = (long) i * stride + ids.getLong(i, j);
-        return Tensor.ofLongs(flat, flat.length);
+        return Tensor.ofLongs(flat, flat.length).to(like.device());
     }
 
     /** The encoder's weights under plain timm ViT names, loadable into a VisionTransformer without head. */

@@ -2,7 +2,6 @@ package dev.loupe.ssl.simclr;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.ssl.common.L2Normalize;
-import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 
 import java.util.List;
@@ -27,12 +26,12 @@ public final class NtXentLoss {
         if (!(temperature > 0)) throw new IllegalArgumentException("NT-Xent: temperature must be > 0, got " + temperature);
         int b = za.size(0);
         Var qa = L2Normalize.rows(za), qb = L2Normalize.rows(zb);                       // (B, E)
-        Var selfMask = Var.of(Tensor.eye(za.dtype(), b).mul(SELF_MASK));                 // (B, B)
+        Var selfMask = Var.of(Tensor.eye(za.dtype(), b).mul(SELF_MASK).to(za.data().device()));   // (B, B)
         Var logitsAa = qa.matmul(qa.mT()).div(temperature).sub(selfMask);
         Var logitsBb = qb.matmul(qb.mT()).div(temperature).sub(selfMask);
         Var logitsAb = qa.matmul(qb.mT()).div(temperature);
         Var logitsBa = qb.matmul(qa.mT()).div(temperature);
-        Tensor labels = Tensor.arange(b).to(DType.I64);
+        Tensor labels = Tensor.arange(b).to(za.data().device());
         Var lossA = Var.concat(1, List.of(logitsAb, logitsAa)).crossEntropy(labels, 0);
         Var lossB = Var.concat(1, List.of(logitsBa, logitsBb)).crossEntropy(labels, 0);
         return lossA.add(lossB).div(2);

@@ -23,6 +23,10 @@ public final class CpuBackend implements Backend {
 
     @Override public Storage allocate(DType dtype, int length) { return CpuStorage.allocate(dtype, length); }
 
+    @Override public void upload(CpuStorage src, Storage dst) { CpuCopy.whole(src, (CpuStorage) dst); }
+
+    @Override public void download(Storage src, CpuStorage dst) { CpuCopy.whole((CpuStorage) src, dst); }
+
     @Override public void copy(Tensor src, Tensor dst) { CpuCopy.copy(src, dst); }
 
     @Override public void fill(Tensor dst, double value) { CpuCopy.fill(dst, value); }

@@ -34,6 +34,15 @@ final class CpuCopy {
         }
     }
 
+    /** Every element of src into dst (same dtype and length). */
+    static void whole(CpuStorage src, CpuStorage dst) {
+        if (src.dtype() != dst.dtype() || src.length() != dst.length()) {
+            throw new IllegalArgumentException("copy: storages of " + src.length() + " " + src.dtype() + " and "
+                    + dst.length() + " " + dst.dtype() + " differ");
+        }
+        System.arraycopy(array(src), 0, array(dst), 0, src.length());
+    }
+
     static void fill(Tensor dst, double value) {
         CpuStorage d = (CpuStorage) dst.storage();
         if (dst.isContiguous()) {

@@ -75,12 +75,8 @@ final class SafeTensorsWriter {
             throw new IllegalArgumentException("safetensors " + file + ": '" + name + "' cannot name a tensor");
         }
         if (t == null) throw new IllegalArgumentException("safetensors " + file + ": tensor '" + name + "' is null");
-        if (!(t.storage() instanceof CpuStorage)) {
-            throw new IllegalArgumentException("safetensors " + file + ": tensor '" + name + "' lives on " + t.device()
-                    + "; copy it to the host first");
-        }
         SafeTensorsDType dtype = SafeTensorsDType.of(t.dtype());
-        Tensor c = t.contiguous();
+        Tensor c = t.cpu().contiguous();   // a device tensor is brought to the host first
         return new Part(name, dtype, c, begin, begin + (long) c.numel() * dtype.byteSize);
     }
 

@@ -1,0 +1,8 @@
+package dev.loupe.gpu.opencl;
+
+/** A device allocation that live tensors leave no room for; the message gives the sizes. */
+public final class DeviceOutOfMemoryException extends RuntimeException {
+    DeviceOutOfMemoryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

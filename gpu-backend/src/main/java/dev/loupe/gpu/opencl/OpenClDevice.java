@@ -1,0 +1,126 @@
+package dev.loupe.gpu.opencl;
+
+import dev.loupe.gpu.opencl.internal.Cl;
+import dev.loupe.gpu.opencl.internal.ClBlast;
+import dev.loupe.gpu.opencl.internal.ClUnavailableException;
+import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One OpenCL device opened for compute: its context, one in-order queue, the programs built so far
+ * (one per kernel file and element types) and their kernels. Launches are serialised on this object,
+ * because a cl_kernel's arguments are shared state. Buffers come from {@link DeviceMemory}.
+ */
+final class OpenClDevice {
+    private final Cl cl;
+    private final Device device;
+    private final DeviceInfo info;
+    private final MemorySegment id, context, queue;
+    private final DeviceMemory memory;
+    private final ClBlast blas;
+    private final Map<KernelSource, MemorySegment> programs = new HashMap<>();
+    private final Map<String, MemorySegment> kernels = new HashMap<>();
+
+    /** What {@code loupe info} shows of a device. */
+    record DeviceInfo(int index, String platform, String name, String version, long globalMemory, long computeUnits, boolean fp64) {
+        @Override
+        public String toString() {
+            return "opencl:" + index + " " + name + " (" + platform + ", " + version + "): " + (globalMemory >> 20) + " MiB, "
+                    + computeUnits + " compute units, fp64 " + (fp64 ? "yes" : "no");
+        }
+    }
+
+    private OpenClDevice(Cl cl, int index, Cl.DeviceId ids) {
+        this.cl = cl;
+        this.device = new Device("opencl", index);
+        this.info = describe(cl, index, ids);
+        this.id = ids.device();
+        this.context = cl.createContext(id);
+        this.queue = cl.createQueue(context, id);
+        this.memory = new DeviceMemory(cl, context, DeviceMemory.defaultBudget(info.globalMemory()), device.toString());
+        this.blas = loadBlas();
+    }
+
+    /** Opens device {@code index} of the flattened (platform, device) list. */
+    static OpenClDevice open(int index) {
+        Cl cl = Cl.load();
+        List<Cl.DeviceId> all = cl.devices();
+        if (all.isEmpty()) throw new ClUnavailableException("no OpenCL platform (the ICD loader found no driver: install pocl-opencl-icd or a GPU driver)");
+        if (index >= all.size()) {
+            throw new ClUnavailableException("no OpenCL device " + index + " (" + all.size() + " found)");
+        }
+        return new OpenClDevice(cl, index, all.get(index));
+    }
+
+    static DeviceInfo describe(Cl cl, int index, Cl.DeviceId d) {
+        return new DeviceInfo(index, cl.platformString(d.platform(), Cl.PLATFORM_NAME), cl.deviceString(d.device(), Cl.DEVICE_NAME),
+                cl.deviceString(d.device(), Cl.DEVICE_VERSION), cl.deviceNumber(d.device(), Cl.DEVICE_GLOBAL_MEM_SIZE, 8),
+                cl.deviceNumber(d.device(), Cl.DEVICE_MAX_COMPUTE_UNITS, 4),
+                cl.deviceNumber(d.device(), Cl.DEVICE_DOUBLE_FP_CONFIG, 8) != 0);
+    }
+
+    Device device() { return device; }
+
+    DeviceInfo info() { return info; }
+
+    Cl cl() { return cl; }
+
+    MemorySegment queue() { return queue; }
+
+    MemorySegment context() { return context; }
+
+    MemorySegment id() { return id; }
+
+    /** CLBlast, or null when libclblast is missing (products then run on the plain kernel of gemm.cl). */
+    ClBlast blas() { return blas; }
+
+    private static ClBlast loadBlas() {
+        try {
+            return ClBlast.load();
+        } catch (ClUnavailableException e) {
+            return null;
+        }
+    }
+
+    /** A zeroed buffer of {@code length} elements (at least one byte: OpenCL refuses empty buffers). */
+    OpenClStorage allocate(DType dtype, int length) {
+        long bytes = Math.max(1, (long) length * dtype.byteSize());
+        OpenClStorage s = new OpenClStorage(this, dtype, length);
+        MemorySegment mem = memory.allocate(bytes, s);
+        s.attach(mem);
+        cl.zero(queue, mem, bytes);
+        return s;
+    }
+
+    /** The device's buffers and the bytes they hold. */
+    DeviceMemory memory() { return memory; }
+
+    /** The kernel {@code name} of {@code source}, building the program on first use. */
+    synchronized MemorySegment kernel(KernelSource source, String name) {
+        for (DType t : new DType[] {source.t(), source.s()}) {
+            if (t == DType.F64 && !info.fp64()) {
+                throw new UnsupportedOperationException(device + " (" + info.name() + ") has no double precision (F64)");
+            }
+        }
+        String key = source + "#" + name;
+        MemorySegment k = kernels.get(key);
+        if (k == null) {
+            MemorySegment program = programs.computeIfAbsent(source,
+                    s -> cl.buildProgram(context, id, s.text(), s.options(), s.toString()));
+            k = cl.createKernel(program, name);
+            kernels.put(key, k);
+        }
+        return k;
+    }
+
+    /** Sets every argument and enqueues {@code global} work-items, atomically with respect to other launches. */
+    synchronized void launch(MemorySegment kernel, String name, List<KernelCall.Arg> args, long global) {
+        for (int i = 0; i < args.size(); i++) cl.setArg(kernel, i, args.get(i).size(), args.get(i).value(), name);
+        cl.launch(queue, kernel, global, name);
+    }
+}

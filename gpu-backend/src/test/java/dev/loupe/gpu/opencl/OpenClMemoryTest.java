@@ -1,0 +1,45 @@
+package dev.loupe.gpu.opencl;
+
+import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.ref.Reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Device memory accounting: unreachable buffers are reclaimed on demand, live ones give an error with the sizes. */
+class OpenClMemoryTest {
+    private static final long KIB = 1024, MIB = 1024 * KIB;
+
+    @Test
+    void reclaimsGarbageAndNamesTheSizesWhenLiveTensorsFillTheBudget() {
+        if (!OpenClTestDevice.ready("reclaimsGarbageAndNamesTheSizesWhenLiveTensorsFillTheBudget")) return;
+        OpenClDevice device = ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice();
+        DeviceMemory memory = new DeviceMemory(device.cl(), device.context(), MIB, "opencl:0 (1 MiB test budget)");
+        Object live = new Object();
+        memory.allocate(600 * KIB, live);
+        assertEquals(600 * KIB, memory.inUse());
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> memory.allocate(600 * KIB, new Object()));
+        assertTrue(e.getMessage().contains("out of memory: asked for 0.59 MiB, live tensors hold 0.59 MiB of a 1.00 MiB budget"),
+                e.getMessage());
+        // 300 KiB buffers whose owners die at once: the second already needs the first one's release
+        for (int i = 0; i < 6; i++) memory.allocate(300 * KIB, new Object());
+        assertTrue(memory.peak() <= MIB, "peak " + memory.peak() + " stayed within the budget");
+        assertTrue(memory.inUse() >= 900 * KIB, "the live buffer and the last one are held");
+        Reference.reachabilityFence(live);
+    }
+
+    @Test
+    void tensorsCountTheirBytes() {
+        if (!OpenClTestDevice.ready("tensorsCountTheirBytes")) return;
+        DeviceMemory memory = ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice().memory();
+        long before = memory.inUse();
+        Tensor t = Tensor.zeros(OpenClTestDevice.DEVICE, DType.F32, 1000, 257);
+        assertTrue(memory.inUse() - before >= 1000 * 257 * 4, "a 1000 x 257 F32 tensor holds its 1028000 bytes");
+        assertTrue(memory.peak() >= memory.inUse());
+        Reference.reachabilityFence(t);
+    }
+}
