@@ -8,6 +8,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.DinoLoss;
 import dev.loupe.ssl.dino.TeacherMomentum;
@@ -81,6 +82,13 @@ public final class Dinov2Objective implements Objective<Batch> {
 
     @Override
     public Map<String, Var> trainableParameters() { return trainable; }
+
+    /** The centres move toward the mean teacher output of every rank. */
+    @Override
+    public void distribute(Communicator comm) {
+        state.dinoLoss.synchronize(comm);
+        state.ibotPatchLoss.synchronize(comm);
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
