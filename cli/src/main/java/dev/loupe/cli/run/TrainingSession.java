@@ -1,5 +1,6 @@
 package dev.loupe.cli.run;
 
+import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.nn.train.BatchSource;
 import dev.loupe.nn.train.EvalMetrics;
 import dev.loupe.nn.train.Evaluation;
@@ -19,6 +20,9 @@ import java.util.Map;
  * config.json (refusing a resume with different settings), resume from the last checkpoint,
  * metrics.jsonl, progress, plots redrawn at each evaluation and every {@code plotEvery} steps and
  * at the end. The method writes its report and final weights from the returned outcome.
+ *
+ * <p>Data parallel: every rank trains; rank 0 alone prepares the folder and logs. The communicator is
+ * closed when training ends (MPI_Finalize on every rank), before rank 0 writes the results.
  */
 public final class TrainingSession {
     private TrainingSession() {}
@@ -29,9 +33,10 @@ public final class TrainingSession {
      */
     public static <B> TrainingOutcome run(RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime, boolean resume,
                                           Objective<B> objective, BatchSource<B> source, TrainerConfig config, Evaluation evaluation,
-                                          long logEvery, long plotEvery, PrintStream err) {
+                                          long logEvery, long plotEvery, PrintStream err, DistributedSetup dist) {
+        if (!dist.isRankZero()) return followerRank(dir, resume, objective, source, config, dist);
         dir.prepare(settings, runtime, resume);
-        Trainer<B> trainer = new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation);
+        Trainer<B> trainer = dist.apply(new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation));
         long resumedFrom = 0;
         if (resume && trainer.resume(dir.root())) {
             resumedFrom = trainer.step();
@@ -55,11 +60,25 @@ public final class TrainingSession {
             };
             trainer.addListener(metrics).addListener(progress).addListener(last).addListener(plots);
             trainer.fit();
+            dist.comm().close();
             redraw(dir, metrics);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double ips = last.step == null ? 0 : last.step.imagesPerSecond();
         return new TrainingOutcome(trainer.step(), resumedFrom, last.step, last.eval, seconds, ips);
+    }
+
+    /** A rank other than 0: trains in step with rank 0 and writes nothing. */
+    private static <B> TrainingOutcome followerRank(RunDirectory dir, boolean resume, Objective<B> objective, BatchSource<B> source,
+                                                    TrainerConfig config, DistributedSetup dist) {
+        Trainer<B> trainer = dist.apply(new Trainer<>(objective, source, config, dir.root()));
+        long resumedFrom = resume && trainer.resume(dir.root()) ? trainer.step() : 0;
+        long started = System.nanoTime();
+        Last last = new Last();
+        trainer.addListener(last).fit();
+        dist.comm().close();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainingOutcome(trainer.step(), resumedFrom, last.step, last.eval, seconds, last.step == null ? 0 : last.step.imagesPerSecond());
     }
 
     private static void redraw(RunDirectory dir, MetricsLog metrics) {

@@ -167,7 +167,8 @@ public final class ClipTraining {
                     RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(), evalTransform, options.evalBatch);
                     last[0] = r;
                     return Map.of("image_to_text_r1", r.imageToTextR1(), "text_to_image_r1", r.textToImageR1());
-                }, common.logEvery, common.plotEvery, System.err);
+                }, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             ClipWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = new ArrayList<>();

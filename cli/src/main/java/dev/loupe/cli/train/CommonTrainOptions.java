@@ -2,6 +2,7 @@ package dev.loupe.cli.train;
 
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.LoaderOptions;
+import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
@@ -92,6 +93,20 @@ public final class CommonTrainOptions {
     @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
     public long plotEvery;
 
+    @Option(names = "--dist", defaultValue = "auto", description = "Data parallel: auto (rank and world size from mpirun / srun / torchrun), none, mpi or nccl (default ${DEFAULT-VALUE}).")
+    public String dist;
+
+    @Option(names = "--bucket-mb", defaultValue = "25", description = "Data parallel: gradient bucket size in MB (default ${DEFAULT-VALUE}).")
+    public double bucketMb;
+
+    private DistributedSetup dataParallel;
+
+    /** This process's place in a data-parallel job (opened on first use; one process unless launched by mpirun, srun or torchrun). */
+    public DistributedSetup dataParallel() {
+        if (dataParallel == null) dataParallel = DistributedSetup.open(dist, bucketMb);
+        return dataParallel;
+    }
+
     /** Whether this invocation continues an earlier run. */
     public boolean resuming() { return resume != null; }
 
@@ -126,10 +141,14 @@ public final class CommonTrainOptions {
                 .build();
     }
 
-    /** Loader options for training (shuffled, last partial batch dropped) or evaluation (in order, all samples). */
+    /**
+     * Loader options for training (shuffled, last partial batch dropped; with several ranks this rank's
+     * shard of each global batch of batchSize) or evaluation (in order, all samples).
+     */
     public LoaderOptions loaderOptions(int batchSize, boolean training) {
-        LoaderOptions.Builder b = LoaderOptions.builder(batchSize).shuffle(training).dropLast(training).seed(seed)
-                .onBadSample(BadSamplePolicy.parse(onBadSample));
+        DistributedSetup dp = training ? dataParallel() : DistributedSetup.single();
+        LoaderOptions.Builder b = LoaderOptions.builder(dp.rankBatch(batchSize)).shuffle(training).dropLast(training).seed(seed)
+                .shard(dp.rank(), dp.worldSize()).onBadSample(BadSamplePolicy.parse(onBadSample));
         if (workers != null) b.workers(workers);
         return b.build();
     }
@@ -147,6 +166,7 @@ public final class CommonTrainOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("out", runFolder().toString());
         m.put("threads", threads);
+        m.put("world_size", dataParallel().worldSize());
         m.put("workers", workers);
         m.put("on_bad_sample", onBadSample);
         m.put("checkpoint_every", checkpointEvery);

@@ -112,7 +112,8 @@ final class SslTraining {
                 plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
                 train.batchesPerEpoch(), plan.config().lr());
         TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(), new LoaderBatchSource(train),
-                plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
+                plan.config(), monitor, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VisionTransformer backbone = monitor.backbone();
             ModelWeights.write(dir.finalModel(), backbone);
