@@ -37,9 +37,9 @@ class MpiCommunicatorTest {
     /** Launches a main class of the test class path under mpirun and returns its output (stdout and stderr). */
     static final class MpiRun {
         static String run(int ranks, Class<?> main, int timeoutSeconds) throws IOException, InterruptedException {
-            Path mpirun = findOnPath("mpirun");
+            findOnPath("mpirun");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(mpirun.toString(), "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
+            List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
                     java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), main.getName()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -58,6 +58,7 @@ class MpiCommunicatorTest {
             return out;
         }
 
+        /** Checks that name is on PATH; callers then run it by name, as Open MPI derives its prefix from an absolute path. */
         static Path findOnPath(String name) {
             for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
                 Path f = Path.of(dir, name);
