@@ -51,5 +51,8 @@ final class StepSeededObjective implements Objective<Batch> {
     public void afterOptimizerStep(StepInfo step) { inner.afterOptimizerStep(step); }
 
     @Override
+    public void distribute(dev.loupe.tensor.dist.Communicator comm) { inner.distribute(comm); }
+
+    @Override
     public Map<String, Double> metrics() { return inner.metrics(); }
 }

@@ -1,0 +1,171 @@
+package dev.loupe.cli.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.cli.Main;
+import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code mpirun -np 2 loupe train METHOD} against the same command in one process, on a 64-image fake
+ * Fashion-MNIST with a tiny ViT: the loss at every step within 1e-4 relative, the final checkpoint's
+ * weights within 1e-4 relative over the whole model (||A - B|| / ||A||), only rank 0 writing the run
+ * folder; and for SimCLR two 2-rank runs with bitwise identical checkpoints. The ranks run
+ * {@link Main} on this test's class path under Open MPI (Debian: openmpi-bin, libopenmpi-dev).
+ */
+class DataParallelTrainTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<String> args(String method, Path data, Path out) {
+        List<String> a = new ArrayList<>(List.of("train", method, "--data", "fashion-mnist", "--data-dir", data.toString(),
+                "--dim", "16", "--depth", "1", "--heads", "2", "--patch", "7",
+                "--max-steps", "4", "--batch", "8", "--warmup-steps", "1", "--log-every", "1",
+                "--workers", "1", "--threads", "1", "--out", out.toString()));
+        a.addAll(switch (method) {
+            case "simclr" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
+            // drop path off: its per-sample masks are drawn per rank (as in PyTorch), not as one process draws them
+            case "dino" -> List.of("--train-limit", "48", "--drop-path", "0", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
+                    "--freeze-last-layer", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
+            case "supervised" -> List.of("--lr", "2e-3", "--clip-grad", "1.0", "--eval-batch", "16");
+            default -> throw new IllegalArgumentException(method);
+        });
+        return a;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simclr", "dino", "supervised"})
+    void twoRanksFollowTheOneProcessRun(String method, @TempDir Path tmp) throws Exception {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path one = tmp.resolve("one"), two = tmp.resolve("two");
+        assertEquals(0, runHere(args(method, data, one)));
+        String log = mpirun(args(method, data, two));
+
+        List<Double> a = losses(one), b = losses(two);
+        assertEquals(4, a.size());
+        assertEquals(a.size(), b.size(), log);
+        for (int s = 0; s < a.size(); s++) {
+            assertTrue(Math.abs(a.get(s) - b.get(s)) <= 1e-4 * Math.abs(a.get(s)), method + " step " + (s + 1) + ": loss " + b.get(s) + " with 2 ranks, " + a.get(s) + " in one process");
+        }
+        double rel = relativeDifference(lastModel(one), lastModel(two));
+        assertTrue(rel <= 1e-4, method + ": final weights differ by " + rel + " relative");
+        assertEquals(2, JSON.readTree(two.resolve("config.json").toFile()).path("runtime").path("world_size").asInt());
+        // rank 1 printed nothing to the progress log and wrote nothing: one metrics line per step and evaluation
+        assertEquals(Files.readAllLines(one.resolve("metrics.jsonl")).size(), Files.readAllLines(two.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void twoRankRunsAreBitwiseIdentical(@TempDir Path tmp) throws Exception {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path first = tmp.resolve("first"), second = tmp.resolve("second");
+        mpirun(args("simclr", data, first));
+        mpirun(args("simclr", data, second));
+        assertEquals(losses(first), losses(second));
+        for (String f : List.of("model.safetensors", "optimizer.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(lastCheckpoint(first).resolve(f)), Files.readAllBytes(lastCheckpoint(second).resolve(f)), f);
+        }
+    }
+
+    @Test
+    void aBatchThatDoesNotSplitOverTheRanksIsRefused(@TempDir Path tmp) throws Exception {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        List<String> a = args("simclr", data, tmp.resolve("odd"));
+        a.set(a.indexOf("--batch") + 1, "7");
+        Result r = launch(a);
+        assertTrue(r.code() != 0, r.output());
+        assertTrue(r.output().contains("the batch of 7 does not split evenly over 2 ranks"), r.output());
+        assertFalse(Files.exists(tmp.resolve("odd").resolve("checkpoints")));
+    }
+
+    private static int runHere(List<String> args) {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
+        if (code != 0) System.err.println(err);
+        return code;
+    }
+
+    private record Result(int code, String output) {}
+
+    /** The command as 2 ranks under mpirun; fails the test unless it exits 0. Returns the output. */
+    private static String mpirun(List<String> args) throws IOException, InterruptedException {
+        Result r = launch(args);
+        if (r.code() != 0) throw new AssertionError("mpirun exited with " + r.code() + ":\n" + r.output());
+        return r.output();
+    }
+
+    private static Result launch(List<String> args) throws IOException, InterruptedException {
+        boolean found = false;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) found |= Files.isExecutable(Path.of(dir, "mpirun"));
+        if (!found) throw new AssertionError("mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
+        // by name: Open MPI derives its prefix from an absolute path, and /bin/mpirun (merged /usr) gives "/"
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
+        Path log = Files.createTempFile("loupe-mpirun", ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("mpirun did not finish in 300 s:\n" + Files.readString(log));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        return new Result(p.exitValue(), out);
+    }
+
+    private static List<Double> losses(Path run) throws IOException {
+        List<Double> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode r = JSON.readTree(line);
+            if (r.path("type").asText().equals("step")) out.add(r.get("loss").asDouble());
+        }
+        return out;
+    }
+
+    private static Path lastCheckpoint(Path run) throws IOException {
+        return run.resolve("checkpoints").resolve(Files.readString(run.resolve("checkpoints").resolve("latest")).trim());
+    }
+
+    private static Map<String, Tensor> lastModel(Path run) throws IOException {
+        return SafeTensors.read(lastCheckpoint(run).resolve("model.safetensors"));
+    }
+
+    /** ||A - B|| / ||A|| over every tensor together. */
+    private static double relativeDifference(Map<String, Tensor> a, Map<String, Tensor> b) {
+        assertEquals(a.keySet(), b.keySet());
+        double diff = 0, norm = 0;
+        for (var e : a.entrySet()) {
+            double[] x = e.getValue().to(DType.F64).toDoubleArray(), y = b.get(e.getKey()).to(DType.F64).toDoubleArray();
+            for (int i = 0; i < x.length; i++) {
+                diff += (x[i] - y[i]) * (x[i] - y[i]);
+                norm += x[i] * x[i];
+            }
+        }
+        return Math.sqrt(diff) / Math.sqrt(norm);
+    }
+}
