@@ -126,7 +126,7 @@ public final class ClipTraining {
         DataOptions.LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
-        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming());
+        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming(), common.dataParallel().isRankZero());
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
         TrainerConfig tc = adjust(common.trainerConfig(method.defaults()), spec);
@@ -198,12 +198,12 @@ public final class ClipTraining {
      * The tokenizer of the run, saved to runs/NAME/merges.txt.gz: the given merges file, or BPE merges
      * trained on the training captions (deterministic; a resumed run reads the saved file).
      */
-    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume) {
+    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume, boolean writes) {
         Path saved = dir.root().resolve("merges.txt.gz");
         try {
             if (options.merges != null) {
                 Tokenizer t = Tokenizer.load(options.merges);
-                if (!dir.holdsRun() || resume) {
+                if (writes && (!dir.holdsRun() || resume)) {
                     Files.createDirectories(dir.root());
                     Files.copy(options.merges, saved, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -216,7 +216,7 @@ public final class ClipTraining {
                 if (caption != null) bpe.add(caption);
             }
             var merges = bpe.train(options.vocabSize);
-            if (!dir.holdsRun() || resume) MergesFile.write(saved, merges);
+            if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, merges);
             return new Tokenizer(merges);
         } catch (IOException e) {
             throw new UncheckedIOException("tokenizer: " + e.getMessage(), e);
