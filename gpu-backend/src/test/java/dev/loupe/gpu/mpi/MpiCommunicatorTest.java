@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +29,14 @@ class MpiCommunicatorTest {
     }
 
     @Test
+    void aRankThatDiesStopsTheJobInsteadOfLeavingTheOthersWaiting() throws IOException, InterruptedException {
+        MpiRun.Result r = MpiRun.launch(2, MpiRankDiesMain.class, 120);
+        assertTrue(r.code() != 0, r.output());
+        assertTrue(r.output().contains("rank 1 exits"), r.output());
+        assertFalse(r.output().contains("without rank 1"), r.output());
+    }
+
+    @Test
     void providerFindsOpenMpiHere() {
         var p = new MpiCommunicatorProvider();
         assertEquals("mpi", p.type());
@@ -36,7 +45,16 @@ class MpiCommunicatorTest {
 
     /** Launches a main class of the test class path under mpirun and returns its output (stdout and stderr). */
     static final class MpiRun {
+        record Result(int code, String output) {}
+
         static String run(int ranks, Class<?> main, int timeoutSeconds) throws IOException, InterruptedException {
+            Result r = launch(ranks, main, timeoutSeconds);
+            if (r.code() != 0) throw new AssertionError("mpirun exited with " + r.code() + ":\n" + r.output());
+            return r.output();
+        }
+
+        /** Runs the job to its end (failing the test after timeoutSeconds) and returns mpirun's status and output. */
+        static Result launch(int ranks, Class<?> main, int timeoutSeconds) throws IOException, InterruptedException {
             findOnPath("mpirun");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
@@ -54,8 +72,7 @@ class MpiCommunicatorTest {
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             Files.delete(log);
-            if (p.exitValue() != 0) throw new AssertionError("mpirun exited with " + p.exitValue() + ":\n" + out);
-            return out;
+            return new Result(p.exitValue(), out);
         }
 
         /** Checks that name is on PATH; callers then run it by name, as Open MPI derives its prefix from an absolute path. */
