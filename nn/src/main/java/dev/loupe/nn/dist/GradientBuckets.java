@@ -40,6 +40,7 @@ public final class GradientBuckets implements AutoCloseable {
     private final Map<Var, Bucket> bucketOf = new IdentityHashMap<>();
     private final List<Var.HookHandle> hooks = new ArrayList<>();
     private int nextLaunch;
+    private long lastCommunicationNanos, lastWaitNanos;
 
     /** One flat buffer: the parameters' gradients back to back, then one used-flag per parameter. */
     private static final class Bucket {
@@ -117,9 +118,13 @@ public final class GradientBuckets implements AutoCloseable {
      * once per backward on every rank.
      */
     public void finish() {
+        long waitStarted = System.nanoTime();
         while (nextLaunch < buckets.size()) launch(buckets.get(nextLaunch++));
+        for (Bucket b : buckets) b.work.await();
+        lastWaitNanos = System.nanoTime() - waitStarted;
+        lastCommunicationNanos = 0;
         for (Bucket b : buckets) {
-            b.work.await();
+            lastCommunicationNanos += b.work.busyNanos();
             for (int i = 0; i < b.params.size(); i++) {
                 Var p = b.params.get(i);
                 boolean used = b.flat.narrow(0, b.elements + i, 1).item() > 0;
@@ -131,6 +136,14 @@ public final class GradientBuckets implements AutoCloseable {
         }
         nextLaunch = 0;
     }
+
+    /**
+     * The last {@link #finish}: the buckets' all-reduce time (on the communicator's thread) and how
+     * long finish waited for them (the part backward did not hide), in nanoseconds.
+     */
+    public long lastCommunicationNanos() { return lastCommunicationNanos; }
+
+    public long lastWaitNanos() { return lastWaitNanos; }
 
     /** Removes the hooks. */
     @Override

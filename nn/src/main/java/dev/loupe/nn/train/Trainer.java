@@ -191,7 +191,7 @@ public final class Trainer<B> {
                         samples += (long) source.samplesIn(batch) * comm.worldSize();
                         double seconds = (System.nanoTime() - started) / 1e9;
                         StepMetrics m = new StepMetrics(step, totalSteps, epoch, lossAndNorm[0], lr, wd, lossAndNorm[1],
-                                seconds > 0 ? samples / seconds : 0, Map.copyOf(objective.metrics()));
+                                seconds > 0 ? samples / seconds : 0, stepExtras());
                         listeners.forEach(l -> l.onStep(m));
                         if (config.evalEvery() > 0 && step % config.evalEvery() == 0) evaluate(epoch);
                         if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) checkpoint();
@@ -242,6 +242,18 @@ public final class Trainer<B> {
         optimizer.step();
         objective.afterOptimizerStep(info);
         return new double[] {value, norm};
+    }
+
+    /**
+     * The objective's metrics, and with several ranks the gradient all-reduce time of the step and the
+     * part of it backward did not hide (dp_allreduce_ms, dp_wait_ms; overlap = 1 - wait / all-reduce).
+     */
+    private Map<String, Double> stepExtras() {
+        if (buckets == null) return Map.copyOf(objective.metrics());
+        Map<String, Double> m = new java.util.LinkedHashMap<>(objective.metrics());
+        m.put("dp_allreduce_ms", buckets.lastCommunicationNanos() / 1e6);
+        m.put("dp_wait_ms", buckets.lastWaitNanos() / 1e6);
+        return Map.copyOf(m);
     }
 
     private double averageOverRanks(double v) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,7 +194,15 @@ class DataParallelTest {
         Trainer<Tensor> t = new Trainer<>(objective(net), source(c.rank(), c.worldSize()), config, null).distributed(c, 64);
         List<Double> losses = new ArrayList<>();
         t.addListener(new TrainingListener() {
-            @Override public void onStep(StepMetrics m) { losses.add(m.loss()); }
+            @Override
+            public void onStep(StepMetrics m) {
+                losses.add(m.loss());
+                if (c.worldSize() > 1) {
+                    assertTrue(m.objective().get("dp_allreduce_ms") > 0 && m.objective().get("dp_wait_ms") >= 0, m.objective().toString());
+                } else {
+                    assertFalse(m.objective().containsKey("dp_allreduce_ms"));
+                }
+            }
         });
         t.fit();
         Map<String, float[]> w = new LinkedHashMap<>();

@@ -153,7 +153,8 @@ public final class InProcessGroup {
             if (closed) throw new IllegalStateException("in-process communicator of rank " + rank + " is closed");
             long k = issued++;
             // the input is copied when the collective runs, in issue order, after earlier collectives wrote their outputs
-            Future<?> f = thread.submit(() -> {
+            Future<Long> f = thread.submit(() -> {
+                long started = System.nanoTime();
                 Rendezvous rv = open.computeIfAbsent(k, key -> new Rendezvous());
                 rv.inputs[rank] = input == null ? null : HostArrays.snapshot(input);
                 rv.calls[rank] = call;
@@ -175,7 +176,7 @@ public final class InProcessGroup {
                 } finally {
                     if (rv.left.decrementAndGet() == 0) open.remove(k);
                 }
-                return null;
+                return System.nanoTime() - started;
             });
             return Work.of(f, call.kind() + " #" + k + " on rank " + rank);
         }

@@ -14,6 +14,13 @@ public interface Work {
 
     boolean isDone();
 
+    /**
+     * Once done: how long the communicator's thread spent on this collective, waiting for the other
+     * ranks included (0 where nothing ran). Compared with the time the caller waited in {@link #await},
+     * it tells how much communication overlapped the caller's work.
+     */
+    long busyNanos();
+
     /** A collective that finished when it was issued (one rank, nothing to move). */
     static Work completed() {
         return new Work() {
@@ -22,11 +29,14 @@ public interface Work {
 
             @Override
             public boolean isDone() { return true; }
+
+            @Override
+            public long busyNanos() { return 0; }
         };
     }
 
-    /** The handle of a collective running as {@code future} (on a communicator's own thread). */
-    static Work of(Future<?> future, String what) {
+    /** The handle of a collective running as {@code future} on a communicator's own thread; its value is the nanoseconds it took. */
+    static Work of(Future<Long> future, String what) {
         return new Work() {
             @Override
             public void await() {
@@ -46,6 +56,13 @@ public interface Work {
 
             @Override
             public boolean isDone() { return future.isDone(); }
+
+            @Override
+            public long busyNanos() {
+                if (!future.isDone()) throw new IllegalStateException(what + " is still running; await it first");
+                await();
+                return future.resultNow();
+            }
         };
     }
 }
