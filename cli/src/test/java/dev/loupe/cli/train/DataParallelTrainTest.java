@@ -114,6 +114,27 @@ class DataParallelTrainTest {
         for (String k : x.keySet()) assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), k);
     }
 
+    @Test
+    void aTwoRankRunResumesInOneProcessWithTheSameGlobalBatch(@TempDir Path tmp) throws Exception {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path one = tmp.resolve("one"), mixed = tmp.resolve("mixed");
+        List<String> a = args("simclr", data, one);
+        a.addAll(List.of("--checkpoint-every", "2"));
+        List<String> b = args("simclr", data, mixed);
+        b.addAll(List.of("--checkpoint-every", "2"));
+        assertEquals(0, runHere(a));
+        mpirun(b);
+        deleteTree(mixed.resolve("checkpoints/step-0000004"));
+        Files.writeString(mixed.resolve("checkpoints/latest"), "step-0000002\n");
+        b.add("--resume");
+        assertEquals(0, runHere(b));
+        List<Double> x = losses(one), y = losses(mixed);
+        assertEquals(4, y.size());
+        for (int s = 0; s < 4; s++) assertTrue(Math.abs(x.get(s) - y.get(s)) <= 1e-4 * Math.abs(x.get(s)), "step " + (s + 1) + ": " + y.get(s) + " vs " + x.get(s));
+        assertTrue(relativeDifference(lastModel(one), lastModel(mixed)) <= 1e-4);
+        assertEquals(1, JSON.readTree(mixed.resolve("config.json").toFile()).path("runtime").path("world_size").asInt());
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
