@@ -54,6 +54,7 @@ public final class Dinov2Objective implements Objective<Batch> {
 
     private final State state;
     private final Dinov2Config cfg;
+    private Communicator comm = Communicator.single();
     private final TeacherTemperature teacherTemperature;
     private final BlockMasking masking;
     private final Rng maskRng;
@@ -88,6 +89,7 @@ public final class Dinov2Objective implements Objective<Batch> {
     public void distribute(Communicator comm) {
         state.dinoLoss.synchronize(comm);
         state.ibotPatchLoss.synchronize(comm);
+        this.comm = comm;
     }
 
     @Override
@@ -159,7 +161,8 @@ public final class Dinov2Objective implements Objective<Batch> {
             Tensor headOut = state.teacher.dinoHead.forward(Var.of(headIn)).data();
             Tensor clsOut = headOut.narrow(0, 0, 2 * b), maskedOut = masked == 0 ? null : headOut.narrow(0, 2 * b, masked);
             if (cfg.centering() == Centering.SINKHORN_KNOPP) {
-                return new Targets(SinkhornKnopp.apply(clsOut, temp), maskedOut == null ? null : SinkhornKnopp.apply(maskedOut, temp));
+                return new Targets(SinkhornKnopp.apply(clsOut, temp, SinkhornKnopp.ITERATIONS, comm),
+                        maskedOut == null ? null : SinkhornKnopp.apply(maskedOut, temp, SinkhornKnopp.ITERATIONS, comm));
             }
             Tensor clsTargets = state.dinoLoss.teacherProbabilities(clsOut, temp);
             state.dinoLoss.updateCenter(clsOut);

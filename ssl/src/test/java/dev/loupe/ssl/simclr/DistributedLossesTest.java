@@ -13,7 +13,7 @@ import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * NT-Xent and DINO's centre across ranks against one process with the global batch: rank r holds
+ * NT-Xent, DINO's centre and DINOv2's Sinkhorn-Knopp across ranks against one process with the global batch: rank r holds
  * rows [r b, (r + 1) b). The mean of the ranks' losses is the one-process loss, and each rank's
  * gradient divided by the world size (what data-parallel averaging does) is the one-process gradient
  * of its rows.
@@ -45,6 +45,15 @@ class DistributedLossesTest {
                 assertCloseToScale("dL/dzb rank " + r, zb.grad().narrow(0, r * b, b), outs.get(r).gb(), 1e-5);
             }
         }
+    }
+
+    @Test
+    void sinkhornKnoppOverRanksGivesEachRankItsRowsOfTheOneProcessAssignment() {
+        Tensor teacher = Tensor.randn(new Rng(5), B, 9).mul(0.1);   // logits / 0.07 within exp range
+        Tensor one = dev.loupe.ssl.dinov2.SinkhornKnopp.apply(teacher, 0.07);
+        List<Tensor> parts = InProcessGroup.run(3, c ->
+                dev.loupe.ssl.dinov2.SinkhornKnopp.apply(teacher.narrow(0, c.rank() * 4, 4).contiguous(), 0.07, 3, c));
+        for (int r = 0; r < 3; r++) assertCloseToScale("rank " + r, one.narrow(0, r * 4, 4), parts.get(r), 1e-5);
     }
 
     @Test
