@@ -2,6 +2,7 @@ package dev.loupe.nn.dist;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.BatchNorm1d;
+import dev.loupe.nn.DropPath;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
@@ -35,6 +36,18 @@ public final class DataParallel {
         });
         for (Work w : work) w.await();
         copyBack.forEach(Runnable::run);
+    }
+
+    /** Every DropPath under {@code module} draws the masks of one process with the global batch and keeps this rank's rows. */
+    public static int shardDropPath(Module module, Communicator comm) {
+        int n = 0;
+        for (Module m : module.modules()) {
+            if (m instanceof DropPath dp) {
+                dp.shard(comm.rank(), comm.worldSize());
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Every BatchNorm1d under {@code module} normalises with the statistics of all ranks' batches (SyncBatchNorm). */

@@ -110,7 +110,8 @@ public final class Trainer<B> {
     /**
      * Trains as one of {@code comm.worldSize()} data-parallel ranks: gradients averaged in buckets of
      * at most {@code bucketBytes} ({@link GradientBuckets#DEFAULT_BUCKET_BYTES} as PyTorch), batch
-     * norm synchronised, and {@link Objective#distribute} called. The batch source must give this
+     * norm synchronised, drop-path masks those of one process with the global batch, and
+     * {@link Objective#distribute} called. The batch source must give this
      * rank's shard of every global batch. With one rank nothing changes.
      */
     public Trainer<B> distributed(Communicator comm, long bucketBytes) {
@@ -118,6 +119,7 @@ public final class Trainer<B> {
         if (buckets != null) buckets.close();
         buckets = comm.worldSize() > 1 ? new GradientBuckets(new ArrayList<>(trainable.values()), comm, bucketBytes) : null;
         DataParallel.synchronizeBatchNorm(objective.module(), comm);
+        DataParallel.shardDropPath(objective.module(), comm);
         objective.distribute(comm);
         return this;
     }

@@ -158,6 +158,27 @@ class DataParallelTest {
         }
     }
 
+    @Test
+    void shardedDropPathKeepsTheRowsOneProcessWouldKeep() {
+        dev.loupe.nn.DropPath one = new dev.loupe.nn.DropPath(0.5, new Rng(0));
+        one.reseed(77);
+        float[] global = one.forward(Var.of(Tensor.ones(12, 3))).data().toFloatArray();   // rows: 0 or 2
+        for (int world : new int[] {2, 3}) {
+            for (int r = 0; r < world; r++) {
+                dev.loupe.nn.DropPath mine = new dev.loupe.nn.DropPath(0.5, new Rng(0));
+                mine.shard(r, world);
+                mine.reseed(77);
+                float[] local = mine.forward(Var.of(Tensor.ones(12 / world, 3))).data().toFloatArray();
+                for (int i = 0; i < 12 / world; i++) {
+                    assertEquals(global[(i * world + r) * 3], local[i * 3], "rank " + r + " of " + world + ", row " + i);
+                }
+            }
+        }
+        // the seed drops some rows and keeps others, so the comparison above can tell masks apart
+        assertTrue(java.util.stream.IntStream.range(0, 12).anyMatch(i -> global[i * 3] == 0));
+        assertTrue(java.util.stream.IntStream.range(0, 12).anyMatch(i -> global[i * 3] == 2));
+    }
+
     // ---- the training loop ----------------------------------------------------------------------
 
     private static Objective<Tensor> objective(Net net) {
