@@ -53,10 +53,10 @@ class DataParallelTrainTest {
                 "--workers", "1", "--threads", "1", "--out", out.toString()));
         a.addAll(switch (method) {
             case "simclr" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
-            // drop path off: its per-sample masks are drawn per rank (as in PyTorch), not as one process draws them
-            case "dino" -> List.of("--train-limit", "48", "--drop-path", "0", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
+            // DINO's default drop path 0.1: the ranks draw the masks one process would draw
+            case "dino" -> List.of("--train-limit", "48", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
                     "--freeze-last-layer", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
-            case "supervised" -> List.of("--lr", "2e-3", "--clip-grad", "1.0", "--eval-batch", "16");
+            case "supervised" -> List.of("--lr", "2e-3", "--clip-grad", "1.0", "--drop-path", "0.2", "--eval-batch", "16");
             default -> throw new IllegalArgumentException(method);
         });
         return a;
