@@ -1,6 +1,7 @@
 package dev.loupe.nn.dist;
 
 import dev.loupe.nn.train.Trainer;
+import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Communicators;
 import dev.loupe.tensor.dist.LaunchEnvironment;
@@ -46,6 +47,22 @@ public record DistributedSetup(Communicator comm, long bucketBytes) {
         }
         return globalBatch / w;
     }
+
+    /**
+     * Per-sample randomness drawn for the global batch (MAE's noise, DINOv2's masks): global (W n, ...)
+     * -> this rank's (n, ...), rows r, r + W, r + 2 W, ... (the loader's interleaved sharding, so local
+     * row i is global row i W + r, also with views stacked view-major). Draw with
+     * {@link #globalRows} rows, keep these, and the ranks use what one process would.
+     */
+    public Tensor rowsOfThisRank(Tensor global) {
+        int w = comm.worldSize();
+        if (w == 1) return global;
+        if (global.size(0) % w != 0) throw new IllegalArgumentException("per-sample values for " + global.shape() + " rows do not split over " + w + " ranks");
+        return global.slice(0, comm.rank(), global.size(0), w).contiguous();
+    }
+
+    /** The global batch's rows for this rank's {@code localRows}. */
+    public int globalRows(int localRows) { return localRows * comm.worldSize(); }
 
     /** The trainer as one rank of this job ({@link Trainer#distributed}). */
     public <B> Trainer<B> apply(Trainer<B> trainer) { return trainer.distributed(comm, bucketBytes); }
