@@ -120,8 +120,10 @@ public final class Dinov2Command implements Runnable {
         RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, new Rng(common.seed));
         BlockMasking masking = BlockMasking.dinov2(vc.gridSize());
-        StepSeededObjective objective = new StepSeededObjective(dinov2, common.seed, (b, step, rng) -> dinov2.loss(b, step,
-                masking.batch(2 * b.views().getFirst().size(0), cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), rng)));
+        var dp = common.dataParallel();
+        // masks of the 2 global crops (2B, N): this rank's rows of the global batch's masks
+        StepSeededObjective objective = new StepSeededObjective(dinov2, common.seed, (b, step, rng) -> dinov2.loss(b, step, dp.rowsOfThisRank(
+                masking.batch(dp.globalRows(2 * b.views().getFirst().size(0)), cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), rng))));
 
         m.put("teacher_temp", teacherTemp);
         m.put("warmup_teacher_temp", warmupTeacherTemp);

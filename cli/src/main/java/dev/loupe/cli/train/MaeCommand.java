@@ -83,9 +83,11 @@ public final class MaeCommand implements Runnable {
 
         MaeConfig cfg = new MaeConfig(vc, decoderDim, decoderDepth, decoderHeads, maskRatio, normPix);
         MaeObjective mae = new MaeObjective(cfg, new Rng(common.seed));
+        var dp = common.dataParallel();
         StepSeededObjective objective = new StepSeededObjective(mae, common.seed, (b, step, rng) -> {
             Tensor images = b.images();                                                   // (B, C, H, W)
-            return mae.loss(images, Tensor.rand(rng, images.size(0), vc.numPatches()));  // noise (B, L)
+            // noise (B, L): this rank's rows of the global batch's noise
+            return mae.loss(images, dp.rowsOfThisRank(Tensor.rand(rng, dp.globalRows(images.size(0)), vc.numPatches())));
         });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mask_ratio", maskRatio);

@@ -56,6 +56,8 @@ class DataParallelTrainTest {
             // DINO's default drop path 0.1: the ranks draw the masks one process would draw
             case "dino" -> List.of("--train-limit", "48", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
                     "--freeze-last-layer", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
+            case "mae" -> List.of("--train-limit", "48", "--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2",
+                    "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
             case "supervised" -> List.of("--lr", "2e-3", "--clip-grad", "1.0", "--drop-path", "0.2", "--eval-batch", "16");
             default -> throw new IllegalArgumentException(method);
         });
@@ -63,7 +65,7 @@ class DataParallelTrainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simclr", "dino", "supervised", "clip"})
+    @ValueSource(strings = {"simclr", "dino", "mae", "supervised", "clip"})
     void twoRanksFollowTheOneProcessRun(String method, @TempDir Path tmp) throws Exception {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path one = tmp.resolve("one"), two = tmp.resolve("two");
