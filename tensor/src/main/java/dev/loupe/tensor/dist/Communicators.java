@@ -44,7 +44,7 @@ public final class Communicators {
             known.add(p.type());
         }
         throw new IllegalArgumentException("no communicator '" + type + "' (known: " + String.join(", ", known)
-                + "; MPI and NCCL come with loupe-gpu-backend on the class path)");
+                + (known.size() == 2 ? "; MPI and NCCL come with loupe-gpu-backend on the class path)" : ")"));
     }
 
     /** One line per transport with its status, for {@code loupe info}. */
