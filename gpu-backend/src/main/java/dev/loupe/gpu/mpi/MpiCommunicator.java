@@ -31,12 +31,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * back; AVERAGE is MPI_SUM divided by the world size on every rank.
  *
  * <p>A rank that dies without MPI_Finalize makes mpirun stop the others; MPI's default error
- * handler aborts the job on a transport error.
+ * handler aborts the job on a transport error. A rank that hangs would leave the others blocked in
+ * MPI, so a watchdog stops this process (status 1, which makes mpirun stop the job) when a collective
+ * is not done {@code -Dloupe.dist.timeout} seconds (default 1800, as PyTorch's) after it was issued,
+ * saying which collective waited.
  */
 final class MpiCommunicator implements Communicator {
     private final MpiLibrary mpi;
     private final ExecutorService thread;
     private final int rank, worldSize;
+    private final long timeoutSeconds;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog;
     private long issued;
     private boolean closed;
     // native staging, touched only on the MPI thread
@@ -50,6 +55,14 @@ final class MpiCommunicator implements Communicator {
             t.setDaemon(true); // a failed rank must be able to exit; mpirun then stops the others
             return t;
         });
+        this.timeoutSeconds = Long.getLong("loupe.dist.timeout", 1800);
+        if (timeoutSeconds < 1) throw new IllegalArgumentException("-Dloupe.dist.timeout must be >= 1 second, got " + timeoutSeconds);
+        this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "loupe-mpi-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
         int[] rankAndSize = runNow(this::init);
         this.rank = rankAndSize[0];
         this.worldSize = rankAndSize[1];
@@ -187,11 +200,24 @@ final class MpiCommunicator implements Communicator {
         if (closed) throw new IllegalStateException("the MPI communicator is closed");
         long k = issued++;
         String name = what + " #" + k + " on rank " + rank;
-        return Work.of(thread.submit(() -> {
+        var future = new java.util.concurrent.CompletableFuture<java.util.concurrent.ScheduledFuture<?>>();
+        var work = thread.submit(() -> {
             long started = System.nanoTime();
-            body.run();
+            try {
+                body.run();
+            } finally {
+                future.thenAccept(w -> w.cancel(false));
+            }
             return System.nanoTime() - started;
-        }), name);
+        });
+        future.complete(watchdog.schedule(() -> {
+            if (work.isDone()) return;
+            System.err.println("loupe: rank " + rank + " of " + worldSize + ": " + name + " is not done " + timeoutSeconds
+                    + " s after it was issued; another rank is stuck or gone. Stopping (-Dloupe.dist.timeout sets the limit).");
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }, timeoutSeconds, TimeUnit.SECONDS));
+        return Work.of(work, name);
     }
 
     private <T> T runNow(Callable<T> task) {
@@ -217,6 +243,7 @@ final class MpiCommunicator implements Communicator {
             return null;
         });
         thread.shutdown();
+        watchdog.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -37,6 +37,15 @@ class MpiCommunicatorTest {
     }
 
     @Test
+    void aRankThatHangsIsStoppedByTheOthersWatchdog() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        MpiRun.Result r = MpiRun.launch(2, MpiRankHangsMain.class, 120, "-Dloupe.dist.timeout=3");
+        assertTrue(r.code() != 0, r.output());
+        assertTrue(r.output().contains("rank 0 of 2: allReduce #0 on rank 0 is not done 3 s after it was issued"), r.output());
+        assertTrue((System.nanoTime() - started) / 1e9 < 100, "the job ran until the test's own limit");
+    }
+
+    @Test
     void providerFindsOpenMpiHere() {
         var p = new MpiCommunicatorProvider();
         assertEquals("mpi", p.type());
@@ -54,12 +63,13 @@ class MpiCommunicatorTest {
         }
 
         /** Runs the job to its end (failing the test after timeoutSeconds) and returns mpirun's status and output. */
-        static Result launch(int ranks, Class<?> main, int timeoutSeconds) throws IOException, InterruptedException {
+        static Result launch(int ranks, Class<?> main, int timeoutSeconds, String... jvmOptions) throws IOException, InterruptedException {
             findOnPath("mpirun");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
-                    java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), main.getName()));
+                    java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+            cmd.addAll(List.of(jvmOptions));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             // containers often forbid cross-memory attach between processes; plain shared memory works everywhere
             pb.environment().put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
