@@ -125,7 +125,7 @@ final class MpiCommunicator implements Communicator {
 
     @Override
     public Work allGather(Tensor input, Tensor output) {
-        CollectiveArgs.requireGather("allGather", input, output, worldSize);
+        CollectiveArgs.requireAllGather(input, output, worldSize);
         int n = input.numel();
         Object type = datatype(input);
         return submit("allGather", () -> {
@@ -137,7 +137,7 @@ final class MpiCommunicator implements Communicator {
 
     @Override
     public Work reduceScatter(Tensor input, Tensor output, Reduction op) {
-        CollectiveArgs.requireGather("reduceScatter", output, input, worldSize);
+        CollectiveArgs.requireReduceScatter(input, output, worldSize);
         int n = output.numel();
         return submit("reduceScatter", () -> {
             stage(input, input.numel(), n);

@@ -23,16 +23,28 @@ public final class CollectiveArgs {
         }
     }
 
-    /** input (n), output (worldSize * n), same dtype. */
-    public static void requireGather(String op, Tensor small, Tensor large, int worldSize) {
-        requireBuffer(op, "input", op.startsWith("allGather") ? small : large);
-        requireBuffer(op, "output", op.startsWith("allGather") ? large : small);
-        if (small.dtype() != large.dtype()) {
-            throw new IllegalArgumentException(op + ": input " + small.dtype() + " and output " + large.dtype() + " differ in dtype");
+    /** allGather: input (n), output (worldSize * n), one dtype. */
+    public static void requireAllGather(Tensor input, Tensor output, int worldSize) {
+        requireBuffer("allGather", "input", input);
+        requireBuffer("allGather", "output", output);
+        requireBlocks("allGather", input, output, worldSize);
+    }
+
+    /** reduceScatter: input (worldSize * n), output (n), one dtype. */
+    public static void requireReduceScatter(Tensor input, Tensor output, int worldSize) {
+        requireBuffer("reduceScatter", "input", input);
+        requireBuffer("reduceScatter", "output", output);
+        requireBlocks("reduceScatter", output, input, worldSize);
+    }
+
+    /** perRank (n) and whole (worldSize * n) in one dtype. */
+    private static void requireBlocks(String op, Tensor perRank, Tensor whole, int worldSize) {
+        if (perRank.dtype() != whole.dtype()) {
+            throw new IllegalArgumentException(op + ": " + perRank.dtype() + " and " + whole.dtype() + " buffers differ in dtype");
         }
-        if ((long) small.numel() * worldSize != large.numel()) {
-            throw new IllegalArgumentException(op + ": the per-rank buffer " + small.shape() + " times world size " + worldSize
-                    + " must have as many elements as " + large.shape());
+        if ((long) perRank.numel() * worldSize != whole.numel()) {
+            throw new IllegalArgumentException(op + ": the per-rank buffer " + perRank.shape() + " times world size " + worldSize
+                    + " must have as many elements as " + whole.shape());
         }
     }
 }

@@ -128,7 +128,7 @@ public final class InProcessGroup {
 
         @Override
         public Work allGather(Tensor input, Tensor output) {
-            CollectiveArgs.requireGather("allGather", input, output, worldSize);
+            CollectiveArgs.requireAllGather(input, output, worldSize);
             int n = input.numel();
             return submit(new Call("allGather", n, input.dtype().toString(), -1), input, inputs -> {
                 Tensor flat = output.reshape(output.numel());
@@ -138,7 +138,7 @@ public final class InProcessGroup {
 
         @Override
         public Work reduceScatter(Tensor input, Tensor output, Reduction op) {
-            CollectiveArgs.requireGather("reduceScatter", output, input, worldSize);
+            CollectiveArgs.requireReduceScatter(input, output, worldSize);
             int n = output.numel();
             return submit(new Call("reduceScatter " + op, n, input.dtype().toString(), -1), input,
                     inputs -> HostArrays.write(HostArrays.reduce(inputs, rank * n, n, op), 0, output));

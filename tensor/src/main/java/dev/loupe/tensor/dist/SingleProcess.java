@@ -29,14 +29,14 @@ final class SingleProcess implements Communicator {
 
     @Override
     public Work allGather(Tensor input, Tensor output) {
-        CollectiveArgs.requireGather("allGather", input, output, 1);
+        CollectiveArgs.requireAllGather(input, output, 1);
         output.copyFrom(input.reshape(output.sizes()));
         return Work.completed();
     }
 
     @Override
     public Work reduceScatter(Tensor input, Tensor output, Reduction op) {
-        CollectiveArgs.requireGather("reduceScatter", output, input, 1);
+        CollectiveArgs.requireReduceScatter(input, output, 1);
         output.copyFrom(input.reshape(output.sizes()));
         return Work.completed();
     }
