@@ -27,6 +27,7 @@ final class Engine {
                 Node node = v.creator();
                 if (node == null) {
                     v.accumulateGrad(g);
+                    v.runGradHooks();
                     continue;
                 }
                 if (v.retainsGrad()) v.accumulateGrad(g);

@@ -35,6 +35,7 @@ public final class Var {
     private final Version version;
     private Tensor grad;
     private boolean retainGrad;
+    private java.util.List<java.util.function.Consumer<Var>> gradHooks;
 
     private Var(Tensor data, boolean requiresGrad, Node creator, Version version) {
         this.data = data;
@@ -112,6 +113,30 @@ public final class Var {
 
     void accumulateGrad(Tensor g) {
         grad = grad == null ? g.to(data.dtype()) : grad.add(g);
+    }
+
+    /** A registered hook; close removes it. */
+    public interface HookHandle extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Calls {@code hook} each time backward has accumulated this leaf's gradient (as torch's
+     * register_post_accumulate_grad_hook): once per backward pass, when the leaf's gradient for that
+     * pass is final, in the order the engine reaches the leaves. Data-parallel training launches a
+     * gradient bucket's all-reduce from here, while the rest of the backward pass runs.
+     */
+    public HookHandle addPostAccumulateGradHook(java.util.function.Consumer<Var> hook) {
+        if (creator != null) throw new IllegalStateException("gradient hooks are for leaves (parameters); this Var was made by " + creator.op);
+        if (gradHooks == null) gradHooks = new java.util.ArrayList<>();
+        gradHooks.add(hook);
+        return () -> gradHooks.remove(hook);
+    }
+
+    void runGradHooks() {
+        if (gradHooks == null) return;
+        for (var h : List.copyOf(gradHooks)) h.accept(this);
     }
 
     /**
@@ -289,6 +314,17 @@ public final class Var {
 
     /** Mean cross-entropy of logits (N, C) against class indices (N), with optional label smoothing. */
     public Var crossEntropy(Tensor targets, double labelSmoothing) { return LossFns.crossEntropy(this, targets, labelSmoothing); }
+
+    // ---- collectives across data-parallel ranks -------------------------------------------------
+
+    /**
+     * (n, ...) -> (W n, ...): every rank's rows in rank order; the gradient of the sum of all ranks'
+     * losses flows back to each rank's own rows (open_clip's gather_with_grad). Identity with one rank.
+     */
+    public Var allGather(dev.loupe.tensor.dist.Communicator comm) { return CollectiveFns.allGather(this, comm); }
+
+    /** The sum over ranks, with the sum over ranks of the gradient flowing back. Identity with one rank. */
+    public Var allReduceSum(dev.loupe.tensor.dist.Communicator comm) { return CollectiveFns.allReduceSum(this, comm); }
 
     @Override
     public String toString() {

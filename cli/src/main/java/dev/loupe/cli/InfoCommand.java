@@ -28,5 +28,8 @@ final class InfoCommand implements Runnable {
         System.out.printf("heap       %.1f GiB max%n", rt.maxMemory() / (1024.0 * 1024 * 1024));
         System.out.println("backends");
         for (String line : Backends.describe()) System.out.println("  " + line);
+        System.out.println("communicators (--dist)");
+        System.out.println("  this process: " + dev.loupe.tensor.dist.LaunchEnvironment.detect());
+        for (String line : dev.loupe.tensor.dist.Communicators.describe()) System.out.println("  " + line);
     }
 }

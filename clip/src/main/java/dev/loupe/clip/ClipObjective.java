@@ -6,6 +6,7 @@ import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.dist.Communicator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Map;
 public final class ClipObjective implements Objective<Batch> {
     private final ClipModel model;
     private final Tokenizer tokenizer;
+    private Communicator comm = Communicator.single();
     private double lastLoss = Double.NaN;
 
     public ClipObjective(ClipModel model, Tokenizer tokenizer) {
@@ -36,13 +38,17 @@ public final class ClipObjective implements Objective<Batch> {
     public Var loss(Batch batch, StepInfo step) {
         Var image = model.encodeImage(batch.images());                                         // (B, E)
         Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx()).to(batch.images().device()));   // (B, E)
-        Var loss = ClipLoss.loss(image, text, model.logitScale);
+        Var loss = ClipLoss.loss(image, text, model.logitScale, comm);
         lastLoss = loss.item();
         return loss;
     }
 
     @Override
     public void afterOptimizerStep(StepInfo step) { model.clampLogitScale(); }
+
+    /** The contrastive loss against the embeddings of every rank. */
+    @Override
+    public void distribute(Communicator comm) { this.comm = comm; }
 
     @Override
     public Map<String, Double> metrics() {

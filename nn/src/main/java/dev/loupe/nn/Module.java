@@ -69,6 +69,14 @@ public abstract class Module {
 
     public final List<Var> parameters() { return new ArrayList<>(namedParameters().values()); }
 
+    /** This module and every module under it, depth first in registration order (torch's modules()). */
+    public final List<Module> modules() {
+        List<Module> out = new ArrayList<>();
+        out.add(this);
+        children.values().forEach(m -> out.addAll(m.modules()));
+        return out;
+    }
+
     /** Parameters and buffers by dotted path: what a checkpoint holds. */
     public final Map<String, Tensor> stateDict() {
         Map<String, Var> p = new LinkedHashMap<>();

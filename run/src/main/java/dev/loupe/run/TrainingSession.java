@@ -1,5 +1,6 @@
 package dev.loupe.run;
 
+import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.nn.train.BatchSource;
 import dev.loupe.nn.train.EvalMetrics;
 import dev.loupe.nn.train.Evaluation;
@@ -20,9 +21,19 @@ import java.util.Map;
  * its own and {@code settings}, see {@link Trainer#runSettings}),
  * metrics.jsonl, progress, plots redrawn at each evaluation and every {@code plotEvery} steps and
  * at the end. The method writes its report and final weights from the returned outcome.
+ *
+ * <p>Data parallel: every rank trains; rank 0 alone prepares the folder and logs. The communicator is
+ * closed when training ends (MPI_Finalize on every rank), before rank 0 writes the results.
  */
 public final class TrainingSession {
     private TrainingSession() {}
+
+    /** {@link #run(RunDirectory, Map, Map, boolean, Objective, BatchSource, TrainerConfig, Evaluation, long, long, PrintStream, DistributedSetup)} in one process. */
+    public static <B> TrainingOutcome run(RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime, boolean resume,
+                                          Objective<B> objective, BatchSource<B> source, TrainerConfig config, Evaluation evaluation,
+                                          long logEvery, long plotEvery, PrintStream err) {
+        return run(dir, settings, runtime, resume, objective, source, config, evaluation, logEvery, plotEvery, err, DistributedSetup.single());
+    }
 
     /**
      * @param settings what a resumed run must repeat (method, data, model, optimisation)
@@ -30,10 +41,11 @@ public final class TrainingSession {
      */
     public static <B> TrainingOutcome run(RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime, boolean resume,
                                           Objective<B> objective, BatchSource<B> source, TrainerConfig config, Evaluation evaluation,
-                                          long logEvery, long plotEvery, PrintStream err) {
+                                          long logEvery, long plotEvery, PrintStream err, DistributedSetup dist) {
+        if (!dist.isRankZero()) return followerRank(dir, settings, resume, objective, source, config, dist);
         dir.requireFresh(resume);
-        Trainer<B> trainer = new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation)
-                .runSettings(RunDirectory.asText(settings));
+        Trainer<B> trainer = dist.apply(new Trainer<>(objective, source, config, dir.root()).evaluation(evaluation)
+                .runSettings(RunDirectory.asText(settings)));
         long resumedFrom = 0;
         if (resume && trainer.resume(dir.root())) {
             resumedFrom = trainer.step();
@@ -58,11 +70,25 @@ public final class TrainingSession {
             };
             trainer.addListener(metrics).addListener(progress).addListener(last).addListener(plots);
             trainer.fit();
+            dist.comm().close();
             redraw(dir, metrics);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double ips = last.step == null ? 0 : last.step.imagesPerSecond();
         return new TrainingOutcome(trainer.step(), resumedFrom, last.step, last.eval, seconds, ips);
+    }
+
+    /** A rank other than 0: trains in step with rank 0 and writes nothing. */
+    private static <B> TrainingOutcome followerRank(RunDirectory dir, Map<String, Object> settings, boolean resume, Objective<B> objective,
+                                                    BatchSource<B> source, TrainerConfig config, DistributedSetup dist) {
+        Trainer<B> trainer = dist.apply(new Trainer<>(objective, source, config, dir.root()).runSettings(RunDirectory.asText(settings)));
+        long resumedFrom = resume && trainer.resume(dir.root()) ? trainer.step() : 0;
+        long started = System.nanoTime();
+        Last last = new Last();
+        trainer.addListener(last).fit();
+        dist.comm().close();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainingOutcome(trainer.step(), resumedFrom, last.step, last.eval, seconds, last.step == null ? 0 : last.step.imagesPerSecond());
     }
 
     private static void redraw(RunDirectory dir, MetricsLog metrics) {

@@ -45,7 +45,8 @@ public final class ClassifierTraining {
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());
-                }, common.logEvery, common.plotEvery, System.err);
+                }, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VitWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = List.of();

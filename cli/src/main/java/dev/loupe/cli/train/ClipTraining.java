@@ -131,7 +131,7 @@ public final class ClipTraining {
         LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
-        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming());
+        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming(), common.dataParallel().isRankZero());
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
         TrainerConfig tc = adjust(common.trainerConfig(method.defaults()), spec);
@@ -160,7 +160,8 @@ public final class ClipTraining {
                 config.text().vocab(), config.embedDim(), model.parameterCount(), train.batchesPerEpoch());
         ClipMonitor monitor = new ClipMonitor(model, tokenizer, data, templates, options.evalBatch);
         TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
-                monitor, common.logEvery, common.plotEvery, System.err);
+                monitor, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         Object last = monitor.last();
         try {
             ClipWeights.write(dir.finalModel(), model);
@@ -189,12 +190,12 @@ public final class ClipTraining {
      * The tokenizer of the run, saved to runs/NAME/merges.txt.gz: the given merges file, or BPE merges
      * trained on the training captions (deterministic; a resumed run reads the saved file).
      */
-    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume) {
+    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume, boolean writes) {
         Path saved = dir.root().resolve("merges.txt.gz");
         try {
             if (options.merges != null) {
                 Tokenizer t = Tokenizer.load(options.merges);
-                if (!dir.holdsRun() || resume) {
+                if (writes && (!dir.holdsRun() || resume)) {
                     Files.createDirectories(dir.root());
                     Files.copy(options.merges, saved, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -202,7 +203,7 @@ public final class ClipTraining {
             }
             if (resume && Files.isRegularFile(saved)) return new Tokenizer(MergesFile.read(saved, Integer.MAX_VALUE));
             var merges = CaptionBpe.train(train, options.vocabSize);
-            if (!dir.holdsRun() || resume) MergesFile.write(saved, merges);
+            if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, merges);
             return new Tokenizer(merges);
         } catch (IOException e) {
             throw new UncheckedIOException("tokenizer: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.loupe.cli.train;
 
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.LoaderOptions;
+import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
@@ -97,7 +98,28 @@ public final class CommonTrainOptions {
     public String device;
 
     /** The device to train on, from --device. */
-    public Device device() { return Device.parse(device); }
+    public Device device() {
+        Device d = Device.parse(device);
+        if (!d.equals(Device.CPU) && dataParallel().worldSize() > 1) {
+            // the MPI communicator stages host memory; device buffers would need NCCL or a host round trip per bucket
+            throw new IllegalArgumentException("--device " + device + " with " + dataParallel().worldSize() + " ranks: data-parallel training runs on the cpu only for now");
+        }
+        return d;
+    }
+
+    @Option(names = "--dist", defaultValue = "auto", description = "Data parallel: auto (rank and world size from mpirun / srun / torchrun), none, mpi or nccl (default ${DEFAULT-VALUE}).")
+    public String dist;
+
+    @Option(names = "--bucket-mb", defaultValue = "25", description = "Data parallel: gradient bucket size in MB (default ${DEFAULT-VALUE}).")
+    public double bucketMb;
+
+    private DistributedSetup dataParallel;
+
+    /** This process's place in a data-parallel job (opened on first use; one process unless launched by mpirun, srun or torchrun). */
+    public DistributedSetup dataParallel() {
+        if (dataParallel == null) dataParallel = DistributedSetup.open(dist, bucketMb);
+        return dataParallel;
+    }
 
     /** Whether this invocation continues an earlier run. */
     public boolean resuming() { return resume != null; }
@@ -133,21 +155,25 @@ public final class CommonTrainOptions {
                 .build();
     }
 
-    /** Loader options for training (shuffled, last partial batch dropped) or evaluation (in order, all samples). */
+    /**
+     * Loader options for training (shuffled, last partial batch dropped; with several ranks this rank's
+     * shard of each global batch of batchSize) or evaluation (in order, all samples).
+     */
     public LoaderOptions loaderOptions(int batchSize, boolean training) {
-        LoaderOptions.Builder b = LoaderOptions.builder(batchSize).shuffle(training).dropLast(training).seed(seed)
-                .onBadSample(BadSamplePolicy.parse(onBadSample));
+        DistributedSetup dp = training ? dataParallel() : DistributedSetup.single();
+        LoaderOptions.Builder b = LoaderOptions.builder(dp.rankBatch(batchSize)).shuffle(training).dropLast(training).seed(seed)
+                .shard(dp.rank(), dp.worldSize()).onBadSample(BadSamplePolicy.parse(onBadSample));
         if (workers != null) b.workers(workers);
         return b.build();
     }
 
     /** The options that may change between invocations of one run (config.json's "runtime"). */
-    public record Runtime(String out, Integer threads, Integer workers, String device, String onBadSample, long checkpointEvery, int keepCheckpoints,
+    public record Runtime(String out, Integer threads, Integer workers, int worldSize, String device, String onBadSample, long checkpointEvery, int keepCheckpoints,
                           long evalEvery, long logEvery, long plotEvery) {}
 
     /** {@link Runtime} as config.json writes it, for a command to add its own entries. */
     public Map<String, Object> runtime() {
-        return Settings.of(new Runtime(runFolder().toString(), threads, workers, device, onBadSample, checkpointEvery, keepCheckpoints,
+        return Settings.of(new Runtime(runFolder().toString(), threads, workers, dataParallel().worldSize(), device, onBadSample, checkpointEvery, keepCheckpoints,
                 evalEvery, logEvery, plotEvery));
     }
 }

@@ -118,7 +118,9 @@ final class SslTraining {
         Device device = common.device();
         plan.objective().module().to(device);
         TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(),
-                new LoaderBatchSource(train).map(batch -> batch.to(device)), plan.config(), monitor, common.logEvery, common.plotEvery, System.err);
+                new LoaderBatchSource(train).map(batch -> batch.to(device)), plan.config(), monitor, common.logEvery, common.plotEvery, System.err,
+                common.dataParallel());
+        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VisionTransformer backbone = monitor.backbone();
             VitWeights.write(dir.finalModel(), backbone);

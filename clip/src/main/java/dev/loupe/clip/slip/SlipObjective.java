@@ -7,6 +7,7 @@ import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.dist.Communicator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class SlipObjective implements Objective<Batch> {
     private final SlipModel model;
     private final Tokenizer tokenizer;
     private final double sslScale, temperature;
+    private Communicator comm = Communicator.single();
     private double lastClip = Double.NaN, lastSsl = Double.NaN;
 
     /** SLIP's defaults: ssl scale 1.0, SimCLR temperature 0.1. */
@@ -53,7 +55,7 @@ public final class SlipObjective implements Objective<Batch> {
         Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx())); // (B, E)
         Var za = model.sslEmbed(batch.views().get(1));                                                  // (B, P)
         Var zb = model.sslEmbed(batch.views().get(2));                                                  // (B, P)
-        SlipLoss.Parts parts = SlipLoss.loss(image, text, model.logitScale, za, zb, sslScale, temperature);
+        SlipLoss.Parts parts = SlipLoss.loss(image, text, model.logitScale, za, zb, sslScale, temperature, comm);
         lastClip = parts.clip().item();
         lastSsl = parts.ssl().item();
         return parts.total();
@@ -61,6 +63,10 @@ public final class SlipObjective implements Objective<Batch> {
 
     @Override
     public void afterOptimizerStep(StepInfo step) { model.clampLogitScale(); }
+
+    /** The contrastive loss against the embeddings of every rank. */
+    @Override
+    public void distribute(Communicator comm) { this.comm = comm; }
 
     @Override
     public Map<String, Double> metrics() {

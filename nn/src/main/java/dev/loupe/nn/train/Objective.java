@@ -2,6 +2,7 @@ package dev.loupe.nn.train;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
+import dev.loupe.tensor.dist.Communicator;
 
 import java.util.Map;
 
@@ -33,6 +34,13 @@ public interface Objective<B> {
 
     /** After the optimiser step: e.g. the EMA teacher update, clamping CLIP's logit scale. */
     default void afterOptimizerStep(StepInfo step) {}
+
+    /**
+     * Called once by {@link Trainer#distributed} before training on several ranks: what the method
+     * needs across ranks (gathering embeddings for a contrastive loss over the global batch,
+     * all-reducing a centre) uses {@code comm} from then on. Batch norm is synchronised by the trainer.
+     */
+    default void distribute(Communicator comm) {}
 
     /** Extra scalars of the last step for metrics.jsonl (teacher temperature, momentum, ...). */
     default Map<String, Double> metrics() { return Map.of(); }

@@ -3,7 +3,9 @@ package dev.loupe.ssl.dino;
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
+import dev.loupe.ssl.common.GlobalMean;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
 
 /**
  * DINO's cross-entropy between teacher and student crops (main_dino.py DINOLoss). Student
@@ -20,6 +22,7 @@ public final class DinoLoss extends Module {
     private final double studentTemp, centerMomentum;
     private final int outDim;
     private double lastTeacherEntropy = Double.NaN;
+    private Communicator sync = Communicator.single();
 
     public DinoLoss(int outDim, double studentTemp, double centerMomentum) {
         if (outDim < 1 || !(studentTemp > 0) || !(centerMomentum >= 0 && centerMomentum <= 1)) {
@@ -77,9 +80,18 @@ public final class DinoLoss extends Module {
         }
     }
 
-    /** center <- m center + (1 - m) mean over rows of teacherOut (N, K). */
+    /** From now on the center moves toward the mean of every rank's teacher outputs (DINO's all_reduce of batch_center). */
+    public void synchronize(Communicator comm) { this.sync = comm; }
+
+    /** center <- m center + (1 - m) mean over rows of teacherOut (N, K) (of all ranks after {@link #synchronize}). */
     public void updateCenter(Tensor teacherOut) {
         try (var scope = GradMode.disable()) {
+            if (sync.worldSize() > 1) {
+                Tensor batchCenter = GlobalMean.rows(teacherOut, sync).reshape(1, outDim);
+                Tensor center = center();
+                center.copyFrom(center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum)));
+                return;
+            }
             // DINO: sum over the batch, divided by the row count
             Tensor batchCenter = teacherOut.sum(true, 0).div(teacherOut.size(0));
             Tensor center = center();

@@ -8,6 +8,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
@@ -68,6 +69,12 @@ public final class DinoObjective implements Objective<Batch> {
 
     @Override
     public Map<String, Var> trainableParameters() { return trainable; }
+
+    /** The centres move toward the mean teacher output of every rank. */
+    @Override
+    public void distribute(Communicator comm) {
+        state.dinoLoss.synchronize(comm);
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {

@@ -5,9 +5,11 @@ import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.DinoLoss;
 import dev.loupe.ssl.dino.TeacherMomentum;
@@ -53,6 +55,7 @@ public final class Dinov2Objective implements Objective<Batch> {
 
     private final State state;
     private final Dinov2Config cfg;
+    private Communicator comm = Communicator.single();
     private final TeacherTemperature teacherTemperature;
     private final BlockMasking masking;
     private final ParameterEma ema;
@@ -80,11 +83,20 @@ public final class Dinov2Objective implements Objective<Batch> {
     @Override
     public Map<String, Var> trainableParameters() { return trainable; }
 
+    /** The centres move toward the mean teacher output of every rank. */
+    @Override
+    public void distribute(Communicator comm) {
+        state.dinoLoss.synchronize(comm);
+        state.ibotPatchLoss.synchronize(comm);
+        this.comm = comm;
+    }
+
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        int images = 2 * batch.views().getFirst().size(0);
+        // masks of the 2 global crops of the global batch (2 W B, N); this rank keeps its rows (2 B, N)
+        int images = 2 * batch.views().getFirst().size(0) * comm.worldSize();
         Tensor masks = masking.batch(images, cfg.maskProbability(), cfg.maskRatioMin(), cfg.maskRatioMax(), step.rng());
-        return loss(batch, step, masks);
+        return loss(batch, step, DataParallel.rowsOfThisRank(comm, masks));
     }
 
     /**
@@ -149,7 +161,8 @@ public final class Dinov2Objective implements Objective<Batch> {
             Tensor headOut = state.teacher.dinoHead.forward(Var.of(headIn)).data();
             Tensor clsOut = headOut.narrow(0, 0, 2 * b), maskedOut = masked == 0 ? null : headOut.narrow(0, 2 * b, masked);
             if (cfg.centering() == Centering.SINKHORN_KNOPP) {
-                return new Targets(SinkhornKnopp.apply(clsOut, temp), maskedOut == null ? null : SinkhornKnopp.apply(maskedOut, temp));
+                return new Targets(SinkhornKnopp.apply(clsOut, temp, SinkhornKnopp.ITERATIONS, comm),
+                        maskedOut == null ? null : SinkhornKnopp.apply(maskedOut, temp, SinkhornKnopp.ITERATIONS, comm));
             }
             Tensor clsTargets = state.dinoLoss.teacherProbabilities(clsOut, temp);
             state.dinoLoss.updateCenter(clsOut);

@@ -3,8 +3,10 @@ package dev.loupe.ssl.dinov2;
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
+import dev.loupe.ssl.common.GlobalMean;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
 
 /**
  * iBOT's masked-patch loss as DINOv2 computes it (ibot_patch_loss.py forward_masked): over the M
@@ -16,6 +18,7 @@ import dev.loupe.tensor.Tensor;
 public final class IbotPatchLoss extends Module {
     private final double studentTemp, centerMomentum;
     private final int outDim;
+    private Communicator sync = Communicator.single();
 
     public IbotPatchLoss(int outDim, double studentTemp, double centerMomentum) {
         if (outDim < 1 || !(studentTemp > 0) || !(centerMomentum >= 0 && centerMomentum <= 1)) {
@@ -39,10 +42,19 @@ public final class IbotPatchLoss extends Module {
         }
     }
 
-    /** center <- m center + (1 - m) mean over the M masked teacher tokens (M, K). */
+    /** From now on the center moves toward the mean of every rank's masked teacher tokens. */
+    public void synchronize(Communicator comm) { this.sync = comm; }
+
+    /** center <- m center + (1 - m) mean over the M masked teacher tokens (M, K) (of all ranks after {@link #synchronize}). */
     public void updateCenter(Tensor teacherMasked) {
         requireTokens("teacher", teacherMasked);
         try (var scope = GradMode.disable()) {
+            if (sync.worldSize() > 1) {
+                Tensor batchCenter = GlobalMean.rows(teacherMasked, sync).reshape(1, 1, outDim);
+                Tensor center = center();
+                center.copyFrom(center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum)));
+                return;
+            }
             Tensor batchCenter = teacherMasked.mean(true, 0).reshape(1, 1, outDim);
             Tensor center = center();
             center.copyFrom(center.mul(centerMomentum).add(batchCenter.mul(1 - centerMomentum)));

@@ -2,10 +2,12 @@ package dev.loupe.ssl.mae;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
+import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
 
 import java.util.Map;
 
@@ -18,6 +20,7 @@ import java.util.Map;
 public final class MaeObjective implements Objective<Batch> {
     private final MaskedAutoencoder model;
     private final RandomMasking masking;
+    private Communicator comm = Communicator.single();
 
     public MaeObjective(MaeConfig cfg, Rng rng) {
         this.model = new MaskedAutoencoder(cfg, rng.split());
@@ -30,10 +33,16 @@ public final class MaeObjective implements Objective<Batch> {
     @Override
     public Map<String, Var> trainableParameters() { return model.namedParameters(); }
 
+    /** The masking noise is drawn for the global batch; each rank keeps its rows (as one process would draw). */
+    @Override
+    public void distribute(Communicator comm) { this.comm = comm; }
+
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        Tensor images = batch.images();
-        return loss(images, Tensor.rand(step.rng(), images.size(0), model.config().encoder().numPatches()));
+        Tensor images = batch.images();                                                  // (B, C, H, W) on this rank
+        int globalRows = images.size(0) * comm.worldSize();
+        Tensor noise = Tensor.rand(step.rng(), globalRows, model.config().encoder().numPatches());   // (W B, L)
+        return loss(images, DataParallel.rowsOfThisRank(comm, noise));
     }
 
     /** The loss of images (B, C, H, W) masked with the given noise (B, L). */

@@ -9,6 +9,7 @@ import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class SimClrObjective implements Objective<Batch> {
 
     private final Model model;
     private final double temperature;
+    private Communicator comm = Communicator.single();
 
     /**
      * @param hiddenDim   head width (SLIP 4096)
@@ -54,12 +56,16 @@ public final class SimClrObjective implements Objective<Batch> {
     @Override
     public Map<String, Var> trainableParameters() { return model.namedParameters(); }
 
+    /** NT-Xent against the projections of every rank (the head's batch norm is synchronised by the trainer). */
+    @Override
+    public void distribute(Communicator comm) { this.comm = comm; }
+
     @Override
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
         if (views.size() != 2) throw new IllegalArgumentException("SimCLR needs exactly 2 views per batch, got " + views.size());
         Var za = model.embed(Var.of(views.get(0)));
         Var zb = model.embed(Var.of(views.get(1)));
-        return NtXentLoss.loss(za, zb, temperature);
+        return NtXentLoss.loss(za, zb, temperature, comm);
     }
 }
