@@ -1,5 +1,7 @@
 package dev.loupe.eval.report;
 
+import dev.loupe.tensor.io.AtomicFile;
+
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -10,7 +12,6 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -88,14 +89,14 @@ public final class ConfusionMatrixPlot {
         return img;
     }
 
-    /** Renders and writes a PNG (parent folders are created). */
+    /** Renders and writes a PNG atomically (parent folders are created). */
     public static void write(ConfusionMatrix m, String title, Path png) throws IOException {
         Path parent = png.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         BufferedImage img = render(m, title);
-        try (OutputStream out = Files.newOutputStream(png)) {
-            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available for " + png);
-        }
+        AtomicFile.writeStream(png, out -> {
+            if (!ImageIO.write(img, "png", out)) throw new IllegalStateException("no PNG writer available for " + png);
+        });
     }
 
     /** White at 0 to dark blue at 1. */

@@ -67,6 +67,23 @@ class SafeTensorsTest {
     }
 
     @Test
+    void tensorsLargerThanTheWriteBufferRoundTripAndStreamToAChannel() throws IOException {
+        Random r = new Random(2);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("small", random(DType.I64, r, 3));
+        in.put("big", random(DType.F32, r, 700, 1000));
+        in.put("big.f64", random(DType.F64, r, 300, 1000).narrow(0, 7, 200));
+        Path f = dir.resolve("big.safetensors");
+        SafeTensors.write(f, in, Map.of("k", "v"));
+        Map<String, Tensor> back = SafeTensors.read(f);
+        for (var e : in.entrySet()) assertSameTensor(e.getValue(), back.get(e.getKey()), e.getKey());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SafeTensors.write(java.nio.channels.Channels.newChannel(bytes), in, Map.of("k", "v"));
+        assertArrayEquals(Files.readAllBytes(f), bytes.toByteArray(), "the channel gets the same bytes as the file");
+    }
+
+    @Test
     void noMetadataAndNoTensors() throws IOException {
         Path f = dir.resolve("none.safetensors");
         SafeTensors.write(f, Map.of());
