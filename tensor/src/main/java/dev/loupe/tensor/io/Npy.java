@@ -104,6 +104,10 @@ public final class Npy {
         for (int d : h.shape()) numel = d == 0 || numel == 0 ? 0 : numel > cap / d ? cap : numel * d;
         long expected = numel * type.itemSize;
         long found = size - dataStart;
+        if (numel == cap) {
+            throw malformed(file, headerStart, "shape " + Shape.format(h.shape()) + " has more than 2^59 elements (the file holds "
+                    + found + " data bytes)");
+        }
         if (found < expected) {
             throw malformed(file, dataStart, "data too short: shape " + Shape.format(h.shape()) + " of '" + h.descr() + "' needs "
                     + expected + " bytes, found " + found);

@@ -234,6 +234,19 @@ class SafeTensorsTest {
                 "last 6 bytes of the data section belong to no tensor");
     }
 
+    @Test
+    void aShapeWhoseElementCountOverflowsIsRefusedNamingTheTensor() throws IOException {
+        // 2^64 elements: wrapped to 0 in long arithmetic, it used to match data_offsets [0, 0]
+        assertMalformed(file("wrap", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
+                "tensor 'w'", "shape [65536,65536,65536,65536] has more elements than 2^63", "overflows at dim 3");
+        assertMalformed(file("zero-after", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,0],"
+                + "\"data_offsets\":[0,0]}}", new byte[0]), "tensor 'w'", "overflows at dim 2");
+        assertMalformed(file("big", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
+                "tensor 'w'", "more elements than a CPU storage can hold");
+        Path empty = file("empty", "{\"w\":{\"dtype\":\"F32\",\"shape\":[0,2147483647,2147483647],\"data_offsets\":[0,0]}}", new byte[0]);
+        assertEquals(0, SafeTensors.read(empty).get("w").numel());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     /** Reads {@code f}, expecting a MalformedFileException naming the file and every fragment. */
