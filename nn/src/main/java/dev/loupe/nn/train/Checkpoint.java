@@ -1,5 +1,6 @@
 package dev.loupe.nn.train;
 
+import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.AtomicFile;
 import dev.loupe.tensor.io.FileWriteException;
@@ -137,7 +138,12 @@ public final class Checkpoint {
         return Optional.of(dir);
     }
 
-    /** Reads the checkpoint in {@code dir}. */
+    /**
+     * Reads the checkpoint in {@code dir}.
+     *
+     * @throws dev.loupe.tensor.NonFiniteValueException when a weight or optimiser state holds NaN or an
+     *     infinity; the message names the file, the tensor and the first bad index
+     */
     public static Loaded read(Path dir) throws IOException {
         Map<String, String> meta = SafeTensors.readMetadata(dir.resolve(TRAINER));
         Map<String, String> config = new LinkedHashMap<>();
@@ -153,7 +159,10 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new IOException(dir.resolve(TRAINER) + ": missing or malformed step/epoch/batch_in_epoch/seed metadata " + meta, e);
         }
-        return new Loaded(dir, position, seed, config, SafeTensors.read(dir.resolve(MODEL)), SafeTensors.read(dir.resolve(OPTIMIZER)));
+        Map<String, Tensor> model = SafeTensors.read(dir.resolve(MODEL)), optimizer = SafeTensors.read(dir.resolve(OPTIMIZER));
+        Finite.requireAll(model, dir.resolve(MODEL));
+        Finite.requireAll(optimizer, dir.resolve(OPTIMIZER));
+        return new Loaded(dir, position, seed, config, model, optimizer);
     }
 
     /** Deletes every checkpoint folder except the newest {@code keep} complete ones up to {@code current}. */
