@@ -184,6 +184,27 @@ class WebDatasetTest {
     }
 
     @Test
+    void captionsAreReadWithoutTheImage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("000000.png", new byte[] {1, 2, 3});
+        m.put("000000.txt", " an undecodable picture \n");
+        m.put("000001.json", "{\"caption\": \"no picture at all\"}");
+        m.put("000002.png", TestImages.encoded(2, 4, 3, "png"));
+        m.put("000002.json", "{not json");
+        m.put("000003.png", TestImages.encoded(3, 4, 3, "png"));
+        for (String name : List.of("c.tar", "c.tar.gz")) {
+            Path shard = TestTars.write(dir.resolve(name), m);
+            WebDataset data = WebDataset.open(shard.toString());
+            assertThrows(BadSampleException.class, () -> data.get(0));
+            assertEquals("an undecodable picture", data.caption(0));
+            assertEquals("no picture at all", data.caption(1));
+            BadSampleException json = assertThrows(BadSampleException.class, () -> data.caption(2));
+            assertEquals(shard + ":000002.json", json.source());
+            assertNull(data.caption(3));
+        }
+    }
+
+    @Test
     void corruptSizesAndPaxRecordsAreErrorsNamingTheShard() throws IOException {
         // found by ReaderFuzz: each used to escape as a NegativeArraySize-, StringIndexOutOfBounds- or
         // NumberFormatException without the shard's name
