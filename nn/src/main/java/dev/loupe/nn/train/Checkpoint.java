@@ -165,17 +165,22 @@ public final class Checkpoint {
         return new Loaded(dir, position, seed, config, model, optimizer);
     }
 
-    /** Deletes every checkpoint folder except the newest {@code keep} complete ones up to {@code current}. */
+    /** Deletes every checkpoint folder except the newest {@code keep} complete ones up to {@code current}; incomplete ones go too. */
     private void prune(Path current) throws IOException {
         long currentStep = stepOf(current);
         List<Path> complete = new ArrayList<>(), stale = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
+            // a half-written folder (a crash, or a failed delete after a full disk) never counts as kept
             s.filter(p -> Files.isDirectory(p) && STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .forEach(p -> (stepOf(p) <= currentStep ? complete : stale).add(p));
+                    .forEach(p -> (stepOf(p) <= currentStep && (p.equals(current) || holdsAllFiles(p)) ? complete : stale).add(p));
         }
         complete.sort(Comparator.comparingLong(Checkpoint::stepOf).reversed());
         for (int i = keep; i < complete.size(); i++) deleteTree(complete.get(i));
         for (Path p : stale) deleteTree(p);
+    }
+
+    private static boolean holdsAllFiles(Path dir) {
+        return Files.isRegularFile(dir.resolve(MODEL)) && Files.isRegularFile(dir.resolve(OPTIMIZER)) && Files.isRegularFile(dir.resolve(TRAINER));
     }
 
     private static long stepOf(Path dir) {

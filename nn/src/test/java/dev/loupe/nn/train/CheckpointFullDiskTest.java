@@ -1,6 +1,7 @@
 package dev.loupe.nn.train;
 
 import dev.loupe.nn.VisionTransformer;
+import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.AtomicFile;
 import dev.loupe.tensor.io.FileWriteException;
 import dev.loupe.tensor.io.SafeTensors;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -83,6 +85,18 @@ class CheckpointFullDiskTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, t::fit);
         assertEquals("No space left on device while writing " + root.resolve("step-0000002").resolve(Checkpoint.MODEL)
                 + "; no checkpoint of this run was completed yet", e.getMessage());
+    }
+
+    @Test
+    void aHalfWrittenFolderNeverTakesThePlaceOfAGoodCheckpoint(@TempDir Path root) throws IOException {
+        Checkpoint ck = new Checkpoint(root, 2);
+        Map<String, Tensor> w = Map.of("w", Tensor.ones(3));
+        ck.write(new Checkpoint.Position(2, 0, 2), 1, Map.of(), w, Map.of());
+        // left by a crash (or a delete that failed after a full disk) at step 3
+        Files.createDirectories(root.resolve("step-0000003"));
+        Files.write(root.resolve("step-0000003").resolve(Checkpoint.MODEL), new byte[] {8, 0});
+        ck.write(new Checkpoint.Position(4, 0, 4), 1, Map.of(), w, Map.of());
+        assertEquals(List.of("latest", "step-0000002", "step-0000004"), listing(root));
     }
 
     private static List<String> listing(Path dir) throws IOException {

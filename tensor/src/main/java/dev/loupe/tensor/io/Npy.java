@@ -15,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * NumPy's .npy format (numpy.lib.format): the magic {@code \x93NUMPY}, a version (1.0 with a u16
@@ -48,7 +47,7 @@ public final class Npy {
      *     order; the message names the file, the byte offset and what was expected there
      */
     public static Tensor read(Path file) throws IOException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = SafeTensors.open(file, "a .npy file")) {
             long size = ch.size();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return read(file, seg);

@@ -94,9 +94,16 @@ public final class SafeTensors {
         SafeTensorsWriter.write(out, tensors, metadata == null ? Map.of() : metadata);
     }
 
-    /** Opens {@code file} for reading; a directory or a missing file is named with what is wrong. */
     private static FileChannel open(Path file) throws IOException {
-        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a directory, not a safetensors file");
+        return open(file, "a safetensors file");
+    }
+
+    /**
+     * Opens {@code file} for reading; a directory or a missing file is named with what is wrong
+     * ({@code kind} says what was expected, e.g. "a .npy file").
+     */
+    static FileChannel open(Path file, String kind) throws IOException {
+        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a directory, not " + kind);
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {

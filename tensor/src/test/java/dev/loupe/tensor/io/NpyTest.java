@@ -304,6 +304,15 @@ class NpyTest {
         return out.toByteArray();
     }
 
+    @Test
+    void aMissingFileOrADirectoryIsNamedWithWhatIsWrong() {
+        Path missing = dir.resolve("nope.npy");
+        IOException e = assertThrows(IOException.class, () -> Npy.read(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+        e = assertThrows(IOException.class, () -> Npy.read(dir));
+        assertEquals(dir + ": a directory, not a .npy file", e.getMessage());
+    }
+
     private static void assertMalformed(Path file, long offset, String... fragments) {
         MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npy.read(file));
         String m = e.getMessage();
