@@ -7,6 +7,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.run.ProgressReporter;
 import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
@@ -72,6 +73,7 @@ final class FeaturesCommand implements Runnable {
                 throw new IllegalArgumentException(images + ": images are " + x.dtype() + "; features needs float32 (or float64),"
                         + " already normalised as the model was trained");
             }
+            Finite.require(x, images.toString());   // a NaN image would give NaN features with exit 0
             if (x.dtype() != DType.F32) x = x.to(DType.F32);
             List<Tensor> parts = new ArrayList<>();
             try (var scope = GradMode.disable();

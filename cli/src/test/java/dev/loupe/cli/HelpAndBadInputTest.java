@@ -78,6 +78,29 @@ class HelpAndBadInputTest {
     }
 
     @Test
+    @Timeout(60)
+    void featuresRefusesNaNImagesAndNaNWeightsNamingWhere() throws Exception {
+        VisionTransformer vit = new VisionTransformer(ViTConfig.of(12, 4, 2, 24, 2, 3, 5), new Rng(3));
+        Path w = dir.resolve("vit.safetensors"), x = dir.resolve("x.npy"), out = dir.resolve("f.npy");
+        SafeTensors.write(w, vit.stateDict(), Map.of());
+        Tensor images = Tensor.randn(new Rng(4), 3, 2, 12, 12);
+        images.setDouble(Double.NaN, 1, 0, 2, 3);
+        Npy.write(x, images);
+        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
+                "--out", out.toString()), "has NaN at index (1, 0, 2, 3)");
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(vit.stateDict());
+        Tensor head = state.get("head.weight").contiguous();
+        head.setDouble(Double.POSITIVE_INFINITY, 4, 1);
+        state.put("head.weight", head);
+        Path bad = dir.resolve("bad.safetensors");
+        SafeTensors.write(bad, state, Map.of());
+        Npy.write(x, Tensor.randn(new Rng(4), 3, 2, 12, 12));
+        expectOneLineError(run("features", "--weights", bad.toString(), "--heads", "3", "--images", x.toString(),
+                "--out", out.toString()), "tensor 'head.weight' of " + bad + " has");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void trainingRejectsZeroHeadsZeroPatchAndAnInfiniteLearningRate() throws Exception {
         Path data = FakeFashionMnist.write(Files.createDirectories(dir.resolve("fmnist")), 16, 8);
         String[] base = {"train", "supervised", "--data", "fashion-mnist", "--data-dir", data.toString(), "--max-steps", "1",

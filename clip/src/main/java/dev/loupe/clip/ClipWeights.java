@@ -1,6 +1,7 @@
 package dev.loupe.clip;
 
 import dev.loupe.nn.text.TextConfig;
+import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
@@ -46,6 +47,7 @@ public final class ClipWeights {
     public static ClipModel read(Path file, Integer visionHeads, Integer textHeads) throws IOException {
         Map<String, Tensor> state = new LinkedHashMap<>(SafeTensors.read(file));
         state.keySet().removeIf(k -> k.startsWith(SLIP_HEAD));
+        Finite.requireAll(state, file);   // NaN or infinite weights are refused here, naming the tensor and index
         Map<String, String> meta = SafeTensors.readMetadata(file);
         ClipConfig config = infer(file.toString(), state, heads(meta, VISION_HEADS, visionHeads), heads(meta, TEXT_HEADS, textHeads));
         ClipModel model = new ClipModel(config, new Rng(0));

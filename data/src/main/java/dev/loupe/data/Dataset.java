@@ -20,6 +20,15 @@ public interface Dataset {
      */
     Sample get(int index);
 
+    /**
+     * The caption of the sample at index, or null when it has none, without decoding the image where
+     * the format allows (webdataset shards, caption lists, the synthetic shapes): what a tokenizer pass
+     * over the captions reads. The default decodes the whole sample.
+     *
+     * @throws BadSampleException when the caption cannot be read (an empty caption, malformed JSON)
+     */
+    default String caption(int index) { return get(index).caption(); }
+
     /** Class names in label order; empty when the data set has no labels. */
     List<String> classNames();
 

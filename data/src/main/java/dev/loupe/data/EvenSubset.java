@@ -38,5 +38,11 @@ public final class EvenSubset implements Dataset {
     }
 
     @Override
+    public String caption(int index) {
+        Objects.checkIndex(index, size);
+        return whole.caption((int) ((long) index * whole.size() / size));
+    }
+
+    @Override
     public List<String> classNames() { return whole.classNames(); }
 }

@@ -52,5 +52,8 @@ public final class Subset implements Dataset {
     public Sample get(int index) { return base.get(indices[index]); }
 
     @Override
+    public String caption(int index) { return base.caption(indices[index]); }
+
+    @Override
     public List<String> classNames() { return base.classNames(); }
 }

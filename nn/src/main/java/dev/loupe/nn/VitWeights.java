@@ -1,5 +1,6 @@
 package dev.loupe.nn;
 
+import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
@@ -87,6 +88,7 @@ public final class VitWeights {
      */
     public static VisionTransformer read(Path file, Overrides overrides) throws IOException {
         Map<String, Tensor> state = backbone(SafeTensors.read(file), file.toString());
+        Finite.requireAll(state, file);   // NaN or infinite weights are refused here, naming the tensor and index
         ViTConfig config = infer(file.toString(), state, SafeTensors.readMetadata(file), overrides);
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);

@@ -5,10 +5,12 @@ import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipVisionConfig;
 import dev.loupe.clip.ClipWeights;
-import dev.loupe.clip.tokenizer.CaptionBpe;
+import dev.loupe.clip.tokenizer.CaptionVocabulary;
 import dev.loupe.clip.tokenizer.MergesFile;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.Batch;
+import dev.loupe.data.BadSampleLog;
+import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
@@ -131,7 +133,8 @@ public final class ClipTraining {
         LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
         if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
-        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming(), common.dataParallel().isRankZero());
+        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming(), common.dataParallel().isRankZero(),
+                BadSamplePolicy.parse(common.onBadSample));
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
         TrainerConfig tc = adjust(common.trainerConfig(method.defaults()), spec);
@@ -190,7 +193,7 @@ public final class ClipTraining {
      * The tokenizer of the run, saved to runs/NAME/merges.txt.gz: the given merges file, or BPE merges
      * trained on the training captions (deterministic; a resumed run reads the saved file).
      */
-    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume, boolean writes) {
+    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume, boolean writes, BadSamplePolicy onBadSample) {
         Path saved = dir.root().resolve("merges.txt.gz");
         try {
             if (options.merges != null) {
@@ -202,9 +205,11 @@ public final class ClipTraining {
                 return t;
             }
             if (resume && Files.isRegularFile(saved)) return new Tokenizer(MergesFile.read(saved, Integer.MAX_VALUE));
-            var merges = CaptionBpe.train(train, options.vocabSize);
-            if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, merges);
-            return new Tokenizer(merges);
+            // captions only: no image is decoded, and a bad sample is skipped (and counted) or fails as --on-bad-sample says
+            CaptionVocabulary vocabulary = CaptionVocabulary.train(train, options.vocabSize, onBadSample, BadSampleLog.standardError());
+            if (vocabulary.skipped() > 0) System.err.println("vocabulary: " + vocabulary.captions() + " captions, " + vocabulary.skipped() + " bad samples skipped");
+            if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, vocabulary.merges());
+            return new Tokenizer(vocabulary.merges());
         } catch (IOException e) {
             throw new UncheckedIOException("tokenizer: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package dev.loupe.clip.tokenizer;
 
+import dev.loupe.tensor.io.AtomicFile;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -57,15 +59,17 @@ public final class MergesFile {
     public static void write(Path path, List<BpeMerge> merges) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(tmp)), StandardCharsets.UTF_8))) {
+        AtomicFile.writeStream(path, out -> {
+            GZIPOutputStream gz = new GZIPOutputStream(out);
+            Writer w = new BufferedWriter(new OutputStreamWriter(gz, StandardCharsets.UTF_8));
             w.write(HEADER);
             w.write('\n');
             for (BpeMerge m : merges) {
                 w.write(m.line());
                 w.write('\n');
             }
-        }
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            w.flush();
+            gz.finish();
+        });
     }
 }

@@ -30,6 +30,8 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
 
     private static final int GZIP_MAGIC_0 = 0x1f;
     private static final int GZIP_MAGIC_1 = 0x8b;
+    /** Element counts stop growing here: larger than any array, and a product that cannot overflow. */
+    private static final long SATURATED = 1L << 32;
 
     public IdxFile {
         dimensions = dimensions.clone();
@@ -67,8 +69,10 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
      */
     public static IdxFile read(Path file, int expectedRank, String elementWord) {
         String name = file.getFileName().toString();
-        try (InputStream in = open(file)) {
-            return parse(name, in, expectedRank, elementWord);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            boolean gzip = isGzip(raw);
+            InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+            return parse(name, in, expectedRank, elementWord, gzip ? -1 : Files.size(file));
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException(name + ": no such file (" + file.toAbsolutePath() + ")", e);
         } catch (EOFException | ZipException e) {
@@ -78,21 +82,24 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         }
     }
 
-    /** Opens the file, decompressing when it starts with the gzip magic 1f 8b. */
-    private static InputStream open(Path file) throws IOException {
-        BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    /** True when the stream starts with the gzip magic 1f 8b (the stream is left where it was). */
+    private static boolean isGzip(InputStream raw) throws IOException {
         raw.mark(2);
         int b0 = raw.read();
         int b1 = raw.read();
         raw.reset();
-        if (b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1) {
-            return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
-        }
-        return raw;
+        return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
     }
 
-    /** Parses an uncompressed IDX stream; gzip errors surface as EOFException or ZipException. */
-    static IdxFile parse(String name, InputStream in, int expectedRank, String elementWord) throws IOException {
+    /**
+     * Parses an uncompressed IDX stream; gzip errors surface as EOFException or ZipException.
+     *
+     * @param fileBytes the length of the uncompressed file, checked against the header before anything
+     *                  is allocated; -1 when unknown (gzip), in which case the payload is read in growing
+     *                  pieces, so a header claiming more than the stream holds costs no more memory than
+     *                  the stream's real content
+     */
+    static IdxFile parse(String name, InputStream in, int expectedRank, String elementWord, long fileBytes) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
             throw new IdxFormatException(name + ": expected a 4-byte IDX magic number, file ends after " + magic.length + " bytes");
@@ -122,29 +129,59 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
             if (dims[d] <= 0) {
                 throw new IdxFormatException(name + ": dimension " + d + " must be positive, header says " + dims[d]);
             }
-            elements *= dims[d];
+            // saturates instead of overflowing: such a product fails both checks below
+            elements = Math.min(elements * dims[d], SATURATED);
+        }
+        long headerBytes = 4 + 4L * rank;
+        if (fileBytes >= 0 && headerBytes + elements != fileBytes) {
+            throw new IdxFormatException(name + ": the header claims " + claim(dims, elementWord) + " ("
+                    + bytes(elements) + " " + elementWord + " bytes after the " + headerBytes + "-byte header), but the file has "
+                    + fileBytes + " bytes" + (headerBytes + elements > fileBytes ? " (truncated download, or another data set's file?)" : ""));
         }
         if (elements > Integer.MAX_VALUE - 8) {
-            throw new IdxFormatException(name + ": dimensions " + Arrays.toString(dims) + " hold " + elements
-                    + " elements, more than one array can");
+            throw new IdxFormatException(name + ": the header claims " + claim(dims, elementWord) + " (" + bytes(elements)
+                    + " " + elementWord + " bytes), more than one array can hold");
         }
         String expected = name + ": expected " + elements + " " + elementWord + " bytes " + Arrays.toString(dims);
-        byte[] data = new byte[(int) elements];
-        int filled = 0;
+        byte[] data;
         try {
-            while (filled < data.length) {
-                int n = in.read(data, filled, data.length - filled);
-                if (n < 0) throw new IdxFormatException(expected + ", file ends after " + filled);
-                filled += n;
-            }
+            data = fileBytes >= 0 ? in.readNBytes((int) elements) : readInPieces(in, (int) elements);
         } catch (EOFException | ZipException e) {
-            throw new IdxFormatException(expected + ", the gzip stream breaks off after " + filled
-                    + " (" + e.getMessage() + "; truncated download?)", e);
+            throw new IdxFormatException(expected + ", the gzip stream breaks off (" + e.getMessage() + "; truncated download?)", e);
         }
+        if (data.length < elements) throw new IdxFormatException(expected + ", file ends after " + data.length);
         long extra = 0;
         while (in.read() >= 0) extra++;
         if (extra > 0) throw new IdxFormatException(expected + ", found " + extra + " more bytes after them");
         return new IdxFile(name, dims, data);
+    }
+
+    /** "60000 images of 28x28" or "60000 labels". */
+    private static String claim(int[] dims, String elementWord) {
+        if (dims.length == 1) return dims[0] + " " + elementWord + "s";
+        StringBuilder s = new StringBuilder().append(dims[0]).append(elementWord.equals("pixel") ? " images" : " items").append(" of ");
+        for (int d = 1; d < dims.length; d++) s.append(d > 1 ? "x" : "").append(dims[d]);
+        return s.toString();
+    }
+
+    private static String bytes(long elements) {
+        return elements >= SATURATED ? "at least " + SATURATED : Long.toString(elements);
+    }
+
+    /**
+     * Up to {@code n} bytes, read into growing pieces: memory follows what the stream really holds,
+     * not what its header claims (a gzip's true length is only known once it is read).
+     */
+    private static byte[] readInPieces(InputStream in, int n) throws IOException {
+        byte[] data = new byte[Math.min(n, 1 << 20)];
+        int filled = 0;
+        while (filled < n) {
+            if (filled == data.length) data = Arrays.copyOf(data, (int) Math.min(n, 2L * data.length));
+            int got = in.read(data, filled, data.length - filled);
+            if (got < 0) break;
+            filled += got;
+        }
+        return filled == data.length ? data : Arrays.copyOf(data, filled);
     }
 
     private static String hex(byte[] bytes) {

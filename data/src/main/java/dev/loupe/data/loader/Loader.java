@@ -1,5 +1,6 @@
 package dev.loupe.data.loader;
 
+import dev.loupe.data.BadSampleLog;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.transform.ViewTransform;
 
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bad samples: a {@link dev.loupe.data.BadSampleException} from the data set or the transform
  * either ends the epoch and reaches the caller of next() (FAIL), or (SKIP) leaves the sample out, so
  * that batch is shorter than batchSize; a batch whose samples are all bad is left out altogether.
- * Skips are logged through {@link System.Logger} (the first few with their reason, then a count per
- * epoch) and counted in {@link #skipped()} and {@link #skippedPerEpoch()}. Other exceptions (bugs)
+ * Each skip is logged as one plain line through a {@link BadSampleLog} (standard error unless another
+ * is given) and counted in {@link #skipped()} and {@link #skippedPerEpoch()}. Other exceptions (bugs)
  * always propagate.
  *
  * <p>Threads: each epoch runs its own daemon platform threads named "loupe-loader-N", separate from
@@ -33,14 +34,21 @@ public final class Loader {
     private final Dataset dataset;
     private final ViewTransform transform;
     private final LoaderOptions options;
+    private final BadSampleLog badSampleLog;
     private final AtomicLong skipped = new AtomicLong();
     private final Map<Integer, Long> skippedPerEpoch = new ConcurrentSkipListMap<>();
     private final AtomicInteger threadNumber = new AtomicInteger();
 
+    /** A loader that reports skipped samples on standard error, one line each. */
     public Loader(Dataset dataset, ViewTransform transform, LoaderOptions options) {
+        this(dataset, transform, options, BadSampleLog.standardError());
+    }
+
+    public Loader(Dataset dataset, ViewTransform transform, LoaderOptions options, BadSampleLog badSampleLog) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.transform = Objects.requireNonNull(transform, "transform");
         this.options = Objects.requireNonNull(options, "options");
+        this.badSampleLog = Objects.requireNonNull(badSampleLog, "badSampleLog");
     }
 
     public Dataset dataset() { return dataset; }
@@ -48,6 +56,9 @@ public final class Loader {
     public ViewTransform transform() { return transform; }
 
     public LoaderOptions options() { return options; }
+
+    /** Where skipped samples are reported. */
+    public BadSampleLog badSampleLog() { return badSampleLog; }
 
     /** Samples this rank visits per epoch: ceil(size / worldSize) (see {@link EpochPlan} on padding). */
     public int samplesPerEpoch() { return EpochPlan.samplesPerRank(dataset.size(), options.worldSize()); }

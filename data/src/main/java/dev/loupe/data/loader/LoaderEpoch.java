@@ -31,10 +31,8 @@ import java.util.concurrent.TimeUnit;
  * included, and they are handed out in plan order whatever order the workers finish in.
  */
 public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
-    /** How many skip reasons an epoch keeps (and logs one by one); the rest are only counted. */
+    /** How many skip reasons an epoch keeps; every skip is logged and counted. */
     public static final int KEPT_REASONS = 10;
-
-    private static final System.Logger LOG = System.getLogger(Loader.class.getName());
 
     private final Loader loader;
     private final int epoch;
@@ -134,10 +132,6 @@ public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
         for (PendingBatch p : pending) p.result().cancel(true);
         pending.clear();
         pool.shutdownNow();
-        if (skipped > 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0} epoch {1}: skipped {2} bad samples; first: {3}",
-                    loader.dataset().name(), epoch, skipped, skipReasons.getFirst());
-        }
     }
 
     /** Submits batches until prefetchBatches + 1 are in flight or the plan is exhausted. */
@@ -213,12 +207,7 @@ public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
     private void recordSkip(BadSampleException e) {
         skipped++;
         loader.countSkip(epoch);
-        if (skipReasons.size() < KEPT_REASONS) {
-            skipReasons.add(e.getMessage());
-            LOG.log(System.Logger.Level.WARNING, "skipping bad sample in {0} epoch {1}: {2}",
-                    loader.dataset().name(), epoch, e.getMessage());
-        } else {
-            LOG.log(System.Logger.Level.DEBUG, "skipping bad sample: {0}", e.getMessage());
-        }
+        if (skipReasons.size() < KEPT_REASONS) skipReasons.add(e.getMessage());
+        loader.badSampleLog().skipped(loader.dataset().name() + " epoch " + epoch, e);
     }
 }

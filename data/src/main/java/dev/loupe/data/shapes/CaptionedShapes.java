@@ -66,6 +66,10 @@ public final class CaptionedShapes implements Dataset {
                 scene.objects().getFirst().shape().ordinal(), CaptionWriter.caption(scene));
     }
 
+    /** The caption of sample index, without rendering its image. */
+    @Override
+    public String caption(int index) { return CaptionWriter.caption(scene(index)); }
+
     @Override
     public List<String> classNames() { return CLASS_NAMES; }
 

@@ -134,8 +134,16 @@ public final class CaptionCsv implements Dataset {
     /** The image file of sample index (relative paths resolved against the list file's folder). */
     public Path imagePath(int index) { return baseDir.resolve(imagePaths[index]); }
 
-    /** The caption of sample index as written in the file, without decoding the image. */
-    public String caption(int index) { return captions[index]; }
+    /**
+     * The caption of sample index as written in the file, without decoding the image.
+     *
+     * @throws BadSampleException for an empty caption, as {@link #get} does
+     */
+    @Override
+    public String caption(int index) {
+        if (captions[index].isBlank()) throw new BadSampleException(listFile + ":" + lines[index], "empty caption for " + imagePaths[index]);
+        return captions[index];
+    }
 
     /** All captions in order (for building a vocabulary or a zero-shot prompt check). */
     public List<String> captions() { return new ArrayList<>(List.of(captions)); }

@@ -23,11 +23,30 @@ final class TarHeaderFields {
     /** The size field: octal, or big-endian binary when its first byte has the high bit (GNU base-256). */
     static long size(byte[] header, String shard, long at) {
         if ((header[124] & 0x80) != 0) {
+            // GNU base-256: the first byte 0x80 marks a positive number, 0xff a negative one
+            if ((header[124] & 0xFF) != 0x80) throw corrupt(shard, at, "a negative base-256 size");
             long v = 0;
-            for (int i = 125; i < 136; i++) v = (v << 8) | (header[i] & 0xFF);
+            for (int i = 125; i < 136; i++) {
+                if (v > Long.MAX_VALUE >> 8) throw corrupt(shard, at, "a base-256 size larger than 2^63");
+                v = (v << 8) | (header[i] & 0xFF);
+            }
             return v;
         }
         return octal(header, 124, 12, shard, at, "size");
+    }
+
+    /** The value of a pax {@code size} record: decimal digits, at most 18 of them. */
+    static long paxSize(String value, String shard, long at) {
+        String v = value.strip();
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw corrupt(shard, at, "a pax size record '" + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "' that is not a byte count");
+        }
+        return Long.parseLong(v);
+    }
+
+    private static IllegalArgumentException corrupt(String shard, long at, String what) {
+        return new IllegalArgumentException("tar shard " + shard + ": the header at byte offset " + at + " has " + what
+                + "; the file is corrupt or not a tar archive");
     }
 
     /** An octal number padded with spaces or NULs. */
@@ -72,6 +91,10 @@ final class TarHeaderFields {
             }
             if (len <= 0 || i + len > data.length) {
                 throw new IllegalArgumentException("tar shard " + shard + ": pax header record overruns its header at byte offset " + at);
+            }
+            if (space + 1 > i + len - 1) {
+                throw new IllegalArgumentException("tar shard " + shard + ": pax header record of " + len
+                        + " bytes is shorter than its own length prefix, at byte offset " + at);
             }
             String record = new String(data, space + 1, i + len - space - 2, StandardCharsets.UTF_8);
             int eq = record.indexOf('=');

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiPredicate;
 
@@ -24,8 +25,8 @@ final class TarScanner {
 
     /** A sequential byte source that knows its position. */
     interface Input {
-        /** Reads up to n bytes into b; fewer only at the end of the archive. */
-        int readFully(byte[] b, int n) throws IOException;
+        /** Reads up to n bytes into b from index off; fewer only at the end of the archive. */
+        int readFully(byte[] b, int off, int n) throws IOException;
 
         /** Skips up to n bytes; fewer only at the end of the archive. */
         long skip(long n) throws IOException;
@@ -48,7 +49,7 @@ final class TarScanner {
         long paxSize = -1;
         while (true) {
             long at = in.position();
-            int got = in.readFully(header, BLOCK);
+            int got = in.readFully(header, 0, BLOCK);
             if (got == 0) break;
             if (got < BLOCK) throw truncated(shard, at + got, "inside the member header that starts at offset " + at);
             if (isZero(header)) break;
@@ -66,7 +67,7 @@ final class TarScanner {
                 case 'x' -> {
                     for (String[] kv : TarHeaderFields.paxRecords(read(in, size, shard, name, dataAt), shard, at)) {
                         if (kv[0].equals("path")) paxPath = kv[1];
-                        if (kv[0].equals("size")) paxSize = Long.parseLong(kv[1].strip());
+                        if (kv[0].equals("size")) paxSize = TarHeaderFields.paxSize(kv[1], shard, at);
                     }
                     skip(in, padding, shard, name, dataAt);
                 }
@@ -90,9 +91,15 @@ final class TarScanner {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("tar shard " + shard + ": member '" + member + "' of " + size + " bytes is too large to read");
         }
-        byte[] data = new byte[(int) size];
-        int got = in.readFully(data, (int) size);
-        if (got < size) throw truncated(shard, dataAt + got, dataMessage(member, dataAt, size));
+        // grown as the bytes arrive, so a corrupt size costs no more memory than the archive holds
+        byte[] data = new byte[(int) Math.min(size, 1 << 20)];
+        int filled = 0;
+        while (filled < size) {
+            if (filled == data.length) data = Arrays.copyOf(data, (int) Math.min(size, 2L * data.length));
+            int got = in.readFully(data, filled, data.length - filled);
+            filled += got;
+            if (filled < data.length) throw truncated(shard, dataAt + filled, dataMessage(member, dataAt, size));
+        }
         return data;
     }
 
@@ -137,13 +144,14 @@ final class TarScanner {
             private long pos;
 
             @Override
-            public int readFully(byte[] b, int n) throws IOException {
-                ByteBuffer buf = ByteBuffer.wrap(b, 0, n);
+            public int readFully(byte[] b, int off, int n) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(b, off, n);
                 while (buf.hasRemaining()) {
-                    if (channel.read(buf, pos + buf.position()) < 0) break;
+                    if (channel.read(buf, pos + buf.position() - off) < 0) break;
                 }
-                pos += buf.position();
-                return buf.position();
+                int got = buf.position() - off;
+                pos += got;
+                return got;
             }
 
             @Override
@@ -165,8 +173,8 @@ final class TarScanner {
             private final byte[] scratch = new byte[64 * 1024];
 
             @Override
-            public int readFully(byte[] b, int n) throws IOException {
-                int got = stream.readNBytes(b, 0, n);
+            public int readFully(byte[] b, int off, int n) throws IOException {
+                int got = stream.readNBytes(b, off, n);
                 pos += got;
                 return got;
             }

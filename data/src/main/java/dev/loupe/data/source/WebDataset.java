@@ -121,6 +121,24 @@ public final class WebDataset implements Dataset {
         }
     }
 
+    /**
+     * The caption of sample index (the .txt member, else the .json "caption" or "text"), read without
+     * the image, which is neither decoded nor required to be there.
+     *
+     * @throws BadSampleException naming {@code shard:key} for an empty caption or malformed JSON
+     */
+    @Override
+    public String caption(int index) {
+        Entry e = entries.get(index);
+        Path shard = shards.get(e.shard());
+        String source = shard + ":" + e.key();
+        try (FileChannel channel = needsFile(e) ? FileChannel.open(shard, StandardOpenOption.READ) : null) {
+            return caption(channel, e, source);
+        } catch (IOException ex) {
+            throw new BadSampleException(source, "cannot read shard: " + ex.getMessage(), ex);
+        }
+    }
+
     private static boolean needsFile(Entry e) {
         return e.parts().values().stream().anyMatch(p -> p.data() == null);
     }

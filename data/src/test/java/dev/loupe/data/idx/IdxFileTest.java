@@ -89,7 +89,35 @@ class IdxFileTest {
         byte[] full = idx(new int[] {3, 2, 2}, PIXELS);
         Path p = write("train-images-idx3-ubyte", Arrays.copyOf(full, full.length - 5));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
-        assertEquals("train-images-idx3-ubyte: expected 12 pixel bytes [3, 2, 2], file ends after 7", e.getMessage());
+        assertEquals("train-images-idx3-ubyte: the header claims 3 images of 2x2 (12 pixel bytes after the 16-byte header),"
+                + " but the file has 23 bytes (truncated download, or another data set's file?)", e.getMessage());
+    }
+
+    @Test
+    void aHeaderClaimingMillionsOfImagesIsCheckedAgainstTheFileBeforeAnyAllocation() throws IOException {
+        Path p = write("train-images-idx3-ubyte", idx(new int[] {2_700_000, 28, 28}, PIXELS));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
+        assertEquals("train-images-idx3-ubyte: the header claims 2700000 images of 28x28 (2116800000 pixel bytes after the"
+                + " 16-byte header), but the file has 28 bytes (truncated download, or another data set's file?)", e.getMessage());
+    }
+
+    @Test
+    void aGzipHeaderClaimingMillionsOfLabelsReadsOnlyWhatIsThere() throws IOException {
+        Path p = write("labels.gz", gzip(idx(new int[] {2_000_000_000}, new byte[] {1, 2, 3})));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readLabels(p));
+        assertEquals("labels.gz: expected 2000000000 label bytes [2000000000], file ends after 3", e.getMessage());
+    }
+
+    @Test
+    void dimensionsWhoseProductOverflowsAreRefused() throws IOException {
+        Path raw = write("huge", idx(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, PIXELS));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(raw));
+        assertTrue(e.getMessage().startsWith("huge: the header claims 2147483647 images of 2147483647x2147483647 (at least 4294967296"),
+                e.getMessage());
+        Path gz = write("huge.gz", gzip(idx(new int[] {65536, 65536, 65536}, PIXELS)));
+        e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(gz));
+        assertEquals("huge.gz: the header claims 65536 images of 65536x65536 (at least 4294967296 pixel bytes), more than one array can hold",
+                e.getMessage());
     }
 
     @Test
@@ -115,7 +143,7 @@ class IdxFileTest {
         Path p = write("train-images-idx3-ubyte.gz", Arrays.copyOf(gz, gz.length / 2));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
         assertTrue(e.getMessage().startsWith("train-images-idx3-ubyte.gz: expected 3136 pixel bytes [4, 28, 28], "
-                + "the gzip stream breaks off after "), e.getMessage());
+                + "the gzip stream breaks off"), e.getMessage());
         assertTrue(e.getMessage().contains("truncated download?"), e.getMessage());
     }
 

@@ -284,6 +284,19 @@ class LoaderTest {
     }
 
     @Test
+    void eachSkipIsLoggedAsOnePlainLine() {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8);
+        Loader loader = new Loader(new TinyDataset(8, Set.of(1, 6), false), NOISY_TWO_VIEWS,
+                options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build(), dev.loupe.data.BadSampleLog.to(out));
+        all(loader, 0, 0);
+        assertEquals("skipped bad sample (tiny epoch 0): img1.png: not a PNG file\n"
+                + "skipped bad sample (tiny epoch 0): img6.png: not a PNG file\n", text.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("skipped bad sample (w): a.png:  two lines",
+                dev.loupe.data.BadSampleLog.line("w", new dev.loupe.data.BadSampleException("a.png", "\ntwo\r\nlines")));
+    }
+
+    @Test
     void aBatchOfOnlyBadSamplesIsLeftOut() {
         Loader loader = new Loader(new TinyDataset(6, Set.of(2, 3), false), NOISY_TWO_VIEWS,
                 options(2).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build());

@@ -71,6 +71,7 @@ class CaptionedShapesTest {
         for (int i = 0; i < 60; i++) {
             Scene scene = data.scene(i);
             Sample s = data.get(i);
+            assertEquals(s.caption(), data.caption(i), "the caption without the image is the sample's");
             assertEquals(scene.objects().getFirst().shape().ordinal(), s.label());
             assertEquals(3, s.image().channels());
             assertEquals(64, s.image().height());

@@ -75,6 +75,9 @@ class CaptionCsvTest {
         assertEquals(csv + ":3", blank.source());
         BadSampleException empty = assertThrows(BadSampleException.class, () -> data.get(2));
         assertEquals(csv + ":4", empty.source());
+        // the caption alone (no image read) says the same
+        assertEquals("fine", data.caption(0));
+        assertEquals(csv + ":3", assertThrows(BadSampleException.class, () -> data.caption(1)).source());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,6 +181,88 @@ class WebDatasetTest {
         Files.write(bad, bytes);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(bad.toString()));
         assertTrue(e.getMessage().contains("checksum at byte offset 1024"), e.getMessage());
+    }
+
+    @Test
+    void captionsAreReadWithoutTheImage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("000000.png", new byte[] {1, 2, 3});
+        m.put("000000.txt", " an undecodable picture \n");
+        m.put("000001.json", "{\"caption\": \"no picture at all\"}");
+        m.put("000002.png", TestImages.encoded(2, 4, 3, "png"));
+        m.put("000002.json", "{not json");
+        m.put("000003.png", TestImages.encoded(3, 4, 3, "png"));
+        for (String name : List.of("c.tar", "c.tar.gz")) {
+            Path shard = TestTars.write(dir.resolve(name), m);
+            WebDataset data = WebDataset.open(shard.toString());
+            assertThrows(BadSampleException.class, () -> data.get(0));
+            assertEquals("an undecodable picture", data.caption(0));
+            assertEquals("no picture at all", data.caption(1));
+            BadSampleException json = assertThrows(BadSampleException.class, () -> data.caption(2));
+            assertEquals(shard + ":000002.json", json.source());
+            assertNull(data.caption(3));
+        }
+    }
+
+    @Test
+    void corruptSizesAndPaxRecordsAreErrorsNamingTheShard() throws IOException {
+        // found by ReaderFuzz: each used to escape as a NegativeArraySize-, StringIndexOutOfBounds- or
+        // NumberFormatException without the shard's name
+        byte[] negative = new byte[12];
+        negative[0] = (byte) 0xff;
+        assertShardError("negative.tar", concat(header("a.txt", '0', negative), new byte[1024]), "has a negative base-256 size");
+        byte[] shortRecord = "1 path=abc\n".getBytes(StandardCharsets.UTF_8);
+        assertShardError("short-record.tar", concat(header("pax", 'x', octal(shortRecord.length)), block(shortRecord), new byte[1024]),
+                "shorter than its own length prefix");
+        byte[] sizeRecord = "12 size=abc\n".getBytes(StandardCharsets.UTF_8);
+        assertShardError("pax-size.tar", concat(header("pax", 'x', octal(sizeRecord.length)), block(sizeRecord), new byte[1024]),
+                "pax size record 'abc' that is not a byte count");
+        // a long name claiming 1.5 GB in a 1.5 KB file: truncated, read only as far as the file goes
+        assertShardError("long-name.tar", concat(header("././@LongLink", 'L', octal(1_500_000_000L)), block("x".getBytes(StandardCharsets.UTF_8))),
+                "is truncated: it ends at byte offset 1024");
+    }
+
+    private void assertShardError(String name, byte[] bytes, String fragment) throws IOException {
+        Path shard = Files.write(dir.resolve(name), bytes);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(shard.toString()));
+        assertEquals(IllegalArgumentException.class, e.getClass(), e.toString());
+        assertTrue(e.getMessage().startsWith("tar shard " + shard), e.getMessage());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    /** A ustar header block with a valid checksum. */
+    private static byte[] header(String name, char type, byte[] sizeField) {
+        byte[] h = new byte[512];
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(n, 0, h, 0, n.length);
+        System.arraycopy("0000644".getBytes(StandardCharsets.US_ASCII), 0, h, 100, 7);
+        System.arraycopy(sizeField, 0, h, 124, sizeField.length);
+        h[156] = (byte) type;
+        System.arraycopy("ustar\u000000".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
+        long sum = 0;
+        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : h[i] & 0xFF;
+        System.arraycopy(String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII), 0, h, 148, 6);
+        h[155] = ' ';
+        return h;
+    }
+
+    private static byte[] octal(long size) {
+        return String.format("%011o", size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** data padded to whole 512-byte blocks. */
+    private static byte[] block(byte[] data) {
+        return Arrays.copyOf(data, (data.length + 511) / 512 * 512);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        byte[] out = new byte[0];
+        for (byte[] p : parts) {
+            int at = out.length;
+            out = Arrays.copyOf(out, at + p.length);
+            System.arraycopy(p, 0, out, at, p.length);
+        }
+        return out;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.loupe.eval.report;
 
+import dev.loupe.tensor.io.AtomicFile;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -35,11 +36,12 @@ public final class ConfusionMatrixPlot {
     /** The heat map as an image. */
     public static BufferedImage render(ConfusionMatrix m, String title) { return BitmapEncoder.getBufferedImage(chart(m, title)); }
 
-    /** Renders and writes a PNG (parent folders are created). */
+    /** Renders and writes a PNG atomically (parent folders are created). */
     public static void write(ConfusionMatrix m, String title, Path png) throws IOException {
         Path parent = png.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.write(png, BitmapEncoder.getBitmapBytes(chart(m, title), BitmapEncoder.BitmapFormat.PNG));
+        byte[] bytes = BitmapEncoder.getBitmapBytes(chart(m, title), BitmapEncoder.BitmapFormat.PNG);
+        AtomicFile.write(png, bytes);
     }
 
     private static HeatMapChart chart(ConfusionMatrix m, String title) {

@@ -8,7 +8,6 @@ import dev.loupe.eval.knn.KnnClassifier;
 import dev.loupe.tensor.io.AtomicFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,10 +74,7 @@ public record EvalReport(String method, String dataset, String features, Map<Int
 
     /** Writes {@link #toJson()} to {@code file} atomically. */
     public void writeJson(Path file) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(toJson().getBytes(StandardCharsets.UTF_8));
-        AtomicFile.write(file, ch -> {
-            while (bytes.hasRemaining()) ch.write(bytes);
-        });
+        AtomicFile.write(file, toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,11 +1,12 @@
 package dev.loupe.nn.train;
 
+import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.AtomicFile;
+import dev.loupe.tensor.io.FileWriteException;
 import dev.loupe.tensor.io.SafeTensors;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
  * the settings a resume must match, as metadata). Each file is written atomically and the file
  * {@code latest}, naming the newest complete checkpoint, is replaced last, so a kill at any moment
  * leaves the previous checkpoint usable; a half-written folder that {@code latest} does not name is
- * ignored and later deleted. The newest {@code keep} checkpoints are kept.
+ * ignored and later deleted. The newest {@code keep} checkpoints are kept. A write that fails (a full
+ * disk) removes its half-written folder and is reported as a {@link CheckpointWriteException} naming
+ * the file and the last good checkpoint.
  */
 public final class Checkpoint {
     public static final String LATEST = "latest";
@@ -47,13 +50,26 @@ public final class Checkpoint {
     public record Loaded(Path directory, Position position, long seed, Map<String, String> config,
                          Map<String, Tensor> model, Map<String, Tensor> optimizer) {}
 
+    /** Writes one safetensors file of a checkpoint; {@link SafeTensors#write} outside of tests. */
+    @FunctionalInterface
+    interface TensorFileWriter {
+        void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException;
+    }
+
     private final Path root;
     private final int keep;
+    private final TensorFileWriter writer;
 
     public Checkpoint(Path root, int keep) {
+        this(root, keep, SafeTensors::write);
+    }
+
+    /** With the given file writer: tests use one that fails like a full disk part way through. */
+    Checkpoint(Path root, int keep, TensorFileWriter writer) {
         if (keep < 1) throw new IllegalArgumentException("keep at least 1 checkpoint, got " + keep);
         this.root = root;
         this.keep = keep;
+        this.writer = writer;
     }
 
     public Path root() { return root; }
@@ -61,14 +77,36 @@ public final class Checkpoint {
     /** The folder of the checkpoint after {@code step} steps. */
     public Path directoryFor(long step) { return root.resolve(String.format("step-%07d", step)); }
 
-    /** Writes a complete checkpoint, points {@code latest} at it and prunes old ones; returns its folder. */
+    /**
+     * Writes a complete checkpoint, points {@code latest} at it and prunes old ones; returns its folder.
+     *
+     * @throws CheckpointWriteException when a write fails (a full disk): the message names the file
+     *     and the last good checkpoint, the half-written folder is removed and {@code latest} is unchanged
+     */
     public Path write(Position position, long seed, Map<String, String> config, Map<String, Tensor> model,
                       Map<String, Tensor> optimizer) throws IOException {
         Path dir = directoryFor(position.step());
-        if (Files.exists(dir) && !dir.equals(latest().orElse(null))) deleteTree(dir);
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve(MODEL), model);
-        SafeTensors.write(dir.resolve(OPTIMIZER), optimizer);
+        Path lastGood = latest().orElse(null);
+        if (Files.exists(dir) && !dir.equals(lastGood)) deleteTree(dir);
+        try {
+            writeFiles(dir, position, seed, config, model, optimizer);
+        } catch (FileWriteException e) {
+            if (!dir.equals(lastGood)) deleteQuietly(dir);
+            throw new CheckpointWriteException(e, lastGood);
+        }
+        prune(dir);
+        return dir;
+    }
+
+    private void writeFiles(Path dir, Position position, long seed, Map<String, String> config, Map<String, Tensor> model,
+                            Map<String, Tensor> optimizer) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new FileWriteException(dir, e);
+        }
+        writer.write(dir.resolve(MODEL), model, Map.of());
+        writer.write(dir.resolve(OPTIMIZER), optimizer, Map.of());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(position.step()));
         meta.put("epoch", Integer.toString(position.epoch()));
@@ -76,11 +114,8 @@ public final class Checkpoint {
         meta.put("seed", Long.toString(seed));
         config.forEach((k, v) -> meta.put(CONFIG_PREFIX + k, v));
         Tensor pos = Tensor.ofLongs(new long[] {position.step(), position.epoch(), position.batchInEpoch()});
-        SafeTensors.write(dir.resolve(TRAINER), Map.of("position", pos), meta);
-        byte[] name = (dir.getFileName() + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(root.resolve(LATEST), ch -> ch.write(ByteBuffer.wrap(name)));
-        prune(dir);
-        return dir;
+        writer.write(dir.resolve(TRAINER), Map.of("position", pos), meta);
+        AtomicFile.write(root.resolve(LATEST), (dir.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -103,7 +138,12 @@ public final class Checkpoint {
         return Optional.of(dir);
     }
 
-    /** Reads the checkpoint in {@code dir}. */
+    /**
+     * Reads the checkpoint in {@code dir}.
+     *
+     * @throws dev.loupe.tensor.NonFiniteValueException when a weight or optimiser state holds NaN or an
+     *     infinity; the message names the file, the tensor and the first bad index
+     */
     public static Loaded read(Path dir) throws IOException {
         Map<String, String> meta = SafeTensors.readMetadata(dir.resolve(TRAINER));
         Map<String, String> config = new LinkedHashMap<>();
@@ -119,26 +159,43 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new IOException(dir.resolve(TRAINER) + ": missing or malformed step/epoch/batch_in_epoch/seed metadata " + meta, e);
         }
-        return new Loaded(dir, position, seed, config, SafeTensors.read(dir.resolve(MODEL)), SafeTensors.read(dir.resolve(OPTIMIZER)));
+        Map<String, Tensor> model = SafeTensors.read(dir.resolve(MODEL)), optimizer = SafeTensors.read(dir.resolve(OPTIMIZER));
+        Finite.requireAll(model, dir.resolve(MODEL));
+        Finite.requireAll(optimizer, dir.resolve(OPTIMIZER));
+        return new Loaded(dir, position, seed, config, model, optimizer);
     }
 
-    /** Deletes every checkpoint folder except the newest {@code keep} complete ones up to {@code current}. */
+    /** Deletes every checkpoint folder except the newest {@code keep} complete ones up to {@code current}; incomplete ones go too. */
     private void prune(Path current) throws IOException {
         long currentStep = stepOf(current);
         List<Path> complete = new ArrayList<>(), stale = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
+            // a half-written folder (a crash, or a failed delete after a full disk) never counts as kept
             s.filter(p -> Files.isDirectory(p) && STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .forEach(p -> (stepOf(p) <= currentStep ? complete : stale).add(p));
+                    .forEach(p -> (stepOf(p) <= currentStep && (p.equals(current) || holdsAllFiles(p)) ? complete : stale).add(p));
         }
         complete.sort(Comparator.comparingLong(Checkpoint::stepOf).reversed());
         for (int i = keep; i < complete.size(); i++) deleteTree(complete.get(i));
         for (Path p : stale) deleteTree(p);
     }
 
+    private static boolean holdsAllFiles(Path dir) {
+        return Files.isRegularFile(dir.resolve(MODEL)) && Files.isRegularFile(dir.resolve(OPTIMIZER)) && Files.isRegularFile(dir.resolve(TRAINER));
+    }
+
     private static long stepOf(Path dir) {
         Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
         if (!m.matches()) throw new IllegalArgumentException("not a checkpoint folder: " + dir);
         return Long.parseLong(m.group(1));
+    }
+
+    /** Frees the space of a half-written checkpoint; the write's own failure is what gets reported. */
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            // a folder latest does not name is ignored on resume and deleted by the next prune
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -75,10 +75,15 @@ public final class Trainer<B> {
      *               to train without checkpoints
      */
     public Trainer(Objective<B> objective, BatchSource<B> source, TrainerConfig config, Path runDir) {
+        this(objective, source, config, runDir == null ? null : new Checkpoint(runDir.resolve("checkpoints"), config.keepCheckpoints()));
+    }
+
+    /** With the checkpoint folder given (tests give one whose writes fail like a full disk). */
+    Trainer(Objective<B> objective, BatchSource<B> source, TrainerConfig config, Checkpoint checkpoints) {
         this.objective = objective;
         this.source = source;
         this.config = config;
-        this.checkpoints = runDir == null ? null : new Checkpoint(runDir.resolve("checkpoints"), config.keepCheckpoints());
+        this.checkpoints = checkpoints;
         this.batchesPerEpoch = source.batchesPerEpoch();
         if (batchesPerEpoch < 1) throw new IllegalArgumentException("the data gives " + batchesPerEpoch + " batches per epoch; need at least 1 (is the data set smaller than one batch?)");
         this.totalSteps = config.totalSteps(batchesPerEpoch);
@@ -309,7 +314,13 @@ public final class Trainer<B> {
         listeners.forEach(l -> l.onEval(m));
     }
 
-    /** Writes a checkpoint at the current position unless one exists for this step; returns its folder or null. */
+    /**
+     * Writes a checkpoint at the current position unless one exists for this step; returns its folder or null.
+     *
+     * @throws UncheckedIOException when the write fails; for a failed file write (a full disk) the
+     *     message is the one line of {@link CheckpointWriteException}, which is the cause, naming the
+     *     file and the last good checkpoint
+     */
     public Path checkpoint() {
         if (checkpoints == null || lastCheckpointStep == step) return lastCheckpoint;
         if (comm.rank() != 0) {
@@ -320,6 +331,8 @@ public final class Trainer<B> {
         Checkpoint.Position pos = new Checkpoint.Position(step, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batchInEpoch);
         try {
             lastCheckpoint = checkpoints.write(pos, config.seed(), resumeKey(), objective.module().stateDict(), optimizer.stateDict());
+        } catch (CheckpointWriteException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint for step " + step + " under " + checkpoints.root() + ": " + e.getMessage(), e);
         }

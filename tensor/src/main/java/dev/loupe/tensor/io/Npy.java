@@ -12,9 +12,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * NumPy's .npy format (numpy.lib.format): the magic {@code \x93NUMPY}, a version (1.0 with a u16
@@ -29,8 +29,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Writes version 1.0 (2.0 only if the header outgrows 65535 bytes), with the header padded by
  * spaces and a newline so the data starts at a multiple of 64 bytes as numpy does. Views are written
- * in row-major order. The file appears atomically: a temporary file in the same folder is written,
- * forced to disk and renamed over the target.
+ * in row-major order. The file appears atomically through {@link AtomicFile}: a temporary file in
+ * the same folder is written, forced to disk and renamed over the target; a failed write (a full
+ * disk) is a {@link FileWriteException} naming the file, and the previous file stays as it was.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -46,7 +47,7 @@ public final class Npy {
      *     order; the message names the file, the byte offset and what was expected there
      */
     public static Tensor read(Path file) throws IOException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = SafeTensors.open(file, "a .npy file")) {
             long size = ch.size();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return read(file, seg);
@@ -102,6 +103,10 @@ public final class Npy {
         for (int d : h.shape()) numel = d == 0 || numel == 0 ? 0 : numel > cap / d ? cap : numel * d;
         long expected = numel * type.itemSize;
         long found = size - dataStart;
+        if (numel == cap) {
+            throw malformed(file, headerStart, "shape " + Shape.format(h.shape()) + " has more than 2^59 elements (the file holds "
+                    + found + " data bytes)");
+        }
         if (found < expected) {
             throw malformed(file, dataStart, "data too short: shape " + Shape.format(h.shape()) + " of '" + h.descr() + "' needs "
                     + expected + " bytes, found " + found);
@@ -126,7 +131,7 @@ public final class Npy {
         Tensor c = t.contiguous();
         byte[] preamble = preamble(type.descr, c.sizes());
         AtomicFile.write(file, ch -> {
-            writeFully(ch, ByteBuffer.wrap(preamble));
+            AtomicFile.writeFully(ch, ByteBuffer.wrap(preamble));
             writeData(ch, type, (CpuStorage) c.storage(), c.offset(), c.numel());
         });
     }
@@ -149,7 +154,7 @@ public final class Npy {
 
     private static int alignUp(int n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
-    private static void writeData(FileChannel ch, ElementType type, CpuStorage s, int offset, int numel) throws IOException {
+    private static void writeData(WritableByteChannel ch, ElementType type, CpuStorage s, int offset, int numel) throws IOException {
         int perChunk = Math.max(1, WRITE_CHUNK / type.itemSize);
         ByteBuffer buf = ByteBuffer.allocate(perChunk * type.itemSize);
         MemorySegment seg = MemorySegment.ofBuffer(buf);
@@ -157,12 +162,8 @@ public final class Npy {
             int n = Math.min(perChunk, numel - done);
             type.store(s, offset + done, seg, n);
             buf.clear().limit(n * type.itemSize);
-            writeFully(ch, buf);
+            AtomicFile.writeFully(ch, buf);
         }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
     }
 
     /** Byte offset of char {@code index} of the header text (they differ only in UTF-8 v3 headers). */

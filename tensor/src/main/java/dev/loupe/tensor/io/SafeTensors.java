@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -77,14 +78,32 @@ public final class SafeTensors {
      * Writes {@code tensors} (host tensors of any layout; non-contiguous ones are stored in row-major
      * order) and {@code metadata} (may be null or empty) atomically: a reader sees the old file or the
      * complete new one, never a partial write.
+     *
+     * @throws FileWriteException when the write fails (a full disk: "No space left on device while
+     *     writing FILE"); the temporary file is removed and an existing {@code file} is left as it was
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         SafeTensorsWriter.write(file, tensors, metadata == null ? Map.of() : metadata);
     }
 
-    /** Opens {@code file} for reading; a directory or a missing file is named with what is wrong. */
+    /**
+     * Streams {@code tensors} and {@code metadata} (may be null or empty) as safetensors bytes to
+     * {@code out}, with ordinary writes (a socket, an in-memory buffer, a file the caller manages).
+     */
+    public static void write(WritableByteChannel out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        SafeTensorsWriter.write(out, tensors, metadata == null ? Map.of() : metadata);
+    }
+
     private static FileChannel open(Path file) throws IOException {
-        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a directory, not a safetensors file");
+        return open(file, "a safetensors file");
+    }
+
+    /**
+     * Opens {@code file} for reading; a directory or a missing file is named with what is wrong
+     * ({@code kind} says what was expected, e.g. "a .npy file").
+     */
+    static FileChannel open(Path file, String kind) throws IOException {
+        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a directory, not " + kind);
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {

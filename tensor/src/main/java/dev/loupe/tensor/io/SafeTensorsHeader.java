@@ -161,7 +161,13 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata, long
             if (d < 0) throw new MalformedFileException(file, at, where + "negative size " + d + " at dim " + i + " of shape " + sh);
             if (d > Integer.MAX_VALUE) throw new MalformedFileException(file, at, where + "size " + d + " at dim " + i + " exceeds " + Integer.MAX_VALUE);
             shape[i] = (int) d;
-            numel = Math.min(numel * d, Long.MAX_VALUE / 16);
+            // checked, as the Python library's validation does: a product past 2^63 is refused even
+            // when a later size is 0, rather than wrapping to a count that could match data_offsets
+            long product = numel * d;
+            if (d != 0 && (Math.multiplyHigh(numel, d) != 0 || product < 0)) {
+                throw new MalformedFileException(file, at, where + "shape " + sh + " has more elements than 2^63 (the product overflows at dim " + i + ")");
+            }
+            numel = product;
         }
         if (numel > Integer.MAX_VALUE - 8) {
             throw new MalformedFileException(file, at, where + "shape " + sh + " has more elements than a CPU storage can hold");

@@ -126,7 +126,11 @@ class NpyTest {
     @Test
     void rejectsShapesTooLargeForTheFile() throws IOException {
         String huge = "{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647), }";
-        assertMalformed(write("huge.npy", npy(1, huge, new byte[8])), 10 + huge.length(), "data too short", "found 8");
+        assertMalformed(write("huge.npy", npy(1, huge, new byte[8])), 10, "has more than 2^59 elements", "holds 8 data bytes");
+        String wraps = "{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }";
+        assertMalformed(write("wraps.npy", npy(1, wraps, new byte[0])), 10, "(65536, 65536, 65536, 65536) has more than 2^59 elements");
+        String big = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000, 1000, 1000), }";
+        assertMalformed(write("big.npy", npy(1, big, new byte[8])), 10 + big.length(), "data too short", "needs 8000000000 bytes, found 8");
         String empty = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 0, 100000), }";
         assertArrayEquals(new int[] {100000, 0, 100000}, Npy.read(write("empty.npy", npy(1, empty, new byte[0]))).sizes());
     }
@@ -298,6 +302,15 @@ class NpyTest {
         out.writeBytes(h);
         out.writeBytes(data);
         return out.toByteArray();
+    }
+
+    @Test
+    void aMissingFileOrADirectoryIsNamedWithWhatIsWrong() {
+        Path missing = dir.resolve("nope.npy");
+        IOException e = assertThrows(IOException.class, () -> Npy.read(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+        e = assertThrows(IOException.class, () -> Npy.read(dir));
+        assertEquals(dir + ": a directory, not a .npy file", e.getMessage());
     }
 
     private static void assertMalformed(Path file, long offset, String... fragments) {

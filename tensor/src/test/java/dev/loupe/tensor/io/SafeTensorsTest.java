@@ -67,6 +67,23 @@ class SafeTensorsTest {
     }
 
     @Test
+    void tensorsLargerThanTheWriteBufferRoundTripAndStreamToAChannel() throws IOException {
+        Random r = new Random(2);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("small", random(DType.I64, r, 3));
+        in.put("big", random(DType.F32, r, 700, 1000));
+        in.put("big.f64", random(DType.F64, r, 300, 1000).narrow(0, 7, 200));
+        Path f = dir.resolve("big.safetensors");
+        SafeTensors.write(f, in, Map.of("k", "v"));
+        Map<String, Tensor> back = SafeTensors.read(f);
+        for (var e : in.entrySet()) assertSameTensor(e.getValue(), back.get(e.getKey()), e.getKey());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SafeTensors.write(java.nio.channels.Channels.newChannel(bytes), in, Map.of("k", "v"));
+        assertArrayEquals(Files.readAllBytes(f), bytes.toByteArray(), "the channel gets the same bytes as the file");
+    }
+
+    @Test
     void noMetadataAndNoTensors() throws IOException {
         Path f = dir.resolve("none.safetensors");
         SafeTensors.write(f, Map.of());
@@ -215,6 +232,19 @@ class SafeTensorsTest {
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", new byte[12]), "data bytes [4, 8)", "without holes");
         assertMalformed(file("tail", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[10]),
                 "last 6 bytes of the data section belong to no tensor");
+    }
+
+    @Test
+    void aShapeWhoseElementCountOverflowsIsRefusedNamingTheTensor() throws IOException {
+        // 2^64 elements: wrapped to 0 in long arithmetic, it used to match data_offsets [0, 0]
+        assertMalformed(file("wrap", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
+                "tensor 'w'", "shape [65536,65536,65536,65536] has more elements than 2^63", "overflows at dim 3");
+        assertMalformed(file("zero-after", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,0],"
+                + "\"data_offsets\":[0,0]}}", new byte[0]), "tensor 'w'", "overflows at dim 2");
+        assertMalformed(file("big", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
+                "tensor 'w'", "more elements than a CPU storage can hold");
+        Path empty = file("empty", "{\"w\":{\"dtype\":\"F32\",\"shape\":[0,2147483647,2147483647],\"data_offsets\":[0,0]}}", new byte[0]);
+        assertEquals(0, SafeTensors.read(empty).get("w").numel());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
