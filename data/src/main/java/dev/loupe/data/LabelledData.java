@@ -39,6 +39,11 @@ public record LabelledData(String name, Dataset train, Dataset test, int imageSi
         return this;
     }
 
+    /** The same data with the test split cut to {@code limit} evenly spaced samples (0: all): a quick try evaluates in seconds. */
+    public LabelledData withTestLimit(int limit) {
+        return new LabelledData(name, train, EvenSubset.of(test, limit), imageSize, channels, mean, std, captioned);
+    }
+
     /** The same data with the training split cut to {@code limit} evenly spaced samples (0: all), see {@link EvenSubset}. */
     public LabelledData withTrainLimit(int limit) {
         return new LabelledData(name, EvenSubset.of(train, limit), test, imageSize, channels, mean, std, captioned);

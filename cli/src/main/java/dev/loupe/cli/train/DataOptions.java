@@ -42,13 +42,18 @@ public final class DataOptions {
     @Option(names = "--shapes-seed", defaultValue = "0", description = "shapes: generator seed (default ${DEFAULT-VALUE}).")
     public long shapesSeed;
 
+    @Option(names = "--test-limit", defaultValue = "0", description = "Evaluate on this many evenly spaced test images (0: all; default ${DEFAULT-VALUE}): a quick try in seconds.")
+    public int testLimit;
+
     /** Loads the data set, labelled or not. */
     public LabelledData load() {
-        return switch (data.toLowerCase(Locale.ROOT)) {
+        if (testLimit < 0) throw new IllegalArgumentException("--test-limit must be >= 0, got " + testLimit);
+        LabelledData d = switch (data.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fmnist" -> DataSources.fashionMnist(dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
             case "shapes" -> DataSources.shapes(shapesSize, shapesTrain, shapesTest, shapesSeed);
             default -> DataSources.files(data, testData, testFraction, imageSize);
         };
+        return d.withTestLimit(testLimit);
     }
 
     /** Loads the data set and fails unless it has class labels ({@code purpose} names what needs them). */

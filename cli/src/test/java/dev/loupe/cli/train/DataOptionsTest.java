@@ -30,6 +30,19 @@ class DataOptionsTest {
     }
 
     @Test
+    void testLimitKeepsEvenlySpacedTestImagesAndRefusesNegatives() {
+        LabelledData d = parse("--data", "shapes", "--shapes-train", "20", "--shapes-test", "30", "--shapes-size", "16",
+                "--test-limit", "7").load();
+        assertEquals(20, d.train().size());
+        assertEquals(7, d.test().size());
+        LabelledData all = parse("--data", "shapes", "--shapes-train", "20", "--shapes-test", "30", "--shapes-size", "16").load();
+        assertEquals(30, all.test().size());
+        assertEquals(all.test().get(4 * 30 / 7).key(), d.test().get(4).key());   // index i of 7 is image i * 30 / 7
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--test-limit", "-1").load());
+        assertEquals("--test-limit must be >= 0, got -1", e.getMessage());
+    }
+
+    @Test
     void shapesSplitsClassesCaptionsAndStatistics() {
         LabelledData d = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
                 "--shapes-seed", "3").load();
