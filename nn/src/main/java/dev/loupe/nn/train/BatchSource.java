@@ -20,6 +20,9 @@ public interface BatchSource<B> {
     /** Samples in a batch, for images/s. */
     int samplesIn(B batch);
 
+    /** Bad samples left out so far in this process ({@code --on-bad-sample skip}); 0 for sources that never skip. */
+    default long skippedSamples() { return 0; }
+
     /** This source with {@code f} applied to every batch (for example, moving it to a device). */
     default BatchSource<B> map(UnaryOperator<B> f) {
         BatchSource<B> inner = this;
@@ -39,6 +42,8 @@ public interface BatchSource<B> {
             }
 
             @Override public int samplesIn(B batch) { return inner.samplesIn(batch); }
+
+            @Override public long skippedSamples() { return inner.skippedSamples(); }
         };
     }
 

@@ -280,14 +280,19 @@ public final class Trainer<B> {
     }
 
     /**
-     * The objective's metrics, and with several ranks the gradient all-reduce time of the step and the
-     * part of it backward did not hide (dp_allreduce_ms, dp_wait_ms; overlap = 1 - wait / all-reduce).
+     * The objective's metrics; the bad samples the source skipped so far in this process (skipped_samples,
+     * once there are any); with several ranks the gradient all-reduce time of the step and the part of it
+     * backward did not hide (dp_allreduce_ms, dp_wait_ms; overlap = 1 - wait / all-reduce).
      */
     private Map<String, Double> stepExtras() {
-        if (buckets == null) return Map.copyOf(objective.metrics());
+        long skipped = source.skippedSamples();
+        if (buckets == null && skipped == 0) return Map.copyOf(objective.metrics());
         Map<String, Double> m = new java.util.LinkedHashMap<>(objective.metrics());
-        m.put("dp_allreduce_ms", buckets.lastCommunicationNanos() / 1e6);
-        m.put("dp_wait_ms", buckets.lastWaitNanos() / 1e6);
+        if (skipped > 0) m.put("skipped_samples", (double) skipped);
+        if (buckets != null) {
+            m.put("dp_allreduce_ms", buckets.lastCommunicationNanos() / 1e6);
+            m.put("dp_wait_ms", buckets.lastWaitNanos() / 1e6);
+        }
         return Map.copyOf(m);
     }
 

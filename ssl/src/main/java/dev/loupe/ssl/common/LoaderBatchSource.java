@@ -34,4 +34,7 @@ public final class LoaderBatchSource implements BatchSource<Batch> {
 
     @Override
     public int samplesIn(Batch batch) { return batch.size(); }
+
+    @Override
+    public long skippedSamples() { return loader.skipped(); }
 }
