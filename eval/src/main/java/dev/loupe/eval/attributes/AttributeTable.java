@@ -1,5 +1,10 @@
 package dev.loupe.eval.attributes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,5 +65,20 @@ public record AttributeTable(String representation, List<ProbeResult> rows) {
         out.put("representation", representation);
         out.put("rows", list);
         return out;
+    }
+
+    /** Reads a table {@link #json()} wrote (attributes.json of {@code loupe eval attributes}). */
+    public static AttributeTable read(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode rows = root.get("rows");
+        if (root.get("representation") == null || rows == null || !rows.isArray()) {
+            throw new IOException(file + ": not an attribute table (expected \"representation\" and a \"rows\" array)");
+        }
+        List<ProbeResult> out = new ArrayList<>();
+        for (JsonNode r : rows) {
+            out.add(new ProbeResult(r.path("method").asText(), r.path("attribute").asText(), r.path("split").asText(), r.path("accuracy").asDouble(),
+                    r.path("chance").asDouble(), r.path("train").asInt(), r.path("test").asInt()));
+        }
+        return new AttributeTable(root.get("representation").asText(), out);
     }
 }
