@@ -61,6 +61,17 @@ class EvalAttributesCommandTest {
                 "--merges", run.resolve("merges.txt.gz").toString()));
         assertEquals(Set.of("linear", "knn", "zero-shot", "retrieval i->t", "retrieval t->i", "caption binding"), methods(clip));
 
+        Path runs = tmp.resolve("runs.tsv");
+        Files.writeString(runs, "# method\tattributes.json\tdim\tdepth\tpatch\tsize\tviews\tbatch\tsteps\n"
+                + "pixels\t" + tmp.resolve("raw/attributes.json") + "\t16\t1\t4\t16\t1\t16\t2\n"
+                + "clip\t" + tmp.resolve("clip-attributes/attributes.json") + "\t16\t1\t4\t16\t1\t16\t6\n");
+        assertEquals(0, TrainClipCommandTest.run(List.of("eval", "attributes-study", "--runs", runs.toString(), "--out", tmp.resolve("study").toString())));
+        String study = Files.readString(tmp.resolve("study/study.md"));
+        assertTrue(study.contains("| clip | dim 16 depth 1 patch 4 | 96 |") && study.contains("| pixels | dim 16 depth 1 patch 4 | 32 |"), study);
+        assertTrue(Files.isRegularFile(tmp.resolve("study/plots/zero-shot-shape-held-out.png")));
+        Files.writeString(runs, "clip\tonly-two-fields\n");
+        assertNotEquals(0, TrainClipCommandTest.run(List.of("eval", "attributes-study", "--runs", runs.toString(), "--out", tmp.resolve("study").toString())));
+
         List<String> noMerges = new ArrayList<>(List.of("eval", "attributes", "--out", tmp.resolve("bad").toString(),
                 "--weights", run.resolve("model.safetensors").toString()));
         noMerges.addAll(SMALL);
