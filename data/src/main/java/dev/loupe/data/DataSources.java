@@ -16,9 +16,10 @@ import java.util.Locale;
  * The built-in data sets as {@link LabelledData}:
  * <ul>
  *   <li>{@link #fashionMnist}: labelled 28x28 grey images, its own test split;</li>
- *   <li>{@link #shapes}: {@link CaptionedShapes}, captioned and labelled RGB images whose test split holds
- *       the (shape, colour) combinations the train split never shows; mean/std: per-channel statistics
- *       of the first {@value #SHAPES_STATS_SAMPLES} training images;</li>
+ *   <li>{@link #shapes}: {@link CaptionedShapes}, captioned and labelled RGB images; the test split is by
+ *       default one-object images of the (shape, colour) combinations the train split never shows, or
+ *       another {@link ShapesSplit} (test-seen, binding); mean/std: per-channel statistics of the first
+ *       {@value #SHAPES_STATS_SAMPLES} training images;</li>
  *   <li>{@link #files}: {@code csv:PATH} (open_clip's filepath/title columns, captions, no labels),
  *       {@code wds:PATTERN} (webdataset shards; captions and .cls labels when present), {@code folder:PATH}
  *       (one sub-folder per class, labels, no captions): RGB, resized to a given side, normalised with
@@ -45,10 +46,14 @@ public final class DataSources {
                 FashionMnist.SIDE, 1, new float[] {FashionMnist.MEAN}, new float[] {FashionMnist.STD});
     }
 
-    /** Captioned shapes of {@code size} px: {@code train} and {@code test} images from {@code seed}. */
-    public static LabelledData shapes(int size, int train, int test, long seed) {
+    /** Captioned shapes of {@code size} px: {@code train} and {@code test} images (held-out one-object TEST split) from {@code seed}. */
+    public static LabelledData shapes(int size, int train, int test, long seed) { return shapes(size, train, test, seed, ShapesSplit.TEST); }
+
+    /** Captioned shapes of {@code size} px: {@code train} TRAIN images and {@code test} images of {@code testSplit} from {@code seed}. */
+    public static LabelledData shapes(int size, int train, int test, long seed, ShapesSplit testSplit) {
+        if (testSplit == ShapesSplit.TRAIN) throw new IllegalArgumentException("the shapes test split cannot be the train split");
         CaptionedShapes trainSet = new CaptionedShapes(new ShapesConfig(size, train, seed, 2), ShapesSplit.TRAIN);
-        CaptionedShapes testSet = new CaptionedShapes(new ShapesConfig(size, test, seed, 2), ShapesSplit.TEST);
+        CaptionedShapes testSet = new CaptionedShapes(new ShapesConfig(size, test, seed, 2), testSplit);
         ChannelStats stats = ChannelStats.of(trainSet, Math.min(SHAPES_STATS_SAMPLES, trainSet.size()));
         return new LabelledData("shapes", trainSet, testSet, size, 3, stats.mean(), stats.std(), true);
     }

@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.DataSources;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.idx.FashionMnist;
+import dev.loupe.data.shapes.ShapesSplit;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.Locale;
 
 /**
  * Which data set to use ({@link DataSources} builds it): {@code fashion-mnist [--data-dir DIR]},
- * {@code shapes} ({@code --shapes-train N --shapes-test N --shapes-size PX --shapes-seed S}), or image
+ * {@code shapes} ({@code --shapes-train N --shapes-test N --shapes-size PX --shapes-seed S
+ * --shapes-test-split test|test-seen|binding}), or image
  * files {@code csv:PATH}, {@code wds:PATTERN}, {@code folder:PATH} resized to {@code --image-size}, with
  * {@code --test-data SOURCE} or a held-out {@code --test-fraction}.
  */
@@ -36,6 +38,9 @@ public final class DataOptions {
     @Option(names = "--shapes-test", defaultValue = "2000", description = "shapes: test images, held-out shape/colour pairs (default ${DEFAULT-VALUE}).")
     public int shapesTest;
 
+    @Option(names = "--shapes-test-split", defaultValue = "test", description = "shapes: the test split: test (one object, held-out shape/colour pairs), test-seen (one object, seen pairs) or binding (two objects) (default ${DEFAULT-VALUE}).")
+    public String shapesTestSplit;
+
     @Option(names = "--shapes-size", defaultValue = "32", description = "shapes: image side in pixels (default ${DEFAULT-VALUE}).")
     public int shapesSize;
 
@@ -50,7 +55,7 @@ public final class DataOptions {
         if (testLimit < 0) throw new IllegalArgumentException("--test-limit must be >= 0, got " + testLimit);
         LabelledData d = switch (data.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fmnist" -> DataSources.fashionMnist(dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
-            case "shapes" -> DataSources.shapes(shapesSize, shapesTrain, shapesTest, shapesSeed);
+            case "shapes" -> DataSources.shapes(shapesSize, shapesTrain, shapesTest, shapesSeed, ShapesSplit.of(shapesTestSplit));
             default -> DataSources.files(data, testData, testFraction, imageSize);
         };
         return d.withTestLimit(testLimit);

@@ -54,6 +54,11 @@ class DataOptionsTest {
         assertEquals(new CaptionedShapes(dev.loupe.data.shapes.ShapesConfig.of(1, 0), dev.loupe.data.shapes.ShapesSplit.TRAIN).classNames(),
                 d.classNames());
         assertEquals("test", ((CaptionedShapes) d.test()).split().word());
+        LabelledData binding = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
+                "--shapes-test-split", "binding").load();
+        assertEquals("shapes/binding", binding.test().name());
+        assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "train").load());
+        assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "validation").load());
         // per-channel statistics of all 40 training images (fewer than the 512 sampled), in float64
         for (int c = 0; c < 3; c++) {
             double sum = 0, sumSq = 0;

@@ -1,28 +1,35 @@
 package dev.loupe.data.shapes;
 
-import dev.loupe.data.Dataset;
+import dev.loupe.data.Attribute;
+import dev.loupe.data.AttributeLabelled;
 import dev.loupe.data.Sample;
 import dev.loupe.tensor.Rng;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A synthetic data set of captioned coloured shapes, for fast end-to-end tests of supervised, SSL and
- * CLIP training and of zero-shot transfer. Each RGB image shows one or two objects ({@link Shape},
- * {@link ShapeColour}, {@link ShapeSize}, {@link Position}) drawn antialiased on a dark noisy
- * background; the caption names every object ("a small red circle at the top left and a large blue
- * square at the bottom right"), after one of a few openings. The class label is the shape of the
- * first object; {@link #classNames()} are the shape words in {@link Shape} order.
+ * A synthetic data set of captioned coloured shapes, for end-to-end tests of supervised, SSL and CLIP
+ * training and for a small benchmark of what representations know. Each RGB image shows one or two
+ * objects ({@link Shape}, {@link ShapeColour}, {@link ShapeSize}, {@link Position}) drawn antialiased on a
+ * dark noisy background; the caption names every object in reading order ("a small red circle at the
+ * top left and a large blue square at the bottom right"), after one of a few openings. The class label
+ * is the shape of the first object in reading order; {@link #classNames()} are the shape words in
+ * {@link Shape} order.
  *
- * <p>Splits: {@link #heldOutCombinations()} lists one (shape, colour) pair per shape that never
- * appears in {@link ShapesSplit#TRAIN}; the first object of every {@link ShapesSplit#TEST} sample is
- * one of them (see {@link ShapesSplit}). Every shape and every colour still appears in TRAIN.
+ * <p>Every sample carries its {@link SceneLabels} ({@link #labels}) and, for probes, the flat
+ * {@link #attributes()}: shape, colour, size, position and combination (shape x colour, 48 values) of the
+ * first object, the same with suffix ".2" for the second object (absent in one-object images), and count.
+ *
+ * <p>Splits ({@link ShapesSplit}): {@link #heldOutCombinations()} lists one (shape, colour) pair per shape
+ * that only the one-object TEST split shows; TEST_SEEN is the same task on seen pairs, BINDING shows two
+ * objects that differ in shape and colour. Every shape and every colour still appears in TRAIN.
  *
  * <p>Sample i of a split is made from {@code new Rng(mix(mix(seed, split), i))} alone, so get(i) is
  * random access, thread-safe and the same on every run and machine.
  */
-public final class CaptionedShapes implements Dataset {
+public final class CaptionedShapes implements AttributeLabelled {
     private static final List<Combination> HELD_OUT = List.of(
             new Combination(Shape.CIRCLE, ShapeColour.GREEN),
             new Combination(Shape.SQUARE, ShapeColour.PURPLE),
@@ -31,6 +38,11 @@ public final class CaptionedShapes implements Dataset {
             new Combination(Shape.CROSS, ShapeColour.ORANGE),
             new Combination(Shape.DIAMOND, ShapeColour.YELLOW));
     private static final List<String> CLASS_NAMES = Arrays.stream(Shape.values()).map(Shape::word).toList();
+    private static final List<String> COLOUR_NAMES = Arrays.stream(ShapeColour.values()).map(ShapeColour::word).toList();
+    private static final List<String> SIZE_NAMES = Arrays.stream(ShapeSize.values()).map(ShapeSize::word).toList();
+    private static final List<String> POSITION_NAMES = Arrays.stream(Position.values()).map(Position::word).toList();
+    private static final List<String> COMBINATION_NAMES = allCombinations().stream().map(Combination::toString).toList();
+    private static final List<Attribute> ATTRIBUTES = attributeList();
 
     private final ShapesConfig config;
     private final ShapesSplit split;
@@ -42,8 +54,20 @@ public final class CaptionedShapes implements Dataset {
         this.splitSeed = mix(config.seed(), split.ordinal());
     }
 
-    /** The (shape, colour) pairs absent from TRAIN; the first object of each TEST sample is one of them. */
+    /** The (shape, colour) pairs only TEST shows; the object of each TEST sample is one of them. */
     public static List<Combination> heldOutCombinations() { return HELD_OUT; }
+
+    /** All 48 (shape, colour) pairs, shape-major: index = shape * 8 + colour (the "combination" attribute's order). */
+    public static List<Combination> allCombinations() {
+        List<Combination> all = new ArrayList<>();
+        for (Shape shape : Shape.values()) {
+            for (ShapeColour colour : ShapeColour.values()) all.add(new Combination(shape, colour));
+        }
+        return List.copyOf(all);
+    }
+
+    /** The index of c in {@link #allCombinations()}. */
+    public static int combinationIndex(Combination c) { return c.shape().ordinal() * ShapeColour.values().length + c.colour().ordinal(); }
 
     /** What sample index shows: the objects, background and caption template. */
     public Scene scene(int index) {
@@ -51,6 +75,30 @@ public final class CaptionedShapes implements Dataset {
             throw new IndexOutOfBoundsException("shapes/" + split.word() + " has " + config.count() + " samples, asked for " + index);
         }
         return SceneSampler.sample(new Rng(mix(splitSeed, index)), split, config.maxObjects());
+    }
+
+    /** The count and per-object attributes of sample index (no rendering). */
+    public SceneLabels labels(int index) { return SceneLabels.of(scene(index)); }
+
+    @Override
+    public List<Attribute> attributes() { return ATTRIBUTES; }
+
+    @Override
+    public int[] attributeValues(int index) {
+        SceneLabels labels = labels(index);
+        int per = 5;
+        int[] values = new int[2 * per + 1];
+        Arrays.fill(values, Sample.NO_LABEL);
+        for (int o = 0; o < labels.count(); o++) {
+            SceneLabels.ObjectLabels l = labels.objects().get(o);
+            values[o * per] = l.shape().ordinal();
+            values[o * per + 1] = l.colour().ordinal();
+            values[o * per + 2] = l.size().ordinal();
+            values[o * per + 3] = l.position().ordinal();
+            values[o * per + 4] = combinationIndex(l.combination());
+        }
+        values[2 * per] = labels.count() - 1;
+        return values;
     }
 
     @Override
@@ -76,6 +124,19 @@ public final class CaptionedShapes implements Dataset {
     public ShapesConfig config() { return config; }
 
     public ShapesSplit split() { return split; }
+
+    private static List<Attribute> attributeList() {
+        List<Attribute> all = new ArrayList<>();
+        for (String suffix : List.of("", ".2")) {
+            all.add(new Attribute("shape" + suffix, CLASS_NAMES));
+            all.add(new Attribute("colour" + suffix, COLOUR_NAMES));
+            all.add(new Attribute("size" + suffix, SIZE_NAMES));
+            all.add(new Attribute("position" + suffix, POSITION_NAMES));
+            all.add(new Attribute("combination" + suffix, COMBINATION_NAMES));
+        }
+        all.add(new Attribute("count", List.of("1", "2")));
+        return List.copyOf(all);
+    }
 
     /** A well-mixed 64-bit seed for item index of a stream seeded with seed (SplitMix64's finaliser, twice). */
     static long mix(long seed, long index) {

@@ -1,6 +1,10 @@
 package dev.loupe.data.shapes;
 
-/** Where an object sits: the centre of an image quadrant, or the image centre. */
+/**
+ * Where an object sits: the centre of an image quadrant, or the image centre. The order is reading
+ * order (top row left to right, then bottom row; the centre only ever holds a lone object), and
+ * {@link Scene} lists its objects in it.
+ */
 public enum Position {
     TOP_LEFT("at the top left", 0.25, 0.25),
     TOP_RIGHT("at the top right", 0.75, 0.25),
@@ -20,6 +24,9 @@ public enum Position {
 
     /** The words captions use ("at the top left"). */
     public String phrase() { return phrase; }
+
+    /** A short class name ("top left", "center"). */
+    public String word() { return phrase.replace("at the ", "").replace("in the ", ""); }
 
     /** Centre column / image side. */
     public double x() { return x; }

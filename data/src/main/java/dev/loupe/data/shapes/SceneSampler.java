@@ -3,13 +3,15 @@ package dev.loupe.data.shapes;
 import dev.loupe.tensor.Rng;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * Draws a {@link Scene} from a random stream. One object goes to any of the five positions; two
- * objects go to two different quadrants, so they never overlap (the largest radius plus jitter stays
- * inside a quadrant). Shape, colour and size are uniform, except that TRAIN redraws held-out
- * combinations and TEST draws its first object from them.
+ * Draws a {@link Scene} of a split ({@link ShapesSplit}) from a random stream. One object goes to any
+ * of the five positions; two objects go to two different quadrants, so they never overlap (the largest
+ * radius plus jitter stays inside a quadrant). Shape, colour and size are uniform over what the split
+ * allows: TRAIN, TEST_SEEN and BINDING redraw held-out combinations, TEST draws only those, and BINDING
+ * redraws its second object until both shape and colour differ from the first.
  */
 final class SceneSampler {
     /** Largest centre offset from the position's centre, as a fraction of the image side. */
@@ -19,16 +21,21 @@ final class SceneSampler {
     private SceneSampler() {}
 
     static Scene sample(Rng rng, ShapesSplit split, int maxObjects) {
-        int count = maxObjects == 1 ? 1 : 1 + rng.nextInt(2);
+        int count = switch (split) {
+            case TRAIN -> maxObjects == 1 ? 1 : 1 + rng.nextInt(2);
+            case TEST, TEST_SEEN -> 1;
+            case BINDING -> 2;
+        };
         List<Position> positions = positions(rng, count);
         List<SceneObject> objects = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Combination c = combination(rng, split, i == 0);
+            Combination c = combination(rng, split, objects);
             ShapeSize size = ShapeSize.values()[rng.nextInt(ShapeSize.values().length)];
             double jx = (2 * rng.nextDouble() - 1) * MAX_JITTER;
             double jy = (2 * rng.nextDouble() - 1) * MAX_JITTER;
             objects.add(new SceneObject(c.shape(), c.colour(), size, positions.get(i), jx, jy));
         }
+        objects.sort(Comparator.comparing(SceneObject::position));
         double[] background = {rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND};
         int template = rng.nextInt(CaptionWriter.TEMPLATE_COUNT);
         return new Scene(objects, background, template, rng.nextLong());
@@ -42,13 +49,16 @@ final class SceneSampler {
         return List.of(first, corners.get(rng.nextInt(corners.size())));
     }
 
-    private static Combination combination(Rng rng, ShapesSplit split, boolean first) {
+    /** The next object's (shape, colour), given the objects drawn so far. */
+    private static Combination combination(Rng rng, ShapesSplit split, List<SceneObject> drawn) {
         List<Combination> heldOut = CaptionedShapes.heldOutCombinations();
-        if (split == ShapesSplit.TEST && first) return heldOut.get(rng.nextInt(heldOut.size()));
+        if (split.heldOut()) return heldOut.get(rng.nextInt(heldOut.size()));
         while (true) {
             Combination c = new Combination(Shape.values()[rng.nextInt(Shape.values().length)],
                     ShapeColour.values()[rng.nextInt(ShapeColour.values().length)]);
-            if (split == ShapesSplit.TEST || !heldOut.contains(c)) return c;
+            if (heldOut.contains(c)) continue;
+            if (split == ShapesSplit.BINDING && drawn.stream().anyMatch(o -> o.shape() == c.shape() || o.colour() == c.colour())) continue;
+            return c;
         }
     }
 }

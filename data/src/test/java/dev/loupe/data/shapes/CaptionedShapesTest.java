@@ -4,6 +4,7 @@ import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -37,29 +38,92 @@ class CaptionedShapesTest {
     }
 
     @Test
-    void heldOutCombinationsNeverInTrainAndFirstInEveryTestSample() {
+    void heldOutCombinationsOnlyInTheTestSplit() {
         Set<Combination> heldOut = Set.copyOf(CaptionedShapes.heldOutCombinations());
         assertEquals(Shape.values().length, heldOut.size());
-        CaptionedShapes train = new CaptionedShapes(ShapesConfig.of(COUNT, 1), ShapesSplit.TRAIN);
-        CaptionedShapes test = new CaptionedShapes(ShapesConfig.of(COUNT, 1), ShapesSplit.TEST);
-        Set<Shape> trainShapes = EnumSet.noneOf(Shape.class);
-        Set<ShapeColour> trainColours = EnumSet.noneOf(ShapeColour.class);
-        for (int i = 0; i < COUNT; i++) {
-            for (SceneObject o : train.scene(i).objects()) {
-                assertFalse(heldOut.contains(o.combination()), "train sample " + i + " shows held-out " + o.combination());
-                trainShapes.add(o.shape());
-                trainColours.add(o.colour());
+        for (ShapesSplit split : List.of(ShapesSplit.TRAIN, ShapesSplit.TEST_SEEN, ShapesSplit.BINDING)) {
+            CaptionedShapes data = new CaptionedShapes(ShapesConfig.of(COUNT, 1), split);
+            Set<Shape> shapes = EnumSet.noneOf(Shape.class);
+            Set<ShapeColour> colours = EnumSet.noneOf(ShapeColour.class);
+            for (int i = 0; i < COUNT; i++) {
+                for (SceneObject o : data.scene(i).objects()) {
+                    assertFalse(heldOut.contains(o.combination()), split + " sample " + i + " shows held-out " + o.combination());
+                    shapes.add(o.shape());
+                    colours.add(o.colour());
+                }
             }
+            assertEquals(EnumSet.allOf(Shape.class), shapes, "every shape is seen in " + split);
+            assertEquals(EnumSet.allOf(ShapeColour.class), colours, "every colour is seen in " + split);
         }
-        assertEquals(EnumSet.allOf(Shape.class), trainShapes, "every shape is still seen in training");
-        assertEquals(EnumSet.allOf(ShapeColour.class), trainColours, "every colour is still seen in training");
+        CaptionedShapes test = new CaptionedShapes(ShapesConfig.of(COUNT, 1), ShapesSplit.TEST);
         Set<Combination> seenInTest = new HashSet<>();
         for (int i = 0; i < COUNT; i++) {
-            Combination first = test.scene(i).objects().getFirst().combination();
-            assertTrue(heldOut.contains(first), "test sample " + i + " starts with " + first);
-            seenInTest.add(first);
+            List<SceneObject> objects = test.scene(i).objects();
+            assertEquals(1, objects.size(), "test sample " + i);
+            assertTrue(heldOut.contains(objects.getFirst().combination()), "test sample " + i + " shows " + objects);
+            seenInTest.add(objects.getFirst().combination());
         }
         assertEquals(heldOut, seenInTest);
+    }
+
+    @Test
+    void splitsHaveTheirObjectCounts() {
+        CaptionedShapes binding = new CaptionedShapes(ShapesConfig.of(COUNT, 2), ShapesSplit.BINDING);
+        CaptionedShapes seen = new CaptionedShapes(ShapesConfig.of(COUNT, 2), ShapesSplit.TEST_SEEN);
+        CaptionedShapes train = new CaptionedShapes(ShapesConfig.of(COUNT, 2), ShapesSplit.TRAIN);
+        Set<Integer> trainCounts = new HashSet<>();
+        for (int i = 0; i < COUNT; i++) {
+            List<SceneObject> two = binding.scene(i).objects();
+            assertEquals(2, two.size());
+            assertNotEquals(two.get(0).shape(), two.get(1).shape(), "binding sample " + i);
+            assertNotEquals(two.get(0).colour(), two.get(1).colour(), "binding sample " + i);
+            assertTrue(two.get(0).position().ordinal() < two.get(1).position().ordinal(), "reading order in binding sample " + i);
+            assertEquals(1, seen.scene(i).objects().size());
+            trainCounts.add(train.scene(i).objects().size());
+        }
+        assertEquals(Set.of(1, 2), trainCounts);
+        assertEquals(ShapesSplit.BINDING, ShapesSplit.of("binding"));
+        assertEquals("shapes/test-seen", seen.name());
+        assertThrows(IllegalArgumentException.class, () -> ShapesSplit.of("validation"));
+    }
+
+    /**
+     * The label ambiguity is gone: every test image's labels (count; per object in reading order: shape,
+     * colour, size, position) are read back from its pixels by {@link PixelDecoder}, and agree with the
+     * stored labels, the class label and the attributes.
+     */
+    @Test
+    void everyTestLabelCanBeReadFromThePixels() {
+        for (ShapesSplit split : List.of(ShapesSplit.TEST, ShapesSplit.TEST_SEEN, ShapesSplit.BINDING)) {
+            CaptionedShapes data = new CaptionedShapes(new ShapesConfig(64, 120, 11, 2), split);
+            for (int i = 0; i < data.size(); i++) {
+                Sample s = data.get(i);
+                SceneLabels labels = data.labels(i);
+                PixelDecoder.Decoded read = PixelDecoder.decode(s.image());
+                assertEquals(labels, read.labels(), split + " sample " + i + " (best IoU " + Arrays.toString(read.bestIou())
+                        + ", runner-up " + Arrays.toString(read.secondIou()) + ")");
+                for (int o = 0; o < labels.count(); o++) {
+                    assertTrue(read.bestIou()[o] > 0.6, split + " sample " + i + " object " + o + " fits its outline with IoU " + read.bestIou()[o]);
+                }
+                assertEquals(labels.objects().getFirst().shape().ordinal(), s.label());
+                int[] values = data.attributeValues(i);
+                assertEquals(labels.objects().getFirst().colour().ordinal(), values[data.attributeIndex("colour")]);
+                assertEquals(labels.objects().getLast().position().ordinal(), values[data.attributeIndex(labels.count() == 2 ? "position.2" : "position")]);
+                assertEquals(labels.count() - 1, values[data.attributeIndex("count")]);
+                assertEquals(CaptionedShapes.combinationIndex(labels.objects().getFirst().combination()), values[data.attributeIndex("combination")]);
+                if (labels.count() == 1) assertEquals(Sample.NO_LABEL, values[data.attributeIndex("shape.2")]);
+            }
+        }
+    }
+
+    @Test
+    void attributesNameTheirValues() {
+        CaptionedShapes data = new CaptionedShapes(ShapesConfig.of(10, 0), ShapesSplit.TRAIN);
+        assertEquals(11, data.attributes().size());
+        assertEquals(48, data.attributes().get(data.attributeIndex("combination")).size());
+        assertEquals("green circle", data.attributes().get(data.attributeIndex("combination")).values().get(1));
+        assertEquals("top left", data.attributes().get(data.attributeIndex("position")).values().getFirst());
+        assertThrows(IllegalArgumentException.class, () -> data.attributeIndex("texture"));
     }
 
     @Test
