@@ -18,6 +18,8 @@ import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
 import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
+import dev.loupe.ssl.vicreg.VicRegLoss;
+import dev.loupe.ssl.vicreg.VicRegObjective;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -33,10 +35,10 @@ import java.util.function.LongFunction;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * MAE and DINOv2 resume bit for bit with the library's {@link Trainer} alone: their masks come from the
+ * MAE, DINOv2 and VICReg resume bit for bit with the library's {@link Trainer} alone: their masks come from the
  * step's Rng ({@code StepInfo.rng()}), so a run killed after step 3 and resumed from its step-2
  * checkpoint in a freshly initialised objective ends with the straight run's weights and buffers.
- * MAE reads its batches through {@link LoaderBatchSource}.
+ * MAE and VICReg read their batches (VICReg: SimCLR's two views) through {@link LoaderBatchSource}.
  */
 class ExactResumeTest {
     private static final class Killed extends RuntimeException {}
@@ -90,6 +92,15 @@ class ExactResumeTest {
         BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.mae(recipe),
                 LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
         assertResumesExactly(seed -> new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, true), new Rng(seed)),
+                source, straight, killed);
+    }
+
+    @Test
+    void vicregResumesExactly(@TempDir Path straight, @TempDir Path killed) {
+        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.simclr(recipe),
+                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
+        assertResumesExactly(seed -> new VicRegObjective(TinyBatches.tinyVit(), 16, 16, VicRegLoss.Weights.paper(), new Rng(seed)),
                 source, straight, killed);
     }
 
