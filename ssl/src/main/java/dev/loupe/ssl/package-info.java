@@ -1,2 +1,2 @@
-/** DINO, DINOv2, MAE, SimCLR and VICReg objectives (issue: self-supervised pre-training). */
+/** DINO, DINOv2, MAE, SimCLR, VICReg and BYOL objectives (issue: self-supervised pre-training). */
 package dev.loupe.ssl;
