@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What {@code loupe train dino|dinov2|mae|simclr|vicreg} share: method defaults for options the user left
+ * What {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} share: method defaults for options the user left
  * out, the kNN monitor, the run through {@link TrainingSession}, and the results: the backbone as
  * runs/NAME/model.safetensors under plain timm ViT names (what {@code loupe eval} loads) and report.md.
  */
@@ -41,7 +41,7 @@ final class SslTraining {
     /**
      * A method's recipe for one run.
      *
-     * @param method         "dino", "dinov2", "mae", "simclr", "vicreg"
+     * @param method         "dino", "dinov2", "mae", "simclr", "vicreg", "byol"
      * @param title          report title
      * @param backbone       the backbone's shape (no head)
      * @param objective      the objective, whose module() is what checkpoints hold
@@ -128,6 +128,7 @@ final class SslTraining {
                 case "dino", "dinov2" -> "the EMA teacher's backbone";
                 case "mae" -> "the encoder (decoder dropped)";
                 case "vicreg" -> "the backbone (expander dropped)";
+                case "byol" -> "the online backbone (projector, predictor and EMA target dropped)";
                 default -> "the image tower's backbone (projection head dropped)";
             };
             RunReport.write(dir, plan.title() + ": " + data.name(), settings, outcome, List.of(new RunReport.Section("Weights",
