@@ -1,2 +1,2 @@
-/** DINO, DINOv2, MAE and SimCLR objectives (issue: self-supervised pre-training). */
+/** DINO, DINOv2, MAE, SimCLR, VICReg and BYOL objectives (issue: self-supervised pre-training). */
 package dev.loupe.ssl;

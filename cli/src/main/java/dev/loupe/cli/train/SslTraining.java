@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What {@code loupe train dino|dinov2|mae|simclr} share: method defaults for options the user left
+ * What {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} share: method defaults for options the user left
  * out, the kNN monitor, the run through {@link TrainingSession}, and the results: the backbone as
  * runs/NAME/model.safetensors under plain timm ViT names (what {@code loupe eval} loads) and report.md.
  */
@@ -41,7 +41,7 @@ final class SslTraining {
     /**
      * A method's recipe for one run.
      *
-     * @param method         "dino", "dinov2", "mae", "simclr"
+     * @param method         "dino", "dinov2", "mae", "simclr", "vicreg", "byol"
      * @param title          report title
      * @param backbone       the backbone's shape (no head)
      * @param objective      the objective, whose module() is what checkpoints hold
@@ -127,13 +127,16 @@ final class SslTraining {
             String what = switch (plan.method()) {
                 case "dino", "dinov2" -> "the EMA teacher's backbone";
                 case "mae" -> "the encoder (decoder dropped)";
+                case "vicreg" -> "the backbone (expander dropped)";
+                case "byol" -> "the online backbone (projector, predictor and EMA target dropped)";
                 default -> "the image tower's backbone (projection head dropped)";
             };
             RunReport.write(dir, plan.title() + ": " + data.name(), settings, outcome, List.of(new RunReport.Section("Weights",
                     "model.safetensors holds " + what + " under timm ViT names; evaluate it with `loupe eval knn|linear|finetune --weights "
                             + dir.finalModel() + "`. knn_top1 is a weighted " + knn.k + "-NN (temperature 0.07) on CLS features of "
                             + (knn.trainImages == 0 ? "all" : knn.trainImages) + " training and "
-                            + (knn.testImages == 0 ? "all" : knn.testImages) + " test images.")));
+                            + (knn.testImages == 0 ? "all" : knn.testImages) + " test images; rankme is the effective rank (RankMe) of "
+                            + "those training features, near 1 when they have collapsed.")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
         }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * {@link dev.loupe.run.TrainingSession}.
  */
 @Command(name = "train", description = "Train a model; results go to a run folder (--out runs/NAME).",
-        subcommands = {SupervisedCommand.class, DinoCommand.class, Dinov2Command.class, MaeCommand.class, SimClrCommand.class, ClipCommand.class, SlipCommand.class})
+        subcommands = {SupervisedCommand.class, DinoCommand.class, Dinov2Command.class, MaeCommand.class, SimClrCommand.class, VicRegCommand.class, ByolCommand.class, ClipCommand.class, SlipCommand.class})
 public final class TrainCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code mpirun -np 2 loupe train METHOD} against the same command in one process, on a 64-image fake
- * Fashion-MNIST (CLIP: synthetic captioned shapes) with a tiny ViT, for SimCLR, DINO (drop path on),
+ * Fashion-MNIST (CLIP: synthetic captioned shapes) with a tiny ViT, for SimCLR, VICReg, BYOL, DINO (drop path on),
  * DINOv2 (masks, iBOT, KoLeo off), MAE, supervised (drop path on), CLIP and SLIP: the loss at every step within 1e-4 relative, the final checkpoint's
  * weights within 1e-4 relative over the whole model (||A - B|| / ||A||), only rank 0 writing the run
  * folder; and for SimCLR two 2-rank runs with bitwise identical checkpoints, one of them killed after
@@ -56,6 +56,11 @@ class DataParallelTrainTest {
                 "--workers", "1", "--threads", "1", "--out", out.toString()));
         a.addAll(switch (method) {
             case "simclr" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
+            case "vicreg" -> List.of("--train-limit", "48", "--expander-hidden", "24", "--expander-out", "24", "--knn-train", "40", "--knn-test", "20",
+                    "--knn-k", "5", "--eval-batch", "20");
+            // the EMA target's batch norms run on batch statistics, synchronised like the online ones
+            case "byol" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20",
+                    "--knn-k", "5", "--eval-batch", "20");
             // DINO's default drop path 0.1: the ranks draw the masks one process would draw
             case "dino" -> List.of("--train-limit", "48", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
                     "--freeze-last-layer", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
@@ -72,7 +77,7 @@ class DataParallelTrainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simclr", "dino", "dinov2", "mae", "supervised", "clip", "slip"})
+    @ValueSource(strings = {"simclr", "vicreg", "byol", "dino", "dinov2", "mae", "supervised", "clip", "slip"})
     void twoRanksFollowTheOneProcessRun(String method, @TempDir Path tmp) throws Exception {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path one = tmp.resolve("one"), two = tmp.resolve("two");

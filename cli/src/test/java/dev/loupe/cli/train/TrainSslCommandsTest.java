@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
+import dev.loupe.eval.collapse.RankMe;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
@@ -26,11 +27,12 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code loupe train dino|dinov2|mae|simclr} end to end on a 64-image fake Fashion-MNIST with a tiny
- * ViT: the kNN monitor's metric, the backbone written as a plain ViT that {@code VitWeights.read}
- * loads, and a run "killed" after its step-2 checkpoint and resumed reaching the straight run's
- * model.safetensors byte for byte (teacher, centres and EMA state in the checkpoint; MAE's and
- * DINOv2's masks drawn from (seed, step)).
+ * {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} end to end on a 64-image fake Fashion-MNIST with a tiny
+ * ViT: the kNN monitor's metrics (kNN top-1 and RankMe), the backbone written as a plain ViT that
+ * {@code VitWeights.read} loads, and a run "killed" after its step-2 checkpoint and resumed reaching the
+ * straight run's model.safetensors byte for byte (teacher, centres and EMA state in the checkpoint;
+ * MAE's and DINOv2's masks drawn from (seed, step)); for VICReg and BYOL also the loss falling on one
+ * repeated batch, with the method's own scalars logged.
  */
 class TrainSslCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +50,8 @@ class TrainSslCommandsTest {
                     "--mask-probability", "1.0");
             case "mae" -> List.of("--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2");
             case "simclr" -> List.of("--proj-hidden", "24", "--proj-out", "8");
+            case "vicreg" -> List.of("--expander-hidden", "32", "--expander-out", "32");
+            case "byol" -> List.of("--proj-hidden", "24", "--proj-out", "8");
             default -> throw new IllegalArgumentException(method);
         });
         a.addAll(List.of(extra));
@@ -62,7 +66,7 @@ class TrainSslCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dino", "dinov2", "mae", "simclr"})
+    @ValueSource(strings = {"dino", "dinov2", "mae", "simclr", "vicreg", "byol"})
     void trainsWritesTheBackboneAndResumesExactly(String method, @TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path straight = tmp.resolve("runs/straight"), resumed = tmp.resolve("runs/resumed");
@@ -75,6 +79,8 @@ class TrainSslCommandsTest {
         assertFalse(evals.isEmpty(), "no evaluation recorded");
         double knn = evals.getLast().get(KnnMonitor.METRIC).asDouble();
         assertTrue(knn >= 0 && knn <= 1, "knn_top1 " + knn);
+        double rank = evals.getLast().get(RankMe.METRIC).asDouble();
+        assertTrue(rank >= 1 && rank <= 16, "rankme " + rank + " outside [1, dim 16]");
         assertTrue(Files.readString(straight.resolve("report.md")).contains("knn top1"));
         assertTrue(Files.size(straight.resolve("plots").resolve("accuracy.png")) > 0, "the kNN curve is drawn");
         VisionTransformer backbone = VitWeights.read(straight.resolve("model.safetensors"));
@@ -88,6 +94,29 @@ class TrainSslCommandsTest {
         assertEquals(0, run(args(method, data, resumed, "--resume")));
         assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(resumed.resolve("model.safetensors")),
                 method + ": the resumed run's backbone differs from the straight run's");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vicreg", "byol"})
+    void lossFallsOnARepeatedBatchAndTheMethodsScalarsAreLogged(String method, @TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        Path out = tmp.resolve("runs/" + method);
+        List<String> a = new ArrayList<>(List.of("train", method, "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16",
+                "--depth", "1", "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "6", "--batch", "16", "--lr", "2e-3",
+                "--warmup-steps", "1", "--log-every", "1", "--threads", "1", "--knn-train", "16", "--knn-test", "8", "--knn-k", "3",
+                "--eval-batch", "16", "--out", out.toString()));
+        a.addAll(method.equals("vicreg") ? List.of("--expander-hidden", "32", "--expander-out", "32") : List.of("--proj-hidden", "32", "--proj-out", "16"));
+        // one batch of 16 images, seen 6 times (new augmentations each time)
+        assertEquals(0, run(a.toArray(String[]::new)));
+        List<JsonNode> steps = lines(out.resolve("metrics.jsonl")).stream().filter(r -> r.get("type").asText().equals("step")).toList();
+        assertEquals(6, steps.size());
+        double first = steps.getFirst().get("loss").asDouble(), last = steps.getLast().get("loss").asDouble();
+        assertTrue(last < first, method + " loss did not fall: " + first + " -> " + last);
+        List<String> scalars = method.equals("vicreg") ? List.of("invariance", "variance", "covariance") : List.of("target_momentum");
+        for (String k : scalars) assertTrue(steps.getLast().path(k).asDouble(-1) >= 0, k + " missing or negative in " + steps.getLast());
+        JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
+        if (method.equals("vicreg")) assertEquals(25, settings.path("invariance_weight").asDouble());
+        else assertEquals(0.99, settings.path("target_momentum_base").asDouble());
     }
 
     @Test

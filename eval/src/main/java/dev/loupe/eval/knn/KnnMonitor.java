@@ -9,6 +9,7 @@ import dev.loupe.data.transform.Interpolation;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Resize;
 import dev.loupe.data.transform.Transform;
+import dev.loupe.eval.collapse.RankMe;
 import dev.loupe.eval.features.FeatureExtractor;
 import dev.loupe.eval.features.FeatureMode;
 import dev.loupe.eval.features.FeatureSet;
@@ -18,6 +19,7 @@ import dev.loupe.nn.train.Evaluation;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,6 +28,8 @@ import java.util.function.Supplier;
  * The evaluation of self-supervised training: the current backbone (DINO's teacher, MAE's encoder,
  * SimCLR's image tower) copied into a plain ViT, CLS features of fixed subsets of the train and test
  * splits, and a weighted kNN (DINO's, temperature 0.07) reported as "knn_top1" (a fraction in [0, 1]).
+ * As a collapse diagnostic it also reports "rankme", the effective rank ({@link RankMe}) of the
+ * training subset's features: near 1 when the features have collapsed, up to min(N, D).
  * The copy leaves the training state untouched, so evaluations do not disturb an exact resume.
  */
 public final class KnnMonitor implements Evaluation {
@@ -85,6 +89,9 @@ public final class KnnMonitor implements Evaluation {
         FeatureSet trainFeatures = extractor.extract(train, transform);
         FeatureSet testFeatures = extractor.extract(test, transform);
         List<KnnResult> r = new KnnClassifier().evaluate(trainFeatures, testFeatures, k);
-        return Map.of(METRIC, r.getFirst().top1() / 100);   // a fraction, as test_accuracy
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put(METRIC, r.getFirst().top1() / 100);   // a fraction, as test_accuracy
+        out.put(RankMe.METRIC, RankMe.of(trainFeatures.features()));
+        return out;
     }
 }

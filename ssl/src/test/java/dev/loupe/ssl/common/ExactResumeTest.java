@@ -14,10 +14,13 @@ import dev.loupe.nn.train.StepMetrics;
 import dev.loupe.nn.train.Trainer;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.nn.train.TrainingListener;
+import dev.loupe.ssl.byol.ByolObjective;
 import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
 import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
+import dev.loupe.ssl.vicreg.VicRegLoss;
+import dev.loupe.ssl.vicreg.VicRegObjective;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -33,10 +36,10 @@ import java.util.function.LongFunction;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * MAE and DINOv2 resume bit for bit with the library's {@link Trainer} alone: their masks come from the
+ * MAE, DINOv2, VICReg and BYOL resume bit for bit with the library's {@link Trainer} alone: their masks come from the
  * step's Rng ({@code StepInfo.rng()}), so a run killed after step 3 and resumed from its step-2
  * checkpoint in a freshly initialised objective ends with the straight run's weights and buffers.
- * MAE reads its batches through {@link LoaderBatchSource}.
+ * MAE, VICReg and BYOL read their batches (VICReg, BYOL: SimCLR's two views) through {@link LoaderBatchSource}.
  */
 class ExactResumeTest {
     private static final class Killed extends RuntimeException {}
@@ -91,6 +94,23 @@ class ExactResumeTest {
                 LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
         assertResumesExactly(seed -> new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, true), new Rng(seed)),
                 source, straight, killed);
+    }
+
+    @Test
+    void vicregResumesExactly(@TempDir Path straight, @TempDir Path killed) {
+        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.simclr(recipe),
+                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
+        assertResumesExactly(seed -> new VicRegObjective(TinyBatches.tinyVit(), 16, 16, VicRegLoss.Weights.paper(), new Rng(seed)),
+                source, straight, killed);
+    }
+
+    @Test
+    void byolResumesExactly(@TempDir Path straight, @TempDir Path killed) {
+        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.simclr(recipe),
+                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
+        assertResumesExactly(seed -> new ByolObjective(TinyBatches.tinyVit(), 16, 8, 0.99, new Rng(seed)), source, straight, killed);
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.loupe.cli.train;
+
+import dev.loupe.data.LabelledData;
+import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.data.transform.Recipes;
+import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.train.OptimizerKind;
+import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.ssl.vicreg.VicRegLoss;
+import dev.loupe.ssl.vicreg.VicRegObjective;
+import dev.loupe.tensor.Parallel;
+import dev.loupe.tensor.Rng;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code loupe train vicreg}: VICReg (invariance, variance, covariance; Bardes et al. 2022) between two
+ * augmented views (SimCLR's augmentations) through a ViT and a BN expander. The paper trains ResNets
+ * with LARS; for the ViT this uses AdamW (0.9, 0.999, weight decay 0.05) at 5e-4 x batch / 256 with
+ * warm-up and a cosine to 0. The backbone is written at the end.
+ */
+@Command(name = "vicreg", mixinStandardHelpOptions = true,
+        description = "Self-supervised VICReg training; writes the backbone and a kNN curve.",
+        footer = "%nShared options default for vicreg: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
+public final class VicRegCommand implements Runnable {
+    static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.999;
+    static final int BATCH = 128;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonTrainOptions common;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    KnnMonitorOptions knn;
+
+    @Mixin
+    TrainLimitOptions trainLimit;
+
+    @Mixin
+    BlurOptions blur;
+
+    @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    double baseLr;
+
+    @Option(names = "--expander-hidden", defaultValue = "1024", description = "Expander width (paper 8192; default ${DEFAULT-VALUE}).")
+    int expanderHidden;
+
+    @Option(names = "--expander-out", defaultValue = "1024", description = "Embedding width the loss sees (paper 8192; default ${DEFAULT-VALUE}).")
+    int expanderOut;
+
+    @Option(names = "--invariance-weight", defaultValue = "25", description = "Weight of the invariance (MSE) term, the paper's lambda (default ${DEFAULT-VALUE}).")
+    double invarianceWeight;
+
+    @Option(names = "--variance-weight", defaultValue = "25", description = "Weight of the variance (std hinge) term, the paper's mu (default ${DEFAULT-VALUE}).")
+    double varianceWeight;
+
+    @Option(names = "--covariance-weight", defaultValue = "1", description = "Weight of the covariance term, the paper's nu (default ${DEFAULT-VALUE}).")
+    double covarianceWeight;
+
+    @Option(names = "--color-strength", defaultValue = "0.5", description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
+    double colorStrength;
+
+    @Override
+    public void run() {
+        if (common.threads != null) Parallel.setThreads(common.threads);
+        LabelledData data = dataOptions.load();
+        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
+        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
+        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
+                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+
+        VicRegLoss.Weights weights = new VicRegLoss.Weights(invarianceWeight, varianceWeight, covarianceWeight);
+        VicRegObjective objective = new VicRegObjective(vc, expanderHidden, expanderOut, weights, new Rng(common.seed));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("expander_hidden", expanderHidden);
+        m.put("expander_out", expanderOut);
+        m.put("invariance_weight", invarianceWeight);
+        m.put("variance_weight", varianceWeight);
+        m.put("covariance_weight", covarianceWeight);
+        m.put("color_strength", colorStrength);
+        RecipeConfig recipe = blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        BlurOptions.record(m, recipe);
+        SslTraining.run(new SslTraining.Plan("vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m,
+                () -> objective.module().backbone.stateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+    }
+}
