@@ -5,6 +5,7 @@ import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
+import dev.loupe.tensor.DeviceMemoryUsage;
 import dev.loupe.tensor.ReduceOp;
 import dev.loupe.tensor.Storage;
 import dev.loupe.tensor.Tensor;
@@ -13,6 +14,7 @@ import dev.loupe.tensor.UnaryOp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -45,6 +47,8 @@ final class OpenClBackend implements Backend {
     OpenClDevice openClDevice() { return device; }
 
     @Override public Device device() { return device.device(); }
+
+    @Override public Optional<DeviceMemoryUsage> memoryUsage() { return Optional.of(device.memory().usage()); }
 
     @Override public Storage allocate(DType dtype, int length) { return device.allocate(dtype, length); }
 

@@ -1,6 +1,9 @@
 package dev.loupe.gpu.opencl;
 
+import dev.loupe.gpu.common.BufferDriver;
+import dev.loupe.gpu.common.DeviceMemory;
 import dev.loupe.gpu.opencl.internal.Cl;
+import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
 import dev.loupe.tensor.DType;
@@ -14,7 +17,8 @@ import java.util.Map;
 /**
  * One OpenCL device opened for compute: its context, one in-order queue, the programs built so far
  * (one per kernel file and element types) and their kernels. Launches are serialised on this object,
- * because a cl_kernel's arguments are shared state. Buffers come from {@link DeviceMemory}.
+ * because a cl_kernel's arguments are shared state. Buffers come from a caching {@link DeviceMemory}
+ * (budget: 90% of global memory, or -Dloupe.opencl.maxBytes).
  */
 final class OpenClDevice {
     private final Cl cl;
@@ -42,8 +46,26 @@ final class OpenClDevice {
         this.id = ids.device();
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
-        this.memory = new DeviceMemory(cl, context, DeviceMemory.defaultBudget(info.globalMemory()), device.toString());
+        this.memory = new DeviceMemory(new Buffers(cl, context), Long.getLong("loupe.opencl.maxBytes", info.globalMemory() / 10 * 9),
+                device.toString(), "loupe.opencl.maxBytes");
         this.blas = loadBlas();
+    }
+
+    /** Buffers of one context; a full device (CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES) gives null. */
+    record Buffers(Cl cl, MemorySegment context) implements BufferDriver {
+        private static final int MEM_OBJECT_ALLOCATION_FAILURE = -4, OUT_OF_RESOURCES = -5;
+
+        @Override
+        public MemorySegment create(long bytes) {
+            try {
+                return cl.createBuffer(context, bytes);
+            } catch (ClException e) {
+                if (e.code() == MEM_OBJECT_ALLOCATION_FAILURE || e.code() == OUT_OF_RESOURCES) return null;
+                throw e;
+            }
+        }
+
+        @Override public void release(MemorySegment buffer) { cl.releaseMem(buffer); }
     }
 
     /** Opens device {@code index} of the flattened (platform, device) list. */
@@ -87,7 +109,7 @@ final class OpenClDevice {
         }
     }
 
-    /** A zeroed buffer of {@code length} elements (at least one byte: OpenCL refuses empty buffers). */
+    /** A zeroed buffer of {@code length} elements (its size class may be larger: only those bytes are zeroed). */
     OpenClStorage allocate(DType dtype, int length) {
         long bytes = Math.max(1, (long) length * dtype.byteSize());
         OpenClStorage s = new OpenClStorage(this, dtype, length);
