@@ -2,6 +2,7 @@ package dev.loupe.gpu.opencl;
 
 import dev.loupe.gpu.common.DeviceMemory;
 import dev.loupe.gpu.common.DeviceOutOfMemoryException;
+import dev.loupe.gpu.common.KernelBackend;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class OpenClMemoryTest {
     @Test
     void reclaimsGarbageAndNamesTheSizesWhenLiveTensorsFillTheBudget() {
         if (!OpenClTestDevice.ready("reclaimsGarbageAndNamesTheSizesWhenLiveTensorsFillTheBudget")) return;
-        OpenClDevice device = ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice();
+        OpenClDevice device = ((OpenClDevice) ((KernelBackend) new OpenClProvider().open(0).orElseThrow()).kernelDevice());
         DeviceMemory memory = new DeviceMemory(new OpenClDevice.Buffers(device.cl(), device.context()), MIB, "opencl:0 (1 MiB test budget)",
                 "loupe.opencl.maxBytes");
         Object live = new Object();
@@ -38,7 +39,7 @@ class OpenClMemoryTest {
     @Test
     void tensorsCountTheirBytes() {
         if (!OpenClTestDevice.ready("tensorsCountTheirBytes")) return;
-        DeviceMemory memory = ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice().memory();
+        DeviceMemory memory = ((OpenClDevice) ((KernelBackend) new OpenClProvider().open(0).orElseThrow()).kernelDevice()).memory();
         long before = memory.inUse();
         Tensor t = Tensor.zeros(OpenClTestDevice.DEVICE, DType.F32, 1000, 257);
         assertTrue(memory.inUse() - before >= 1000 * 257 * 4, "a 1000 x 257 F32 tensor holds its 1028000 bytes");
@@ -49,7 +50,7 @@ class OpenClMemoryTest {
     @Test
     void aTrainingLoopIsServedFromTheCacheAndReportsItsUsage() {
         if (!OpenClTestDevice.ready("aTrainingLoopIsServedFromTheCacheAndReportsItsUsage")) return;
-        DeviceMemory memory = ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice().memory();
+        DeviceMemory memory = ((OpenClDevice) ((KernelBackend) new OpenClProvider().open(0).orElseThrow()).kernelDevice()).memory();
         Tensor w = Tensor.ones(17, 33).to(OpenClTestDevice.DEVICE);
         for (int step = 0; step < 200; step++) {
             w = w.mul(0.5).add(0.5).sub(w.mul(0));   // temporaries of one size class, dropped each step
