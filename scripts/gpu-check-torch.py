@@ -58,6 +58,8 @@ def main():
         p.add_argument("--" + k, type=int, default=v)
     p.add_argument("--attention", choices=["math", "sdpa"], default="math")
     a = p.parse_args()
+    if a.attention == "sdpa" and not hasattr(F, "scaled_dot_product_attention"):
+        p.error("--attention sdpa needs torch >= 2.0 (this is " + torch.__version__ + ")")
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     torch.manual_seed(0)
