@@ -5,7 +5,9 @@ import dev.loupe.tensor.DeviceMemoryUsage;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -104,14 +106,18 @@ public final class DeviceMemory {
         free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(mem);
     }
 
-    /** Gives every cached buffer back to the driver. */
-    public synchronized void emptyCache() {
-        for (Map.Entry<Long, ArrayDeque<MemorySegment>> e : free.entrySet()) {
-            for (MemorySegment mem : e.getValue()) driver.release(mem);
-            reserved -= e.getKey() * e.getValue().size();
-            e.getValue().clear();
+    /** Gives every cached buffer back to the driver (outside this object's lock: the driver takes its device's). */
+    public void emptyCache() {
+        List<MemorySegment> release = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<Long, ArrayDeque<MemorySegment>> e : free.entrySet()) {
+                release.addAll(e.getValue());
+                reserved -= e.getKey() * e.getValue().size();
+                e.getValue().clear();
+            }
+            cached = 0;
         }
-        cached = 0;
+        for (MemorySegment mem : release) driver.release(mem);
     }
 
     /** Bytes, as size classes, held by live owners. */
