@@ -6,6 +6,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.ParamGroup;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
@@ -35,13 +36,24 @@ public final class VitSpeed {
 
     public static Result measure(int dim, int depth, int heads, int img, int patch, int chans, int batch, int steps, int warmup,
                                  boolean profile) {
+        return measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile, Device.CPU);
+    }
+
+    /**
+     * As above with the model, the batch and the optimiser state on {@code device}. Device kernels run
+     * asynchronously, so each timed loop ends by reading one value back (which waits for them).
+     */
+    public static Result measure(int dim, int depth, int heads, int img, int patch, int chans, int batch, int steps, int warmup,
+                                 boolean profile, Device device) {
         Rng rng = new Rng(0);
         VisionTransformer model = new VisionTransformer(ViTConfig.of(img, patch, chans, dim, depth, heads, 10), rng);
+        model.to(device);
         AdamW opt = new AdamW(ParamGroup.single(model.namedParameters()), 1e-3);
-        Var x = Var.of(Tensor.randn(rng, batch, chans, img, img));
+        Var x = Var.of(Tensor.randn(rng, batch, chans, img, img).to(device));
         long[] labels = new long[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(10);
-        Tensor y = Tensor.ofLongs(labels);
+        Tensor y = Tensor.ofLongs(labels).to(device);
+        Runnable sync = () -> model.clsToken.data().max(false).item();
 
         Runnable step = () -> {
             opt.zeroGrad();
@@ -49,10 +61,12 @@ public final class VitSpeed {
             opt.step();
         };
         for (int i = 0; i < warmup; i++) step.run();
+        sync.run();
         if (profile) KernelProfiler.start();
         long bytes0 = allocatedBytes();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) step.run();
+        sync.run();
         double train = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         long trainBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
         List<KernelProfiler.Entry> rows = profile ? KernelProfiler.stop() : List.of();
@@ -61,9 +75,11 @@ public final class VitSpeed {
         double infer;
         try (var scope = GradMode.disable()) {
             for (int i = 0; i < warmup; i++) model.forward(x);
+            sync.run();
             bytes0 = allocatedBytes();
             t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) model.forward(x);
+            sync.run();
             infer = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         }
         long inferBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);

@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loupe.bench.MachineLimits;
 import dev.loupe.bench.Peer;
 import dev.loupe.bench.VitSpeed;
+import dev.loupe.tensor.Backends;
+import dev.loupe.tensor.Device;
+import dev.loupe.tensor.DeviceMemoryUsage;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Parallel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code loupe bench vit}: training and inference images/s, same flags as the PyTorch anchor script. */
 @Command(name = "vit", description = "ViT training-step and inference images/s (flags as ../shared/anchors/torch_vit_step.py).")
@@ -29,16 +34,23 @@ final class BenchVitCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: cores).") Integer threads;
     @Option(names = "--json", description = "One JSON object with train_img_s and infer_img_s.") boolean json;
     @Option(names = "--profile", description = "Print per kernel over the timed training steps: time, share, GFLOP/s or GB/s, "
-            + "and % of the machine's FMA peak or copy bandwidth (both measured first).") boolean profile;
+            + "and % of the machine's FMA peak or copy bandwidth (both measured first); on a device also its memory in use, peak and reserved.") boolean profile;
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--peer", description = "Also run PyTorch (../shared/anchors/torch_vit_step.py) with the same flags right after, "
             + "and print the ratios.") boolean peer;
 
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
-        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile);
+        Device on = device.device();
+        if (peer && !on.equals(Device.CPU)) throw new IllegalArgumentException("--peer runs PyTorch on the cpu; with --device " + on + " compare with scripts/gpu-check instead");
+        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile, on);
+        Optional<DeviceMemoryUsage> memory = Backends.forDevice(on).memoryUsage();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("peer", "loupe");
+        out.put("device", on.toString());
         out.put("dim", dim);
         out.put("depth", depth);
         out.put("heads", heads);
@@ -55,6 +67,10 @@ final class BenchVitCommand implements Runnable {
         out.put("infer_gflops", Math.round(r.inferGflops() * 10) / 10.0);
         out.put("train_bytes_per_step", r.trainBytesPerStep());
         out.put("infer_bytes_per_pass", r.inferBytesPerPass());
+        memory.ifPresent(m -> {
+            out.put("device_bytes_peak", m.peak());
+            out.put("device_bytes_reserved", m.reserved());
+        });
         JsonNode torch = peer ? runPeer() : null;
         if (torch != null) {
             out.put("torch_train_img_s", torch.get("train_img_s").asDouble());
@@ -70,8 +86,8 @@ final class BenchVitCommand implements Runnable {
             }
             return;
         }
-        System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads%n",
-                dim, depth, heads, img, img, chans, patch, batch, Parallel.threads());
+        System.out.printf("ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads, on %s%n",
+                dim, depth, heads, img, img, chans, patch, batch, Parallel.threads(), on);
         System.out.printf("loupe  train %8.2f images/s   infer %8.2f images/s%n", r.trainImagesPerSecond(), r.inferImagesPerSecond());
         System.out.printf("       train %8.1f GFLOP/s    infer %8.1f GFLOP/s   (%.2f GFLOP per image forward, 3x for a training step)%n",
                 r.trainGflops(), r.inferGflops(), r.forwardFlopsPerImage() / 1e9);
@@ -83,6 +99,7 @@ final class BenchVitCommand implements Runnable {
             System.out.printf("ratio  train %8.2fx          infer %8.2fx%n", out.get("train_ratio"), out.get("infer_ratio"));
         }
         if (profile) {
+            memory.ifPresent(m -> System.out.println("device memory " + on + ": " + m.describe()));
             KernelProfiler.Limits limits = MachineLimits.measure(Parallel.threads());
             System.out.printf("%nkernel time over the timed training steps (limits measured here: FMA peak %.0f GFLOP/s, "
                     + "copy bandwidth %.1f GB/s):%n", limits.peakGflops(), limits.bandwidthGBs());

@@ -7,6 +7,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.run.ProgressReporter;
 import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
@@ -14,6 +15,7 @@ import dev.loupe.tensor.io.Npy;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -44,6 +46,9 @@ final class FeaturesCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: cores).")
     Integer threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
@@ -63,6 +68,8 @@ final class FeaturesCommand implements Runnable {
                 throw new IllegalArgumentException(weights + " has no head.weight: use --output cls");
             }
             model.train(false);
+            Device onDevice = device.device();
+            model.to(onDevice);
             Tensor x = Npy.read(images);
             int[] s = x.sizes();
             if (x.rank() != 4 || s[1] != config.channels() || s[2] != config.imageSize() || s[3] != config.imageSize()) {
@@ -80,11 +87,11 @@ final class FeaturesCommand implements Runnable {
                  ProgressBar bar = ProgressReporter.interactiveTerminal() ? new ProgressBarBuilder().setTaskName("features")
                          .setInitialMax(s[0]).setUnit(" images", 1).showSpeed().build() : null) {
                 for (int i = 0; i < s[0]; i += batch) {
-                    Var xb = Var.of(x.narrow(0, i, Math.min(batch, s[0] - i)));
+                    Var xb = Var.of(x.narrow(0, i, Math.min(batch, s[0] - i)).to(onDevice));
                     parts.add(switch (output) {
-                        case "cls" -> model.forwardTokens(xb).select(1, 0).data();                    // (b, D)
-                        case "pooled" -> model.forwardFeatures(xb).data();                             // (b, D)
-                        default -> model.forward(xb).data();                                           // (b, K)
+                        case "cls" -> model.forwardTokens(xb).select(1, 0).data().cpu();              // (b, D)
+                        case "pooled" -> model.forwardFeatures(xb).data().cpu();                       // (b, D)
+                        default -> model.forward(xb).data().cpu();                                     // (b, K)
                     });
                     if (bar != null) bar.stepTo(Math.min(i + batch, s[0]));
                 }

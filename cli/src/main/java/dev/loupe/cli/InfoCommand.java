@@ -13,6 +13,9 @@ final class InfoCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: cores).")
     Integer threads;
 
+    @Option(names = "--device", description = "Also open this device (opencl[:N], cuda[:N]) and print its memory: in use, peak, reserved, budget.")
+    String device;
+
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
@@ -26,6 +29,7 @@ final class InfoCommand implements Runnable {
         System.out.println("cores      " + rt.availableProcessors());
         System.out.println("threads    " + Parallel.threads());
         System.out.printf("heap       %.1f GiB max%n", rt.maxMemory() / (1024.0 * 1024 * 1024));
+        if (device != null) new DeviceOption().withDevice(device).device();
         System.out.println("backends");
         for (String line : Backends.describe()) System.out.println("  " + line);
         System.out.println("communicators (--dist)");

@@ -13,6 +13,9 @@ package dev.loupe.tensor;
 public interface Backend {
     Device device();
 
+    /** The device memory this backend holds (live tensors, its cache, the peak), or empty for host memory. */
+    default java.util.Optional<DeviceMemoryUsage> memoryUsage() { return java.util.Optional.empty(); }
+
     /** A storage of {@code length} elements, every one zero (as a fresh Java array is). */
     Storage allocate(DType dtype, int length);
 

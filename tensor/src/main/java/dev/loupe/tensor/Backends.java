@@ -43,6 +43,12 @@ public final class Backends {
             lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
             for (String device : p.describeDevices()) lines.add("  " + device);
         }
+        OPEN.forEach((device, backend) -> backend.memoryUsage().ifPresent(m -> lines.add(device + " memory: " + m.describe())));
         return lines;
+    }
+
+    /** The memory of {@code device}'s backend, opening it if needed; empty for the cpu. */
+    public static java.util.Optional<DeviceMemoryUsage> memoryUsage(Device device) {
+        return forDevice(device).memoryUsage();
     }
 }

@@ -53,6 +53,8 @@ final class ProfilingBackend implements Backend {
 
     @Override public Device device() { return inner.device(); }
 
+    @Override public java.util.Optional<DeviceMemoryUsage> memoryUsage() { return inner.memoryUsage(); }
+
     @Override public Storage allocate(DType dtype, int length) {
         if (!KernelProfiler.active()) return inner.allocate(dtype, length);
         long t = System.nanoTime();

@@ -1,16 +1,18 @@
 package dev.loupe.cli.eval;
 
+import dev.loupe.cli.DeviceOption;
 import dev.loupe.data.LabelledData;
 import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.eval.features.FeatureCache;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Parallel;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** Which features to extract, from how many training images, with what cache. */
+/** Which features to extract, from how many training images, with what cache, on which device. */
 public final class FeatureOptions {
     @Option(names = "--features", defaultValue = "cls", description = "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
     public String features;
@@ -27,11 +29,15 @@ public final class FeatureOptions {
     @Option(names = "--threads", description = "Compute threads (default: cores).")
     public Integer threads;
 
+    @Mixin
+    public DeviceOption device = new DeviceOption();
+
     /** The train and test features of data these options ask for: pixels for --weights raw, else the backbone's. */
     public EvalFeatures load(BackboneOptions backbone, LabelledData data, PrintStream progress) {
         if (threads != null) Parallel.setThreads(threads);
         if (backbone.raw()) return EvalFeatures.pixels(data, trainLimit, progress);
         VisionTransformer vit = backbone.load(data, 0, 0);
+        vit.to(device.device());
         return EvalFeatures.of(EvalFeatures.extractor(vit, features, batch), data, trainLimit, cache == null ? null : new FeatureCache(cache),
                 backbone.file(), progress);
     }

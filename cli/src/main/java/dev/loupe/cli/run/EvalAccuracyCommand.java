@@ -1,5 +1,6 @@
 package dev.loupe.cli.run;
 
+import dev.loupe.cli.DeviceOption;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
 import dev.loupe.data.BadSamplePolicy;
@@ -55,6 +56,9 @@ public final class EvalAccuracyCommand implements Runnable {
     @Option(names = "--threads", description = "Compute threads (default: cores).")
     Integer threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--out", required = true, description = "Folder for accuracy.json and confusion.png.")
     Path out;
 
@@ -74,6 +78,7 @@ public final class EvalAccuracyCommand implements Runnable {
             if (workers != null) lo.workers(workers);
             RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withEvalCropRatio(1.0);
             Loader loader = new Loader(data.test(), Recipes.eval(recipe), lo.build());
+            model.to(device.device());
             AccuracyResult r = Accuracy.evaluate(model, loader);
 
             Files.createDirectories(out);

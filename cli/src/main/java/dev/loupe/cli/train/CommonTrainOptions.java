@@ -94,7 +94,7 @@ public final class CommonTrainOptions {
     @Option(names = "--plot-every", defaultValue = "200", description = "Redraw the plots every N steps, besides each evaluation (default ${DEFAULT-VALUE}).")
     public long plotEvery;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N]: where the model, its batches and the optimiser state live (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl[:N] or cuda[:N]: where the model, its batches and the optimiser state live (default ${DEFAULT-VALUE}).")
     public String device;
 
     /** The device to train on, from --device. */

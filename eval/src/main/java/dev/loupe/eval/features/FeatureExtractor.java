@@ -99,9 +99,9 @@ public final class FeatureExtractor {
         return new FeatureSet(Tensor.of(features, n, f), Tensor.ofLongs(labels, n), data.classNames());
     }
 
-    /** images (B, C, H, W) -> features (B, F); call under no-grad with the model in eval mode. */
+    /** images (B, C, H, W) -> features (B, F) on the model's device; call under no-grad with the model in eval mode. */
     public Tensor features(Tensor images) {
-        Var x = Var.of(images);
+        Var x = Var.of(images.to(model.clsToken.data().device()));
         Var out = switch (mode) {
             case CLS -> model.forwardTokens(x).select(1, 0);
             case MEAN -> model.meanPatchToken(model.forwardTokens(x));

@@ -1,12 +1,21 @@
 package dev.loupe.gpu.opencl;
 
+import dev.loupe.gpu.common.BufferDriver;
+import dev.loupe.gpu.common.DeviceMemory;
+import dev.loupe.gpu.common.DeviceStorage;
+import dev.loupe.gpu.common.Gemm;
+import dev.loupe.gpu.common.KernelCall;
+import dev.loupe.gpu.common.KernelDevice;
+import dev.loupe.gpu.common.KernelSource;
 import dev.loupe.gpu.opencl.internal.Cl;
+import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +23,16 @@ import java.util.Map;
 /**
  * One OpenCL device opened for compute: its context, one in-order queue, the programs built so far
  * (one per kernel file and element types) and their kernels. Launches are serialised on this object,
- * because a cl_kernel's arguments are shared state. Buffers come from {@link DeviceMemory}.
+ * because a cl_kernel's arguments are shared state. Buffers come from a caching {@link DeviceMemory}
+ * (budget: 90% of global memory, or -Dloupe.opencl.maxBytes).
  */
-final class OpenClDevice {
+final class OpenClDevice implements KernelDevice {
     private final Cl cl;
     private final Device device;
     private final DeviceInfo info;
     private final MemorySegment id, context, queue;
     private final DeviceMemory memory;
-    private final ClBlast blas;
+    private final Gemm blas;
     private final Map<KernelSource, MemorySegment> programs = new HashMap<>();
     private final Map<String, MemorySegment> kernels = new HashMap<>();
 
@@ -42,8 +52,26 @@ final class OpenClDevice {
         this.id = ids.device();
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
-        this.memory = new DeviceMemory(cl, context, DeviceMemory.defaultBudget(info.globalMemory()), device.toString());
+        this.memory = new DeviceMemory(new Buffers(cl, context), Long.getLong("loupe.opencl.maxBytes", info.globalMemory() / 10 * 9),
+                device.toString(), "loupe.opencl.maxBytes");
         this.blas = loadBlas();
+    }
+
+    /** Buffers of one context; a full device (CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES) gives null. */
+    record Buffers(Cl cl, MemorySegment context) implements BufferDriver {
+        private static final int MEM_OBJECT_ALLOCATION_FAILURE = -4, OUT_OF_RESOURCES = -5;
+
+        @Override
+        public MemorySegment create(long bytes) {
+            try {
+                return cl.createBuffer(context, bytes);
+            } catch (ClException e) {
+                if (e.code() == MEM_OBJECT_ALLOCATION_FAILURE || e.code() == OUT_OF_RESOURCES) return null;
+                throw e;
+            }
+        }
+
+        @Override public void release(MemorySegment buffer) { cl.releaseMem(buffer); }
     }
 
     /** Opens device {@code index} of the flattened (platform, device) list. */
@@ -64,7 +92,7 @@ final class OpenClDevice {
                 cl.deviceNumber(d.device(), Cl.DEVICE_DOUBLE_FP_CONFIG, 8) != 0);
     }
 
-    Device device() { return device; }
+    @Override public Device device() { return device; }
 
     DeviceInfo info() { return info; }
 
@@ -76,21 +104,23 @@ final class OpenClDevice {
 
     MemorySegment id() { return id; }
 
-    /** CLBlast, or null when libclblast is missing (products then run on the plain kernel of gemm.cl). */
-    ClBlast blas() { return blas; }
+    /** CLBlast on this device's queue, or null when libclblast is missing (products then run on the plain kernel of gemm.cl). */
+    @Override public Gemm blas() { return blas; }
 
-    private static ClBlast loadBlas() {
+    private Gemm loadBlas() {
         try {
-            return ClBlast.load();
+            ClBlast clblast = ClBlast.load();
+            return (f64, m, n, k, alpha, a, b, beta, c, batch) -> clblast.gemm(f64, queue, m, n, k, alpha, a, b, beta, c, batch);
         } catch (ClUnavailableException e) {
             return null;
         }
     }
 
-    /** A zeroed buffer of {@code length} elements (at least one byte: OpenCL refuses empty buffers). */
-    OpenClStorage allocate(DType dtype, int length) {
+    /** A zeroed buffer of {@code length} elements (its size class may be larger: only those bytes are zeroed). */
+    @Override
+    public DeviceStorage allocate(DType dtype, int length) {
         long bytes = Math.max(1, (long) length * dtype.byteSize());
-        OpenClStorage s = new OpenClStorage(this, dtype, length);
+        DeviceStorage s = new DeviceStorage(this, dtype, length);
         MemorySegment mem = memory.allocate(bytes, s);
         s.attach(mem);
         cl.zero(queue, mem, bytes);
@@ -98,7 +128,26 @@ final class OpenClDevice {
     }
 
     /** The device's buffers and the bytes they hold. */
-    DeviceMemory memory() { return memory; }
+    @Override public DeviceMemory memory() { return memory; }
+
+    @Override
+    public void copy(DeviceStorage src, long srcOffset, DeviceStorage dst, long dstOffset, long bytes) {
+        cl.copy(queue, src.mem(), dst.mem(), srcOffset, dstOffset, bytes);
+        Reference.reachabilityFence(src);   // bare handles above: keep the buffers until enqueued
+        Reference.reachabilityFence(dst);
+    }
+
+    @Override
+    public void write(DeviceStorage dst, MemorySegment host) {
+        cl.write(queue, dst.mem(), 0, host);
+        Reference.reachabilityFence(dst);
+    }
+
+    @Override
+    public void read(DeviceStorage src, MemorySegment host) {
+        cl.read(queue, src.mem(), 0, host);
+        Reference.reachabilityFence(src);
+    }
 
     /** The kernel {@code name} of {@code source}, building the program on first use. */
     synchronized MemorySegment kernel(KernelSource source, String name) {
@@ -119,7 +168,9 @@ final class OpenClDevice {
     }
 
     /** Sets every argument and enqueues {@code global} work-items, atomically with respect to other launches. */
-    synchronized void launch(MemorySegment kernel, String name, List<KernelCall.Arg> args, long global) {
+    @Override
+    public synchronized void launch(KernelSource source, String name, List<KernelCall.Arg> args, long global) {
+        MemorySegment kernel = kernel(source, name);
         for (int i = 0; i < args.size(); i++) cl.setArg(kernel, i, args.get(i).size(), args.get(i).value(), name);
         cl.launch(queue, kernel, global, name);
     }

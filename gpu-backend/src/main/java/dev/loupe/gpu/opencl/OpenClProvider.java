@@ -1,5 +1,6 @@
 package dev.loupe.gpu.opencl;
 
+import dev.loupe.gpu.common.KernelBackend;
 import dev.loupe.gpu.opencl.internal.Cl;
 import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
@@ -18,14 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * is opened once per process (an explicit registry), so every tensor on it shares one context.
  */
 public final class OpenClProvider implements BackendProvider {
-    private static final Map<Integer, OpenClBackend> OPEN = new ConcurrentHashMap<>();
+    private static final Map<Integer, KernelBackend> OPEN = new ConcurrentHashMap<>();
 
     @Override public String type() { return "opencl"; }
 
     @Override
     public Optional<Backend> open(int deviceIndex) {
         try {
-            return Optional.of(OPEN.computeIfAbsent(deviceIndex, i -> new OpenClBackend(OpenClDevice.open(i))));
+            return Optional.of(OPEN.computeIfAbsent(deviceIndex, i -> new KernelBackend(OpenClDevice.open(i))));
         } catch (ClUnavailableException e) {
             return Optional.empty();
         }

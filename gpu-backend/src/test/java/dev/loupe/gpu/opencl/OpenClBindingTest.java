@@ -1,5 +1,9 @@
 package dev.loupe.gpu.opencl;
 
+import dev.loupe.gpu.common.DeviceElementwise;
+import dev.loupe.gpu.common.DeviceMatmul;
+import dev.loupe.gpu.common.KernelBackend;
+import dev.loupe.gpu.suite.DeviceTwin;
 import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.tensor.Backends;
 import dev.loupe.tensor.DType;
@@ -18,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The binding's errors, the device listing, the one-context-per-device registry and the plain GEMM fallback. */
 class OpenClBindingTest {
     private static OpenClDevice device() {
-        return ((OpenClBackend) new OpenClProvider().open(0).orElseThrow()).openClDevice();
+        return ((OpenClDevice) ((KernelBackend) new OpenClProvider().open(0).orElseThrow()).kernelDevice());
     }
 
     @Test
@@ -52,8 +56,8 @@ class OpenClBindingTest {
     void plainGemmKernelMatchesTheHost() {
         if (!OpenClTestDevice.ready("plainGemmKernelMatchesTheHost")) return;
         OpenClDevice dev = device();
-        ClElementwise elementwise = new ClElementwise(dev);
-        ClMatmul plain = new ClMatmul(dev, elementwise, false);
+        DeviceElementwise elementwise = new DeviceElementwise(dev);
+        DeviceMatmul plain = new DeviceMatmul(dev, elementwise, false);
         Rng rng = new Rng(41);
         Tensor a = DeviceTwin.randn(rng, 3, 9, 6), b = DeviceTwin.randn(rng, 6, 10), bias = DeviceTwin.randn(rng, 10);
         Tensor da = a.to(OpenClTestDevice.DEVICE), db = b.to(OpenClTestDevice.DEVICE);

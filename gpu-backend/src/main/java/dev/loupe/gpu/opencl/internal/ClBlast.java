@@ -1,5 +1,7 @@
 package dev.loupe.gpu.opencl.internal;
 
+import dev.loupe.gpu.common.Gemm;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -45,12 +47,9 @@ public final class ClBlast {
         }
     }
 
-    /** One matrix operand: buffer, element offset, leading dimension, batch stride, and whether it is read transposed. */
-    public record Operand(MemorySegment mem, long offset, long ld, long batchStride, boolean transposed) {}
-
     /** C = alpha op(A) op(B) + beta C for each of {@code batch} matrices; C is never transposed. */
-    public void gemm(boolean f64, MemorySegment queue, long m, long n, long k, double alpha, Operand a, Operand b,
-                     double beta, Operand c, long batch) {
+    public void gemm(boolean f64, MemorySegment queue, long m, long n, long k, double alpha, Gemm.Operand a, Gemm.Operand b,
+                     double beta, Gemm.Operand c, long batch) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment q = arena.allocateFrom(ADDRESS, queue);
             int ta = a.transposed() ? TRANS : NO_TRANS, tb = b.transposed() ? TRANS : NO_TRANS;

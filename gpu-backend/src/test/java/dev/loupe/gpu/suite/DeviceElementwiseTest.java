@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.DType;
@@ -12,19 +12,19 @@ import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
 
-import static dev.loupe.gpu.opencl.DeviceTwin.same;
+import static dev.loupe.gpu.suite.DeviceTwin.same;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Transfers, copies, fills, unary / binary / where, fused unary backward and AdamW: OpenCL against the host backend. */
-class OpenClElementwiseTest {
-    private static final Device GPU = OpenClTestDevice.DEVICE;
+/** Transfers, copies, fills, unary / binary / where, fused unary backward and AdamW: the test device against the host backend. */
+class DeviceElementwiseTest {
+    private static final Device GPU = TestDevice.DEVICE;
 
     @Test
     void transfersCreationAndItem() {
-        if (!OpenClTestDevice.ready("transfersCreationAndItem")) return;
+        if (!TestDevice.ready("transfersCreationAndItem")) return;
         Rng rng = new Rng(1);
         Tensor x = DeviceTwin.randn(rng, 5, 7, 3);
         Tensor d = x.to(GPU);
@@ -46,7 +46,7 @@ class OpenClElementwiseTest {
 
     @Test
     void copiesConvertAndFill() {
-        if (!OpenClTestDevice.ready("copiesConvertAndFill")) return;
+        if (!TestDevice.ready("copiesConvertAndFill")) return;
         Rng rng = new Rng(2);
         Tensor x = DeviceTwin.randn(rng, 7, 5, 3).mul(4);
         same("contiguous of a permuted slice", t -> t[0].permute(2, 0, 1).slice(1, 1, 7, 2).contiguous(), x);
@@ -68,7 +68,7 @@ class OpenClElementwiseTest {
 
     @Test
     void everyUnaryOp() {
-        if (!OpenClTestDevice.ready("everyUnaryOp")) return;
+        if (!TestDevice.ready("everyUnaryOp")) return;
         Rng rng = new Rng(3);
         Tensor any = DeviceTwin.randn(rng, 6, 11, 3).mul(2);
         Tensor positive = DeviceTwin.uniform(rng, 0.1, 4, 6, 11, 3);
@@ -82,7 +82,7 @@ class OpenClElementwiseTest {
 
     @Test
     void everyBinaryOpWithBroadcasting() {
-        if (!OpenClTestDevice.ready("everyBinaryOpWithBroadcasting")) return;
+        if (!TestDevice.ready("everyBinaryOpWithBroadcasting")) return;
         Rng rng = new Rng(4);
         Tensor a = DeviceTwin.randn(rng, 5, 1, 7), b = DeviceTwin.randn(rng, 3, 7);
         Tensor base = DeviceTwin.uniform(rng, 0.2, 3, 7, 5), exponent = DeviceTwin.uniform(rng, -2, 2, 5);
@@ -113,7 +113,7 @@ class OpenClElementwiseTest {
 
     @Test
     void whereWithBroadcasting() {
-        if (!OpenClTestDevice.ready("whereWithBroadcasting")) return;
+        if (!TestDevice.ready("whereWithBroadcasting")) return;
         Rng rng = new Rng(5);
         Tensor c = DeviceTwin.randn(rng, 4, 1, 9), a = DeviceTwin.randn(rng, 3, 9), b = DeviceTwin.randn(rng, 4, 3, 1);
         same("where F32", t -> Tensor.where(t[0].gt(0), t[1], t[2]), c, a, b);
@@ -122,7 +122,7 @@ class OpenClElementwiseTest {
 
     @Test
     void fusedUnaryBackward() {
-        if (!OpenClTestDevice.ready("fusedUnaryBackward")) return;
+        if (!TestDevice.ready("fusedUnaryBackward")) return;
         Rng rng = new Rng(6);
         Tensor x = DeviceTwin.randn(rng, 9, 13).mul(2), g = DeviceTwin.randn(rng, 13, 9);
         Tensor onDevice = x.to(GPU);
@@ -136,7 +136,7 @@ class OpenClElementwiseTest {
 
     @Test
     void adamwStepInPlace() {
-        if (!OpenClTestDevice.ready("adamwStepInPlace")) return;
+        if (!TestDevice.ready("adamwStepInPlace")) return;
         Rng rng = new Rng(7);
         Tensor p = DeviceTwin.randn(rng, 17, 5), g = DeviceTwin.randn(rng, 17, 5);
         Tensor m = DeviceTwin.randn(rng, 17, 5).mul(0.1), v = DeviceTwin.uniform(rng, 0, 0.1, 17, 5);

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.ReduceOp;
 import dev.loupe.tensor.Tensor;
@@ -7,10 +7,10 @@ import dev.loupe.tensor.Tensor;
  * Reductions, arg-reductions, softmax and layer norm with their backward passes (rows.cl): one
  * work-item per output row, each summing in index order.
  */
-final class ClRows {
-    private final OpenClDevice device;
+final class DeviceRows {
+    private final KernelDevice device;
 
-    ClRows(OpenClDevice device) {
+    DeviceRows(KernelDevice device) {
         this.device = device;
     }
 
@@ -19,10 +19,10 @@ final class ClRows {
     }
 
     /** Layout of the row starts of t along {@code dim}: t's view with that dim cut to size 1. */
-    private static ClLayout rowStarts(Tensor t, int dim) {
+    private static KernelLayout rowStarts(Tensor t, int dim) {
         int[] sizes = t.sizes();
         sizes[dim] = 1;
-        return ClLayout.of(sizes, t.strides(), t.offset());
+        return KernelLayout.of(sizes, t.strides(), t.offset());
     }
 
     void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
@@ -33,8 +33,8 @@ final class ClRows {
             redStrides[i] = x.stride(dims[i]);
             count *= redSizes[i];
         }
-        call(x, "reduce").i32(op.ordinal()).buffer(x).layout(ClLayout.of(out.sizes(), x.strides(), x.offset()))
-                .layout(ClLayout.of(redSizes, redStrides, 0)).i32(count).view(out).run(out.numel());
+        call(x, "reduce").i32(op.ordinal()).buffer(x).layout(KernelLayout.of(out.sizes(), x.strides(), x.offset()))
+                .layout(KernelLayout.of(redSizes, redStrides, 0)).i32(count).view(out).run(out.numel());
     }
 
     void argReduce(boolean max, Tensor x, int dim, Tensor out) {

@@ -1,6 +1,5 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
-import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
@@ -9,30 +8,30 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 
 /**
- * Batched products through CLBlast's strided-batched GEMM, or through a plain kernel (gemm.cl) when
- * libclblast is missing. Operands are first seen as (batch, rows, cols) views; a matrix whose column
+ * Batched products through the device's strided-batched GEMM (CLBlast, cuBLAS), or through a plain
+ * kernel (gemm.cl) when there is none. Operands are first seen as (batch, rows, cols) views; a matrix whose column
  * stride is 1 goes as it is, one whose row stride is 1 goes as a transposed operand (A^T.B, A.B^T cost
  * no copy), anything else (a broadcast row, a gapped slice) is copied contiguous first.
  */
-final class ClMatmul {
-    private final OpenClDevice device;
-    private final ClElementwise elementwise;
+public final class DeviceMatmul {
+    private final KernelDevice device;
+    private final DeviceElementwise elementwise;
     private final boolean useBlas;
 
     /** useBlas: CLBlast when true (the device must have it), the plain kernel when false. */
-    ClMatmul(OpenClDevice device, ClElementwise elementwise, boolean useBlas) {
+    public DeviceMatmul(KernelDevice device, DeviceElementwise elementwise, boolean useBlas) {
         this.device = device;
         this.elementwise = elementwise;
         this.useBlas = useBlas;
     }
 
     /** out = a @ b; a: (batch..., M, K), b: (batch..., K, N), out: (batch..., M, N). */
-    void matmul(Tensor a, Tensor b, Tensor out) {
+    public void matmul(Tensor a, Tensor b, Tensor out) {
         product(a, b, null, out);
     }
 
     /** out = a @ b + bias: out starts as the broadcast bias and the GEMM adds to it (beta = 1). */
-    void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+    public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
         product(a, b, bias, out);
     }
 
@@ -51,11 +50,11 @@ final class ClMatmul {
     }
 
     private void blas(Tensor a3, Tensor b3, Tensor c3, boolean accumulate) {
-        ClBlast.Operand a = operand(a3), b = operand(b3);
+        Gemm.Operand a = operand(a3), b = operand(b3);
         if (a == null) a = operand(a3 = a3.contiguous());
         if (b == null) b = operand(b3 = b3.contiguous());
-        ClBlast.Operand c = operand(c3);
-        device.blas().gemm(c3.dtype() == DType.F64, device.queue(), c3.size(1), c3.size(2), a3.size(2),
+        Gemm.Operand c = operand(c3);
+        device.blas().gemm(c3.dtype() == DType.F64, c3.size(1), c3.size(2), a3.size(2),
                 1.0, a, b, accumulate ? 1.0 : 0.0, c, c3.size(0));
         Reference.reachabilityFence(a3);  // the operands hold bare handles: keep the buffers until enqueued
         Reference.reachabilityFence(b3);
@@ -63,15 +62,15 @@ final class ClMatmul {
     }
 
     /** t (batch, rows, cols) as a GEMM operand, or null when neither of its matrix strides is 1. */
-    private ClBlast.Operand operand(Tensor t) {
+    private Gemm.Operand operand(Tensor t) {
         int rows = t.size(1), cols = t.size(2), sr = t.stride(1), sc = t.stride(2);
         long batchStride = t.size(0) == 1 ? (long) rows * cols : t.stride(0);
-        MemorySegment mem = OpenClStorage.of(t, device).mem();
+        MemorySegment mem = DeviceStorage.of(t, device).mem();
         if ((sc == 1 || cols == 1) && (rows == 1 || sr >= cols)) {
-            return new ClBlast.Operand(mem, t.offset(), rows == 1 ? Math.max(cols, 1) : sr, batchStride, false);
+            return new Gemm.Operand(mem, t.offset(), rows == 1 ? Math.max(cols, 1) : sr, batchStride, false);
         }
         if ((sr == 1 || rows == 1) && (cols == 1 || sc >= rows)) {
-            return new ClBlast.Operand(mem, t.offset(), cols == 1 ? Math.max(rows, 1) : sc, batchStride, true);
+            return new Gemm.Operand(mem, t.offset(), cols == 1 ? Math.max(rows, 1) : sc, batchStride, true);
         }
         return null;
     }
@@ -79,8 +78,8 @@ final class ClMatmul {
     private void naive(Tensor a3, Tensor b3, Tensor c3, boolean accumulate) {
         Tensor target = accumulate ? Tensor.emptyLike(c3, c3.dtype(), c3.sizes()) : c3;
         new KernelCall(device, KernelSource.of("gemm.cl", c3.dtype()), "matmul_naive")
-                .buffer(a3).layout(ClLayout.exact(a3)).buffer(b3).layout(ClLayout.exact(b3))
-                .buffer(target).layout(ClLayout.exact(target)).i32(c3.size(1)).i32(c3.size(2)).i32(a3.size(2)).run(target.numel());
+                .buffer(a3).layout(KernelLayout.exact(a3)).buffer(b3).layout(KernelLayout.exact(b3))
+                .buffer(target).layout(KernelLayout.exact(target)).i32(c3.size(1)).i32(c3.size(2)).i32(a3.size(2)).run(target.numel());
         if (accumulate) elementwise.binary(BinaryOp.ADD, c3, target, c3);
     }
 }

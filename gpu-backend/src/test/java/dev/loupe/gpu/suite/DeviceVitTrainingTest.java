@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
@@ -20,23 +20,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A whole tiny ViT (dim 48, depth 2, heads 3, 16x16x3 images, patch 4, 10 classes) trained for 3 AdamW
- * steps on the OpenCL device and on the host from the same initial weights and batch: losses and every
+ * steps on the test device and on the host from the same initial weights and batch: losses and every
  * parameter agree within 1e-4 of their scale.
  */
-class OpenClVitTrainingTest {
+class DeviceVitTrainingTest {
     private static final double RTOL = 1e-4;
 
     @Test
     void threeAdamWStepsMatchTheHost() {
-        if (!OpenClTestDevice.ready("threeAdamWStepsMatchTheHost")) return;
+        if (!TestDevice.ready("threeAdamWStepsMatchTheHost")) return;
         ViTConfig config = ViTConfig.of(16, 4, 3, 48, 2, 3, 10);
         VisionTransformer host = new VisionTransformer(config, new Rng(99));
         VisionTransformer device = new VisionTransformer(config, new Rng(99));
-        device.to(OpenClTestDevice.DEVICE);
+        device.to(TestDevice.DEVICE);
         Rng rng = new Rng(5);
         Tensor images = Tensor.randn(rng, 6, 3, 16, 16), labels = DeviceTwin.ints(rng, 10, DType.I64, 6);
         double[] hostLosses = train(host, images, labels), deviceLosses = train(device,
-                images.to(OpenClTestDevice.DEVICE), labels.to(OpenClTestDevice.DEVICE));
+                images.to(TestDevice.DEVICE), labels.to(TestDevice.DEVICE));
         for (int step = 0; step < 3; step++) {
             assertEquals(hostLosses[step], deviceLosses[step], RTOL * Math.abs(hostLosses[step]), "loss at step " + step);
         }
@@ -44,7 +44,7 @@ class OpenClVitTrainingTest {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((name, p) -> {
             Tensor e = p.data(), a = actual.get(name).data();
-            assertEquals(OpenClTestDevice.DEVICE, a.device(), name + " trained on the device");
+            assertEquals(TestDevice.DEVICE, a.device(), name + " trained on the device");
             if (name.endsWith("attn.qkv.bias")) {
                 // The key bias's gradient is a structural zero (softmax over keys ignores a per-row constant),
                 // so both sides hold rounding noise there that Adam's m / sqrt(v) turns into +-lr steps of
@@ -61,18 +61,18 @@ class OpenClVitTrainingTest {
 
     @Test
     void stateDictsLoadAcrossDevices() {
-        if (!OpenClTestDevice.ready("stateDictsLoadAcrossDevices")) return;
+        if (!TestDevice.ready("stateDictsLoadAcrossDevices")) return;
         ViTConfig config = ViTConfig.of(16, 4, 3, 48, 2, 3, 10);
         VisionTransformer onDevice = new VisionTransformer(config, new Rng(1));
-        onDevice.to(OpenClTestDevice.DEVICE);
+        onDevice.to(TestDevice.DEVICE);
         VisionTransformer host = new VisionTransformer(config, new Rng(2));
         assertTrue(host.loadStateDict(onDevice.stateDict(), true).clean(), "device -> host");
         VisionTransformer back = new VisionTransformer(config, new Rng(3));
-        back.to(OpenClTestDevice.DEVICE);
+        back.to(TestDevice.DEVICE);
         assertTrue(back.loadStateDict(host.stateDict(), true).clean(), "host -> device");
         onDevice.stateDict().forEach((name, t) -> {
             assertEquals(Device.CPU, host.stateDict().get(name).device(), name);
-            assertEquals(OpenClTestDevice.DEVICE, back.stateDict().get(name).device(), name);
+            assertEquals(TestDevice.DEVICE, back.stateDict().get(name).device(), name);
             assertArrayEquals(t.toFloatArray(), host.stateDict().get(name).toFloatArray(), name);
             assertArrayEquals(t.toFloatArray(), back.stateDict().get(name).toFloatArray(), name);
         });

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.LinearAlgebra;
@@ -6,15 +6,15 @@ import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static dev.loupe.gpu.opencl.DeviceTwin.same;
+import static dev.loupe.gpu.suite.DeviceTwin.same;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Products (CLBlast) and gather / scatter_add / index_select: OpenCL against the host backend. */
-class OpenClMatmulIndexingTest {
+/** Products (CLBlast) and gather / scatter_add / index_select: the test device against the host backend. */
+class DeviceMatmulIndexingTest {
     @Test
     void productsOnEveryLayout() {
-        if (!OpenClTestDevice.ready("productsOnEveryLayout")) return;
+        if (!TestDevice.ready("productsOnEveryLayout")) return;
         Rng rng = new Rng(21);
         Tensor a = DeviceTwin.randn(rng, 13, 7), b = DeviceTwin.randn(rng, 7, 11);
         same("matmul 13x7 @ 7x11", t -> t[0].matmul(t[1]), a, b);
@@ -40,7 +40,7 @@ class OpenClMatmulIndexingTest {
 
     @Test
     void gatherScatterIndexSelect() {
-        if (!OpenClTestDevice.ready("gatherScatterIndexSelect")) return;
+        if (!TestDevice.ready("gatherScatterIndexSelect")) return;
         Rng rng = new Rng(22);
         Tensor x = DeviceTwin.randn(rng, 6, 9, 5);
         for (DType idx : new DType[] {DType.I32, DType.I64}) {
@@ -59,11 +59,11 @@ class OpenClMatmulIndexingTest {
         }
         same("index_select with a strided index", t -> t[0].indexSelect(0, t[1].slice(0, 1, 11, 3)), x, DeviceTwin.ints(rng, 6, DType.I64, 11));
         same("gather of I64 values", t -> t[0].mul(5).to(DType.I64).gather(1, t[1]), x, DeviceTwin.ints(rng, 9, DType.I64, 6, 4, 5));
-        Tensor onDevice = x.to(OpenClTestDevice.DEVICE);
-        Tensor bad = Tensor.ofLongs(new long[] {0, 9, 2}).to(OpenClTestDevice.DEVICE);
+        Tensor onDevice = x.to(TestDevice.DEVICE);
+        Tensor bad = Tensor.ofLongs(new long[] {0, 9, 2}).to(TestDevice.DEVICE);
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> onDevice.indexSelect(0, bad));
         assertTrue(e.getMessage().contains("index_select") && e.getMessage().contains("[0, 6)"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class,
-                () -> onDevice.gather(2, Tensor.ofLongs(new long[] {-1}, 1, 1, 1).to(OpenClTestDevice.DEVICE)));
+                () -> onDevice.gather(2, Tensor.ofLongs(new long[] {-1}, 1, 1, 1).to(TestDevice.DEVICE)));
     }
 }

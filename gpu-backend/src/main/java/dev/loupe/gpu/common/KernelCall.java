@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
@@ -18,50 +18,52 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One kernel launch: arguments appended in the kernel's order, then {@link #run} with the number of
- * work-items. Buffers go as a pointer to their cl_mem handle, layouts as the 72-byte struct by value,
- * scalars of the program's element type T in T's width.
+ * work-items. Each argument is its size and a pointer to its value, which is what both clSetKernelArg
+ * and cuLaunchKernel's kernelParams take: buffers as a pointer to their handle (cl_mem or CUdeviceptr;
+ * a null tensor as a pointer to a null handle), layouts as the 72-byte struct by value, scalars of the
+ * program's element type T in T's width.
  */
-final class KernelCall {
+public final class KernelCall {
     /** Work-items are launched in multiples of this; kernels return for ids past their n. */
     private static final int ROUND = 64;
 
-    record Arg(long size, MemorySegment value) {}
+    public record Arg(long size, MemorySegment value) {}
 
-    private final OpenClDevice device;
-    private final MemorySegment kernel;
+    private final KernelDevice device;
+    private final KernelSource source;
     private final String name;
     private final DType t;
     private final Arena arena = Arena.ofConfined();
     private final List<Arg> args = new ArrayList<>();
     /** The storages whose handles are arguments: kept reachable until enqueued, or the Cleaner could release them first. */
-    private final List<OpenClStorage> storages = new ArrayList<>();
+    private final List<DeviceStorage> storages = new ArrayList<>();
 
-    KernelCall(OpenClDevice device, KernelSource source, String name) {
+    KernelCall(KernelDevice device, KernelSource source, String name) {
         this.device = device;
-        this.kernel = device.kernel(source, name);
+        this.source = source;
         this.name = name;
         this.t = source.t();
     }
 
     /** A tensor's buffer then its coalesced layout. */
-    KernelCall view(Tensor x) { return buffer(x).layout(ClLayout.of(x)); }
+    KernelCall view(Tensor x) { return buffer(x).layout(KernelLayout.of(x)); }
 
-    /** A tensor's buffer, or a null pointer for a null tensor. */
+    /** A tensor's buffer, or a null handle for a null tensor. */
     KernelCall buffer(Tensor x) {
-        if (x == null) return add(ADDRESS.byteSize(), MemorySegment.NULL);
-        return buffer(OpenClStorage.of(x, device));
+        if (x == null) return add(ADDRESS.byteSize(), arena.allocateFrom(ADDRESS, MemorySegment.NULL));
+        return buffer(DeviceStorage.of(x, device));
     }
 
-    KernelCall buffer(OpenClStorage s) {
+    KernelCall buffer(DeviceStorage s) {
         storages.add(s);
         return add(ADDRESS.byteSize(), arena.allocateFrom(ADDRESS, s.mem()));
     }
 
-    KernelCall layout(ClLayout l) { return add(ClLayout.BYTES, l.write(arena)); }
+    KernelCall layout(KernelLayout l) { return add(KernelLayout.BYTES, l.write(arena)); }
 
     /** The layout of a tensor that may be null (an all-zero layout then). */
     KernelCall layoutOrEmpty(Tensor x) {
-        return layout(x == null ? new ClLayout(0, 0, new int[0], new int[0]) : ClLayout.of(x));
+        return layout(x == null ? new KernelLayout(0, 0, new int[0], new int[0]) : KernelLayout.of(x));
     }
 
     KernelCall i32(int v) { return add(4, arena.allocateFrom(JAVA_INT, v)); }
@@ -88,7 +90,7 @@ final class KernelCall {
     void run(int n) {
         try {
             i32(n);
-            if (n > 0) device.launch(kernel, name, args, ((long) n + ROUND - 1) / ROUND * ROUND);
+            if (n > 0) device.launch(source, name, args, ((long) n + ROUND - 1) / ROUND * ROUND);
         } finally {
             arena.close();
             Reference.reachabilityFence(storages);

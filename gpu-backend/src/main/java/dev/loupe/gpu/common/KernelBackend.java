@@ -1,10 +1,11 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.Backend;
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
+import dev.loupe.tensor.DeviceMemoryUsage;
 import dev.loupe.tensor.ReduceOp;
 import dev.loupe.tensor.Storage;
 import dev.loupe.tensor.Tensor;
@@ -13,6 +14,7 @@ import dev.loupe.tensor.UnaryOp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -21,30 +23,34 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The Backend SPI on one OpenCL device. Every op runs as a device kernel on strided views (no host
- * round trip); products go through CLBlast. Kernels are queued in order on one queue and run
- * asynchronously; reading a tensor back ({@link #download}) waits for them.
+ * The Backend SPI on one OpenCL or CUDA device: the op families run the shared kernel files on strided
+ * views (no host round trip); products go through the device's GEMM (CLBlast, cuBLAS). Kernels are
+ * queued in order on one queue (stream) and run asynchronously; reading a tensor back ({@link #download})
+ * waits for them.
  */
-final class OpenClBackend implements Backend {
-    private final OpenClDevice device;
-    private final ClElementwise elementwise;
-    private final ClRows rows;
-    private final ClIndexing indexing;
-    private final ClMatmul matmul;
-    private final ClAttention attention;
+public final class KernelBackend implements Backend {
+    private final KernelDevice device;
+    private final DeviceElementwise elementwise;
+    private final DeviceRows rows;
+    private final DeviceIndexing indexing;
+    private final DeviceMatmul matmul;
+    private final DeviceAttention attention;
 
-    OpenClBackend(OpenClDevice device) {
+    public KernelBackend(KernelDevice device) {
         this.device = device;
-        this.elementwise = new ClElementwise(device);
-        this.rows = new ClRows(device);
-        this.indexing = new ClIndexing(device);
-        this.matmul = new ClMatmul(device, elementwise, device.blas() != null);
-        this.attention = new ClAttention(device);
+        this.elementwise = new DeviceElementwise(device);
+        this.rows = new DeviceRows(device);
+        this.indexing = new DeviceIndexing(device);
+        this.matmul = new DeviceMatmul(device, elementwise, device.blas() != null);
+        this.attention = new DeviceAttention(device);
     }
 
-    OpenClDevice openClDevice() { return device; }
+    /** The device this backend runs on. */
+    public KernelDevice kernelDevice() { return device; }
 
     @Override public Device device() { return device.device(); }
+
+    @Override public Optional<DeviceMemoryUsage> memoryUsage() { return Optional.of(device.memory().usage()); }
 
     @Override public Storage allocate(DType dtype, int length) { return device.allocate(dtype, length); }
 
@@ -61,7 +67,7 @@ final class OpenClBackend implements Backend {
                 case I64 -> MemorySegment.copy(src.i64(), 0, host, JAVA_LONG, 0, src.length());
                 case BOOL -> MemorySegment.copy(src.bool(), 0, host, JAVA_BYTE, 0, src.length());
             }
-            device.cl().write(device.queue(), ((OpenClStorage) dst).mem(), 0, host);
+            device.write((DeviceStorage) dst, host);
         }
         Reference.reachabilityFence(dst);
     }
@@ -72,7 +78,7 @@ final class OpenClBackend implements Backend {
         if (dst.length() == 0) return;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) dst.length() * dst.dtype().byteSize(), 8);
-            device.cl().read(device.queue(), ((OpenClStorage) src).mem(), 0, host);
+            device.read((DeviceStorage) src, host);
             Reference.reachabilityFence(src);
             switch (dst.dtype()) {
                 case F32 -> MemorySegment.copy(host, JAVA_FLOAT, 0, dst.f32(), 0, dst.length());
@@ -85,11 +91,11 @@ final class OpenClBackend implements Backend {
     }
 
     private void requireWhole(CpuStorage host, Storage dev) {
-        if (!(dev instanceof OpenClStorage s) || s.owner() != device) {
-            throw new IllegalArgumentException("opencl: " + dev + " is not a buffer of " + device.device());
+        if (!(dev instanceof DeviceStorage s) || s.owner() != device) {
+            throw new IllegalArgumentException(dev + " is not a buffer of " + device.device());
         }
         if (host.dtype() != dev.dtype() || host.length() != dev.length()) {
-            throw new IllegalArgumentException("opencl: host storage of " + host.length() + " " + host.dtype()
+            throw new IllegalArgumentException(device.device() + ": host storage of " + host.length() + " " + host.dtype()
                     + " does not match device storage of " + dev.length() + " " + dev.dtype());
         }
     }

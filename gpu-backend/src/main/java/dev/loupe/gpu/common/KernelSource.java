@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.DType;
@@ -15,14 +15,14 @@ import java.nio.charset.StandardCharsets;
  * prelude followed by the file, and the build options that define T, S, I and the op codes. The
  * op codes are the ordinals of Loupe's op tokens, so the kernels and the enums cannot drift apart.
  */
-record KernelSource(String file, DType t, DType s, DType i) {
+public record KernelSource(String file, DType t, DType s, DType i) {
     private static final String ROOT = "/dev/loupe/gpu/kernels/";
 
     static KernelSource of(String file, DType t) { return new KernelSource(file, t, null, null); }
 
-    String text() { return read("prelude.h") + "\n" + read(file); }
+    public String text() { return read("prelude.h") + "\n" + read(file); }
 
-    String options() {
+    public String options() {
         StringBuilder o = new StringBuilder("-DT=").append(typeName(t))
                 .append(" -DT_FLOAT=").append(t.isFloating() ? 1 : 0)
                 .append(" -DT_BOOL=").append(t == DType.BOOL ? 1 : 0);
@@ -36,7 +36,7 @@ record KernelSource(String file, DType t, DType s, DType i) {
     }
 
     /** The prelude's name for a dtype. */
-    static String typeName(DType d) {
+    public static String typeName(DType d) {
         return switch (d) {
             case F32 -> "f32";
             case F64 -> "f64";

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
@@ -6,15 +6,15 @@ import dev.loupe.tensor.ScaledDotProductAttention;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static dev.loupe.gpu.opencl.DeviceTwin.same;
+import static dev.loupe.gpu.suite.DeviceTwin.same;
 
-/** Fused attention forward and backward (plain, causal, key padding mask, packed qkv views): OpenCL against the host backend. */
-class OpenClAttentionTest {
+/** Fused attention forward and backward (plain, causal, key padding mask, packed qkv views): the test device against the host backend. */
+class DeviceAttentionTest {
     private static final int B = 2, H = 3, TQ = 7, TK = 9, D = 5, DV = 6;
 
     @Test
     void forwardAndBackwardAgree() {
-        if (!OpenClTestDevice.ready("forwardAndBackwardAgree")) return;
+        if (!TestDevice.ready("forwardAndBackwardAgree")) return;
         Rng rng = new Rng(31);
         // stored (B, T, H, D) and viewed (B, H, T, D), as a projection's output is
         Tensor q = DeviceTwin.randn(rng, B, TQ, H, D), k = DeviceTwin.randn(rng, B, TK, H, D), v = DeviceTwin.randn(rng, B, TK, H, DV);
@@ -50,7 +50,7 @@ class OpenClAttentionTest {
 
     @Test
     void packedSelfAttentionAndEmptyRows() {
-        if (!OpenClTestDevice.ready("packedSelfAttentionAndEmptyRows")) return;
+        if (!TestDevice.ready("packedSelfAttentionAndEmptyRows")) return;
         Rng rng = new Rng(32);
         int n = 8;
         Tensor qkv = DeviceTwin.randn(rng, B, n, 3 * H * D), g = DeviceTwin.randn(rng, B, H, n, D);

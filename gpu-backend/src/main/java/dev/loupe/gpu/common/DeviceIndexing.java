@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
@@ -14,10 +14,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * one-int buffer that is read back after the launch, so a bad index is an error here as on the host
  * (one small blocking read per call).
  */
-final class ClIndexing {
-    private final OpenClDevice device;
+final class DeviceIndexing {
+    private final KernelDevice device;
 
-    ClIndexing(OpenClDevice device) {
+    DeviceIndexing(KernelDevice device) {
         this.device = device;
     }
 
@@ -26,14 +26,14 @@ final class ClIndexing {
     }
 
     /** x's strides over another tensor's sizes, with dim d's stride 0 (the index supplies that coordinate). */
-    private static ClLayout withoutDim(int[] sizes, Tensor x, int d) {
+    private static KernelLayout withoutDim(int[] sizes, Tensor x, int d) {
         int[] strides = x.strides();
         strides[d] = 0;
-        return ClLayout.of(sizes, strides, x.offset());
+        return KernelLayout.of(sizes, strides, x.offset());
     }
 
     void gather(Tensor x, int dim, Tensor index, Tensor out) {
-        OpenClStorage bad = device.allocate(DType.I32, 1);
+        DeviceStorage bad = device.allocate(DType.I32, 1);
         call(x, index, "gather").buffer(x).layout(withoutDim(index.sizes(), x, dim)).i32(x.stride(dim)).i32(x.size(dim))
                 .view(index).view(out).buffer(bad).run(out.numel());
         check(bad, "gather", x, dim, index);
@@ -42,11 +42,11 @@ final class ClIndexing {
     void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
         int[] lines = index.sizes();
         lines[dim] = 1;
-        OpenClStorage bad = device.allocate(DType.I32, 1);
+        DeviceStorage bad = device.allocate(DType.I32, 1);
         int[] srcStrides = src.strides(), indexStrides = index.strides();
         call(out, index, "scatter_add").buffer(out).layout(withoutDim(lines, out, dim)).i32(out.stride(dim)).i32(out.size(dim))
-                .buffer(index).layout(ClLayout.of(lines, indexStrides, index.offset())).i32(index.stride(dim))
-                .buffer(src).layout(ClLayout.of(lines, srcStrides, src.offset())).i32(src.stride(dim)).i32(index.size(dim))
+                .buffer(index).layout(KernelLayout.of(lines, indexStrides, index.offset())).i32(index.stride(dim))
+                .buffer(src).layout(KernelLayout.of(lines, srcStrides, src.offset())).i32(src.stride(dim)).i32(index.size(dim))
                 .buffer(bad).run(index.size(dim) == 0 ? 0 : index.numel() / index.size(dim));
         check(bad, "scatter_add", out, dim, index);
     }
@@ -54,17 +54,17 @@ final class ClIndexing {
     void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
         int inner = 1;
         for (int i = dim + 1; i < out.rank(); i++) inner *= out.size(i);
-        OpenClStorage bad = device.allocate(DType.I32, 1);
+        DeviceStorage bad = device.allocate(DType.I32, 1);
         call(x, index, "index_select").buffer(x).layout(withoutDim(out.sizes(), x, dim)).i32(x.stride(dim)).i32(x.size(dim))
                 .buffer(index).i32(index.offset()).i32(index.stride(0)).i32(inner).i32(Math.max(1, index.size(0)))
                 .view(out).buffer(bad).run(out.numel());
         check(bad, "index_select", x, dim, index);
     }
 
-    private void check(OpenClStorage bad, String op, Tensor x, int dim, Tensor index) {
+    private void check(DeviceStorage bad, String op, Tensor x, int dim, Tensor index) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment flag = a.allocate(JAVA_INT);
-            device.cl().read(device.queue(), bad.mem(), 0, flag);
+            device.read(bad, flag);
             Reference.reachabilityFence(bad);
             if (flag.get(JAVA_INT, 0) != 0) {
                 throw new IndexOutOfBoundsException(op + ": an index in " + index.shape() + " is outside [0, " + x.size(dim)

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Fused;
@@ -7,13 +7,13 @@ import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static dev.loupe.gpu.opencl.DeviceTwin.same;
+import static dev.loupe.gpu.suite.DeviceTwin.same;
 
-/** Reductions, arg-reductions, softmax and layer norm with their backward passes: OpenCL against the host backend. */
-class OpenClRowsTest {
+/** Reductions, arg-reductions, softmax and layer norm with their backward passes: the test device against the host backend. */
+class DeviceRowsTest {
     @Test
     void reductionsOverDimSets() {
-        if (!OpenClTestDevice.ready("reductionsOverDimSets")) return;
+        if (!TestDevice.ready("reductionsOverDimSets")) return;
         Rng rng = new Rng(11);
         Tensor x = DeviceTwin.randn(rng, 5, 9, 7, 3);
         int[][] dimSets = {{}, {0}, {1}, {3}, {0, 2}, {1, 3}, {0, 1, 2, 3}};
@@ -32,7 +32,7 @@ class OpenClRowsTest {
 
     @Test
     void argmaxAndArgmin() {
-        if (!OpenClTestDevice.ready("argmaxAndArgmin")) return;
+        if (!TestDevice.ready("argmaxAndArgmin")) return;
         Rng rng = new Rng(12);
         Tensor x = DeviceTwin.randn(rng, 6, 13, 5);
         for (int dim = 0; dim < 3; dim++) {
@@ -48,7 +48,7 @@ class OpenClRowsTest {
 
     @Test
     void softmaxAlongEachDim() {
-        if (!OpenClTestDevice.ready("softmaxAlongEachDim")) return;
+        if (!TestDevice.ready("softmaxAlongEachDim")) return;
         Rng rng = new Rng(13);
         Tensor x = DeviceTwin.randn(rng, 4, 11, 6).mul(3), g = DeviceTwin.randn(rng, 6, 11, 4);
         for (int dim = 0; dim < 3; dim++) {
@@ -63,7 +63,7 @@ class OpenClRowsTest {
 
     @Test
     void layerNormForwardAndBackward() {
-        if (!OpenClTestDevice.ready("layerNormForwardAndBackward")) return;
+        if (!TestDevice.ready("layerNormForwardAndBackward")) return;
         Rng rng = new Rng(14);
         Tensor x = DeviceTwin.randn(rng, 3, 7, 19).mul(2).add(1), g = DeviceTwin.randn(rng, 3, 7, 19);
         Tensor w = DeviceTwin.randn(rng, 19), b = DeviceTwin.randn(rng, 19);

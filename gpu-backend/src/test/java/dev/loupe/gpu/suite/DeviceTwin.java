@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
@@ -13,25 +13,25 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Runs one op on the host backend (the oracle) and on the OpenCL device with the same inputs, and
+ * Runs one op on the host backend (the oracle) and on the test device with the same inputs, and
  * compares: floating results within 1e-5 of the expected tensor's scale (max |expected|, the golden
  * tests' rule for two float32 implementations summing in different orders), integer and BOOL results exactly.
  */
-final class DeviceTwin {
-    static final double RTOL = 1e-5;
+public final class DeviceTwin {
+    public static final double RTOL = 1e-5;
 
     private DeviceTwin() {}
 
     /** op applied to the host inputs and to their device copies; the results must agree. */
-    static void same(String what, Function<Tensor[], Tensor> op, Tensor... hostInputs) {
+    public static void same(String what, Function<Tensor[], Tensor> op, Tensor... hostInputs) {
         Tensor expected = op.apply(hostInputs);
-        Tensor[] onDevice = Arrays.stream(hostInputs).map(t -> t == null ? null : t.to(OpenClTestDevice.DEVICE)).toArray(Tensor[]::new);
+        Tensor[] onDevice = Arrays.stream(hostInputs).map(t -> t == null ? null : t.to(TestDevice.DEVICE)).toArray(Tensor[]::new);
         Tensor actual = op.apply(onDevice);
-        assertEquals(OpenClTestDevice.DEVICE, actual.device(), what + ": result device");
+        assertEquals(TestDevice.DEVICE, actual.device(), what + ": result device");
         agree(what, expected, actual);
     }
 
-    static void agree(String what, Tensor expected, Tensor actual) {
+    public static void agree(String what, Tensor expected, Tensor actual) {
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertArrayEquals(expected.sizes(), actual.sizes(), what + ": shape");
         if (expected.dtype().isFloating()) TensorAssert.assertCloseToScale(what, expected, actual.cpu(), RTOL);
@@ -39,13 +39,13 @@ final class DeviceTwin {
     }
 
     /** Standard normal F32 of the given shape. */
-    static Tensor randn(Rng rng, int... shape) { return Tensor.randn(rng, shape); }
+    public static Tensor randn(Rng rng, int... shape) { return Tensor.randn(rng, shape); }
 
     /** Uniform in [lo, hi) F32. */
-    static Tensor uniform(Rng rng, double lo, double hi, int... shape) { return Tensor.rand(rng, shape).mul(hi - lo).add(lo); }
+    public static Tensor uniform(Rng rng, double lo, double hi, int... shape) { return Tensor.rand(rng, shape).mul(hi - lo).add(lo); }
 
     /** Random integers in [0, bound) as dtype (I32 or I64). */
-    static Tensor ints(Rng rng, int bound, DType dtype, int... shape) {
+    public static Tensor ints(Rng rng, int bound, DType dtype, int... shape) {
         long[] v = new long[Shape.numel(shape)];
         for (int i = 0; i < v.length; i++) v[i] = rng.nextInt(bound);
         return Tensor.ofLongs(v, shape).to(dtype);

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.clip.ClipConfig;
@@ -35,18 +35,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three optimiser steps of SimCLR, MAE, DINO and CLIP on the OpenCL device and on the host, from the
+ * Three optimiser steps of SimCLR, MAE, DINO and CLIP on the test device and on the host, from the
  * same initial weights, batch and random draws: the losses and the whole state (student, teacher,
  * centres, batch-norm statistics) agree within 1e-4 of their scale.
  */
-class OpenClObjectivesTest {
+class DeviceObjectivesTest {
     private static final double RTOL = 1e-4;
     /** dim 16, depth 1, 2 heads, 8x8x3 images, patch 2, no head (the ssl tests' tiny ViT). */
     private static final ViTConfig TINY = ViTConfig.of(8, 2, 3, 16, 1, 2, 0);
 
     @Test
     void simclr() {
-        if (!OpenClTestDevice.ready("simclr")) return;
+        if (!TestDevice.ready("simclr")) return;
         // Batch norm (training mode) removes any per-channel constant before it, so the gradients of the biases
         // that only shift its input are structural zeros (the backbone's final norm bias feeds layer1 -> bn1),
         // and the running means, which average those shifted inputs, inherit the biases' noise.
@@ -57,21 +57,21 @@ class OpenClObjectivesTest {
 
     @Test
     void mae() {
-        if (!OpenClTestDevice.ready("mae")) return;
+        if (!TestDevice.ready("mae")) return;
         sameTraining(() -> new MaeObjective(new MaeConfig(TINY, 8, 1, 2, 0.75, true), new Rng(2)), views(4, 1, 0, new Rng(5), null),
                 Set.of(), Set.of());
     }
 
     @Test
     void dino() {
-        if (!OpenClTestDevice.ready("dino")) return;
+        if (!TestDevice.ready("dino")) return;
         DinoConfig small = DinoConfig.small().withHead(32, 24, 8);
         sameTraining(() -> new DinoObjective(TINY, small, new Rng(7)), views(4, 2, 2, new Rng(8), null), Set.of(), Set.of());
     }
 
     @Test
     void clip() {
-        if (!OpenClTestDevice.ready("clip")) return;
+        if (!TestDevice.ready("clip")) return;
         List<String> captions = List.of("a red square", "a green circle", "a blue stripe", "a dark corner");
         Tokenizer tokenizer = new Tokenizer(new BpeTrainer().addAll(captions).train(BpeTrainer.BASE_VOCAB + 20));
         ClipConfig config = new ClipConfig(new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(tokenizer.vocabSize(), 8, 16, 1, 2, 8));
@@ -98,8 +98,8 @@ class OpenClObjectivesTest {
     private static void sameTraining(Supplier<? extends Objective<Batch>> make, Batch batch, Set<String> structuralZeros,
                                      Set<String> shiftedByThem) {
         Objective<Batch> host = make.get(), device = make.get();
-        device.module().to(OpenClTestDevice.DEVICE);
-        Batch onDevice = new Batch(batch.views().stream().map(v -> v.to(OpenClTestDevice.DEVICE)).toList(), null,
+        device.module().to(TestDevice.DEVICE);
+        Batch onDevice = new Batch(batch.views().stream().map(v -> v.to(TestDevice.DEVICE)).toList(), null,
                 batch.captions(), batch.keys());
         double[] hostLosses = train(host, batch), deviceLosses = train(device, onDevice);
         for (int step = 0; step < hostLosses.length; step++) {
@@ -109,7 +109,7 @@ class OpenClObjectivesTest {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((name, e) -> {
             Tensor a = actual.get(name);
-            assertEquals(OpenClTestDevice.DEVICE, a.device(), name + " lives on the device");
+            assertEquals(TestDevice.DEVICE, a.device(), name + " lives on the device");
             if (structuralZeros.contains(name)) {
                 assertTrue(a.abs().max(false).item() <= 3.01e-3, name + " moved more than 3 steps of lr");
             } else if (shiftedByThem.contains(name)) {

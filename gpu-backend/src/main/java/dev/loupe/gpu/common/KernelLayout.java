@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.Shape;
 import dev.loupe.tensor.Tensor;
@@ -14,15 +14,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * that are contiguous with each other; that keeps the row-major element order, so operands coalesced
  * independently still agree on which element is the i-th.
  */
-record ClLayout(int rank, int offset, int[] size, int[] stride) {
+record KernelLayout(int rank, int offset, int[] size, int[] stride) {
     static final int MAX_RANK = 8;
     static final long BYTES = 4L * (2 + 2 * MAX_RANK);
 
     /** The view of t, coalesced. */
-    static ClLayout of(Tensor t) { return of(t.sizes(), t.strides(), t.offset()); }
+    static KernelLayout of(Tensor t) { return of(t.sizes(), t.strides(), t.offset()); }
 
     /** sizes / strides / offset, coalesced. */
-    static ClLayout of(int[] sizes, int[] strides, int offset) {
+    static KernelLayout of(int[] sizes, int[] strides, int offset) {
         int[] sz = new int[sizes.length], st = new int[sizes.length];
         int r = 0;
         for (int d = 0; d < sizes.length; d++) {
@@ -40,14 +40,14 @@ record ClLayout(int rank, int offset, int[] size, int[] stride) {
     }
 
     /** The view of t dim for dim (kernels that index by coordinates, such as attention's (B, H, T, D)). */
-    static ClLayout exact(Tensor t) { return checked(t.sizes(), t.strides(), t.offset(), t.sizes()); }
+    static KernelLayout exact(Tensor t) { return checked(t.sizes(), t.strides(), t.offset(), t.sizes()); }
 
-    private static ClLayout checked(int[] sizes, int[] strides, int offset, int[] original) {
+    private static KernelLayout checked(int[] sizes, int[] strides, int offset, int[] original) {
         if (sizes.length > MAX_RANK) {
-            throw new IllegalArgumentException("opencl: a view of shape " + Shape.format(original) + " has " + sizes.length
+            throw new IllegalArgumentException("device kernels: a view of shape " + Shape.format(original) + " has " + sizes.length
                     + " non-mergeable dims; kernels take at most " + MAX_RANK);
         }
-        return new ClLayout(sizes.length, offset, sizes, strides);
+        return new KernelLayout(sizes.length, offset, sizes, strides);
     }
 
     MemorySegment write(Arena arena) {

@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.DType;
@@ -8,10 +8,10 @@ import dev.loupe.tensor.UnaryOp;
 import java.lang.ref.Reference;
 
 /** Copies, fills, unary / binary / where, fused unary backward and AdamW on strided views (elementwise.cl, copy.cl). */
-final class ClElementwise {
-    private final OpenClDevice device;
+public final class DeviceElementwise {
+    private final KernelDevice device;
 
-    ClElementwise(OpenClDevice device) {
+    public DeviceElementwise(KernelDevice device) {
         this.device = device;
     }
 
@@ -26,8 +26,7 @@ final class ClElementwise {
         }
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous() && src.numel() > 0) {
             long w = src.dtype().byteSize();
-            device.cl().copy(device.queue(), OpenClStorage.of(src, device).mem(), OpenClStorage.of(dst, device).mem(),
-                    src.offset() * w, dst.offset() * w, src.numel() * w);
+            device.copy(DeviceStorage.of(src, device), src.offset() * w, DeviceStorage.of(dst, device), dst.offset() * w, src.numel() * w);
             Reference.reachabilityFence(src);  // bare handles above: keep the buffers until enqueued
             Reference.reachabilityFence(dst);
             return;

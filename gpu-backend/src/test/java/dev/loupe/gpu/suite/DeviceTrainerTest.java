@@ -1,4 +1,4 @@
-package dev.loupe.gpu.opencl;
+package dev.loupe.gpu.suite;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
@@ -28,12 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The generic trainer on the OpenCL device: a tiny ViT classifier (drop path on, global-norm clipping,
+ * The generic trainer on the test device: a tiny ViT classifier (drop path on, global-norm clipping,
  * warm-up and cosine schedules) trained 5 steps on the host, and on the device with a crash after step 3
  * and a resume from the step-2 checkpoint (written from device tensors, loaded back into them). The
  * resumed device run ends within 1e-4 of the host run.
  */
-class OpenClTrainerTest {
+class DeviceTrainerTest {
     private static final double RTOL = 1e-4;
 
     private record Batch(Tensor images, Tensor labels) {}
@@ -42,12 +42,12 @@ class OpenClTrainerTest {
 
     @Test
     void crashedAndResumedDeviceRunMatchesTheHostRun(@TempDir Path hostDir, @TempDir Path deviceDir) {
-        if (!OpenClTestDevice.ready("crashedAndResumedDeviceRunMatchesTheHostRun")) return;
+        if (!TestDevice.ready("crashedAndResumedDeviceRunMatchesTheHostRun")) return;
         VisionTransformer host = model(1);
         new Trainer<>(objective(host), source(), config(), hostDir).fit();
 
         VisionTransformer crashed = model(1);
-        crashed.to(OpenClTestDevice.DEVICE);
+        crashed.to(TestDevice.DEVICE);
         Trainer<Batch> first = new Trainer<>(objective(crashed), onDevice(source()), config(), deviceDir);
         first.addListener(new TrainingListener() {
             @Override
@@ -58,19 +58,19 @@ class OpenClTrainerTest {
         assertThrows(Crash.class, first::fit);
 
         VisionTransformer resumed = model(99);
-        resumed.to(OpenClTestDevice.DEVICE);
+        resumed.to(TestDevice.DEVICE);
         Trainer<Batch> second = new Trainer<>(objective(resumed), onDevice(source()), config(), deviceDir);
         assertTrue(second.resume(deviceDir));
         assertEquals(2, second.step());
         second.fit();
         assertEquals(5, second.step());
         second.optimizer().stateDict().forEach((k, t) -> {
-            if (!k.endsWith("step")) assertEquals(OpenClTestDevice.DEVICE, t.device(), k + " optimiser state on the device");
+            if (!k.endsWith("step")) assertEquals(TestDevice.DEVICE, t.device(), k + " optimiser state on the device");
         });
         Map<String, Var> expected = host.namedParameters(), actual = resumed.namedParameters();
         expected.forEach((name, p) -> {
             Tensor e = p.data(), a = actual.get(name).data();
-            assertEquals(OpenClTestDevice.DEVICE, a.device(), name);
+            assertEquals(TestDevice.DEVICE, a.device(), name);
             if (name.endsWith("attn.qkv.bias")) {
                 // the key bias's gradient is a structural zero: rounding noise that Adam turns into +-lr steps
                 int d = e.size(0) / 3;
@@ -104,7 +104,7 @@ class OpenClTrainerTest {
     }
 
     private static BatchSource<Batch> onDevice(BatchSource<Batch> source) {
-        return source.map(b -> new Batch(b.images().to(OpenClTestDevice.DEVICE), b.labels().to(OpenClTestDevice.DEVICE)));
+        return source.map(b -> new Batch(b.images().to(TestDevice.DEVICE), b.labels().to(TestDevice.DEVICE)));
     }
 
     /** 12 fixed samples in batches of 4; each epoch a permutation drawn from Rng(100 + epoch). */
