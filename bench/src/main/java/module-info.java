@@ -5,6 +5,7 @@
 module dev.loupe.bench {
     requires dev.loupe.nn;
     requires java.management;
+    requires jdk.management;
     requires com.fasterxml.jackson.databind;
     requires jmh.core;
 

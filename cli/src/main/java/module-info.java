@@ -9,6 +9,7 @@ module dev.loupe.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires me.tongfei.progressbar;
+    requires jmh.core;
 
     opens dev.loupe.cli to info.picocli, com.fasterxml.jackson.databind;
     opens dev.loupe.cli.eval to info.picocli, com.fasterxml.jackson.databind;
