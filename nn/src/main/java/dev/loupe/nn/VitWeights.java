@@ -8,6 +8,7 @@ import dev.loupe.tensor.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,9 @@ import java.util.Map;
  * The metadata {@link #write} stores gives the rest: {@value #HEADS} (attention heads),
  * {@value #PATCH_STRIDE} (only for overlapping patches, where the stride is not the kernel),
  * {@value #POOL} "mean" (the head reads the mean patch token), {@value #LN_EPS} (only when not 1e-6),
- * {@value #LAYER_SCALE_INIT} (only with LayerScale). A file without a head count (timm's own files, or
+ * {@value #LAYER_SCALE_INIT} (only with LayerScale), and, when the writer gives them, the input normalisation
+ * {@value #IMAGE_MEAN} and {@value #IMAGE_STD} (comma-separated, one value per channel) that preprocessing
+ * needs. A file without a head count (timm's own files, or
  * one written by {@code SafeTensors.write(file, vit.stateDict(), Map.of())}) gets timm's head width 64:
  * D / 64 heads, unless given.
  */
@@ -37,6 +40,8 @@ public final class VitWeights {
     public static final String POOL = "pool";
     public static final String LN_EPS = "ln_eps";
     public static final String LAYER_SCALE_INIT = "layer_scale_init";
+    public static final String IMAGE_MEAN = "image_mean";
+    public static final String IMAGE_STD = "image_std";
     /** timm's attention head width, the head count's default for files that do not record it. */
     public static final int DEFAULT_HEAD_DIM = 64;
     private static final double DEFAULT_LN_EPS = 1e-6, DEFAULT_LAYER_SCALE = 1e-5;
@@ -63,6 +68,46 @@ public final class VitWeights {
     /** Writes model's state dict with timm names and the metadata of {@link #metadata}. */
     public static void write(Path file, VisionTransformer model) throws IOException {
         SafeTensors.write(file, model.stateDict(), metadata(model.config()));
+    }
+
+    /**
+     * Writes model's state dict with timm names, the metadata of {@link #metadata} and the per-channel
+     * normalisation its inputs were trained with (what preprocessing for the model needs).
+     */
+    public static void write(Path file, VisionTransformer model, float[] imageMean, float[] imageStd) throws IOException {
+        int c = model.config().channels();
+        if (imageMean.length != c || imageStd.length != c) {
+            throw new IllegalArgumentException("image mean " + Arrays.toString(imageMean) + " and std " + Arrays.toString(imageStd)
+                    + " need one value per channel of the model (" + c + ")");
+        }
+        Map<String, String> m = metadata(model.config());
+        m.put(IMAGE_MEAN, join(imageMean));
+        m.put(IMAGE_STD, join(imageStd));
+        SafeTensors.write(file, model.stateDict(), m);
+    }
+
+    /**
+     * The per-channel floats stored under key (such as {@value #IMAGE_MEAN}), or null when absent.
+     *
+     * @param what names the source in errors (a file name)
+     */
+    public static float[] floats(String what, Map<String, String> metadata, String key) {
+        String v = metadata.get(key);
+        if (v == null) return null;
+        String[] parts = v.split(",");
+        float[] out = new float[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) out[i] = Float.parseFloat(parts[i].strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not a comma-separated list of numbers: '" + v + "'");
+        }
+        return out;
+    }
+
+    private static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ",").append(values[i]);
+        return sb.toString();
     }
 
     /** What shapes cannot tell about c, as safetensors metadata. */

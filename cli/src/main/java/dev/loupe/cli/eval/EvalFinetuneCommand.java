@@ -105,6 +105,6 @@ public final class EvalFinetuneCommand implements Runnable {
         System.err.printf(Locale.ROOT, "finetune %s: %s, ViT dim %d depth %d, lr %.3g, layer decay %s, %d batches/epoch%n", backbone.label(),
                 data.name(), model.config().dim(), model.config().depth(), tc.lr(), layerDecay, train.batchesPerEpoch());
         ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "fine-tuned",
-                "Fine-tuning " + backbone.label() + ": " + data.name(), "fine-tuned test accuracy");
+                "Fine-tuning " + backbone.label() + ": " + data.name(), "fine-tuned test accuracy", data);
     }
 }

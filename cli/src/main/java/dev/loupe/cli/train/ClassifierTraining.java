@@ -1,5 +1,6 @@
 package dev.loupe.cli.train;
 
+import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.supervised.Accuracy;
@@ -33,10 +34,11 @@ public final class ClassifierTraining {
      * @param verb       the summary's first word, e.g. "trained" or "fine-tuned"
      * @param title      the report's title
      * @param plotTitle  the confusion matrix plot's title
+     * @param data       the data set, whose normalisation the weights file records
      */
     public static void run(CommonTrainOptions common, RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime,
                            VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
-                           String verb, String title, String plotTitle) {
+                           String verb, String title, String plotTitle, LabelledData data) {
         AccuracyResult[] last = new AccuracyResult[1];
         Device device = common.device();
         model.to(device);
@@ -48,7 +50,7 @@ public final class ClassifierTraining {
                 }, common.logEvery, common.plotEvery, System.err, common.dataParallel());
         if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
-            VitWeights.write(dir.finalModel(), model);
+            VitWeights.write(dir.finalModel(), model, data.mean(), data.std());
             List<RunReport.Section> sections = List.of();
             if (last[0] != null) {
                 ConfusionMatrixPlot.write(last[0].confusion(), plotTitle, dir.plots().resolve("confusion.png"));

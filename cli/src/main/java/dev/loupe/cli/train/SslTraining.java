@@ -123,7 +123,7 @@ final class SslTraining {
         if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VisionTransformer backbone = monitor.backbone();
-            VitWeights.write(dir.finalModel(), backbone);
+            VitWeights.write(dir.finalModel(), backbone, data.mean(), data.std());
             String what = switch (plan.method()) {
                 case "dino", "dinov2" -> "the EMA teacher's backbone";
                 case "mae" -> "the encoder (decoder dropped)";

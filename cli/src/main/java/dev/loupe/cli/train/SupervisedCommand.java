@@ -81,6 +81,6 @@ public final class SupervisedCommand implements Runnable {
         System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d %s (%,d parameters), %d batches/epoch%n",
                 data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patchLabel(), model.parameterCount(), train.batchesPerEpoch());
         ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "trained",
-                "Supervised training: " + data.name(), "test accuracy");
+                "Supervised training: " + data.name(), "test accuracy", data);
     }
 }

@@ -2,7 +2,9 @@ package dev.loupe.gpu.mpi;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ class MpiCommunicatorTest {
             List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
                     java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
             cmd.addAll(List.of(jvmOptions));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(List.of("-cp", childClassPath(main), main.getName()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             // containers often forbid cross-memory attach between processes; plain shared memory works everywhere
             pb.environment().put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
@@ -83,6 +85,24 @@ class MpiCommunicatorTest {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             Files.delete(log);
             return new Result(p.exitValue(), out);
+        }
+
+        /**
+         * This JVM's classes as one class path for the ranks: main's own location (the test classes, patched into the
+         * module when the tests run on the module path), then the module path and the class path.
+         */
+        static String childClassPath(Class<?> main) {
+            List<String> parts = new ArrayList<>();
+            try {
+                parts.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("code source of " + main, e);
+            }
+            for (String key : List.of("jdk.module.path", "java.class.path")) {
+                String v = System.getProperty(key);
+                if (v != null && !v.isEmpty()) parts.add(v);
+            }
+            return String.join(File.pathSeparator, parts);
         }
 
         /** Checks that name is on PATH; callers then run it by name, as Open MPI derives its prefix from an absolute path. */

@@ -46,8 +46,13 @@ final class OpenClTestDevice {
         return Boolean.getBoolean("loupe.require.opencl") || "1".equals(System.getenv("LOUPE_REQUIRE_OPENCL"));
     }
 
-    /** The provider as ServiceLoader finds it: the registration in META-INF/services is part of what is tested. */
+    /**
+     * The provider as ServiceLoader finds it: the registration (module-info's provides on the module path,
+     * META-INF/services on the class path) is part of what is tested. On the module path these tests live in
+     * dev.loupe.gpu, which provides the service but does not use it, so the test adds the use.
+     */
     static OpenClProvider provider() {
+        OpenClTestDevice.class.getModule().addUses(BackendProvider.class);
         OpenClProvider found = null;
         int count = 0;
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {

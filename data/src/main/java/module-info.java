@@ -1,0 +1,17 @@
+/** Image decoding, transforms, datasets (IDX, folders, CSV, WebDataset, shapes) and the loader. */
+module dev.loupe.data {
+    requires transitive dev.loupe.tensor;
+    requires transitive java.desktop;
+    requires com.fasterxml.jackson.databind;
+    requires org.apache.commons.compress;
+
+    exports dev.loupe.data;
+    exports dev.loupe.data.decode;
+    exports dev.loupe.data.idx;
+    exports dev.loupe.data.loader;
+    exports dev.loupe.data.shapes;
+    exports dev.loupe.data.source;
+    exports dev.loupe.data.transform;
+
+    opens dev.loupe.data.source to com.fasterxml.jackson.databind;
+}

@@ -1,0 +1,22 @@
+/** kNN, linear probes, zero-shot, retrieval, accuracy, embeddings of images and texts; reports and plots. */
+module dev.loupe.eval {
+    requires transitive dev.loupe.ssl;
+    requires transitive dev.loupe.clip;
+    requires transitive dev.loupe.data;
+    requires com.fasterxml.jackson.databind;
+    requires org.knowm.xchart;
+
+    exports dev.loupe.eval.attributes;
+    exports dev.loupe.eval.collapse;
+    exports dev.loupe.eval.embed;
+    exports dev.loupe.eval.features;
+    exports dev.loupe.eval.knn;
+    exports dev.loupe.eval.linear;
+    exports dev.loupe.eval.report;
+    exports dev.loupe.eval.retrieval;
+    exports dev.loupe.eval.supervised;
+    exports dev.loupe.eval.zeroshot;
+
+    opens dev.loupe.eval.features to com.fasterxml.jackson.databind;
+    opens dev.loupe.eval.report to com.fasterxml.jackson.databind;
+}
