@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CudaProviderTest {
     private static CudaProvider provider() {
+        CudaProviderTest.class.getModule().addUses(BackendProvider.class);   // on the module path the test module looks the service up itself
         List<CudaProvider> found = ServiceLoader.load(BackendProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p instanceof CudaProvider).map(p -> (CudaProvider) p).toList();
         assertEquals(1, found.size(), "CudaProvider registrations");

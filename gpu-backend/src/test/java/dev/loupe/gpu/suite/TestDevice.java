@@ -54,6 +54,7 @@ public final class TestDevice {
 
     /** The provider of the device's type as ServiceLoader finds it: the registration is part of what is tested. */
     static BackendProvider provider() {
+        TestDevice.class.getModule().addUses(BackendProvider.class);   // on the module path the test module looks the service up itself
         BackendProvider found = null;
         int count = 0;
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
