@@ -11,8 +11,16 @@ module dev.loupe.cli {
     requires me.tongfei.progressbar;
     requires jmh.core;
 
-    opens dev.loupe.cli to info.picocli, com.fasterxml.jackson.databind;
-    opens dev.loupe.cli.eval to info.picocli, com.fasterxml.jackson.databind;
-    opens dev.loupe.cli.run to info.picocli, com.fasterxml.jackson.databind;
-    opens dev.loupe.cli.train to info.picocli, com.fasterxml.jackson.databind;
+    opens dev.loupe.cli to
+            info.picocli,
+            com.fasterxml.jackson.databind;
+    opens dev.loupe.cli.eval to
+            info.picocli,
+            com.fasterxml.jackson.databind;
+    opens dev.loupe.cli.run to
+            info.picocli,
+            com.fasterxml.jackson.databind;
+    opens dev.loupe.cli.train to
+            info.picocli,
+            com.fasterxml.jackson.databind;
 }

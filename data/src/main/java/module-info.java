@@ -13,5 +13,6 @@ module dev.loupe.data {
     exports dev.loupe.data.source;
     exports dev.loupe.data.transform;
 
-    opens dev.loupe.data.source to com.fasterxml.jackson.databind;
+    opens dev.loupe.data.source to
+            com.fasterxml.jackson.databind;
 }

@@ -17,6 +17,8 @@ module dev.loupe.eval {
     exports dev.loupe.eval.supervised;
     exports dev.loupe.eval.zeroshot;
 
-    opens dev.loupe.eval.features to com.fasterxml.jackson.databind;
-    opens dev.loupe.eval.report to com.fasterxml.jackson.databind;
+    opens dev.loupe.eval.features to
+            com.fasterxml.jackson.databind;
+    opens dev.loupe.eval.report to
+            com.fasterxml.jackson.databind;
 }

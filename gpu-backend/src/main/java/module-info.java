@@ -12,6 +12,9 @@ module dev.loupe.gpu {
     exports dev.loupe.gpu.cuda;
     exports dev.loupe.gpu.opencl;
 
-    provides dev.loupe.tensor.BackendProvider with dev.loupe.gpu.opencl.OpenClProvider, dev.loupe.gpu.cuda.CudaProvider;
-    provides dev.loupe.tensor.dist.CommunicatorProvider with dev.loupe.gpu.mpi.MpiCommunicatorProvider;
+    provides dev.loupe.tensor.BackendProvider with
+            dev.loupe.gpu.opencl.OpenClProvider,
+            dev.loupe.gpu.cuda.CudaProvider;
+    provides dev.loupe.tensor.dist.CommunicatorProvider with
+            dev.loupe.gpu.mpi.MpiCommunicatorProvider;
 }

@@ -7,5 +7,6 @@ module dev.loupe.run {
 
     exports dev.loupe.run;
 
-    opens dev.loupe.run to com.fasterxml.jackson.databind;
+    opens dev.loupe.run to
+            com.fasterxml.jackson.databind;
 }

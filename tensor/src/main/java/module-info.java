@@ -11,11 +11,13 @@ module dev.loupe.tensor {
     exports dev.loupe.tensor.dist;
     exports dev.loupe.tensor.io;
     // the CPU kernels: for the GEMM benchmarks only
-    exports dev.loupe.tensor.cpu to dev.loupe.bench;
+    exports dev.loupe.tensor.cpu to
+            dev.loupe.bench;
     // test assertions and the collective conformance suite, for the tests of every module and of new backends
     exports dev.loupe.tensor.testing;
 
-    opens dev.loupe.tensor.io to com.fasterxml.jackson.databind;
+    opens dev.loupe.tensor.io to
+            com.fasterxml.jackson.databind;
 
     uses dev.loupe.tensor.BackendProvider;
     uses dev.loupe.tensor.dist.CommunicatorProvider;

@@ -19,15 +19,17 @@ final class ArithmeticFns {
     // d(ab) = b da + a db
     static Var mul(Var a, Var b) {
         Tensor x = a.data(), y = b.data();
-        return Var.record("mul", x.mul(y), new Var[] {a, b}, new Var[] {a, b},
-                g -> new Tensor[] {a.requiresGrad() ? g.mul(y) : null, b.requiresGrad() ? g.mul(x) : null});
+        return Var.record("mul", x.mul(y), new Var[] {a, b}, new Var[] {a, b}, g ->
+                new Tensor[] {a.requiresGrad() ? g.mul(y) : null, b.requiresGrad() ? g.mul(x) : null});
     }
 
     // d(a/b) = da / b - a db / b^2
     static Var div(Var a, Var b) {
         Tensor x = a.data(), y = b.data();
-        return Var.record("div", x.div(y), new Var[] {a, b}, new Var[] {a, b},
-                g -> new Tensor[] {a.requiresGrad() ? g.div(y) : null, b.requiresGrad() ? g.mul(x).div(y.mul(y)).neg() : null});
+        return Var.record("div", x.div(y), new Var[] {a, b}, new Var[] {a, b}, g -> new Tensor[] {
+            a.requiresGrad() ? g.div(y) : null,
+            b.requiresGrad() ? g.mul(x).div(y.mul(y)).neg() : null
+        });
     }
 
     static Var addScalar(Var a, double s) {
@@ -41,15 +43,19 @@ final class ArithmeticFns {
     // d(x^p) = p x^(p-1) dx
     static Var powScalar(Var a, double p) {
         Tensor x = a.data();
-        return Var.record("pow", x.pow(p), new Var[] {a}, new Var[] {a},
-                g -> new Tensor[] {g.mul(x.pow(p - 1).mul(p))});
+        return Var.record("pow", x.pow(p), new Var[] {a}, new Var[] {a}, g ->
+                new Tensor[] {g.mul(x.pow(p - 1).mul(p))});
     }
 
     /** Elementwise max; on ties each side gets half the gradient (as torch.maximum). */
-    static Var maximum(Var a, Var b) { return extremum("maximum", a, b, BinaryOp.MAX, BinaryOp.GT); }
+    static Var maximum(Var a, Var b) {
+        return extremum("maximum", a, b, BinaryOp.MAX, BinaryOp.GT);
+    }
 
     /** Elementwise min; on ties each side gets half the gradient (as torch.minimum). */
-    static Var minimum(Var a, Var b) { return extremum("minimum", a, b, BinaryOp.MIN, BinaryOp.LT); }
+    static Var minimum(Var a, Var b) {
+        return extremum("minimum", a, b, BinaryOp.MIN, BinaryOp.LT);
+    }
 
     private static Var extremum(String op, Var a, Var b, BinaryOp forward, BinaryOp wins) {
         Tensor x = a.data(), y = b.data();
@@ -68,7 +74,8 @@ final class ArithmeticFns {
     static Var clamp(Var a, double lo, double hi) {
         Tensor x = a.data();
         return Var.record("clamp", x.clamp(lo, hi), new Var[] {a}, new Var[] {a}, g -> {
-            Tensor inside = x.ge(Tensor.full(x.device(), x.dtype(), lo, 1)).mul(x.le(Tensor.full(x.device(), x.dtype(), hi, 1)));
+            Tensor inside = x.ge(Tensor.full(x.device(), x.dtype(), lo, 1))
+                    .mul(x.le(Tensor.full(x.device(), x.dtype(), hi, 1)));
             return new Tensor[] {Tensor.where(inside, g, Tensor.zeros(g.device(), g.dtype(), 1))};
         });
     }

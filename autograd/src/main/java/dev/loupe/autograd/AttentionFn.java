@@ -17,13 +17,15 @@ final class AttentionFn {
     static Var scaledDotProductAttention(Var q, Var k, Var v, boolean causal, Tensor keyPaddingMask) {
         Tensor qd = q.data(), kd = k.data(), vd = v.data();
         double scale = ScaledDotProductAttention.defaultScale(qd);
-        ScaledDotProductAttention.Result r = ScaledDotProductAttention.forward(qd, kd, vd, scale, causal, keyPaddingMask);
+        ScaledDotProductAttention.Result r =
+                ScaledDotProductAttention.forward(qd, kd, vd, scale, causal, keyPaddingMask);
         Var[] inputs = {q, k, v};
         return Var.record("scaled_dot_product_attention", r.out(), inputs, inputs, g -> {
-            ScaledDotProductAttention.Grads gr = ScaledDotProductAttention.backward(qd, kd, vd, r.out(), g, r.logsumexp(),
-                    scale, causal, keyPaddingMask);
-            return new Tensor[] {q.requiresGrad() ? gr.dq() : null, k.requiresGrad() ? gr.dk() : null,
-                    v.requiresGrad() ? gr.dv() : null};
+            ScaledDotProductAttention.Grads gr = ScaledDotProductAttention.backward(
+                    qd, kd, vd, r.out(), g, r.logsumexp(), scale, causal, keyPaddingMask);
+            return new Tensor[] {
+                q.requiresGrad() ? gr.dq() : null, k.requiresGrad() ? gr.dk() : null, v.requiresGrad() ? gr.dv() : null
+            };
         });
     }
 
@@ -34,6 +36,7 @@ final class AttentionFn {
         ScaledDotProductAttention.Result r = ScaledDotProductAttention.forwardPacked(t, scale, causal, keyPaddingMask);
         Var[] inputs = {qkv};
         return Var.record("self_attention", r.out(), inputs, inputs, g -> new Tensor[] {
-                ScaledDotProductAttention.backwardPacked(t, r.out(), g, r.logsumexp(), scale, causal, keyPaddingMask)});
+            ScaledDotProductAttention.backwardPacked(t, r.out(), g, r.logsumexp(), scale, causal, keyPaddingMask)
+        });
     }
 }

@@ -14,7 +14,8 @@ import dev.loupe.tensor.dist.Reduction;
 final class CollectiveFns {
     private CollectiveFns() {}
 
-    // x: (n, ...) -> (W n, ...), rank r's rows at [r n, (r + 1) n); backward: block r of the sum of all ranks' gradients
+    // x: (n, ...) -> (W n, ...), rank r's rows at [r n, (r + 1) n); backward: block r of the sum of all ranks'
+    // gradients
     static Var allGather(Var x, Communicator comm) {
         if (comm.worldSize() == 1) return x;
         int w = comm.worldSize();

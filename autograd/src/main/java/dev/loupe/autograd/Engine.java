@@ -1,7 +1,6 @@
 package dev.loupe.autograd;
 
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,7 +4,6 @@ import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.function.Function;
 
 /**
@@ -26,11 +25,13 @@ public final class GradCheck {
      * @param eps    the finite-difference step (1e-6 suits F64)
      * @param inputs the points to check at; converted to F64 copies
      */
-    public static Report check(String name, Function<Var[], Var> f, double eps, double atol, double rtol, Tensor... inputs) {
+    public static Report check(
+            String name, Function<Var[], Var> f, double eps, double atol, double rtol, Tensor... inputs) {
         Var[] vars = new Var[inputs.length];
         for (int i = 0; i < inputs.length; i++) vars[i] = Var.param(inputs[i].to(DType.F64));
         Var out = f.apply(vars);
-        if (out.dtype() != DType.F64) throw new IllegalStateException(name + ": output is " + out.dtype() + ", expected F64");
+        if (out.dtype() != DType.F64)
+            throw new IllegalStateException(name + ": output is " + out.dtype() + ", expected F64");
         Tensor projection = Tensor.randn(new Rng(12345), out.sizes()).to(DType.F64);
         out.mul(Var.of(projection)).sum().backward();
 
@@ -59,7 +60,8 @@ public final class GradCheck {
             }
         }
         if (maxScaled > 1) {
-            throw new AssertionError("gradcheck " + name + " failed at " + worst + " (atol " + atol + ", rtol " + rtol + ")");
+            throw new AssertionError(
+                    "gradcheck " + name + " failed at " + worst + " (atol " + atol + ", rtol " + rtol + ")");
         }
         return new Report(maxAbs, maxScaled, worst);
     }

@@ -15,13 +15,19 @@ public final class GradMode {
 
     private GradMode() {}
 
-    public static boolean isEnabled() { return ENABLED.get()[0]; }
+    public static boolean isEnabled() {
+        return ENABLED.get()[0];
+    }
 
     /** Disables recording until the returned scope is closed; scopes nest. */
-    public static Scope disable() { return set(false); }
+    public static Scope disable() {
+        return set(false);
+    }
 
     /** Re-enables recording inside a no-grad scope until closed. */
-    public static Scope enable() { return set(true); }
+    public static Scope enable() {
+        return set(true);
+    }
 
     private static Scope set(boolean on) {
         boolean[] flag = ENABLED.get();

@@ -8,8 +8,8 @@ final class IndexFns {
 
     static Var gather(Var a, int dim, Tensor index) {
         Tensor x = a.data();
-        return Var.record("gather", x.gather(dim, index), new Var[] {a}, new Var[0],
-                g -> new Tensor[] {Tensor.zeros(g.device(), g.dtype(), x.sizes()).scatterAdd(dim, index, g)});
+        return Var.record("gather", x.gather(dim, index), new Var[] {a}, new Var[0], g ->
+                new Tensor[] {Tensor.zeros(g.device(), g.dtype(), x.sizes()).scatterAdd(dim, index, g)});
     }
 
     static Var indexSelect(Var a, int dim, Tensor index) {

@@ -17,17 +17,19 @@ final class LossFns {
                     + logits.data().shape() + " and " + targets.shape());
         }
         if (targets.dtype() != DType.I64 && targets.dtype() != DType.I32) {
-            throw new IllegalArgumentException("cross_entropy: targets must be class indices (I32/I64), got " + targets.dtype());
+            throw new IllegalArgumentException(
+                    "cross_entropy: targets must be class indices (I32/I64), got " + targets.dtype());
         }
         int c = logits.size(1);
         long[] t = targets.toLongArray();
         for (int i = 0; i < t.length; i++) {
             if (t[i] < 0 || t[i] >= c) {
-                throw new IndexOutOfBoundsException("cross_entropy: target " + t[i] + " at row " + i + " outside [0, " + c + ")");
+                throw new IndexOutOfBoundsException(
+                        "cross_entropy: target " + t[i] + " at row " + i + " outside [0, " + c + ")");
             }
         }
-        Var logp = logits.logSoftmax(1);                                  // (N, C)
-        Var nll = logp.gather(1, targets.reshape(-1, 1)).neg().mean();    // scalar
+        Var logp = logits.logSoftmax(1); // (N, C)
+        Var nll = logp.gather(1, targets.reshape(-1, 1)).neg().mean(); // scalar
         if (labelSmoothing == 0) return nll;
         Var smooth = logp.mean(false, 1).neg().mean();
         return nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));

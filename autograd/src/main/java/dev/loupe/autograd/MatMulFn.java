@@ -15,9 +15,8 @@ final class MatMulFn {
         if (a.rank() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
         if (b.rank() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
         Tensor x = a.data(), y = b.data();
-        return Var.record("matmul", x.matmul(y), new Var[] {a, b}, new Var[] {a, b}, g -> new Tensor[] {
-                a.requiresGrad() ? g.matmul(y.mT()) : null,
-                b.requiresGrad() ? x.mT().matmul(g) : null});
+        return Var.record("matmul", x.matmul(y), new Var[] {a, b}, new Var[] {a, b}, g ->
+                new Tensor[] {a.requiresGrad() ? g.matmul(y.mT()) : null, b.requiresGrad() ? x.mT().matmul(g) : null});
     }
 
     /**

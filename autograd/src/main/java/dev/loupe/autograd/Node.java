@@ -24,7 +24,8 @@ final class Node {
     void checkSavedUnchanged() {
         for (int i = 0; i < saved.length; i++) {
             if (saved[i].version() != savedVersions[i]) {
-                throw new IllegalStateException("backward of " + op + ": an input of shape " + saved[i].data().shape()
+                throw new IllegalStateException("backward of " + op + ": an input of shape "
+                        + saved[i].data().shape()
                         + " it saved was modified in place after the op ran (version " + savedVersions[i] + " -> "
                         + saved[i].version() + "); clone it before modifying");
             }

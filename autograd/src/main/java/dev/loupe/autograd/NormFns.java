@@ -14,15 +14,15 @@ final class NormFns {
     // y = softmax(x): dx = y * (g - sum(g * y))
     static Var softmax(Var a, int dim) {
         Tensor y = a.data().softmax(dim);
-        return Var.record("softmax", y, new Var[] {a}, new Var[0],
-                g -> new Tensor[] {Fused.softmaxBackward(y, g, dim)});
+        return Var.record(
+                "softmax", y, new Var[] {a}, new Var[0], g -> new Tensor[] {Fused.softmaxBackward(y, g, dim)});
     }
 
     // y = log_softmax(x): dx = g - softmax(x) * sum(g)
     static Var logSoftmax(Var a, int dim) {
         Tensor y = a.data().logSoftmax(dim);
-        return Var.record("log_softmax", y, new Var[] {a}, new Var[0],
-                g -> new Tensor[] {Fused.logSoftmaxBackward(y, g, dim)});
+        return Var.record(
+                "log_softmax", y, new Var[] {a}, new Var[0], g -> new Tensor[] {Fused.logSoftmaxBackward(y, g, dim)});
     }
 
     /**
@@ -34,9 +34,11 @@ final class NormFns {
         Tensor x = a.data();
         Tensor w = weight == null ? null : weight.data(), b = bias == null ? null : bias.data();
         Normalization.LayerNormResult r = Normalization.layerNorm(x, w, b, eps);
-        Var[] inputs = weight == null ? new Var[] {a} : bias == null ? new Var[] {a, weight} : new Var[] {a, weight, bias};
+        Var[] inputs =
+                weight == null ? new Var[] {a} : bias == null ? new Var[] {a, weight} : new Var[] {a, weight, bias};
         return Var.record("layer_norm", r.out(), inputs, inputs, g -> {
-            Fused.LayerNormGrads lg = Fused.layerNormBackward(x, w, r.mean(), r.rstd(), g, inputs.length > 1, inputs.length > 2);
+            Fused.LayerNormGrads lg =
+                    Fused.layerNormBackward(x, w, r.mean(), r.rstd(), g, inputs.length > 1, inputs.length > 2);
             Tensor[] grads = new Tensor[inputs.length];
             grads[0] = lg.dx();
             if (inputs.length > 1) grads[1] = lg.dweight();

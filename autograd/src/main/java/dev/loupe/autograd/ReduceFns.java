@@ -9,22 +9,26 @@ final class ReduceFns {
     static Var sum(Var a, boolean keepdim, int... dims) {
         Tensor x = a.data();
         int[] kept = keptShape(x, dims);
-        return Var.record("sum", x.sum(keepdim, dims), new Var[] {a}, new Var[0],
-                g -> new Tensor[] {g.reshape(kept).expand(x.sizes())});
+        return Var.record("sum", x.sum(keepdim, dims), new Var[] {a}, new Var[0], g ->
+                new Tensor[] {g.reshape(kept).expand(x.sizes())});
     }
 
     static Var mean(Var a, boolean keepdim, int... dims) {
         Tensor x = a.data();
         int[] kept = keptShape(x, dims);
         double n = (double) x.numel() / Math.max(1, product(kept));
-        return Var.record("mean", x.mean(keepdim, dims), new Var[] {a}, new Var[0],
-                g -> new Tensor[] {g.reshape(kept).div(n).expand(x.sizes())});
+        return Var.record("mean", x.mean(keepdim, dims), new Var[] {a}, new Var[0], g ->
+                new Tensor[] {g.reshape(kept).div(n).expand(x.sizes())});
     }
 
     /** amax: the gradient is shared evenly among tied maxima (as torch.amax). */
-    static Var max(Var a, boolean keepdim, int... dims) { return extremum("amax", a, true, keepdim, dims); }
+    static Var max(Var a, boolean keepdim, int... dims) {
+        return extremum("amax", a, true, keepdim, dims);
+    }
 
-    static Var min(Var a, boolean keepdim, int... dims) { return extremum("amin", a, false, keepdim, dims); }
+    static Var min(Var a, boolean keepdim, int... dims) {
+        return extremum("amin", a, false, keepdim, dims);
+    }
 
     private static Var extremum(String op, Var a, boolean max, boolean keepdim, int... dims) {
         Tensor x = a.data();

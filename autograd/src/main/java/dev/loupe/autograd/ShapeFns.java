@@ -1,7 +1,6 @@
 package dev.loupe.autograd;
 
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /** Views and assembly. Views share their base's storage and version counter. */

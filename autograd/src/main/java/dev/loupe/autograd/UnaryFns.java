@@ -20,8 +20,8 @@ final class UnaryFns {
     static Var apply(UnaryOp op, Var a) {
         Tensor x = a.data();
         Tensor y = x.apply(op);
-        return Var.record(op.name().toLowerCase(), y, new Var[] {a}, new Var[] {a},
-                g -> new Tensor[] {backward(op, x, y, g)});
+        return Var.record(
+                op.name().toLowerCase(), y, new Var[] {a}, new Var[] {a}, g -> new Tensor[] {backward(op, x, y, g)});
     }
 
     /** g * dy/dx. */
@@ -37,7 +37,8 @@ final class UnaryFns {
     static Tensor derivative(UnaryOp op, Tensor x, Tensor y) {
         return switch (op) {
             case NEG -> Tensor.full(x.device(), x.dtype(), -1, x.sizes());
-            case ABS, SIGN -> op == UnaryOp.ABS ? x.apply(UnaryOp.SIGN) : Tensor.zeros(x.device(), x.dtype(), x.sizes());
+            case ABS, SIGN ->
+                op == UnaryOp.ABS ? x.apply(UnaryOp.SIGN) : Tensor.zeros(x.device(), x.dtype(), x.sizes());
             case SQUARE -> x.mul(2.0);
             case SQRT -> y.mul(2.0).apply(UnaryOp.RECIPROCAL);
             case RSQRT -> y.pow(3.0).mul(-0.5);
@@ -51,12 +52,13 @@ final class UnaryFns {
             case SIGMOID -> y.mul(y.neg().add(1.0));
             case RELU -> x.gt(0.0).to(x.dtype());
             case SILU -> {
-                Tensor s = x.sigmoid();             // s + x s (1 - s)
+                Tensor s = x.sigmoid(); // s + x s (1 - s)
                 yield s.add(x.mul(s).mul(s.neg().add(1.0)));
             }
             case GELU -> {
                 // Phi(x) + x phi(x)
-                Tensor cdf = x.mul(0.7071067811865476).apply(UnaryOp.ERF).add(1.0).mul(0.5);
+                Tensor cdf =
+                        x.mul(0.7071067811865476).apply(UnaryOp.ERF).add(1.0).mul(0.5);
                 Tensor pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
                 yield cdf.add(x.mul(pdf));
             }
@@ -65,10 +67,12 @@ final class UnaryFns {
                 Tensor x2 = x.mul(x);
                 Tensor t = x.add(x2.mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI).tanh();
                 Tensor inner = x2.mul(3 * 0.044715).add(1.0).mul(SQRT_2_OVER_PI);
-                yield t.add(1.0).mul(0.5).add(x.mul(0.5).mul(t.mul(t).neg().add(1.0)).mul(inner));
+                yield t.add(1.0)
+                        .mul(0.5)
+                        .add(x.mul(0.5).mul(t.mul(t).neg().add(1.0)).mul(inner));
             }
             case QUICK_GELU -> {
-                Tensor s = x.mul(1.702).sigmoid();  // s + 1.702 x s (1 - s)
+                Tensor s = x.mul(1.702).sigmoid(); // s + 1.702 x s (1 - s)
                 yield s.add(x.mul(1.702).mul(s).mul(s.neg().add(1.0)));
             }
         };

@@ -4,7 +4,6 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
-
 import java.util.List;
 
 /**
@@ -45,10 +44,14 @@ public final class Var {
     }
 
     /** A leaf that requires a gradient (a parameter). */
-    public static Var param(Tensor data) { return new Var(data, true, null, new Version()); }
+    public static Var param(Tensor data) {
+        return new Var(data, true, null, new Version());
+    }
 
     /** A leaf that requires no gradient (an input, a target, a constant). */
-    public static Var of(Tensor data) { return new Var(data, false, null, new Version()); }
+    public static Var of(Tensor data) {
+        return new Var(data, false, null, new Version());
+    }
 
     /**
      * The result of an op: recorded when grad mode is on and an input requires a gradient.
@@ -68,7 +71,9 @@ public final class Var {
         return new Var(out, true, new Node(op, new Var[] {base}, new Var[0], backward), base.version);
     }
 
-    public Tensor data() { return data; }
+    public Tensor data() {
+        return data;
+    }
 
     /**
      * Moves a leaf's value (and its gradient, if any) to {@code device}, as torch's module.to does for
@@ -76,23 +81,36 @@ public final class Var {
      * to the graph that made it.
      */
     public void moveTo(Device device) {
-        if (creator != null) throw new IllegalStateException("moveTo: only leaves move; this value was made by " + creator.op);
+        if (creator != null)
+            throw new IllegalStateException("moveTo: only leaves move; this value was made by " + creator.op);
         data = data.to(device);
         if (grad != null) grad = grad.to(device);
     }
 
     /** The accumulated gradient, or null before backward reached this Var. */
-    public Tensor grad() { return grad; }
+    public Tensor grad() {
+        return grad;
+    }
 
-    public boolean requiresGrad() { return requiresGrad; }
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
 
-    public boolean isLeaf() { return creator == null; }
+    public boolean isLeaf() {
+        return creator == null;
+    }
 
-    Node creator() { return creator; }
+    Node creator() {
+        return creator;
+    }
 
-    long version() { return version.value; }
+    long version() {
+        return version.value;
+    }
 
-    boolean retainsGrad() { return retainGrad; }
+    boolean retainsGrad() {
+        return retainGrad;
+    }
 
     /** Keep the gradient of this non-leaf after backward (leaves always keep theirs). */
     public Var retainGrad() {
@@ -101,12 +119,15 @@ public final class Var {
     }
 
     /** Clears the gradient (set to null, as PyTorch's set_to_none). */
-    public void zeroGrad() { grad = null; }
+    public void zeroGrad() {
+        grad = null;
+    }
 
     /** Replaces the gradient (gradient clipping, all-reduce); shape must match. */
     public void setGrad(Tensor g) {
         if (g != null && !g.shape().equals(data.shape())) {
-            throw new IllegalArgumentException("setGrad: gradient " + g.shape() + " does not match value " + data.shape());
+            throw new IllegalArgumentException(
+                    "setGrad: gradient " + g.shape() + " does not match value " + data.shape());
         }
         grad = g;
     }
@@ -128,7 +149,9 @@ public final class Var {
      * gradient bucket's all-reduce from here, while the rest of the backward pass runs.
      */
     public HookHandle addPostAccumulateGradHook(java.util.function.Consumer<Var> hook) {
-        if (creator != null) throw new IllegalStateException("gradient hooks are for leaves (parameters); this Var was made by " + creator.op);
+        if (creator != null)
+            throw new IllegalStateException(
+                    "gradient hooks are for leaves (parameters); this Var was made by " + creator.op);
         if (gradHooks == null) gradHooks = new java.util.ArrayList<>();
         gradHooks.add(hook);
         return () -> gradHooks.remove(hook);
@@ -151,7 +174,9 @@ public final class Var {
     }
 
     /** Same value, cut from the graph. */
-    public Var detach() { return new Var(data, false, null, version); }
+    public Var detach() {
+        return new Var(data, false, null, version);
+    }
 
     /** Backward from a one-element result (the loss). */
     public void backward() {
@@ -164,129 +189,236 @@ public final class Var {
 
     /** Backward with dL/d(this) = seed. */
     public void backward(Tensor seed) {
-        if (!requiresGrad) throw new IllegalStateException("backward: this result does not require a gradient (no parameter reached it)");
+        if (!requiresGrad)
+            throw new IllegalStateException(
+                    "backward: this result does not require a gradient (no parameter reached it)");
         if (!seed.shape().equals(data.shape())) {
-            throw new IllegalArgumentException("backward: seed " + seed.shape() + " does not match result " + data.shape());
+            throw new IllegalArgumentException(
+                    "backward: seed " + seed.shape() + " does not match result " + data.shape());
         }
         Engine.backward(this, seed);
     }
 
-    public int[] sizes() { return data.sizes(); }
+    public int[] sizes() {
+        return data.sizes();
+    }
 
-    public int size(int dim) { return data.size(dim); }
+    public int size(int dim) {
+        return data.size(dim);
+    }
 
-    public int rank() { return data.rank(); }
+    public int rank() {
+        return data.rank();
+    }
 
-    public DType dtype() { return data.dtype(); }
+    public DType dtype() {
+        return data.dtype();
+    }
 
-    public double item() { return data.item(); }
+    public double item() {
+        return data.item();
+    }
 
     // ---- arithmetic -----------------------------------------------------------------------------
 
-    public Var add(Var o) { return ArithmeticFns.add(this, o); }
+    public Var add(Var o) {
+        return ArithmeticFns.add(this, o);
+    }
 
-    public Var sub(Var o) { return ArithmeticFns.sub(this, o); }
+    public Var sub(Var o) {
+        return ArithmeticFns.sub(this, o);
+    }
 
-    public Var mul(Var o) { return ArithmeticFns.mul(this, o); }
+    public Var mul(Var o) {
+        return ArithmeticFns.mul(this, o);
+    }
 
-    public Var div(Var o) { return ArithmeticFns.div(this, o); }
+    public Var div(Var o) {
+        return ArithmeticFns.div(this, o);
+    }
 
-    public Var add(double s) { return ArithmeticFns.addScalar(this, s); }
+    public Var add(double s) {
+        return ArithmeticFns.addScalar(this, s);
+    }
 
-    public Var mul(double s) { return ArithmeticFns.mulScalar(this, s); }
+    public Var mul(double s) {
+        return ArithmeticFns.mulScalar(this, s);
+    }
 
-    public Var sub(double s) { return ArithmeticFns.addScalar(this, -s); }
+    public Var sub(double s) {
+        return ArithmeticFns.addScalar(this, -s);
+    }
 
-    public Var div(double s) { return ArithmeticFns.mulScalar(this, 1.0 / s); }
+    public Var div(double s) {
+        return ArithmeticFns.mulScalar(this, 1.0 / s);
+    }
 
-    public Var pow(double p) { return ArithmeticFns.powScalar(this, p); }
+    public Var pow(double p) {
+        return ArithmeticFns.powScalar(this, p);
+    }
 
-    public Var maximum(Var o) { return ArithmeticFns.maximum(this, o); }
+    public Var maximum(Var o) {
+        return ArithmeticFns.maximum(this, o);
+    }
 
-    public Var minimum(Var o) { return ArithmeticFns.minimum(this, o); }
+    public Var minimum(Var o) {
+        return ArithmeticFns.minimum(this, o);
+    }
 
-    public Var clamp(double lo, double hi) { return ArithmeticFns.clamp(this, lo, hi); }
+    public Var clamp(double lo, double hi) {
+        return ArithmeticFns.clamp(this, lo, hi);
+    }
 
     // ---- unary ----------------------------------------------------------------------------------
 
-    public Var apply(UnaryOp op) { return UnaryFns.apply(op, this); }
+    public Var apply(UnaryOp op) {
+        return UnaryFns.apply(op, this);
+    }
 
-    public Var neg() { return apply(UnaryOp.NEG); }
+    public Var neg() {
+        return apply(UnaryOp.NEG);
+    }
 
-    public Var exp() { return apply(UnaryOp.EXP); }
+    public Var exp() {
+        return apply(UnaryOp.EXP);
+    }
 
-    public Var log() { return apply(UnaryOp.LOG); }
+    public Var log() {
+        return apply(UnaryOp.LOG);
+    }
 
-    public Var sqrt() { return apply(UnaryOp.SQRT); }
+    public Var sqrt() {
+        return apply(UnaryOp.SQRT);
+    }
 
-    public Var tanh() { return apply(UnaryOp.TANH); }
+    public Var tanh() {
+        return apply(UnaryOp.TANH);
+    }
 
-    public Var sigmoid() { return apply(UnaryOp.SIGMOID); }
+    public Var sigmoid() {
+        return apply(UnaryOp.SIGMOID);
+    }
 
-    public Var relu() { return apply(UnaryOp.RELU); }
+    public Var relu() {
+        return apply(UnaryOp.RELU);
+    }
 
-    public Var gelu() { return apply(UnaryOp.GELU); }
+    public Var gelu() {
+        return apply(UnaryOp.GELU);
+    }
 
-    public Var silu() { return apply(UnaryOp.SILU); }
+    public Var silu() {
+        return apply(UnaryOp.SILU);
+    }
 
     // ---- reductions -----------------------------------------------------------------------------
 
-    public Var sum() { return ReduceFns.sum(this, false); }
+    public Var sum() {
+        return ReduceFns.sum(this, false);
+    }
 
-    public Var sum(boolean keepdim, int... dims) { return ReduceFns.sum(this, keepdim, dims); }
+    public Var sum(boolean keepdim, int... dims) {
+        return ReduceFns.sum(this, keepdim, dims);
+    }
 
-    public Var mean() { return ReduceFns.mean(this, false); }
+    public Var mean() {
+        return ReduceFns.mean(this, false);
+    }
 
-    public Var mean(boolean keepdim, int... dims) { return ReduceFns.mean(this, keepdim, dims); }
+    public Var mean(boolean keepdim, int... dims) {
+        return ReduceFns.mean(this, keepdim, dims);
+    }
 
-    public Var max(boolean keepdim, int... dims) { return ReduceFns.max(this, keepdim, dims); }
+    public Var max(boolean keepdim, int... dims) {
+        return ReduceFns.max(this, keepdim, dims);
+    }
 
-    public Var min(boolean keepdim, int... dims) { return ReduceFns.min(this, keepdim, dims); }
+    public Var min(boolean keepdim, int... dims) {
+        return ReduceFns.min(this, keepdim, dims);
+    }
 
     /** Variance with {@code correction} (1 = unbiased), composed from differentiable ops. */
-    public Var var(int correction, boolean keepdim, int... dims) { return ReduceFns.var(this, correction, keepdim, dims); }
+    public Var var(int correction, boolean keepdim, int... dims) {
+        return ReduceFns.var(this, correction, keepdim, dims);
+    }
 
     // ---- shape ----------------------------------------------------------------------------------
 
-    public Var reshape(int... shape) { return ShapeFns.reshape(this, shape); }
+    public Var reshape(int... shape) {
+        return ShapeFns.reshape(this, shape);
+    }
 
-    public Var permute(int... order) { return ShapeFns.permute(this, order); }
+    public Var permute(int... order) {
+        return ShapeFns.permute(this, order);
+    }
 
-    public Var transpose(int d0, int d1) { return ShapeFns.transpose(this, d0, d1); }
+    public Var transpose(int d0, int d1) {
+        return ShapeFns.transpose(this, d0, d1);
+    }
 
-    public Var mT() { return transpose(-2, -1); }
+    public Var mT() {
+        return transpose(-2, -1);
+    }
 
-    public Var narrow(int dim, int start, int length) { return ShapeFns.narrow(this, dim, start, length); }
+    public Var narrow(int dim, int start, int length) {
+        return ShapeFns.narrow(this, dim, start, length);
+    }
 
-    public Var select(int dim, int index) { return ShapeFns.select(this, dim, index); }
+    public Var select(int dim, int index) {
+        return ShapeFns.select(this, dim, index);
+    }
 
-    public Var expand(int... shape) { return ShapeFns.expand(this, shape); }
+    public Var expand(int... shape) {
+        return ShapeFns.expand(this, shape);
+    }
 
-    public Var unsqueeze(int dim) { return ShapeFns.unsqueeze(this, dim); }
+    public Var unsqueeze(int dim) {
+        return ShapeFns.unsqueeze(this, dim);
+    }
 
-    public Var squeeze(int dim) { return ShapeFns.squeeze(this, dim); }
+    public Var squeeze(int dim) {
+        return ShapeFns.squeeze(this, dim);
+    }
 
-    public Var flatten(int start, int end) { return ShapeFns.flatten(this, start, end); }
+    public Var flatten(int start, int end) {
+        return ShapeFns.flatten(this, start, end);
+    }
 
-    public Var pad(int[] pads, double value) { return ShapeFns.pad(this, pads, value); }
+    public Var pad(int[] pads, double value) {
+        return ShapeFns.pad(this, pads, value);
+    }
 
-    public static Var concat(int dim, List<Var> parts) { return ShapeFns.concat(dim, parts); }
+    public static Var concat(int dim, List<Var> parts) {
+        return ShapeFns.concat(dim, parts);
+    }
 
-    public static Var stack(int dim, List<Var> parts) { return ShapeFns.stack(dim, parts); }
+    public static Var stack(int dim, List<Var> parts) {
+        return ShapeFns.stack(dim, parts);
+    }
 
     // ---- linear algebra, normalisation, indexing, losses ----------------------------------------
 
-    public Var matmul(Var o) { return MatMulFn.matmul(this, o); }
+    public Var matmul(Var o) {
+        return MatMulFn.matmul(this, o);
+    }
 
     /** bias + this @ w^T in one GEMM (torch.nn.functional.linear). this: (R, in), w: (out, in), bias: (out) or null. */
-    public Var linear(Var w, Var bias) { return MatMulFn.linear(this, w, bias); }
+    public Var linear(Var w, Var bias) {
+        return MatMulFn.linear(this, w, bias);
+    }
 
-    public Var softmax(int dim) { return NormFns.softmax(this, dim); }
+    public Var softmax(int dim) {
+        return NormFns.softmax(this, dim);
+    }
 
-    public Var logSoftmax(int dim) { return NormFns.logSoftmax(this, dim); }
+    public Var logSoftmax(int dim) {
+        return NormFns.logSoftmax(this, dim);
+    }
 
     /** Layer norm over the last dim; weight and bias (D) may be null. */
-    public Var layerNorm(Var weight, Var bias, double eps) { return NormFns.layerNorm(this, weight, bias, eps); }
+    public Var layerNorm(Var weight, Var bias, double eps) {
+        return NormFns.layerNorm(this, weight, bias, eps);
+    }
 
     /**
      * Fused multi-head attention softmax(q k^T / sqrt(D) + mask) v. q: (B, H, Tq, D), k: (B, H, Tk, D),
@@ -306,14 +438,22 @@ public final class Var {
         return AttentionFn.selfAttention(qkv, causal, keyPaddingMask);
     }
 
-    public Var gather(int dim, Tensor index) { return IndexFns.gather(this, dim, index); }
+    public Var gather(int dim, Tensor index) {
+        return IndexFns.gather(this, dim, index);
+    }
 
-    public Var indexSelect(int dim, Tensor index) { return IndexFns.indexSelect(this, dim, index); }
+    public Var indexSelect(int dim, Tensor index) {
+        return IndexFns.indexSelect(this, dim, index);
+    }
 
-    public static Var where(Tensor cond, Var a, Var b) { return IndexFns.where(cond, a, b); }
+    public static Var where(Tensor cond, Var a, Var b) {
+        return IndexFns.where(cond, a, b);
+    }
 
     /** Mean cross-entropy of logits (N, C) against class indices (N), with optional label smoothing. */
-    public Var crossEntropy(Tensor targets, double labelSmoothing) { return LossFns.crossEntropy(this, targets, labelSmoothing); }
+    public Var crossEntropy(Tensor targets, double labelSmoothing) {
+        return LossFns.crossEntropy(this, targets, labelSmoothing);
+    }
 
     // ---- collectives across data-parallel ranks -------------------------------------------------
 
@@ -321,10 +461,14 @@ public final class Var {
      * (n, ...) -> (W n, ...): every rank's rows in rank order; the gradient of the sum of all ranks'
      * losses flows back to each rank's own rows (open_clip's gather_with_grad). Identity with one rank.
      */
-    public Var allGather(dev.loupe.tensor.dist.Communicator comm) { return CollectiveFns.allGather(this, comm); }
+    public Var allGather(dev.loupe.tensor.dist.Communicator comm) {
+        return CollectiveFns.allGather(this, comm);
+    }
 
     /** The sum over ranks, with the sum over ranks of the gradient flowing back. Identity with one rank. */
-    public Var allReduceSum(dev.loupe.tensor.dist.Communicator comm) { return CollectiveFns.allReduceSum(this, comm); }
+    public Var allReduceSum(dev.loupe.tensor.dist.Communicator comm) {
+        return CollectiveFns.allReduceSum(this, comm);
+    }
 
     @Override
     public String toString() {

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * {@link Var#scaledDotProductAttention} against PyTorch's masked composite
@@ -29,16 +28,19 @@ class AttentionGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fixture = SafeTensors.read(Path.of(AttentionGoldenTest.class.getResource("/golden/attention_masked.safetensors").toURI()));
+        fixture = SafeTensors.read(Path.of(AttentionGoldenTest.class
+                .getResource("/golden/attention_masked.safetensors")
+                .toURI()));
     }
-
 
     @ParameterizedTest
     @CsvSource({"causal, true", "padded, false", "causal_padded, true"})
     void matchesPyTorch(String name, boolean causal) {
         Tensor mask = fixture.get(name + ".mask");
         if (mask != null) assertEquals(DType.BOOL, mask.dtype());
-        Var q = Var.param(fixture.get(name + ".q")), k = Var.param(fixture.get(name + ".k")), v = Var.param(fixture.get(name + ".v"));
+        Var q = Var.param(fixture.get(name + ".q")),
+                k = Var.param(fixture.get(name + ".k")),
+                v = Var.param(fixture.get(name + ".v"));
         Var out = Var.scaledDotProductAttention(q, k, v, causal, mask);
         out.backward(fixture.get(name + ".dO"));
         assertCloseToScale(name + " out", fixture.get(name + ".out"), out.data(), RTOL);

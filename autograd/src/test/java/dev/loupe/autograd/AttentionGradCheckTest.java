@@ -27,30 +27,43 @@ class AttentionGradCheckTest {
     }
 
     private static void check(String name, int tq, int tk, int d, int dv, boolean causal, Tensor mask) {
-        Tensor q = randn(tq * 31L + d, 2, 2, tq, d), k = randn(tk * 37L + d, 2, 2, tk, d), v = randn(dv * 41L + tk, 2, 2, tk, dv);
+        Tensor q = randn(tq * 31L + d, 2, 2, tq, d),
+                k = randn(tk * 37L + d, 2, 2, tk, d),
+                v = randn(dv * 41L + tk, 2, 2, tk, dv);
         GradCheck.check(name, x -> Var.scaledDotProductAttention(x[0], x[1], x[2], causal, mask), q, k, v);
     }
 
     @Test
-    void noMask() { check("attention", 7, 7, 5, 5, false, null); }
+    void noMask() {
+        check("attention", 7, 7, 5, 5, false, null);
+    }
 
     @Test
-    void causal() { check("attention causal", 7, 7, 3, 4, true, null); }
+    void causal() {
+        check("attention causal", 7, 7, 3, 4, true, null);
+    }
 
     @Test
-    void keyPadding() { check("attention padded", 6, 9, 5, 3, false, padding(9, 1, 4, 8)); }
+    void keyPadding() {
+        check("attention padded", 6, 9, 5, 3, false, padding(9, 1, 4, 8));
+    }
 
     @Test
-    void causalAndKeyPadding() { check("attention causal padded", 9, 9, 3, 3, true, padding(9, 2, 3, 7)); }
+    void causalAndKeyPadding() {
+        check("attention causal padded", 9, 9, 3, 3, true, padding(9, 2, 3, 7));
+    }
 
     @Test
-    void queryAndKeyCountsDiffer() { check("attention Tq != Tk", 3, 11, 7, 2, false, null); }
+    void queryAndKeyCountsDiffer() {
+        check("attention Tq != Tk", 3, 11, 7, 2, false, null);
+    }
 
     /** More tokens than the kernels' 64-row tiles, so backward walks several tile pairs; head dim odd. */
     @Test
     void severalTiles() {
         Tensor q = randn(1, 1, 1, 67, 3), k = randn(2, 1, 1, 67, 3), v = randn(3, 1, 1, 67, 1);
-        GradCheck.check("attention 67 tokens", x -> Var.scaledDotProductAttention(x[0], x[1], x[2], true, null), q, k, v);
+        GradCheck.check(
+                "attention 67 tokens", x -> Var.scaledDotProductAttention(x[0], x[1], x[2], true, null), q, k, v);
     }
 
     /** The packed form: one (B, N, 3, H, hd) input whose gradient the fused backward writes whole. */
@@ -72,8 +85,8 @@ class AttentionGradCheckTest {
 
     @Test
     void matchesTheUnfusedCompositeInF32() {
-        Tensor qkv = Tensor.randn(new Rng(5), 2, 13, 3, 3, 7).permute(2, 0, 3, 1, 4);   // (3, B, H, T, D) view
-        Tensor mask = padding(13, 3, 5, 12);   // key 0 stays visible: causal row 0 sees only it
+        Tensor qkv = Tensor.randn(new Rng(5), 2, 13, 3, 3, 7).permute(2, 0, 3, 1, 4); // (3, B, H, T, D) view
+        Tensor mask = padding(13, 3, 5, 12); // key 0 stays visible: causal row 0 sees only it
         Var p = Var.param(qkv);
         Var q = p.select(0, 0), k = p.select(0, 1), v = p.select(0, 2);
         Var fused = Var.scaledDotProductAttention(q, k, v, true, mask);
@@ -90,7 +103,10 @@ class AttentionGradCheckTest {
             }
         }
         Var scores = q2.matmul(k2.mT()).mul(Math.pow(7, -0.5));
-        Var masked = Var.where(hidden.gt(0.5).expand(2, 3, 13, 13), Var.of(Tensor.full(DType.F32, Double.NEGATIVE_INFINITY, 1)), scores);
+        Var masked = Var.where(
+                hidden.gt(0.5).expand(2, 3, 13, 13),
+                Var.of(Tensor.full(DType.F32, Double.NEGATIVE_INFINITY, 1)),
+                scores);
         Var composite = masked.softmax(-1).matmul(v2);
         composite.backward(seed);
 

@@ -1,31 +1,34 @@
 package dev.loupe.autograd;
 
-import dev.loupe.tensor.Rng;
-import dev.loupe.tensor.Tensor;
-import dev.loupe.tensor.dist.Communicator;
-import dev.loupe.tensor.dist.InProcessGroup;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
+import dev.loupe.tensor.dist.InProcessGroup;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class CollectiveFnsTest {
     /** Rank r's input (3, 2) and weights (W 3, 2), the same on every call. */
-    private static Tensor input(int r) { return Tensor.randn(new Rng(10 + r), 3, 2); }
+    private static Tensor input(int r) {
+        return Tensor.randn(new Rng(10 + r), 3, 2);
+    }
 
-    private static Tensor weights(int r, int world) { return Tensor.randn(new Rng(100 + r), 3 * world, 2); }
+    private static Tensor weights(int r, int world) {
+        return Tensor.randn(new Rng(100 + r), 3 * world, 2);
+    }
 
     @Test
     void allGatherGivesEachRankTheGradientOfTheSumOfAllRanksLosses() {
         int world = 3;
         List<float[]> grads = InProcessGroup.run(world, c -> {
             Var x = Var.param(input(c.rank()));
-            Var all = x.allGather(c);                                   // (9, 2)
+            Var all = x.allGather(c); // (9, 2)
             assertArrayEquals(new int[] {9, 2}, all.sizes());
             all.mul(Var.of(weights(c.rank(), world))).sum().backward(); // loss_r = sum(w_r * gathered)
             return x.grad().toFloatArray();
@@ -40,7 +43,8 @@ class CollectiveFnsTest {
             total = total == null ? loss : total.add(loss);
         }
         total.backward();
-        for (int r = 0; r < world; r++) assertArrayEquals(xs.get(r).grad().toFloatArray(), grads.get(r), 1e-6f, "rank " + r);
+        for (int r = 0; r < world; r++)
+            assertArrayEquals(xs.get(r).grad().toFloatArray(), grads.get(r), 1e-6f, "rank " + r);
     }
 
     @Test
@@ -68,7 +72,8 @@ class CollectiveFnsTest {
         Var w = Var.param(Tensor.of(new float[] {2, 3}, 2));
         Var b = Var.param(Tensor.of(new float[] {1, 1}, 2));
         List<String> seen = new ArrayList<>();
-        var handle = w.addPostAccumulateGradHook(v -> seen.add("w " + java.util.Arrays.toString(v.grad().toFloatArray())));
+        var handle = w.addPostAccumulateGradHook(
+                v -> seen.add("w " + java.util.Arrays.toString(v.grad().toFloatArray())));
         b.addPostAccumulateGradHook(v -> seen.add("b"));
         // w is used twice: the hook must see the summed gradient, once
         w.mul(w).add(w.mul(b)).sum().backward();

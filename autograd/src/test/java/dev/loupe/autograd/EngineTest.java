@@ -1,19 +1,21 @@
 package dev.loupe.autograd;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.*;
-
 /** The engine's bookkeeping: accumulation, fan-out, broadcasting, no-grad, detach, in-place safety. */
 class EngineTest {
-    private static Var p(double... v) { return Var.param(Tensor.of(v)); }
+    private static Var p(double... v) {
+        return Var.param(Tensor.of(v));
+    }
 
     @Test
     void fanOutSumsGradients() {
         Var x = p(2, 3);
-        Var y = x.mul(x).add(x).sum();       // d/dx (x^2 + x) = 2x + 1
+        Var y = x.mul(x).add(x).sum(); // d/dx (x^2 + x) = 2x + 1
         y.backward();
         assertArrayEquals(new double[] {5, 7}, x.grad().toDoubleArray());
     }
@@ -53,7 +55,7 @@ class EngineTest {
     @Test
     void detachCutsTheGraph() {
         Var x = p(1, 2);
-        Var y = x.mul(x).detach().mul(x).sum();   // only the last factor carries a gradient: x^2 treated as constant
+        Var y = x.mul(x).detach().mul(x).sum(); // only the last factor carries a gradient: x^2 treated as constant
         y.backward();
         assertArrayEquals(new double[] {1, 4}, x.grad().toDoubleArray());
     }
@@ -70,7 +72,7 @@ class EngineTest {
     @Test
     void modifyingAnInputThatWasNotSavedIsFine() {
         Var x = p(1, 2);
-        Var y = x.add(x).sum();                  // add does not read its inputs' values in backward
+        Var y = x.add(x).sum(); // add does not read its inputs' values in backward
         x.updateInPlace(t -> t.fill(0));
         y.backward();
         assertArrayEquals(new double[] {2, 2}, x.grad().toDoubleArray());
@@ -80,7 +82,7 @@ class EngineTest {
     void retainGradKeepsAnIntermediateGradient() {
         Var x = p(1, 2);
         Var h = x.mul(2).retainGrad();
-        h.mul(h).sum().backward();               // dL/dh = 2h = (4, 8)
+        h.mul(h).sum().backward(); // dL/dh = 2h = (4, 8)
         assertArrayEquals(new double[] {4, 8}, h.grad().toDoubleArray());
         assertArrayEquals(new double[] {8, 16}, x.grad().toDoubleArray());
     }

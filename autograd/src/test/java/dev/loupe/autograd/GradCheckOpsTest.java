@@ -1,16 +1,15 @@
 package dev.loupe.autograd;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** gradcheck (central differences in F64) for every differentiable op. */
 class GradCheckOpsTest {
@@ -26,12 +25,13 @@ class GradCheckOpsTest {
     @ParameterizedTest
     @EnumSource(UnaryOp.class)
     void unary(UnaryOp op) {
-        Tensor x = switch (op) {
-            case SQRT, RSQRT, LOG, RECIPROCAL -> uniform(1, 0.5, 2.0, 3, 5);
-            // keep clear of 0, where abs / sign / relu have kinks that central differences straddle
-            case ABS, SIGN, RELU -> uniform(1, 0.1, 2.0, 3, 5).mul(Tensor.of(new double[] {1, -1, 1, -1, 1}));
-            default -> randn(1, 3, 5);
-        };
+        Tensor x =
+                switch (op) {
+                    case SQRT, RSQRT, LOG, RECIPROCAL -> uniform(1, 0.5, 2.0, 3, 5);
+                    // keep clear of 0, where abs / sign / relu have kinks that central differences straddle
+                    case ABS, SIGN, RELU -> uniform(1, 0.1, 2.0, 3, 5).mul(Tensor.of(new double[] {1, -1, 1, -1, 1}));
+                    default -> randn(1, 3, 5);
+                };
         GradCheck.check(op.name(), v -> v[0].apply(op), x);
     }
 
@@ -100,7 +100,12 @@ class GradCheckOpsTest {
         GradCheck.check("softmax last", v -> v[0].softmax(-1), x);
         GradCheck.check("softmax dim0", v -> v[0].softmax(0), x);
         GradCheck.check("log_softmax", v -> v[0].logSoftmax(1), x);
-        GradCheck.check("layer_norm affine", v -> v[0].layerNorm(v[1], v[2], 1e-6), randn(19, 2, 3, 6), randn(20, 6), randn(21, 6));
+        GradCheck.check(
+                "layer_norm affine",
+                v -> v[0].layerNorm(v[1], v[2], 1e-6),
+                randn(19, 2, 3, 6),
+                randn(20, 6),
+                randn(21, 6));
         GradCheck.check("layer_norm plain", v -> v[0].layerNorm(null, null, 1e-5), x);
     }
 
@@ -121,10 +126,16 @@ class GradCheckOpsTest {
     @Test
     void gradcheckCatchesAWrongGradient() {
         // a deliberately wrong rule: forward x^2, backward claims 3x
-        AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.check("wrong", v -> {
-            Tensor x = v[0].data();
-            return Var.record("wrong", x.mul(x), new Var[] {v[0]}, new Var[0], g -> new Tensor[] {g.mul(x).mul(3.0)});
-        }, randn(24, 3)));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> GradCheck.check(
+                        "wrong",
+                        v -> {
+                            Tensor x = v[0].data();
+                            return Var.record("wrong", x.mul(x), new Var[] {v[0]}, new Var[0], g ->
+                                    new Tensor[] {g.mul(x).mul(3.0)});
+                        },
+                        randn(24, 3)));
         assertTrue(e.getMessage().contains("wrong"), e.getMessage());
     }
 }

@@ -1,13 +1,13 @@
 package dev.loupe.autograd;
 
-import dev.loupe.tensor.Device;
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.tensor.Device;
+import dev.loupe.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 
 /** Var.moveTo on the host (the accelerator side is tested in gpu-backend's ViT training test). */
 class VarMoveTest {

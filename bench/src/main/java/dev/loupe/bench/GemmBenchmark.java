@@ -2,6 +2,8 @@ package dev.loupe.bench;
 
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.cpu.Gemm;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,9 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * JMH suite for the CPU GEMM. The secondary metric {@code gflop} reads directly as GFLOP/s.
@@ -35,12 +34,25 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
-    @Param({"256x256x256:NN", "512x512x512:NN", "1024x1024x1024:NN", "2048x2048x2048:NN",
-            "6400x576x192:NN", "6400x192x576:NT", "192x576x6400:TN",
-            "6400x768x192:NN", "6400x192x768:NT", "192x768x6400:TN",
-            "6400x192x768:NN", "6400x768x192:NT", "768x192x6400:TN"})
+    @Param({
+        "256x256x256:NN",
+        "512x512x512:NN",
+        "1024x1024x1024:NN",
+        "2048x2048x2048:NN",
+        "6400x576x192:NN",
+        "6400x192x576:NT",
+        "192x576x6400:TN",
+        "6400x768x192:NN",
+        "6400x192x768:NT",
+        "192x768x6400:TN",
+        "6400x192x768:NN",
+        "6400x768x192:NT",
+        "768x192x6400:TN"
+    })
     public String shape;
 
     @Param({"2"})
@@ -57,7 +69,9 @@ public class GemmBenchmark {
         public double gflop;
 
         @Setup(Level.Iteration)
-        public void reset() { gflop = 0; }
+        public void reset() {
+            gflop = 0;
+        }
     }
 
     @Setup(Level.Trial)

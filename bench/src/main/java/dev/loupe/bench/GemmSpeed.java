@@ -2,7 +2,6 @@ package dev.loupe.bench;
 
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.cpu.Gemm;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +18,8 @@ import java.util.SplittableRandom;
  */
 public final class GemmSpeed {
     /** One measured shape: C (m, n) = A (m, k) . B (k, n), A and/or B read transposed. */
-    public record Result(int m, int n, int k, boolean transA, boolean transB, int threads, double seconds, double gflops) {}
+    public record Result(
+            int m, int n, int k, boolean transA, boolean transB, int threads, double seconds, double gflops) {}
 
     /** A product shape; transA / transB say how A and B are stored (as in the backward pass). */
     public record Shape(int m, int n, int k, boolean transA, boolean transB) {
@@ -30,7 +30,8 @@ public final class GemmSpeed {
             boolean ta = false, tb = false;
             if (parts.length == 2) {
                 String t = parts[1].toUpperCase();
-                if (!t.matches("[NT][NT]")) throw new IllegalArgumentException("gemm shape " + s + ": transposition must be NN, NT, TN or TT");
+                if (!t.matches("[NT][NT]"))
+                    throw new IllegalArgumentException("gemm shape " + s + ": transposition must be NN, NT, TN or TT");
                 ta = t.charAt(0) == 'T';
                 tb = t.charAt(1) == 'T';
             }
@@ -40,7 +41,8 @@ public final class GemmSpeed {
                     return new Shape(n, n, n, ta, tb).checked(s);
                 }
                 if (d.length == 3 && parts.length <= 2) {
-                    return new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]), ta, tb).checked(s);
+                    return new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]), ta, tb)
+                            .checked(s);
                 }
             } catch (NumberFormatException e) {
                 // falls through to the error below
@@ -49,11 +51,14 @@ public final class GemmSpeed {
         }
 
         private Shape checked(String text) {
-            if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("gemm shape " + text + ": sizes must be >= 1");
+            if (m < 1 || n < 1 || k < 1)
+                throw new IllegalArgumentException("gemm shape " + text + ": sizes must be >= 1");
             return this;
         }
 
-        public double flops() { return 2.0 * m * n * k; }
+        public double flops() {
+            return 2.0 * m * n * k;
+        }
     }
 
     private GemmSpeed() {}
@@ -88,7 +93,8 @@ public final class GemmSpeed {
         float[] a = random(rng, s.m() * s.k()), b = random(rng, s.k() * s.n()), c = new float[s.m() * s.n()];
         // A^T is stored (K, M), so its leading dim is M; likewise B^T is (N, K).
         int lda = s.transA() ? s.m() : s.k(), ldb = s.transB() ? s.k() : s.n();
-        Runnable call = () -> Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, lda, b, 0, ldb, c, 0, s.n(), false);
+        Runnable call =
+                () -> Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, lda, b, 0, ldb, c, 0, s.n(), false);
         int inner = (int) Math.max(1, 2e9 / s.flops());
         warmUp(call);
         double[] times = new double[reps];
@@ -99,7 +105,8 @@ public final class GemmSpeed {
         }
         Arrays.sort(times);
         double median = reps % 2 == 1 ? times[reps / 2] : (times[reps / 2 - 1] + times[reps / 2]) / 2;
-        return new Result(s.m(), s.n(), s.k(), s.transA(), s.transB(), Parallel.threads(), median, s.flops() / median / 1e9);
+        return new Result(
+                s.m(), s.n(), s.k(), s.transA(), s.transB(), Parallel.threads(), median, s.flops() / median / 1e9);
     }
 
     public static List<Result> measureAll(List<Shape> shapes, int reps) {
@@ -118,8 +125,14 @@ public final class GemmSpeed {
         String sizes = args.length > 0 ? args[0] : "256,512,1024,2048";
         for (String s : sizes.split(",")) {
             Result r = measure(Shape.parse(s), 7);
-            System.out.printf("m=%d n=%d k=%d%s threads=%d  %.1f GFLOP/s%n", r.m(), r.n(), r.k(),
-                    r.transA() || r.transB() ? " " + (r.transA() ? "T" : "N") + (r.transB() ? "T" : "N") : "", r.threads(), r.gflops());
+            System.out.printf(
+                    "m=%d n=%d k=%d%s threads=%d  %.1f GFLOP/s%n",
+                    r.m(),
+                    r.n(),
+                    r.k(),
+                    r.transA() || r.transB() ? " " + (r.transA() ? "T" : "N") + (r.transB() ? "T" : "N") : "",
+                    r.threads(),
+                    r.gflops());
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.loupe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,11 +23,17 @@ public final class Peer {
     /** The anchor folder: -Dloupe.anchors, else ../shared/anchors beside the Loupe checkout (-Dloupe.home). */
     public static Path anchor(String script) {
         String dir = System.getProperty("loupe.anchors");
-        Path base = dir != null ? Path.of(dir)
-                : Path.of(System.getProperty("loupe.home", ".")).toAbsolutePath().normalize().resolve("../shared/anchors").normalize();
+        Path base = dir != null
+                ? Path.of(dir)
+                : Path.of(System.getProperty("loupe.home", "."))
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolve("../shared/anchors")
+                        .normalize();
         Path p = base.resolve(script);
         if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException("peer script " + p + " not found; point -Dloupe.anchors at the folder holding " + script);
+            throw new IllegalStateException(
+                    "peer script " + p + " not found; point -Dloupe.anchors at the folder holding " + script);
         }
         return p;
     }
@@ -44,7 +49,8 @@ public final class Peer {
         StringBuilder other = new StringBuilder();
         try {
             Process p = pb.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (line.startsWith("{")) out.add(json.readTree(line));
                     else other.append(line).append('\n');
@@ -56,7 +62,8 @@ public final class Peer {
                         + "(the peers need Debian's python3-numpy, python3-torch and libopenblas0-pthread)");
             }
         } catch (IOException e) {
-            throw new IllegalStateException("could not run the peer " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not run the peer " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running the peer", e);

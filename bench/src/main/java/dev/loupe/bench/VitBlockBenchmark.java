@@ -7,6 +7,7 @@ import dev.loupe.nn.Block;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Attention and one pre-norm ViT block, forward (no grad) and forward + backward, on the ViT-Tiny
  * training shape: x (B, N, D) = (128, 50, 192), 3 heads. Flops per block forward about
@@ -32,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class VitBlockBenchmark {
     @Param({"128"})
     int batch;

@@ -10,7 +10,6 @@ import dev.loupe.tensor.Device;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
@@ -24,18 +23,36 @@ public final class VitSpeed {
      * heap allocated by all threads per training step and per inference pass (JVM's allocation
      * counters); flops are per image, counted from the model's shapes (see {@link #forwardFlops}).
      */
-    public record Result(double trainImagesPerSecond, double inferImagesPerSecond, List<KernelProfiler.Entry> trainProfile,
-                         long trainBytesPerStep, long inferBytesPerPass, double forwardFlopsPerImage) {
+    public record Result(
+            double trainImagesPerSecond,
+            double inferImagesPerSecond,
+            List<KernelProfiler.Entry> trainProfile,
+            long trainBytesPerStep,
+            long inferBytesPerPass,
+            double forwardFlopsPerImage) {
         /** Training: forward plus backward (about twice the forward's products) = 3x the forward. */
-        public double trainGflops() { return trainImagesPerSecond * 3 * forwardFlopsPerImage / 1e9; }
+        public double trainGflops() {
+            return trainImagesPerSecond * 3 * forwardFlopsPerImage / 1e9;
+        }
 
-        public double inferGflops() { return inferImagesPerSecond * forwardFlopsPerImage / 1e9; }
+        public double inferGflops() {
+            return inferImagesPerSecond * forwardFlopsPerImage / 1e9;
+        }
     }
 
     private VitSpeed() {}
 
-    public static Result measure(int dim, int depth, int heads, int img, int patch, int chans, int batch, int steps, int warmup,
-                                 boolean profile) {
+    public static Result measure(
+            int dim,
+            int depth,
+            int heads,
+            int img,
+            int patch,
+            int chans,
+            int batch,
+            int steps,
+            int warmup,
+            boolean profile) {
         return measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile, Device.CPU);
     }
 
@@ -43,8 +60,18 @@ public final class VitSpeed {
      * As above with the model, the batch and the optimiser state on {@code device}. Device kernels run
      * asynchronously, so each timed loop ends by reading one value back (which waits for them).
      */
-    public static Result measure(int dim, int depth, int heads, int img, int patch, int chans, int batch, int steps, int warmup,
-                                 boolean profile, Device device) {
+    public static Result measure(
+            int dim,
+            int depth,
+            int heads,
+            int img,
+            int patch,
+            int chans,
+            int batch,
+            int steps,
+            int warmup,
+            boolean profile,
+            Device device) {
         Rng rng = new Rng(0);
         VisionTransformer model = new VisionTransformer(ViTConfig.of(img, patch, chans, dim, depth, heads, 10), rng);
         model.to(device);
@@ -99,6 +126,7 @@ public final class VitSpeed {
 
     /** Heap bytes allocated so far by all threads, live and ended (the worker pool included). */
     private static long allocatedBytes() {
-        return ManagementFactory.getPlatformMXBean(com.sun.management.ThreadMXBean.class).getTotalThreadAllocatedBytes();
+        return ManagementFactory.getPlatformMXBean(com.sun.management.ThreadMXBean.class)
+                .getTotalThreadAllocatedBytes();
     }
 }

@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code loupe bench}: speed measurements beside the peers. */
-@Command(name = "bench", description = "Measure kernel and model speed.", subcommands = {BenchGemmCommand.class, BenchVitCommand.class, BenchJmhCommand.class})
+@Command(
+        name = "bench",
+        description = "Measure kernel and model speed.",
+        subcommands = {BenchGemmCommand.class, BenchVitCommand.class, BenchJmhCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

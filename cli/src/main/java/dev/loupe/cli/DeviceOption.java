@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --device cpu|opencl[:N]|cuda[:N]} for the commands that run a model (eval, bench, features). */
 public final class DeviceOption {
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl[:N] or cuda[:N]: where the model runs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            description = "cpu, opencl[:N] or cuda[:N]: where the model runs (default ${DEFAULT-VALUE}).")
     public String device = "cpu";
 
     /** This option set to {@code text}, as if given on the command line. */

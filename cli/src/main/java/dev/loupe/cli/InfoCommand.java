@@ -13,7 +13,10 @@ final class InfoCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: cores).")
     Integer threads;
 
-    @Option(names = "--device", description = "Also open this device (opencl[:N], cuda[:N]) and print its memory: in use, peak, reserved, budget.")
+    @Option(
+            names = "--device",
+            description =
+                    "Also open this device (opencl[:N], cuda[:N]) and print its memory: in use, peak, reserved, budget.")
     String device;
 
     @Override
@@ -21,10 +24,11 @@ final class InfoCommand implements Runnable {
         if (threads != null) Parallel.setThreads(threads);
         Runtime rt = Runtime.getRuntime();
         System.out.println("loupe      0.1.0");
-        System.out.println("jdk        " + System.getProperty("java.vm.name") + " " + Runtime.version()
-                + " (" + System.getProperty("java.home") + ")");
+        System.out.println("jdk        " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
+                + System.getProperty("java.home") + ")");
         System.out.println("os         " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        System.out.println("species    " + FloatVector.SPECIES_PREFERRED + " (" + FloatVector.SPECIES_PREFERRED.length() + " floats)");
+        System.out.println("species    " + FloatVector.SPECIES_PREFERRED + " (" + FloatVector.SPECIES_PREFERRED.length()
+                + " floats)");
         System.out.println("kernels    " + KernelMode.describe());
         System.out.println("cores      " + rt.availableProcessors());
         System.out.println("threads    " + Parallel.threads());

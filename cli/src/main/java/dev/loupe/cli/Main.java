@@ -6,9 +6,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code loupe} command. Subcommands: info, bench, features, train, eval. */
-@Command(name = "loupe", mixinStandardHelpOptions = true, version = "loupe 0.1.0",
+@Command(
+        name = "loupe",
+        mixinStandardHelpOptions = true,
+        version = "loupe 0.1.0",
         description = "Loupe: visual representation learning on the JVM.",
-        subcommands = {InfoCommand.class, BenchCommand.class, FeaturesCommand.class, TrainCommand.class, EvalCommand.class})
+        subcommands = {
+            InfoCommand.class,
+            BenchCommand.class,
+            FeaturesCommand.class,
+            TrainCommand.class,
+            EvalCommand.class
+        })
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -1,15 +1,14 @@
 package dev.loupe.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The --json contract of {@code loupe bench gemm} (fields, not speed: speed is for benchmarks). */
 class BenchGemmCommandTest {
@@ -20,7 +19,8 @@ class BenchGemmCommandTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new Main()).execute("bench", "gemm", "--sizes", "16,8x4x2:NT", "--reps", "1", "--json", "--threads", "1");
+            code = new CommandLine(new Main())
+                    .execute("bench", "gemm", "--sizes", "16,8x4x2:NT", "--reps", "1", "--json", "--threads", "1");
         } finally {
             System.setOut(saved);
         }

@@ -1,5 +1,7 @@
 package dev.loupe.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
@@ -9,18 +11,15 @@ import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code loupe features}: the contract external checks rely on. */
 class FeaturesCommandTest {
@@ -30,7 +29,9 @@ class FeaturesCommandTest {
     private final int defaultThreads = Parallel.threads();
 
     @AfterEach
-    void restoreThreads() { Parallel.setThreads(defaultThreads); }
+    void restoreThreads() {
+        Parallel.setThreads(defaultThreads);
+    }
 
     /** A ViT with a head (dim 24, depth 2, 3 heads, 12x12x2 input, patch 4) saved with timm names. */
     private VisionTransformer saveModel(Path weights) throws Exception {
@@ -66,9 +67,36 @@ class FeaturesCommandTest {
             logits = model.forward(Var.of(images)).data();
         }
         Path f = dir.resolve("f.npy"), l = dir.resolve("l.npy");
-        assertEquals(0, run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(), "--out", f.toString(), "--batch", "2"));
-        assertEquals(0, run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(), "--out", l.toString(), "--output", "logits"));
-        assertArrayEquals(cls.toFloatArray(), Npy.read(f).toFloatArray(), "CLS features, batched by 2, equal one full pass");
+        assertEquals(
+                0,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        f.toString(),
+                        "--batch",
+                        "2"));
+        assertEquals(
+                0,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        l.toString(),
+                        "--output",
+                        "logits"));
+        assertArrayEquals(
+                cls.toFloatArray(), Npy.read(f).toFloatArray(), "CLS features, batched by 2, equal one full pass");
         assertArrayEquals(new int[] {5, 24}, Npy.read(f).sizes());
         assertArrayEquals(logits.toFloatArray(), Npy.read(l).toFloatArray());
     }
@@ -79,8 +107,34 @@ class FeaturesCommandTest {
         saveModel(w);
         Npy.write(x, Tensor.randn(new Rng(5), 7, 2, 12, 12));
         Path one = dir.resolve("one.npy"), two = dir.resolve("two.npy");
-        assertEquals(0, run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(), "--out", one.toString(), "--threads", "1"));
-        assertEquals(0, run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(), "--out", two.toString(), "--threads", "2"));
+        assertEquals(
+                0,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        one.toString(),
+                        "--threads",
+                        "1"));
+        assertEquals(
+                0,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        two.toString(),
+                        "--threads",
+                        "2"));
         assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two));
     }
 
@@ -89,7 +143,18 @@ class FeaturesCommandTest {
         Path w = dir.resolve("vit.safetensors"), x = dir.resolve("x.npy");
         saveModel(w);
         Npy.write(x, Tensor.randn(new Rng(6), 2, 3, 12, 12));
-        assertEquals(1, run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(), "--out", dir.resolve("o.npy").toString()));
+        assertEquals(
+                1,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        dir.resolve("o.npy").toString()));
         assertTrue(lastErr.contains("(2, 3, 12, 12)") && lastErr.contains("(N, 2, 12, 12)"), lastErr);
         assertFalse(Files.exists(dir.resolve("o.npy")));
     }
@@ -99,7 +164,18 @@ class FeaturesCommandTest {
         Path w = dir.resolve("vit.safetensors"), x = dir.resolve("x.npy");
         saveModel(w);
         Npy.write(x, Tensor.randn(new Rng(7), 1, 2, 12, 12));
-        assertEquals(1, run("features", "--weights", w.toString(), "--heads", "5", "--images", x.toString(), "--out", dir.resolve("o.npy").toString()));
+        assertEquals(
+                1,
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "5",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        dir.resolve("o.npy").toString()));
         assertTrue(lastErr.contains("--heads 5") && lastErr.contains("24"), lastErr);
     }
 }

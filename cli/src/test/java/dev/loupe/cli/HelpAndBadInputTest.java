@@ -1,5 +1,7 @@
 package dev.loupe.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.cli.train.FakeFashionMnist;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
@@ -7,18 +9,15 @@ import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The command tree as {@link Main#commandLine} builds it: {@code --help} answers at every level without
@@ -40,41 +39,112 @@ class HelpAndBadInputTest {
 
     @Test
     void helpAnswersAtEveryLevelWithoutRequiredOptionsAndShowsDefaults() {
-        String[][] levels = {{"--help"}, {"train", "--help"}, {"eval", "--help"}, {"bench", "--help"}, {"features", "--help"},
-                             {"train", "supervised", "--help"}, {"eval", "knn", "--help"}, {"bench", "vit", "--help"}};
+        String[][] levels = {
+            {"--help"},
+            {"train", "--help"},
+            {"eval", "--help"},
+            {"bench", "--help"},
+            {"features", "--help"},
+            {"train", "supervised", "--help"},
+            {"eval", "knn", "--help"},
+            {"bench", "vit", "--help"}
+        };
         for (String[] args : levels) {
             Outcome o = run(args);
             assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
             assertTrue(o.out().contains("Usage:"), String.join(" ", args) + ": " + o.out());
         }
         Outcome features = run("features", "--help");
-        assertTrue(features.out().contains("Default: 64"), features.out());   // --batch's default, shown
+        assertTrue(features.out().contains("Default: 64"), features.out()); // --batch's default, shown
         Outcome vit = run("bench", "vit", "--help");
-        assertTrue(vit.out().contains("Default: 192"), vit.out());             // --dim
+        assertTrue(vit.out().contains("Default: 192"), vit.out()); // --dim
     }
 
     @Test
     @Timeout(60)
     void featuresRejectsZeroBatchAndHeadsAtOnce() throws Exception {
         Path w = dir.resolve("vit.safetensors"), x = dir.resolve("x.npy");
-        SafeTensors.write(w, new VisionTransformer(ViTConfig.of(12, 4, 2, 24, 2, 3, 5), new Rng(3)).stateDict(), Map.of());
+        SafeTensors.write(
+                w, new VisionTransformer(ViTConfig.of(12, 4, 2, 24, 2, 3, 5), new Rng(3)).stateDict(), Map.of());
         Npy.write(x, Tensor.randn(new Rng(4), 3, 2, 12, 12));
         Path out = dir.resolve("f.npy");
-        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
-                "--out", out.toString(), "--batch", "0"), "--batch must be >= 1, got 0");
-        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "0", "--images", x.toString(),
-                "--out", out.toString()), "--heads must be >= 1, got 0");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString(),
+                        "--batch",
+                        "0"),
+                "--batch must be >= 1, got 0");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "0",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString()),
+                "--heads must be >= 1, got 0");
         assertFalse(Files.exists(out));
-        expectOneLineError(run("features", "--weights", dir.toString(), "--heads", "3", "--images", x.toString(),
-                "--out", out.toString()), dir + ": a directory, not a safetensors file");
-        expectOneLineError(run("features", "--weights", dir.resolve("missing.safetensors").toString(), "--heads", "3",
-                "--images", x.toString(), "--out", out.toString()), "missing.safetensors: no such file");
-        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
-                "--out", dir.resolve("no/such/folder/f.npy").toString()), "does not exist");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        dir.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString()),
+                dir + ": a directory, not a safetensors file");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        dir.resolve("missing.safetensors").toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString()),
+                "missing.safetensors: no such file");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        dir.resolve("no/such/folder/f.npy").toString()),
+                "does not exist");
         Path ints = dir.resolve("ints.npy");
         Npy.write(ints, Tensor.zeros(3, 2, 12, 12).to(dev.loupe.tensor.DType.I32));
-        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", ints.toString(),
-                "--out", out.toString()), "images are I32; features needs float32");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        ints.toString(),
+                        "--out",
+                        out.toString()),
+                "images are I32; features needs float32");
     }
 
     @Test
@@ -86,8 +156,18 @@ class HelpAndBadInputTest {
         Tensor images = Tensor.randn(new Rng(4), 3, 2, 12, 12);
         images.setDouble(Double.NaN, 1, 0, 2, 3);
         Npy.write(x, images);
-        expectOneLineError(run("features", "--weights", w.toString(), "--heads", "3", "--images", x.toString(),
-                "--out", out.toString()), "has NaN at index (1, 0, 2, 3)");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        w.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString()),
+                "has NaN at index (1, 0, 2, 3)");
         Map<String, Tensor> state = new java.util.LinkedHashMap<>(vit.stateDict());
         Tensor head = state.get("head.weight").contiguous();
         head.setDouble(Double.POSITIVE_INFINITY, 4, 1);
@@ -95,16 +175,38 @@ class HelpAndBadInputTest {
         Path bad = dir.resolve("bad.safetensors");
         SafeTensors.write(bad, state, Map.of());
         Npy.write(x, Tensor.randn(new Rng(4), 3, 2, 12, 12));
-        expectOneLineError(run("features", "--weights", bad.toString(), "--heads", "3", "--images", x.toString(),
-                "--out", out.toString()), "tensor 'head.weight' of " + bad + " has");
+        expectOneLineError(
+                run(
+                        "features",
+                        "--weights",
+                        bad.toString(),
+                        "--heads",
+                        "3",
+                        "--images",
+                        x.toString(),
+                        "--out",
+                        out.toString()),
+                "tensor 'head.weight' of " + bad + " has");
         assertFalse(Files.exists(out));
     }
 
     @Test
     void trainingRejectsZeroHeadsZeroPatchAndAnInfiniteLearningRate() throws Exception {
         Path data = FakeFashionMnist.write(Files.createDirectories(dir.resolve("fmnist")), 16, 8);
-        String[] base = {"train", "supervised", "--data", "fashion-mnist", "--data-dir", data.toString(), "--max-steps", "1",
-                         "--batch", "8", "--out", dir.resolve("run").toString()};
+        String[] base = {
+            "train",
+            "supervised",
+            "--data",
+            "fashion-mnist",
+            "--data-dir",
+            data.toString(),
+            "--max-steps",
+            "1",
+            "--batch",
+            "8",
+            "--out",
+            dir.resolve("run").toString()
+        };
         expectOneLineError(run(concat(base, "--heads", "0")), "heads 0 must be >= 1");
         expectOneLineError(run(concat(base, "--patch", "0")), "patch 0");
         expectOneLineError(run(concat(base, "--lr", "Infinity")), "need a finite lr > 0");

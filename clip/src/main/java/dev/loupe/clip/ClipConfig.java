@@ -11,13 +11,18 @@ import dev.loupe.nn.text.TextConfig;
 public record ClipConfig(ClipVisionConfig vision, TextConfig text) {
     public ClipConfig {
         if (vision.embedDim() != text.embedDim()) {
-            throw new IllegalArgumentException("CLIP config: vision embeds into " + vision.embedDim() + " dims, text into " + text.embedDim());
+            throw new IllegalArgumentException(
+                    "CLIP config: vision embeds into " + vision.embedDim() + " dims, text into " + text.embedDim());
         }
     }
 
     /** CLIP ViT-B/16 (embed 512, text width 512 / 12 layers / 8 heads, vocab 49408, ctx 77). */
-    public static ClipConfig vitB16() { return new ClipConfig(ClipVisionConfig.vitB16(), TextConfig.clipBase(512)); }
+    public static ClipConfig vitB16() {
+        return new ClipConfig(ClipVisionConfig.vitB16(), TextConfig.clipBase(512));
+    }
 
     /** The shared embedding size E. */
-    public int embedDim() { return vision.embedDim(); }
+    public int embedDim() {
+        return vision.embedDim();
+    }
 }

@@ -30,13 +30,19 @@ public class ClipModel extends TextTransformer {
         this.logitScale = param("logit_scale", Tensor.scalar((float) LOGIT_SCALE_INIT));
     }
 
-    public ClipConfig config() { return config; }
+    public ClipConfig config() {
+        return config;
+    }
 
     /** images (B, 3, S, S) -> (B, E), not normalised. */
-    public Var encodeImage(Tensor images) { return visual.forward(Var.of(images)); }
+    public Var encodeImage(Tensor images) {
+        return visual.forward(Var.of(images));
+    }
 
     /** images (B, 3, S, S) -> ln_post(CLS) features before the projection (B, W). */
-    public Var imageFeatures(Tensor images) { return visual.features(Var.of(images)); }
+    public Var imageFeatures(Tensor images) {
+        return visual.features(Var.of(images));
+    }
 
     /** Clamps logit_scale into [0, ln 100] in place, as CLIP does after every step. */
     public void clampLogitScale() {
@@ -44,5 +50,7 @@ public class ClipModel extends TextTransformer {
     }
 
     /** exp(logit_scale), the multiplier of the cosine similarities. */
-    public double logitScaleValue() { return Math.exp(logitScale.item()); }
+    public double logitScaleValue() {
+        return Math.exp(logitScale.item());
+    }
 }

@@ -7,7 +7,6 @@ import dev.loupe.nn.Module;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,26 +28,36 @@ public final class ClipObjective implements Objective<Batch> {
     }
 
     @Override
-    public Module module() { return model; }
+    public Module module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        Var image = model.encodeImage(batch.images());                                         // (B, E)
-        Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx()).to(batch.images().device()));   // (B, E)
+        Var image = model.encodeImage(batch.images()); // (B, E)
+        Var text = model.encodeText(
+                Captions.ids(batch, tokenizer, model.textConfig().ctx())
+                        .to(batch.images().device())); // (B, E)
         Var loss = ClipLoss.loss(image, text, model.logitScale, comm);
         lastLoss = loss.item();
         return loss;
     }
 
     @Override
-    public void afterOptimizerStep(StepInfo step) { model.clampLogitScale(); }
+    public void afterOptimizerStep(StepInfo step) {
+        model.clampLogitScale();
+    }
 
     /** The contrastive loss against the embeddings of every rank. */
     @Override
-    public void distribute(Communicator comm) { this.comm = comm; }
+    public void distribute(Communicator comm) {
+        this.comm = comm;
+    }
 
     @Override
     public Map<String, Double> metrics() {

@@ -24,9 +24,12 @@ public final class ClipPatchConv extends Module {
     }
 
     public Var forward(Var images) {
-        if (images.rank() != 4 || images.size(1) != channels || images.size(2) % patch != 0 || images.size(3) % patch != 0) {
-            throw new IllegalArgumentException("CLIP patch conv: images " + images.data().shape() + " need (B, " + channels
-                    + ", H, W) with sides divisible by " + patch);
+        if (images.rank() != 4
+                || images.size(1) != channels
+                || images.size(2) % patch != 0
+                || images.size(3) % patch != 0) {
+            throw new IllegalArgumentException("CLIP patch conv: images "
+                    + images.data().shape() + " need (B, " + channels + ", H, W) with sides divisible by " + patch);
         }
         return PatchEmbed.embed(images, weight, null, patch);
     }

@@ -15,19 +15,31 @@ public record ClipVisionConfig(int imageSize, int patch, int width, int layers, 
         if (imageSize < 1 || patch < 1 || width < 1 || layers < 1 || heads < 1 || embedDim < 1) {
             throw new IllegalArgumentException("vision config: every size must be positive: " + this);
         }
-        if (imageSize % patch != 0) throw new IllegalArgumentException("vision config: image " + imageSize + " not divisible by patch " + patch);
-        if (width % heads != 0) throw new IllegalArgumentException("vision config: width " + width + " not divisible by " + heads + " heads");
+        if (imageSize % patch != 0)
+            throw new IllegalArgumentException(
+                    "vision config: image " + imageSize + " not divisible by patch " + patch);
+        if (width % heads != 0)
+            throw new IllegalArgumentException(
+                    "vision config: width " + width + " not divisible by " + heads + " heads");
     }
 
     /** CLIP ViT-B/16: 224 px, patch 16, width 768, 12 layers, 12 heads, embed 512. */
-    public static ClipVisionConfig vitB16() { return new ClipVisionConfig(224, 16, 768, 12, 12, 512); }
+    public static ClipVisionConfig vitB16() {
+        return new ClipVisionConfig(224, 16, 768, 12, 12, 512);
+    }
 
     /** CLIP ViT-B/32: 224 px, patch 32, width 768, 12 layers, 12 heads, embed 512. */
-    public static ClipVisionConfig vitB32() { return new ClipVisionConfig(224, 32, 768, 12, 12, 512); }
+    public static ClipVisionConfig vitB32() {
+        return new ClipVisionConfig(224, 32, 768, 12, 12, 512);
+    }
 
     /** Patches per side. */
-    public int grid() { return imageSize / patch; }
+    public int grid() {
+        return imageSize / patch;
+    }
 
     /** Patch tokens N = grid^2. */
-    public int numPatches() { return grid() * grid(); }
+    public int numPatches() {
+        return grid() * grid();
+    }
 }

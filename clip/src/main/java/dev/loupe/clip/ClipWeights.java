@@ -5,7 +5,6 @@ import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,17 +38,26 @@ public final class ClipWeights {
     /** Writes every parameter of model (SLIP's head included) with the head counts in the metadata. */
     public static void write(Path file, ClipModel model) throws IOException {
         ClipConfig c = model.config();
-        SafeTensors.write(file, model.stateDict(), Map.of("format", "pt",
-                VISION_HEADS, Integer.toString(c.vision().heads()), TEXT_HEADS, Integer.toString(c.text().heads())));
+        SafeTensors.write(
+                file,
+                model.stateDict(),
+                Map.of(
+                        "format",
+                        "pt",
+                        VISION_HEADS,
+                        Integer.toString(c.vision().heads()),
+                        TEXT_HEADS,
+                        Integer.toString(c.text().heads())));
     }
 
     /** Builds the CLIP model the file describes and loads it; heads given here override the metadata. */
     public static ClipModel read(Path file, Integer visionHeads, Integer textHeads) throws IOException {
         Map<String, Tensor> state = new LinkedHashMap<>(SafeTensors.read(file));
         state.keySet().removeIf(k -> k.startsWith(SLIP_HEAD));
-        Finite.requireAll(state, file);   // NaN or infinite weights are refused here, naming the tensor and index
+        Finite.requireAll(state, file); // NaN or infinite weights are refused here, naming the tensor and index
         Map<String, String> meta = SafeTensors.readMetadata(file);
-        ClipConfig config = infer(file.toString(), state, heads(meta, VISION_HEADS, visionHeads), heads(meta, TEXT_HEADS, textHeads));
+        ClipConfig config = infer(
+                file.toString(), state, heads(meta, VISION_HEADS, visionHeads), heads(meta, TEXT_HEADS, textHeads));
         ClipModel model = new ClipModel(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;
@@ -62,28 +70,31 @@ public final class ClipWeights {
      * @param textHeads   text heads, or null for width / 64
      */
     public static ClipConfig infer(String what, Map<String, Tensor> state, Integer visionHeads, Integer textHeads) {
-        Tensor conv = require(what, state, "visual.conv1.weight", 4);           // (W, 3, p, p)
+        Tensor conv = require(what, state, "visual.conv1.weight", 4); // (W, 3, p, p)
         int width = conv.size(0), patch = conv.size(2);
         if (conv.size(1) != 3 || conv.size(3) != patch) throw bad(what, "visual.conv1.weight", conv, "(W, 3, p, p)");
-        Tensor pos = require(what, state, "visual.positional_embedding", 2);    // (g*g + 1, W)
+        Tensor pos = require(what, state, "visual.positional_embedding", 2); // (g*g + 1, W)
         int grid = (int) Math.round(Math.sqrt(pos.size(0) - 1));
-        if (grid * grid + 1 != pos.size(0) || pos.size(1) != width) throw bad(what, "visual.positional_embedding", pos, "(g*g + 1, " + width + ")");
-        Tensor proj = require(what, state, "visual.proj", 2);                   // (W, E)
+        if (grid * grid + 1 != pos.size(0) || pos.size(1) != width)
+            throw bad(what, "visual.positional_embedding", pos, "(g*g + 1, " + width + ")");
+        Tensor proj = require(what, state, "visual.proj", 2); // (W, E)
         if (proj.size(0) != width) throw bad(what, "visual.proj", proj, "(" + width + ", E)");
         int embed = proj.size(1);
         int visionLayers = layers(what, state, VISION_BLOCK, "visual.transformer.resblocks");
 
-        Tensor tok = require(what, state, "token_embedding.weight", 2);         // (V, Wt)
+        Tensor tok = require(what, state, "token_embedding.weight", 2); // (V, Wt)
         int vocab = tok.size(0), textWidth = tok.size(1);
-        Tensor tpos = require(what, state, "positional_embedding", 2);          // (ctx, Wt)
+        Tensor tpos = require(what, state, "positional_embedding", 2); // (ctx, Wt)
         if (tpos.size(1) != textWidth) throw bad(what, "positional_embedding", tpos, "(ctx, " + textWidth + ")");
-        Tensor tproj = require(what, state, "text_projection", 2);              // (Wt, E)
-        if (tproj.size(0) != textWidth || tproj.size(1) != embed) throw bad(what, "text_projection", tproj, "(" + textWidth + ", " + embed + ")");
+        Tensor tproj = require(what, state, "text_projection", 2); // (Wt, E)
+        if (tproj.size(0) != textWidth || tproj.size(1) != embed)
+            throw bad(what, "text_projection", tproj, "(" + textWidth + ", " + embed + ")");
         int textLayers = layers(what, state, TEXT_BLOCK, "transformer.resblocks");
 
         int vh = visionHeads != null ? visionHeads : defaultHeads(what, width, "vision");
         int th = textHeads != null ? textHeads : defaultHeads(what, textWidth, "text");
-        return new ClipConfig(new ClipVisionConfig(grid * patch, patch, width, visionLayers, vh, embed),
+        return new ClipConfig(
+                new ClipVisionConfig(grid * patch, patch, width, visionLayers, vh, embed),
                 new TextConfig(vocab, tpos.size(0), textWidth, textLayers, th, embed));
     }
 
@@ -100,8 +111,9 @@ public final class ClipWeights {
 
     private static int defaultHeads(String what, int width, String tower) {
         if (width % 64 != 0) {
-            throw new IllegalArgumentException(what + " does not record the " + tower + " tower's attention heads and its width " + width
-                    + " is not a multiple of 64; pass --" + tower + "-heads");
+            throw new IllegalArgumentException(
+                    what + " does not record the " + tower + " tower's attention heads and its width " + width
+                            + " is not a multiple of 64; pass --" + tower + "-heads");
         }
         return width / 64;
     }
@@ -112,15 +124,18 @@ public final class ClipWeights {
             Matcher m = block.matcher(k);
             if (m.find()) seen.add(Integer.parseInt(m.group(1)));
         }
-        if (seen.isEmpty()) throw new IllegalArgumentException(what + " has no " + prefix + ".N.* weights: not a CLIP checkpoint");
+        if (seen.isEmpty())
+            throw new IllegalArgumentException(what + " has no " + prefix + ".N.* weights: not a CLIP checkpoint");
         int n = seen.last() + 1;
-        if (seen.size() != n) throw new IllegalArgumentException(what + ": " + prefix + " indices " + seen + " are not 0.." + (n - 1));
+        if (seen.size() != n)
+            throw new IllegalArgumentException(what + ": " + prefix + " indices " + seen + " are not 0.." + (n - 1));
         return n;
     }
 
     private static Tensor require(String what, Map<String, Tensor> state, String key, int rank) {
         Tensor t = state.get(key);
-        if (t == null) throw new IllegalArgumentException(what + " has no '" + key + "': not an open_clip-named CLIP checkpoint");
+        if (t == null)
+            throw new IllegalArgumentException(what + " has no '" + key + "': not an open_clip-named CLIP checkpoint");
         if (t.rank() != rank) throw bad(what, key, t, "rank " + rank);
         return t;
     }

@@ -1,19 +1,18 @@
 package dev.loupe.clip;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.clip.slip.SlipLoss;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The CLIP vision tower, CLIP loss and SLIP loss against torch re-implementations of open_clip / SLIP,
@@ -26,7 +25,8 @@ class ClipGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        golden = SafeTensors.read(Path.of(ClipGoldenTest.class.getResource("/golden/clip.safetensors").toURI()));
+        golden = SafeTensors.read(Path.of(
+                ClipGoldenTest.class.getResource("/golden/clip.safetensors").toURI()));
     }
 
     private static Tensor g(String name) {
@@ -39,7 +39,9 @@ class ClipGoldenTest {
     void visionTowerMatchesTorch() {
         ClipVisionTransformer visual = new ClipVisionTransformer(new ClipVisionConfig(8, 4, 32, 2, 4, 24), new Rng(3));
         Map<String, Tensor> weights = new HashMap<>();
-        golden.forEach((k, v) -> { if (k.startsWith("v.visual.")) weights.put(k.substring("v.visual.".length()), v); });
+        golden.forEach((k, v) -> {
+            if (k.startsWith("v.visual.")) weights.put(k.substring("v.visual.".length()), v);
+        });
         assertTrue(visual.loadStateDict(weights, true).clean());
         Var images = Var.of(g("v.images"));
         assertCloseToScale("features", g("v.features"), visual.features(images).data(), RTOL);
@@ -75,7 +77,10 @@ class ClipGoldenTest {
     void clipLossIsLogBWhenEverythingIsAlike() {
         // identical embeddings everywhere: all logits equal, each CE is ln B whatever the scale
         Var same = Var.of(Tensor.ones(4, 6));
-        assertEquals(Math.log(4), ClipLoss.loss(same, same, Var.of(Tensor.scalar(2f))).item(), 1e-6);
+        assertEquals(
+                Math.log(4),
+                ClipLoss.loss(same, same, Var.of(Tensor.scalar(2f))).item(),
+                1e-6);
         assertThrows(IllegalArgumentException.class, () -> ClipLoss.loss(same, Var.of(Tensor.ones(3, 6)), same));
     }
 }

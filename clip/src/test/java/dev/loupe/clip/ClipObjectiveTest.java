@@ -1,5 +1,7 @@
 package dev.loupe.clip;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.clip.slip.SlipModel;
 import dev.loupe.clip.slip.SlipObjective;
@@ -12,39 +14,54 @@ import dev.loupe.nn.text.TextConfig;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** A few optimiser steps of the CLIP and SLIP objectives on tiny towers; checkpoint names; logit-scale clamp. */
 class ClipObjectiveTest {
-    private static final List<String> CAPTIONS = List.of("a red square", "a green circle", "a blue stripe", "a dark corner");
-    private static final Tokenizer TOKENIZER = new Tokenizer(new BpeTrainer().addAll(CAPTIONS).train(BpeTrainer.BASE_VOCAB + 20));
+    private static final List<String> CAPTIONS =
+            List.of("a red square", "a green circle", "a blue stripe", "a dark corner");
+    private static final Tokenizer TOKENIZER =
+            new Tokenizer(new BpeTrainer().addAll(CAPTIONS).train(BpeTrainer.BASE_VOCAB + 20));
 
     private static ClipConfig tinyConfig() {
-        return new ClipConfig(new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(TOKENIZER.vocabSize(), 8, 16, 1, 2, 8));
+        return new ClipConfig(
+                new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(TOKENIZER.vocabSize(), 8, 16, 1, 2, 8));
     }
 
-    private static Tensor images(long seed) { return Tensor.rand(new Rng(seed), 4, 3, 8, 8); }
+    private static Tensor images(long seed) {
+        return Tensor.rand(new Rng(seed), 4, 3, 8, 8);
+    }
 
-    private static Batch batch(Tensor... views) { return new Batch(List.of(views), null, CAPTIONS, List.of("0", "1", "2", "3")); }
+    private static Batch batch(Tensor... views) {
+        return new Batch(List.of(views), null, CAPTIONS, List.of("0", "1", "2", "3"));
+    }
 
     @Test
     void namesFollowOpenClip() {
         Map<String, Tensor> state = new ClipModel(tinyConfig(), new Rng(1)).stateDict();
-        for (String name : List.of("token_embedding.weight", "positional_embedding", "transformer.resblocks.0.attn.in_proj_weight",
-                "ln_final.weight", "text_projection", "logit_scale", "visual.conv1.weight", "visual.class_embedding",
-                "visual.positional_embedding", "visual.ln_pre.bias", "visual.transformer.resblocks.0.mlp.c_proj.weight",
-                "visual.ln_post.weight", "visual.proj")) {
+        for (String name : List.of(
+                "token_embedding.weight",
+                "positional_embedding",
+                "transformer.resblocks.0.attn.in_proj_weight",
+                "ln_final.weight",
+                "text_projection",
+                "logit_scale",
+                "visual.conv1.weight",
+                "visual.class_embedding",
+                "visual.positional_embedding",
+                "visual.ln_pre.bias",
+                "visual.transformer.resblocks.0.mlp.c_proj.weight",
+                "visual.ln_post.weight",
+                "visual.proj")) {
             assertTrue(state.containsKey(name), name);
         }
         assertFalse(state.containsKey("visual.conv1.bias"));
         assertEquals(0, state.get("logit_scale").rank());
         assertEquals(Math.log(1 / 0.07), state.get("logit_scale").item(), 1e-6);
-        assertArrayEquals(new int[] {5, 16}, state.get("visual.positional_embedding").sizes());
+        assertArrayEquals(
+                new int[] {5, 16}, state.get("visual.positional_embedding").sizes());
     }
 
     @Test
@@ -108,9 +125,11 @@ class ClipObjectiveTest {
         ClipModel model = new ClipModel(tinyConfig(), new Rng(4));
         ClipObjective objective = new ClipObjective(model, TOKENIZER);
         Batch noCaptions = new Batch(List.of(images(1)), null, null, List.of("0", "1", "2", "3"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> objective.loss(noCaptions, new StepInfo(0, 1, 0, 1)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> objective.loss(noCaptions, new StepInfo(0, 1, 0, 1)));
         assertTrue(e.getMessage().contains("caption"), e.getMessage());
         ClipConfig small = new ClipConfig(new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(100, 8, 16, 1, 2, 8));
-        assertThrows(IllegalArgumentException.class, () -> new ClipObjective(new ClipModel(small, new Rng(1)), TOKENIZER));
+        assertThrows(
+                IllegalArgumentException.class, () -> new ClipObjective(new ClipModel(small, new Rng(1)), TOKENIZER));
     }
 }

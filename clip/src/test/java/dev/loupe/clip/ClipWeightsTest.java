@@ -1,19 +1,18 @@
 package dev.loupe.clip;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.clip.slip.SlipModel;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ClipWeights}: every size of both towers inferred from the open_clip-named shapes, heads
@@ -21,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * incomplete checkpoints.
  */
 class ClipWeightsTest {
-    private static final ClipConfig CONFIG = new ClipConfig(new ClipVisionConfig(24, 6, 24, 3, 3, 10), new TextConfig(530, 12, 16, 2, 4, 10));
+    private static final ClipConfig CONFIG =
+            new ClipConfig(new ClipVisionConfig(24, 6, 24, 3, 3, 10), new TextConfig(530, 12, 16, 2, 4, 10));
 
     @Test
     void roundTripInfersTheConfiguration(@TempDir Path tmp) throws IOException {
@@ -32,7 +32,8 @@ class ClipWeightsTest {
         assertEquals(CONFIG, back.config());
         Map<String, Tensor> original = slip.stateDict(), loaded = back.stateDict();
         for (Map.Entry<String, Tensor> e : loaded.entrySet()) {
-            assertArrayEquals(original.get(e.getKey()).toFloatArray(), e.getValue().toFloatArray(), e.getKey());
+            assertArrayEquals(
+                    original.get(e.getKey()).toFloatArray(), e.getValue().toFloatArray(), e.getKey());
         }
         assertTrue(original.keySet().stream().anyMatch(k -> k.startsWith("image_mlp.")));
         ClipConfig overridden = ClipWeights.read(file, 2, 8).config();
@@ -51,7 +52,8 @@ class ClipWeightsTest {
 
         Path narrow = tmp.resolve("narrow.safetensors");
         SafeTensors.write(narrow, new ClipModel(CONFIG, new Rng(1)).stateDict());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipWeights.read(narrow, null, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ClipWeights.read(narrow, null, null));
         assertTrue(e.getMessage().contains("--vision-heads"), e.getMessage());
         assertEquals(CONFIG, ClipWeights.read(narrow, 3, 4).config());
     }
@@ -60,13 +62,17 @@ class ClipWeightsTest {
     void incompleteCheckpointsAreNamed() {
         Map<String, Tensor> state = new LinkedHashMap<>(new ClipModel(CONFIG, new Rng(2)).stateDict());
         state.remove("visual.proj");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipWeights.infer("x", state, 3, 4));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ClipWeights.infer("x", state, 3, 4));
         assertTrue(e.getMessage().contains("visual.proj"), e.getMessage());
 
         Map<String, Tensor> gap = new LinkedHashMap<>(new ClipModel(CONFIG, new Rng(2)).stateDict());
         gap.keySet().removeIf(k -> k.startsWith("transformer.resblocks.0."));
         e = assertThrows(IllegalArgumentException.class, () -> ClipWeights.infer("x", gap, 3, 4));
         assertTrue(e.getMessage().contains("[1]"), e.getMessage());
-        assertEquals(CONFIG.vision(), ClipWeights.infer("x", new ClipModel(CONFIG, new Rng(2)).stateDict(), 3, 4).vision());
+        assertEquals(
+                CONFIG.vision(),
+                ClipWeights.infer("x", new ClipModel(CONFIG, new Rng(2)).stateDict(), 3, 4)
+                        .vision());
     }
 }

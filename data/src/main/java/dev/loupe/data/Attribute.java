@@ -11,9 +11,12 @@ import java.util.List;
 public record Attribute(String name, List<String> values) {
     public Attribute {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("an attribute needs a name");
-        if (values.size() < 2) throw new IllegalArgumentException("attribute " + name + " needs at least 2 values, got " + values);
+        if (values.size() < 2)
+            throw new IllegalArgumentException("attribute " + name + " needs at least 2 values, got " + values);
         values = List.copyOf(values);
     }
 
-    public int size() { return values.size(); }
+    public int size() {
+        return values.size();
+    }
 }

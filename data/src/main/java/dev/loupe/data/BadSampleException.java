@@ -19,5 +19,7 @@ public final class BadSampleException extends RuntimeException {
     }
 
     /** The file, archive member or index the bad sample came from. */
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 }

@@ -29,7 +29,7 @@ public interface BadSampleLog {
 
     /** A log that drops the lines (the counts remain with the caller). */
     static BadSampleLog silent() {
-        return (where, e) -> { };
+        return (where, e) -> {};
     }
 
     /** The line for one skip; line breaks in the reason are shown as spaces, so it stays one line. */

@@ -2,7 +2,6 @@ package dev.loupe.data;
 
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -20,13 +19,21 @@ public record Batch(List<Tensor> views, Tensor labels, List<String> captions, Li
     }
 
     /** The number of samples. */
-    public int size() { return keys.size(); }
+    public int size() {
+        return keys.size();
+    }
 
     /** The first (or only) view. */
-    public Tensor images() { return views.getFirst(); }
+    public Tensor images() {
+        return views.getFirst();
+    }
 
     /** This batch with its views and labels on {@code device} (captions and keys stay as they are). */
     public Batch to(Device device) {
-        return new Batch(views.stream().map(v -> v.to(device)).toList(), labels == null ? null : labels.to(device), captions, keys);
+        return new Batch(
+                views.stream().map(v -> v.to(device)).toList(),
+                labels == null ? null : labels.to(device),
+                captions,
+                keys);
     }
 }

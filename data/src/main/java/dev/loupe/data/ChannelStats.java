@@ -9,7 +9,8 @@ package dev.loupe.data;
 public record ChannelStats(float[] mean, float[] std) {
     /** The statistics of the first {@code count} images of d (all of the same channel count). */
     public static ChannelStats of(Dataset d, int count) {
-        if (count < 1 || count > d.size()) throw new IllegalArgumentException(d.name() + ": statistics of " + count + " of " + d.size() + " images");
+        if (count < 1 || count > d.size())
+            throw new IllegalArgumentException(d.name() + ": statistics of " + count + " of " + d.size() + " images");
         int channels = d.get(0).image().channels();
         double[] sum = new double[channels], sumSq = new double[channels];
         long[] n = new long[channels];

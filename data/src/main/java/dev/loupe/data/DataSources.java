@@ -7,7 +7,6 @@ import dev.loupe.data.shapes.ShapesSplit;
 import dev.loupe.data.source.CaptionCsv;
 import dev.loupe.data.source.ImageFolder;
 import dev.loupe.data.source.WebDataset;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,6 +28,7 @@ import java.util.Locale;
 public final class DataSources {
     /** CLIP's (OpenAI's) RGB normalisation, used for image files. */
     public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+
     public static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
     /** Training images the shapes normalisation statistics are measured on. */
     public static final int SHAPES_STATS_SAMPLES = 512;
@@ -42,16 +42,25 @@ public final class DataSources {
 
     /** Fashion-MNIST's train and test splits from the IDX files in dir (gzip or raw). */
     public static LabelledData fashionMnist(Path dir) {
-        return new LabelledData("fashion-mnist", FashionMnist.load(dir, FashionMnist.Split.TRAIN), FashionMnist.load(dir, FashionMnist.Split.TEST),
-                FashionMnist.SIDE, 1, new float[] {FashionMnist.MEAN}, new float[] {FashionMnist.STD});
+        return new LabelledData(
+                "fashion-mnist",
+                FashionMnist.load(dir, FashionMnist.Split.TRAIN),
+                FashionMnist.load(dir, FashionMnist.Split.TEST),
+                FashionMnist.SIDE,
+                1,
+                new float[] {FashionMnist.MEAN},
+                new float[] {FashionMnist.STD});
     }
 
     /** Captioned shapes of {@code size} px: {@code train} and {@code test} images (held-out one-object TEST split) from {@code seed}. */
-    public static LabelledData shapes(int size, int train, int test, long seed) { return shapes(size, train, test, seed, ShapesSplit.TEST); }
+    public static LabelledData shapes(int size, int train, int test, long seed) {
+        return shapes(size, train, test, seed, ShapesSplit.TEST);
+    }
 
     /** Captioned shapes of {@code size} px: {@code train} TRAIN images and {@code test} images of {@code testSplit} from {@code seed}. */
     public static LabelledData shapes(int size, int train, int test, long seed, ShapesSplit testSplit) {
-        if (testSplit == ShapesSplit.TRAIN) throw new IllegalArgumentException("the shapes test split cannot be the train split");
+        if (testSplit == ShapesSplit.TRAIN)
+            throw new IllegalArgumentException("the shapes test split cannot be the train split");
         CaptionedShapes trainSet = new CaptionedShapes(new ShapesConfig(size, train, seed, 2), ShapesSplit.TRAIN);
         CaptionedShapes testSet = new CaptionedShapes(new ShapesConfig(size, test, seed, 2), testSplit);
         ChannelStats stats = ChannelStats.of(trainSet, Math.min(SHAPES_STATS_SAMPLES, trainSet.size()));
@@ -70,12 +79,21 @@ public final class DataSources {
             train = main.dataset();
             test = open(testSpec, "--test-data").dataset();
         } else {
-            if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+            if (!(testFraction > 0 && testFraction < 1))
+                throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
             Subset.Split split = Subset.holdOut(main.dataset(), testFraction, HOLDOUT_SEED);
             train = split.train();
             test = split.test();
         }
-        return new LabelledData(main.dataset().name(), train, test, imageSize, 3, CLIP_MEAN.clone(), CLIP_STD.clone(), main.captioned());
+        return new LabelledData(
+                main.dataset().name(),
+                train,
+                test,
+                imageSize,
+                3,
+                CLIP_MEAN.clone(),
+                CLIP_STD.clone(),
+                main.captioned());
     }
 
     /**
@@ -84,27 +102,35 @@ public final class DataSources {
      */
     public static Source open(String spec, String what) {
         int colon = spec.indexOf(':');
-        String kind = colon < 0 ? spec.toLowerCase(Locale.ROOT) : spec.substring(0, colon).toLowerCase(Locale.ROOT);
+        String kind = colon < 0
+                ? spec.toLowerCase(Locale.ROOT)
+                : spec.substring(0, colon).toLowerCase(Locale.ROOT);
         String where = colon < 0 ? "" : spec.substring(colon + 1);
-        if (colon >= 0 && where.isBlank()) throw new IllegalArgumentException(what + " " + spec + ": the path after '" + kind + ":' is empty");
+        if (colon >= 0 && where.isBlank())
+            throw new IllegalArgumentException(what + " " + spec + ": the path after '" + kind + ":' is empty");
         return switch (kind) {
             case "csv", "tsv" -> {
                 Path file = Path.of(where);
-                if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + " " + spec + ": caption list " + file + " does not exist");
+                if (!Files.isRegularFile(file))
+                    throw new IllegalArgumentException(
+                            what + " " + spec + ": caption list " + file + " does not exist");
                 yield new Source(CaptionCsv.open(file), true);
             }
             case "wds" -> {
                 WebDataset w = WebDataset.open(where);
-                if (w.size() == 0) throw new IllegalArgumentException(what + " " + spec + ": the shards hold no samples");
+                if (w.size() == 0)
+                    throw new IllegalArgumentException(what + " " + spec + ": the shards hold no samples");
                 yield new Source(w, w.get(0).caption() != null);
             }
             case "folder" -> {
                 Path dir = Path.of(where);
-                if (!Files.isDirectory(dir)) throw new IllegalArgumentException(what + " " + spec + ": image folder " + dir + " does not exist");
+                if (!Files.isDirectory(dir))
+                    throw new IllegalArgumentException(what + " " + spec + ": image folder " + dir + " does not exist");
                 yield new Source(ImageFolder.open(dir), false);
             }
-            default -> throw new IllegalArgumentException("unknown " + what + " '" + spec
-                    + "' (supported: fashion-mnist, shapes, csv:PATH, wds:PATTERN, folder:PATH)");
+            default ->
+                throw new IllegalArgumentException("unknown " + what + " '" + spec
+                        + "' (supported: fashion-mnist, shapes, csv:PATH, wds:PATTERN, folder:PATH)");
         };
     }
 }

@@ -27,10 +27,14 @@ public interface Dataset {
      *
      * @throws BadSampleException when the caption cannot be read (an empty caption, malformed JSON)
      */
-    default String caption(int index) { return get(index).caption(); }
+    default String caption(int index) {
+        return get(index).caption();
+    }
 
     /** Class names in label order; empty when the data set has no labels. */
     List<String> classNames();
 
-    default int numClasses() { return classNames().size(); }
+    default int numClasses() {
+        return classNames().size();
+    }
 }

@@ -1,6 +1,5 @@
 package dev.loupe.data;
 
-
 import java.util.List;
 import java.util.Objects;
 
@@ -20,16 +19,21 @@ public final class EvenSubset implements Dataset {
 
     /** {@code whole} itself when {@code limit} is 0 or covers it, else the evenly spaced subset. */
     public static Dataset of(Dataset whole, int limit) {
-        if (limit < 0) throw new IllegalArgumentException("subset of '" + whole.name() + "': limit must be >= 0, got " + limit);
+        if (limit < 0)
+            throw new IllegalArgumentException("subset of '" + whole.name() + "': limit must be >= 0, got " + limit);
         if (limit == 0 || limit >= whole.size()) return whole;
         return new EvenSubset(whole, limit);
     }
 
     @Override
-    public String name() { return whole.name() + "[" + size + " of " + whole.size() + "]"; }
+    public String name() {
+        return whole.name() + "[" + size + " of " + whole.size() + "]";
+    }
 
     @Override
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     @Override
     public Sample get(int index) {
@@ -44,5 +48,7 @@ public final class EvenSubset implements Dataset {
     }
 
     @Override
-    public List<String> classNames() { return whole.classNames(); }
+    public List<String> classNames() {
+        return whole.classNames();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.data;
 
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -17,7 +16,8 @@ import java.util.Arrays;
 public record Image(int channels, int height, int width, float[] pixels) {
     public Image {
         if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("image size must be positive, got " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "image size must be positive, got " + channels + "x" + height + "x" + width);
         }
         if (pixels.length != channels * height * width) {
             throw new IllegalArgumentException("image " + channels + "x" + height + "x" + width + " needs "
@@ -31,26 +31,38 @@ public record Image(int channels, int height, int width, float[] pixels) {
     }
 
     /** The value at channel c, row y, column x. */
-    public float get(int c, int y, int x) { return pixels[(c * height + y) * width + x]; }
+    public float get(int c, int y, int x) {
+        return pixels[(c * height + y) * width + x];
+    }
 
     /** The (C, H, W) tensor over a copy of the pixels. */
-    public Tensor toTensor() { return Tensor.of(pixels.clone(), channels, height, width); }
+    public Tensor toTensor() {
+        return Tensor.of(pixels.clone(), channels, height, width);
+    }
 
     /** An image from a (C, H, W) float32 tensor. */
     public static Image of(Tensor chw) {
-        if (chw.rank() != 3) throw new IllegalArgumentException("an image tensor is (C, H, W), got " + Arrays.toString(chw.sizes()));
+        if (chw.rank() != 3)
+            throw new IllegalArgumentException("an image tensor is (C, H, W), got " + Arrays.toString(chw.sizes()));
         return new Image(chw.size(0), chw.size(1), chw.size(2), chw.toFloatArray());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Image i && i.channels == channels && i.height == height && i.width == width
+        return o instanceof Image i
+                && i.channels == channels
+                && i.height == height
+                && i.width == width
                 && Arrays.equals(i.pixels, pixels);
     }
 
     @Override
-    public int hashCode() { return 31 * Arrays.hashCode(pixels) + height * 7 + width * 3 + channels; }
+    public int hashCode() {
+        return 31 * Arrays.hashCode(pixels) + height * 7 + width * 3 + channels;
+    }
 
     @Override
-    public String toString() { return "Image(" + channels + "x" + height + "x" + width + ")"; }
+    public String toString() {
+        return "Image(" + channels + "x" + height + "x" + width + ")";
+    }
 }

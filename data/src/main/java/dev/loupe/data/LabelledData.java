@@ -13,29 +13,46 @@ import java.util.List;
  * @param std       per-channel normalisation standard deviation
  * @param captioned whether samples carry captions (shapes, csv, webdataset with .txt/.json)
  */
-public record LabelledData(String name, Dataset train, Dataset test, int imageSize, int channels, float[] mean, float[] std,
-                           boolean captioned) {
+public record LabelledData(
+        String name,
+        Dataset train,
+        Dataset test,
+        int imageSize,
+        int channels,
+        float[] mean,
+        float[] std,
+        boolean captioned) {
     /** A data set without captions. */
-    public LabelledData(String name, Dataset train, Dataset test, int imageSize, int channels, float[] mean, float[] std) {
+    public LabelledData(
+            String name, Dataset train, Dataset test, int imageSize, int channels, float[] mean, float[] std) {
         this(name, train, test, imageSize, channels, mean, std, false);
     }
 
-    public int numClasses() { return train.numClasses(); }
+    public int numClasses() {
+        return train.numClasses();
+    }
 
     /** Class names in label order; empty for caption-only sources. */
-    public List<String> classNames() { return train.classNames(); }
+    public List<String> classNames() {
+        return train.classNames();
+    }
 
-    public boolean labelled() { return numClasses() > 0; }
+    public boolean labelled() {
+        return numClasses() > 0;
+    }
 
     /** This, or an error saying that {@code purpose} needs labelled data. */
     public LabelledData requireLabels(String purpose) {
-        if (!labelled()) throw new IllegalArgumentException(purpose + " needs class labels, but --data " + name + " has none");
+        if (!labelled())
+            throw new IllegalArgumentException(purpose + " needs class labels, but --data " + name + " has none");
         return this;
     }
 
     /** This, or an error saying that {@code purpose} needs captions. */
     public LabelledData requireCaptions(String purpose) {
-        if (!captioned) throw new IllegalArgumentException(purpose + " needs captions, but --data " + name + " has none (use shapes, csv:PATH or wds:PATTERN)");
+        if (!captioned)
+            throw new IllegalArgumentException(purpose + " needs captions, but --data " + name
+                    + " has none (use shapes, csv:PATH or wds:PATTERN)");
         return this;
     }
 

@@ -15,10 +15,16 @@ public record Sample(String key, Image image, int label, String caption) {
         if (key == null || image == null) throw new IllegalArgumentException("a sample needs a key and an image");
     }
 
-    public boolean hasLabel() { return label != NO_LABEL; }
+    public boolean hasLabel() {
+        return label != NO_LABEL;
+    }
 
-    public boolean hasCaption() { return caption != null; }
+    public boolean hasCaption() {
+        return caption != null;
+    }
 
     /** The same sample with another image (what a transform produces). */
-    public Sample withImage(Image other) { return new Sample(key, other, label, caption); }
+    public Sample withImage(Image other) {
+        return new Sample(key, other, label, caption);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.data;
 
 import dev.loupe.tensor.Rng;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,7 +13,8 @@ public final class Subset implements Dataset {
     /** {@code split} names the subset in logs: "BASE/split". */
     public Subset(Dataset base, String split, int[] indices) {
         for (int i : indices) {
-            if (i < 0 || i >= base.size()) throw new IllegalArgumentException(base.name() + " has " + base.size() + " samples, no index " + i);
+            if (i < 0 || i >= base.size())
+                throw new IllegalArgumentException(base.name() + " has " + base.size() + " samples, no index " + i);
         }
         this.base = base;
         this.name = base.name() + "/" + split;
@@ -29,12 +29,13 @@ public final class Subset implements Dataset {
      * drawn order); the rest, in their order, is "train". The same seed gives the same split.
      */
     public static Split holdOut(Dataset all, double testFraction, long seed) {
-        if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
         int n = all.size();
         int nTest = (int) Math.round(n * testFraction);
         if (nTest < 1 || nTest >= n) {
-            throw new IllegalArgumentException(all.name() + " has " + n + " samples: too few to hold out a test fraction of " + testFraction
-                    + "; pass --test-data");
+            throw new IllegalArgumentException(all.name() + " has " + n
+                    + " samples: too few to hold out a test fraction of " + testFraction + "; pass --test-data");
         }
         int[] order = new Rng(seed).permutation(n);
         int[] rest = Arrays.copyOfRange(order, nTest, n);
@@ -43,17 +44,27 @@ public final class Subset implements Dataset {
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     @Override
-    public int size() { return indices.length; }
+    public int size() {
+        return indices.length;
+    }
 
     @Override
-    public Sample get(int index) { return base.get(indices[index]); }
+    public Sample get(int index) {
+        return base.get(indices[index]);
+    }
 
     @Override
-    public String caption(int index) { return base.caption(indices[index]); }
+    public String caption(int index) {
+        return base.caption(indices[index]);
+    }
 
     @Override
-    public List<String> classNames() { return base.classNames(); }
+    public List<String> classNames() {
+        return base.classNames();
+    }
 }

@@ -1,13 +1,12 @@
 package dev.loupe.data;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** {@link Subset#holdOut}, {@link EvenSubset} and {@link ChannelStats} on a small in-memory data set. */
 class DataSelectionTest {
@@ -15,16 +14,24 @@ class DataSelectionTest {
     private static Dataset numbered(int n) {
         return new Dataset() {
             @Override
-            public String name() { return "numbered"; }
+            public String name() {
+                return "numbered";
+            }
 
             @Override
-            public int size() { return n; }
+            public int size() {
+                return n;
+            }
 
             @Override
-            public Sample get(int i) { return new Sample("s" + i, new Image(2, 1, 1, new float[] {i, 2 * i}), i % 3, null); }
+            public Sample get(int i) {
+                return new Sample("s" + i, new Image(2, 1, 1, new float[] {i, 2 * i}), i % 3, null);
+            }
 
             @Override
-            public List<String> classNames() { return List.of("a", "b", "c"); }
+            public List<String> classNames() {
+                return List.of("a", "b", "c");
+            }
         };
     }
 
@@ -42,10 +49,15 @@ class DataSelectionTest {
         Set<String> all = new HashSet<>(keys(s.train()));
         all.addAll(keys(s.test()));
         assertEquals(20, all.size(), "train and test cover every sample once");
-        assertEquals(keys(s.test()), keys(Subset.holdOut(numbered(20), 0.25, 7).test()), "the same seed, the same split");
-        assertNotEquals(keys(s.test()), keys(Subset.holdOut(numbered(20), 0.25, 8).test()));
+        assertEquals(
+                keys(s.test()), keys(Subset.holdOut(numbered(20), 0.25, 7).test()), "the same seed, the same split");
+        assertNotEquals(
+                keys(s.test()), keys(Subset.holdOut(numbered(20), 0.25, 8).test()));
         assertEquals("numbered/test", s.test().name());
-        assertThrows(IllegalArgumentException.class, () -> Subset.holdOut(numbered(3), 0.1, 7), "too few samples to hold one out");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Subset.holdOut(numbered(3), 0.1, 7),
+                "too few samples to hold one out");
         assertThrows(IllegalArgumentException.class, () -> new Subset(numbered(3), "x", new int[] {3}));
     }
 
@@ -59,7 +71,7 @@ class DataSelectionTest {
 
     @Test
     void channelStatsArePerChannelPopulationMoments() {
-        ChannelStats s = ChannelStats.of(numbered(10), 4);       // channel 0: 0, 1, 2, 3; channel 1: 0, 2, 4, 6
+        ChannelStats s = ChannelStats.of(numbered(10), 4); // channel 0: 0, 1, 2, 3; channel 1: 0, 2, 4, 6
         assertArrayEquals(new float[] {1.5f, 3f}, s.mean());
         assertEquals(Math.sqrt(1.25), s.std()[0], 1e-6);
         assertEquals(Math.sqrt(5.0), s.std()[1], 1e-6);

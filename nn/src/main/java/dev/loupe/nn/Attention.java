@@ -16,14 +16,17 @@ public final class Attention extends Module {
     private final int heads;
 
     public Attention(int dim, int heads, boolean qkvBias, Rng rng) {
-        if (dim % heads != 0) throw new IllegalArgumentException("attention: dim " + dim + " not divisible by " + heads + " heads");
+        if (dim % heads != 0)
+            throw new IllegalArgumentException("attention: dim " + dim + " not divisible by " + heads + " heads");
         this.heads = heads;
         this.qkv = child("qkv", new Linear(dim, 3 * dim, qkvBias, rng));
         this.proj = child("proj", new Linear(dim, dim, true, rng));
     }
 
     /** Every token attends to every token. */
-    public Var forward(Var x) { return forward(x, false, null); }
+    public Var forward(Var x) {
+        return forward(x, false, null);
+    }
 
     /**
      * With masks: {@code causal} lets token i attend to tokens j <= i only (text transformers);
@@ -34,9 +37,12 @@ public final class Attention extends Module {
         int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / heads;
         // qkv: (B, N, 3D) -> (B, N, 3, H, hd): a view; the fused op reads q, k, v through it and writes
         // their gradients back in this layout
-        Var out = Var.selfAttention(qkv.forward(x).reshape(b, n, 3, heads, hd), causal, keyPaddingMask);   // (B, H, N, hd)
+        Var out =
+                Var.selfAttention(qkv.forward(x).reshape(b, n, 3, heads, hd), causal, keyPaddingMask); // (B, H, N, hd)
         return proj.forward(out.transpose(1, 2).reshape(b, n, d));
     }
 
-    public int heads() { return heads; }
+    public int heads() {
+        return heads;
+    }
 }

@@ -18,7 +18,7 @@ import dev.loupe.tensor.dist.Reduction;
  * running_mean, running_var, num_batches_tracked, so state dicts interchange with torch.
  */
 public final class BatchNorm1d extends Module {
-    public final Var weight, bias;   // null without affine
+    public final Var weight, bias; // null without affine
     private final int features;
     private final double eps, momentum;
     private Communicator sync = Communicator.single();
@@ -36,13 +36,15 @@ public final class BatchNorm1d extends Module {
     }
 
     /** torch's defaults: eps 1e-5, momentum 0.1, affine. */
-    public BatchNorm1d(int features) { this(features, 1e-5, 0.1, true); }
+    public BatchNorm1d(int features) {
+        this(features, 1e-5, 0.1, true);
+    }
 
     /** x: (N, C) or (N, C, L) -> same shape. */
     public Var forward(Var x) {
         if ((x.rank() != 2 && x.rank() != 3) || x.size(1) != features) {
-            throw new IllegalArgumentException("BatchNorm1d(" + features + "): input " + x.data().shape()
-                    + " must be (N, " + features + ") or (N, " + features + ", L)");
+            throw new IllegalArgumentException("BatchNorm1d(" + features + "): input "
+                    + x.data().shape() + " must be (N, " + features + ") or (N, " + features + ", L)");
         }
         int[] dims = reduceDims(x.rank());
         Var y;
@@ -51,12 +53,15 @@ public final class BatchNorm1d extends Module {
         } else if (isTraining()) {
             y = normalizeWithBatchStats(x, eps);
             try (var scope = GradMode.disable()) {
-                updateRunningStats(x.data().mean(false, dims).to(DType.F32), x.data().var(1, false, dims).to(DType.F32));
+                updateRunningStats(
+                        x.data().mean(false, dims).to(DType.F32),
+                        x.data().var(1, false, dims).to(DType.F32));
             }
         } else {
             // (C) statistics as (C) or (C, 1) so they broadcast against (N, C) or (N, C, L)
             Tensor mean = channelView(runningMean(), x.rank()).to(x.dtype());
-            Tensor std = channelView(runningVar(), x.rank()).to(x.dtype()).add(eps).sqrt();
+            Tensor std =
+                    channelView(runningVar(), x.rank()).to(x.dtype()).add(eps).sqrt();
             y = x.sub(Var.of(mean)).div(Var.of(std));
         }
         if (weight != null) y = y.mul(channelView(weight, x.rank())).add(channelView(bias, x.rank()));
@@ -71,16 +76,19 @@ public final class BatchNorm1d extends Module {
         int[] dims = reduceDims(x.rank());
         int count = x.data().numel() / x.size(1);
         if (count < 2) {
-            throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, got input "
-                    + x.data().shape());
+            throw new IllegalArgumentException(
+                    "BatchNorm1d: expected more than 1 value per channel when training, got input "
+                            + x.data().shape());
         }
-        Var centered = x.sub(x.mean(true, dims));                       // (N, C[, L])
-        Var variance = centered.mul(centered).mean(true, dims);         // (1, C[, 1]), biased
+        Var centered = x.sub(x.mean(true, dims)); // (N, C[, L])
+        Var variance = centered.mul(centered).mean(true, dims); // (1, C[, 1]), biased
         return centered.div(variance.add(eps).sqrt());
     }
 
     /** Normalise with the statistics of all ranks' batches from now on (SyncBatchNorm); {@link Communicator#single()} undoes it. */
-    public void synchronize(Communicator comm) { this.sync = comm; }
+    public void synchronize(Communicator comm) {
+        this.sync = comm;
+    }
 
     /**
      * The two-pass statistics of the global batch: mean = (sum over ranks of sum x) / n, then
@@ -91,15 +99,18 @@ public final class BatchNorm1d extends Module {
         sync.allReduce(count, Reduction.SUM).await();
         double n = count.item();
         if (n < 2) {
-            throw new IllegalArgumentException("SyncBatchNorm: expected more than 1 value per channel over all ranks, got input "
-                    + x.data().shape() + " on this rank and " + (long) n + " in all");
+            throw new IllegalArgumentException(
+                    "SyncBatchNorm: expected more than 1 value per channel over all ranks, got input "
+                            + x.data().shape() + " on this rank and " + (long) n + " in all");
         }
-        Var mean = x.sum(true, dims).allReduceSum(sync).div(n);              // (1, C[, 1])
-        Var centered = x.sub(mean);                                           // (N, C[, L])
+        Var mean = x.sum(true, dims).allReduceSum(sync).div(n); // (1, C[, 1])
+        Var centered = x.sub(mean); // (N, C[, L])
         Var squares = centered.mul(centered).sum(true, dims).allReduceSum(sync);
         Var y = centered.div(squares.div(n).add(eps).sqrt());
         try (var scope = GradMode.disable()) {
-            updateRunningStats(mean.data().reshape(features).to(DType.F32), squares.data().reshape(features).div(n - 1).to(DType.F32));
+            updateRunningStats(
+                    mean.data().reshape(features).to(DType.F32),
+                    squares.data().reshape(features).div(n - 1).to(DType.F32));
         }
         return y;
     }
@@ -109,18 +120,30 @@ public final class BatchNorm1d extends Module {
         Tensor runningMean = runningMean(), runningVar = runningVar(), tracked = buffer("num_batches_tracked");
         runningMean.copyFrom(runningMean.mul(1 - momentum).add(mean.mul(momentum)));
         runningVar.copyFrom(runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
-        tracked.copyFrom(tracked.add(1));   // on the device, no host round trip
+        tracked.copyFrom(tracked.add(1)); // on the device, no host round trip
     }
 
-    private static int[] reduceDims(int rank) { return rank == 2 ? new int[] {0} : new int[] {0, 2}; }
+    private static int[] reduceDims(int rank) {
+        return rank == 2 ? new int[] {0} : new int[] {0, 2};
+    }
 
-    private static Tensor channelView(Tensor t, int rank) { return rank == 2 ? t : t.reshape(t.size(0), 1); }
+    private static Tensor channelView(Tensor t, int rank) {
+        return rank == 2 ? t : t.reshape(t.size(0), 1);
+    }
 
-    private static Var channelView(Var v, int rank) { return rank == 2 ? v : v.reshape(v.size(0), 1); }
+    private static Var channelView(Var v, int rank) {
+        return rank == 2 ? v : v.reshape(v.size(0), 1);
+    }
 
-    public Tensor runningMean() { return buffer("running_mean"); }
+    public Tensor runningMean() {
+        return buffer("running_mean");
+    }
 
-    public Tensor runningVar() { return buffer("running_var"); }
+    public Tensor runningVar() {
+        return buffer("running_var");
+    }
 
-    public long numBatchesTracked() { return (long) buffer("num_batches_tracked").item(); }
+    public long numBatchesTracked() {
+        return (long) buffer("num_batches_tracked").item();
+    }
 }

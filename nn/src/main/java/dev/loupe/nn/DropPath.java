@@ -42,14 +42,19 @@ public final class DropPath extends Module {
 
     /** A fresh stream for the next step ({@link Module#reseed}). */
     @Override
-    protected void onReseed(long seed) { rng = new Rng(seed); }
+    protected void onReseed(long seed) {
+        rng = new Rng(seed);
+    }
 
     /** Draw the masks as rank {@code rank} of {@code worldSize} ranks sharing each global batch row by row (see the class comment). */
     public void shard(int rank, int worldSize) {
-        if (worldSize < 1 || rank < 0 || rank >= worldSize) throw new IllegalArgumentException("drop path: rank " + rank + " of " + worldSize);
+        if (worldSize < 1 || rank < 0 || rank >= worldSize)
+            throw new IllegalArgumentException("drop path: rank " + rank + " of " + worldSize);
         this.rank = rank;
         this.worldSize = worldSize;
     }
 
-    public double rate() { return rate; }
+    public double rate() {
+        return rate;
+    }
 }

@@ -31,7 +31,11 @@ public final class Dropout extends Module {
 
     /** A fresh stream for the next step ({@link Module#reseed}). */
     @Override
-    protected void onReseed(long seed) { rng = new Rng(seed); }
+    protected void onReseed(long seed) {
+        rng = new Rng(seed);
+    }
 
-    public double p() { return p; }
+    public double p() {
+        return p;
+    }
 }

@@ -14,10 +14,13 @@ public final class Embedding extends Module {
     public final Var weight;
     private final int num, dim;
 
-    public Embedding(int num, int dim, Rng rng) { this(num, dim, 0.02, rng); }
+    public Embedding(int num, int dim, Rng rng) {
+        this(num, dim, 0.02, rng);
+    }
 
     public Embedding(int num, int dim, double std, Rng rng) {
-        if (num < 1 || dim < 1) throw new IllegalArgumentException("Embedding(" + num + ", " + dim + "): sizes must be >= 1");
+        if (num < 1 || dim < 1)
+            throw new IllegalArgumentException("Embedding(" + num + ", " + dim + "): sizes must be >= 1");
         this.num = num;
         this.dim = dim;
         this.weight = param("weight", Tensor.randn(rng, num, dim).mul(std));
@@ -25,8 +28,8 @@ public final class Embedding extends Module {
 
     public Var forward(Tensor ids) {
         if (ids.dtype() != DType.I64 && ids.dtype() != DType.I32) {
-            throw new IllegalArgumentException("Embedding(" + num + ", " + dim + "): ids must be I64 or I32, got " + ids.dtype()
-                    + " of shape " + ids.shape());
+            throw new IllegalArgumentException("Embedding(" + num + ", " + dim + "): ids must be I64 or I32, got "
+                    + ids.dtype() + " of shape " + ids.shape());
         }
         int[] shape = new int[ids.rank() + 1];
         System.arraycopy(ids.sizes(), 0, shape, 0, ids.rank());
@@ -35,7 +38,11 @@ public final class Embedding extends Module {
         return weight.indexSelect(0, ids.reshape(ids.numel())).reshape(shape);
     }
 
-    public int numEmbeddings() { return num; }
+    public int numEmbeddings() {
+        return num;
+    }
 
-    public int embeddingDim() { return dim; }
+    public int embeddingDim() {
+        return dim;
+    }
 }

@@ -3,7 +3,6 @@ package dev.loupe.nn;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ public final class Init {
     public static void xavierUniform(Var weight, Rng rng) {
         int[] s = weight.sizes();
         if (s.length < 2) {
-            throw new IllegalArgumentException("xavier_uniform: fan in and fan out need at least 2 dims, got " + weight.data().shape());
+            throw new IllegalArgumentException("xavier_uniform: fan in and fan out need at least 2 dims, got "
+                    + weight.data().shape());
         }
         int receptive = 1;
         for (int i = 2; i < s.length; i++) receptive *= s[i];
@@ -48,7 +48,9 @@ public final class Init {
         weight.updateInPlace(d -> d.copyFrom(n.to(d.dtype())));
     }
 
-    public static void constant(Var weight, double value) { weight.updateInPlace(d -> d.fill(value)); }
+    public static void constant(Var weight, double value) {
+        weight.updateInPlace(d -> d.fill(value));
+    }
 
     /**
      * MAE's initialize_weights on the encoder: pos_embed = the fixed 2-D sin-cos table (CLS row 0);

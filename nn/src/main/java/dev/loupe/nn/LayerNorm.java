@@ -15,5 +15,7 @@ public final class LayerNorm extends Module {
     }
 
     /** x: (..., D) -> (..., D). */
-    public Var forward(Var x) { return x.layerNorm(weight, bias, eps); }
+    public Var forward(Var x) {
+        return x.layerNorm(weight, bias, eps);
+    }
 }

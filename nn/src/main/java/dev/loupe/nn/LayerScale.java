@@ -12,5 +12,7 @@ public final class LayerScale extends Module {
         this.gamma = param("gamma", Tensor.full(DType.F32, init, dim));
     }
 
-    public Var forward(Var x) { return x.mul(gamma); }
+    public Var forward(Var x) {
+        return x.mul(gamma);
+    }
 }

@@ -10,7 +10,7 @@ import dev.loupe.tensor.Tensor;
  */
 public final class Linear extends Module {
     public final Var weight;
-    public final Var bias;   // null without bias
+    public final Var bias; // null without bias
     private final int in, out;
 
     public Linear(int in, int out, boolean bias, Rng rng) {
@@ -22,16 +22,22 @@ public final class Linear extends Module {
 
     public Var forward(Var x) {
         if (x.size(-1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+            throw new IllegalArgumentException(
+                    "Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
         }
         int[] s = x.sizes();
-        // x: (..., in) flattened to (R, in) so the product is one GEMM (started from the bias) and dW one GEMM over all rows
+        // x: (..., in) flattened to (R, in) so the product is one GEMM (started from the bias) and dW one GEMM over all
+        // rows
         Var flat = x.reshape(-1, in).linear(weight, bias);
         s[s.length - 1] = out;
         return flat.reshape(s);
     }
 
-    public int inFeatures() { return in; }
+    public int inFeatures() {
+        return in;
+    }
 
-    public int outFeatures() { return out; }
+    public int outFeatures() {
+        return out;
+    }
 }

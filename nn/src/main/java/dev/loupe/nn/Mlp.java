@@ -15,5 +15,7 @@ public final class Mlp extends Module {
         this.activation = activation;
     }
 
-    public Var forward(Var x) { return fc2.forward(fc1.forward(x).apply(activation)); }
+    public Var forward(Var x) {
+        return fc2.forward(fc1.forward(x).apply(activation));
+    }
 }

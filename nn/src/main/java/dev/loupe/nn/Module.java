@@ -3,7 +3,6 @@ package dev.loupe.nn;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,9 @@ public abstract class Module {
         return out;
     }
 
-    public final List<Var> parameters() { return new ArrayList<>(namedParameters().values()); }
+    public final List<Var> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
 
     /** This module and every module under it, depth first in registration order (torch's modules()). */
     public final List<Module> modules() {
@@ -96,11 +97,14 @@ public abstract class Module {
 
     /** What loading a state dict found. */
     public record LoadReport(Set<String> missing, Set<String> unexpected, List<String> shapeMismatches) {
-        public boolean clean() { return missing.isEmpty() && unexpected.isEmpty() && shapeMismatches.isEmpty(); }
+        public boolean clean() {
+            return missing.isEmpty() && unexpected.isEmpty() && shapeMismatches.isEmpty();
+        }
 
         @Override
         public String toString() {
-            return "missing keys " + missing + ", unexpected keys " + unexpected + ", shape mismatches " + shapeMismatches;
+            return "missing keys " + missing + ", unexpected keys " + unexpected + ", shape mismatches "
+                    + shapeMismatches;
         }
     }
 
@@ -158,7 +162,9 @@ public abstract class Module {
         children.values().forEach(m -> m.train(on));
     }
 
-    public final boolean isTraining() { return training; }
+    public final boolean isTraining() {
+        return training;
+    }
 
     /**
      * Gives every stochastic module under this one (dropout, drop path) a fresh random stream that
@@ -166,7 +172,9 @@ public abstract class Module {
      * function of (run seed, step) and a resumed run draws exactly what the straight run drew.
      * Children are visited in name order; a module with no randomness ignores the call.
      */
-    public final void reseed(long seed) { reseedTree(seed, ""); }
+    public final void reseed(long seed) {
+        reseedTree(seed, "");
+    }
 
     private void reseedTree(long seed, String path) {
         onReseed(mixSeed(seed, pathHash(path)));
@@ -194,7 +202,9 @@ public abstract class Module {
         return z ^ (z >>> 31);
     }
 
-    public final void zeroGrad() { namedParameters().values().forEach(Var::zeroGrad); }
+    public final void zeroGrad() {
+        namedParameters().values().forEach(Var::zeroGrad);
+    }
 
     /** Total number of parameter elements. */
     public final long parameterCount() {

@@ -48,7 +48,8 @@ public final class PatchEmbed extends Module {
 
     public Var forward(Var images) {
         if (images.rank() != 4 || images.size(1) != channels) {
-            throw new IllegalArgumentException("patch embed: images " + images.data().shape() + " need (B, " + channels + ", H, W)");
+            throw new IllegalArgumentException(
+                    "patch embed: images " + images.data().shape() + " need (B, " + channels + ", H, W)");
         }
         return embed(images, proj.weight, proj.bias, patch);
     }
@@ -61,11 +62,14 @@ public final class PatchEmbed extends Module {
         int b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
         int dim = weight.size(0), kernel = weight.size(2);
         if (h % patch != 0 || w % patch != 0) {
-            throw new IllegalArgumentException("patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
+            throw new IllegalArgumentException(
+                    "patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
         }
-        if (weight.size(1) != c) throw new IllegalArgumentException("patch embed: weight " + weight.data().shape() + " needs " + c + " input channels");
+        if (weight.size(1) != c)
+            throw new IllegalArgumentException(
+                    "patch embed: weight " + weight.data().shape() + " needs " + c + " input channels");
         int gh = h / patch, gw = w / patch, k = c * kernel * kernel;
-        Var rows = kernel == patch ? patchRows(images, patch) : windowRows(images, patch, kernel);   // (B*N, C*K*K)
+        Var rows = kernel == patch ? patchRows(images, patch) : windowRows(images, patch, kernel); // (B*N, C*K*K)
         Var out = rows.matmul(weight.reshape(dim, k).mT());
         if (bias != null) out = out.add(bias);
         return out.reshape(b, gh * gw, dim);
@@ -80,13 +84,14 @@ public final class PatchEmbed extends Module {
     /** im2col (B, C*K*K, N) -> (B*N, C*K*K), rows ordered (c, i, j) like the flattened conv weight. */
     private static Var windowRows(Var images, int patch, int kernel) {
         if (images.requiresGrad()) {
-            throw new IllegalArgumentException("patch embed: overlapping patches (kernel " + kernel + ", stride " + patch
-                    + ") take images as data; these images require a gradient");
+            throw new IllegalArgumentException("patch embed: overlapping patches (kernel " + kernel + ", stride "
+                    + patch + ") take images as data; these images require a gradient");
         }
         requireKernel(patch, kernel);
         int b = images.size(0), c = images.size(1), n = (images.size(2) / patch) * (images.size(3) / patch);
-        Tensor cols = Indexing.im2col(images.data(), kernel, kernel, patch, (kernel - patch) / 2);   // (B, C*K*K, N)
-        if (cols.size(2) != n) throw new IllegalStateException("im2col gave " + cols.shape() + ", expected " + n + " windows");
+        Tensor cols = Indexing.im2col(images.data(), kernel, kernel, patch, (kernel - patch) / 2); // (B, C*K*K, N)
+        if (cols.size(2) != n)
+            throw new IllegalStateException("im2col gave " + cols.shape() + ", expected " + n + " windows");
         return Var.of(cols.transpose(1, 2).contiguous().reshape(b * n, c * kernel * kernel));
     }
 }

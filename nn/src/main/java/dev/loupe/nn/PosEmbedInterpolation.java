@@ -3,7 +3,6 @@ package dev.loupe.nn;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -42,12 +41,14 @@ public final class PosEmbedInterpolation {
     public static Var dino(Var pos, int prefix, int outH, int outW) {
         int n = pos.size(1) - prefix;
         int g = (int) Math.round(Math.sqrt(n));
-        if (g * g != n) throw new IllegalArgumentException("DINO pos-embed interpolation: " + n + " patch rows are not a square grid");
+        if (g * g != n)
+            throw new IllegalArgumentException(
+                    "DINO pos-embed interpolation: " + n + " patch rows are not a square grid");
         if (outH == g && outW == g) return pos;
         Var out = resizeByScale(pos, prefix, g, g, (outH + DINO_OFFSET) / g, (outW + DINO_OFFSET) / g);
         if (out.size(1) != prefix + outH * outW) {
-            throw new IllegalStateException("DINO pos-embed interpolation: " + g + "x" + g + " gave " + (out.size(1) - prefix)
-                    + " rows, wanted " + outH + "x" + outW);
+            throw new IllegalStateException("DINO pos-embed interpolation: " + g + "x" + g + " gave "
+                    + (out.size(1) - prefix) + " rows, wanted " + outH + "x" + outW);
         }
         return out;
     }
@@ -67,7 +68,8 @@ public final class PosEmbedInterpolation {
      * Computed in double; torch uses float32 coefficients, a difference of float rounding only.
      */
     static Tensor weights(int in, int out, double step) {
-        if (in < 1 || out < 1) throw new IllegalArgumentException("bicubic resize: sizes " + in + " -> " + out + " must be >= 1");
+        if (in < 1 || out < 1)
+            throw new IllegalArgumentException("bicubic resize: sizes " + in + " -> " + out + " must be >= 1");
         double[] w = new double[out * in];
         for (int o = 0; o < out; o++) {
             double src = step * (o + 0.5) - 0.5;
@@ -80,22 +82,27 @@ public final class PosEmbedInterpolation {
     }
 
     // cubic convolution kernel for |x| <= 1 and 1 < |x| < 2 (Keys, a = -0.75 as torch)
-    private static double near(double x) { return ((A + 2) * x - (A + 3)) * x * x + 1; }
+    private static double near(double x) {
+        return ((A + 2) * x - (A + 3)) * x * x + 1;
+    }
 
-    private static double far(double x) { return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; }
+    private static double far(double x) {
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    }
 
     // pos: (1, P + gh*gw, D); wh: (oh, gh); ww: (ow, gw) -> (1, P + oh*ow, D)
     private static Var apply(Var pos, int prefix, int gh, int gw, Tensor wh, Tensor ww) {
         if (pos.rank() != 3 || pos.size(0) != 1 || pos.size(1) != prefix + gh * gw) {
-            throw new IllegalArgumentException("pos-embed interpolation: " + pos.data().shape() + " is not (1, " + prefix + " + "
-                    + gh + "*" + gw + ", D)");
+            throw new IllegalArgumentException("pos-embed interpolation: "
+                    + pos.data().shape() + " is not (1, " + prefix + " + " + gh + "*" + gw + ", D)");
         }
         int d = pos.size(2), oh = wh.size(0), ow = ww.size(0);
         DType dt = pos.dtype();
-        Var grid = pos.narrow(1, prefix, gh * gw).reshape(gh, gw * d);                  // (gh, gw*D)
-        Var rows = Var.of(wh.to(dt).to(pos.data().device())).matmul(grid).reshape(oh, gw, d);   // (oh, gw, D)
+        Var grid = pos.narrow(1, prefix, gh * gw).reshape(gh, gw * d); // (gh, gw*D)
+        Var rows = Var.of(wh.to(dt).to(pos.data().device())).matmul(grid).reshape(oh, gw, d); // (oh, gw, D)
         // the column pass wants gw leading: (gw, oh*D) -> (ow, oh*D) -> (oh, ow, D)
-        Var cols = Var.of(ww.to(dt).to(pos.data().device())).matmul(rows.permute(1, 0, 2).reshape(gw, oh * d));
+        Var cols = Var.of(ww.to(dt).to(pos.data().device()))
+                .matmul(rows.permute(1, 0, 2).reshape(gw, oh * d));
         Var resized = cols.reshape(ow, oh, d).permute(1, 0, 2).reshape(1, oh * ow, d);
         return prefix == 0 ? resized : Var.concat(1, List.of(pos.narrow(1, 0, prefix), resized));
     }

@@ -12,12 +12,17 @@ public final class SinCos {
     private SinCos() {}
 
     /** (1, G*G (+1), D); with {@code withCls} a zero row for the CLS token comes first. */
-    public static Tensor embedding2d(int dim, int gridSize, boolean withCls) { return embedding2d(dim, gridSize, gridSize, withCls); }
+    public static Tensor embedding2d(int dim, int gridSize, boolean withCls) {
+        return embedding2d(dim, gridSize, gridSize, withCls);
+    }
 
     /** (1, gh*gw (+1), D) for a gh x gw grid, tokens in row-major order. */
     public static Tensor embedding2d(int dim, int gh, int gw, boolean withCls) {
-        if (dim % 4 != 0 || dim < 4) throw new IllegalArgumentException("sin-cos position embedding: dim " + dim + " must be a positive multiple of 4");
-        if (gh < 1 || gw < 1) throw new IllegalArgumentException("sin-cos position embedding: grid " + gh + "x" + gw + " is empty");
+        if (dim % 4 != 0 || dim < 4)
+            throw new IllegalArgumentException(
+                    "sin-cos position embedding: dim " + dim + " must be a positive multiple of 4");
+        if (gh < 1 || gw < 1)
+            throw new IllegalArgumentException("sin-cos position embedding: grid " + gh + "x" + gw + " is empty");
         int quarter = dim / 4, prefix = withCls ? 1 : 0;
         double[] omega = new double[quarter];
         for (int k = 0; k < quarter; k++) omega[k] = 1.0 / Math.pow(10000, (double) k / quarter);
@@ -25,7 +30,7 @@ public final class SinCos {
         for (int i = 0; i < gh; i++) {
             for (int j = 0; j < gw; j++) {
                 int row = (prefix + i * gw + j) * dim;
-                fill1d(out, row, j, omega);              // column index: the first half
+                fill1d(out, row, j, omega); // column index: the first half
                 fill1d(out, row + 2 * quarter, i, omega); // row index: the second half
             }
         }

@@ -19,10 +19,12 @@ public final class SwiGLU extends Module {
     }
 
     /** DINOv2's hidden width for an MLP ratio of 4: two thirds of 4D, rounded up to a multiple of 8. */
-    public static int defaultHidden(int dim) { return ((int) (4 * dim * 2.0 / 3) + 7) / 8 * 8; }
+    public static int defaultHidden(int dim) {
+        return ((int) (4 * dim * 2.0 / 3) + 7) / 8 * 8;
+    }
 
     public Var forward(Var x) {
-        Var h = w12.forward(x);                           // (..., 2 hidden)
+        Var h = w12.forward(x); // (..., 2 hidden)
         Var x1 = h.narrow(-1, 0, hidden), x2 = h.narrow(-1, hidden, hidden);
         return w3.forward(x1.silu().mul(x2));
     }

@@ -3,7 +3,6 @@ package dev.loupe.nn;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,11 +25,14 @@ public final class VisionTransformer extends Module {
         int d = c.dim();
         clsToken = param("cls_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, 1, d));
         posEmbed = param("pos_embed", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.numPatches() + 1, d));
-        regToken = c.registers() > 0 ? param("reg_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.registers(), d)) : null;
+        regToken = c.registers() > 0
+                ? param("reg_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.registers(), d))
+                : null;
         patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), d, c.patch(), c.patchKernel(), true, rng));
         Blocks list = child("blocks", new Blocks());
         for (int i = 0; i < c.depth(); i++) {
-            double rate = c.uniformDropPath() || c.depth() == 1 ? c.dropPathRate() : c.dropPathRate() * i / (c.depth() - 1);
+            double rate =
+                    c.uniformDropPath() || c.depth() == 1 ? c.dropPathRate() : c.dropPathRate() * i / (c.depth() - 1);
             blocks.add(list.add(new Block(c, rate, rng.split())));
         }
         norm = child("norm", new LayerNorm(d, c.lnEps()));
@@ -41,10 +43,14 @@ public final class VisionTransformer extends Module {
     private static final class Blocks extends Module {
         private int count;
 
-        Block add(Block b) { return child(Integer.toString(count++), b); }
+        Block add(Block b) {
+            return child(Integer.toString(count++), b);
+        }
     }
 
-    public ViTConfig config() { return config; }
+    public ViTConfig config() {
+        return config;
+    }
 
     /**
      * All tokens after the final norm: (B, 1 + R + N, D). Images of another size than configured
@@ -66,19 +72,29 @@ public final class VisionTransformer extends Module {
      * @param maskToken (1, D) the learned mask token; null when mask is null
      */
     public Var embedTokens(Var images, Tensor mask, Var maskToken) {
-        Var x = patchEmbed.forward(images);                                  // (B, N, D)
+        Var x = patchEmbed.forward(images); // (B, N, D)
         int b = x.size(0), n = x.size(1), d = config.dim();
         if (mask != null) {
             if (mask.rank() != 2 || mask.size(0) != b || mask.size(1) != n) {
-                throw new IllegalArgumentException("patch mask must be (B, N) = (" + b + ", " + n + "), got " + java.util.Arrays.toString(mask.sizes()));
+                throw new IllegalArgumentException("patch mask must be (B, N) = (" + b + ", " + n + "), got "
+                        + java.util.Arrays.toString(mask.sizes()));
             }
-            x = Var.where(mask.unsqueeze(2).expand(b, n, d), maskToken.reshape(1, 1, d).expand(b, n, d), x);
+            x = Var.where(
+                    mask.unsqueeze(2).expand(b, n, d),
+                    maskToken.reshape(1, 1, d).expand(b, n, d),
+                    x);
         }
-        Var pos = PosEmbedInterpolation.dino(posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
-        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos);   // (B, N + 1, D)
+        Var pos = PosEmbedInterpolation.dino(
+                posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
+        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos); // (B, N + 1, D)
         if (regToken != null) {
             // registers go after CLS, after the position embedding, and get none themselves
-            x = Var.concat(1, List.of(x.narrow(1, 0, 1), regToken.expand(b, config.registers(), d), x.narrow(1, 1, x.size(1) - 1)));
+            x = Var.concat(
+                    1,
+                    List.of(
+                            x.narrow(1, 0, 1),
+                            regToken.expand(b, config.registers(), d),
+                            x.narrow(1, 1, x.size(1) - 1)));
         }
         return x;
     }
@@ -89,7 +105,8 @@ public final class VisionTransformer extends Module {
      */
     public List<Var> forwardIntermediate(Var images, int k) {
         int depth = blocks.size();
-        if (k < 1 || k > depth) throw new IllegalArgumentException("last-k outputs: k must be in [1, " + depth + "], got " + k);
+        if (k < 1 || k > depth)
+            throw new IllegalArgumentException("last-k outputs: k must be in [1, " + depth + "], got " + k);
         Var x = embedTokens(images, null, null);
         List<Var> outputs = new ArrayList<>(k);
         for (int i = 0; i < depth; i++) {

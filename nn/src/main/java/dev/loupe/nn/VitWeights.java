@@ -4,7 +4,6 @@ import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +43,7 @@ public final class VitWeights {
     public static final String IMAGE_STD = "image_std";
     /** timm's attention head width, the head count's default for files that do not record it. */
     public static final int DEFAULT_HEAD_DIM = 64;
+
     private static final double DEFAULT_LN_EPS = 1e-6, DEFAULT_LAYER_SCALE = 1e-5;
 
     /**
@@ -74,11 +74,12 @@ public final class VitWeights {
      * Writes model's state dict with timm names, the metadata of {@link #metadata} and the per-channel
      * normalisation its inputs were trained with (what preprocessing for the model needs).
      */
-    public static void write(Path file, VisionTransformer model, float[] imageMean, float[] imageStd) throws IOException {
+    public static void write(Path file, VisionTransformer model, float[] imageMean, float[] imageStd)
+            throws IOException {
         int c = model.config().channels();
         if (imageMean.length != c || imageStd.length != c) {
-            throw new IllegalArgumentException("image mean " + Arrays.toString(imageMean) + " and std " + Arrays.toString(imageStd)
-                    + " need one value per channel of the model (" + c + ")");
+            throw new IllegalArgumentException("image mean " + Arrays.toString(imageMean) + " and std "
+                    + Arrays.toString(imageStd) + " need one value per channel of the model (" + c + ")");
         }
         Map<String, String> m = metadata(model.config());
         m.put(IMAGE_MEAN, join(imageMean));
@@ -99,7 +100,8 @@ public final class VitWeights {
         try {
             for (int i = 0; i < parts.length; i++) out[i] = Float.parseFloat(parts[i].strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not a comma-separated list of numbers: '" + v + "'");
+            throw new IllegalArgumentException(
+                    what + ": safetensors metadata " + key + " is not a comma-separated list of numbers: '" + v + "'");
         }
         return out;
     }
@@ -133,7 +135,7 @@ public final class VitWeights {
      */
     public static VisionTransformer read(Path file, Overrides overrides) throws IOException {
         Map<String, Tensor> state = backbone(SafeTensors.read(file), file.toString());
-        Finite.requireAll(state, file);   // NaN or infinite weights are refused here, naming the tensor and index
+        Finite.requireAll(state, file); // NaN or infinite weights are refused here, naming the tensor and index
         ViTConfig config = infer(file.toString(), state, SafeTensors.readMetadata(file), overrides);
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
@@ -146,7 +148,10 @@ public final class VitWeights {
      * outputs, else the head is initialised from rng.
      */
     public static VisionTransformer withClasses(VisionTransformer source, int numClasses, double dropPath, Rng rng) {
-        ViTConfig c = source.config().toBuilder().numClasses(numClasses).dropPath(dropPath, source.config().uniformDropPath()).build();
+        ViTConfig c = source.config().toBuilder()
+                .numClasses(numClasses)
+                .dropPath(dropPath, source.config().uniformDropPath())
+                .build();
         VisionTransformer vit = new VisionTransformer(c, rng);
         var report = vit.loadStateDict(source.stateDict(), false);
         List<String> wrong = new ArrayList<>();
@@ -168,7 +173,8 @@ public final class VitWeights {
             });
             return inner;
         }
-        throw new IllegalArgumentException(what + " holds no ViT: no cls_token, neither top-level nor under " + BACKBONE_PREFIXES);
+        throw new IllegalArgumentException(
+                what + " holds no ViT: no cls_token, neither top-level nor under " + BACKBONE_PREFIXES);
     }
 
     /**
@@ -176,32 +182,46 @@ public final class VitWeights {
      *
      * @param what names the source in errors (a file name)
      */
-    public static ViTConfig infer(String what, Map<String, Tensor> state, Map<String, String> metadata, Overrides overrides) {
-        Tensor cls = require(what, state, "cls_token", 3);                 // (1, 1, D)
-        Tensor conv = require(what, state, "patch_embed.proj.weight", 4);   // (D, C, K, K)
-        Tensor pos = require(what, state, "pos_embed", 3);                  // (1, 1 + g*g, D)
+    public static ViTConfig infer(
+            String what, Map<String, Tensor> state, Map<String, String> metadata, Overrides overrides) {
+        Tensor cls = require(what, state, "cls_token", 3); // (1, 1, D)
+        Tensor conv = require(what, state, "patch_embed.proj.weight", 4); // (D, C, K, K)
+        Tensor pos = require(what, state, "pos_embed", 3); // (1, 1 + g*g, D)
         int dim = cls.size(-1), channels = conv.size(1), kernel = conv.size(2);
         Integer storedStride = integer(what, metadata, PATCH_STRIDE);
         int stride = storedStride != null ? storedStride : kernel;
         int tokens = pos.size(1) - 1;
         int grid = (int) Math.round(Math.sqrt(tokens));
         if (grid * grid != tokens) {
-            throw new IllegalArgumentException(what + ": pos_embed " + pos.shape() + " does not hold 1 + a square number of patch rows");
+            throw new IllegalArgumentException(
+                    what + ": pos_embed " + pos.shape() + " does not hold 1 + a square number of patch rows");
         }
         int depth = 0;
         while (state.containsKey("blocks." + depth + ".attn.qkv.weight")) depth++;
-        if (depth == 0) throw new IllegalArgumentException(what + " has no blocks.0.attn.qkv.weight: not a timm-named ViT");
+        if (depth == 0)
+            throw new IllegalArgumentException(what + " has no blocks.0.attn.qkv.weight: not a timm-named ViT");
         boolean swiglu = state.containsKey("blocks.0.mlp.w12.weight");
-        double mlpRatio = swiglu ? 4.0 : (double) require(what, state, "blocks.0.mlp.fc1.weight", 2).size(0) / dim;
+        double mlpRatio = swiglu
+                ? 4.0
+                : (double) require(what, state, "blocks.0.mlp.fc1.weight", 2).size(0) / dim;
         Tensor reg = state.get("reg_token");
         Tensor head = state.get("head.weight");
-        double layerScale = state.containsKey("blocks.0.ls1.gamma") ? decimal(what, metadata, LAYER_SCALE_INIT, DEFAULT_LAYER_SCALE) : 0.0;
+        double layerScale = state.containsKey("blocks.0.ls1.gamma")
+                ? decimal(what, metadata, LAYER_SCALE_INIT, DEFAULT_LAYER_SCALE)
+                : 0.0;
         int heads = heads(what, metadata, overrides.heads(), dim);
         boolean meanPool = overrides.meanPool() != null ? overrides.meanPool() : "mean".equals(metadata.get(POOL));
-        return ViTConfig.builder(grid * stride, stride, channels, dim, depth, heads).patchKernel(kernel).mlpRatio(mlpRatio)
-                .qkvBias(state.containsKey("blocks.0.attn.qkv.bias")).layerScaleInit(layerScale).registers(reg == null ? 0 : reg.size(1))
-                .swiglu(swiglu).meanPool(meanPool).numClasses(head == null ? 0 : head.size(0))
-                .lnEps(decimal(what, metadata, LN_EPS, DEFAULT_LN_EPS)).build();
+        return ViTConfig.builder(grid * stride, stride, channels, dim, depth, heads)
+                .patchKernel(kernel)
+                .mlpRatio(mlpRatio)
+                .qkvBias(state.containsKey("blocks.0.attn.qkv.bias"))
+                .layerScaleInit(layerScale)
+                .registers(reg == null ? 0 : reg.size(1))
+                .swiglu(swiglu)
+                .meanPool(meanPool)
+                .numClasses(head == null ? 0 : head.size(0))
+                .lnEps(decimal(what, metadata, LN_EPS, DEFAULT_LN_EPS))
+                .build();
     }
 
     private static int heads(String what, Map<String, String> metadata, Integer given, int dim) {
@@ -213,12 +233,15 @@ public final class VitWeights {
             heads = stored;
         } else {
             if (dim % DEFAULT_HEAD_DIM != 0) {
-                throw new IllegalArgumentException(what + " does not record the number of attention heads and its width " + dim
-                        + " is not a multiple of " + DEFAULT_HEAD_DIM + "; pass --heads");
+                throw new IllegalArgumentException(
+                        what + " does not record the number of attention heads and its width " + dim
+                                + " is not a multiple of " + DEFAULT_HEAD_DIM + "; pass --heads");
             }
             heads = dim / DEFAULT_HEAD_DIM;
         }
-        if (heads < 1 || dim % heads != 0) throw new IllegalArgumentException("--heads " + heads + " does not divide the width " + dim + " of " + what);
+        if (heads < 1 || dim % heads != 0)
+            throw new IllegalArgumentException(
+                    "--heads " + heads + " does not divide the width " + dim + " of " + what);
         return heads;
     }
 
@@ -228,7 +251,8 @@ public final class VitWeights {
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not an integer: '" + v + "'");
+            throw new IllegalArgumentException(
+                    what + ": safetensors metadata " + key + " is not an integer: '" + v + "'");
         }
     }
 
@@ -238,7 +262,8 @@ public final class VitWeights {
         try {
             return Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": safetensors metadata " + key + " is not a number: '" + v + "'");
+            throw new IllegalArgumentException(
+                    what + ": safetensors metadata " + key + " is not a number: '" + v + "'");
         }
     }
 
@@ -246,7 +271,8 @@ public final class VitWeights {
         Tensor t = state.get(name);
         if (t == null) throw new IllegalArgumentException(what + " has no '" + name + "' (expected timm / DINO names)");
         if (t.rank() != rank) {
-            throw new IllegalArgumentException(what + ": '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
+            throw new IllegalArgumentException(
+                    what + ": '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
         }
         return t;
     }

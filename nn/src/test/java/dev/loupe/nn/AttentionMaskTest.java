@@ -39,7 +39,11 @@ class AttentionMaskTest {
         Tensor a = run(attn, x, true, null), b = run(attn, changed, true, null);
         assertEquals(0.0, maxDiff(a.narrow(1, 0, 5), b.narrow(1, 0, 5)), "tokens 0..4 must not see tokens 5..8");
         assertNotEquals(0.0, maxDiff(a.narrow(1, 5, N - 5), b.narrow(1, 5, N - 5)));
-        assertNotEquals(0.0, maxDiff(run(attn, x, false, null).narrow(1, 0, 5), run(attn, changed, false, null).narrow(1, 0, 5)),
+        assertNotEquals(
+                0.0,
+                maxDiff(
+                        run(attn, x, false, null).narrow(1, 0, 5),
+                        run(attn, changed, false, null).narrow(1, 0, 5)),
                 "without the mask early tokens do see later ones");
     }
 
@@ -47,7 +51,7 @@ class AttentionMaskTest {
     void paddedKeysDoNotAffectOtherTokens() {
         Attention attn = new Attention(D, HEADS, true, new Rng(4));
         byte[] bits = new byte[B * N];
-        for (int j = 6; j < N; j++) bits[N + j] = 1;   // batch 1: tokens 6..8 are padding
+        for (int j = 6; j < N; j++) bits[N + j] = 1; // batch 1: tokens 6..8 are padding
         Tensor mask = Tensor.view(CpuStorage.ofBool(bits), new int[] {B, N}, new int[] {N, 1}, 0);
         Tensor x = Tensor.randn(new Rng(5), B, N, D);
         Tensor changed = x.copy();

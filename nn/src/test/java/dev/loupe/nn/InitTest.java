@@ -1,12 +1,12 @@
 package dev.loupe.nn;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
 
 /** Initialisations: xavier bounds from torch's fan rule, their variance, and MAE's whole-ViT init. */
 class InitTest {
@@ -68,7 +68,14 @@ class InitTest {
         }
         Var fc1 = vit.namedParameters().get("blocks.0.mlp.fc1.weight");
         assertUniform("mlp fc1", fc1.data(), Math.sqrt(6.0 / (d + 4 * d)));
-        assertEquals(0, vit.namedParameters().get("blocks.1.mlp.fc2.bias").data().abs().sum().item());
+        assertEquals(
+                0,
+                vit.namedParameters()
+                        .get("blocks.1.mlp.fc2.bias")
+                        .data()
+                        .abs()
+                        .sum()
+                        .item());
         assertUniform("head", vit.head.weight.data(), Math.sqrt(6.0 / (d + 10)));
         double[] cls = vit.clsToken.data().toDoubleArray();
         double ss = 0;

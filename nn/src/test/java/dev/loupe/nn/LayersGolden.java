@@ -2,10 +2,8 @@ package dev.loupe.nn;
 
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.nio.file.Path;
 import java.util.Map;
-
 
 /**
  * The layer fixture made by tools/golden/make_layers_fixture.py (Debian python3-torch 1.13); tests
@@ -19,7 +17,9 @@ final class LayersGolden {
     static synchronized Tensor get(String name) {
         if (fixture == null) {
             try {
-                fixture = SafeTensors.read(Path.of(LayersGolden.class.getResource("/golden/layers.safetensors").toURI()));
+                fixture = SafeTensors.read(Path.of(LayersGolden.class
+                        .getResource("/golden/layers.safetensors")
+                        .toURI()));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read golden/layers.safetensors", e);
             }

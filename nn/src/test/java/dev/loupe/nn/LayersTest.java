@@ -1,17 +1,16 @@
 package dev.loupe.nn;
 
+import static dev.loupe.nn.LayersGolden.get;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.GradCheck;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static dev.loupe.nn.LayersGolden.get;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Dropout, Embedding and BatchNorm1d. BatchNorm1d is compared with torch.nn.BatchNorm1d through
@@ -52,7 +51,8 @@ class LayersTest {
         assertSame(x, drop.forward(x));
         assertSame(x, new Dropout(0, new Rng(3)).forward(x));
         Dropout all = new Dropout(1, new Rng(3));
-        for (float v : all.forward(x).data().toFloatArray()) assertEquals(0f, v, 0f, "p = 1 drops all (-0 from negative inputs counts as 0)");
+        for (float v : all.forward(x).data().toFloatArray())
+            assertEquals(0f, v, 0f, "p = 1 drops all (-0 from negative inputs counts as 0)");
     }
 
     @Test
@@ -60,8 +60,11 @@ class LayersTest {
         Var x = Var.param(Tensor.randn(new Rng(4), 4, 6));
         Var y = new Dropout(0.5, new Rng(5)).forward(x);
         y.sum().backward();
-        float[] g = x.grad().toFloatArray(), yv = y.data().toFloatArray(), xv = x.data().toFloatArray();
-        for (int i = 0; i < g.length; i++) assertEquals(yv[i] == 0 ? 0 : 2f, g[i], 1e-6, "element " + i + " (x " + xv[i] + ")");
+        float[] g = x.grad().toFloatArray(),
+                yv = y.data().toFloatArray(),
+                xv = x.data().toFloatArray();
+        for (int i = 0; i < g.length; i++)
+            assertEquals(yv[i] == 0 ? 0 : 2f, g[i], 1e-6, "element " + i + " (x " + xv[i] + ")");
     }
 
     @Test
@@ -81,10 +84,13 @@ class LayersTest {
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
                 int id = (int) ids.getLong(i, j);
-                for (int k = 0; k < 3; k++) assertEquals(emb.weight.data().getDouble(id, k), y.data().getDouble(i, j, k));
+                for (int k = 0; k < 3; k++)
+                    assertEquals(emb.weight.data().getDouble(id, k), y.data().getDouble(i, j, k));
             }
         }
-        assertArrayEquals(new int[] {4, 3}, emb.forward(Tensor.ofInts(new int[] {0, 1, 2, 3}, 4)).sizes());
+        assertArrayEquals(
+                new int[] {4, 3},
+                emb.forward(Tensor.ofInts(new int[] {0, 1, 2, 3}, 4)).sizes());
     }
 
     @Test
@@ -121,10 +127,13 @@ class LayersTest {
 
     @Test
     void batchNormNamesMatchTorch() {
-        assertEquals(java.util.List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"),
+        assertEquals(
+                java.util.List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"),
                 java.util.List.copyOf(new BatchNorm1d(4).stateDict().keySet()));
         Map<String, Tensor> plain = new BatchNorm1d(4, 1e-5, 0.1, false).stateDict();
-        assertEquals(java.util.List.of("running_mean", "running_var", "num_batches_tracked"), java.util.List.copyOf(plain.keySet()));
+        assertEquals(
+                java.util.List.of("running_mean", "running_var", "num_batches_tracked"),
+                java.util.List.copyOf(plain.keySet()));
         Tensor tracked = plain.get("num_batches_tracked");
         assertEquals(DType.I64, tracked.dtype());
         assertEquals(0, tracked.rank(), "num_batches_tracked is 0-d as in torch");
@@ -133,7 +142,8 @@ class LayersTest {
     @Test
     void batchNorm3dTwoTrainingStepsThenEvalMatchTorch() {
         BatchNorm1d bn = loaded("bn3");
-        assertCloseToScale("out1", get("bn3.out1"), bn.forward(Var.of(get("bn3.x1"))).data(), RTOL);
+        assertCloseToScale(
+                "out1", get("bn3.out1"), bn.forward(Var.of(get("bn3.x1"))).data(), RTOL);
         Var x2 = Var.param(get("bn3.x2").copy());
         Var y2 = bn.forward(x2);
         assertCloseToScale("out2", get("bn3.out2"), y2.data(), RTOL);
@@ -146,7 +156,11 @@ class LayersTest {
         assertEquals(get("bn3.num_batches_tracked").getLong(), bn.numBatchesTracked());
         assertEquals(2, bn.numBatchesTracked());
         bn.train(false);
-        assertCloseToScale("eval out", get("bn3.out_eval"), bn.forward(Var.of(get("bn3.x3"))).data(), RTOL);
+        assertCloseToScale(
+                "eval out",
+                get("bn3.out_eval"),
+                bn.forward(Var.of(get("bn3.x3"))).data(),
+                RTOL);
         assertEquals(2, bn.numBatchesTracked(), "eval does not count batches");
     }
 
@@ -168,7 +182,8 @@ class LayersTest {
     void batchNormWithoutAffineMatchesTorch() {
         BatchNorm1d bn = new BatchNorm1d(4, 1e-5, 0.1, false);
         assertTrue(bn.parameters().isEmpty());
-        assertCloseToScale("out", get("bnplain.out"), bn.forward(Var.of(get("bnplain.x"))).data(), RTOL);
+        assertCloseToScale(
+                "out", get("bnplain.out"), bn.forward(Var.of(get("bnplain.x"))).data(), RTOL);
     }
 
     @Test
@@ -186,26 +201,39 @@ class LayersTest {
         BatchNorm1d bn = new BatchNorm1d(4);
         assertThrows(IllegalArgumentException.class, () -> bn.forward(Var.of(Tensor.zeros(2, 3))));
         assertThrows(IllegalArgumentException.class, () -> bn.forward(Var.of(Tensor.zeros(2, 4, 1, 1))));
-        assertThrows(IllegalArgumentException.class, () -> bn.forward(Var.of(Tensor.zeros(1, 4))), "one value per channel");
+        assertThrows(
+                IllegalArgumentException.class, () -> bn.forward(Var.of(Tensor.zeros(1, 4))), "one value per channel");
     }
 
     @Test
     void batchNormTrainGradcheck() {
         Rng rng = new Rng(9);
         // (N, C, L) = (3, 2, 4) and (5, 3): gradients flow through the batch mean and variance
-        GradCheck.check("batch_norm (N, C, L)", v -> BatchNorm1d.normalizeWithBatchStats(v[0], 1e-5)
-                        .mul(v[1].reshape(2, 1)).add(v[2].reshape(2, 1)),
-                Tensor.randn(rng, 3, 2, 4), Tensor.randn(rng, 2), Tensor.randn(rng, 2));
-        GradCheck.check("batch_norm (N, C)", v -> BatchNorm1d.normalizeWithBatchStats(v[0], 1e-5).mul(v[1]).add(v[2]),
-                Tensor.randn(rng, 5, 3), Tensor.randn(rng, 3), Tensor.randn(rng, 3));
+        GradCheck.check(
+                "batch_norm (N, C, L)",
+                v -> BatchNorm1d.normalizeWithBatchStats(v[0], 1e-5)
+                        .mul(v[1].reshape(2, 1))
+                        .add(v[2].reshape(2, 1)),
+                Tensor.randn(rng, 3, 2, 4),
+                Tensor.randn(rng, 2),
+                Tensor.randn(rng, 2));
+        GradCheck.check(
+                "batch_norm (N, C)",
+                v -> BatchNorm1d.normalizeWithBatchStats(v[0], 1e-5).mul(v[1]).add(v[2]),
+                Tensor.randn(rng, 5, 3),
+                Tensor.randn(rng, 3),
+                Tensor.randn(rng, 3));
     }
 
     @Test
     void batchNormModuleGradcheckInF64() {
         Rng rng = new Rng(10);
-        GradCheck.check("BatchNorm1d module", v -> {
-            BatchNorm1d bn = new BatchNorm1d(3);
-            return bn.forward(v[0]);
-        }, Tensor.randn(rng, 4, 3, 2));
+        GradCheck.check(
+                "BatchNorm1d module",
+                v -> {
+                    BatchNorm1d bn = new BatchNorm1d(3);
+                    return bn.forward(v[0]);
+                },
+                Tensor.randn(rng, 4, 3, 2));
     }
 }

@@ -1,18 +1,17 @@
 package dev.loupe.nn;
 
-import dev.loupe.autograd.Var;
-import dev.loupe.tensor.Device;
-import dev.loupe.tensor.Rng;
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.tensor.Device;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Module.to on the host; moving to an accelerator is tested in gpu-backend's ViT training test. */
 class ModuleToTest {

@@ -1,16 +1,15 @@
 package dev.loupe.nn;
 
+import static dev.loupe.nn.LayersGolden.get;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.GradCheck;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static dev.loupe.nn.LayersGolden.get;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Bicubic position-embedding resizing against torch 1.13's F.interpolate(mode='bicubic',
@@ -25,18 +24,30 @@ class PosEmbedInterpolationTest {
 
     @Test
     void sizeModeMatchesTorch() {
-        assertCloseToScale("7x7 -> 10x10", get("interp.size7to10.out"),
-                PosEmbedInterpolation.resize(get("interp.size7to10.in"), 0, 7, 7, 10, 10), RTOL);
-        assertCloseToScale("14x14 -> 9x9", get("interp.size14to9.out"),
-                PosEmbedInterpolation.resize(get("interp.size14to9.in"), 0, 14, 14, 9, 9), RTOL);
+        assertCloseToScale(
+                "7x7 -> 10x10",
+                get("interp.size7to10.out"),
+                PosEmbedInterpolation.resize(get("interp.size7to10.in"), 0, 7, 7, 10, 10),
+                RTOL);
+        assertCloseToScale(
+                "14x14 -> 9x9",
+                get("interp.size14to9.out"),
+                PosEmbedInterpolation.resize(get("interp.size14to9.in"), 0, 14, 14, 9, 9),
+                RTOL);
     }
 
     @Test
     void scaleFactorModeMatchesTorch() {
-        assertCloseToScale("7x7 * 10.1/7", get("interp.dino7to10.out"),
-                PosEmbedInterpolation.resizeByScale(get("interp.dino7to10.in"), 0, 7, 7, 10.1 / 7, 10.1 / 7), RTOL);
-        assertCloseToScale("14x14 * 9.1/14", get("interp.dino14to9.out"),
-                PosEmbedInterpolation.resizeByScale(get("interp.dino14to9.in"), 0, 14, 14, 9.1 / 14, 9.1 / 14), RTOL);
+        assertCloseToScale(
+                "7x7 * 10.1/7",
+                get("interp.dino7to10.out"),
+                PosEmbedInterpolation.resizeByScale(get("interp.dino7to10.in"), 0, 7, 7, 10.1 / 7, 10.1 / 7),
+                RTOL);
+        assertCloseToScale(
+                "14x14 * 9.1/14",
+                get("interp.dino14to9.out"),
+                PosEmbedInterpolation.resizeByScale(get("interp.dino14to9.in"), 0, 14, 14, 9.1 / 14, 9.1 / 14),
+                RTOL);
     }
 
     @Test
@@ -50,16 +61,25 @@ class PosEmbedInterpolationTest {
 
     @Test
     void dinoKeepsPrefixRowsAndMatchesTorch() {
-        Tensor grid = get("interp.dino7to10.in");                                 // (1, 49, 8)
+        Tensor grid = get("interp.dino7to10.in"); // (1, 49, 8)
         Tensor prefix = Tensor.randn(new Rng(1), 1, 2, 8);
         Var out = PosEmbedInterpolation.dino(Var.of(Tensor.concat(1, prefix, grid)), 2, 10, 10);
         assertArrayEquals(new int[] {1, 102, 8}, out.sizes());
         assertCloseToScale("prefix rows", prefix, out.data().narrow(1, 0, 2), 0);
-        assertCloseToScale("dino 7 -> 10", get("interp.dino7to10.out"), out.data().narrow(1, 2, 100), RTOL);
-        assertCloseToScale("dino 14 -> 9", get("interp.dino14to9.out"),
-                PosEmbedInterpolation.dino(Var.of(get("interp.dino14to9.in")), 0, 9, 9).data(), RTOL);
-        assertCloseToScale("dino 7 -> 6x11 (rows first)", get("interp.dino7to6x11.out"),
-                PosEmbedInterpolation.dino(Var.of(get("interp.dino7to6x11.in")), 0, 6, 11).data(), RTOL);
+        assertCloseToScale(
+                "dino 7 -> 10", get("interp.dino7to10.out"), out.data().narrow(1, 2, 100), RTOL);
+        assertCloseToScale(
+                "dino 14 -> 9",
+                get("interp.dino14to9.out"),
+                PosEmbedInterpolation.dino(Var.of(get("interp.dino14to9.in")), 0, 9, 9)
+                        .data(),
+                RTOL);
+        assertCloseToScale(
+                "dino 7 -> 6x11 (rows first)",
+                get("interp.dino7to6x11.out"),
+                PosEmbedInterpolation.dino(Var.of(get("interp.dino7to6x11.in")), 0, 6, 11)
+                        .data(),
+                RTOL);
     }
 
     @Test
@@ -78,29 +98,38 @@ class PosEmbedInterpolationTest {
         }
         // identity when sizes match: the taps fall at t = 0, weights (0, 1, 0, 0)
         Tensor same = PosEmbedInterpolation.weights(4, 4, 1);
-        for (int o = 0; o < 4; o++) for (int i = 0; i < 4; i++) assertEquals(o == i ? 1 : 0, same.getDouble(o, i), 1e-15);
+        for (int o = 0; o < 4; o++)
+            for (int i = 0; i < 4; i++) assertEquals(o == i ? 1 : 0, same.getDouble(o, i), 1e-15);
     }
 
     @Test
     void gradcheck() {
         Rng rng = new Rng(3);
-        GradCheck.check("pos-embed resize 3x4 -> 5x2", v -> PosEmbedInterpolation.resize(v[0], 1, 3, 4, 5, 2),
+        GradCheck.check(
+                "pos-embed resize 3x4 -> 5x2",
+                v -> PosEmbedInterpolation.resize(v[0], 1, 3, 4, 5, 2),
                 Tensor.randn(rng, 1, 13, 3));
-        GradCheck.check("pos-embed dino 3x3 -> 4x5", v -> PosEmbedInterpolation.dino(v[0], 1, 4, 5),
+        GradCheck.check(
+                "pos-embed dino 3x3 -> 4x5",
+                v -> PosEmbedInterpolation.dino(v[0], 1, 4, 5),
                 Tensor.randn(rng, 1, 10, 2));
     }
 
     @Test
     void rejectsWrongRowCount() {
-        assertThrows(IllegalArgumentException.class, () -> PosEmbedInterpolation.resize(Tensor.zeros(1, 10, 4), 0, 3, 3, 4, 4));
-        assertThrows(IllegalArgumentException.class, () -> PosEmbedInterpolation.dino(Var.of(Tensor.zeros(1, 11, 4)), 1, 4, 4));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PosEmbedInterpolation.resize(Tensor.zeros(1, 10, 4), 0, 3, 3, 4, 4));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PosEmbedInterpolation.dino(Var.of(Tensor.zeros(1, 11, 4)), 1, 4, 4));
     }
 
     @Test
     void vitInterpolatesPosEmbedForOtherImageSizes() {
-        ViTConfig small = ViTConfig.of(16, 4, 3, 24, 1, 2, 0);                    // grid 4
+        ViTConfig small = ViTConfig.of(16, 4, 3, 24, 1, 2, 0); // grid 4
         VisionTransformer a = new VisionTransformer(small, new Rng(4));
-        Tensor images = Tensor.randn(new Rng(5), 2, 3, 24, 20);                     // grid 6 x 5
+        Tensor images = Tensor.randn(new Rng(5), 2, 3, 24, 20); // grid 6 x 5
         Var tokens = a.forwardTokens(Var.of(images));
         assertArrayEquals(new int[] {2, 1 + 30, 24}, tokens.sizes());
 
@@ -120,7 +149,8 @@ class PosEmbedInterpolationTest {
         Tensor saved = a.posEmbed.data().copy();
         ViTConfig c = a.config();
         Var x = a.patchEmbed.forward(Var.of(images));
-        Var t = Var.concat(1, List.of(a.clsToken.expand(x.size(0), 1, c.dim()), x)).add(Var.of(pos));
+        Var t = Var.concat(1, List.of(a.clsToken.expand(x.size(0), 1, c.dim()), x))
+                .add(Var.of(pos));
         for (Block blk : a.blocks) t = blk.forward(t);
         assertCloseToScale("pos_embed untouched", saved, a.posEmbed.data(), 0);
         return a.norm.forward(t).data();

@@ -1,11 +1,11 @@
 package dev.loupe.nn;
 
+import static dev.loupe.nn.LayersGolden.get;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static dev.loupe.nn.LayersGolden.get;
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * MAE's 2-D sin-cos position embedding against MAE's get_2d_sincos_pos_embed, reproduced in numpy

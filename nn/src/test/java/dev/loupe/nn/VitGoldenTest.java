@@ -1,5 +1,8 @@
 package dev.loupe.nn;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.CosineSchedule;
@@ -7,15 +10,11 @@ import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whole-model check against PyTorch: logits, loss, every parameter's gradient and the parameters
@@ -34,7 +33,9 @@ class VitGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fixture = SafeTensors.read(Path.of(VitGoldenTest.class.getResource("/golden/vit_small_steps.safetensors").toURI()));
+        fixture = SafeTensors.read(Path.of(VitGoldenTest.class
+                .getResource("/golden/vit_small_steps.safetensors")
+                .toURI()));
     }
 
     private static Map<String, Tensor> withPrefix(String prefix) {
@@ -51,7 +52,6 @@ class VitGoldenTest {
         assertTrue(report.clean(), report.toString());
         return m;
     }
-
 
     @Test
     void parameterNamesMatchTimm() {
@@ -93,7 +93,8 @@ class VitGoldenTest {
                 // compared; the key bias is checked to be a structural zero on both sides instead.
                 int d = expected.size(0) / 3;
                 assertCloseToScale("step 3 " + name + " (q)", expected.narrow(0, 0, d), actual.narrow(0, 0, d), RTOL);
-                assertCloseToScale("step 3 " + name + " (v)", expected.narrow(0, 2 * d, d), actual.narrow(0, 2 * d, d), RTOL);
+                assertCloseToScale(
+                        "step 3 " + name + " (v)", expected.narrow(0, 2 * d, d), actual.narrow(0, 2 * d, d), RTOL);
             } else {
                 assertCloseToScale("step 3 " + name, expected, actual, RTOL);
             }
@@ -103,14 +104,21 @@ class VitGoldenTest {
     @Test
     void keyBiasGradientIsAStructuralZeroOnBothSides() {
         VisionTransformer m = model();
-        m.forward(Var.of(fixture.get("input"))).crossEntropy(fixture.get("target"), 0).backward();
+        m.forward(Var.of(fixture.get("input")))
+                .crossEntropy(fixture.get("target"), 0)
+                .backward();
         for (int i = 0; i < 2; i++) {
             String name = "blocks." + i + ".attn.qkv.bias";
-            Tensor torch = fixture.get("grad." + name), loupe = m.namedParameters().get(name).grad();
+            Tensor torch = fixture.get("grad." + name),
+                    loupe = m.namedParameters().get(name).grad();
             int d = torch.size(0) / 3;
             double scale = torch.abs().max(false).item();
-            assertTrue(torch.narrow(0, d, d).abs().max(false).item() < 1e-6 * scale, "torch key-bias gradient of block " + i);
-            assertTrue(loupe.narrow(0, d, d).abs().max(false).item() < 1e-6 * scale, "loupe key-bias gradient of block " + i);
+            assertTrue(
+                    torch.narrow(0, d, d).abs().max(false).item() < 1e-6 * scale,
+                    "torch key-bias gradient of block " + i);
+            assertTrue(
+                    loupe.narrow(0, d, d).abs().max(false).item() < 1e-6 * scale,
+                    "loupe key-bias gradient of block " + i);
         }
     }
 }

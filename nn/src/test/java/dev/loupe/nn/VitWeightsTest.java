@@ -1,19 +1,18 @@
 package dev.loupe.nn;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link VitWeights}: every configuration field travels through a file, and the same model comes back. */
 class VitWeightsTest {
@@ -39,7 +38,8 @@ class VitWeightsTest {
 
     @Test
     void overlappingPatchesAndMeanPoolingRoundTripThroughTheMetadata() throws IOException {
-        ViTConfig config = ViTConfig.of(28, 4, 1, 16, 2, 2, 10).withPatchKernel(8).withMeanPool(true);
+        ViTConfig config =
+                ViTConfig.of(28, 4, 1, 16, 2, 2, 10).withPatchKernel(8).withMeanPool(true);
         roundTrip(config, 1, 28);
         Map<String, String> meta = SafeTensors.readMetadata(tmp.resolve("model.safetensors"));
         assertEquals("4", meta.get(VitWeights.PATCH_STRIDE));
@@ -53,7 +53,9 @@ class VitWeightsTest {
         roundTrip(config, 3, 16);
         ViTConfig gelu = new ViTConfig(16, 4, 3, 32, 1, 4, 2.0, true, 0.0, false, 0.0, 0, false, false, 5, 1e-6);
         roundTrip(gelu, 3, 16);
-        assertFalse(SafeTensors.readMetadata(tmp.resolve("model.safetensors")).containsKey(VitWeights.PATCH_STRIDE), "plain patches record no stride");
+        assertFalse(
+                SafeTensors.readMetadata(tmp.resolve("model.safetensors")).containsKey(VitWeights.PATCH_STRIDE),
+                "plain patches record no stride");
     }
 
     @Test
@@ -63,8 +65,13 @@ class VitWeightsTest {
         ViTConfig c = VitWeights.read(file, new VitWeights.Overrides(4, true)).config();
         assertEquals(4, c.heads());
         assertTrue(c.meanPool());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VitWeights.read(file, new VitWeights.Overrides(3, null)));
-        assertTrue(e.getMessage().contains("--heads 3") && e.getMessage().contains("16") && e.getMessage().contains(file.toString()), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> VitWeights.read(file, new VitWeights.Overrides(3, null)));
+        assertTrue(
+                e.getMessage().contains("--heads 3")
+                        && e.getMessage().contains("16")
+                        && e.getMessage().contains(file.toString()),
+                e.getMessage());
     }
 
     /** The README's library example writes a plain state dict: timm's head width 64 gives its heads. */
@@ -76,10 +83,18 @@ class VitWeightsTest {
         assertEquals(vit.config(), VitWeights.read(file).config());
 
         Path narrow = tmp.resolve("narrow.safetensors");
-        SafeTensors.write(narrow, new VisionTransformer(ViTConfig.of(8, 4, 1, 24, 1, 3, 0), new Rng(1)).stateDict(), Map.of());
+        SafeTensors.write(
+                narrow, new VisionTransformer(ViTConfig.of(8, 4, 1, 24, 1, 3, 0), new Rng(1)).stateDict(), Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VitWeights.read(narrow));
-        assertTrue(e.getMessage().contains("number of attention heads") && e.getMessage().contains("--heads"), e.getMessage());
-        assertEquals(3, VitWeights.read(narrow, new VitWeights.Overrides(3, null)).config().heads());
+        assertTrue(
+                e.getMessage().contains("number of attention heads")
+                        && e.getMessage().contains("--heads"),
+                e.getMessage());
+        assertEquals(
+                3,
+                VitWeights.read(narrow, new VitWeights.Overrides(3, null))
+                        .config()
+                        .heads());
     }
 
     @Test
@@ -96,7 +111,9 @@ class VitWeightsTest {
 
         VisionTransformer read = VitWeights.read(file, new VitWeights.Overrides(2, null));
         assertEquals(16, read.config().dim());
-        teacher.stateDict().forEach((name, t) -> assertArrayEquals(t.toFloatArray(), read.stateDict().get(name).toFloatArray(), name));
+        teacher.stateDict()
+                .forEach((name, t) -> assertArrayEquals(
+                        t.toFloatArray(), read.stateDict().get(name).toFloatArray(), name));
     }
 
     @Test
@@ -109,20 +126,29 @@ class VitWeightsTest {
 
     @Test
     void withClassesKeepsTheBackboneAndAFittingHead() {
-        VisionTransformer source = new VisionTransformer(ViTConfig.of(8, 4, 1, 16, 2, 2, 3).withMeanPool(true), new Rng(1));
+        VisionTransformer source =
+                new VisionTransformer(ViTConfig.of(8, 4, 1, 16, 2, 2, 3).withMeanPool(true), new Rng(1));
         VisionTransformer same = VitWeights.withClasses(source, 3, 0.1, new Rng(2));
         assertEquals(0.1, same.config().dropPathRate());
         assertTrue(same.config().meanPool());
-        source.stateDict().forEach((k, t) -> assertArrayEquals(t.toFloatArray(), same.stateDict().get(k).toFloatArray(), k));
+        source.stateDict()
+                .forEach((k, t) -> assertArrayEquals(
+                        t.toFloatArray(), same.stateDict().get(k).toFloatArray(), k));
         VisionTransformer other = VitWeights.withClasses(source, 5, 0.0, new Rng(2));
         assertEquals(5, other.config().numClasses());
-        assertArrayEquals(source.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray(), other.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray());
+        assertArrayEquals(
+                source.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray(),
+                other.stateDict().get("blocks.1.mlp.fc2.weight").toFloatArray());
         assertNull(VitWeights.withClasses(source, 0, 0.0, new Rng(2)).head);
     }
 
     @Test
     void builderChangesFieldsByNameAndTheKernelFollowsThePatch() {
-        ViTConfig c = ViTConfig.builder(28, 4, 1, 16, 2, 2).numClasses(10).meanPool(true).dropPath(0.1, false).build();
+        ViTConfig c = ViTConfig.builder(28, 4, 1, 16, 2, 2)
+                .numClasses(10)
+                .meanPool(true)
+                .dropPath(0.1, false)
+                .build();
         assertEquals(new ViTConfig(28, 4, 1, 16, 2, 2, 4.0, true, 0.1, false, 0.0, 0, false, true, 10, 1e-6), c);
         assertEquals(c, c.toBuilder().build());
         assertEquals(7, c.toBuilder().patch(7).build().patchKernel(), "a plain patch's kernel follows it");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.nn.train.EvalMetrics;
 import dev.loupe.nn.train.StepMetrics;
 import dev.loupe.nn.train.TrainingListener;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,9 +94,13 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
     }
 
     /** Step records so far (this run and the part of an interrupted run that was kept). */
-    public List<Map<String, Object>> steps() { return steps; }
+    public List<Map<String, Object>> steps() {
+        return steps;
+    }
 
-    public List<Map<String, Object>> evals() { return evals; }
+    public List<Map<String, Object>> evals() {
+        return evals;
+    }
 
     @Override
     public void close() {

@@ -1,17 +1,16 @@
 package dev.loupe.run;
 
 import dev.loupe.tensor.io.AtomicFile;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * plots/loss.png (training loss by step) and plots/accuracy.png (every accuracy-like metric by step:
@@ -21,7 +20,8 @@ public final class Plots {
     private Plots() {}
 
     /** Redraws both plots from the records; a plot with no data is not written. */
-    public static void write(Path dir, List<Map<String, Object>> steps, List<Map<String, Object>> evals) throws IOException {
+    public static void write(Path dir, List<Map<String, Object>> steps, List<Map<String, Object>> evals)
+            throws IOException {
         XYChart loss = chart("Training loss", "loss");
         if (addSeries(loss, "train loss", steps, "loss")) save(loss, dir.resolve("loss.png"));
         XYChart acc = chart("Accuracy", "accuracy");
@@ -31,7 +31,13 @@ public final class Plots {
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder()
+                .width(800)
+                .height(500)
+                .title(title)
+                .xAxisTitle("step")
+                .yAxisTitle(yTitle)
+                .build();
         c.getStyler().setLegendVisible(true);
         c.getStyler().setMarkerSize(4);
         return c;

@@ -3,12 +3,11 @@ package dev.loupe.run;
 import dev.loupe.nn.train.EvalMetrics;
 import dev.loupe.nn.train.StepMetrics;
 import dev.loupe.nn.train.TrainingListener;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.TreeMap;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Progress on stderr: a progress bar on an interactive terminal, otherwise a plain line every
@@ -26,8 +25,16 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
         this.err = err;
         this.every = Math.max(1, every);
         this.startStep = startStep;
-        this.bar = interactive ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                .startsFrom(startStep, java.time.Duration.ZERO).setUpdateIntervalMillis(500).setUnit(" steps", 1).showSpeed().build() : null;
+        this.bar = interactive
+                ? new ProgressBarBuilder()
+                        .setTaskName("train")
+                        .setInitialMax(totalSteps)
+                        .startsFrom(startStep, java.time.Duration.ZERO)
+                        .setUpdateIntervalMillis(500)
+                        .setUnit(" steps", 1)
+                        .showSpeed()
+                        .build()
+                : null;
     }
 
     /** Whether stderr is an interactive terminal. */
@@ -41,8 +48,13 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
         if (bar != null) {
             bar.stepTo(m.step());
             // after the library's "steps/s": a separator, then what a person watches
-            bar.setExtraMessage(String.format(Locale.ROOT, " | epoch %d  loss %.4f  lr %.2e  %.0f img/s",
-                    m.epoch(), m.loss(), m.lr(), m.imagesPerSecond()));
+            bar.setExtraMessage(String.format(
+                    Locale.ROOT,
+                    " | epoch %d  loss %.4f  lr %.2e  %.0f img/s",
+                    m.epoch(),
+                    m.loss(),
+                    m.lr(),
+                    m.imagesPerSecond()));
             return;
         }
         if (m.step() % every != 0 && m.step() != m.totalSteps()) return;
@@ -53,8 +65,16 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long done = m.step() - startStep;
         double eta = done > 0 ? seconds / done * (m.totalSteps() - m.step()) : Double.NaN;
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "step %d/%d epoch %d loss %.4f lr %.2e %.0f img/s eta %s",
-                m.step(), m.totalSteps(), m.epoch(), m.loss(), m.lr(), m.imagesPerSecond(), duration(eta)));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "step %d/%d epoch %d loss %.4f lr %.2e %.0f img/s eta %s",
+                m.step(),
+                m.totalSteps(),
+                m.epoch(),
+                m.loss(),
+                m.lr(),
+                m.imagesPerSecond(),
+                duration(eta)));
         new TreeMap<>(m.objective()).forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
         return sb.toString();
     }

@@ -3,7 +3,6 @@ package dev.loupe.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.loupe.tensor.io.AtomicFile;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,24 +25,42 @@ public final class RunDirectory {
     private static final ObjectMapper JSON_LINE = new ObjectMapper();
     private final Path root;
 
-    public RunDirectory(Path root) { this.root = root; }
+    public RunDirectory(Path root) {
+        this.root = root;
+    }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public Path config() { return root.resolve("config.json"); }
+    public Path config() {
+        return root.resolve("config.json");
+    }
 
-    public Path metrics() { return root.resolve("metrics.jsonl"); }
+    public Path metrics() {
+        return root.resolve("metrics.jsonl");
+    }
 
-    public Path plots() { return root.resolve("plots"); }
+    public Path plots() {
+        return root.resolve("plots");
+    }
 
-    public Path report() { return root.resolve("report.md"); }
+    public Path report() {
+        return root.resolve("report.md");
+    }
 
-    public Path finalModel() { return root.resolve("model.safetensors"); }
+    public Path finalModel() {
+        return root.resolve("model.safetensors");
+    }
 
-    public Path checkpoints() { return root.resolve("checkpoints"); }
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
 
     /** Whether an earlier run left its config here. */
-    public boolean holdsRun() { return Files.isRegularFile(config()); }
+    public boolean holdsRun() {
+        return Files.isRegularFile(config());
+    }
 
     /** Refuses a fresh run ({@code resume} off) in a folder that already holds one. */
     public void requireFresh(boolean resume) {

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -55,7 +54,9 @@ public final class Settings {
             JsonNode settings = JSON.readTree(configJson.toFile()).path("settings");
             return JSON.treeToValue(settings, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the settings of " + configJson + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read the settings of " + configJson + " as " + type.getSimpleName() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -93,7 +94,8 @@ public final class Settings {
         @Override
         public Boolean deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
             String v = p.getValueAsString();
-            if (!"mean".equals(v) && !"cls".equals(v)) throw new IOException("pool must be cls or mean, got '" + v + "'");
+            if (!"mean".equals(v) && !"cls".equals(v))
+                throw new IOException("pool must be cls or mean, got '" + v + "'");
             return "mean".equals(v);
         }
     }

@@ -13,5 +13,10 @@ import dev.loupe.nn.train.StepMetrics;
  * @param wallSeconds     wall time of this invocation
  * @param imagesPerSecond training throughput of this invocation
  */
-public record TrainingOutcome(long steps, long resumedFrom, StepMetrics lastStep, EvalMetrics lastEval,
-                              double wallSeconds, double imagesPerSecond) {}
+public record TrainingOutcome(
+        long steps,
+        long resumedFrom,
+        StepMetrics lastStep,
+        EvalMetrics lastEval,
+        double wallSeconds,
+        double imagesPerSecond) {}

@@ -1,23 +1,33 @@
 package dev.loupe.run;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.TrainerConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Settings}: records to one flat snake_case object in config.json and back. */
 class SettingsTest {
     @Test
     void recordsWriteFlatAndReadBack(@TempDir Path tmp) {
-        ViTConfig vit = ViTConfig.builder(28, 4, 1, 16, 2, 2).patchKernel(8).meanPool(true).numClasses(10).dropPath(0.1, false).build();
-        TrainerConfig trainer = TrainerConfig.builder().epochs(3).lr(2e-3).clip(GradClipMode.GLOBAL_NORM, 3.0).checkpointEvery(50).seed(7).build();
+        ViTConfig vit = ViTConfig.builder(28, 4, 1, 16, 2, 2)
+                .patchKernel(8)
+                .meanPool(true)
+                .numClasses(10)
+                .dropPath(0.1, false)
+                .build();
+        TrainerConfig trainer = TrainerConfig.builder()
+                .epochs(3)
+                .lr(2e-3)
+                .clip(GradClipMode.GLOBAL_NORM, 3.0)
+                .checkpointEvery(50)
+                .seed(7)
+                .build();
         Map<String, Object> settings = Settings.of(Map.of("method", "supervised"), vit, trainer, Map.of("batch", 64));
         assertEquals("supervised", settings.get("method"));
         assertEquals("mean", settings.get("pool"));
@@ -25,7 +35,8 @@ class SettingsTest {
         assertEquals(8, settings.get("patch_kernel"));
         assertEquals("GLOBAL_NORM", settings.get("clip"));
         assertEquals(0.002, settings.get("lr"));
-        for (String runtime : List.of("checkpoint_every", "keep_checkpoints", "eval_every")) assertFalse(settings.containsKey(runtime), runtime);
+        for (String runtime : List.of("checkpoint_every", "keep_checkpoints", "eval_every"))
+            assertFalse(settings.containsKey(runtime), runtime);
 
         RunDirectory dir = new RunDirectory(tmp);
         dir.writeConfig(settings, Map.of("threads", 1));

@@ -1,5 +1,7 @@
 package dev.loupe.run;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.autograd.Var;
@@ -12,9 +14,6 @@ import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,8 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link TrainingSession} in a run folder with a tiny regression: the folder's files, the refusal of a
@@ -44,14 +43,18 @@ class TrainingSessionTest {
         Linear lin = new Linear(3, 1, true, new Rng(initSeed));
         return new Objective<>() {
             @Override
-            public Module module() { return lin; }
+            public Module module() {
+                return lin;
+            }
 
             @Override
-            public Map<String, Var> trainableParameters() { return lin.namedParameters(); }
+            public Map<String, Var> trainableParameters() {
+                return lin.namedParameters();
+            }
 
             @Override
             public Var loss(Tensor x, StepInfo step) {
-                Var d = lin.forward(Var.of(x)).sub(1.0);   // (4, 1)
+                Var d = lin.forward(Var.of(x)).sub(1.0); // (4, 1)
                 return d.mul(d).mean();
             }
         };
@@ -60,7 +63,9 @@ class TrainingSessionTest {
     private static BatchSource<Tensor> source() {
         return new BatchSource<>() {
             @Override
-            public int batchesPerEpoch() { return 3; }
+            public int batchesPerEpoch() {
+                return 3;
+            }
 
             @Override
             public EpochIterator<Tensor> epoch(int epoch, long startBatch) {
@@ -70,12 +75,21 @@ class TrainingSessionTest {
             }
 
             @Override
-            public int samplesIn(Tensor batch) { return batch.size(0); }
+            public int samplesIn(Tensor batch) {
+                return batch.size(0);
+            }
         };
     }
 
     private static TrainerConfig config() {
-        return TrainerConfig.builder().epochs(2).maxSteps(6).lr(1e-2).checkpointEvery(2).keepCheckpoints(10).seed(3).build();
+        return TrainerConfig.builder()
+                .epochs(2)
+                .maxSteps(6)
+                .lr(1e-2)
+                .checkpointEvery(2)
+                .keepCheckpoints(10)
+                .seed(3)
+                .build();
     }
 
     private static Map<String, Object> settings(double lr) {
@@ -85,10 +99,21 @@ class TrainingSessionTest {
         return s;
     }
 
-    private static TrainingOutcome run(Path dir, Map<String, Object> settings, boolean resume, Objective<Tensor> objective) {
+    private static TrainingOutcome run(
+            Path dir, Map<String, Object> settings, boolean resume, Objective<Tensor> objective) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        return TrainingSession.run(new RunDirectory(dir), settings, Map.of("threads", 1), resume, objective, source(), config(), null,
-                1, 2, quiet);
+        return TrainingSession.run(
+                new RunDirectory(dir),
+                settings,
+                Map.of("threads", 1),
+                resume,
+                objective,
+                source(),
+                config(),
+                null,
+                1,
+                2,
+                quiet);
     }
 
     @Test
@@ -97,30 +122,52 @@ class TrainingSessionTest {
         Objective<Tensor> a = objective(1);
         TrainingOutcome done = run(straight, settings(1e-2), false, a);
         assertEquals(6, done.steps());
-        for (String f : List.of("config.json", "metrics.jsonl", "plots/loss.png", "checkpoints/latest", "checkpoints/step-0000006/model.safetensors")) {
+        for (String f : List.of(
+                "config.json",
+                "metrics.jsonl",
+                "plots/loss.png",
+                "checkpoints/latest",
+                "checkpoints/step-0000006/model.safetensors")) {
             assertTrue(Files.isRegularFile(straight.resolve(f)), f + " missing");
         }
-        assertEquals("regression", JSON.readTree(straight.resolve("config.json").toFile()).path("settings").path("method").asText());
+        assertEquals(
+                "regression",
+                JSON.readTree(straight.resolve("config.json").toFile())
+                        .path("settings")
+                        .path("method")
+                        .asText());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(straight));
 
         run(killed, settings(1e-2), false, objective(1));
-        IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> run(killed, settings(1e-2), false, objective(1)));
+        IllegalArgumentException again =
+                assertThrows(IllegalArgumentException.class, () -> run(killed, settings(1e-2), false, objective(1)));
         assertTrue(again.getMessage().contains("already holds a run"), again.getMessage());
-        IllegalStateException other = assertThrows(IllegalStateException.class, () -> run(killed, settings(2e-2), true, objective(1)));
+        IllegalStateException other =
+                assertThrows(IllegalStateException.class, () -> run(killed, settings(2e-2), true, objective(1)));
         assertTrue(other.getMessage().contains("lr: checkpoint 0.01, now 0.02"), other.getMessage());
-        assertEquals(0.01, JSON.readTree(killed.resolve("config.json").toFile()).path("settings").path("lr").asDouble(),
+        assertEquals(
+                0.01,
+                JSON.readTree(killed.resolve("config.json").toFile())
+                        .path("settings")
+                        .path("lr")
+                        .asDouble(),
                 "a refused resume leaves config.json as it was");
 
         // as if killed during step 5: checkpoints 4 and 6 gone, and a half-written record at the end
-        for (String step : List.of("step-0000003", "step-0000004", "step-0000006")) deleteTree(killed.resolve("checkpoints").resolve(step));
+        for (String step : List.of("step-0000003", "step-0000004", "step-0000006"))
+            deleteTree(killed.resolve("checkpoints").resolve(step));
         Files.writeString(killed.resolve("checkpoints/latest"), "step-0000002\n");
         Files.writeString(killed.resolve("metrics.jsonl"), "{\"type\": \"st", StandardOpenOption.APPEND);
         Objective<Tensor> c = objective(99);
         TrainingOutcome resumed = run(killed, settings(1e-2), true, c);
         assertEquals(2, resumed.resumedFrom());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(killed));
-        a.module().stateDict().forEach((k, t) -> assertArrayEquals(t.toFloatArray(), c.module().stateDict().get(k).toFloatArray(), k));
-        assertTrue(SafeTensors.read(killed.resolve("checkpoints/step-0000006/model.safetensors")).containsKey("weight"));
+        a.module()
+                .stateDict()
+                .forEach((k, t) -> assertArrayEquals(
+                        t.toFloatArray(), c.module().stateDict().get(k).toFloatArray(), k));
+        assertTrue(SafeTensors.read(killed.resolve("checkpoints/step-0000006/model.safetensors"))
+                .containsKey("weight"));
     }
 
     private static List<Long> steps(Path run) throws IOException {

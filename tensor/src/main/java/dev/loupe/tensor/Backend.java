@@ -14,7 +14,9 @@ public interface Backend {
     Device device();
 
     /** The device memory this backend holds (live tensors, its cache, the peak), or empty for host memory. */
-    default java.util.Optional<DeviceMemoryUsage> memoryUsage() { return java.util.Optional.empty(); }
+    default java.util.Optional<DeviceMemoryUsage> memoryUsage() {
+        return java.util.Optional.empty();
+    }
 
     /** A storage of {@code length} elements, every one zero (as a fresh Java array is). */
     Storage allocate(DType dtype, int length);
@@ -108,16 +110,26 @@ public interface Backend {
      * mean, rstd: (R) as saved by {@link #layerNorm}; dweight, dbias: (D) outputs or null.
      * dweight and dbias are summed over rows in an order that does not depend on the thread count.
      */
-    void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
-                           Tensor dx, Tensor dweight, Tensor dbias);
+    void layerNormBackward(
+            Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor dx, Tensor dweight, Tensor dbias);
 
     /**
      * One AdamW step in place on param, expAvg and expAvgSq (grad read only; all one shape and dtype),
      * in torch.optim.AdamW's order: p *= 1 - lr wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
      * p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps), bc = 1 - beta^t.
      */
-    void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
-                   double eps, double weightDecay, double biasCorrection1, double biasCorrection2);
+    void adamwStep(
+            Tensor param,
+            Tensor grad,
+            Tensor expAvg,
+            Tensor expAvgSq,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double biasCorrection1,
+            double biasCorrection2);
 
     /**
      * Fused scaled dot-product attention: out = softmax(scale q k^T + mask) v per head, with the
@@ -128,14 +140,32 @@ public interface Backend {
      * null. A query that sees no key gets out = 0 and logsumexp = -inf. No (Tq, Tk) tensor need outlive
      * the call.
      */
-    void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor keyPaddingMask,
-                   Tensor out, Tensor logsumexp);
+    void attention(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask,
+            Tensor out,
+            Tensor logsumexp);
 
     /**
      * Backward of {@link #attention} from its inputs, its output, the incoming gradient gradOut
      * (shaped like out) and the saved logsumexp; probabilities are recomputed. dq, dk, dv: outputs
      * shaped like q, k, v (overwritten). Sums run in an order that does not depend on the thread count.
      */
-    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
-                           boolean causal, Tensor keyPaddingMask, Tensor dq, Tensor dk, Tensor dv);
+    void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor logsumexp,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv);
 }

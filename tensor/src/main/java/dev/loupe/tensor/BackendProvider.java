@@ -18,5 +18,7 @@ public interface BackendProvider {
     Optional<String> unavailableReason();
 
     /** One line per device this provider sees (index, name, memory, compute units), for {@code loupe info}. */
-    default List<String> describeDevices() { return List.of(); }
+    default List<String> describeDevices() {
+        return List.of();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.tensor;
 
 import dev.loupe.tensor.cpu.CpuBackend;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,9 @@ public final class Backends {
 
     private Backends() {}
 
-    public static Backend cpu() { return CPU; }
+    public static Backend cpu() {
+        return CPU;
+    }
 
     public static Backend forDevice(Device device) {
         if (device.equals(Device.CPU)) return CPU;
@@ -26,13 +27,14 @@ public final class Backends {
     private static Backend open(Device d) {
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             if (p.type().equals(d.type())) {
-                return p.open(d.index()).orElseThrow(() -> new IllegalStateException(
-                        "backend " + d + " is not usable here: "
-                                + p.unavailableReason().orElse("no " + d.type() + " device " + d.index() + " on this machine")));
+                return p.open(d.index())
+                        .orElseThrow(() -> new IllegalStateException("backend " + d + " is not usable here: "
+                                + p.unavailableReason()
+                                        .orElse("no " + d.type() + " device " + d.index() + " on this machine")));
             }
         }
-        throw new IllegalArgumentException("no backend provider for device type '" + d.type()
-                + "' (is loupe-gpu-backend on the class path?)");
+        throw new IllegalArgumentException(
+                "no backend provider for device type '" + d.type() + "' (is loupe-gpu-backend on the class path?)");
     }
 
     /** One line per known backend with its status, for {@code loupe info}. */
@@ -40,10 +42,12 @@ public final class Backends {
         List<String> lines = new ArrayList<>();
         lines.add("cpu: available (" + KernelMode.describe() + ", " + Parallel.threads() + " threads)");
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
+            lines.add(p.type() + ": "
+                    + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
             for (String device : p.describeDevices()) lines.add("  " + device);
         }
-        OPEN.forEach((device, backend) -> backend.memoryUsage().ifPresent(m -> lines.add(device + " memory: " + m.describe())));
+        OPEN.forEach((device, backend) ->
+                backend.memoryUsage().ifPresent(m -> lines.add(device + " memory: " + m.describe())));
         return lines;
     }
 

@@ -30,32 +30,61 @@ public final class CpuStorage implements Storage {
         };
     }
 
-    public static CpuStorage of(float[] a) { return new CpuStorage(DType.F32, Objects.requireNonNull(a), a.length); }
+    public static CpuStorage of(float[] a) {
+        return new CpuStorage(DType.F32, Objects.requireNonNull(a), a.length);
+    }
 
-    public static CpuStorage of(double[] a) { return new CpuStorage(DType.F64, Objects.requireNonNull(a), a.length); }
+    public static CpuStorage of(double[] a) {
+        return new CpuStorage(DType.F64, Objects.requireNonNull(a), a.length);
+    }
 
-    public static CpuStorage of(int[] a) { return new CpuStorage(DType.I32, Objects.requireNonNull(a), a.length); }
+    public static CpuStorage of(int[] a) {
+        return new CpuStorage(DType.I32, Objects.requireNonNull(a), a.length);
+    }
 
-    public static CpuStorage of(long[] a) { return new CpuStorage(DType.I64, Objects.requireNonNull(a), a.length); }
+    public static CpuStorage of(long[] a) {
+        return new CpuStorage(DType.I64, Objects.requireNonNull(a), a.length);
+    }
 
     /** BOOL storage: one byte per element, 0 or 1. */
-    public static CpuStorage ofBool(byte[] a) { return new CpuStorage(DType.BOOL, Objects.requireNonNull(a), a.length); }
+    public static CpuStorage ofBool(byte[] a) {
+        return new CpuStorage(DType.BOOL, Objects.requireNonNull(a), a.length);
+    }
 
-    @Override public DType dtype() { return dtype; }
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
 
-    @Override public int length() { return length; }
+    @Override
+    public int length() {
+        return length;
+    }
 
-    @Override public Device device() { return Device.CPU; }
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
 
-    public float[] f32() { return (float[]) typed(DType.F32); }
+    public float[] f32() {
+        return (float[]) typed(DType.F32);
+    }
 
-    public double[] f64() { return (double[]) typed(DType.F64); }
+    public double[] f64() {
+        return (double[]) typed(DType.F64);
+    }
 
-    public int[] i32() { return (int[]) typed(DType.I32); }
+    public int[] i32() {
+        return (int[]) typed(DType.I32);
+    }
 
-    public long[] i64() { return (long[]) typed(DType.I64); }
+    public long[] i64() {
+        return (long[]) typed(DType.I64);
+    }
 
-    public byte[] bool() { return (byte[]) typed(DType.BOOL); }
+    public byte[] bool() {
+        return (byte[]) typed(DType.BOOL);
+    }
 
     /** Element {@code i} widened to double (any dtype). */
     public double getDouble(int i) {

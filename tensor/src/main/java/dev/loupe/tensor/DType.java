@@ -5,7 +5,11 @@ package dev.loupe.tensor;
  * I32 / I64 hold indices; BOOL holds comparison results and masks (one byte per element).
  */
 public enum DType {
-    F32(4, true), F64(8, true), I32(4, false), I64(8, false), BOOL(1, false);
+    F32(4, true),
+    F64(8, true),
+    I32(4, false),
+    I64(8, false),
+    BOOL(1, false);
 
     private final int byteSize;
     private final boolean floating;
@@ -15,9 +19,13 @@ public enum DType {
         this.floating = floating;
     }
 
-    public int byteSize() { return byteSize; }
+    public int byteSize() {
+        return byteSize;
+    }
 
-    public boolean isFloating() { return floating; }
+    public boolean isFloating() {
+        return floating;
+    }
 
     /** The type both operands of a binary op are computed in: the wider float, else the wider integer. */
     public static DType promote(DType a, DType b) {

@@ -11,8 +11,16 @@ import java.util.Locale;
 public record DeviceMemoryUsage(long allocated, long reserved, long peak, long budget) {
     /** One line for {@code loupe info} and {@code --profile}: "12.50 MiB in use (peak 40.00 MiB), 64.00 MiB reserved of 1024.00 MiB". */
     public String describe() {
-        return String.format(Locale.ROOT, "%s in use (peak %s), %s reserved of a %s budget", mib(allocated), mib(peak), mib(reserved), mib(budget));
+        return String.format(
+                Locale.ROOT,
+                "%s in use (peak %s), %s reserved of a %s budget",
+                mib(allocated),
+                mib(peak),
+                mib(reserved),
+                mib(budget));
     }
 
-    private static String mib(long bytes) { return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0); }
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
+    }
 }

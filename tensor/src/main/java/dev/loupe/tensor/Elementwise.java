@@ -6,7 +6,8 @@ public final class Elementwise {
 
     public static Tensor unary(UnaryOp op, Tensor x) {
         if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException(op + ": needs a floating tensor, got " + x.dtype() + " of shape " + x.shape());
+            throw new IllegalArgumentException(
+                    op + ": needs a floating tensor, got " + x.dtype() + " of shape " + x.shape());
         }
         Tensor out = Tensor.emptyLike(x, x.dtype(), x.sizes());
         x.backend().unary(op, x, out);
@@ -37,7 +38,8 @@ public final class Elementwise {
     /** {@code cond ? a : b}, all three broadcast together; cond must be BOOL. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         if (cond.dtype() != DType.BOOL) {
-            throw new IllegalArgumentException("where: condition must be BOOL, got " + cond.dtype() + " of shape " + cond.shape());
+            throw new IllegalArgumentException(
+                    "where: condition must be BOOL, got " + cond.dtype() + " of shape " + cond.shape());
         }
         requireSameDevice("where", a, b);
         DType common = DType.promote(a.dtype(), b.dtype());
@@ -66,7 +68,8 @@ public final class Elementwise {
 
     static void requireSameDevice(String op, Tensor a, Tensor b) {
         if (!a.device().equals(b.device())) {
-            throw new IllegalArgumentException(op + ": operands on different devices (" + a.device() + " and " + b.device() + ")");
+            throw new IllegalArgumentException(
+                    op + ": operands on different devices (" + a.device() + " and " + b.device() + ")");
         }
     }
 }

@@ -27,10 +27,14 @@ public final class Fused {
     }
 
     /** Softmax backward along {@code dim} from the output y: y (g - sum(g y)). */
-    public static Tensor softmaxBackward(Tensor y, Tensor gradOut, int dim) { return softmaxBackward(y, gradOut, dim, false); }
+    public static Tensor softmaxBackward(Tensor y, Tensor gradOut, int dim) {
+        return softmaxBackward(y, gradOut, dim, false);
+    }
 
     /** Log-softmax backward along {@code dim} from the output y: g - exp(y) sum(g). */
-    public static Tensor logSoftmaxBackward(Tensor y, Tensor gradOut, int dim) { return softmaxBackward(y, gradOut, dim, true); }
+    public static Tensor logSoftmaxBackward(Tensor y, Tensor gradOut, int dim) {
+        return softmaxBackward(y, gradOut, dim, true);
+    }
 
     private static Tensor softmaxBackward(Tensor y, Tensor gradOut, int dim, boolean log) {
         String name = log ? "log_softmax_backward" : "softmax_backward";
@@ -47,16 +51,25 @@ public final class Fused {
      * (R) for R rows, as {@link Normalization#layerNorm} returns them. dweight is computed when
      * {@code weightGrad}, dbias when {@code biasGrad}.
      */
-    public static LayerNormGrads layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
-                                                   boolean weightGrad, boolean biasGrad) {
+    public static LayerNormGrads layerNormBackward(
+            Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, boolean weightGrad, boolean biasGrad) {
         requireSame("layer_norm_backward", x, gradOut);
         if (x.rank() == 0) throw new IllegalArgumentException("layer_norm_backward: needs rank >= 1, got a scalar");
         int d = x.size(-1);
         int rows = d == 0 ? 0 : x.numel() / d;
         Tensor dx = Tensor.emptyLike(x, x.dtype(), x.sizes());
-        Tensor dw = weightGrad ? Tensor.emptyLike(x, x.dtype(), d) : null, db = biasGrad ? Tensor.emptyLike(x, x.dtype(), d) : null;
-        x.backend().layerNormBackward(x.reshape(rows, d), weight, mean.reshape(rows), rstd.reshape(rows),
-                gradOut.reshape(rows, d), dx.view(rows, d), dw, db);
+        Tensor dw = weightGrad ? Tensor.emptyLike(x, x.dtype(), d) : null,
+                db = biasGrad ? Tensor.emptyLike(x, x.dtype(), d) : null;
+        x.backend()
+                .layerNormBackward(
+                        x.reshape(rows, d),
+                        weight,
+                        mean.reshape(rows),
+                        rstd.reshape(rows),
+                        gradOut.reshape(rows, d),
+                        dx.view(rows, d),
+                        dw,
+                        db);
         return new LayerNormGrads(dx, dw, db);
     }
 
@@ -64,16 +77,38 @@ public final class Fused {
      * One AdamW step in place on param, expAvg (m) and expAvgSq (v); see {@link Backend#adamwStep}.
      * biasCorrection1/2 are 1 - beta1^t and 1 - beta2^t.
      */
-    public static void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1,
-                                 double beta2, double eps, double weightDecay, double biasCorrection1, double biasCorrection2) {
+    public static void adamwStep(
+            Tensor param,
+            Tensor grad,
+            Tensor expAvg,
+            Tensor expAvgSq,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double biasCorrection1,
+            double biasCorrection2) {
         for (Tensor t : new Tensor[] {grad, expAvg, expAvgSq}) requireSame("adamw_step", param, t);
-        param.backend().adamwStep(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+        param.backend()
+                .adamwStep(
+                        param,
+                        grad,
+                        expAvg,
+                        expAvgSq,
+                        lr,
+                        beta1,
+                        beta2,
+                        eps,
+                        weightDecay,
+                        biasCorrection1,
+                        biasCorrection2);
     }
 
     private static void requireSame(String op, Tensor a, Tensor b) {
         if (!a.dtype().isFloating() || a.dtype() != b.dtype() || !a.shape().equals(b.shape())) {
-            throw new IllegalArgumentException(op + ": operands " + a.shape() + " " + a.dtype() + " and " + b.shape() + " "
-                    + b.dtype() + " must be floating and match");
+            throw new IllegalArgumentException(op + ": operands " + a.shape() + " " + a.dtype() + " and " + b.shape()
+                    + " " + b.dtype() + " must be floating and match");
         }
     }
 }

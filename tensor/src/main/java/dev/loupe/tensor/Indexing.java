@@ -11,11 +11,13 @@ public final class Indexing {
         int d = Shape.normalizeDim(dim, x.rank());
         requireIndex("gather", index);
         if (index.rank() != x.rank()) {
-            throw new IllegalArgumentException("gather: index " + index.shape() + " must have the rank of input " + x.shape());
+            throw new IllegalArgumentException(
+                    "gather: index " + index.shape() + " must have the rank of input " + x.shape());
         }
         for (int i = 0; i < x.rank(); i++) {
             if (i != d && index.size(i) > x.size(i)) {
-                throw new IllegalArgumentException("gather: index " + index.shape() + " larger than input " + x.shape() + " at dim " + i);
+                throw new IllegalArgumentException(
+                        "gather: index " + index.shape() + " larger than input " + x.shape() + " at dim " + i);
             }
         }
         Tensor out = Tensor.emptyLike(x, x.dtype(), index.sizes());
@@ -28,17 +30,18 @@ public final class Indexing {
         int d = Shape.normalizeDim(dim, x.rank());
         requireIndex("scatter_add", index);
         if (index.rank() != x.rank() || src.rank() != x.rank()) {
-            throw new IllegalArgumentException("scatter_add: input " + x.shape() + ", index " + index.shape() + " and src "
-                    + src.shape() + " must share a rank");
+            throw new IllegalArgumentException("scatter_add: input " + x.shape() + ", index " + index.shape()
+                    + " and src " + src.shape() + " must share a rank");
         }
         for (int i = 0; i < x.rank(); i++) {
             if (index.size(i) > src.size(i) || (i != d && index.size(i) > x.size(i))) {
-                throw new IllegalArgumentException("scatter_add: index " + index.shape() + " does not fit input " + x.shape()
-                        + " and src " + src.shape() + " at dim " + i);
+                throw new IllegalArgumentException("scatter_add: index " + index.shape() + " does not fit input "
+                        + x.shape() + " and src " + src.shape() + " at dim " + i);
             }
         }
         if (src.dtype() != x.dtype()) {
-            throw new IllegalArgumentException("scatter_add: src dtype " + src.dtype() + " differs from input dtype " + x.dtype());
+            throw new IllegalArgumentException(
+                    "scatter_add: src dtype " + src.dtype() + " differs from input dtype " + x.dtype());
         }
         Tensor out = x.copy();
         x.backend().scatterAdd(out, d, index, src);
@@ -49,7 +52,8 @@ public final class Indexing {
     public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
         int d = Shape.normalizeDim(dim, x.rank());
         requireIndex("index_select", index);
-        if (index.rank() != 1) throw new IllegalArgumentException("index_select: index must be 1-D, got " + index.shape());
+        if (index.rank() != 1)
+            throw new IllegalArgumentException("index_select: index must be 1-D, got " + index.shape());
         int[] shape = x.sizes();
         shape[d] = index.size(0);
         Tensor out = Tensor.emptyLike(x, x.dtype(), shape);
@@ -89,7 +93,8 @@ public final class Indexing {
         int d = Shape.normalizeDim(dim, parts.getFirst().rank() + 1);
         for (Tensor t : parts) {
             if (!t.shape().equals(parts.getFirst().shape())) {
-                throw new IllegalArgumentException("stack: shape " + t.shape() + " differs from " + parts.getFirst().shape());
+                throw new IllegalArgumentException("stack: shape " + t.shape() + " differs from "
+                        + parts.getFirst().shape());
             }
         }
         return concat(d, parts.stream().map(t -> t.unsqueeze(d)).toList());
@@ -108,7 +113,8 @@ public final class Indexing {
         Tensor inner = null;
         for (int i = 0; i < pads.length / 2; i++) {
             int dim = x.rank() - 1 - i;
-            if (pads[2 * i] < 0 || pads[2 * i + 1] < 0) throw new IllegalArgumentException("pad: negative padding " + java.util.Arrays.toString(pads));
+            if (pads[2 * i] < 0 || pads[2 * i + 1] < 0)
+                throw new IllegalArgumentException("pad: negative padding " + java.util.Arrays.toString(pads));
             shape[dim] += pads[2 * i] + pads[2 * i + 1];
         }
         Tensor out = Tensor.emptyLike(x, x.dtype(), shape).fill(value);
@@ -129,18 +135,22 @@ public final class Indexing {
     public static Tensor im2col(Tensor x, int kh, int kw, int stride, int padding) {
         if (x.rank() != 4) throw new IllegalArgumentException("im2col: input must be (B, C, H, W), got " + x.shape());
         if (kh < 1 || kw < 1 || stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("im2col: kernel " + kh + "x" + kw + ", stride " + stride + ", padding " + padding + " invalid");
+            throw new IllegalArgumentException(
+                    "im2col: kernel " + kh + "x" + kw + ", stride " + stride + ", padding " + padding + " invalid");
         }
         Tensor p = padding == 0 ? x.contiguous() : pad(x, new int[] {padding, padding, padding, padding}, 0);
         int b = p.size(0), c = p.size(1), h = p.size(2), w = p.size(3);
         if (h < kh || w < kw) {
-            throw new IllegalArgumentException("im2col: kernel " + kh + "x" + kw + " larger than padded input " + p.shape());
+            throw new IllegalArgumentException(
+                    "im2col: kernel " + kh + "x" + kw + " larger than padded input " + p.shape());
         }
         int oh = (h - kh) / stride + 1, ow = (w - kw) / stride + 1;
         int[] st = p.strides();
         // windows: (B, C, kh, kw, OH, OW)
-        Tensor windows = p.asStrided(new int[] {b, c, kh, kw, oh, ow},
-                new int[] {st[0], st[1], st[2], st[3], st[2] * stride, st[3] * stride}, 0);
+        Tensor windows = p.asStrided(
+                new int[] {b, c, kh, kw, oh, ow},
+                new int[] {st[0], st[1], st[2], st[3], st[2] * stride, st[3] * stride},
+                0);
         return windows.reshape(b, c * kh * kw, oh * ow);
     }
 
@@ -150,7 +160,8 @@ public final class Indexing {
      */
     public static Tensor patchify(Tensor x, int patch) {
         if (x.rank() != 4 || x.size(2) % patch != 0 || x.size(3) % patch != 0) {
-            throw new IllegalArgumentException("patchify: input " + x.shape() + " must be (B, C, H, W) with H and W divisible by " + patch);
+            throw new IllegalArgumentException(
+                    "patchify: input " + x.shape() + " must be (B, C, H, W) with H and W divisible by " + patch);
         }
         int b = x.size(0), c = x.size(1), gh = x.size(2) / patch, gw = x.size(3) / patch;
         // (B, C, gh, p, gw, p) -> (B, gh, gw, C, p, p)
@@ -159,7 +170,8 @@ public final class Indexing {
 
     private static void requireIndex(String op, Tensor index) {
         if (index.dtype() != DType.I32 && index.dtype() != DType.I64) {
-            throw new IllegalArgumentException(op + ": index must be I32 or I64, got " + index.dtype() + " of shape " + index.shape());
+            throw new IllegalArgumentException(
+                    op + ": index must be I32 or I64, got " + index.dtype() + " of shape " + index.shape());
         }
     }
 }

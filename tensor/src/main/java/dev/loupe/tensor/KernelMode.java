@@ -15,8 +15,9 @@ public final class KernelMode {
 
     /** A human-readable line for {@code loupe info}. */
     public static String describe() {
-        return SCALAR ? "scalar (twins selected by -Dloupe.kernels=scalar)"
+        return SCALAR
+                ? "scalar (twins selected by -Dloupe.kernels=scalar)"
                 : "vector, " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit species ("
-                + FloatVector.SPECIES_PREFERRED.length() + " floats)";
+                        + FloatVector.SPECIES_PREFERRED.length() + " floats)";
     }
 }

@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class KernelProfiler {
     /** One row of a report; flops and bytes summed over the calls (0 where not counted). */
     public record Entry(String kernel, long calls, double seconds, double flops, double bytes) {
-        public double gflopsPerSecond() { return seconds > 0 ? flops / seconds / 1e9 : 0; }
+        public double gflopsPerSecond() {
+            return seconds > 0 ? flops / seconds / 1e9 : 0;
+        }
 
-        public double gigabytesPerSecond() { return seconds > 0 ? bytes / seconds / 1e9 : 0; }
+        public double gigabytesPerSecond() {
+            return seconds > 0 ? bytes / seconds / 1e9 : 0;
+        }
     }
 
     /**
@@ -51,10 +55,13 @@ public final class KernelProfiler {
         return rows;
     }
 
-    static boolean active() { return active; }
+    static boolean active() {
+        return active;
+    }
 
     static void record(String kernel, long nanos, long flops, long bytes) {
-        LongAdder[] a = TIMES.computeIfAbsent(kernel, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
+        LongAdder[] a = TIMES.computeIfAbsent(
+                kernel, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
         a[0].increment();
         a[1].add(nanos);
         a[2].add(flops);
@@ -62,7 +69,9 @@ public final class KernelProfiler {
     }
 
     /** A fixed-width table of the rows with each kernel's share of the total, without limits. */
-    public static String format(List<Entry> rows) { return format(rows, Limits.UNKNOWN); }
+    public static String format(List<Entry> rows) {
+        return format(rows, Limits.UNKNOWN);
+    }
 
     /**
      * A fixed-width table: each kernel's share of the total time, its GFLOP/s where it counts flops,
@@ -71,17 +80,19 @@ public final class KernelProfiler {
      */
     public static String format(List<Entry> rows, Limits limits) {
         double total = rows.stream().mapToDouble(Entry::seconds).sum();
-        StringBuilder sb = new StringBuilder(String.format("%-22s %9s %10s %7s %14s %8s%n", "kernel", "calls", "seconds", "share",
-                "rate", "of limit"));
+        StringBuilder sb = new StringBuilder(String.format(
+                "%-22s %9s %10s %7s %14s %8s%n", "kernel", "calls", "seconds", "share", "rate", "of limit"));
         for (Entry e : rows) {
             boolean compute = e.flops() > 0;
             double rate = compute ? e.gflopsPerSecond() : e.gigabytesPerSecond();
             double limit = compute ? limits.peakGflops() : limits.bandwidthGBs();
             String rateText = rate == 0 ? "" : String.format("%.1f %s", rate, compute ? "GFLOP/s" : "GB/s");
             String ofLimit = rate == 0 || limit <= 0 ? "" : String.format("%.0f%%", 100 * rate / limit);
-            sb.append(String.format("%-22s %9d %10.3f %6.1f%% %14s %8s%n", e.kernel(), e.calls(), e.seconds(),
-                    total == 0 ? 0 : 100 * e.seconds() / total, rateText, ofLimit));
+            sb.append(String.format(
+                    "%-22s %9d %10.3f %6.1f%% %14s %8s%n",
+                    e.kernel(), e.calls(), e.seconds(), total == 0 ? 0 : 100 * e.seconds() / total, rateText, ofLimit));
         }
-        return sb.append(String.format("%-22s %9s %10.3f%n", "total", "", total)).toString();
+        return sb.append(String.format("%-22s %9s %10.3f%n", "total", "", total))
+                .toString();
     }
 }

@@ -42,8 +42,8 @@ public final class LinearAlgebra {
         if (bias == null) return matmul(x, w.mT());
         Elementwise.requireSameDevice("linear", x, bias);
         if (bias.rank() != 1 || bias.size(0) != w.size(0) || bias.dtype() != x.dtype()) {
-            throw new IllegalArgumentException("linear: bias " + bias.dtype() + " " + bias.shape() + " does not fit weight "
-                    + w.shape() + " (need (" + w.size(0) + ",) " + x.dtype() + ")");
+            throw new IllegalArgumentException("linear: bias " + bias.dtype() + " " + bias.shape()
+                    + " does not fit weight " + w.shape() + " (need (" + w.size(0) + ",) " + x.dtype() + ")");
         }
         matmulOperandsCheck(x, w);
         Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
@@ -54,11 +54,12 @@ public final class LinearAlgebra {
     private static void matmulOperandsCheck(Tensor a, Tensor b) {
         Elementwise.requireSameDevice("matmul", a, b);
         if (a.rank() == 0 || b.rank() == 0) {
-            throw new IllegalArgumentException("matmul: both operands need rank >= 1, got " + a.shape() + " and " + b.shape());
+            throw new IllegalArgumentException(
+                    "matmul: both operands need rank >= 1, got " + a.shape() + " and " + b.shape());
         }
         if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
-            throw new IllegalArgumentException("matmul: operands must share a floating dtype, got " + a.dtype() + " " + a.shape()
-                    + " and " + b.dtype() + " " + b.shape());
+            throw new IllegalArgumentException("matmul: operands must share a floating dtype, got " + a.dtype() + " "
+                    + a.shape() + " and " + b.dtype() + " " + b.shape());
         }
     }
 

@@ -22,14 +22,22 @@ public final class NonFiniteValueException extends IllegalArgumentException {
     }
 
     /** The tensor as named in the message, e.g. "tensor 'head.weight' of runs/a/model.safetensors". */
-    public String what() { return what; }
+    public String what() {
+        return what;
+    }
 
     /** The row-major index of the first non-finite element. */
-    public int[] index() { return index.clone(); }
+    public int[] index() {
+        return index.clone();
+    }
 
     /** NaN, +Infinity or -Infinity. */
-    public double value() { return value; }
+    public double value() {
+        return value;
+    }
 
     /** How many elements are not finite. */
-    public long count() { return count; }
+    public long count() {
+        return count;
+    }
 }

@@ -7,9 +7,13 @@ public final class Normalization {
     /** What layer norm computes, plus what its backward pass needs. mean, rstd: (R) for R rows. */
     public record LayerNormResult(Tensor out, Tensor mean, Tensor rstd) {}
 
-    public static Tensor softmax(Tensor x, int dim) { return softmax(x, dim, false); }
+    public static Tensor softmax(Tensor x, int dim) {
+        return softmax(x, dim, false);
+    }
 
-    public static Tensor logSoftmax(Tensor x, int dim) { return softmax(x, dim, true); }
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return softmax(x, dim, true);
+    }
 
     private static Tensor softmax(Tensor x, int dim, boolean log) {
         requireFloating(log ? "log_softmax" : "softmax", x);
@@ -43,7 +47,8 @@ public final class Normalization {
 
     private static void requireFloating(String op, Tensor x) {
         if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException(op + ": needs a floating tensor, got " + x.dtype() + " of shape " + x.shape());
+            throw new IllegalArgumentException(
+                    op + ": needs a floating tensor, got " + x.dtype() + " of shape " + x.shape());
         }
     }
 }

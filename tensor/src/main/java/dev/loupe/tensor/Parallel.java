@@ -33,7 +33,9 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    public static int threads() { return threads; }
+    public static int threads() {
+        return threads;
+    }
 
     /** Resizes the pool; tasks already running finish on the old one. */
     public static synchronized void setThreads(int n) {

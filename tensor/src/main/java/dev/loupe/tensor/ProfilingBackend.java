@@ -15,7 +15,9 @@ final class ProfilingBackend implements Backend {
         void run();
     }
 
-    private static void timed(String kernel, Call call) { timed(kernel, () -> 0, () -> 0, call); }
+    private static void timed(String kernel, Call call) {
+        timed(kernel, () -> 0, () -> 0, call);
+    }
 
     /** Times {@code call}; flops and bytes are only computed when the profiler is on (suppliers). */
     private static void timed(String kernel, Count flops, Count bytes, Call call) {
@@ -51,11 +53,18 @@ final class ProfilingBackend implements Backend {
         return 2 * pairs * (backward ? 3L * d + 2L * dv : d + dv);
     }
 
-    @Override public Device device() { return inner.device(); }
+    @Override
+    public Device device() {
+        return inner.device();
+    }
 
-    @Override public java.util.Optional<DeviceMemoryUsage> memoryUsage() { return inner.memoryUsage(); }
+    @Override
+    public java.util.Optional<DeviceMemoryUsage> memoryUsage() {
+        return inner.memoryUsage();
+    }
 
-    @Override public Storage allocate(DType dtype, int length) {
+    @Override
+    public Storage allocate(DType dtype, int length) {
         if (!KernelProfiler.active()) return inner.allocate(dtype, length);
         long t = System.nanoTime();
         Storage s = inner.allocate(dtype, length);
@@ -73,74 +82,183 @@ final class ProfilingBackend implements Backend {
         timed("download", () -> 0, () -> (long) src.length() * src.dtype().byteSize(), () -> inner.download(src, dst));
     }
 
-    @Override public void copy(Tensor src, Tensor dst) { timed("copy", () -> 0, () -> bytes(src, dst), () -> inner.copy(src, dst)); }
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        timed("copy", () -> 0, () -> bytes(src, dst), () -> inner.copy(src, dst));
+    }
 
-    @Override public void fill(Tensor dst, double value) { timed("fill", () -> 0, () -> bytes(dst), () -> inner.fill(dst, value)); }
+    @Override
+    public void fill(Tensor dst, double value) {
+        timed("fill", () -> 0, () -> bytes(dst), () -> inner.fill(dst, value));
+    }
 
-    @Override public void unary(UnaryOp op, Tensor x, Tensor out) { timed("unary:" + op, () -> 0, () -> bytes(x, out), () -> inner.unary(op, x, out)); }
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        timed("unary:" + op, () -> 0, () -> bytes(x, out), () -> inner.unary(op, x, out));
+    }
 
-    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { timed("binary:" + op, () -> 0, () -> 3 * bytes(out), () -> inner.binary(op, a, b, out)); }
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        timed("binary:" + op, () -> 0, () -> 3 * bytes(out), () -> inner.binary(op, a, b, out));
+    }
 
-    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { timed("where", () -> inner.where(cond, a, b, out)); }
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        timed("where", () -> inner.where(cond, a, b, out));
+    }
 
-    @Override public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) { timed("reduce:" + op, () -> 0, () -> bytes(x, out), () -> inner.reduce(op, x, dims, out)); }
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        timed("reduce:" + op, () -> 0, () -> bytes(x, out), () -> inner.reduce(op, x, dims, out));
+    }
 
-    @Override public void argReduce(boolean max, Tensor x, int dim, Tensor out) { timed("argreduce", () -> inner.argReduce(max, x, dim, out)); }
+    @Override
+    public void argReduce(boolean max, Tensor x, int dim, Tensor out) {
+        timed("argreduce", () -> inner.argReduce(max, x, dim, out));
+    }
 
-    @Override public void matmul(Tensor a, Tensor b, Tensor out) { timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmul(a, b, out)); }
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmul(a, b, out));
+    }
 
-    @Override public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) { timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmulBias(a, b, bias, out)); }
+    @Override
+    public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmulBias(a, b, bias, out));
+    }
 
-    @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { timed(log ? "log_softmax" : "softmax", () -> 0, () -> bytes(x, out), () -> inner.softmax(x, dim, log, out)); }
+    @Override
+    public void softmax(Tensor x, int dim, boolean log, Tensor out) {
+        timed(log ? "log_softmax" : "softmax", () -> 0, () -> bytes(x, out), () -> inner.softmax(x, dim, log, out));
+    }
 
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
         timed("layer_norm", () -> 0, () -> bytes(x, out), () -> inner.layerNorm(x, weight, bias, eps, out, mean, rstd));
     }
 
-    @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { timed("gather", () -> inner.gather(x, dim, index, out)); }
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        timed("gather", () -> inner.gather(x, dim, index, out));
+    }
 
-    @Override public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) { timed("scatter_add", () -> inner.scatterAdd(out, dim, index, src)); }
+    @Override
+    public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        timed("scatter_add", () -> inner.scatterAdd(out, dim, index, src));
+    }
 
-    @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { timed("index_select", () -> inner.indexSelect(x, dim, index, out)); }
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        timed("index_select", () -> inner.indexSelect(x, dim, index, out));
+    }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out) {
-        timed("unary_backward:" + op, () -> 0, () -> bytes(x, gradOut, out), () -> inner.unaryBackward(op, x, gradOut, out));
+        timed(
+                "unary_backward:" + op,
+                () -> 0,
+                () -> bytes(x, gradOut, out),
+                () -> inner.unaryBackward(op, x, gradOut, out));
     }
 
-    @Override public boolean supportsUnaryBackward(UnaryOp op) { return inner.supportsUnaryBackward(op); }
+    @Override
+    public boolean supportsUnaryBackward(UnaryOp op) {
+        return inner.supportsUnaryBackward(op);
+    }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gradOut, int dim, boolean log, Tensor out) {
-        timed(log ? "log_softmax_backward" : "softmax_backward", () -> 0, () -> bytes(y, gradOut, out),
+        timed(
+                log ? "log_softmax_backward" : "softmax_backward",
+                () -> 0,
+                () -> bytes(y, gradOut, out),
                 () -> inner.softmaxBackward(y, gradOut, dim, log, out));
     }
 
     @Override
-    public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
-                                  Tensor dx, Tensor dweight, Tensor dbias) {
-        timed("layer_norm_backward", () -> 0, () -> bytes(x, gradOut, dx),
+    public void layerNormBackward(
+            Tensor x,
+            Tensor weight,
+            Tensor mean,
+            Tensor rstd,
+            Tensor gradOut,
+            Tensor dx,
+            Tensor dweight,
+            Tensor dbias) {
+        timed(
+                "layer_norm_backward",
+                () -> 0,
+                () -> bytes(x, gradOut, dx),
                 () -> inner.layerNormBackward(x, weight, mean, rstd, gradOut, dx, dweight, dbias));
     }
 
     @Override
-    public void adamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
-                          double eps, double weightDecay, double biasCorrection1, double biasCorrection2) {
-        timed("adamw_step", () -> 0, () -> 7 * bytes(param), () -> inner.adamwStep(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay,
-                biasCorrection1, biasCorrection2));
+    public void adamwStep(
+            Tensor param,
+            Tensor grad,
+            Tensor expAvg,
+            Tensor expAvgSq,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double biasCorrection1,
+            double biasCorrection2) {
+        timed(
+                "adamw_step",
+                () -> 0,
+                () -> 7 * bytes(param),
+                () -> inner.adamwStep(
+                        param,
+                        grad,
+                        expAvg,
+                        expAvgSq,
+                        lr,
+                        beta1,
+                        beta2,
+                        eps,
+                        weightDecay,
+                        biasCorrection1,
+                        biasCorrection2));
     }
 
     @Override
-    public void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor keyPaddingMask,
-                          Tensor out, Tensor logsumexp) {
-        timed("attention", () -> attentionFlops(q, k, v, false), () -> 0, () -> inner.attention(q, k, v, scale, causal, keyPaddingMask, out, logsumexp));
+    public void attention(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask,
+            Tensor out,
+            Tensor logsumexp) {
+        timed(
+                "attention",
+                () -> attentionFlops(q, k, v, false),
+                () -> 0,
+                () -> inner.attention(q, k, v, scale, causal, keyPaddingMask, out, logsumexp));
     }
 
     @Override
-    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
-                                  boolean causal, Tensor keyPaddingMask, Tensor dq, Tensor dk, Tensor dv) {
-        timed("attention_backward", () -> attentionFlops(q, k, v, true), () -> 0, () -> inner.attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal,
-                keyPaddingMask, dq, dk, dv));
+    public void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor logsumexp,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv) {
+        timed(
+                "attention_backward",
+                () -> attentionFlops(q, k, v, true),
+                () -> 0,
+                () -> inner.attentionBackward(
+                        q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, dq, dk, dv));
     }
 }

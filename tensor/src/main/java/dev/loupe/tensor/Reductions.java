@@ -13,7 +13,8 @@ public final class Reductions {
         }
         int[] d = normalize(x, dims);
         if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && x.numel() == 0) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape " + x.shape());
+            throw new IllegalArgumentException(
+                    op.name().toLowerCase() + ": cannot reduce an empty tensor of shape " + x.shape());
         }
         int[] kept = x.sizes();
         for (int i : d) kept[i] = 1;
@@ -38,7 +39,8 @@ public final class Reductions {
     public static Tensor argReduce(boolean max, Tensor x, int dim, boolean keepdim) {
         int d = Shape.normalizeDim(dim, x.rank());
         if (x.size(d) == 0) {
-            throw new IllegalArgumentException((max ? "argmax" : "argmin") + ": dim " + d + " is empty in shape " + x.shape());
+            throw new IllegalArgumentException(
+                    (max ? "argmax" : "argmin") + ": dim " + d + " is empty in shape " + x.shape());
         }
         int[] kept = x.sizes();
         kept[d] = 1;
@@ -57,7 +59,8 @@ public final class Reductions {
         for (int i = 0; i < dims.length; i++) d[i] = Shape.normalizeDim(dims[i], x.rank());
         Arrays.sort(d);
         for (int i = 1; i < d.length; i++) {
-            if (d[i] == d[i - 1]) throw new IllegalArgumentException("reduction: dim " + d[i] + " repeated in " + Arrays.toString(dims));
+            if (d[i] == d[i - 1])
+                throw new IllegalArgumentException("reduction: dim " + d[i] + " repeated in " + Arrays.toString(dims));
         }
         return d;
     }

@@ -37,8 +37,16 @@ public final class ScaledDotProductAttention {
         return new Result(out, lse);
     }
 
-    public static Grads backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
-                                 boolean causal, Tensor keyPaddingMask) {
+    public static Grads backward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor logsumexp,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask) {
         checkBackward(q, k, v, out, gradOut, logsumexp, keyPaddingMask);
         int b = q.size(0), h = q.size(1);
         Tensor dq = headsLast(q, b, q.size(2), h, q.size(3));
@@ -60,19 +68,27 @@ public final class ScaledDotProductAttention {
     }
 
     /** Backward of {@link #forwardPacked}: dqkv (B, N, 3, H, hd), contiguous. */
-    public static Tensor backwardPacked(Tensor qkv, Tensor out, Tensor gradOut, Tensor logsumexp, double scale,
-                                        boolean causal, Tensor keyPaddingMask) {
+    public static Tensor backwardPacked(
+            Tensor qkv,
+            Tensor out,
+            Tensor gradOut,
+            Tensor logsumexp,
+            double scale,
+            boolean causal,
+            Tensor keyPaddingMask) {
         Tensor[] p = unpack(qkv);
         Tensor q = p[0], k = p[1], v = p[2];
         checkBackward(q, k, v, out, gradOut, logsumexp, keyPaddingMask);
         Tensor dqkv = Tensor.emptyLike(qkv, qkv.dtype(), qkv.sizes());
         Tensor[] d = unpack(dqkv);
-        q.backend().attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, d[0], d[1], d[2]);
+        q.backend()
+                .attentionBackward(q, k, v, out, gradOut, logsumexp, scale, causal, keyPaddingMask, d[0], d[1], d[2]);
         return dqkv;
     }
 
     /** The backward's operands: q, k, v as the forward checks them; out and gradOut (B, H, Tq, Dv); logsumexp (B, H, Tq). */
-    private static void checkBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, Tensor mask) {
+    private static void checkBackward(
+            Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor logsumexp, Tensor mask) {
         String op = "attention_backward";
         check(op, q, k, v, mask);
         int[] outShape = {q.size(0), q.size(1), q.size(2), v.size(3)};
@@ -86,7 +102,7 @@ public final class ScaledDotProductAttention {
         if (qkv.rank() != 5 || qkv.size(2) != 3) {
             throw new IllegalArgumentException("attention: packed qkv " + qkv.shape() + " must be (B, N, 3, H, hd)");
         }
-        Tensor heads = qkv.permute(2, 0, 3, 1, 4);   // (3, B, H, N, hd)
+        Tensor heads = qkv.permute(2, 0, 3, 1, 4); // (3, B, H, N, hd)
         return new Tensor[] {heads.select(0, 0), heads.select(0, 1), heads.select(0, 2)};
     }
 
@@ -97,33 +113,43 @@ public final class ScaledDotProductAttention {
 
     private static void check(String op, Tensor q, Tensor k, Tensor v, Tensor mask) {
         if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
-            throw new IllegalArgumentException(op + ": q " + q.shape() + ", k " + k.shape() + ", v " + v.shape()
-                    + " must all be (B, H, T, D)");
+            throw new IllegalArgumentException(
+                    op + ": q " + q.shape() + ", k " + k.shape() + ", v " + v.shape() + " must all be (B, H, T, D)");
         }
         if (!q.dtype().isFloating() || k.dtype() != q.dtype() || v.dtype() != q.dtype()) {
             throw new IllegalArgumentException(op + ": q " + q.dtype() + ", k " + k.dtype() + ", v " + v.dtype()
                     + " must share one floating dtype");
         }
-        boolean ok = k.size(0) == q.size(0) && k.size(1) == q.size(1) && k.size(3) == q.size(3)
-                && v.size(0) == q.size(0) && v.size(1) == q.size(1) && v.size(2) == k.size(2);
+        boolean ok = k.size(0) == q.size(0)
+                && k.size(1) == q.size(1)
+                && k.size(3) == q.size(3)
+                && v.size(0) == q.size(0)
+                && v.size(1) == q.size(1)
+                && v.size(2) == k.size(2);
         if (!ok) {
             throw new IllegalArgumentException(op + ": q " + q.shape() + ", k " + k.shape() + ", v " + v.shape()
                     + " must be (B, H, Tq, D), (B, H, Tk, D), (B, H, Tk, Dv)");
         }
         if (!k.device().equals(q.device()) || !v.device().equals(q.device())) {
-            throw new IllegalArgumentException(op + ": q on " + q.device() + ", k on " + k.device() + ", v on " + v.device());
+            throw new IllegalArgumentException(
+                    op + ": q on " + q.device() + ", k on " + k.device() + ", v on " + v.device());
         }
-        if (mask != null && (mask.dtype() != DType.BOOL || mask.rank() != 2 || mask.size(0) != q.size(0)
-                || mask.size(1) != k.size(2) || !mask.device().equals(q.device()))) {
-            throw new IllegalArgumentException(op + ": key padding mask " + mask.shape() + " " + mask.dtype() + " must be BOOL ("
-                    + q.size(0) + ", " + k.size(2) + ") = (B, Tk) for q " + q.shape() + ", k " + k.shape());
+        if (mask != null
+                && (mask.dtype() != DType.BOOL
+                        || mask.rank() != 2
+                        || mask.size(0) != q.size(0)
+                        || mask.size(1) != k.size(2)
+                        || !mask.device().equals(q.device()))) {
+            throw new IllegalArgumentException(
+                    op + ": key padding mask " + mask.shape() + " " + mask.dtype() + " must be BOOL (" + q.size(0)
+                            + ", " + k.size(2) + ") = (B, Tk) for q " + q.shape() + ", k " + k.shape());
         }
     }
 
     private static void requireShape(String op, String name, Tensor t, DType dtype, int... shape) {
         if (t.dtype() != dtype || !t.shape().equals(Shape.of(shape))) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " " + t.dtype() + " must be "
-                    + Shape.of(shape) + " " + dtype);
+            throw new IllegalArgumentException(
+                    op + ": " + name + " " + t.shape() + " " + t.dtype() + " must be " + Shape.of(shape) + " " + dtype);
         }
     }
 }

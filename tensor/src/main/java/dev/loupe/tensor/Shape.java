@@ -20,13 +20,21 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
-    public int rank() { return dims.length; }
+    public int rank() {
+        return dims.length;
+    }
 
-    public int dim(int i) { return dims[normalizeDim(i, dims.length)]; }
+    public int dim(int i) {
+        return dims[normalizeDim(i, dims.length)];
+    }
 
-    public int[] toArray() { return dims.clone(); }
+    public int[] toArray() {
+        return dims.clone();
+    }
 
-    public int numel() { return numel(dims); }
+    public int numel() {
+        return numel(dims);
+    }
 
     /** Product of sizes; refuses shapes whose element count does not fit a Java array. */
     public static int numel(int[] dims) {
@@ -35,7 +43,8 @@ public final class Shape {
         for (int d : dims) {
             n *= d;
             if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("shape " + format(dims) + " has more elements than a CPU storage can hold");
+                throw new IllegalArgumentException(
+                        "shape " + format(dims) + " has more elements than a CPU storage can hold");
             }
         }
         return (int) n;
@@ -92,8 +101,12 @@ public final class Shape {
     }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(dims); }
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
 
     @Override
-    public String toString() { return format(dims); }
+    public String toString() {
+        return format(dims);
+    }
 }

@@ -25,7 +25,8 @@ public final class Tensor {
     /** A view of {@code storage} with an explicit layout; checks that every element is in bounds. */
     public static Tensor view(Storage storage, int[] shape, int[] strides, int offset) {
         if (shape.length != strides.length) {
-            throw new IllegalArgumentException("shape " + Shape.format(shape) + " and strides " + Shape.format(strides) + " differ in rank");
+            throw new IllegalArgumentException(
+                    "shape " + Shape.format(shape) + " and strides " + Shape.format(strides) + " differ in rank");
         }
         Shape.numel(shape);
         long lo = offset, hi = offset;
@@ -33,7 +34,8 @@ public final class Tensor {
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] == 0) empty = true;
             long span = (long) (shape[i] - 1) * strides[i];
-            if (span > 0) hi += span; else lo += span;
+            if (span > 0) hi += span;
+            else lo += span;
         }
         if (!empty && (lo < 0 || hi >= storage.length())) {
             throw new IndexOutOfBoundsException("view " + Shape.format(shape) + " strides " + Shape.format(strides)
@@ -44,12 +46,15 @@ public final class Tensor {
 
     // ---- creation -------------------------------------------------------------------------------
 
-    public static Tensor empty(DType dtype, int... shape) { return empty(Device.CPU, dtype, shape); }
+    public static Tensor empty(DType dtype, int... shape) {
+        return empty(Device.CPU, dtype, shape);
+    }
 
     /** A new contiguous tensor on {@code device}; every backend hands out zeroed storage. */
     public static Tensor empty(Device device, DType dtype, int... shape) {
         int n = Shape.of(shape).numel();
-        return new Tensor(Backends.forDevice(device).allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
+        return new Tensor(
+                Backends.forDevice(device).allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
     /** A new contiguous tensor with this shape and dtype on the same device (contents undefined). */
@@ -59,15 +64,25 @@ public final class Tensor {
         return new Tensor(b.allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    public static Tensor zeros(int... shape) { return zeros(DType.F32, shape); }
+    public static Tensor zeros(int... shape) {
+        return zeros(DType.F32, shape);
+    }
 
-    public static Tensor zeros(DType dtype, int... shape) { return empty(dtype, shape); }
+    public static Tensor zeros(DType dtype, int... shape) {
+        return empty(dtype, shape);
+    }
 
-    public static Tensor zeros(Device device, DType dtype, int... shape) { return empty(device, dtype, shape); }
+    public static Tensor zeros(Device device, DType dtype, int... shape) {
+        return empty(device, dtype, shape);
+    }
 
-    public static Tensor ones(int... shape) { return full(DType.F32, 1, shape); }
+    public static Tensor ones(int... shape) {
+        return full(DType.F32, 1, shape);
+    }
 
-    public static Tensor full(DType dtype, double value, int... shape) { return full(Device.CPU, dtype, value, shape); }
+    public static Tensor full(DType dtype, double value, int... shape) {
+        return full(Device.CPU, dtype, value, shape);
+    }
 
     public static Tensor full(Device device, DType dtype, double value, int... shape) {
         Tensor t = empty(device, dtype, shape);
@@ -81,25 +96,35 @@ public final class Tensor {
     }
 
     /** A tensor over {@code data} (no copy); without a shape it is 1-D. */
-    public static Tensor of(float[] data, int... shape) { return wrap(CpuStorage.of(data), data.length, shape); }
+    public static Tensor of(float[] data, int... shape) {
+        return wrap(CpuStorage.of(data), data.length, shape);
+    }
 
-    public static Tensor of(double[] data, int... shape) { return wrap(CpuStorage.of(data), data.length, shape); }
+    public static Tensor of(double[] data, int... shape) {
+        return wrap(CpuStorage.of(data), data.length, shape);
+    }
 
-    public static Tensor ofInts(int[] data, int... shape) { return wrap(CpuStorage.of(data), data.length, shape); }
+    public static Tensor ofInts(int[] data, int... shape) {
+        return wrap(CpuStorage.of(data), data.length, shape);
+    }
 
-    public static Tensor ofLongs(long[] data, int... shape) { return wrap(CpuStorage.of(data), data.length, shape); }
+    public static Tensor ofLongs(long[] data, int... shape) {
+        return wrap(CpuStorage.of(data), data.length, shape);
+    }
 
     private static Tensor wrap(Storage s, int length, int[] shape) {
         int[] dims = shape.length == 0 ? new int[] {length} : shape;
         if (Shape.of(dims).numel() != length) {
-            throw new IllegalArgumentException("shape " + Shape.format(dims) + " needs " + Shape.numel(dims)
-                    + " elements, data has " + length);
+            throw new IllegalArgumentException(
+                    "shape " + Shape.format(dims) + " needs " + Shape.numel(dims) + " elements, data has " + length);
         }
         return new Tensor(s, dims.clone(), Shape.contiguousStrides(dims), 0);
     }
 
     /** 0, 1, ..., n-1 as I64. */
-    public static Tensor arange(int n) { return arange(DType.I64, 0, n, 1); }
+    public static Tensor arange(int n) {
+        return arange(DType.I64, 0, n, 1);
+    }
 
     /** start, start + step, ... below end (above it for negative step). */
     public static Tensor arange(DType dtype, double start, double end, double step) {
@@ -151,34 +176,60 @@ public final class Tensor {
         return t;
     }
 
-    private static double normalCdf(double z) { return 0.5 * (1 + Erf.erf(z / Math.sqrt(2))); }
+    private static double normalCdf(double z) {
+        return 0.5 * (1 + Erf.erf(z / Math.sqrt(2)));
+    }
 
     // ---- layout ---------------------------------------------------------------------------------
 
-    public Storage storage() { return storage; }
+    public Storage storage() {
+        return storage;
+    }
 
-    public DType dtype() { return storage.dtype(); }
+    public DType dtype() {
+        return storage.dtype();
+    }
 
-    public Device device() { return storage.device(); }
+    public Device device() {
+        return storage.device();
+    }
 
-    public Backend backend() { return Backends.forDevice(storage.device()); }
+    public Backend backend() {
+        return Backends.forDevice(storage.device());
+    }
 
-    public Shape shape() { return Shape.of(shape); }
+    public Shape shape() {
+        return Shape.of(shape);
+    }
 
     /** The sizes (a copy). */
-    public int[] sizes() { return shape.clone(); }
+    public int[] sizes() {
+        return shape.clone();
+    }
 
-    public int size(int dim) { return shape[Shape.normalizeDim(dim, shape.length)]; }
+    public int size(int dim) {
+        return shape[Shape.normalizeDim(dim, shape.length)];
+    }
 
-    public int rank() { return shape.length; }
+    public int rank() {
+        return shape.length;
+    }
 
-    public int numel() { return Shape.numel(shape); }
+    public int numel() {
+        return Shape.numel(shape);
+    }
 
-    public int[] strides() { return strides.clone(); }
+    public int[] strides() {
+        return strides.clone();
+    }
 
-    public int stride(int dim) { return strides[Shape.normalizeDim(dim, shape.length)]; }
+    public int stride(int dim) {
+        return strides[Shape.normalizeDim(dim, shape.length)];
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
     /** True when elements are laid out in row-major order without gaps (size-1 dims ignored). */
     public boolean isContiguous() {
@@ -192,10 +243,14 @@ public final class Tensor {
     }
 
     /** This tensor if contiguous, else a contiguous copy. */
-    public Tensor contiguous() { return isContiguous() ? this : copy(); }
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
 
     /** A contiguous copy with its own storage. */
-    public Tensor copy() { return to(dtype()); }
+    public Tensor copy() {
+        return to(dtype());
+    }
 
     /** A contiguous copy converted to {@code dtype}. */
     public Tensor to(DType dtype) {
@@ -225,7 +280,9 @@ public final class Tensor {
     }
 
     /** An explicit host copy: this tensor when it lives on the host already, else its elements brought back. */
-    public Tensor cpu() { return to(Device.CPU); }
+    public Tensor cpu() {
+        return to(Device.CPU);
+    }
 
     /** Contiguous, starting at 0 and covering its whole storage: the storage holds exactly these elements in order. */
     private boolean isCompact() {
@@ -268,7 +325,9 @@ public final class Tensor {
         return Views.inferShape("reshape", shape, newShape);
     }
 
-    public Tensor flatten() { return reshape(numel()); }
+    public Tensor flatten() {
+        return reshape(numel());
+    }
 
     /** Merges dims start..end (inclusive) into one. */
     public Tensor flatten(int start, int end) {
@@ -295,7 +354,9 @@ public final class Tensor {
         boolean[] seen = new boolean[order.length];
         for (int i = 0; i < order.length; i++) {
             int d = Shape.normalizeDim(order[i], shape.length);
-            if (seen[d]) throw new IllegalArgumentException("permute: dimension " + d + " repeated in " + Arrays.toString(order));
+            if (seen[d])
+                throw new IllegalArgumentException(
+                        "permute: dimension " + d + " repeated in " + Arrays.toString(order));
             seen[d] = true;
             dims[i] = shape[d];
             st[i] = strides[d];
@@ -314,7 +375,8 @@ public final class Tensor {
 
     /** Transpose of the last two dimensions. */
     public Tensor mT() {
-        if (shape.length < 2) throw new IllegalArgumentException("mT needs rank >= 2, got shape " + Shape.format(shape));
+        if (shape.length < 2)
+            throw new IllegalArgumentException("mT needs rank >= 2, got shape " + Shape.format(shape));
         return transpose(-2, -1);
     }
 
@@ -322,8 +384,8 @@ public final class Tensor {
     public Tensor narrow(int dim, int start, int length) {
         int d = Shape.normalizeDim(dim, shape.length);
         if (start < 0 || length < 0 || start + length > shape[d]) {
-            throw new IndexOutOfBoundsException("narrow: range [" + start + ", " + (start + length) + ") outside dim " + d
-                    + " of size " + shape[d] + " in shape " + Shape.format(shape));
+            throw new IndexOutOfBoundsException("narrow: range [" + start + ", " + (start + length) + ") outside dim "
+                    + d + " of size " + shape[d] + " in shape " + Shape.format(shape));
         }
         int[] dims = shape.clone();
         dims[d] = length;
@@ -358,8 +420,8 @@ public final class Tensor {
     public Tensor expand(int... newShape) {
         int extra = newShape.length - shape.length;
         if (extra < 0) {
-            throw new IllegalArgumentException("expand: cannot expand shape " + Shape.format(shape) + " to fewer dims "
-                    + Shape.format(newShape));
+            throw new IllegalArgumentException(
+                    "expand: cannot expand shape " + Shape.format(shape) + " to fewer dims " + Shape.format(newShape));
         }
         int[] dims = new int[newShape.length], st = new int[newShape.length];
         for (int i = 0; i < newShape.length; i++) {
@@ -398,7 +460,8 @@ public final class Tensor {
     public Tensor squeeze(int dim) {
         int d = Shape.normalizeDim(dim, shape.length);
         if (shape[d] != 1) {
-            throw new IllegalArgumentException("squeeze: dim " + d + " has size " + shape[d] + " in shape " + Shape.format(shape));
+            throw new IllegalArgumentException(
+                    "squeeze: dim " + d + " has size " + shape[d] + " in shape " + Shape.format(shape));
         }
         return new Tensor(storage, Views.remove(shape, d), Views.remove(strides, d), offset);
     }
@@ -412,112 +475,216 @@ public final class Tensor {
 
     // ---- ops (front ends in Elementwise, Reductions, LinearAlgebra, Normalization, Indexing) ------
 
-    public Tensor add(Tensor o) { return Elementwise.binary(BinaryOp.ADD, this, o); }
+    public Tensor add(Tensor o) {
+        return Elementwise.binary(BinaryOp.ADD, this, o);
+    }
 
-    public Tensor sub(Tensor o) { return Elementwise.binary(BinaryOp.SUB, this, o); }
+    public Tensor sub(Tensor o) {
+        return Elementwise.binary(BinaryOp.SUB, this, o);
+    }
 
-    public Tensor mul(Tensor o) { return Elementwise.binary(BinaryOp.MUL, this, o); }
+    public Tensor mul(Tensor o) {
+        return Elementwise.binary(BinaryOp.MUL, this, o);
+    }
 
-    public Tensor div(Tensor o) { return Elementwise.binary(BinaryOp.DIV, this, o); }
+    public Tensor div(Tensor o) {
+        return Elementwise.binary(BinaryOp.DIV, this, o);
+    }
 
-    public Tensor pow(Tensor o) { return Elementwise.binary(BinaryOp.POW, this, o); }
+    public Tensor pow(Tensor o) {
+        return Elementwise.binary(BinaryOp.POW, this, o);
+    }
 
-    public Tensor maximum(Tensor o) { return Elementwise.binary(BinaryOp.MAX, this, o); }
+    public Tensor maximum(Tensor o) {
+        return Elementwise.binary(BinaryOp.MAX, this, o);
+    }
 
-    public Tensor minimum(Tensor o) { return Elementwise.binary(BinaryOp.MIN, this, o); }
+    public Tensor minimum(Tensor o) {
+        return Elementwise.binary(BinaryOp.MIN, this, o);
+    }
 
-    public Tensor add(double s) { return Elementwise.binary(BinaryOp.ADD, this, s); }
+    public Tensor add(double s) {
+        return Elementwise.binary(BinaryOp.ADD, this, s);
+    }
 
-    public Tensor sub(double s) { return Elementwise.binary(BinaryOp.SUB, this, s); }
+    public Tensor sub(double s) {
+        return Elementwise.binary(BinaryOp.SUB, this, s);
+    }
 
-    public Tensor mul(double s) { return Elementwise.binary(BinaryOp.MUL, this, s); }
+    public Tensor mul(double s) {
+        return Elementwise.binary(BinaryOp.MUL, this, s);
+    }
 
-    public Tensor div(double s) { return Elementwise.binary(BinaryOp.DIV, this, s); }
+    public Tensor div(double s) {
+        return Elementwise.binary(BinaryOp.DIV, this, s);
+    }
 
-    public Tensor pow(double s) { return Elementwise.binary(BinaryOp.POW, this, s); }
+    public Tensor pow(double s) {
+        return Elementwise.binary(BinaryOp.POW, this, s);
+    }
 
-    public Tensor eq(Tensor o) { return Elementwise.binary(BinaryOp.EQ, this, o); }
+    public Tensor eq(Tensor o) {
+        return Elementwise.binary(BinaryOp.EQ, this, o);
+    }
 
-    public Tensor ne(Tensor o) { return Elementwise.binary(BinaryOp.NE, this, o); }
+    public Tensor ne(Tensor o) {
+        return Elementwise.binary(BinaryOp.NE, this, o);
+    }
 
-    public Tensor lt(Tensor o) { return Elementwise.binary(BinaryOp.LT, this, o); }
+    public Tensor lt(Tensor o) {
+        return Elementwise.binary(BinaryOp.LT, this, o);
+    }
 
-    public Tensor le(Tensor o) { return Elementwise.binary(BinaryOp.LE, this, o); }
+    public Tensor le(Tensor o) {
+        return Elementwise.binary(BinaryOp.LE, this, o);
+    }
 
-    public Tensor gt(Tensor o) { return Elementwise.binary(BinaryOp.GT, this, o); }
+    public Tensor gt(Tensor o) {
+        return Elementwise.binary(BinaryOp.GT, this, o);
+    }
 
-    public Tensor ge(Tensor o) { return Elementwise.binary(BinaryOp.GE, this, o); }
+    public Tensor ge(Tensor o) {
+        return Elementwise.binary(BinaryOp.GE, this, o);
+    }
 
-    public Tensor gt(double s) { return Elementwise.binary(BinaryOp.GT, this, s); }
+    public Tensor gt(double s) {
+        return Elementwise.binary(BinaryOp.GT, this, s);
+    }
 
-    public Tensor lt(double s) { return Elementwise.binary(BinaryOp.LT, this, s); }
+    public Tensor lt(double s) {
+        return Elementwise.binary(BinaryOp.LT, this, s);
+    }
 
-    public Tensor neg() { return Elementwise.unary(UnaryOp.NEG, this); }
+    public Tensor neg() {
+        return Elementwise.unary(UnaryOp.NEG, this);
+    }
 
-    public Tensor abs() { return Elementwise.unary(UnaryOp.ABS, this); }
+    public Tensor abs() {
+        return Elementwise.unary(UnaryOp.ABS, this);
+    }
 
-    public Tensor exp() { return Elementwise.unary(UnaryOp.EXP, this); }
+    public Tensor exp() {
+        return Elementwise.unary(UnaryOp.EXP, this);
+    }
 
-    public Tensor log() { return Elementwise.unary(UnaryOp.LOG, this); }
+    public Tensor log() {
+        return Elementwise.unary(UnaryOp.LOG, this);
+    }
 
-    public Tensor sqrt() { return Elementwise.unary(UnaryOp.SQRT, this); }
+    public Tensor sqrt() {
+        return Elementwise.unary(UnaryOp.SQRT, this);
+    }
 
-    public Tensor tanh() { return Elementwise.unary(UnaryOp.TANH, this); }
+    public Tensor tanh() {
+        return Elementwise.unary(UnaryOp.TANH, this);
+    }
 
-    public Tensor sigmoid() { return Elementwise.unary(UnaryOp.SIGMOID, this); }
+    public Tensor sigmoid() {
+        return Elementwise.unary(UnaryOp.SIGMOID, this);
+    }
 
-    public Tensor relu() { return Elementwise.unary(UnaryOp.RELU, this); }
+    public Tensor relu() {
+        return Elementwise.unary(UnaryOp.RELU, this);
+    }
 
     /** Exact (erf) GELU. */
-    public Tensor gelu() { return Elementwise.unary(UnaryOp.GELU, this); }
+    public Tensor gelu() {
+        return Elementwise.unary(UnaryOp.GELU, this);
+    }
 
-    public Tensor geluTanh() { return Elementwise.unary(UnaryOp.GELU_TANH, this); }
+    public Tensor geluTanh() {
+        return Elementwise.unary(UnaryOp.GELU_TANH, this);
+    }
 
-    public Tensor apply(UnaryOp op) { return Elementwise.unary(op, this); }
+    public Tensor apply(UnaryOp op) {
+        return Elementwise.unary(op, this);
+    }
 
-    public Tensor clamp(double lo, double hi) { return Elementwise.clamp(this, lo, hi); }
+    public Tensor clamp(double lo, double hi) {
+        return Elementwise.clamp(this, lo, hi);
+    }
 
-    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Elementwise.where(cond, a, b);
+    }
 
     /** Sum over {@code dims} (all when none given). */
-    public Tensor sum(boolean keepdim, int... dims) { return Reductions.reduce(ReduceOp.SUM, this, keepdim, dims); }
+    public Tensor sum(boolean keepdim, int... dims) {
+        return Reductions.reduce(ReduceOp.SUM, this, keepdim, dims);
+    }
 
-    public Tensor sum() { return sum(false); }
+    public Tensor sum() {
+        return sum(false);
+    }
 
-    public Tensor mean(boolean keepdim, int... dims) { return Reductions.reduce(ReduceOp.MEAN, this, keepdim, dims); }
+    public Tensor mean(boolean keepdim, int... dims) {
+        return Reductions.reduce(ReduceOp.MEAN, this, keepdim, dims);
+    }
 
-    public Tensor mean() { return mean(false); }
+    public Tensor mean() {
+        return mean(false);
+    }
 
-    public Tensor max(boolean keepdim, int... dims) { return Reductions.reduce(ReduceOp.MAX, this, keepdim, dims); }
+    public Tensor max(boolean keepdim, int... dims) {
+        return Reductions.reduce(ReduceOp.MAX, this, keepdim, dims);
+    }
 
-    public Tensor min(boolean keepdim, int... dims) { return Reductions.reduce(ReduceOp.MIN, this, keepdim, dims); }
+    public Tensor min(boolean keepdim, int... dims) {
+        return Reductions.reduce(ReduceOp.MIN, this, keepdim, dims);
+    }
 
     /** Variance with {@code correction} (1 = unbiased). */
-    public Tensor var(int correction, boolean keepdim, int... dims) { return Reductions.var(this, correction, keepdim, dims); }
+    public Tensor var(int correction, boolean keepdim, int... dims) {
+        return Reductions.var(this, correction, keepdim, dims);
+    }
 
-    public Tensor argmax(int dim, boolean keepdim) { return Reductions.argReduce(true, this, dim, keepdim); }
+    public Tensor argmax(int dim, boolean keepdim) {
+        return Reductions.argReduce(true, this, dim, keepdim);
+    }
 
-    public Tensor argmin(int dim, boolean keepdim) { return Reductions.argReduce(false, this, dim, keepdim); }
+    public Tensor argmin(int dim, boolean keepdim) {
+        return Reductions.argReduce(false, this, dim, keepdim);
+    }
 
-    public Tensor matmul(Tensor o) { return LinearAlgebra.matmul(this, o); }
+    public Tensor matmul(Tensor o) {
+        return LinearAlgebra.matmul(this, o);
+    }
 
-    public Tensor softmax(int dim) { return Normalization.softmax(this, dim); }
+    public Tensor softmax(int dim) {
+        return Normalization.softmax(this, dim);
+    }
 
-    public Tensor logSoftmax(int dim) { return Normalization.logSoftmax(this, dim); }
+    public Tensor logSoftmax(int dim) {
+        return Normalization.logSoftmax(this, dim);
+    }
 
-    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) { return Normalization.layerNorm(this, weight, bias, eps).out(); }
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(this, weight, bias, eps).out();
+    }
 
-    public Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
 
-    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Indexing.scatterAdd(this, dim, index, src); }
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Indexing.scatterAdd(this, dim, index, src);
+    }
 
-    public Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
 
-    public static Tensor concat(int dim, Tensor... parts) { return Indexing.concat(dim, java.util.List.of(parts)); }
+    public static Tensor concat(int dim, Tensor... parts) {
+        return Indexing.concat(dim, java.util.List.of(parts));
+    }
 
-    public static Tensor stack(int dim, Tensor... parts) { return Indexing.stack(dim, java.util.List.of(parts)); }
+    public static Tensor stack(int dim, Tensor... parts) {
+        return Indexing.stack(dim, java.util.List.of(parts));
+    }
 
-    public Tensor pad(int[] pads, double value) { return Indexing.pad(this, pads, value); }
+    public Tensor pad(int[] pads, double value) {
+        return Indexing.pad(this, pads, value);
+    }
 
     // ---- element access (slow: tests, debugging, small host-side work) ---------------------------
 
@@ -530,20 +697,29 @@ public final class Tensor {
         int p = offset;
         for (int i = 0; i < index.length; i++) {
             if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " outside shape " + Shape.format(shape));
+                throw new IndexOutOfBoundsException(
+                        "index " + Arrays.toString(index) + " outside shape " + Shape.format(shape));
             }
             p += index[i] * strides[i];
         }
         return p;
     }
 
-    public double getDouble(int... index) { return host().getDouble(storageIndex(index)); }
+    public double getDouble(int... index) {
+        return host().getDouble(storageIndex(index));
+    }
 
-    public float getFloat(int... index) { return (float) getDouble(index); }
+    public float getFloat(int... index) {
+        return (float) getDouble(index);
+    }
 
-    public long getLong(int... index) { return host().getLong(storageIndex(index)); }
+    public long getLong(int... index) {
+        return host().getLong(storageIndex(index));
+    }
 
-    public void setDouble(double value, int... index) { host().setDouble(storageIndex(index), value); }
+    public void setDouble(double value, int... index) {
+        host().setDouble(storageIndex(index), value);
+    }
 
     /** The single element of a one-element tensor. */
     public double item() {
@@ -572,7 +748,8 @@ public final class Tensor {
 
     private CpuStorage host() {
         if (!(storage instanceof CpuStorage s)) {
-            throw new IllegalStateException("element access needs a host tensor; this one lives on " + device() + " (call cpu() first)");
+            throw new IllegalStateException(
+                    "element access needs a host tensor; this one lives on " + device() + " (call cpu() first)");
         }
         return s;
     }

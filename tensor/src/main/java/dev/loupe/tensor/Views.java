@@ -12,7 +12,8 @@ final class Views {
         long known = 1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException(op + ": more than one -1 in " + Shape.format(wanted));
+                if (infer >= 0)
+                    throw new IllegalArgumentException(op + ": more than one -1 in " + Shape.format(wanted));
                 infer = i;
             } else if (dims[i] < 0) {
                 throw new IllegalArgumentException(op + ": negative size in " + Shape.format(wanted));
@@ -27,8 +28,8 @@ final class Views {
             }
             dims[infer] = (int) (n / known);
         } else if (known != n) {
-            throw new IllegalArgumentException(op + ": shape " + Shape.format(shape) + " (" + n + " elements) cannot become "
-                    + Shape.format(wanted) + " (" + known + " elements)");
+            throw new IllegalArgumentException(op + ": shape " + Shape.format(shape) + " (" + n
+                    + " elements) cannot become " + Shape.format(wanted) + " (" + known + " elements)");
         }
         return dims;
     }

@@ -65,7 +65,8 @@ final class GoldenFixture {
         Tensor expected = get(key);
         String what = "golden case " + name + "/" + key + " (made by " + SCRIPT + ")";
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
-        assertArrayEquals(expected.sizes(), actual.sizes(), what + ": shape " + expected.shape() + " vs " + actual.shape());
+        assertArrayEquals(
+                expected.sizes(), actual.sizes(), what + ": shape " + expected.shape() + " vs " + actual.shape());
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         int bad = 0, worst = -1;
         double worstExcess = 0;
@@ -75,7 +76,8 @@ final class GoldenFixture {
             boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : diff <= allowed;
             if (!ok) {
                 bad++;
-                double excess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / Math.max(allowed, Double.MIN_VALUE);
+                double excess =
+                        Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / Math.max(allowed, Double.MIN_VALUE);
                 if (worst < 0 || excess > worstExcess) {
                     worst = i;
                     worstExcess = excess;
@@ -83,9 +85,11 @@ final class GoldenFixture {
             }
         }
         if (bad > 0) {
-            fail(what + ": " + bad + " of " + e.length + " elements off (rtol " + rtol + ", atol " + atol + "); worst at "
+            fail(what + ": " + bad + " of " + e.length + " elements off (rtol " + rtol + ", atol " + atol
+                    + "); worst at "
                     + Arrays.toString(unravel(worst, expected.sizes())) + ": expected " + e[worst] + ", got " + a[worst]
-                    + " (|diff| " + Math.abs(a[worst] - e[worst]) + ", allowed " + (atol + rtol * Math.abs(e[worst])) + ")");
+                    + " (|diff| " + Math.abs(a[worst] - e[worst]) + ", allowed " + (atol + rtol * Math.abs(e[worst]))
+                    + ")");
         }
     }
 

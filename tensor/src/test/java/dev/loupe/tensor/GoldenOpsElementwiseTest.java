@@ -40,7 +40,9 @@ class GoldenOpsElementwiseTest {
      * must agree bit for bit (NaN propagation of maximum / minimum included).
      */
     @ParameterizedTest
-    @EnumSource(value = BinaryOp.class, names = {"ADD", "SUB", "MUL", "DIV", "MAX", "MIN", "EQ", "NE", "LT", "LE", "GT", "GE"})
+    @EnumSource(
+            value = BinaryOp.class,
+            names = {"ADD", "SUB", "MUL", "DIV", "MAX", "MIN", "EQ", "NE", "LT", "LE", "GT", "GE"})
     void exactBinaryOpsBroadcastLikeTorch(BinaryOp op) {
         GoldenFixture f = GoldenFixture.load("binary/" + torchName(op));
         Tensor a = f.get("a"), b = f.get("b");
@@ -75,7 +77,8 @@ class GoldenOpsElementwiseTest {
     void whereBroadcastsAllThreeOperands() {
         GoldenFixture f = GoldenFixture.load("binary/where");
         f.assertExact("y", Tensor.where(f.get("cond"), f.get("a"), f.get("b")));
-        f.assertExact("y", Tensor.where(f.get("cond"), GoldenFixture.strided(f.get("a")), GoldenFixture.strided(f.get("b"))));
+        f.assertExact(
+                "y", Tensor.where(f.get("cond"), GoldenFixture.strided(f.get("a")), GoldenFixture.strided(f.get("b"))));
     }
 
     /** at is stored (5, 4); the op reads its transposed view (4, 5) broadcast against a (3, 1, 5). */

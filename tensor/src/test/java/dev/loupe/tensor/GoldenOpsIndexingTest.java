@@ -14,7 +14,9 @@ class GoldenOpsIndexingTest {
         for (int d = 0; d < 2; d++) {
             GoldenFixture f = GoldenFixture.load("gather/dim" + d);
             f.assertExact("y", f.get("x").gather(d, f.get("index")));
-            f.assertExact("y", GoldenFixture.strided(f.get("x")).gather(d, f.get("index").to(DType.I32)));
+            f.assertExact(
+                    "y",
+                    GoldenFixture.strided(f.get("x")).gather(d, f.get("index").to(DType.I32)));
         }
     }
 

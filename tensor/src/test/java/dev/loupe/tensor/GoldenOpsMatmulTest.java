@@ -15,7 +15,9 @@ class GoldenOpsMatmulTest {
      * K * U32 ~ sqrt(K) * (sqrt(K) * U32). 1e-6 * sqrt(K) relative and absolute leaves a margin of
      * about 4 at K = 64 and still fails on any wrong or missing term (errors of O(1)).
      */
-    private static double tol(int k) { return 1e-6 * Math.sqrt(k); }
+    private static double tol(int k) {
+        return 1e-6 * Math.sqrt(k);
+    }
 
     @Test
     void twoDimensional() {
@@ -42,7 +44,11 @@ class GoldenOpsMatmulTest {
     void transposedOperandsAsViews() {
         GoldenFixture f = GoldenFixture.load("matmul/transposed");
         f.assertClose("y", f.get("at").mT().matmul(f.get("bt").mT()), tol(37), tol(37));
-        f.assertClose("y", LinearAlgebra.matmul(f.get("at").transpose(0, 1), f.get("bt").transpose(1, 0)), tol(37), tol(37));
+        f.assertClose(
+                "y",
+                LinearAlgebra.matmul(f.get("at").transpose(0, 1), f.get("bt").transpose(1, 0)),
+                tol(37),
+                tol(37));
     }
 
     /** at (3, 17, 5) stored; at.mT (3, 5, 17) @ b (3, 17, 6). */
@@ -56,7 +62,8 @@ class GoldenOpsMatmulTest {
     @Test
     void layoutDoesNotChangeResults() {
         GoldenFixture f = GoldenFixture.load("matmul/2d");
-        f.assertClose("y", GoldenFixture.strided(f.get("a")).matmul(GoldenFixture.strided(f.get("b"))), tol(37), tol(37));
+        f.assertClose(
+                "y", GoldenFixture.strided(f.get("a")).matmul(GoldenFixture.strided(f.get("b"))), tol(37), tol(37));
     }
 
     private static void check(String name, int k, BinaryOperator<Tensor> op) {

@@ -17,7 +17,9 @@ class GoldenOpsReductionsTest {
      * sqrt(K) * |x|; 2 * K * U32 * max|x| is about twice the typical error and far below the O(1)
      * error of a wrong or missing element. Relative 1e-6 (about 8 ulp) covers the final rounding.
      */
-    private static double sumAtol(int k, double maxAbs) { return 2 * k * U32 * maxAbs; }
+    private static double sumAtol(int k, double maxAbs) {
+        return 2 * k * U32 * maxAbs;
+    }
 
     private static final double RTOL = 1e-6;
 
@@ -108,7 +110,11 @@ class GoldenOpsReductionsTest {
         f.assertClose("mean", r.mean(), 1e-5, 0);
         f.assertClose("rstd", r.rstd(), 1e-5, 0);
         f.assertClose("y", x.layerNorm(w, b, 1e-6), 1e-5, 1e-5);
-        f.assertClose("y", Normalization.layerNorm(GoldenFixture.strided(x), w, b, 1e-6).out(), 1e-5, 1e-5);
+        f.assertClose(
+                "y",
+                Normalization.layerNorm(GoldenFixture.strided(x), w, b, 1e-6).out(),
+                1e-5,
+                1e-5);
     }
 
     private static void sum(String name, int k, UnaryOperator<Tensor> op) {

@@ -1,10 +1,9 @@
 package dev.loupe.tensor;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Rng.permutation: a permutation, fixed by the seed, and Fisher-Yates in the documented draw order. */
 class RngPermutationTest {

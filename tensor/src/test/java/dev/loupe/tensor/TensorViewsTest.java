@@ -1,8 +1,8 @@
 package dev.loupe.tensor;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 /** Layout ops: views share storage and read the right elements; errors name the shapes. */
 class TensorViewsTest {
@@ -36,7 +36,7 @@ class TensorViewsTest {
 
     @Test
     void reshapeOfTransposedCopiesAndKeepsRowMajorOrder() {
-        Tensor t = iota(2, 3).transpose(0, 1);      // (3, 2)
+        Tensor t = iota(2, 3).transpose(0, 1); // (3, 2)
         Tensor r = t.reshape(6);
         assertNotSame(t.storage(), r.storage());
         assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, r.toFloatArray());
@@ -47,8 +47,8 @@ class TensorViewsTest {
     void viewSplitsAndMergesCompatibleDimsOfStridedTensors() {
         // x: (4, 6) sliced to columns 0..5 step 1 of a wider tensor: rows are not adjacent
         Tensor wide = iota(4, 8);
-        Tensor x = wide.narrow(1, 1, 6);             // (4, 6), strides (8, 1)
-        Tensor v = x.view(4, 2, 3);                  // split the contiguous last dim: allowed
+        Tensor x = wide.narrow(1, 1, 6); // (4, 6), strides (8, 1)
+        Tensor v = x.view(4, 2, 3); // split the contiguous last dim: allowed
         assertArrayEquals(new int[] {8, 3, 1}, v.strides());
         assertArrayEquals(x.contiguous().reshape(4, 2, 3).toFloatArray(), v.toFloatArray());
         assertThrows(IllegalArgumentException.class, () -> x.view(24)); // rows have gaps
@@ -60,14 +60,17 @@ class TensorViewsTest {
         int[][] targets = {{2, 3, 4}, {6, 4}, {24}, {4, 6}, {1, 24, 1}, {2, 12}, {3, 8}};
         for (int trial = 0; trial < 50; trial++) {
             Tensor base = iota(2, 3, 4);
-            Tensor v = switch (rng.nextInt(4)) {
-                case 0 -> base;
-                case 1 -> base.permute(2, 0, 1);
-                case 2 -> base.transpose(0, 2);
-                default -> base.permute(1, 2, 0);
-            };
+            Tensor v =
+                    switch (rng.nextInt(4)) {
+                        case 0 -> base;
+                        case 1 -> base.permute(2, 0, 1);
+                        case 2 -> base.transpose(0, 2);
+                        default -> base.permute(1, 2, 0);
+                    };
             int[] shape = targets[rng.nextInt(targets.length)];
-            assertArrayEquals(v.contiguous().reshape(shape).toFloatArray(), v.reshape(shape).toFloatArray(),
+            assertArrayEquals(
+                    v.contiguous().reshape(shape).toFloatArray(),
+                    v.reshape(shape).toFloatArray(),
                     "reshape of " + v.shape() + " strides " + Shape.format(v.strides()) + " to " + Shape.format(shape));
         }
     }
@@ -77,7 +80,7 @@ class TensorViewsTest {
         Tensor x = iota(4, 5);
         Tensor n = x.narrow(0, 1, 2);
         assertEquals(5f, n.getFloat(0, 0));
-        Tensor s = x.slice(1, 1, 5, 2);              // columns 1, 3
+        Tensor s = x.slice(1, 1, 5, 2); // columns 1, 3
         assertArrayEquals(new int[] {4, 2}, s.sizes());
         assertArrayEquals(new float[] {1, 3, 6, 8, 11, 13, 16, 18}, s.toFloatArray());
         Tensor row = x.select(0, -1);
@@ -96,7 +99,8 @@ class TensorViewsTest {
         assertArrayEquals(new float[] {0, 1, 2, 0, 1, 2}, e.toFloatArray());
         Tensor col = iota(2, 1).expand(-1, 4);
         assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, col.toFloatArray());
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> iota(2, 3).expand(4, 3));
+        IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> iota(2, 3).expand(4, 3));
         assertTrue(ex.getMessage().contains("(2, 3)") && ex.getMessage().contains("(4, 3)"), ex.getMessage());
     }
 
@@ -114,7 +118,7 @@ class TensorViewsTest {
 
     @Test
     void copyFromBroadcastsIntoStridedDestination() {
-        Tensor dst = Tensor.zeros(3, 4).transpose(0, 1);   // (4, 3), strides (1, 4)
+        Tensor dst = Tensor.zeros(3, 4).transpose(0, 1); // (4, 3), strides (1, 4)
         dst.copyFrom(iota(3));
         assertArrayEquals(new float[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, dst.toFloatArray());
     }
@@ -132,11 +136,16 @@ class TensorViewsTest {
     @Test
     void creationOps() {
         assertArrayEquals(new long[] {0, 1, 2, 3}, Tensor.arange(4).toLongArray());
-        assertArrayEquals(new float[] {1, 1.5f, 2, 2.5f}, Tensor.arange(DType.F32, 1, 3, 0.5).toFloatArray());
+        assertArrayEquals(
+                new float[] {1, 1.5f, 2, 2.5f},
+                Tensor.arange(DType.F32, 1, 3, 0.5).toFloatArray());
         assertArrayEquals(new float[] {1, 0, 0, 1}, Tensor.eye(DType.F32, 2).toFloatArray());
         assertArrayEquals(new float[] {7, 7}, Tensor.full(DType.F32, 7, 2).toFloatArray());
         assertEquals(0, Tensor.zeros(0, 3).numel());
-        assertEquals(0, Shape.numel(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, 0}), "a zero dim makes any shape empty");
+        assertEquals(
+                0,
+                Shape.numel(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, 0}),
+                "a zero dim makes any shape empty");
         assertThrows(IllegalArgumentException.class, () -> Shape.numel(new int[] {65536, 65536}));
         assertEquals(3.5, Tensor.scalar(3.5f).item());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[5], 2, 3));
@@ -145,7 +154,9 @@ class TensorViewsTest {
 
     @Test
     void randomStreamsAreSeededAndSplittable() {
-        assertArrayEquals(Tensor.randn(new Rng(1), 100).toFloatArray(), Tensor.randn(new Rng(1), 100).toFloatArray());
+        assertArrayEquals(
+                Tensor.randn(new Rng(1), 100).toFloatArray(),
+                Tensor.randn(new Rng(1), 100).toFloatArray());
         Rng a = new Rng(1), b = new Rng(1);
         assertEquals(a.split().nextLong(), b.split().nextLong());
         assertNotEquals(new Rng(1).nextLong(), new Rng(2).nextLong());
@@ -188,8 +199,12 @@ class TensorViewsTest {
 
     @Test
     void badBroadcastNamesBothShapes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Shape.broadcast("add", new int[] {2, 3}, new int[] {4}));
-        assertTrue(e.getMessage().contains("add") && e.getMessage().contains("(2, 3)") && e.getMessage().contains("(4,)"), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Shape.broadcast("add", new int[] {2, 3}, new int[] {4}));
+        assertTrue(
+                e.getMessage().contains("add")
+                        && e.getMessage().contains("(2, 3)")
+                        && e.getMessage().contains("(4,)"),
+                e.getMessage());
     }
 }

@@ -6,12 +6,11 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Rng;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * What to evaluate: {@code --weights FILE.safetensors} (a backbone under timm ViT names, as
@@ -21,21 +20,34 @@ import java.nio.file.Path;
 public final class BackboneOptions {
     public static final String RAW = "raw", RANDOM = "random";
 
-    @Option(names = "--weights", required = true, description = "Backbone weights (.safetensors, timm names), 'raw' (pixels as features) or 'random' (a seeded random ViT of --model).")
+    @Option(
+            names = "--weights",
+            required = true,
+            description =
+                    "Backbone weights (.safetensors, timm names), 'raw' (pixels as features) or 'random' (a seeded random ViT of --model).")
     public String weights;
 
-    @Option(names = "--init-seed", defaultValue = "0", description = "Seed of the random ViT for --weights random (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--init-seed",
+            defaultValue = "0",
+            description = "Seed of the random ViT for --weights random (default ${DEFAULT-VALUE}).")
     public long initSeed;
 
     @Mixin
     public ModelOptions model;
 
-    public boolean raw() { return weights.equalsIgnoreCase(RAW); }
+    public boolean raw() {
+        return weights.equalsIgnoreCase(RAW);
+    }
 
-    public boolean random() { return weights.equalsIgnoreCase(RANDOM); }
+    public boolean random() {
+        return weights.equalsIgnoreCase(RANDOM);
+    }
 
     /** The weights file, or null for raw and random. */
-    public Path file() { return raw() || random() ? null : Path.of(weights); }
+    public Path file() {
+        return raw() || random() ? null : Path.of(weights);
+    }
 
     /** A short name for reports: the file's run folder or name, "raw pixels", "random fmnist". */
     public String label() {
@@ -43,7 +55,9 @@ public final class BackboneOptions {
         if (random()) return "random " + model.model;
         Path f = file().toAbsolutePath().normalize();
         Path parent = f.getParent();
-        return parent != null && f.getFileName().toString().equals("model.safetensors") ? parent.getFileName().toString() : f.getFileName().toString();
+        return parent != null && f.getFileName().toString().equals("model.safetensors")
+                ? parent.getFileName().toString()
+                : f.getFileName().toString();
     }
 
     /**
@@ -53,7 +67,10 @@ public final class BackboneOptions {
      */
     public VisionTransformer load(LabelledData data, int numClasses, double dropPath) {
         if (raw()) throw new IllegalArgumentException("--weights raw has no model");
-        if (random()) return new VisionTransformer(model.resolve(data.imageSize(), data.channels(), numClasses).withDropPath(dropPath), new Rng(initSeed));
+        if (random())
+            return new VisionTransformer(
+                    model.resolve(data.imageSize(), data.channels(), numClasses).withDropPath(dropPath),
+                    new Rng(initSeed));
         VisionTransformer source;
         try {
             source = VitWeights.read(file(), new VitWeights.Overrides(model.heads, null));
@@ -62,8 +79,9 @@ public final class BackboneOptions {
         }
         ViTConfig s = source.config();
         if (s.imageSize() != data.imageSize() || s.channels() != data.channels()) {
-            throw new IllegalArgumentException(weights + " expects " + s.channels() + "x" + s.imageSize() + "x" + s.imageSize() + " images but "
-                    + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
+            throw new IllegalArgumentException(weights + " expects " + s.channels() + "x" + s.imageSize() + "x"
+                    + s.imageSize() + " images but " + data.name() + " has " + data.channels() + "x" + data.imageSize()
+                    + "x" + data.imageSize());
         }
         return VitWeights.withClasses(source, numClasses, dropPath, new Rng(initSeed));
     }

@@ -5,9 +5,6 @@ import dev.loupe.eval.attributes.AttributeTable;
 import dev.loupe.eval.attributes.ComputeStudy;
 import dev.loupe.eval.attributes.StudyRun;
 import dev.loupe.run.RunDirectory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval attributes-study}: gathers the attribute tables of several runs into one compute
@@ -26,10 +25,15 @@ import java.util.Locale;
  * multiply-add) x views per image x batch: forward and backward of every view the loss backpropagates
  * through; teacher forwards, MAE's masking, projection heads and the text tower are not counted.
  */
-@Command(name = "attributes-study", mixinStandardHelpOptions = true,
+@Command(
+        name = "attributes-study",
+        mixinStandardHelpOptions = true,
         description = "Collect the attribute tables of several runs: a table and accuracy-against-compute plots.")
 public final class EvalAttributesStudyCommand implements Runnable {
-    @Option(names = "--runs", required = true, description = "Tab-separated: method, attributes.json, dim, depth, patch, image size, views, batch, steps.")
+    @Option(
+            names = "--runs",
+            required = true,
+            description = "Tab-separated: method, attributes.json, dim, depth, patch, image size, views, batch, steps.")
     Path runsFile;
 
     @Option(names = "--out", required = true, description = "Folder for study.md and plots/.")
@@ -42,7 +46,11 @@ public final class EvalAttributesStudyCommand implements Runnable {
             Files.createDirectories(out);
             List<Path> plots = ComputeStudy.writePlots(runs, out.resolve("plots"));
             String md = "# Attribute probes against training compute\n\n" + ComputeStudy.markdown(runs) + "\nPlots: "
-                    + String.join(", ", plots.stream().map(p -> out.relativize(p).toString()).toList()) + "\n";
+                    + String.join(
+                            ", ",
+                            plots.stream()
+                                    .map(p -> out.relativize(p).toString())
+                                    .toList()) + "\n";
             RunDirectory.writeText(out.resolve("study.md"), md);
             System.out.print(md);
         } catch (IOException e) {
@@ -57,14 +65,20 @@ public final class EvalAttributesStudyCommand implements Runnable {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] f = line.split("\t");
-            if (f.length != 9) throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected 9 tab-separated fields, got " + f.length + ": " + line);
+            if (f.length != 9)
+                throw new IllegalArgumentException(
+                        file + " line " + (i + 1) + ": expected 9 tab-separated fields, got " + f.length + ": " + line);
             try {
-                int dim = Integer.parseInt(f[2]), depth = Integer.parseInt(f[3]), patch = Integer.parseInt(f[4]), size = Integer.parseInt(f[5]);
+                int dim = Integer.parseInt(f[2]),
+                        depth = Integer.parseInt(f[3]),
+                        patch = Integer.parseInt(f[4]),
+                        size = Integer.parseInt(f[5]);
                 int views = Integer.parseInt(f[6]), batch = Integer.parseInt(f[7]);
                 long steps = Long.parseLong(f[8]);
                 double flopsPerStep = 3 * VitSpeed.forwardFlops(dim, depth, size, patch, 3, 0) * views * batch;
                 String tower = String.format(Locale.ROOT, "dim %d depth %d patch %d", dim, depth, patch);
-                runs.add(new StudyRun(f[0], tower, steps * batch, flopsPerStep, steps, AttributeTable.read(Path.of(f[1]))));
+                runs.add(new StudyRun(
+                        f[0], tower, steps * batch, flopsPerStep, steps, AttributeTable.read(Path.of(f[1]))));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage() + ": " + line, e);
             }

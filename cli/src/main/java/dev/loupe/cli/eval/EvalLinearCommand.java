@@ -13,16 +13,15 @@ import dev.loupe.eval.report.ConfusionMatrix;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.report.EvalReport;
 import dev.loupe.run.RunDirectory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval linear}: a linear classifier on frozen features. {@code --probe sgd} (default):
@@ -42,22 +41,39 @@ public final class EvalLinearCommand implements Runnable {
     @Mixin
     FeatureOptions featureOptions;
 
-    @Option(names = "--probe", defaultValue = "sgd", description = "sgd (BatchNorm + linear, SGD momentum, cosine) or logreg (L-BFGS, C 0.316) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--probe",
+            defaultValue = "sgd",
+            description =
+                    "sgd (BatchNorm + linear, SGD momentum, cosine) or logreg (L-BFGS, C 0.316) (default ${DEFAULT-VALUE}).")
     String probe;
 
-    @Option(names = "--epochs", defaultValue = "100", description = "sgd: passes over the training features (DINO's 100; about 80 s for 60000 features of width 128 on 2 busy cores; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "100",
+            description =
+                    "sgd: passes over the training features (DINO's 100; about 80 s for 60000 features of width 128 on 2 busy cores; default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--probe-batch", defaultValue = "256", description = "sgd: features per step (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--probe-batch",
+            defaultValue = "256",
+            description = "sgd: features per step (default ${DEFAULT-VALUE}).")
     int probeBatch;
 
     @Option(names = "--probe-lr", description = "sgd: peak learning rate (default 0.1 x probe batch / 256).")
     Double probeLr;
 
-    @Option(names = "--c", defaultValue = "0.316", description = "logreg: inverse L2 strength C (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--c",
+            defaultValue = "0.316",
+            description = "logreg: inverse L2 strength C (default ${DEFAULT-VALUE}).")
     double c;
 
-    @Option(names = "--seed", defaultValue = "0", description = "sgd: seed of the head and the shuffling (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "sgd: seed of the head and the shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", required = true, description = "Folder for linear.json, confusion.png and report.md.")
@@ -66,7 +82,8 @@ public final class EvalLinearCommand implements Runnable {
     @Override
     public void run() {
         String kind = probe.toLowerCase(Locale.ROOT);
-        if (!kind.equals("sgd") && !kind.equals("logreg")) throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
+        if (!kind.equals("sgd") && !kind.equals("logreg"))
+            throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
         LabelledData data = dataOptions.load();
         EvalFeatures f = featureOptions.load(backbone, data, System.err);
         EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description());
@@ -77,14 +94,29 @@ public final class EvalLinearCommand implements Runnable {
         if (kind.equals("sgd")) {
             LinearProbeConfig d = LinearProbeConfig.defaults(epochs, probeBatch, seed);
             LinearProbeConfig cfg = probeLr == null ? d : d.withLr(probeLr);
-            System.err.printf(Locale.ROOT, "linear probe: BatchNorm + linear, SGD lr %.4g, %d epochs of %d features%n", cfg.lr(), epochs, f.train().size());
+            System.err.printf(
+                    Locale.ROOT,
+                    "linear probe: BatchNorm + linear, SGD lr %.4g, %d epochs of %d features%n",
+                    cfg.lr(),
+                    epochs,
+                    f.train().size());
             LinearProbeResult r = new LinearProbe(cfg).run(f.train(), f.test());
             top1 = r.top1();
             predictions = r.predictions();
             report = report.withLinear(top1);
-            how = String.format(Locale.ROOT, "BatchNorm + linear, SGD momentum 0.9, lr %.4g cosine, %d epochs, batch %d", cfg.lr(), epochs, cfg.batchSize());
+            how = String.format(
+                    Locale.ROOT,
+                    "BatchNorm + linear, SGD momentum 0.9, lr %.4g cosine, %d epochs, batch %d",
+                    cfg.lr(),
+                    epochs,
+                    cfg.batchSize());
         } else {
-            System.err.printf(Locale.ROOT, "logistic regression: L-BFGS, C %s, %d features of width %d%n", c, f.train().size(), f.train().dim());
+            System.err.printf(
+                    Locale.ROOT,
+                    "logistic regression: L-BFGS, C %s, %d features of width %d%n",
+                    c,
+                    f.train().size(),
+                    f.train().dim());
             LogisticModel model = new LogisticRegression(c, Lbfgs.Options.sklearn(1000, 1e-4), false).fit(f.train());
             predictions = model.predict(f.test().features());
             top1 = model.accuracy(f.test());
@@ -93,19 +125,40 @@ public final class EvalLinearCommand implements Runnable {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         int classes = Math.max(f.train().numClasses(), f.test().numClasses());
-        ConfusionMatrix confusion = ConfusionMatrix.of(f.test().checkedLabels("linear probe test features"), predictions, f.test().classNames(), classes);
+        ConfusionMatrix confusion = ConfusionMatrix.of(
+                f.test().checkedLabels("linear probe test features"),
+                predictions,
+                f.test().classNames(),
+                classes);
         try {
             Files.createDirectories(out);
             report.writeJson(out.resolve("linear.json"));
             ConfusionMatrixPlot.write(confusion, "linear probe: " + backbone.label(), out.resolve("confusion.png"));
-            RunDirectory.writeText(out.resolve("report.md"), "# Linear probe: " + backbone.label() + " on " + f.dataset() + "\n\n"
-                    + String.format(Locale.ROOT, "%s on %s features of %d training images; test top-1 **%.2f%%** on %d images (%.1f s).%n%n",
-                    how, f.description(), f.train().size(), top1, f.test().size(), seconds)
-                    + EvalReport.markdownTable(List.of(report)) + "\n![confusion](confusion.png)\n");
+            RunDirectory.writeText(
+                    out.resolve("report.md"),
+                    "# Linear probe: " + backbone.label() + " on " + f.dataset() + "\n\n"
+                            + String.format(
+                                    Locale.ROOT,
+                                    "%s on %s features of %d training images; test top-1 **%.2f%%** on %d images (%.1f s).%n%n",
+                                    how,
+                                    f.description(),
+                                    f.train().size(),
+                                    top1,
+                                    f.test().size(),
+                                    seconds)
+                            + EvalReport.markdownTable(List.of(report)) + "\n![confusion](confusion.png)\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
         }
-        System.out.printf(Locale.ROOT, "linear probe (%s) on %s features of %s: top-1 %.2f%% (%.1f s)%n", kind, f.description(), backbone.label(), top1, seconds);
-        System.out.println("wrote " + out.resolve("linear.json") + ", " + out.resolve("confusion.png") + " and " + out.resolve("report.md"));
+        System.out.printf(
+                Locale.ROOT,
+                "linear probe (%s) on %s features of %s: top-1 %.2f%% (%.1f s)%n",
+                kind,
+                f.description(),
+                backbone.label(),
+                top1,
+                seconds);
+        System.out.println("wrote " + out.resolve("linear.json") + ", " + out.resolve("confusion.png") + " and "
+                + out.resolve("report.md"));
     }
 }

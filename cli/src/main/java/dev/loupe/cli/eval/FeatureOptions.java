@@ -6,24 +6,36 @@ import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.eval.features.FeatureCache;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Parallel;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
-
 /** Which features to extract, from how many training images, with what cache, on which device. */
 public final class FeatureOptions {
-    @Option(names = "--features", defaultValue = "cls", description = "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--features",
+            defaultValue = "cls",
+            description =
+                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
     public String features;
 
-    @Option(names = "--train-limit", defaultValue = "0", description = "Training images used, evenly spaced (0: all; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-limit",
+            defaultValue = "0",
+            description = "Training images used, evenly spaced (0: all; default ${DEFAULT-VALUE}).")
     public int trainLimit;
 
-    @Option(names = "--cache", description = "Feature cache folder: extractions are stored and reused for the same weights, data, limit and features.")
+    @Option(
+            names = "--cache",
+            description =
+                    "Feature cache folder: extractions are stored and reused for the same weights, data, limit and features.")
     public Path cache;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     public int batch;
 
     @Option(names = "--threads", description = "Compute threads (default: cores).")
@@ -38,7 +50,12 @@ public final class FeatureOptions {
         if (backbone.raw()) return EvalFeatures.pixels(data, trainLimit, progress);
         VisionTransformer vit = backbone.load(data, 0, 0);
         vit.to(device.device());
-        return EvalFeatures.of(EvalFeatures.extractor(vit, features, batch), data, trainLimit, cache == null ? null : new FeatureCache(cache),
-                backbone.file(), progress);
+        return EvalFeatures.of(
+                EvalFeatures.extractor(vit, features, batch),
+                data,
+                trainLimit,
+                cache == null ? null : new FeatureCache(cache),
+                backbone.file(),
+                progress);
     }
 }

@@ -8,10 +8,6 @@ import dev.loupe.eval.retrieval.RetrievalResult;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,13 +15,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval retrieval}: image-to-text and text-to-image recall at 1/5/10 of a CLIP/SLIP model
  * over the test split's captions (samples sharing a key are one image with several captions).
  * Writes DIR/retrieval.json.
  */
-@Command(name = "retrieval", mixinStandardHelpOptions = true, description = "Image-text retrieval recall of CLIP/SLIP weights on a captioned test split.")
+@Command(
+        name = "retrieval",
+        mixinStandardHelpOptions = true,
+        description = "Image-text retrieval recall of CLIP/SLIP weights on a captioned test split.")
 public final class RetrievalCommand implements Runnable {
     @Mixin
     ClipModelOptions modelOptions;
@@ -33,7 +35,10 @@ public final class RetrievalCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--threads", description = "Compute threads (default: cores).")
@@ -49,8 +54,12 @@ public final class RetrievalCommand implements Runnable {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
             LabelledData data = dataOptions.load().requireCaptions("retrieval");
-            RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(),
-                    ClipEvaluation.evalTransform(data, model.config().vision().imageSize()), batch);
+            RetrievalResult r = ClipEvaluation.retrieval(
+                    model,
+                    tokenizer,
+                    data.test(),
+                    ClipEvaluation.evalTransform(data, model.config().vision().imageSize()),
+                    batch);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("weights", modelOptions.weights.toString());
             json.put("data", data.test().name());
@@ -64,9 +73,19 @@ public final class RetrievalCommand implements Runnable {
             json.put("text_to_image_r10", r.textToImageR10());
             Files.createDirectories(out);
             RunDirectory.writeJson(out.resolve("retrieval.json"), json);
-            System.out.printf(Locale.ROOT, "retrieval on %s (%d images, %d texts): image->text R@1 %.4f R@5 %.4f R@10 %.4f; "
-                            + "text->image R@1 %.4f R@5 %.4f R@10 %.4f%nwrote %s%n", data.test().name(), r.images(), r.texts(),
-                    r.imageToTextR1(), r.imageToTextR5(), r.imageToTextR10(), r.textToImageR1(), r.textToImageR5(), r.textToImageR10(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "retrieval on %s (%d images, %d texts): image->text R@1 %.4f R@5 %.4f R@10 %.4f; "
+                            + "text->image R@1 %.4f R@5 %.4f R@10 %.4f%nwrote %s%n",
+                    data.test().name(),
+                    r.images(),
+                    r.texts(),
+                    r.imageToTextR1(),
+                    r.imageToTextR5(),
+                    r.imageToTextR10(),
+                    r.textToImageR1(),
+                    r.textToImageR5(),
+                    r.textToImageR10(),
                     out.resolve("retrieval.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

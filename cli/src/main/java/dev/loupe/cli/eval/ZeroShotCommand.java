@@ -9,10 +9,6 @@ import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.eval.zeroshot.ZeroShotResult;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval zeroshot}: zero-shot top-1/top-5 of a CLIP/SLIP model on the test split (class
@@ -28,7 +27,10 @@ import java.util.Map;
  * images: logistic regression (C = 0.316, L-BFGS) on the image embeddings of the train split,
  * top-1 on the test split. Writes DIR/zeroshot.json.
  */
-@Command(name = "zeroshot", mixinStandardHelpOptions = true, description = "Zero-shot (and optionally linear-probe) accuracy of CLIP/SLIP weights on a test split.")
+@Command(
+        name = "zeroshot",
+        mixinStandardHelpOptions = true,
+        description = "Zero-shot (and optionally linear-probe) accuracy of CLIP/SLIP weights on a test split.")
 public final class ZeroShotCommand implements Runnable {
     @Mixin
     ClipModelOptions modelOptions;
@@ -36,13 +38,23 @@ public final class ZeroShotCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--templates", defaultValue = "simple", description = "simple, openai, shapes (the shapes caption openings) or a file with one template per line ({} = class name) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--templates",
+            defaultValue = "simple",
+            description =
+                    "simple, openai, shapes (the shapes caption openings) or a file with one template per line ({} = class name) (default ${DEFAULT-VALUE}).")
     String templates;
 
-    @Option(names = "--linear", description = "Also fit a logistic-regression probe on the train split's image embeddings and report its test top-1.")
+    @Option(
+            names = "--linear",
+            description =
+                    "Also fit a logistic-regression probe on the train split's image embeddings and report its test top-1.")
     boolean linear;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--threads", description = "Compute threads (default: cores).")
@@ -58,9 +70,11 @@ public final class ZeroShotCommand implements Runnable {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
             LabelledData data = dataOptions.loadLabelled("zero-shot classification");
-            Transform transform = ClipEvaluation.evalTransform(data, model.config().vision().imageSize());
+            Transform transform =
+                    ClipEvaluation.evalTransform(data, model.config().vision().imageSize());
             List<String> prompts = ClipEvaluation.templates(templates);
-            ZeroShotResult r = ClipEvaluation.zeroShot(model, tokenizer, data.test(), transform, data.classNames(), prompts, batch);
+            ZeroShotResult r = ClipEvaluation.zeroShot(
+                    model, tokenizer, data.test(), transform, data.classNames(), prompts, batch);
 
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("weights", modelOptions.weights.toString());
@@ -70,16 +84,29 @@ public final class ZeroShotCommand implements Runnable {
             json.put("top1", r.top1());
             json.put("top5", r.top5());
             json.put("count", r.count());
-            System.out.printf(Locale.ROOT, "zero-shot on %s (%d images, %d classes, %d templates): top-1 %.4f, top-5 %.4f%n",
-                    data.test().name(), r.count(), r.numClasses(), prompts.size(), r.top1(), r.top5());
+            System.out.printf(
+                    Locale.ROOT,
+                    "zero-shot on %s (%d images, %d classes, %d templates): top-1 %.4f, top-5 %.4f%n",
+                    data.test().name(),
+                    r.count(),
+                    r.numClasses(),
+                    prompts.size(),
+                    r.top1(),
+                    r.top5());
             if (linear) {
-                ClipEvaluation.LinearResult lin = ClipEvaluation.linearProbe(model, data.train(), data.test(), transform, batch);
+                ClipEvaluation.LinearResult lin =
+                        ClipEvaluation.linearProbe(model, data.train(), data.test(), transform, batch);
                 json.put("linear_top1", lin.top1());
                 json.put("linear_train_images", lin.trainImages());
                 json.put("linear_iterations", lin.iterations());
                 json.put("linear_converged", lin.converged());
-                System.out.printf(Locale.ROOT, "linear probe (logistic regression on %d train embeddings, %d L-BFGS iterations%s): test top-1 %.4f%n",
-                        lin.trainImages(), lin.iterations(), lin.converged() ? "" : ", not converged", lin.top1());
+                System.out.printf(
+                        Locale.ROOT,
+                        "linear probe (logistic regression on %d train embeddings, %d L-BFGS iterations%s): test top-1 %.4f%n",
+                        lin.trainImages(),
+                        lin.iterations(),
+                        lin.converged() ? "" : ", not converged",
+                        lin.top1());
             }
             Files.createDirectories(out);
             RunDirectory.writeJson(out.resolve("zeroshot.json"), json);

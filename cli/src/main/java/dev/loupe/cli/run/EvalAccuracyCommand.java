@@ -17,10 +17,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,26 +24,40 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval accuracy}: top-1 accuracy and confusion matrix of a classifier ViT on a test
  * split. Prints both and writes DIR/accuracy.json and DIR/confusion.png.
  */
-@Command(name = "accuracy", mixinStandardHelpOptions = true, description = "Top-1 accuracy and confusion matrix of a ViT classifier on a test set.")
+@Command(
+        name = "accuracy",
+        mixinStandardHelpOptions = true,
+        description = "Top-1 accuracy and confusion matrix of a ViT classifier on a test set.")
 public final class EvalAccuracyCommand implements Runnable {
     @Option(names = "--weights", required = true, description = "ViT weights with a head (timm names, .safetensors).")
     Path weights;
 
-    @Option(names = "--heads", description = "Attention heads (default: from the file's metadata, written by loupe train).")
+    @Option(
+            names = "--heads",
+            description = "Attention heads (default: from the file's metadata, written by loupe train).")
     Integer heads;
 
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--pool", description = "cls or mean: the features the head reads (default: the file's metadata, written by loupe train; cls without it).")
+    @Option(
+            names = "--pool",
+            description =
+                    "cls or mean: the features the head reads (default: the file's metadata, written by loupe train; cls without it).")
     String pool;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--workers", description = "Data loading threads (default: cores).")
@@ -66,17 +76,22 @@ public final class EvalAccuracyCommand implements Runnable {
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         try {
-            VisionTransformer model = VitWeights.read(weights, new VitWeights.Overrides(heads, pool == null ? null : ModelOptions.meanPool(pool)));
+            VisionTransformer model = VitWeights.read(
+                    weights, new VitWeights.Overrides(heads, pool == null ? null : ModelOptions.meanPool(pool)));
             ViTConfig c = model.config();
             LabelledData data = dataOptions.loadLabelled("eval accuracy");
-            if (c.numClasses() == 0) throw new IllegalArgumentException(weights + " has no classification head (head.weight)");
+            if (c.numClasses() == 0)
+                throw new IllegalArgumentException(weights + " has no classification head (head.weight)");
             if (c.imageSize() != data.imageSize() || c.channels() != data.channels()) {
-                throw new IllegalArgumentException(weights + " expects " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " images but "
-                        + data.name() + " has " + data.channels() + "x" + data.imageSize() + "x" + data.imageSize());
+                throw new IllegalArgumentException(weights + " expects " + c.channels() + "x" + c.imageSize() + "x"
+                        + c.imageSize() + " images but " + data.name() + " has " + data.channels() + "x"
+                        + data.imageSize() + "x" + data.imageSize());
             }
-            LoaderOptions.Builder lo = LoaderOptions.builder(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL);
+            LoaderOptions.Builder lo =
+                    LoaderOptions.builder(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL);
             if (workers != null) lo.workers(workers);
-            RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withEvalCropRatio(1.0);
+            RecipeConfig recipe =
+                    RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withEvalCropRatio(1.0);
             Loader loader = new Loader(data.test(), Recipes.eval(recipe), lo.build());
             model.to(device.device());
             AccuracyResult r = Accuracy.evaluate(model, loader);
@@ -92,7 +107,13 @@ public final class EvalAccuracyCommand implements Runnable {
             json.put("confusion", r.confusion().counts());
             RunDirectory.writeJson(out.resolve("accuracy.json"), json);
             ConfusionMatrixPlot.write(r.confusion(), "test accuracy", out.resolve("confusion.png"));
-            System.out.printf(Locale.ROOT, "top-1 accuracy %.4f (%d / %d) on %s%n%n", r.top1(), r.correct(), r.total(), data.test().name());
+            System.out.printf(
+                    Locale.ROOT,
+                    "top-1 accuracy %.4f (%d / %d) on %s%n%n",
+                    r.top1(),
+                    r.correct(),
+                    r.total(),
+                    data.test().name());
             System.out.print(r.confusion().toMarkdown());
             System.out.println("\nwrote " + out.resolve("accuracy.json") + " and " + out.resolve("confusion.png"));
         } catch (IOException e) {

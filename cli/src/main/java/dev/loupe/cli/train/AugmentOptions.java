@@ -3,17 +3,19 @@ package dev.loupe.cli.train;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.data.transform.ViewTransform;
-import picocli.CommandLine.Option;
-
 import java.util.Map;
+import picocli.CommandLine.Option;
 
 /** The training augmentation of supervised training and fine-tuning. */
 public final class AugmentOptions {
     /** Zero padding of the pad-crop recipe (the CIFAR-style recipe, 2 px for 28 x 28 images). */
     static final int CROP_PADDING = 2;
 
-    @Option(names = "--augment", defaultValue = "pad-crop", description = "Training augmentation: pad-crop (zero-pad 2, random crop, flip), "
-            + "flip (flip only) or rrc (RandomResizedCrop 0.08-1, flip) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--augment",
+            defaultValue = "pad-crop",
+            description = "Training augmentation: pad-crop (zero-pad 2, random crop, flip), "
+                    + "flip (flip only) or rrc (RandomResizedCrop 0.08-1, flip) (default ${DEFAULT-VALUE}).")
     String augment;
 
     /** The chosen training transform for recipe's size and normalisation. */
@@ -22,7 +24,8 @@ public final class AugmentOptions {
             case "pad-crop" -> Recipes.supervisedTrain(recipe.withPadding(CROP_PADDING));
             case "flip" -> Recipes.flipOnly(recipe);
             case "rrc" -> Recipes.supervisedTrain(recipe.withPadding(0));
-            default -> throw new IllegalArgumentException("--augment must be pad-crop, flip or rrc, got '" + augment + "'");
+            default ->
+                throw new IllegalArgumentException("--augment must be pad-crop, flip or rrc, got '" + augment + "'");
         };
     }
 

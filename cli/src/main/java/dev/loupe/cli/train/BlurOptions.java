@@ -1,15 +1,18 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.data.transform.RecipeConfig;
-import picocli.CommandLine.Option;
-
 import java.util.Map;
+import picocli.CommandLine.Option;
 
 /** The Gaussian blur range of the DINO, DINOv2 and SimCLR augmentations. */
 public final class BlurOptions {
-    @Option(names = "--blur-sigma", split = ",", paramLabel = "MIN,MAX",
-            description = "Blur sigma range in pixels (default: the reference 0.1,2.0 at 224 px, scaled by side / 224 below it, "
-                    + "e.g. 0.0125,0.25 at 28 px).")
+    @Option(
+            names = "--blur-sigma",
+            split = ",",
+            paramLabel = "MIN,MAX",
+            description =
+                    "Blur sigma range in pixels (default: the reference 0.1,2.0 at 224 px, scaled by side / 224 below it, "
+                            + "e.g. 0.0125,0.25 at 28 px).")
     double[] blurSigma;
 
     /** config with the chosen range (the default range of its side when none was given). */

@@ -9,14 +9,13 @@ import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.byol.ByolObjective;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code loupe train byol}: BYOL (Grill et al. 2020) on two augmented views (SimCLR's augmentations):
@@ -24,9 +23,12 @@ import java.util.Map;
  * ResNets with LARS; for the ViT this uses AdamW (0.9, 0.999, weight decay 0.05) at 5e-4 x batch / 256
  * with warm-up and a cosine to 0. The online backbone is written at the end.
  */
-@Command(name = "byol", mixinStandardHelpOptions = true,
+@Command(
+        name = "byol",
+        mixinStandardHelpOptions = true,
         description = "Self-supervised BYOL training; writes the backbone and a kNN curve.",
-        footer = "%nShared options default for byol: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
+        footer =
+                "%nShared options default for byol: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
 public final class ByolCommand implements Runnable {
     static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.999;
     static final int BATCH = 128;
@@ -52,19 +54,35 @@ public final class ByolCommand implements Runnable {
     @Mixin
     BlurOptions blur;
 
-    @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--blr",
+            defaultValue = "5e-4",
+            description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--proj-hidden", defaultValue = "1024", description = "Projector and predictor width (BYOL 4096; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proj-hidden",
+            defaultValue = "1024",
+            description = "Projector and predictor width (BYOL 4096; default ${DEFAULT-VALUE}).")
     int projHidden;
 
-    @Option(names = "--proj-out", defaultValue = "256", description = "Projection width (BYOL 256; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proj-out",
+            defaultValue = "256",
+            description = "Projection width (BYOL 256; default ${DEFAULT-VALUE}).")
     int projOut;
 
-    @Option(names = "--momentum", defaultValue = "0.99", description = "Target EMA momentum at step 0, rising to 1 on a cosine (BYOL 0.996; 0.99 in small-batch recipes; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--momentum",
+            defaultValue = "0.99",
+            description =
+                    "Target EMA momentum at step 0, rising to 1 on a cosine (BYOL 0.996; 0.99 in small-batch recipes; default ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--color-strength", defaultValue = "0.5", description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--color-strength",
+            defaultValue = "0.5",
+            description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
     double colorStrength;
 
     @Override
@@ -74,8 +92,8 @@ public final class ByolCommand implements Runnable {
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
         SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
-                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
+                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
         TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
 
         ByolObjective objective = new ByolObjective(vc, projHidden, projOut, momentum, new Rng(common.seed));
@@ -84,9 +102,25 @@ public final class ByolCommand implements Runnable {
         m.put("proj_out", projOut);
         m.put("target_momentum_base", momentum);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        RecipeConfig recipe = blur.apply(
+                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
         BlurOptions.record(m, recipe);
-        SslTraining.run(new SslTraining.Plan("byol", "BYOL", vc, objective, Recipes.simclr(recipe), tc, batch, m,
-                objective::onlineBackboneStateDict), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+        SslTraining.run(
+                new SslTraining.Plan(
+                        "byol",
+                        "BYOL",
+                        vc,
+                        objective,
+                        Recipes.simclr(recipe),
+                        tc,
+                        batch,
+                        m,
+                        objective::onlineBackboneStateDict),
+                common,
+                modelOptions,
+                dataOptions,
+                data,
+                knn,
+                trainLimit.trainLimit);
     }
 }

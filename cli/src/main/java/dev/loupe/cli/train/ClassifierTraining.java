@@ -15,7 +15,6 @@ import dev.loupe.run.TrainingOutcome;
 import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -36,32 +35,62 @@ public final class ClassifierTraining {
      * @param plotTitle  the confusion matrix plot's title
      * @param data       the data set, whose normalisation the weights file records
      */
-    public static void run(CommonTrainOptions common, RunDirectory dir, Map<String, Object> settings, Map<String, Object> runtime,
-                           VisionTransformer model, ClassificationObjective objective, Loader train, Loader test, TrainerConfig tc,
-                           String verb, String title, String plotTitle, LabelledData data) {
+    public static void run(
+            CommonTrainOptions common,
+            RunDirectory dir,
+            Map<String, Object> settings,
+            Map<String, Object> runtime,
+            VisionTransformer model,
+            ClassificationObjective objective,
+            Loader train,
+            Loader test,
+            TrainerConfig tc,
+            String verb,
+            String title,
+            String plotTitle,
+            LabelledData data) {
         AccuracyResult[] last = new AccuracyResult[1];
         Device device = common.device();
         model.to(device);
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective,
-                new LoaderBatchSource(train).map(b -> b.to(device)), tc,
+        TrainingOutcome outcome = TrainingSession.run(
+                dir,
+                settings,
+                runtime,
+                common.resuming(),
+                objective,
+                new LoaderBatchSource(train).map(b -> b.to(device)),
+                tc,
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());
-                }, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+                },
+                common.logEvery,
+                common.plotEvery,
+                System.err,
+                common.dataParallel());
         if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VitWeights.write(dir.finalModel(), model, data.mean(), data.std());
             List<RunReport.Section> sections = List.of();
             if (last[0] != null) {
-                ConfusionMatrixPlot.write(last[0].confusion(), plotTitle, dir.plots().resolve("confusion.png"));
-                sections = List.of(new RunReport.Section("Test confusion matrix",
-                        "![confusion](plots/confusion.png)\n\n" + last[0].confusion().toMarkdown()));
+                ConfusionMatrixPlot.write(
+                        last[0].confusion(), plotTitle, dir.plots().resolve("confusion.png"));
+                sections = List.of(new RunReport.Section(
+                        "Test confusion matrix",
+                        "![confusion](plots/confusion.png)\n\n"
+                                + last[0].confusion().toMarkdown()));
             }
             RunReport.write(dir, title, settings, outcome, sections);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
         }
-        System.out.printf(Locale.ROOT, "%s %d steps; test accuracy %s; weights %s; report %s%n", verb, outcome.steps(),
-                last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()), dir.finalModel(), dir.report());
+        System.out.printf(
+                Locale.ROOT,
+                "%s %d steps; test accuracy %s; weights %s; report %s%n",
+                verb,
+                outcome.steps(),
+                last[0] == null ? "n/a" : String.format(Locale.ROOT, "%.4f", last[0].top1()),
+                dir.finalModel(),
+                dir.report());
     }
 }

@@ -8,9 +8,9 @@ import dev.loupe.clip.ClipWeights;
 import dev.loupe.clip.tokenizer.CaptionVocabulary;
 import dev.loupe.clip.tokenizer.MergesFile;
 import dev.loupe.clip.tokenizer.Tokenizer;
-import dev.loupe.data.Batch;
 import dev.loupe.data.BadSampleLog;
 import dev.loupe.data.BadSamplePolicy;
+import dev.loupe.data.Batch;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
@@ -30,9 +30,6 @@ import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +40,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * What {@code loupe train clip} and {@code loupe train slip} share: the towers' options, the
@@ -58,47 +57,89 @@ public final class ClipTraining {
 
     /** The towers, tokenizer and evaluation options; small defaults that train in minutes on 32 px shapes. */
     public static final class Options {
-        @Option(names = "--vision-patch", defaultValue = "4", description = "Image tower patch side (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vision-patch",
+                defaultValue = "4",
+                description = "Image tower patch side (default ${DEFAULT-VALUE}).")
         public int visionPatch;
 
-        @Option(names = "--vision-width", defaultValue = "128", description = "Image tower width (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vision-width",
+                defaultValue = "128",
+                description = "Image tower width (default ${DEFAULT-VALUE}).")
         public int visionWidth;
 
-        @Option(names = "--vision-layers", defaultValue = "4", description = "Image tower blocks (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vision-layers",
+                defaultValue = "4",
+                description = "Image tower blocks (default ${DEFAULT-VALUE}).")
         public int visionLayers;
 
-        @Option(names = "--vision-heads", defaultValue = "4", description = "Image tower heads (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vision-heads",
+                defaultValue = "4",
+                description = "Image tower heads (default ${DEFAULT-VALUE}).")
         public int visionHeads;
 
-        @Option(names = "--text-width", defaultValue = "128", description = "Text tower width (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--text-width",
+                defaultValue = "128",
+                description = "Text tower width (default ${DEFAULT-VALUE}).")
         public int textWidth;
 
-        @Option(names = "--text-layers", defaultValue = "3", description = "Text tower blocks (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--text-layers",
+                defaultValue = "3",
+                description = "Text tower blocks (default ${DEFAULT-VALUE}).")
         public int textLayers;
 
-        @Option(names = "--text-heads", defaultValue = "4", description = "Text tower heads (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--text-heads",
+                defaultValue = "4",
+                description = "Text tower heads (default ${DEFAULT-VALUE}).")
         public int textHeads;
 
-        @Option(names = "--context", defaultValue = "32", description = "Text context length in tokens (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--context",
+                defaultValue = "32",
+                description = "Text context length in tokens (default ${DEFAULT-VALUE}).")
         public int context;
 
-        @Option(names = "--embed-dim", defaultValue = "128", description = "Shared embedding size (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--embed-dim",
+                defaultValue = "128",
+                description = "Shared embedding size (default ${DEFAULT-VALUE}).")
         public int embedDim;
 
-        @Option(names = "--merges", description = "BPE merges file (CLIP's bpe_simple_vocab_16e6.txt.gz); default: BPE trained on the training captions.")
+        @Option(
+                names = "--merges",
+                description =
+                        "BPE merges file (CLIP's bpe_simple_vocab_16e6.txt.gz); default: BPE trained on the training captions.")
         public Path merges;
 
-        @Option(names = "--vocab-size", defaultValue = "1000", description = "Vocabulary of the BPE trained on the captions, without --merges (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vocab-size",
+                defaultValue = "1000",
+                description =
+                        "Vocabulary of the BPE trained on the captions, without --merges (default ${DEFAULT-VALUE}).")
         public int vocabSize;
 
-        @Option(names = "--templates", defaultValue = "simple", description = "Zero-shot prompts during training: simple, openai, shapes (the shapes caption openings) or a file (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--templates",
+                defaultValue = "simple",
+                description =
+                        "Zero-shot prompts during training: simple, openai, shapes (the shapes caption openings) or a file (default ${DEFAULT-VALUE}).")
         public String templates;
 
-        @Option(names = "--eval-batch", defaultValue = "256", description = "Batch size of the evaluations (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--eval-batch",
+                defaultValue = "256",
+                description = "Batch size of the evaluations (default ${DEFAULT-VALUE}).")
         public int evalBatch;
 
         ClipConfig config(int imageSize, int vocab) {
-            return new ClipConfig(new ClipVisionConfig(imageSize, visionPatch, visionWidth, visionLayers, visionHeads, embedDim),
+            return new ClipConfig(
+                    new ClipVisionConfig(imageSize, visionPatch, visionWidth, visionLayers, visionHeads, embedDim),
                     new TextConfig(vocab, context, textWidth, textLayers, textHeads, embedDim));
         }
     }
@@ -123,17 +164,29 @@ public final class ClipTraining {
     public static final double BETA1 = 0.9, BETA2 = 0.98, EPS = 1e-8;
 
     /** Trains method; {@code spec} tells which options were given on the command line. */
-    public static void run(Method method, CommonTrainOptions common, DataOptions dataOptions, Options options,
-                           CommandLine.Model.CommandSpec spec) {
+    public static void run(
+            Method method,
+            CommonTrainOptions common,
+            DataOptions dataOptions,
+            Options options,
+            CommandLine.Model.CommandSpec spec) {
         if (common.threads != null) Parallel.setThreads(common.threads);
         if (!common.device().equals(Device.CPU)) {
             // the zero-shot and retrieval evaluations still run their batches on the host
-            throw new IllegalArgumentException("--device " + common.device + ": " + method.name() + " training runs on the cpu only for now");
+            throw new IllegalArgumentException(
+                    "--device " + common.device + ": " + method.name() + " training runs on the cpu only for now");
         }
         LabelledData data = dataOptions.load().requireCaptions(method.name().toUpperCase(Locale.ROOT) + " training");
-        if (data.channels() != 3) throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has " + data.channels() + " channel(s)");
+        if (data.channels() != 3)
+            throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has "
+                    + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
-        Tokenizer tokenizer = tokenizer(options, data.train(), dir, common.resuming(), common.dataParallel().isRankZero(),
+        Tokenizer tokenizer = tokenizer(
+                options,
+                data.train(),
+                dir,
+                common.resuming(),
+                common.dataParallel().isRankZero(),
                 BadSamplePolicy.parse(common.onBadSample));
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
@@ -149,7 +202,9 @@ public final class ClipTraining {
         settings.put("method", method.name());
         settings.putAll(dataSettings(dataOptions, data));
         settings.putAll(Settings.of(new TowerSettings(config.vision(), config.text())));
-        settings.put("tokenizer", options.merges != null ? "merges file " + options.merges.getFileName() : "bpe on training captions");
+        settings.put(
+                "tokenizer",
+                options.merges != null ? "merges file " + options.merges.getFileName() : "bpe on training captions");
         settings.put("vocab", tokenizer.vocabSize());
         settings.putAll(method.settings());
         settings.put("templates", options.templates);
@@ -157,28 +212,66 @@ public final class ClipTraining {
         Map<String, Object> runtime = common.runtime();
         runtime.put("eval_batch", options.evalBatch);
 
-        System.err.printf(Locale.ROOT, "%s: %s, vision %dpx/%d w%d l%d h%d, text ctx %d w%d l%d h%d, vocab %d, embed %d (%,d parameters), %d batches/epoch%n",
-                method.name(), data.name(), config.vision().imageSize(), config.vision().patch(), config.vision().width(), config.vision().layers(),
-                config.vision().heads(), config.text().ctx(), config.text().width(), config.text().layers(), config.text().heads(),
-                config.text().vocab(), config.embedDim(), model.parameterCount(), train.batchesPerEpoch());
+        System.err.printf(
+                Locale.ROOT,
+                "%s: %s, vision %dpx/%d w%d l%d h%d, text ctx %d w%d l%d h%d, vocab %d, embed %d (%,d parameters), %d batches/epoch%n",
+                method.name(),
+                data.name(),
+                config.vision().imageSize(),
+                config.vision().patch(),
+                config.vision().width(),
+                config.vision().layers(),
+                config.vision().heads(),
+                config.text().ctx(),
+                config.text().width(),
+                config.text().layers(),
+                config.text().heads(),
+                config.text().vocab(),
+                config.embedDim(),
+                model.parameterCount(),
+                train.batchesPerEpoch());
         ClipMonitor monitor = new ClipMonitor(model, tokenizer, data, templates, options.evalBatch);
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), objective, new LoaderBatchSource(train), tc,
-                monitor, common.logEvery, common.plotEvery, System.err, common.dataParallel());
+        TrainingOutcome outcome = TrainingSession.run(
+                dir,
+                settings,
+                runtime,
+                common.resuming(),
+                objective,
+                new LoaderBatchSource(train),
+                tc,
+                monitor,
+                common.logEvery,
+                common.plotEvery,
+                System.err,
+                common.dataParallel());
         if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         Object last = monitor.last();
         try {
             ClipWeights.write(dir.finalModel(), model);
             List<RunReport.Section> sections = new ArrayList<>();
-            sections.add(new RunReport.Section("Model", "open_clip-named weights: [model.safetensors](model.safetensors); BPE merges: "
-                    + "[merges.txt.gz](merges.txt.gz). Evaluate with `loupe eval zeroshot --weights " + dir.finalModel() + " --merges "
-                    + dir.root().resolve("merges.txt.gz") + " ...`."));
+            sections.add(new RunReport.Section(
+                    "Model",
+                    "open_clip-named weights: [model.safetensors](model.safetensors); BPE merges: "
+                            + "[merges.txt.gz](merges.txt.gz). Evaluate with `loupe eval zeroshot --weights "
+                            + dir.finalModel() + " --merges "
+                            + dir.root().resolve("merges.txt.gz") + " ...`."));
             if (last != null) sections.add(new RunReport.Section("Last evaluation (test split)", String.valueOf(last)));
-            RunReport.write(dir, method.name().toUpperCase(Locale.ROOT) + " training: " + data.name(), settings, outcome, sections);
+            RunReport.write(
+                    dir,
+                    method.name().toUpperCase(Locale.ROOT) + " training: " + data.name(),
+                    settings,
+                    outcome,
+                    sections);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
         }
-        System.out.printf(Locale.ROOT, "trained %d steps; last evaluation %s; weights %s; report %s%n", outcome.steps(),
-                last == null ? "n/a" : last, dir.finalModel(), dir.report());
+        System.out.printf(
+                Locale.ROOT,
+                "trained %d steps; last evaluation %s; weights %s; report %s%n",
+                outcome.steps(),
+                last == null ? "n/a" : last,
+                dir.finalModel(),
+                dir.report());
     }
 
     /** CLIP's AdamW betas and epsilon; a warm-up of 1 epoch unless --warmup-epochs or --warmup-steps was given. */
@@ -186,14 +279,24 @@ public final class ClipTraining {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         boolean warmupGiven = parsed.hasMatchedOption("--warmup-epochs") || parsed.hasMatchedOption("--warmup-steps");
         double warmupEpochs = warmupGiven ? c.warmupEpochs() : 1.0;
-        return c.toBuilder().warmupEpochs(warmupEpochs).betas(BETA1, BETA2).eps(EPS).build();
+        return c.toBuilder()
+                .warmupEpochs(warmupEpochs)
+                .betas(BETA1, BETA2)
+                .eps(EPS)
+                .build();
     }
 
     /**
      * The tokenizer of the run, saved to runs/NAME/merges.txt.gz: the given merges file, or BPE merges
      * trained on the training captions (deterministic; a resumed run reads the saved file).
      */
-    static Tokenizer tokenizer(Options options, Dataset train, RunDirectory dir, boolean resume, boolean writes, BadSamplePolicy onBadSample) {
+    static Tokenizer tokenizer(
+            Options options,
+            Dataset train,
+            RunDirectory dir,
+            boolean resume,
+            boolean writes,
+            BadSamplePolicy onBadSample) {
         Path saved = dir.root().resolve("merges.txt.gz");
         try {
             if (options.merges != null) {
@@ -205,9 +308,13 @@ public final class ClipTraining {
                 return t;
             }
             if (resume && Files.isRegularFile(saved)) return new Tokenizer(MergesFile.read(saved, Integer.MAX_VALUE));
-            // captions only: no image is decoded, and a bad sample is skipped (and counted) or fails as --on-bad-sample says
-            CaptionVocabulary vocabulary = CaptionVocabulary.train(train, options.vocabSize, onBadSample, BadSampleLog.standardError());
-            if (vocabulary.skipped() > 0) System.err.println("vocabulary: " + vocabulary.captions() + " captions, " + vocabulary.skipped() + " bad samples skipped");
+            // captions only: no image is decoded, and a bad sample is skipped (and counted) or fails as --on-bad-sample
+            // says
+            CaptionVocabulary vocabulary =
+                    CaptionVocabulary.train(train, options.vocabSize, onBadSample, BadSampleLog.standardError());
+            if (vocabulary.skipped() > 0)
+                System.err.println("vocabulary: " + vocabulary.captions() + " captions, " + vocabulary.skipped()
+                        + " bad samples skipped");
             if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, vocabulary.merges());
             return new Tokenizer(vocabulary.merges());
         } catch (IOException e) {
@@ -232,5 +339,7 @@ public final class ClipTraining {
     }
 
     /** Both towers' shapes as config.json records them, vision_* and text_*. */
-    record TowerSettings(@JsonUnwrapped(prefix = "vision_") ClipVisionConfig vision, @JsonUnwrapped(prefix = "text_") TextConfig text) {}
+    record TowerSettings(
+            @JsonUnwrapped(prefix = "vision_") ClipVisionConfig vision,
+            @JsonUnwrapped(prefix = "text_") TextConfig text) {}
 }

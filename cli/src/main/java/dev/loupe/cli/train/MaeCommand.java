@@ -10,14 +10,13 @@ import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code loupe train mae}: masked autoencoding (main_pretrain.py) with a decoder sized for small
@@ -26,9 +25,12 @@ import java.util.Map;
  * clipping, no drop path, RandomResizedCrop(0.2, 1) + flip. The masking noise is drawn per step from
  * (seed, step), so --resume is exact. The encoder is written as the backbone.
  */
-@Command(name = "mae", mixinStandardHelpOptions = true,
+@Command(
+        name = "mae",
+        mixinStandardHelpOptions = true,
         description = "Self-supervised masked-autoencoder training; writes the encoder and a kNN curve.",
-        footer = "%nShared options default for mae: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.95).")
+        footer =
+                "%nShared options default for mae: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.95).")
 public final class MaeCommand implements Runnable {
     static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.95;
     static final int BATCH = 128;
@@ -51,22 +53,41 @@ public final class MaeCommand implements Runnable {
     @Mixin
     TrainLimitOptions trainLimit;
 
-    @Option(names = "--blr", defaultValue = "1.5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--blr",
+            defaultValue = "1.5e-4",
+            description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--mask-ratio", defaultValue = "0.75", description = "Share of patches removed (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mask-ratio",
+            defaultValue = "0.75",
+            description = "Share of patches removed (default ${DEFAULT-VALUE}).")
     double maskRatio;
 
-    @Option(names = "--decoder-dim", defaultValue = "128", description = "Decoder width (paper 512; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--decoder-dim",
+            defaultValue = "128",
+            description = "Decoder width (paper 512; default ${DEFAULT-VALUE}).")
     int decoderDim;
 
-    @Option(names = "--decoder-depth", defaultValue = "2", description = "Decoder blocks (paper 8; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--decoder-depth",
+            defaultValue = "2",
+            description = "Decoder blocks (paper 8; default ${DEFAULT-VALUE}).")
     int decoderDepth;
 
-    @Option(names = "--decoder-heads", defaultValue = "4", description = "Decoder heads (paper 16; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--decoder-heads",
+            defaultValue = "4",
+            description = "Decoder heads (paper 16; default ${DEFAULT-VALUE}).")
     int decoderHeads;
 
-    @Option(names = "--norm-pix", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--norm-pix",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Per-patch normalised pixel targets (--no-norm-pix: raw pixels; default ${DEFAULT-VALUE}).")
     boolean normPix;
 
@@ -77,8 +98,8 @@ public final class MaeCommand implements Runnable {
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
         SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
-                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
+                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
         TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
 
         MaeConfig cfg = new MaeConfig(vc, decoderDim, decoderDepth, decoderHeads, maskRatio, normPix);
@@ -90,7 +111,14 @@ public final class MaeCommand implements Runnable {
         m.put("decoder_heads", decoderHeads);
         m.put("norm_pix", normPix);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        SslTraining.run(new SslTraining.Plan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m,
-                () -> mae.module().encoderStateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+        SslTraining.run(
+                new SslTraining.Plan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m, () -> mae.module()
+                        .encoderStateDict()),
+                common,
+                modelOptions,
+                dataOptions,
+                data,
+                knn,
+                trainLimit.trainLimit);
     }
 }

@@ -9,14 +9,13 @@ import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.simclr.SimClrObjective;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code loupe train simclr}: NT-Xent between two augmented views (SimCLR augmentations) through a
@@ -24,9 +23,12 @@ import java.util.Map;
  * at 5e-4 x batch / 256 with warm-up and a cosine to 0, temperature 0.5 (the small-batch CIFAR
  * recipe; 0.1 at large batch), head 512 -> 128. The image tower's backbone is written at the end.
  */
-@Command(name = "simclr", mixinStandardHelpOptions = true,
+@Command(
+        name = "simclr",
+        mixinStandardHelpOptions = true,
         description = "Self-supervised SimCLR training; writes the backbone and a kNN curve.",
-        footer = "%nShared options default for simclr: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.1 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.98).")
+        footer =
+                "%nShared options default for simclr: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.1 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.98).")
 public final class SimClrCommand implements Runnable {
     static final double WEIGHT_DECAY = 0.1, BETA1 = 0.9, BETA2 = 0.98;
     static final int BATCH = 128;
@@ -52,19 +54,35 @@ public final class SimClrCommand implements Runnable {
     @Mixin
     BlurOptions blur;
 
-    @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--blr",
+            defaultValue = "5e-4",
+            description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature (0.5 for small batches as in the CIFAR recipe, 0.1 at large batch; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--temperature",
+            defaultValue = "0.5",
+            description =
+                    "NT-Xent temperature (0.5 for small batches as in the CIFAR recipe, 0.1 at large batch; default ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--proj-hidden", defaultValue = "512", description = "Projection head width (SLIP 4096; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proj-hidden",
+            defaultValue = "512",
+            description = "Projection head width (SLIP 4096; default ${DEFAULT-VALUE}).")
     int projHidden;
 
-    @Option(names = "--proj-out", defaultValue = "128", description = "Projection width (SimCLR 128; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proj-out",
+            defaultValue = "128",
+            description = "Projection width (SimCLR 128; default ${DEFAULT-VALUE}).")
     int projOut;
 
-    @Option(names = "--color-strength", defaultValue = "0.5", description = "SimCLR colour-jitter strength s (0.5 in the CIFAR recipe; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--color-strength",
+            defaultValue = "0.5",
+            description = "SimCLR colour-jitter strength s (0.5 in the CIFAR recipe; default ${DEFAULT-VALUE}).")
     double colorStrength;
 
     @Override
@@ -74,8 +92,8 @@ public final class SimClrCommand implements Runnable {
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
         SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
-                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
+                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
         TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
 
         SimClrObjective objective = new SimClrObjective(vc, projHidden, projOut, temperature, new Rng(common.seed));
@@ -84,9 +102,20 @@ public final class SimClrCommand implements Runnable {
         m.put("proj_hidden", projHidden);
         m.put("proj_out", projOut);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        RecipeConfig recipe = blur.apply(
+                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
         BlurOptions.record(m, recipe);
-        SslTraining.run(new SslTraining.Plan("simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m,
-                () -> objective.module().visual.stateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+        SslTraining.run(
+                new SslTraining.Plan(
+                        "simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
+                                .module()
+                                .visual
+                                .stateDict()),
+                common,
+                modelOptions,
+                dataOptions,
+                data,
+                knn,
+                trainLimit.trainLimit);
     }
 }

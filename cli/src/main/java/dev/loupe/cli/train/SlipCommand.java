@@ -13,16 +13,15 @@ import dev.loupe.data.transform.ViewTransform;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.tensor.Rng;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code loupe train slip}: CLIP plus SimCLR on two more views of each image through the image
@@ -31,9 +30,13 @@ import java.util.Map;
  * lr 5e-4 (SLIP's 3e-3 at batch 4096, sqrt-scaled to 128), weight decay 0.1, min lr 1e-5, head
  * 512 -> 128 (SLIP: 4096 -> 256, sized down with the towers); see {@link ClipTraining}.
  */
-@Command(name = "slip", mixinStandardHelpOptions = true, description = "Train SLIP (CLIP + SimCLR) on captioned images; zero-shot accuracy on the test split.")
+@Command(
+        name = "slip",
+        mixinStandardHelpOptions = true,
+        description = "Train SLIP (CLIP + SimCLR) on captioned images; zero-shot accuracy on the test split.")
 public final class SlipCommand implements Runnable, ClipTraining.Method {
-    static final CommonTrainOptions.Defaults DEFAULTS = new CommonTrainOptions.Defaults(128, 5e-4, 1e-5, 0.1, OptimizerKind.ADAMW, 0.0);
+    static final CommonTrainOptions.Defaults DEFAULTS =
+            new CommonTrainOptions.Defaults(128, 5e-4, 1e-5, 0.1, OptimizerKind.ADAMW, 0.0);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,29 +50,49 @@ public final class SlipCommand implements Runnable, ClipTraining.Method {
     @Mixin
     ClipTraining.Options options;
 
-    @Option(names = "--ssl-scale", defaultValue = "1.0", description = "Weight of the SimCLR loss (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ssl-scale",
+            defaultValue = "1.0",
+            description = "Weight of the SimCLR loss (default ${DEFAULT-VALUE}).")
     double sslScale;
 
-    @Option(names = "--ssl-temperature", defaultValue = "0.1", description = "SimCLR temperature (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ssl-temperature",
+            defaultValue = "0.1",
+            description = "SimCLR temperature (default ${DEFAULT-VALUE}).")
     double sslTemperature;
 
-    @Option(names = "--mlp-hidden", defaultValue = "512", description = "SimCLR head hidden width (default ${DEFAULT-VALUE}; SLIP: 4096).")
+    @Option(
+            names = "--mlp-hidden",
+            defaultValue = "512",
+            description = "SimCLR head hidden width (default ${DEFAULT-VALUE}; SLIP: 4096).")
     int mlpHidden;
 
-    @Option(names = "--mlp-out", defaultValue = "128", description = "SimCLR head output width (default ${DEFAULT-VALUE}; SLIP: 256).")
+    @Option(
+            names = "--mlp-out",
+            defaultValue = "128",
+            description = "SimCLR head output width (default ${DEFAULT-VALUE}; SLIP: 256).")
     int mlpOut;
 
     @Override
-    public void run() { ClipTraining.run(this, common, dataOptions, options, spec); }
+    public void run() {
+        ClipTraining.run(this, common, dataOptions, options, spec);
+    }
 
     @Override
-    public String name() { return "slip"; }
+    public String name() {
+        return "slip";
+    }
 
     @Override
-    public CommonTrainOptions.Defaults defaults() { return DEFAULTS; }
+    public CommonTrainOptions.Defaults defaults() {
+        return DEFAULTS;
+    }
 
     @Override
-    public ClipModel model(ClipConfig config, Rng rng) { return new SlipModel(config, mlpHidden, mlpOut, rng); }
+    public ClipModel model(ClipConfig config, Rng rng) {
+        return new SlipModel(config, mlpHidden, mlpOut, rng);
+    }
 
     @Override
     public Objective<Batch> objective(ClipModel model, Tokenizer tokenizer) {

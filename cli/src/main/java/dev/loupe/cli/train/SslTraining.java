@@ -20,8 +20,6 @@ import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Tensor;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -29,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} share: method defaults for options the user left
@@ -51,8 +50,16 @@ final class SslTraining {
      * @param methodSettings the method's own settings for config.json (resume refuses other values)
      * @param backboneState  the backbone to evaluate and to write at the end, under timm ViT names
      */
-    record Plan(String method, String title, ViTConfig backbone, Objective<Batch> objective, ViewTransform augmentation,
-                TrainerConfig config, int batch, Map<String, Object> methodSettings, Supplier<Map<String, Tensor>> backboneState) {}
+    record Plan(
+            String method,
+            String title,
+            ViTConfig backbone,
+            Objective<Batch> objective,
+            ViewTransform augmentation,
+            TrainerConfig config,
+            int batch,
+            Map<String, Object> methodSettings,
+            Supplier<Map<String, Tensor>> backboneState) {}
 
     /** Whether the user gave {@code option} on the command line. */
     static boolean given(CommandSpec spec, String option) {
@@ -60,7 +67,8 @@ final class SslTraining {
     }
 
     /** Fills the schedule options the user left out with a method's defaults. */
-    static void defaultSchedule(CommandSpec spec, CommonTrainOptions common, double warmupEpochs, Double weightDecayEnd) {
+    static void defaultSchedule(
+            CommandSpec spec, CommonTrainOptions common, double warmupEpochs, Double weightDecayEnd) {
         if (!given(spec, "--warmup-epochs") && !given(spec, "--warmup-steps")) common.warmupEpochs = warmupEpochs;
         if (common.weightDecayEnd == null && weightDecayEnd != null) common.weightDecayEnd = weightDecayEnd;
     }
@@ -80,7 +88,8 @@ final class SslTraining {
 
     /** A {min, max} option such as --global-scale 0.4,1.0. */
     static double[] range(double[] v, String option) {
-        if (v == null || v.length != 2) throw new IllegalArgumentException(option + " needs two comma-separated values min,max");
+        if (v == null || v.length != 2)
+            throw new IllegalArgumentException(option + " needs two comma-separated values min,max");
         return v;
     }
 
@@ -90,8 +99,14 @@ final class SslTraining {
     }
 
     /** Trains, then writes model.safetensors and report.md; prints a one-line summary. */
-    static void run(Plan plan, CommonTrainOptions common, ModelOptions modelOptions, DataOptions dataOptions,
-                    LabelledData data, KnnMonitorOptions knn, int trainLimit) {
+    static void run(
+            Plan plan,
+            CommonTrainOptions common,
+            ModelOptions modelOptions,
+            DataOptions dataOptions,
+            LabelledData data,
+            KnnMonitorOptions knn,
+            int trainLimit) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", plan.method());
         settings.put("data", data.name());
@@ -107,41 +122,78 @@ final class SslTraining {
         runtime.put("knn_k", knn.k);
         runtime.put("eval_batch", knn.evalBatch);
 
-        Loader train = new Loader(EvenSubset.of(data.train(), trainLimit), plan.augmentation(), common.loaderOptions(plan.batch(), true));
+        Loader train = new Loader(
+                EvenSubset.of(data.train(), trainLimit), plan.augmentation(), common.loaderOptions(plan.batch(), true));
         KnnMonitor monitor = new KnnMonitor(plan.backbone(), plan.backboneState(), data, knn.settings());
         RunDirectory dir = new RunDirectory(common.runFolder());
         ViTConfig b = plan.backbone();
-        System.err.printf(Locale.ROOT, "%s: %s, ViT dim %d depth %d heads %d %s, %,d trainable parameters, %d batches/epoch, lr %.3g%n",
-                plan.method(), data.name(), b.dim(), b.depth(), b.heads(), b.patchLabel(),
-                plan.objective().trainableParameters().values().stream().mapToLong(p -> p.data().numel()).sum(),
-                train.batchesPerEpoch(), plan.config().lr());
+        System.err.printf(
+                Locale.ROOT,
+                "%s: %s, ViT dim %d depth %d heads %d %s, %,d trainable parameters, %d batches/epoch, lr %.3g%n",
+                plan.method(),
+                data.name(),
+                b.dim(),
+                b.depth(),
+                b.heads(),
+                b.patchLabel(),
+                plan.objective().trainableParameters().values().stream()
+                        .mapToLong(p -> p.data().numel())
+                        .sum(),
+                train.batchesPerEpoch(),
+                plan.config().lr());
         Device device = common.device();
         plan.objective().module().to(device);
-        TrainingOutcome outcome = TrainingSession.run(dir, settings, runtime, common.resuming(), plan.objective(),
-                new LoaderBatchSource(train).map(batch -> batch.to(device)), plan.config(), monitor, common.logEvery, common.plotEvery, System.err,
+        TrainingOutcome outcome = TrainingSession.run(
+                dir,
+                settings,
+                runtime,
+                common.resuming(),
+                plan.objective(),
+                new LoaderBatchSource(train).map(batch -> batch.to(device)),
+                plan.config(),
+                monitor,
+                common.logEvery,
+                common.plotEvery,
+                System.err,
                 common.dataParallel());
         if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
         try {
             VisionTransformer backbone = monitor.backbone();
             VitWeights.write(dir.finalModel(), backbone, data.mean(), data.std());
-            String what = switch (plan.method()) {
-                case "dino", "dinov2" -> "the EMA teacher's backbone";
-                case "mae" -> "the encoder (decoder dropped)";
-                case "vicreg" -> "the backbone (expander dropped)";
-                case "byol" -> "the online backbone (projector, predictor and EMA target dropped)";
-                default -> "the image tower's backbone (projection head dropped)";
-            };
-            RunReport.write(dir, plan.title() + ": " + data.name(), settings, outcome, List.of(new RunReport.Section("Weights",
-                    "model.safetensors holds " + what + " under timm ViT names; evaluate it with `loupe eval knn|linear|finetune --weights "
-                            + dir.finalModel() + "`. knn_top1 is a weighted " + knn.k + "-NN (temperature 0.07) on CLS features of "
-                            + (knn.trainImages == 0 ? "all" : knn.trainImages) + " training and "
-                            + (knn.testImages == 0 ? "all" : knn.testImages) + " test images; rankme is the effective rank (RankMe) of "
-                            + "those training features, near 1 when they have collapsed.")));
+            String what =
+                    switch (plan.method()) {
+                        case "dino", "dinov2" -> "the EMA teacher's backbone";
+                        case "mae" -> "the encoder (decoder dropped)";
+                        case "vicreg" -> "the backbone (expander dropped)";
+                        case "byol" -> "the online backbone (projector, predictor and EMA target dropped)";
+                        default -> "the image tower's backbone (projection head dropped)";
+                    };
+            RunReport.write(
+                    dir,
+                    plan.title() + ": " + data.name(),
+                    settings,
+                    outcome,
+                    List.of(new RunReport.Section(
+                            "Weights",
+                            "model.safetensors holds " + what
+                                    + " under timm ViT names; evaluate it with `loupe eval knn|linear|finetune --weights "
+                                    + dir.finalModel() + "`. knn_top1 is a weighted " + knn.k
+                                    + "-NN (temperature 0.07) on CLS features of "
+                                    + (knn.trainImages == 0 ? "all" : knn.trainImages) + " training and "
+                                    + (knn.testImages == 0 ? "all" : knn.testImages)
+                                    + " test images; rankme is the effective rank (RankMe) of "
+                                    + "those training features, near 1 when they have collapsed.")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
         }
-        Double top1 = outcome.lastEval() == null ? null : outcome.lastEval().values().get(KnnMonitor.METRIC);
-        System.out.printf(Locale.ROOT, "trained %d steps; kNN top-1 %s; weights %s; report %s%n", outcome.steps(),
-                top1 == null ? "n/a" : String.format(Locale.ROOT, "%.4f", top1), dir.finalModel(), dir.report());
+        Double top1 =
+                outcome.lastEval() == null ? null : outcome.lastEval().values().get(KnnMonitor.METRIC);
+        System.out.printf(
+                Locale.ROOT,
+                "trained %d steps; kNN top-1 %s; weights %s; report %s%n",
+                outcome.steps(),
+                top1 == null ? "n/a" : String.format(Locale.ROOT, "%.4f", top1),
+                dir.finalModel(),
+                dir.report());
     }
 }

@@ -13,13 +13,12 @@ import dev.loupe.run.RunDirectory;
 import dev.loupe.run.Settings;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loupe train supervised}: a ViT classifier trained with (label-smoothed) cross-entropy.
@@ -28,10 +27,13 @@ import java.util.Map;
  * final weights go to runs/NAME/model.safetensors, the last confusion matrix to
  * plots/confusion.png and report.md.
  */
-@Command(name = "supervised", mixinStandardHelpOptions = true,
+@Command(
+        name = "supervised",
+        mixinStandardHelpOptions = true,
         description = "Train a ViT classifier with cross-entropy and measure test accuracy.")
 public final class SupervisedCommand implements Runnable {
-    static final CommonTrainOptions.Defaults DEFAULTS = new CommonTrainOptions.Defaults(128, 1e-3, 1e-5, 0.05, OptimizerKind.ADAMW, 0.0);
+    static final CommonTrainOptions.Defaults DEFAULTS =
+            new CommonTrainOptions.Defaults(128, 1e-3, 1e-5, 0.05, OptimizerKind.ADAMW, 0.0);
 
     @Mixin
     CommonTrainOptions common;
@@ -42,13 +44,19 @@ public final class SupervisedCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the cross-entropy (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--label-smoothing",
+            defaultValue = "0",
+            description = "Label smoothing of the cross-entropy (default ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
     @Mixin
     AugmentOptions augment;
 
-    @Option(names = "--eval-batch", defaultValue = "256", description = "Batch size for test accuracy (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-batch",
+            defaultValue = "256",
+            description = "Batch size for test accuracy (default ${DEFAULT-VALUE}).")
     int evalBatch;
 
     @Override
@@ -63,7 +71,8 @@ public final class SupervisedCommand implements Runnable {
         ClassificationObjective objective = new ClassificationObjective(model, labelSmoothing);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
         Loader train = new Loader(data.train(), augment.transform(recipe), common.loaderOptions(batch, true));
-        Loader test = new Loader(data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
+        Loader test = new Loader(
+                data.test(), Recipes.eval(recipe.withEvalCropRatio(1.0)), common.loaderOptions(evalBatch, false));
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", "supervised");
@@ -78,9 +87,29 @@ public final class SupervisedCommand implements Runnable {
         runtime.put("eval_batch", evalBatch);
 
         RunDirectory dir = new RunDirectory(common.runFolder());
-        System.err.printf(Locale.ROOT, "supervised: %s, ViT dim %d depth %d heads %d %s (%,d parameters), %d batches/epoch%n",
-                data.name(), vc.dim(), vc.depth(), vc.heads(), vc.patchLabel(), model.parameterCount(), train.batchesPerEpoch());
-        ClassifierTraining.run(common, dir, settings, runtime, model, objective, train, test, tc, "trained",
-                "Supervised training: " + data.name(), "test accuracy", data);
+        System.err.printf(
+                Locale.ROOT,
+                "supervised: %s, ViT dim %d depth %d heads %d %s (%,d parameters), %d batches/epoch%n",
+                data.name(),
+                vc.dim(),
+                vc.depth(),
+                vc.heads(),
+                vc.patchLabel(),
+                model.parameterCount(),
+                train.batchesPerEpoch());
+        ClassifierTraining.run(
+                common,
+                dir,
+                settings,
+                runtime,
+                model,
+                objective,
+                train,
+                test,
+                tc,
+                "trained",
+                "Supervised training: " + data.name(),
+                "test accuracy",
+                data);
     }
 }

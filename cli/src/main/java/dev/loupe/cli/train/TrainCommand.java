@@ -10,8 +10,20 @@ import picocli.CommandLine.Spec;
  * and {@link DataOptions}, builds its objective and evaluation, and hands them to
  * {@link dev.loupe.run.TrainingSession}.
  */
-@Command(name = "train", description = "Train a model; results go to a run folder (--out runs/NAME).",
-        subcommands = {SupervisedCommand.class, DinoCommand.class, Dinov2Command.class, MaeCommand.class, SimClrCommand.class, VicRegCommand.class, ByolCommand.class, ClipCommand.class, SlipCommand.class})
+@Command(
+        name = "train",
+        description = "Train a model; results go to a run folder (--out runs/NAME).",
+        subcommands = {
+            SupervisedCommand.class,
+            DinoCommand.class,
+            Dinov2Command.class,
+            MaeCommand.class,
+            SimClrCommand.class,
+            VicRegCommand.class,
+            ByolCommand.class,
+            ClipCommand.class,
+            SlipCommand.class
+        })
 public final class TrainCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,14 +10,13 @@ import dev.loupe.ssl.vicreg.VicRegLoss;
 import dev.loupe.ssl.vicreg.VicRegObjective;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code loupe train vicreg}: VICReg (invariance, variance, covariance; Bardes et al. 2022) between two
@@ -25,9 +24,12 @@ import java.util.Map;
  * with LARS; for the ViT this uses AdamW (0.9, 0.999, weight decay 0.05) at 5e-4 x batch / 256 with
  * warm-up and a cosine to 0. The backbone is written at the end.
  */
-@Command(name = "vicreg", mixinStandardHelpOptions = true,
+@Command(
+        name = "vicreg",
+        mixinStandardHelpOptions = true,
         description = "Self-supervised VICReg training; writes the backbone and a kNN curve.",
-        footer = "%nShared options default for vicreg: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
+        footer =
+                "%nShared options default for vicreg: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
 public final class VicRegCommand implements Runnable {
     static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.999;
     static final int BATCH = 128;
@@ -53,25 +55,46 @@ public final class VicRegCommand implements Runnable {
     @Mixin
     BlurOptions blur;
 
-    @Option(names = "--blr", defaultValue = "5e-4", description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--blr",
+            defaultValue = "5e-4",
+            description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(names = "--expander-hidden", defaultValue = "1024", description = "Expander width (paper 8192; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--expander-hidden",
+            defaultValue = "1024",
+            description = "Expander width (paper 8192; default ${DEFAULT-VALUE}).")
     int expanderHidden;
 
-    @Option(names = "--expander-out", defaultValue = "1024", description = "Embedding width the loss sees (paper 8192; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--expander-out",
+            defaultValue = "1024",
+            description = "Embedding width the loss sees (paper 8192; default ${DEFAULT-VALUE}).")
     int expanderOut;
 
-    @Option(names = "--invariance-weight", defaultValue = "25", description = "Weight of the invariance (MSE) term, the paper's lambda (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--invariance-weight",
+            defaultValue = "25",
+            description = "Weight of the invariance (MSE) term, the paper's lambda (default ${DEFAULT-VALUE}).")
     double invarianceWeight;
 
-    @Option(names = "--variance-weight", defaultValue = "25", description = "Weight of the variance (std hinge) term, the paper's mu (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--variance-weight",
+            defaultValue = "25",
+            description = "Weight of the variance (std hinge) term, the paper's mu (default ${DEFAULT-VALUE}).")
     double varianceWeight;
 
-    @Option(names = "--covariance-weight", defaultValue = "1", description = "Weight of the covariance term, the paper's nu (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--covariance-weight",
+            defaultValue = "1",
+            description = "Weight of the covariance term, the paper's nu (default ${DEFAULT-VALUE}).")
     double covarianceWeight;
 
-    @Option(names = "--color-strength", defaultValue = "0.5", description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--color-strength",
+            defaultValue = "0.5",
+            description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
     double colorStrength;
 
     @Override
@@ -81,8 +104,8 @@ public final class VicRegCommand implements Runnable {
         ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
         int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
         SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(BATCH, SslTraining.scaledLr(common, baseLr, batch), 0,
-                WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
+        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
+                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
         TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
 
         VicRegLoss.Weights weights = new VicRegLoss.Weights(invarianceWeight, varianceWeight, covarianceWeight);
@@ -94,9 +117,20 @@ public final class VicRegCommand implements Runnable {
         m.put("variance_weight", varianceWeight);
         m.put("covariance_weight", covarianceWeight);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        RecipeConfig recipe = blur.apply(
+                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
         BlurOptions.record(m, recipe);
-        SslTraining.run(new SslTraining.Plan("vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m,
-                () -> objective.module().backbone.stateDict()), common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+        SslTraining.run(
+                new SslTraining.Plan(
+                        "vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
+                                .module()
+                                .backbone
+                                .stateDict()),
+                common,
+                modelOptions,
+                dataOptions,
+                data,
+                knn,
+                trainLimit.trainLimit);
     }
 }

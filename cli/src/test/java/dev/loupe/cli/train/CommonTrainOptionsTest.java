@@ -1,11 +1,10 @@
 package dev.loupe.cli.train;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * {@link CommonTrainOptions}: the run folder from --out, from --resume RUN, or from both when they
@@ -37,16 +36,23 @@ class CommonTrainOptionsTest {
         assertTrue(o.resuming());
         assertEquals(Path.of("runs/b"), o.runFolder());
         assertEquals("runs/b", o.runtime().get("out"));
-        assertEquals(Path.of("runs/b"), parse("--resume", "runs/b", "--out", "runs/./b").runFolder().normalize(), "the same folder twice is one run");
+        assertEquals(
+                Path.of("runs/b"),
+                parse("--resume", "runs/b", "--out", "runs/./b").runFolder().normalize(),
+                "the same folder twice is one run");
     }
 
     @Test
     void aMissingOrAmbiguousRunFolderIsAnError() {
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> parse("--epochs", "2").runFolder());
+        IllegalArgumentException none = assertThrows(
+                IllegalArgumentException.class, () -> parse("--epochs", "2").runFolder());
         assertTrue(none.getMessage().contains("--out runs/NAME"), none.getMessage());
-        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class, () -> parse("--resume").runFolder());
+        IllegalArgumentException bare = assertThrows(
+                IllegalArgumentException.class, () -> parse("--resume").runFolder());
         assertTrue(bare.getMessage().contains("--resume runs/NAME"), bare.getMessage());
-        IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> parse("--out", "runs/a", "--resume", "runs/b").runFolder());
+        IllegalArgumentException two =
+                assertThrows(IllegalArgumentException.class, () -> parse("--out", "runs/a", "--resume", "runs/b")
+                        .runFolder());
         assertTrue(two.getMessage().contains("runs/a") && two.getMessage().contains("runs/b"), two.getMessage());
     }
 }

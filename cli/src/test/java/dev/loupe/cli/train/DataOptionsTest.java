@@ -1,13 +1,11 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.shapes.CaptionedShapes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@link DataOptions}: shapes (sizes, classes, captions, per-channel normalisation measured on the
@@ -31,34 +30,74 @@ class DataOptionsTest {
 
     @Test
     void testLimitKeepsEvenlySpacedTestImagesAndRefusesNegatives() {
-        LabelledData d = parse("--data", "shapes", "--shapes-train", "20", "--shapes-test", "30", "--shapes-size", "16",
-                "--test-limit", "7").load();
+        LabelledData d = parse(
+                        "--data",
+                        "shapes",
+                        "--shapes-train",
+                        "20",
+                        "--shapes-test",
+                        "30",
+                        "--shapes-size",
+                        "16",
+                        "--test-limit",
+                        "7")
+                .load();
         assertEquals(20, d.train().size());
         assertEquals(7, d.test().size());
-        LabelledData all = parse("--data", "shapes", "--shapes-train", "20", "--shapes-test", "30", "--shapes-size", "16").load();
+        LabelledData all = parse(
+                        "--data", "shapes", "--shapes-train", "20", "--shapes-test", "30", "--shapes-size", "16")
+                .load();
         assertEquals(30, all.test().size());
-        assertEquals(all.test().get(4 * 30 / 7).key(), d.test().get(4).key());   // index i of 7 is image i * 30 / 7
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--test-limit", "-1").load());
+        assertEquals(all.test().get(4 * 30 / 7).key(), d.test().get(4).key()); // index i of 7 is image i * 30 / 7
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--test-limit", "-1")
+                        .load());
         assertEquals("--test-limit must be >= 0, got -1", e.getMessage());
     }
 
     @Test
     void shapesSplitsClassesCaptionsAndStatistics() {
-        LabelledData d = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
-                "--shapes-seed", "3").load();
+        LabelledData d = parse(
+                        "--data",
+                        "shapes",
+                        "--shapes-train",
+                        "40",
+                        "--shapes-test",
+                        "12",
+                        "--shapes-size",
+                        "16",
+                        "--shapes-seed",
+                        "3")
+                .load();
         assertEquals(40, d.train().size());
         assertEquals(12, d.test().size());
         assertEquals(16, d.imageSize());
         assertEquals(3, d.channels());
         assertTrue(d.captioned() && d.labelled());
-        assertEquals(new CaptionedShapes(dev.loupe.data.shapes.ShapesConfig.of(1, 0), dev.loupe.data.shapes.ShapesSplit.TRAIN).classNames(),
+        assertEquals(
+                new CaptionedShapes(
+                                dev.loupe.data.shapes.ShapesConfig.of(1, 0), dev.loupe.data.shapes.ShapesSplit.TRAIN)
+                        .classNames(),
                 d.classNames());
         assertEquals("test", ((CaptionedShapes) d.test()).split().word());
-        LabelledData binding = parse("--data", "shapes", "--shapes-train", "40", "--shapes-test", "12", "--shapes-size", "16",
-                "--shapes-test-split", "binding").load();
+        LabelledData binding = parse(
+                        "--data",
+                        "shapes",
+                        "--shapes-train",
+                        "40",
+                        "--shapes-test",
+                        "12",
+                        "--shapes-size",
+                        "16",
+                        "--shapes-test-split",
+                        "binding")
+                .load();
         assertEquals("shapes/binding", binding.test().name());
-        assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "train").load());
-        assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "validation").load());
+        assertThrows(IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "train")
+                .load());
+        assertThrows(
+                IllegalArgumentException.class, () -> parse("--data", "shapes", "--shapes-test-split", "validation")
+                        .load());
         // per-channel statistics of all 40 training images (fewer than the 512 sampled), in float64
         for (int c = 0; c < 3; c++) {
             double sum = 0, sumSq = 0;
@@ -83,7 +122,8 @@ class DataOptionsTest {
     @Test
     void captionListWithHeldOutFraction(@TempDir Path tmp) throws IOException {
         Path csv = captionList(tmp, "train.csv", 20);
-        LabelledData d = parse("--data", "csv:" + csv, "--test-fraction", "0.25", "--image-size", "8").load();
+        LabelledData d = parse("--data", "csv:" + csv, "--test-fraction", "0.25", "--image-size", "8")
+                .load();
         assertEquals(15, d.train().size());
         assertEquals(5, d.test().size());
         assertTrue(d.captioned());
@@ -95,13 +135,21 @@ class DataOptionsTest {
         Set<String> all = new HashSet<>(train);
         all.addAll(test);
         assertEquals(20, all.size());
-        assertEquals(keys(d.test()), keys(parse("--data", "csv:" + csv, "--test-fraction", "0.25").load().test()), "the held-out split is fixed");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.requireLabels("supervised training"));
+        assertEquals(
+                keys(d.test()),
+                keys(parse("--data", "csv:" + csv, "--test-fraction", "0.25")
+                        .load()
+                        .test()),
+                "the held-out split is fixed");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> d.requireLabels("supervised training"));
         assertTrue(e.getMessage().contains("needs class labels"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:" + csv).loadLabelled("linear probe"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:" + csv)
+                .loadLabelled("linear probe"));
 
         Path testCsv = captionList(tmp, "test.csv", 6);
-        LabelledData separate = parse("--data", "csv:" + csv, "--test-data", "csv:" + testCsv).load();
+        LabelledData separate =
+                parse("--data", "csv:" + csv, "--test-data", "csv:" + testCsv).load();
         assertEquals(20, separate.train().size());
         assertEquals(6, separate.test().size());
     }
@@ -112,27 +160,40 @@ class DataOptionsTest {
             Path dir = Files.createDirectories(tmp.resolve("folder").resolve(cls));
             for (int i = 0; i < 5; i++) png(dir.resolve(i + ".png"), i);
         }
-        LabelledData d = parse("--data", "folder:" + tmp.resolve("folder"), "--test-fraction", "0.2").load();
+        LabelledData d = parse("--data", "folder:" + tmp.resolve("folder"), "--test-fraction", "0.2")
+                .load();
         assertEquals(List.of("a", "b"), d.classNames());
         assertEquals(8, d.train().size());
         assertEquals(2, d.test().size());
         assertFalse(d.captioned());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.requireCaptions("CLIP training"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> d.requireCaptions("CLIP training"));
         assertTrue(e.getMessage().contains("needs captions"), e.getMessage());
     }
 
     @Test
     void clearErrors(@TempDir Path tmp) {
         Path missing = tmp.resolve("nope.csv");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:" + missing).load());
-        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "wds:" + tmp.resolve("shard-{000..001}.tar")).load());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:" + missing)
+                        .load());
+        assertTrue(
+                e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"),
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> parse("--data", "wds:" + tmp.resolve("shard-{000..001}.tar"))
+                        .load());
         assertTrue(e.getMessage().contains("shard-000.tar"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "folder:" + tmp.resolve("none")).load());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "folder:" + tmp.resolve("none"))
+                .load());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "imagenet").load());
-        assertTrue(e.getMessage().contains("supported: fashion-mnist, shapes, csv:PATH, wds:PATTERN, folder:PATH"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "csv:").load());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("--data", "imagenet")
+                .load());
+        assertTrue(
+                e.getMessage().contains("supported: fashion-mnist, shapes, csv:PATH, wds:PATTERN, folder:PATH"),
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> parse("--data", "csv:").load());
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 
@@ -147,7 +208,14 @@ class DataOptionsTest {
         StringBuilder csv = new StringBuilder("filepath,title\n");
         for (int i = 0; i < n; i++) {
             png(images.resolve(i + ".png"), i);
-            csv.append(images.getFileName()).append('/').append(i).append(".png,caption ").append(name).append(' ').append(i).append('\n');
+            csv.append(images.getFileName())
+                    .append('/')
+                    .append(i)
+                    .append(".png,caption ")
+                    .append(name)
+                    .append(' ')
+                    .append(i)
+                    .append('\n');
         }
         Path file = dir.resolve(name);
         Files.writeString(file, csv.toString());

@@ -1,17 +1,16 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,11 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * {@code mpirun -np 2 loupe train METHOD} against the same command in one process, on a 64-image fake
@@ -42,37 +41,208 @@ class DataParallelTrainTest {
 
     private static List<String> args(String method, Path data, Path out) {
         if (method.equals("clip") || method.equals("slip")) {
-            List<String> a = new ArrayList<>(List.of("train", method, "--data", "shapes", "--shapes-train", "64", "--shapes-test", "24",
-                    "--shapes-size", "16", "--vision-patch", "4", "--vision-width", "16", "--vision-layers", "1", "--vision-heads", "2",
-                    "--text-width", "16", "--text-layers", "1", "--text-heads", "2", "--context", "16", "--embed-dim", "8", "--vocab-size", "560",
-                    "--max-steps", "4", "--batch", "16", "--log-every", "1", "--workers", "1", "--threads", "1", "--eval-batch", "32",
-                    "--out", out.toString()));
+            List<String> a = new ArrayList<>(List.of(
+                    "train",
+                    method,
+                    "--data",
+                    "shapes",
+                    "--shapes-train",
+                    "64",
+                    "--shapes-test",
+                    "24",
+                    "--shapes-size",
+                    "16",
+                    "--vision-patch",
+                    "4",
+                    "--vision-width",
+                    "16",
+                    "--vision-layers",
+                    "1",
+                    "--vision-heads",
+                    "2",
+                    "--text-width",
+                    "16",
+                    "--text-layers",
+                    "1",
+                    "--text-heads",
+                    "2",
+                    "--context",
+                    "16",
+                    "--embed-dim",
+                    "8",
+                    "--vocab-size",
+                    "560",
+                    "--max-steps",
+                    "4",
+                    "--batch",
+                    "16",
+                    "--log-every",
+                    "1",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "1",
+                    "--eval-batch",
+                    "32",
+                    "--out",
+                    out.toString()));
             if (method.equals("slip")) a.addAll(List.of("--mlp-hidden", "16", "--mlp-out", "8", "--ssl-scale", "0.5"));
             return a;
         }
-        List<String> a = new ArrayList<>(List.of("train", method, "--data", "fashion-mnist", "--data-dir", data.toString(),
-                "--dim", "16", "--depth", "1", "--heads", "2", "--patch", "7",
-                "--max-steps", "4", "--batch", "8", "--warmup-steps", "1", "--log-every", "1",
-                "--workers", "1", "--threads", "1", "--out", out.toString()));
-        a.addAll(switch (method) {
-            case "simclr" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
-            case "vicreg" -> List.of("--train-limit", "48", "--expander-hidden", "24", "--expander-out", "24", "--knn-train", "40", "--knn-test", "20",
-                    "--knn-k", "5", "--eval-batch", "20");
-            // the EMA target's batch norms run on batch statistics, synchronised like the online ones
-            case "byol" -> List.of("--train-limit", "48", "--proj-hidden", "24", "--proj-out", "8", "--knn-train", "40", "--knn-test", "20",
-                    "--knn-k", "5", "--eval-batch", "20");
-            // DINO's default drop path 0.1: the ranks draw the masks one process would draw
-            case "dino" -> List.of("--train-limit", "48", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
-                    "--freeze-last-layer", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
-            case "mae" -> List.of("--train-limit", "48", "--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2",
-                    "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20");
-            // KoLeo off: like DINOv2's, it looks for nearest neighbours within each rank's batch only
-            case "dinov2" -> List.of("--train-limit", "48", "--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "1",
-                    "--local-size", "14", "--mask-probability", "0.5", "--koleo", "0", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5",
-                    "--eval-batch", "20");
-            case "supervised" -> List.of("--lr", "2e-3", "--clip-grad", "1.0", "--drop-path", "0.2", "--eval-batch", "16");
-            default -> throw new IllegalArgumentException(method);
-        });
+        List<String> a = new ArrayList<>(List.of(
+                "train",
+                method,
+                "--data",
+                "fashion-mnist",
+                "--data-dir",
+                data.toString(),
+                "--dim",
+                "16",
+                "--depth",
+                "1",
+                "--heads",
+                "2",
+                "--patch",
+                "7",
+                "--max-steps",
+                "4",
+                "--batch",
+                "8",
+                "--warmup-steps",
+                "1",
+                "--log-every",
+                "1",
+                "--workers",
+                "1",
+                "--threads",
+                "1",
+                "--out",
+                out.toString()));
+        a.addAll(
+                switch (method) {
+                    case "simclr" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--proj-hidden",
+                                "24",
+                                "--proj-out",
+                                "8",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    case "vicreg" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--expander-hidden",
+                                "24",
+                                "--expander-out",
+                                "24",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    // the EMA target's batch norms run on batch statistics, synchronised like the online ones
+                    case "byol" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--proj-hidden",
+                                "24",
+                                "--proj-out",
+                                "8",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    // DINO's default drop path 0.1: the ranks draw the masks one process would draw
+                    case "dino" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--out-dim",
+                                "32",
+                                "--head-hidden",
+                                "24",
+                                "--head-bottleneck",
+                                "8",
+                                "--local-crops",
+                                "2",
+                                "--local-size",
+                                "14",
+                                "--freeze-last-layer",
+                                "0",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    case "mae" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--decoder-dim",
+                                "16",
+                                "--decoder-depth",
+                                "1",
+                                "--decoder-heads",
+                                "2",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    // KoLeo off: like DINOv2's, it looks for nearest neighbours within each rank's batch only
+                    case "dinov2" ->
+                        List.of(
+                                "--train-limit",
+                                "48",
+                                "--out-dim",
+                                "32",
+                                "--head-hidden",
+                                "24",
+                                "--head-bottleneck",
+                                "8",
+                                "--local-crops",
+                                "1",
+                                "--local-size",
+                                "14",
+                                "--mask-probability",
+                                "0.5",
+                                "--koleo",
+                                "0",
+                                "--knn-train",
+                                "40",
+                                "--knn-test",
+                                "20",
+                                "--knn-k",
+                                "5",
+                                "--eval-batch",
+                                "20");
+                    case "supervised" ->
+                        List.of("--lr", "2e-3", "--clip-grad", "1.0", "--drop-path", "0.2", "--eval-batch", "16");
+                    default -> throw new IllegalArgumentException(method);
+                });
         return a;
     }
 
@@ -88,13 +258,23 @@ class DataParallelTrainTest {
         assertEquals(4, a.size());
         assertEquals(a.size(), b.size(), log);
         for (int s = 0; s < a.size(); s++) {
-            assertTrue(Math.abs(a.get(s) - b.get(s)) <= 1e-4 * Math.abs(a.get(s)), method + " step " + (s + 1) + ": loss " + b.get(s) + " with 2 ranks, " + a.get(s) + " in one process");
+            assertTrue(
+                    Math.abs(a.get(s) - b.get(s)) <= 1e-4 * Math.abs(a.get(s)),
+                    method + " step " + (s + 1) + ": loss " + b.get(s) + " with 2 ranks, " + a.get(s)
+                            + " in one process");
         }
         double rel = relativeDifference(lastModel(one), lastModel(two), method.equals("slip") ? ZERO_GRADIENT : null);
         assertTrue(rel <= 1e-4, method + ": final weights differ by " + rel + " relative");
-        assertEquals(2, JSON.readTree(two.resolve("config.json").toFile()).path("runtime").path("world_size").asInt());
+        assertEquals(
+                2,
+                JSON.readTree(two.resolve("config.json").toFile())
+                        .path("runtime")
+                        .path("world_size")
+                        .asInt());
         // rank 1 printed nothing to the progress log and wrote nothing: one metrics line per step and evaluation
-        assertEquals(Files.readAllLines(one.resolve("metrics.jsonl")).size(), Files.readAllLines(two.resolve("metrics.jsonl")).size());
+        assertEquals(
+                Files.readAllLines(one.resolve("metrics.jsonl")).size(),
+                Files.readAllLines(two.resolve("metrics.jsonl")).size());
     }
 
     @Test
@@ -110,7 +290,10 @@ class DataParallelTrainTest {
         assertEquals(losses(straight), losses(resumed));
         for (String f : List.of("model.safetensors", "optimizer.safetensors")) {
             Path ck = Path.of("checkpoints", "step-0000002", f);
-            assertArrayEquals(Files.readAllBytes(straight.resolve(ck)), Files.readAllBytes(resumed.resolve(ck)), "two runs: " + ck);
+            assertArrayEquals(
+                    Files.readAllBytes(straight.resolve(ck)),
+                    Files.readAllBytes(resumed.resolve(ck)),
+                    "two runs: " + ck);
         }
         // the second run "killed" after its step-2 checkpoint, then resumed by 2 ranks
         deleteTree(resumed.resolve("checkpoints/step-0000004"));
@@ -120,12 +303,17 @@ class DataParallelTrainTest {
         mpirun(b);
         for (String f : List.of("model.safetensors", "optimizer.safetensors")) {
             Path ck = Path.of("checkpoints", "step-0000004", f);
-            assertArrayEquals(Files.readAllBytes(straight.resolve(ck)), Files.readAllBytes(resumed.resolve(ck)), "resumed: " + ck);
+            assertArrayEquals(
+                    Files.readAllBytes(straight.resolve(ck)),
+                    Files.readAllBytes(resumed.resolve(ck)),
+                    "resumed: " + ck);
         }
         // tensors, not bytes: ModelWeights orders the header's metadata by a Map.of, whose order changes between JVMs
-        Map<String, Tensor> x = SafeTensors.read(straight.resolve("model.safetensors")), y = SafeTensors.read(resumed.resolve("model.safetensors"));
+        Map<String, Tensor> x = SafeTensors.read(straight.resolve("model.safetensors")),
+                y = SafeTensors.read(resumed.resolve("model.safetensors"));
         assertEquals(x.keySet(), y.keySet());
-        for (String k : x.keySet()) assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), k);
+        for (String k : x.keySet())
+            assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), k);
     }
 
     @Test
@@ -144,9 +332,17 @@ class DataParallelTrainTest {
         assertEquals(0, runHere(b));
         List<Double> x = losses(one), y = losses(mixed);
         assertEquals(4, y.size());
-        for (int s = 0; s < 4; s++) assertTrue(Math.abs(x.get(s) - y.get(s)) <= 1e-4 * Math.abs(x.get(s)), "step " + (s + 1) + ": " + y.get(s) + " vs " + x.get(s));
+        for (int s = 0; s < 4; s++)
+            assertTrue(
+                    Math.abs(x.get(s) - y.get(s)) <= 1e-4 * Math.abs(x.get(s)),
+                    "step " + (s + 1) + ": " + y.get(s) + " vs " + x.get(s));
         assertTrue(relativeDifference(lastModel(one), lastModel(mixed), null) <= 1e-4);
-        assertEquals(1, JSON.readTree(mixed.resolve("config.json").toFile()).path("runtime").path("world_size").asInt());
+        assertEquals(
+                1,
+                JSON.readTree(mixed.resolve("config.json").toFile())
+                        .path("runtime")
+                        .path("world_size")
+                        .asInt());
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -184,13 +380,26 @@ class DataParallelTrainTest {
 
     private static Result launch(List<String> args) throws IOException, InterruptedException {
         boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) found |= Files.isExecutable(Path.of(dir, "mpirun"));
-        if (!found) throw new AssertionError("mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
+            found |= Files.isExecutable(Path.of(dir, "mpirun"));
+        if (!found)
+            throw new AssertionError(
+                    "mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
         // by name: Open MPI derives its prefix from an absolute path, and /bin/mpirun (merged /usr) gives "/"
-        List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2",
+        List<String> cmd = new ArrayList<>(List.of(
+                "mpirun",
+                "--allow-run-as-root",
+                "--oversubscribe",
+                "-np",
+                "2",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
@@ -216,7 +425,9 @@ class DataParallelTrainTest {
     }
 
     private static Path lastCheckpoint(Path run) throws IOException {
-        return run.resolve("checkpoints").resolve(Files.readString(run.resolve("checkpoints").resolve("latest")).trim());
+        return run.resolve("checkpoints")
+                .resolve(Files.readString(run.resolve("checkpoints").resolve("latest"))
+                        .trim());
     }
 
     private static Map<String, Tensor> lastModel(Path run) throws IOException {
@@ -235,12 +446,14 @@ class DataParallelTrainTest {
             java.util.regex.Pattern.compile("image_mlp\\.(layer[12]\\.bias|bn[12]\\.running_mean)|.*in_proj_bias");
 
     /** ||A - B|| / ||A|| over every tensor together, leaving out names matching {@code skip} (null: none). */
-    private static double relativeDifference(Map<String, Tensor> a, Map<String, Tensor> b, java.util.regex.Pattern skip) {
+    private static double relativeDifference(
+            Map<String, Tensor> a, Map<String, Tensor> b, java.util.regex.Pattern skip) {
         assertEquals(a.keySet(), b.keySet());
         double diff = 0, norm = 0;
         for (var e : a.entrySet()) {
             if (skip != null && skip.matcher(e.getKey()).matches()) continue;
-            double[] x = e.getValue().to(DType.F64).toDoubleArray(), y = b.get(e.getKey()).to(DType.F64).toDoubleArray();
+            double[] x = e.getValue().to(DType.F64).toDoubleArray(),
+                    y = b.get(e.getKey()).to(DType.F64).toDoubleArray();
             for (int i = 0; i < x.length; i++) {
                 diff += (x[i] - y[i]) * (x[i] - y[i]);
                 norm += x[i] * x[i];

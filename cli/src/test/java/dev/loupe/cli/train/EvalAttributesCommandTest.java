@@ -1,10 +1,11 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code loupe eval attributes} on raw pixels, a random ViT and a tiny CLIP run: the table's files and
@@ -23,8 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EvalAttributesCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SMALL = List.of("--shapes-size", "16", "--shapes-train", "120", "--shapes-test", "40",
-            "--probe-iterations", "50", "--k", "5", "--threads", "1", "--batch", "64");
+    private static final List<String> SMALL = List.of(
+            "--shapes-size",
+            "16",
+            "--shapes-train",
+            "120",
+            "--shapes-test",
+            "40",
+            "--probe-iterations",
+            "50",
+            "--k",
+            "5",
+            "--threads",
+            "1",
+            "--batch",
+            "64");
 
     private static JsonNode attributes(Path tmp, String name, List<String> args) throws IOException {
         Path out = tmp.resolve(name);
@@ -52,28 +64,65 @@ class EvalAttributesCommandTest {
         assertEquals(Set.of("linear", "knn"), methods(raw));
         assertEquals("raw pixels", raw.get("representation").asText());
 
-        JsonNode random = attributes(tmp, "random", List.of("--weights", "random", "--model", "tiny", "--dim", "16", "--depth", "1", "--heads", "2"));
+        JsonNode random = attributes(
+                tmp,
+                "random",
+                List.of("--weights", "random", "--model", "tiny", "--dim", "16", "--depth", "1", "--heads", "2"));
         assertEquals(raw.get("rows").size(), random.get("rows").size());
 
         Path run = tmp.resolve("clip");
         assertEquals(0, TrainClipCommandTest.run(TrainClipCommandTest.tinyArgs("clip", run)));
-        JsonNode clip = attributes(tmp, "clip-attributes", List.of("--weights", run.resolve("model.safetensors").toString(),
-                "--merges", run.resolve("merges.txt.gz").toString()));
-        assertEquals(Set.of("linear", "knn", "zero-shot", "retrieval i->t", "retrieval t->i", "caption binding"), methods(clip));
+        JsonNode clip = attributes(
+                tmp,
+                "clip-attributes",
+                List.of(
+                        "--weights",
+                        run.resolve("model.safetensors").toString(),
+                        "--merges",
+                        run.resolve("merges.txt.gz").toString()));
+        assertEquals(
+                Set.of("linear", "knn", "zero-shot", "retrieval i->t", "retrieval t->i", "caption binding"),
+                methods(clip));
 
         Path runs = tmp.resolve("runs.tsv");
-        Files.writeString(runs, "# method\tattributes.json\tdim\tdepth\tpatch\tsize\tviews\tbatch\tsteps\n"
-                + "pixels\t" + tmp.resolve("raw/attributes.json") + "\t16\t1\t4\t16\t1\t16\t2\n"
-                + "clip\t" + tmp.resolve("clip-attributes/attributes.json") + "\t16\t1\t4\t16\t1\t16\t6\n");
-        assertEquals(0, TrainClipCommandTest.run(List.of("eval", "attributes-study", "--runs", runs.toString(), "--out", tmp.resolve("study").toString())));
+        Files.writeString(
+                runs,
+                "# method\tattributes.json\tdim\tdepth\tpatch\tsize\tviews\tbatch\tsteps\n"
+                        + "pixels\t" + tmp.resolve("raw/attributes.json") + "\t16\t1\t4\t16\t1\t16\t2\n"
+                        + "clip\t" + tmp.resolve("clip-attributes/attributes.json") + "\t16\t1\t4\t16\t1\t16\t6\n");
+        assertEquals(
+                0,
+                TrainClipCommandTest.run(List.of(
+                        "eval",
+                        "attributes-study",
+                        "--runs",
+                        runs.toString(),
+                        "--out",
+                        tmp.resolve("study").toString())));
         String study = Files.readString(tmp.resolve("study/study.md"));
-        assertTrue(study.contains("| clip | dim 16 depth 1 patch 4 | 96 |") && study.contains("| pixels | dim 16 depth 1 patch 4 | 32 |"), study);
+        assertTrue(
+                study.contains("| clip | dim 16 depth 1 patch 4 | 96 |")
+                        && study.contains("| pixels | dim 16 depth 1 patch 4 | 32 |"),
+                study);
         assertTrue(Files.isRegularFile(tmp.resolve("study/plots/zero-shot-shape-held-out.png")));
         Files.writeString(runs, "clip\tonly-two-fields\n");
-        assertNotEquals(0, TrainClipCommandTest.run(List.of("eval", "attributes-study", "--runs", runs.toString(), "--out", tmp.resolve("study").toString())));
+        assertNotEquals(
+                0,
+                TrainClipCommandTest.run(List.of(
+                        "eval",
+                        "attributes-study",
+                        "--runs",
+                        runs.toString(),
+                        "--out",
+                        tmp.resolve("study").toString())));
 
-        List<String> noMerges = new ArrayList<>(List.of("eval", "attributes", "--out", tmp.resolve("bad").toString(),
-                "--weights", run.resolve("model.safetensors").toString()));
+        List<String> noMerges = new ArrayList<>(List.of(
+                "eval",
+                "attributes",
+                "--out",
+                tmp.resolve("bad").toString(),
+                "--weights",
+                run.resolve("model.safetensors").toString()));
         noMerges.addAll(SMALL);
         assertNotEquals(0, TrainClipCommandTest.run(noMerges), "CLIP weights read as a ViT backbone must be refused");
     }

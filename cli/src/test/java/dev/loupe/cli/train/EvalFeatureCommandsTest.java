@@ -1,5 +1,7 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
@@ -7,10 +9,6 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Rng;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,8 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code loupe eval knn|linear|finetune} on a fake Fashion-MNIST whose class is a bright band of
@@ -40,8 +39,21 @@ class EvalFeatureCommandsTest {
     }
 
     private static String[] args(String command, Path data, String weights, Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("eval", command, "--weights", weights, "--data", "fashion-mnist", "--data-dir", data.toString(),
-                "--threads", "1", "--batch", "32", "--out", out.toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "eval",
+                command,
+                "--weights",
+                weights,
+                "--data",
+                "fashion-mnist",
+                "--data-dir",
+                data.toString(),
+                "--threads",
+                "1",
+                "--batch",
+                "32",
+                "--out",
+                out.toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
@@ -53,7 +65,8 @@ class EvalFeatureCommandsTest {
         assertEquals(0, run(args("knn", data, "raw", tmp.resolve("raw-knn"))));
         JsonNode knn = JSON.readTree(tmp.resolve("raw-knn/knn.json").toFile());
         assertEquals("raw pixels", knn.get("method").asText());
-        for (String k : List.of("10", "20", "100")) assertTrue(knn.get("knnTop1").has(k), "k " + k);
+        for (String k : List.of("10", "20", "100"))
+            assertTrue(knn.get("knnTop1").has(k), "k " + k);
         assertTrue(knn.get("knnTop1").get("10").asDouble() >= 90, "raw-pixel kNN separates the bands: " + knn);
         assertTrue(Files.readString(tmp.resolve("raw-knn/report.md")).contains("| method |"));
 
@@ -62,12 +75,41 @@ class EvalFeatureCommandsTest {
         assertTrue(logreg.get("logisticTop1").asDouble() >= 90, "logistic regression on raw pixels: " + logreg);
         assertTrue(Files.size(tmp.resolve("raw-logreg/confusion.png")) > 0);
 
-        assertEquals(0, run(args("linear", data, "raw", tmp.resolve("raw-sgd"), "--epochs", "30", "--probe-batch", "20", "--probe-lr", "0.2", "--train-limit", "80")));
+        assertEquals(
+                0,
+                run(args(
+                        "linear",
+                        data,
+                        "raw",
+                        tmp.resolve("raw-sgd"),
+                        "--epochs",
+                        "30",
+                        "--probe-batch",
+                        "20",
+                        "--probe-lr",
+                        "0.2",
+                        "--train-limit",
+                        "80")));
         JsonNode sgd = JSON.readTree(tmp.resolve("raw-sgd/linear.json").toFile());
         assertTrue(sgd.get("linearTop1").asDouble() >= 80, "BN + linear SGD probe on raw pixels: " + sgd);
 
-        assertEquals(0, run(args("knn", data, "random", tmp.resolve("random-knn"), "--dim", "16", "--depth", "1", "--heads", "2", "--patch", "7",
-                "--features", "mean")));
+        assertEquals(
+                0,
+                run(args(
+                        "knn",
+                        data,
+                        "random",
+                        tmp.resolve("random-knn"),
+                        "--dim",
+                        "16",
+                        "--depth",
+                        "1",
+                        "--heads",
+                        "2",
+                        "--patch",
+                        "7",
+                        "--features",
+                        "mean")));
         JsonNode random = JSON.readTree(tmp.resolve("random-knn/knn.json").toFile());
         assertEquals("mean", random.get("features").asText());
         double r20 = random.get("knnTop1").get("20").asDouble();
@@ -77,18 +119,42 @@ class EvalFeatureCommandsTest {
         Files.createDirectories(weights.getParent());
         VitWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(3)));
         Path cache = tmp.resolve("cache");
-        assertEquals(0, run(args("knn", data, weights.toString(), tmp.resolve("file-knn"), "--cache", cache.toString(), "--features", "last2")));
+        assertEquals(
+                0,
+                run(args(
+                        "knn",
+                        data,
+                        weights.toString(),
+                        tmp.resolve("file-knn"),
+                        "--cache",
+                        cache.toString(),
+                        "--features",
+                        "last2")));
         assertEquals(2, cacheEntries(cache), "train and test features cached");
         long modified = Files.getLastModifiedTime(cache).toMillis();
-        assertEquals(0, run(args("linear", data, weights.toString(), tmp.resolve("file-linear"), "--cache", cache.toString(), "--features", "last2",
-                "--epochs", "2")));
+        assertEquals(
+                0,
+                run(args(
+                        "linear",
+                        data,
+                        weights.toString(),
+                        tmp.resolve("file-linear"),
+                        "--cache",
+                        cache.toString(),
+                        "--features",
+                        "last2",
+                        "--epochs",
+                        "2")));
         assertEquals(2, cacheEntries(cache), "the linear probe reads the kNN's features");
         assertEquals(modified, Files.getLastModifiedTime(cache).toMillis());
         JsonNode fileKnn = JSON.readTree(tmp.resolve("file-knn/knn.json").toFile());
         assertEquals("tiny", fileKnn.get("method").asText());
         assertEquals("last2", fileKnn.get("features").asText());
 
-        assertNotEquals(0, run(args("knn", data, weights.toString(), tmp.resolve("bad"), "--features", "pooled")), "unknown feature mode");
+        assertNotEquals(
+                0,
+                run(args("knn", data, weights.toString(), tmp.resolve("bad"), "--features", "pooled")),
+                "unknown feature mode");
     }
 
     @Test
@@ -97,9 +163,31 @@ class EvalFeatureCommandsTest {
         Path weights = tmp.resolve("backbone.safetensors");
         VitWeights.write(weights, new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0), new Rng(5)));
         Path out = tmp.resolve("ft");
-        assertEquals(0, run("eval", "finetune", "--weights", weights.toString(), "--data", "fashion-mnist", "--data-dir", data.toString(),
-                "--max-steps", "4", "--batch", "16", "--threads", "1", "--workers", "1", "--eval-batch", "16", "--log-every", "1",
-                "--out", out.toString()));
+        assertEquals(
+                0,
+                run(
+                        "eval",
+                        "finetune",
+                        "--weights",
+                        weights.toString(),
+                        "--data",
+                        "fashion-mnist",
+                        "--data-dir",
+                        data.toString(),
+                        "--max-steps",
+                        "4",
+                        "--batch",
+                        "16",
+                        "--threads",
+                        "1",
+                        "--workers",
+                        "1",
+                        "--eval-batch",
+                        "16",
+                        "--log-every",
+                        "1",
+                        "--out",
+                        out.toString()));
         JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).get("settings");
         assertEquals("finetune", settings.get("method").asText());
         assertEquals("0.75", settings.get("layer_decay").asText());
@@ -107,8 +195,21 @@ class EvalFeatureCommandsTest {
         VisionTransformer tuned = VitWeights.read(out.resolve("model.safetensors"));
         assertEquals(10, tuned.config().numClasses());
         assertTrue(Files.readString(out.resolve("report.md")).contains("test accuracy"));
-        assertNotEquals(0, run("eval", "finetune", "--weights", "raw", "--data", "fashion-mnist", "--data-dir", data.toString(),
-                "--max-steps", "1", "--out", tmp.resolve("raw-ft").toString()));
+        assertNotEquals(
+                0,
+                run(
+                        "eval",
+                        "finetune",
+                        "--weights",
+                        "raw",
+                        "--data",
+                        "fashion-mnist",
+                        "--data-dir",
+                        data.toString(),
+                        "--max-steps",
+                        "1",
+                        "--out",
+                        tmp.resolve("raw-ft").toString()));
     }
 
     private static long cacheEntries(Path cache) throws IOException {

@@ -1,7 +1,6 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.tensor.Rng;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

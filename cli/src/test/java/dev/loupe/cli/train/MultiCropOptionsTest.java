@@ -1,15 +1,14 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * {@link MultiCropOptions}: the local side from the image side and patch, each method's default area
@@ -17,8 +16,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * settings recorded for config.json, and the errors for an inverted range and a single value.
  */
 class MultiCropOptionsTest {
-    private static final LabelledData SHAPES =
-            CommandLine.populateCommand(new DataOptions(), "--data", "shapes", "--shapes-train", "8", "--shapes-test", "4", "--shapes-size", "28").load();
+    private static final LabelledData SHAPES = CommandLine.populateCommand(
+                    new DataOptions(),
+                    "--data",
+                    "shapes",
+                    "--shapes-train",
+                    "8",
+                    "--shapes-test",
+                    "4",
+                    "--shapes-size",
+                    "28")
+            .load();
 
     private static MultiCropOptions parse(String... args) {
         return CommandLine.populateCommand(new MultiCropOptions(), args);
@@ -40,7 +48,9 @@ class MultiCropOptionsTest {
     void methodDefaultsAndTheRecordedSettings() {
         Map<String, Object> m = new LinkedHashMap<>();
         RecipeConfig dino = parse().recipe(SHAPES, 4, parse().dinoScales(), noBlurOption(), m);
-        assertEquals(List.of("local_crops", "local_size", "global_scale", "local_scale", "blur_sigma"), List.copyOf(m.keySet()));
+        assertEquals(
+                List.of("local_crops", "local_size", "global_scale", "local_scale", "blur_sigma"),
+                List.copyOf(m.keySet()));
         assertEquals(6, m.get("local_crops"));
         assertEquals(12, m.get("local_size"));
         assertEquals("0.4,1.0", m.get("global_scale"));
@@ -67,11 +77,14 @@ class MultiCropOptionsTest {
         assertEquals("0.1,0.3", m.get("local_scale"));
         assertEquals(16, m.get("local_size"));
         MultiCropOptions inverted = parse("--global-scale", "1,0.5");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> inverted.recipe(SHAPES, 4, inverted.dinoScales(), noBlurOption(), new LinkedHashMap<>()));
-        assertTrue(e.getMessage().contains("global crop scale") && e.getMessage().contains("(1.0, 0.5)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("global crop scale") && e.getMessage().contains("(1.0, 0.5)"), e.getMessage());
         MultiCropOptions single = parse("--local-scale", "0.3");
-        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException one = assertThrows(
+                IllegalArgumentException.class,
                 () -> single.recipe(SHAPES, 4, single.dinoScales(), noBlurOption(), new LinkedHashMap<>()));
         assertTrue(one.getMessage().contains("--local-scale"), one.getMessage());
     }

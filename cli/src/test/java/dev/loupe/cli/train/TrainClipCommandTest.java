@@ -1,15 +1,13 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipWeights;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,8 +18,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code loupe train clip} end to end on 64 shapes images of 16 px with tiny towers: the run folder
@@ -34,11 +33,53 @@ class TrainClipCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<String> tinyArgs(String method, Path out) {
-        return new ArrayList<>(List.of("train", method, "--data", "shapes", "--shapes-train", "64", "--shapes-test", "24", "--shapes-size", "16",
-                "--vision-patch", "4", "--vision-width", "16", "--vision-layers", "1", "--vision-heads", "2",
-                "--text-width", "16", "--text-layers", "1", "--text-heads", "2", "--context", "16", "--embed-dim", "8", "--vocab-size", "560",
-                "--max-steps", "6", "--batch", "16", "--checkpoint-every", "2", "--log-every", "1", "--workers", "2", "--threads", "1",
-                "--eval-batch", "32", "--out", out.toString()));
+        return new ArrayList<>(List.of(
+                "train",
+                method,
+                "--data",
+                "shapes",
+                "--shapes-train",
+                "64",
+                "--shapes-test",
+                "24",
+                "--shapes-size",
+                "16",
+                "--vision-patch",
+                "4",
+                "--vision-width",
+                "16",
+                "--vision-layers",
+                "1",
+                "--vision-heads",
+                "2",
+                "--text-width",
+                "16",
+                "--text-layers",
+                "1",
+                "--text-heads",
+                "2",
+                "--context",
+                "16",
+                "--embed-dim",
+                "8",
+                "--vocab-size",
+                "560",
+                "--max-steps",
+                "6",
+                "--batch",
+                "16",
+                "--checkpoint-every",
+                "2",
+                "--log-every",
+                "1",
+                "--workers",
+                "2",
+                "--threads",
+                "1",
+                "--eval-batch",
+                "32",
+                "--out",
+                out.toString()));
     }
 
     static int run(List<String> args) {
@@ -57,23 +98,29 @@ class TrainClipCommandTest {
         List<String> b = tinyArgs(method, resumed);
         b.addAll(extra);
         assertEquals(0, run(b));
-        for (String step : List.of("step-0000004", "step-0000006")) deleteTree(resumed.resolve("checkpoints").resolve(step));
+        for (String step : List.of("step-0000004", "step-0000006"))
+            deleteTree(resumed.resolve("checkpoints").resolve(step));
         Files.writeString(resumed.resolve("checkpoints/latest"), "step-0000002\n");
         Files.delete(resumed.resolve("model.safetensors"));
         assertNotEquals(0, run(b), "a second run into the same folder without --resume must be refused");
         List<String> resume = new ArrayList<>(b);
         resume.add("--resume");
         assertEquals(0, run(resume));
-        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(resumed.resolve("model.safetensors")),
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.safetensors")),
+                Files.readAllBytes(resumed.resolve("model.safetensors")),
                 "model.safetensors after resume differs from the straight run's");
-        assertArrayEquals(Files.readAllBytes(straight.resolve("merges.txt.gz")), Files.readAllBytes(resumed.resolve("merges.txt.gz")));
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("merges.txt.gz")),
+                Files.readAllBytes(resumed.resolve("merges.txt.gz")));
     }
 
     @Test
     void trainsResumesExactlyAndEvaluates(@TempDir Path tmp) throws IOException {
         assertResumeExact("clip", tmp, List.of());
         Path run = tmp.resolve("runs/straight");
-        for (String f : List.of("config.json", "metrics.jsonl", "report.md", "model.safetensors", "merges.txt.gz", "plots/loss.png")) {
+        for (String f : List.of(
+                "config.json", "metrics.jsonl", "report.md", "model.safetensors", "merges.txt.gz", "plots/loss.png")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing");
         }
         JsonNode settings = JSON.readTree(run.resolve("config.json").toFile()).path("settings");
@@ -82,45 +129,84 @@ class TrainClipCommandTest {
         assertEquals(1.0, settings.path("warmup_epochs").asDouble(), "1 warm-up epoch by default");
 
         var state = SafeTensors.read(run.resolve("model.safetensors"));
-        for (String k : List.of("visual.conv1.weight", "visual.class_embedding", "visual.transformer.resblocks.0.attn.in_proj_weight",
-                "visual.proj", "token_embedding.weight", "positional_embedding", "transformer.resblocks.0.mlp.c_fc.weight",
-                "ln_final.weight", "text_projection", "logit_scale")) {
+        for (String k : List.of(
+                "visual.conv1.weight",
+                "visual.class_embedding",
+                "visual.transformer.resblocks.0.attn.in_proj_weight",
+                "visual.proj",
+                "token_embedding.weight",
+                "positional_embedding",
+                "transformer.resblocks.0.mlp.c_fc.weight",
+                "ln_final.weight",
+                "text_projection",
+                "logit_scale")) {
             assertTrue(state.containsKey(k), k + " missing from the open_clip-named weights");
         }
         ClipModel model = ClipWeights.read(run.resolve("model.safetensors"), null, null);
         assertEquals(16, model.config().vision().imageSize());
         assertEquals(2, model.config().text().heads());
 
-        List<JsonNode> evals = lines(run.resolve("metrics.jsonl")).stream().filter(r -> r.get("type").asText().equals("eval")).toList();
-        assertEquals(List.of(4L, 6L), evals.stream().map(r -> r.get("step").asLong()).toList());
+        List<JsonNode> evals = lines(run.resolve("metrics.jsonl")).stream()
+                .filter(r -> r.get("type").asText().equals("eval"))
+                .toList();
+        assertEquals(
+                List.of(4L, 6L), evals.stream().map(r -> r.get("step").asLong()).toList());
         double lastTop1 = evals.getLast().get("zeroshot_top1").asDouble();
         assertTrue(lastTop1 >= 0 && lastTop1 <= 1);
 
         Path zs = tmp.resolve("zs"), ret = tmp.resolve("ret");
-        List<String> data = List.of("--data", "shapes", "--shapes-train", "64", "--shapes-test", "24", "--shapes-size", "16");
-        List<String> zsArgs = new ArrayList<>(List.of("eval", "zeroshot", "--weights", run.resolve("model.safetensors").toString(),
-                "--merges", run.resolve("merges.txt.gz").toString(), "--linear", "--batch", "32", "--out", zs.toString()));
+        List<String> data =
+                List.of("--data", "shapes", "--shapes-train", "64", "--shapes-test", "24", "--shapes-size", "16");
+        List<String> zsArgs = new ArrayList<>(List.of(
+                "eval",
+                "zeroshot",
+                "--weights",
+                run.resolve("model.safetensors").toString(),
+                "--merges",
+                run.resolve("merges.txt.gz").toString(),
+                "--linear",
+                "--batch",
+                "32",
+                "--out",
+                zs.toString()));
         zsArgs.addAll(data);
         assertEquals(0, run(zsArgs));
         JsonNode z = JSON.readTree(zs.resolve("zeroshot.json").toFile());
-        assertEquals(lastTop1, z.get("top1").asDouble(), 1e-12, "eval zeroshot must measure what the run's last evaluation measured");
+        assertEquals(
+                lastTop1,
+                z.get("top1").asDouble(),
+                1e-12,
+                "eval zeroshot must measure what the run's last evaluation measured");
         assertEquals(24, z.get("count").asInt());
         assertTrue(z.get("top5").asDouble() >= z.get("top1").asDouble());
         double linear = z.get("linear_top1").asDouble();
         assertEquals(0, Math.round(linear * 24) - linear * 24, 1e-9, "linear top-1 is a count of 24 test images");
 
-        List<String> retArgs = new ArrayList<>(List.of("eval", "retrieval", "--weights", run.resolve("model.safetensors").toString(),
-                "--merges", run.resolve("merges.txt.gz").toString(), "--batch", "32", "--out", ret.toString()));
+        List<String> retArgs = new ArrayList<>(List.of(
+                "eval",
+                "retrieval",
+                "--weights",
+                run.resolve("model.safetensors").toString(),
+                "--merges",
+                run.resolve("merges.txt.gz").toString(),
+                "--batch",
+                "32",
+                "--out",
+                ret.toString()));
         retArgs.addAll(data);
         assertEquals(0, run(retArgs));
         JsonNode r = JSON.readTree(ret.resolve("retrieval.json").toFile());
         assertEquals(24, r.get("images").asInt());
         assertEquals(24, r.get("texts").asInt());
-        assertTrue(r.get("image_to_text_r1").asDouble() <= r.get("image_to_text_r5").asDouble()
-                && r.get("image_to_text_r5").asDouble() <= r.get("image_to_text_r10").asDouble());
+        assertTrue(r.get("image_to_text_r1").asDouble()
+                        <= r.get("image_to_text_r5").asDouble()
+                && r.get("image_to_text_r5").asDouble()
+                        <= r.get("image_to_text_r10").asDouble());
 
         List<String> wrongMerges = new ArrayList<>(zsArgs);
-        wrongMerges.set(wrongMerges.indexOf("--merges") + 1, tmp.resolve("missing.txt.gz").toString());
+        wrongMerges.set(
+                wrongMerges.indexOf("--merges") + 1,
+                tmp.resolve("missing.txt.gz").toString());
         assertNotEquals(0, run(wrongMerges), "a missing merges file must be refused");
     }
 

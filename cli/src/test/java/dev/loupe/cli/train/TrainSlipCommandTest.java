@@ -1,16 +1,15 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code loupe train slip} on 64 shapes images of 16 px with tiny towers: three views per image
@@ -20,16 +19,20 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainSlipCommandTest {
     @Test
     void trainsAndResumesExactly(@TempDir Path tmp) throws IOException {
-        TrainClipCommandTest.assertResumeExact("slip", tmp, List.of("--mlp-hidden", "16", "--mlp-out", "8", "--ssl-scale", "0.5"));
+        TrainClipCommandTest.assertResumeExact(
+                "slip", tmp, List.of("--mlp-hidden", "16", "--mlp-out", "8", "--ssl-scale", "0.5"));
         Path run = tmp.resolve("runs/straight");
-        JsonNode settings = new ObjectMapper().readTree(run.resolve("config.json").toFile()).path("settings");
+        JsonNode settings =
+                new ObjectMapper().readTree(run.resolve("config.json").toFile()).path("settings");
         assertEquals("slip", settings.path("method").asText());
         assertEquals(0.5, settings.path("ssl_scale").asDouble());
         JsonNode step = TrainClipCommandTest.lines(run.resolve("metrics.jsonl")).getFirst();
         assertTrue(step.has("ssl_loss") && step.has("clip_loss"), step.toString());
         assertTrue(Double.isFinite(step.get("ssl_loss").asDouble()));
         var state = SafeTensors.read(run.resolve("model.safetensors"));
-        assertTrue(state.keySet().stream().anyMatch(k -> k.startsWith("image_mlp.")), "SLIP head missing: " + state.keySet());
+        assertTrue(
+                state.keySet().stream().anyMatch(k -> k.startsWith("image_mlp.")),
+                "SLIP head missing: " + state.keySet());
         assertTrue(state.containsKey("visual.proj") && state.containsKey("text_projection"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.loupe.cli.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.cli.Main;
@@ -7,12 +9,6 @@ import dev.loupe.eval.collapse.RankMe;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,8 +19,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} end to end on a 64-image fake Fashion-MNIST with a tiny
@@ -38,22 +37,83 @@ class TrainSslCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String[] args(String method, Path data, Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", method, "--data", "fashion-mnist", "--data-dir", data.toString(),
-                "--dim", "16", "--depth", "1", "--heads", "2", "--patch", "7", "--train-limit", "48",
-                "--max-steps", "4", "--batch", "8", "--warmup-steps", "1", "--checkpoint-every", "2", "--log-every", "1",
-                "--workers", "2", "--threads", "1", "--knn-train", "40", "--knn-test", "20", "--knn-k", "5", "--eval-batch", "20",
-                "--out", out.toString()));
-        a.addAll(switch (method) {
-            case "dino" -> List.of("--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "2", "--local-size", "14",
-                    "--freeze-last-layer", "0");
-            case "dinov2" -> List.of("--out-dim", "32", "--head-hidden", "24", "--head-bottleneck", "8", "--local-crops", "1", "--local-size", "14",
-                    "--mask-probability", "1.0");
-            case "mae" -> List.of("--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2");
-            case "simclr" -> List.of("--proj-hidden", "24", "--proj-out", "8");
-            case "vicreg" -> List.of("--expander-hidden", "32", "--expander-out", "32");
-            case "byol" -> List.of("--proj-hidden", "24", "--proj-out", "8");
-            default -> throw new IllegalArgumentException(method);
-        });
+        List<String> a = new ArrayList<>(List.of(
+                "train",
+                method,
+                "--data",
+                "fashion-mnist",
+                "--data-dir",
+                data.toString(),
+                "--dim",
+                "16",
+                "--depth",
+                "1",
+                "--heads",
+                "2",
+                "--patch",
+                "7",
+                "--train-limit",
+                "48",
+                "--max-steps",
+                "4",
+                "--batch",
+                "8",
+                "--warmup-steps",
+                "1",
+                "--checkpoint-every",
+                "2",
+                "--log-every",
+                "1",
+                "--workers",
+                "2",
+                "--threads",
+                "1",
+                "--knn-train",
+                "40",
+                "--knn-test",
+                "20",
+                "--knn-k",
+                "5",
+                "--eval-batch",
+                "20",
+                "--out",
+                out.toString()));
+        a.addAll(
+                switch (method) {
+                    case "dino" ->
+                        List.of(
+                                "--out-dim",
+                                "32",
+                                "--head-hidden",
+                                "24",
+                                "--head-bottleneck",
+                                "8",
+                                "--local-crops",
+                                "2",
+                                "--local-size",
+                                "14",
+                                "--freeze-last-layer",
+                                "0");
+                    case "dinov2" ->
+                        List.of(
+                                "--out-dim",
+                                "32",
+                                "--head-hidden",
+                                "24",
+                                "--head-bottleneck",
+                                "8",
+                                "--local-crops",
+                                "1",
+                                "--local-size",
+                                "14",
+                                "--mask-probability",
+                                "1.0");
+                    case "mae" -> List.of("--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2");
+                    case "simclr" -> List.of("--proj-hidden", "24", "--proj-out", "8");
+                    case "vicreg" -> List.of("--expander-hidden", "32", "--expander-out", "32");
+                    case "byol" -> List.of("--proj-hidden", "24", "--proj-out", "8");
+                    default -> throw new IllegalArgumentException(method);
+                });
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
@@ -75,7 +135,9 @@ class TrainSslCommandsTest {
         JsonNode config = JSON.readTree(straight.resolve("config.json").toFile());
         assertEquals(method, config.path("settings").path("method").asText());
         assertEquals(48, config.path("settings").path("train_limit").asInt());
-        List<JsonNode> evals = lines(straight.resolve("metrics.jsonl")).stream().filter(r -> r.get("type").asText().equals("eval")).toList();
+        List<JsonNode> evals = lines(straight.resolve("metrics.jsonl")).stream()
+                .filter(r -> r.get("type").asText().equals("eval"))
+                .toList();
         assertFalse(evals.isEmpty(), "no evaluation recorded");
         double knn = evals.getLast().get(KnnMonitor.METRIC).asDouble();
         assertTrue(knn >= 0 && knn <= 1, "knn_top1 " + knn);
@@ -92,7 +154,9 @@ class TrainSslCommandsTest {
         Files.writeString(resumed.resolve("checkpoints/latest"), "step-0000002\n");
         Files.delete(resumed.resolve("model.safetensors"));
         assertEquals(0, run(args(method, data, resumed, "--resume")));
-        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(resumed.resolve("model.safetensors")),
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.safetensors")),
+                Files.readAllBytes(resumed.resolve("model.safetensors")),
                 method + ": the resumed run's backbone differs from the straight run's");
     }
 
@@ -101,21 +165,65 @@ class TrainSslCommandsTest {
     void lossFallsOnARepeatedBatchAndTheMethodsScalarsAreLogged(String method, @TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path out = tmp.resolve("runs/" + method);
-        List<String> a = new ArrayList<>(List.of("train", method, "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16",
-                "--depth", "1", "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "6", "--batch", "16", "--lr", "2e-3",
-                "--warmup-steps", "1", "--log-every", "1", "--threads", "1", "--knn-train", "16", "--knn-test", "8", "--knn-k", "3",
-                "--eval-batch", "16", "--out", out.toString()));
-        a.addAll(method.equals("vicreg") ? List.of("--expander-hidden", "32", "--expander-out", "32") : List.of("--proj-hidden", "32", "--proj-out", "16"));
+        List<String> a = new ArrayList<>(List.of(
+                "train",
+                method,
+                "--data",
+                "fashion-mnist",
+                "--data-dir",
+                data.toString(),
+                "--dim",
+                "16",
+                "--depth",
+                "1",
+                "--heads",
+                "2",
+                "--patch",
+                "7",
+                "--train-limit",
+                "16",
+                "--max-steps",
+                "6",
+                "--batch",
+                "16",
+                "--lr",
+                "2e-3",
+                "--warmup-steps",
+                "1",
+                "--log-every",
+                "1",
+                "--threads",
+                "1",
+                "--knn-train",
+                "16",
+                "--knn-test",
+                "8",
+                "--knn-k",
+                "3",
+                "--eval-batch",
+                "16",
+                "--out",
+                out.toString()));
+        a.addAll(
+                method.equals("vicreg")
+                        ? List.of("--expander-hidden", "32", "--expander-out", "32")
+                        : List.of("--proj-hidden", "32", "--proj-out", "16"));
         // one batch of 16 images, seen 6 times (new augmentations each time)
         assertEquals(0, run(a.toArray(String[]::new)));
-        List<JsonNode> steps = lines(out.resolve("metrics.jsonl")).stream().filter(r -> r.get("type").asText().equals("step")).toList();
+        List<JsonNode> steps = lines(out.resolve("metrics.jsonl")).stream()
+                .filter(r -> r.get("type").asText().equals("step"))
+                .toList();
         assertEquals(6, steps.size());
-        double first = steps.getFirst().get("loss").asDouble(), last = steps.getLast().get("loss").asDouble();
+        double first = steps.getFirst().get("loss").asDouble(),
+                last = steps.getLast().get("loss").asDouble();
         assertTrue(last < first, method + " loss did not fall: " + first + " -> " + last);
-        List<String> scalars = method.equals("vicreg") ? List.of("invariance", "variance", "covariance") : List.of("target_momentum");
-        for (String k : scalars) assertTrue(steps.getLast().path(k).asDouble(-1) >= 0, k + " missing or negative in " + steps.getLast());
+        List<String> scalars =
+                method.equals("vicreg") ? List.of("invariance", "variance", "covariance") : List.of("target_momentum");
+        for (String k : scalars)
+            assertTrue(steps.getLast().path(k).asDouble(-1) >= 0, k + " missing or negative in " + steps.getLast());
         JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
-        if (method.equals("vicreg")) assertEquals(25, settings.path("invariance_weight").asDouble());
+        if (method.equals("vicreg"))
+            assertEquals(25, settings.path("invariance_weight").asDouble());
         else assertEquals(0.99, settings.path("target_momentum_base").asDouble());
     }
 
@@ -124,18 +232,60 @@ class TrainSslCommandsTest {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         assertEquals("0.14,1.0", dinoGlobalScale(data, tmp.resolve("runs/locals-0"), "--local-crops", "0"));
         assertEquals("0.4,1.0", dinoGlobalScale(data, tmp.resolve("runs/locals-2"), "--local-crops", "2"));
-        assertEquals("0.5,1.0", dinoGlobalScale(data, tmp.resolve("runs/given"), "--local-crops", "0", "--global-scale", "0.5,1"));
+        assertEquals(
+                "0.5,1.0",
+                dinoGlobalScale(data, tmp.resolve("runs/given"), "--local-crops", "0", "--global-scale", "0.5,1"));
     }
 
     /** One DINO step on a tiny ViT with {@code extra} flags; the global crop scale its config.json records. */
     private static String dinoGlobalScale(Path data, Path out, String... extra) throws IOException {
-        List<String> a = new ArrayList<>(List.of("train", "dino", "--data", "fashion-mnist", "--data-dir", data.toString(), "--dim", "16",
-                "--depth", "1", "--heads", "2", "--patch", "7", "--train-limit", "16", "--max-steps", "1", "--batch", "8", "--warmup-steps", "1",
-                "--threads", "1", "--knn-train", "8", "--knn-test", "8", "--knn-k", "3", "--out-dim", "8", "--head-hidden", "8",
-                "--head-bottleneck", "4", "--local-size", "14", "--out", out.toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "train",
+                "dino",
+                "--data",
+                "fashion-mnist",
+                "--data-dir",
+                data.toString(),
+                "--dim",
+                "16",
+                "--depth",
+                "1",
+                "--heads",
+                "2",
+                "--patch",
+                "7",
+                "--train-limit",
+                "16",
+                "--max-steps",
+                "1",
+                "--batch",
+                "8",
+                "--warmup-steps",
+                "1",
+                "--threads",
+                "1",
+                "--knn-train",
+                "8",
+                "--knn-test",
+                "8",
+                "--knn-k",
+                "3",
+                "--out-dim",
+                "8",
+                "--head-hidden",
+                "8",
+                "--head-bottleneck",
+                "4",
+                "--local-size",
+                "14",
+                "--out",
+                out.toString()));
         a.addAll(List.of(extra));
         assertEquals(0, run(a.toArray(String[]::new)));
-        return JSON.readTree(out.resolve("config.json").toFile()).path("settings").path("global_scale").asText();
+        return JSON.readTree(out.resolve("config.json").toFile())
+                .path("settings")
+                .path("global_scale")
+                .asText();
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {

@@ -24,7 +24,8 @@ public final class SlipLoss {
     }
 
     /** The same on this rank's rows, both terms against the rows of every rank. */
-    public static Parts loss(Var image, Var text, Var logScale, Var za, Var zb, double sslScale, double temperature, Communicator comm) {
+    public static Parts loss(
+            Var image, Var text, Var logScale, Var za, Var zb, double sslScale, double temperature, Communicator comm) {
         Var clip = ClipLoss.loss(image, text, logScale, comm);
         Var ssl = NtXentLoss.loss(za, zb, temperature, comm);
         return new Parts(clip.add(ssl.mul(sslScale)), clip, ssl);

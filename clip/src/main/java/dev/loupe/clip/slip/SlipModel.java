@@ -19,7 +19,9 @@ public final class SlipModel extends ClipModel {
     public final SimClrHead imageMlp;
 
     /** SLIP's head sizes 4096 / 256. */
-    public SlipModel(ClipConfig config, Rng rng) { this(config, DEFAULT_MLP_HIDDEN, DEFAULT_MLP_OUT, rng); }
+    public SlipModel(ClipConfig config, Rng rng) {
+        this(config, DEFAULT_MLP_HIDDEN, DEFAULT_MLP_OUT, rng);
+    }
 
     public SlipModel(ClipConfig config, int mlpHidden, int mlpOut, Rng rng) {
         super(config, rng);
@@ -27,5 +29,7 @@ public final class SlipModel extends ClipModel {
     }
 
     /** An SSL view (B, 3, S, S) -> SimCLR projection (B, out). */
-    public Var sslEmbed(Tensor view) { return imageMlp.forward(imageFeatures(view)); }
+    public Var sslEmbed(Tensor view) {
+        return imageMlp.forward(imageFeatures(view));
+    }
 }

@@ -8,7 +8,6 @@ import dev.loupe.nn.Module;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +30,8 @@ public final class SlipObjective implements Objective<Batch> {
     }
 
     public SlipObjective(SlipModel model, Tokenizer tokenizer, double sslScale, double temperature) {
-        if (!(temperature > 0)) throw new IllegalArgumentException("SLIP: SimCLR temperature must be > 0, got " + temperature);
+        if (!(temperature > 0))
+            throw new IllegalArgumentException("SLIP: SimCLR temperature must be > 0, got " + temperature);
         this.model = model;
         this.tokenizer = tokenizer;
         this.sslScale = sslScale;
@@ -40,21 +40,26 @@ public final class SlipObjective implements Objective<Batch> {
     }
 
     @Override
-    public Module module() { return model; }
+    public Module module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
         if (batch.views().size() != 3) {
-            throw new IllegalArgumentException("SLIP needs 3 views per batch (CLIP view, 2 SSL views), got " + batch.views().size()
-                    + " (keys " + batch.keys() + ")");
+            throw new IllegalArgumentException("SLIP needs 3 views per batch (CLIP view, 2 SSL views), got "
+                    + batch.views().size() + " (keys " + batch.keys() + ")");
         }
-        Var image = model.encodeImage(batch.views().get(0));                                            // (B, E)
-        Var text = model.encodeText(Captions.ids(batch, tokenizer, model.textConfig().ctx())); // (B, E)
-        Var za = model.sslEmbed(batch.views().get(1));                                                  // (B, P)
-        Var zb = model.sslEmbed(batch.views().get(2));                                                  // (B, P)
+        Var image = model.encodeImage(batch.views().get(0)); // (B, E)
+        Var text = model.encodeText(
+                Captions.ids(batch, tokenizer, model.textConfig().ctx())); // (B, E)
+        Var za = model.sslEmbed(batch.views().get(1)); // (B, P)
+        Var zb = model.sslEmbed(batch.views().get(2)); // (B, P)
         SlipLoss.Parts parts = SlipLoss.loss(image, text, model.logitScale, za, zb, sslScale, temperature, comm);
         lastClip = parts.clip().item();
         lastSsl = parts.ssl().item();
@@ -62,11 +67,15 @@ public final class SlipObjective implements Objective<Batch> {
     }
 
     @Override
-    public void afterOptimizerStep(StepInfo step) { model.clampLogitScale(); }
+    public void afterOptimizerStep(StepInfo step) {
+        model.clampLogitScale();
+    }
 
     /** The contrastive loss against the embeddings of every rank. */
     @Override
-    public void distribute(Communicator comm) { this.comm = comm; }
+    public void distribute(Communicator comm) {
+        this.comm = comm;
+    }
 
     @Override
     public Map<String, Double> metrics() {

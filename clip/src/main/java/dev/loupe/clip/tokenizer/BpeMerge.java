@@ -7,13 +7,18 @@ package dev.loupe.clip.tokenizer;
 public record BpeMerge(String first, String second) {
     public BpeMerge {
         if (first.isEmpty() || second.isEmpty() || first.indexOf(' ') >= 0 || second.indexOf(' ') >= 0) {
-            throw new IllegalArgumentException("BPE merge symbols must be non-empty and contain no space: '" + first + "' '" + second + "'");
+            throw new IllegalArgumentException(
+                    "BPE merge symbols must be non-empty and contain no space: '" + first + "' '" + second + "'");
         }
     }
 
     /** The merged symbol. */
-    public String merged() { return first + second; }
+    public String merged() {
+        return first + second;
+    }
 
     /** The line of a merges file: "first second". */
-    public String line() { return first + " " + second; }
+    public String line() {
+        return first + " " + second;
+    }
 }

@@ -43,14 +43,18 @@ public final class BpeTrainer {
     }
 
     /** The number of distinct words seen. */
-    public int distinctWords() { return wordCounts.size(); }
+    public int distinctWords() {
+        return wordCounts.size();
+    }
 
     private record Pair(String first, String second) {}
 
     private record Ranked(long count, String first, String second) {}
 
-    private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingLong(Ranked::count).reversed()
-            .thenComparing(Ranked::first).thenComparing(Ranked::second);
+    private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingLong(Ranked::count)
+            .reversed()
+            .thenComparing(Ranked::first)
+            .thenComparing(Ranked::second);
 
     /**
      * Merges for a vocabulary of {@code vocabSize} entries ({@code vocabSize - 514} merges, fewer when
@@ -58,7 +62,8 @@ public final class BpeTrainer {
      */
     public List<BpeMerge> train(int vocabSize) {
         if (vocabSize <= BASE_VOCAB) {
-            throw new IllegalArgumentException("vocabulary size must exceed the " + BASE_VOCAB + " byte and special entries, got " + vocabSize);
+            throw new IllegalArgumentException(
+                    "vocabulary size must exceed the " + BASE_VOCAB + " byte and special entries, got " + vocabSize);
         }
         if (wordCounts.isEmpty()) throw new IllegalStateException("BPE training needs captions: none were added");
         int numMerges = vocabSize - BASE_VOCAB;
@@ -75,7 +80,8 @@ public final class BpeTrainer {
             freq[words.size()] = e.getValue();
             words.add(symbols);
         }
-        for (int wi = 0; wi < words.size(); wi++) addPairs(words.get(wi), wi, freq[wi], +1, pairCounts, wordsWithPair, queue);
+        for (int wi = 0; wi < words.size(); wi++)
+            addPairs(words.get(wi), wi, freq[wi], +1, pairCounts, wordsWithPair, queue);
 
         List<BpeMerge> merges = new ArrayList<>(numMerges);
         while (merges.size() < numMerges && !queue.isEmpty()) {
@@ -94,8 +100,14 @@ public final class BpeTrainer {
     }
 
     /** Adds (sign +1) or removes (-1) the pair occurrences of one word, weighted by its count. */
-    private static void addPairs(List<String> symbols, int wordIndex, long weight, int sign, Map<Pair, Long> pairCounts,
-                                 Map<Pair, Set<Integer>> wordsWithPair, TreeSet<Ranked> queue) {
+    private static void addPairs(
+            List<String> symbols,
+            int wordIndex,
+            long weight,
+            int sign,
+            Map<Pair, Long> pairCounts,
+            Map<Pair, Set<Integer>> wordsWithPair,
+            TreeSet<Ranked> queue) {
         for (int i = 0; i + 1 < symbols.size(); i++) {
             Pair p = new Pair(symbols.get(i), symbols.get(i + 1));
             long old = pairCounts.getOrDefault(p, 0L);

@@ -41,7 +41,9 @@ public final class ByteUnicode {
     private ByteUnicode() {}
 
     /** The character that stands for byte {@code b} (0..255). */
-    public static char encode(int b) { return BYTE_TO_CHAR[b & 0xFF]; }
+    public static char encode(int b) {
+        return BYTE_TO_CHAR[b & 0xFF];
+    }
 
     /** Each byte of {@code bytes} as its table character. */
     public static String encode(byte[] bytes) {
@@ -57,5 +59,7 @@ public final class ByteUnicode {
     }
 
     /** The 256 table characters in table order (the first 256 vocabulary entries). */
-    public static char[] orderedChars() { return ORDERED.clone(); }
+    public static char[] orderedChars() {
+        return ORDERED.clone();
+    }
 }

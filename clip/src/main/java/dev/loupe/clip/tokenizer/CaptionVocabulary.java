@@ -4,7 +4,6 @@ import dev.loupe.data.BadSampleException;
 import dev.loupe.data.BadSampleLog;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.Dataset;
-
 import java.util.List;
 import java.util.Objects;
 

@@ -1,7 +1,6 @@
 package dev.loupe.clip.tokenizer;
 
 import dev.loupe.tensor.io.AtomicFile;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -35,9 +34,10 @@ public final class MergesFile {
     public static List<BpeMerge> read(Path path, int maxMerges) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException("BPE merges file not found: " + path);
         try (InputStream in = new GZIPInputStream(Files.newInputStream(path));
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String header = r.readLine();
-            if (header == null) throw new IOException(path + ": empty BPE merges file (expected a version header line)");
+            if (header == null)
+                throw new IOException(path + ": empty BPE merges file (expected a version header line)");
             List<BpeMerge> merges = new ArrayList<>();
             String line;
             int lineNo = 1;

@@ -1,7 +1,6 @@
 package dev.loupe.clip.tokenizer;
 
 import dev.loupe.tensor.Tensor;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ public final class Tokenizer {
     public static final String END_OF_WORD = "</w>";
     /** CLIP's context length. */
     public static final int DEFAULT_CONTEXT_LENGTH = 77;
+
     private static final int CACHE_LIMIT = 1 << 20;
 
     private final List<String> vocab = new ArrayList<>();
@@ -58,15 +58,22 @@ public final class Tokenizer {
         return new Tokenizer(MergesFile.read(mergesFile, MergesFile.CLIP_MERGES));
     }
 
-    public int vocabSize() { return vocab.size(); }
+    public int vocabSize() {
+        return vocab.size();
+    }
 
-    public int startOfText() { return sot; }
+    public int startOfText() {
+        return sot;
+    }
 
-    public int endOfText() { return eot; }
+    public int endOfText() {
+        return eot;
+    }
 
     /** The vocabulary symbol of an id. */
     public String symbol(int id) {
-        if (id < 0 || id >= vocab.size()) throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + vocab.size() + ")");
+        if (id < 0 || id >= vocab.size())
+            throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + vocab.size() + ")");
         return vocab.get(id);
     }
 
@@ -89,14 +96,17 @@ public final class Tokenizer {
     }
 
     /** {@link #tokenize(List, int)} with CLIP's context length 77. */
-    public Tensor tokenize(List<String> texts) { return tokenize(texts, DEFAULT_CONTEXT_LENGTH); }
+    public Tensor tokenize(List<String> texts) {
+        return tokenize(texts, DEFAULT_CONTEXT_LENGTH);
+    }
 
     /**
      * I64 (N, contextLength): per text SOT, its ids, EOT, then zeros. Longer texts are cut to
      * contextLength tokens with the last one replaced by EOT, so every row holds exactly one EOT.
      */
     public Tensor tokenize(List<String> texts, int contextLength) {
-        if (contextLength < 2) throw new IllegalArgumentException("context length must be >= 2 (SOT and EOT), got " + contextLength);
+        if (contextLength < 2)
+            throw new IllegalArgumentException("context length must be >= 2 (SOT and EOT), got " + contextLength);
         long[] out = new long[texts.size() * contextLength];
         for (int i = 0; i < texts.size(); i++) {
             int[] ids = encode(texts.get(i));
@@ -116,7 +126,9 @@ public final class Tokenizer {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(symbols.length());
         for (int i = 0; i < symbols.length(); i++) {
             int b = ByteUnicode.decode(symbols.charAt(i));
-            if (b < 0) throw new IllegalStateException("symbol character U+" + Integer.toHexString(symbols.charAt(i)) + " is not in the byte table");
+            if (b < 0)
+                throw new IllegalStateException(
+                        "symbol character U+" + Integer.toHexString(symbols.charAt(i)) + " is not in the byte table");
             bytes.write(b);
         }
         return bytes.toString(StandardCharsets.UTF_8).replace(END_OF_WORD, " ");
@@ -146,7 +158,9 @@ public final class Tokenizer {
         int[] ids = new int[symbols.size()];
         for (int i = 0; i < ids.length; i++) {
             Integer id = encoder.get(symbols.get(i));
-            if (id == null) throw new IllegalStateException("BPE symbol '" + symbols.get(i) + "' of word '" + word + "' is not in the vocabulary");
+            if (id == null)
+                throw new IllegalStateException(
+                        "BPE symbol '" + symbols.get(i) + "' of word '" + word + "' is not in the vocabulary");
             ids[i] = id;
         }
         if (cache.size() < CACHE_LIMIT) cache.put(token, ids);
@@ -158,7 +172,9 @@ public final class Tokenizer {
         List<String> out = new ArrayList<>(symbols.size());
         int i = 0;
         while (i < symbols.size()) {
-            if (i + 1 < symbols.size() && symbols.get(i).equals(first) && symbols.get(i + 1).equals(second)) {
+            if (i + 1 < symbols.size()
+                    && symbols.get(i).equals(first)
+                    && symbols.get(i + 1).equals(second)) {
                 out.add(first + second);
                 i += 2;
             } else {

@@ -1,10 +1,9 @@
 package dev.loupe.clip.tokenizer;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Text cleaning (html.unescape twice, whitespace collapse, lower-case) and CLIP's word split. */
 class TextCleanerTest {

@@ -1,11 +1,10 @@
 package dev.loupe.clip.tokenizer;
 
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import dev.loupe.tensor.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * CLIP's tokenizer on hand-chosen merges, so every expected id is derived by hand from the vocabulary
@@ -15,12 +14,19 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class TokenizerTest {
     // merges: 512 "h e", 513 "l o</w>", 514 "he l", 515 "hel lo</w>"; SOT 516, EOT 517
-    private static final Tokenizer HELLO = new Tokenizer(List.of(new BpeMerge("h", "e"), new BpeMerge("l", "o</w>"),
-            new BpeMerge("he", "l"), new BpeMerge("hel", "lo</w>")));
+    private static final Tokenizer HELLO = new Tokenizer(List.of(
+            new BpeMerge("h", "e"),
+            new BpeMerge("l", "o</w>"),
+            new BpeMerge("he", "l"),
+            new BpeMerge("hel", "lo</w>")));
 
-    private static int b(char c) { return c - '!'; }          // a printable ASCII byte's id
+    private static int b(char c) {
+        return c - '!';
+    } // a printable ASCII byte's id
 
-    private static int w(char c) { return 256 + b(c); }       // the same byte ending a word
+    private static int w(char c) {
+        return 256 + b(c);
+    } // the same byte ending a word
 
     @Test
     void byteTableMatchesGpt2AndClip() {
@@ -65,7 +71,8 @@ class TokenizerTest {
 
     @Test
     void nonAsciiLettersAndSymbolsGoThroughTheByteTable() {
-        // café: c a f 0xC3 0xA9; 0xC3 = 106 + (0xC3 - 0xAE) = 127, 0xA9 = 94 + (0xA9 - 0xA1) = 102 (+256 at the word end)
+        // café: c a f 0xC3 0xA9; 0xC3 = 106 + (0xC3 - 0xAE) = 127, 0xA9 = 94 + (0xA9 - 0xA1) = 102 (+256 at the word
+        // end)
         assertArrayEquals(new int[] {b('c'), b('a'), b('f'), 127, 358}, HELLO.encode("Café"));
         // 🐱 U+1F431 = F0 9F 90 B1: 0xF0 -> 172, 0x9F -> 221 + (0x9F - 0x7F) = 253, 0x90 -> 238, 0xB1 -> 109 (+256)
         assertArrayEquals(new int[] {172, 253, 238, 365}, HELLO.encode("🐱"));
@@ -90,9 +97,13 @@ class TokenizerTest {
     void tokenizeAddsSotEotPadsAndTruncatesKeepingEot() {
         Tensor t = HELLO.tokenize(List.of("hello hell", "", "hello hello hello hello"), 6);
         assertArrayEquals(new int[] {3, 6}, t.sizes());
-        assertArrayEquals(new long[] {516, 515, 514, w('l'), 517, 0,
-                                      516, 517, 0, 0, 0, 0,
-                                      516, 515, 515, 515, 515, 517}, t.toLongArray());
+        assertArrayEquals(
+                new long[] {
+                    516, 515, 514, w('l'), 517, 0,
+                    516, 517, 0, 0, 0, 0,
+                    516, 515, 515, 515, 515, 517
+                },
+                t.toLongArray());
         Tensor cut = HELLO.tokenize(List.of("hello hello hello hello hello hello"), 4);
         assertArrayEquals(new long[] {516, 515, 515, 517}, cut.toLongArray());
         assertEquals(77, HELLO.tokenize(List.of("hello")).size(1));

@@ -1,7 +1,6 @@
 package dev.loupe.data.decode;
 
 import dev.loupe.data.Image;
-
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;

@@ -2,11 +2,6 @@ package dev.loupe.data.decode;
 
 import dev.loupe.data.BadSampleException;
 import dev.loupe.data.Image;
-
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Encoded image bytes (JPEG, PNG, BMP, through javax.imageio) to an {@link Image} in [0, 1], CHW.
@@ -44,7 +43,8 @@ public final class ImageDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new BadSampleException(source, "not a JPEG, PNG or BMP image (first bytes " + hexPrefix(bytes) + ")");
+                throw new BadSampleException(
+                        source, "not a JPEG, PNG or BMP image (first bytes " + hexPrefix(bytes) + ")");
             }
             ImageReader reader = readers.next();
             try {
@@ -79,12 +79,15 @@ public final class ImageDecoder {
         reader.setInput(in, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {
-            throw new BadSampleException(source, format + " image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                    + " pixels is larger than the limit of " + MAX_PIXELS + " pixels");
+            throw new BadSampleException(
+                    source,
+                    format + " image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels is larger than the limit of " + MAX_PIXELS + " pixels");
         }
         BufferedImage img = reader.read(0);
         if (img == null) throw new BadSampleException(source, "the " + format + " decoder returned no image");
-        if (!warnings.isEmpty()) throw new BadSampleException(source, "corrupt " + format + " image: " + warnings.getFirst());
+        if (!warnings.isEmpty())
+            throw new BadSampleException(source, "corrupt " + format + " image: " + warnings.getFirst());
         return img;
     }
 

@@ -3,7 +3,6 @@ package dev.loupe.data.idx;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +22,8 @@ public final class FashionMnist implements Dataset {
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** What to tell a user whose files are missing. */
-    public static final String INSTALL_HINT = "install it with: apt-get install dataset-fashion-mnist (or pass --data-dir DIR)";
+    public static final String INSTALL_HINT =
+            "install it with: apt-get install dataset-fashion-mnist (or pass --data-dir DIR)";
 
     /**
      * Mean of the training pixels after ToTensor (byte / 255). Measured on the 47,040,000 training
@@ -56,13 +56,19 @@ public final class FashionMnist implements Dataset {
         }
 
         /** The image file's name without ".gz" ("train-images-idx3-ubyte"). */
-        public String imagesFile() { return filePrefix + "-images-idx3-ubyte"; }
+        public String imagesFile() {
+            return filePrefix + "-images-idx3-ubyte";
+        }
 
         /** The label file's name without ".gz" ("train-labels-idx1-ubyte"). */
-        public String labelsFile() { return filePrefix + "-labels-idx1-ubyte"; }
+        public String labelsFile() {
+            return filePrefix + "-labels-idx1-ubyte";
+        }
 
         /** "train" or "test". */
-        public String label() { return label; }
+        public String label() {
+            return label;
+        }
     }
 
     private static final int PIXELS = SIDE * SIDE;
@@ -78,7 +84,9 @@ public final class FashionMnist implements Dataset {
     }
 
     /** The split from {@link #DEFAULT_DIR}. */
-    public static FashionMnist load(Split split) { return load(DEFAULT_DIR, split); }
+    public static FashionMnist load(Split split) {
+        return load(DEFAULT_DIR, split);
+    }
 
     /**
      * Reads a split from dir, where each file may be gzip-compressed (name ending in ".gz") or raw.
@@ -90,7 +98,8 @@ public final class FashionMnist implements Dataset {
     public static FashionMnist load(Path dir, Split split) {
         Objects.requireNonNull(dir, "dir");
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("Fashion-MNIST directory " + dir.toAbsolutePath() + " does not exist; " + INSTALL_HINT);
+            throw new IllegalArgumentException(
+                    "Fashion-MNIST directory " + dir.toAbsolutePath() + " does not exist; " + INSTALL_HINT);
         }
         IdxFile images = IdxFile.readImages(find(dir, split.imagesFile()));
         IdxFile labels = IdxFile.readLabels(find(dir, split.labelsFile()));
@@ -99,8 +108,8 @@ public final class FashionMnist implements Dataset {
                     + images.size(1) + "x" + images.size(2));
         }
         if (images.size(0) != labels.size(0)) {
-            throw new IdxFormatException(labels.fileName() + ": expected " + images.size(0) + " labels (one per image in "
-                    + images.fileName() + "), found " + labels.size(0));
+            throw new IdxFormatException(labels.fileName() + ": expected " + images.size(0)
+                    + " labels (one per image in " + images.fileName() + "), found " + labels.size(0));
         }
         byte[] labelBytes = labels.data();
         for (int i = 0; i < labelBytes.length; i++) {
@@ -119,15 +128,19 @@ public final class FashionMnist implements Dataset {
         if (Files.isRegularFile(raw)) return raw;
         Path gz = dir.resolve(baseName + ".gz");
         if (Files.isRegularFile(gz)) return gz;
-        throw new IllegalArgumentException("Fashion-MNIST file " + baseName + ".gz (or " + baseName + ") is missing from "
-                + dir.toAbsolutePath() + "; " + INSTALL_HINT);
+        throw new IllegalArgumentException("Fashion-MNIST file " + baseName + ".gz (or " + baseName
+                + ") is missing from " + dir.toAbsolutePath() + "; " + INSTALL_HINT);
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     @Override
-    public int size() { return labels.length; }
+    public int size() {
+        return labels.length;
+    }
 
     @Override
     public Sample get(int index) {
@@ -139,11 +152,17 @@ public final class FashionMnist implements Dataset {
     }
 
     /** The class index of sample i, without decoding its image. */
-    public int label(int index) { return labels[Objects.checkIndex(index, labels.length)] & 0xFF; }
+    public int label(int index) {
+        return labels[Objects.checkIndex(index, labels.length)] & 0xFF;
+    }
 
     @Override
-    public List<String> classNames() { return CLASS_NAMES; }
+    public List<String> classNames() {
+        return CLASS_NAMES;
+    }
 
     @Override
-    public String toString() { return name + " (" + size() + " images)"; }
+    public String toString() {
+        return name + " (" + size() + " images)";
+    }
 }

@@ -38,25 +38,35 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         long elements = 1;
         for (int d : dimensions) elements *= d;
         if (elements != data.length) {
-            throw new IllegalArgumentException(fileName + ": dimensions " + Arrays.toString(dimensions)
-                    + " need " + elements + " bytes, got " + data.length);
+            throw new IllegalArgumentException(fileName + ": dimensions " + Arrays.toString(dimensions) + " need "
+                    + elements + " bytes, got " + data.length);
         }
     }
 
     /** The number of dimensions (3 for idx3 images, 1 for idx1 labels). */
-    public int rank() { return dimensions.length; }
+    public int rank() {
+        return dimensions.length;
+    }
 
     /** The size of dimension d. */
-    public int size(int d) { return dimensions[d]; }
+    public int size(int d) {
+        return dimensions[d];
+    }
 
     @Override
-    public int[] dimensions() { return dimensions.clone(); }
+    public int[] dimensions() {
+        return dimensions.clone();
+    }
 
     /** Reads an idx3-ubyte image file: (count, rows, columns). */
-    public static IdxFile readImages(Path file) { return read(file, 3, "pixel"); }
+    public static IdxFile readImages(Path file) {
+        return read(file, 3, "pixel");
+    }
 
     /** Reads an idx1-ubyte label file: (count). */
-    public static IdxFile readLabels(Path file) { return read(file, 1, "label"); }
+    public static IdxFile readLabels(Path file) {
+        return read(file, 1, "label");
+    }
 
     /**
      * Reads an IDX unsigned-byte file of the given rank, raw or gzip-compressed.
@@ -76,7 +86,8 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException(name + ": no such file (" + file.toAbsolutePath() + ")", e);
         } catch (EOFException | ZipException e) {
-            throw new IdxFormatException(name + ": the gzip stream is truncated or corrupt (" + e.getMessage() + ")", e);
+            throw new IdxFormatException(
+                    name + ": the gzip stream is truncated or corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException(name + ": cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -99,19 +110,21 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
      *                  pieces, so a header claiming more than the stream holds costs no more memory than
      *                  the stream's real content
      */
-    static IdxFile parse(String name, InputStream in, int expectedRank, String elementWord, long fileBytes) throws IOException {
+    static IdxFile parse(String name, InputStream in, int expectedRank, String elementWord, long fileBytes)
+            throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
-            throw new IdxFormatException(name + ": expected a 4-byte IDX magic number, file ends after " + magic.length + " bytes");
+            throw new IdxFormatException(
+                    name + ": expected a 4-byte IDX magic number, file ends after " + magic.length + " bytes");
         }
         if (magic[0] != 0 || magic[1] != 0) {
-            throw new IdxFormatException(name + ": not an IDX file, expected magic 00 00 08 0" + expectedRank
-                    + ", found " + hex(magic));
+            throw new IdxFormatException(
+                    name + ": not an IDX file, expected magic 00 00 08 0" + expectedRank + ", found " + hex(magic));
         }
         int dtype = magic[2] & 0xFF;
         if (dtype != UNSIGNED_BYTE) {
-            throw new IdxFormatException(name + ": expected element type 0x08 (unsigned byte), found 0x"
-                    + String.format("%02x", dtype));
+            throw new IdxFormatException(
+                    name + ": expected element type 0x08 (unsigned byte), found 0x" + String.format("%02x", dtype));
         }
         int rank = magic[3] & 0xFF;
         if (rank != expectedRank) {
@@ -123,7 +136,8 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         for (int d = 0; d < rank; d++) {
             byte[] b = in.readNBytes(4);
             if (b.length < 4) {
-                throw new IdxFormatException(name + ": expected " + rank + " dimension sizes in the header, file ends inside size " + d);
+                throw new IdxFormatException(
+                        name + ": expected " + rank + " dimension sizes in the header, file ends inside size " + d);
             }
             dims[d] = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
             if (dims[d] <= 0) {
@@ -135,19 +149,22 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         long headerBytes = 4 + 4L * rank;
         if (fileBytes >= 0 && headerBytes + elements != fileBytes) {
             throw new IdxFormatException(name + ": the header claims " + claim(dims, elementWord) + " ("
-                    + bytes(elements) + " " + elementWord + " bytes after the " + headerBytes + "-byte header), but the file has "
-                    + fileBytes + " bytes" + (headerBytes + elements > fileBytes ? " (truncated download, or another data set's file?)" : ""));
+                    + bytes(elements) + " " + elementWord + " bytes after the " + headerBytes
+                    + "-byte header), but the file has "
+                    + fileBytes + " bytes"
+                    + (headerBytes + elements > fileBytes ? " (truncated download, or another data set's file?)" : ""));
         }
         if (elements > Integer.MAX_VALUE - 8) {
-            throw new IdxFormatException(name + ": the header claims " + claim(dims, elementWord) + " (" + bytes(elements)
-                    + " " + elementWord + " bytes), more than one array can hold");
+            throw new IdxFormatException(name + ": the header claims " + claim(dims, elementWord) + " ("
+                    + bytes(elements) + " " + elementWord + " bytes), more than one array can hold");
         }
         String expected = name + ": expected " + elements + " " + elementWord + " bytes " + Arrays.toString(dims);
         byte[] data;
         try {
             data = fileBytes >= 0 ? in.readNBytes((int) elements) : readInPieces(in, (int) elements);
         } catch (EOFException | ZipException e) {
-            throw new IdxFormatException(expected + ", the gzip stream breaks off (" + e.getMessage() + "; truncated download?)", e);
+            throw new IdxFormatException(
+                    expected + ", the gzip stream breaks off (" + e.getMessage() + "; truncated download?)", e);
         }
         if (data.length < elements) throw new IdxFormatException(expected + ", file ends after " + data.length);
         long extra = 0;
@@ -159,7 +176,10 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
     /** "60000 images of 28x28" or "60000 labels". */
     private static String claim(int[] dims, String elementWord) {
         if (dims.length == 1) return dims[0] + " " + elementWord + "s";
-        StringBuilder s = new StringBuilder().append(dims[0]).append(elementWord.equals("pixel") ? " images" : " items").append(" of ");
+        StringBuilder s = new StringBuilder()
+                .append(dims[0])
+                .append(elementWord.equals("pixel") ? " images" : " items")
+                .append(" of ");
         for (int d = 1; d < dims.length; d++) s.append(d > 1 ? "x" : "").append(dims[d]);
         return s.toString();
     }
@@ -195,13 +215,19 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IdxFile f && f.fileName.equals(fileName) && Arrays.equals(f.dimensions, dimensions)
+        return o instanceof IdxFile f
+                && f.fileName.equals(fileName)
+                && Arrays.equals(f.dimensions, dimensions)
                 && Arrays.equals(f.data, data);
     }
 
     @Override
-    public int hashCode() { return 31 * Arrays.hashCode(dimensions) + Arrays.hashCode(data); }
+    public int hashCode() {
+        return 31 * Arrays.hashCode(dimensions) + Arrays.hashCode(data);
+    }
 
     @Override
-    public String toString() { return "IdxFile(" + fileName + ", " + Arrays.toString(dimensions) + ")"; }
+    public String toString() {
+        return "IdxFile(" + fileName + ", " + Arrays.toString(dimensions) + ")";
+    }
 }

@@ -4,7 +4,6 @@ import dev.loupe.data.Batch;
 import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +24,9 @@ final class BatchStacker {
     static Batch stack(List<Transformed> items) {
         Transformed first = items.getFirst();
         int viewCount = first.views().size();
-        if (viewCount == 0) throw new IllegalStateException("the transform gave no views for " + first.sample().key());
+        if (viewCount == 0)
+            throw new IllegalStateException(
+                    "the transform gave no views for " + first.sample().key());
         int b = items.size();
         List<Tensor> views = new ArrayList<>(viewCount);
         for (int v = 0; v < viewCount; v++) views.add(stackView(items, v));
@@ -38,15 +39,18 @@ final class BatchStacker {
         for (int i = 0; i < b; i++) {
             Sample s = items.get(i).sample();
             if (s.hasLabel() != labelled || s.hasCaption() != captioned) {
-                throw new IllegalStateException(s.key() + " and " + first.sample().key()
-                        + " disagree on having a label or a caption; one batch cannot mix them");
+                throw new IllegalStateException(s.key() + " and "
+                        + first.sample().key() + " disagree on having a label or a caption; one batch cannot mix them");
             }
             if (labelled) labels[i] = s.label();
             if (captioned) captions.add(s.caption());
             keys.add(s.key());
         }
-        return new Batch(List.copyOf(views), labelled ? Tensor.ofLongs(labels, b) : null,
-                captioned ? List.copyOf(captions) : null, List.copyOf(keys));
+        return new Batch(
+                List.copyOf(views),
+                labelled ? Tensor.ofLongs(labels, b) : null,
+                captioned ? List.copyOf(captions) : null,
+                List.copyOf(keys));
     }
 
     /** View v of every item: (B, C, H, W). */
@@ -58,14 +62,18 @@ final class BatchStacker {
         for (int i = 0; i < items.size(); i++) {
             Transformed t = items.get(i);
             if (t.views().size() != first.views().size()) {
-                throw new IllegalStateException("the transform gave " + t.views().size() + " views for " + t.sample().key()
-                        + " but " + first.views().size() + " for " + first.sample().key());
+                throw new IllegalStateException("the transform gave "
+                        + t.views().size() + " views for " + t.sample().key() + " but "
+                        + first.views().size() + " for " + first.sample().key());
             }
             Image img = t.views().get(v);
             if (img.channels() != shape.channels() || img.height() != shape.height() || img.width() != shape.width()) {
-                throw new IllegalStateException("view " + v + " of " + t.sample().key() + " is " + img.channels() + "x"
-                        + img.height() + "x" + img.width() + " but view " + v + " of " + first.sample().key() + " is "
-                        + shape.channels() + "x" + shape.height() + "x" + shape.width() + "; a batch needs equal sizes");
+                throw new IllegalStateException(
+                        "view " + v + " of " + t.sample().key() + " is " + img.channels() + "x"
+                                + img.height() + "x" + img.width() + " but view " + v + " of "
+                                + first.sample().key() + " is "
+                                + shape.channels() + "x" + shape.height() + "x" + shape.width()
+                                + "; a batch needs equal sizes");
             }
             System.arraycopy(img.pixels(), 0, out, i * perSample, perSample);
         }

@@ -1,7 +1,6 @@
 package dev.loupe.data.loader;
 
 import dev.loupe.tensor.Rng;
-
 import java.util.Arrays;
 
 /**
@@ -36,7 +35,9 @@ public record EpochPlan(int[] indices, int batchSize, int batches) {
     }
 
     /** ceil(n / worldSize): what every rank visits per epoch. */
-    public static int samplesPerRank(int n, int worldSize) { return (n + worldSize - 1) / worldSize; }
+    public static int samplesPerRank(int n, int worldSize) {
+        return (n + worldSize - 1) / worldSize;
+    }
 
     /** 0..n-1, shuffled by Fisher-Yates from the epoch's seed when shuffle is set. */
     public static int[] permutation(int n, boolean shuffle, long seed, int epoch) {
@@ -54,16 +55,25 @@ public record EpochPlan(int[] indices, int batchSize, int batches) {
     }
 
     @Override
-    public int[] indices() { return indices.clone(); }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EpochPlan p && p.batchSize == batchSize && p.batches == batches && Arrays.equals(p.indices, indices);
+    public int[] indices() {
+        return indices.clone();
     }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(indices) * 31 + batchSize * 7 + batches; }
+    public boolean equals(Object o) {
+        return o instanceof EpochPlan p
+                && p.batchSize == batchSize
+                && p.batches == batches
+                && Arrays.equals(p.indices, indices);
+    }
 
     @Override
-    public String toString() { return "EpochPlan(" + indices.length + " samples, " + batches + " batches of " + batchSize + ")"; }
+    public int hashCode() {
+        return Arrays.hashCode(indices) * 31 + batchSize * 7 + batches;
+    }
+
+    @Override
+    public String toString() {
+        return "EpochPlan(" + indices.length + " samples, " + batches + " batches of " + batchSize + ")";
+    }
 }

@@ -3,7 +3,6 @@ package dev.loupe.data.loader;
 import dev.loupe.data.BadSampleLog;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.transform.ViewTransform;
-
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -51,17 +50,27 @@ public final class Loader {
         this.badSampleLog = Objects.requireNonNull(badSampleLog, "badSampleLog");
     }
 
-    public Dataset dataset() { return dataset; }
+    public Dataset dataset() {
+        return dataset;
+    }
 
-    public ViewTransform transform() { return transform; }
+    public ViewTransform transform() {
+        return transform;
+    }
 
-    public LoaderOptions options() { return options; }
+    public LoaderOptions options() {
+        return options;
+    }
 
     /** Where skipped samples are reported. */
-    public BadSampleLog badSampleLog() { return badSampleLog; }
+    public BadSampleLog badSampleLog() {
+        return badSampleLog;
+    }
 
     /** Samples this rank visits per epoch: ceil(size / worldSize) (see {@link EpochPlan} on padding). */
-    public int samplesPerEpoch() { return EpochPlan.samplesPerRank(dataset.size(), options.worldSize()); }
+    public int samplesPerEpoch() {
+        return EpochPlan.samplesPerRank(dataset.size(), options.worldSize());
+    }
 
     /** Batches this rank gets per epoch when no sample is skipped. */
     public int batchesPerEpoch() {
@@ -71,10 +80,14 @@ public final class Loader {
     }
 
     /** The plan of an epoch: this rank's data set indices in visiting order and their batches. */
-    public EpochPlan plan(int epoch) { return EpochPlan.of(dataset.size(), options, epoch); }
+    public EpochPlan plan(int epoch) {
+        return EpochPlan.of(dataset.size(), options, epoch);
+    }
 
     /** A whole epoch. */
-    public LoaderEpoch epoch(int epoch) { return epoch(epoch, 0); }
+    public LoaderEpoch epoch(int epoch) {
+        return epoch(epoch, 0);
+    }
 
     /**
      * The batches of an epoch from batch startBatch on (0 <= startBatch <= batchesPerEpoch()); a
@@ -91,15 +104,21 @@ public final class Loader {
     }
 
     /** Bad samples skipped so far, all epochs together. */
-    public long skipped() { return skipped.get(); }
+    public long skipped() {
+        return skipped.get();
+    }
 
     /** Bad samples skipped per epoch (epochs without skips are absent), in epoch order. */
-    public Map<Integer, Long> skippedPerEpoch() { return Collections.unmodifiableMap(skippedPerEpoch); }
+    public Map<Integer, Long> skippedPerEpoch() {
+        return Collections.unmodifiableMap(skippedPerEpoch);
+    }
 
     void countSkip(int epoch) {
         skipped.incrementAndGet();
         skippedPerEpoch.merge(epoch, 1L, Long::sum);
     }
 
-    String nextThreadName() { return "loupe-loader-" + threadNumber.incrementAndGet(); }
+    String nextThreadName() {
+        return "loupe-loader-" + threadNumber.incrementAndGet();
+    }
 }

@@ -6,7 +6,6 @@ import dev.loupe.data.Batch;
 import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
 import dev.loupe.tensor.Rng;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -74,22 +73,32 @@ public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
     }
 
     /** The epoch number. */
-    public int epoch() { return epoch; }
+    public int epoch() {
+        return epoch;
+    }
 
     /** The batches in this epoch's plan, delivered or not. */
-    public int batchesInEpoch() { return plan.batches(); }
+    public int batchesInEpoch() {
+        return plan.batches();
+    }
 
     /**
      * The plan index of the batch after the one next() returned last (the start batch before any):
      * what to pass to {@link Loader#epoch(int, int)} to continue this epoch after a restart.
      */
-    public int resumeBatch() { return resumeBatch; }
+    public int resumeBatch() {
+        return resumeBatch;
+    }
 
     /** Bad samples skipped in the batches handed out so far. */
-    public long skipped() { return skipped; }
+    public long skipped() {
+        return skipped;
+    }
 
     /** The messages (file and reason) of the first {@link #KEPT_REASONS} skipped samples. */
-    public List<String> skipReasons() { return List.copyOf(skipReasons); }
+    public List<String> skipReasons() {
+        return List.copyOf(skipReasons);
+    }
 
     /**
      * Whether another batch follows; waits for it. With SKIP, batches whose samples were all bad are
@@ -190,7 +199,8 @@ public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for batch " + head.index() + " of epoch " + epoch);
+            throw new CancellationException(
+                    "interrupted while waiting for batch " + head.index() + " of epoch " + epoch);
         } catch (ExecutionException e) {
             close();
             throw rethrow(e.getCause(), head.index());
@@ -201,7 +211,8 @@ public final class LoaderEpoch implements Iterator<Batch>, AutoCloseable {
         while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
         if (cause instanceof RuntimeException r) return r;
         if (cause instanceof Error err) throw err;
-        return new IllegalStateException("loading batch " + batchIndex + " of epoch " + epoch + " failed: " + cause, cause);
+        return new IllegalStateException(
+                "loading batch " + batchIndex + " of epoch " + epoch + " failed: " + cause, cause);
     }
 
     private void recordSkip(BadSampleException e) {

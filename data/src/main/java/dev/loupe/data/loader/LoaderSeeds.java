@@ -17,7 +17,9 @@ public final class LoaderSeeds {
     }
 
     /** The seed of epoch e's permutation: {@code mix(seed, epoch)}. */
-    public static long permutation(long seed, int epoch) { return mix(seed, epoch); }
+    public static long permutation(long seed, int epoch) {
+        return mix(seed, epoch);
+    }
 
     /** The seed of the augmentation of data set index i in epoch e, kept apart from the permutation's. */
     public static long sample(long seed, int epoch, int index) {

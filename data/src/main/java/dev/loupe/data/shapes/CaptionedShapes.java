@@ -4,7 +4,6 @@ import dev.loupe.data.Attribute;
 import dev.loupe.data.AttributeLabelled;
 import dev.loupe.data.Sample;
 import dev.loupe.tensor.Rng;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,11 +36,16 @@ public final class CaptionedShapes implements AttributeLabelled {
             new Combination(Shape.STAR, ShapeColour.WHITE),
             new Combination(Shape.CROSS, ShapeColour.ORANGE),
             new Combination(Shape.DIAMOND, ShapeColour.YELLOW));
-    private static final List<String> CLASS_NAMES = Arrays.stream(Shape.values()).map(Shape::word).toList();
-    private static final List<String> COLOUR_NAMES = Arrays.stream(ShapeColour.values()).map(ShapeColour::word).toList();
-    private static final List<String> SIZE_NAMES = Arrays.stream(ShapeSize.values()).map(ShapeSize::word).toList();
-    private static final List<String> POSITION_NAMES = Arrays.stream(Position.values()).map(Position::word).toList();
-    private static final List<String> COMBINATION_NAMES = allCombinations().stream().map(Combination::toString).toList();
+    private static final List<String> CLASS_NAMES =
+            Arrays.stream(Shape.values()).map(Shape::word).toList();
+    private static final List<String> COLOUR_NAMES =
+            Arrays.stream(ShapeColour.values()).map(ShapeColour::word).toList();
+    private static final List<String> SIZE_NAMES =
+            Arrays.stream(ShapeSize.values()).map(ShapeSize::word).toList();
+    private static final List<String> POSITION_NAMES =
+            Arrays.stream(Position.values()).map(Position::word).toList();
+    private static final List<String> COMBINATION_NAMES =
+            allCombinations().stream().map(Combination::toString).toList();
     private static final List<Attribute> ATTRIBUTES = attributeList();
 
     private final ShapesConfig config;
@@ -55,7 +59,9 @@ public final class CaptionedShapes implements AttributeLabelled {
     }
 
     /** The (shape, colour) pairs only TEST shows; the object of each TEST sample is one of them. */
-    public static List<Combination> heldOutCombinations() { return HELD_OUT; }
+    public static List<Combination> heldOutCombinations() {
+        return HELD_OUT;
+    }
 
     /** All 48 (shape, colour) pairs, shape-major: index = shape * 8 + colour (the "combination" attribute's order). */
     public static List<Combination> allCombinations() {
@@ -67,21 +73,28 @@ public final class CaptionedShapes implements AttributeLabelled {
     }
 
     /** The index of c in {@link #allCombinations()}. */
-    public static int combinationIndex(Combination c) { return c.shape().ordinal() * ShapeColour.values().length + c.colour().ordinal(); }
+    public static int combinationIndex(Combination c) {
+        return c.shape().ordinal() * ShapeColour.values().length + c.colour().ordinal();
+    }
 
     /** What sample index shows: the objects, background and caption template. */
     public Scene scene(int index) {
         if (index < 0 || index >= config.count()) {
-            throw new IndexOutOfBoundsException("shapes/" + split.word() + " has " + config.count() + " samples, asked for " + index);
+            throw new IndexOutOfBoundsException(
+                    "shapes/" + split.word() + " has " + config.count() + " samples, asked for " + index);
         }
         return SceneSampler.sample(new Rng(mix(splitSeed, index)), split, config.maxObjects());
     }
 
     /** The count and per-object attributes of sample index (no rendering). */
-    public SceneLabels labels(int index) { return SceneLabels.of(scene(index)); }
+    public SceneLabels labels(int index) {
+        return SceneLabels.of(scene(index));
+    }
 
     @Override
-    public List<Attribute> attributes() { return ATTRIBUTES; }
+    public List<Attribute> attributes() {
+        return ATTRIBUTES;
+    }
 
     @Override
     public int[] attributeValues(int index) {
@@ -102,28 +115,43 @@ public final class CaptionedShapes implements AttributeLabelled {
     }
 
     @Override
-    public String name() { return "shapes/" + split.word(); }
+    public String name() {
+        return "shapes/" + split.word();
+    }
 
     @Override
-    public int size() { return config.count(); }
+    public int size() {
+        return config.count();
+    }
 
     @Override
     public Sample get(int index) {
         Scene scene = scene(index);
-        return new Sample(name() + "[" + index + "]", ShapeRenderer.render(scene, config.imageSize()),
-                scene.objects().getFirst().shape().ordinal(), CaptionWriter.caption(scene));
+        return new Sample(
+                name() + "[" + index + "]",
+                ShapeRenderer.render(scene, config.imageSize()),
+                scene.objects().getFirst().shape().ordinal(),
+                CaptionWriter.caption(scene));
     }
 
     /** The caption of sample index, without rendering its image. */
     @Override
-    public String caption(int index) { return CaptionWriter.caption(scene(index)); }
+    public String caption(int index) {
+        return CaptionWriter.caption(scene(index));
+    }
 
     @Override
-    public List<String> classNames() { return CLASS_NAMES; }
+    public List<String> classNames() {
+        return CLASS_NAMES;
+    }
 
-    public ShapesConfig config() { return config; }
+    public ShapesConfig config() {
+        return config;
+    }
 
-    public ShapesSplit split() { return split; }
+    public ShapesSplit split() {
+        return split;
+    }
 
     private static List<Attribute> attributeList() {
         List<Attribute> all = new ArrayList<>();

@@ -23,17 +23,27 @@ public enum Position {
     }
 
     /** The words captions use ("at the top left"). */
-    public String phrase() { return phrase; }
+    public String phrase() {
+        return phrase;
+    }
 
     /** A short class name ("top left", "center"). */
-    public String word() { return phrase.replace("at the ", "").replace("in the ", ""); }
+    public String word() {
+        return phrase.replace("at the ", "").replace("in the ", "");
+    }
 
     /** Centre column / image side. */
-    public double x() { return x; }
+    public double x() {
+        return x;
+    }
 
     /** Centre row / image side. */
-    public double y() { return y; }
+    public double y() {
+        return y;
+    }
 
     /** True for the four quadrant positions. */
-    public boolean isCorner() { return this != CENTER; }
+    public boolean isCorner() {
+        return this != CENTER;
+    }
 }

@@ -14,13 +14,17 @@ public record Scene(List<SceneObject> objects, double[] background, int template
     public Scene {
         objects = List.copyOf(objects);
         for (int i = 1; i < objects.size(); i++) {
-            if (objects.get(i - 1).position().ordinal() >= objects.get(i).position().ordinal()) {
-                throw new IllegalArgumentException("scene objects must sit at different positions in reading order, got " + objects);
+            if (objects.get(i - 1).position().ordinal()
+                    >= objects.get(i).position().ordinal()) {
+                throw new IllegalArgumentException(
+                        "scene objects must sit at different positions in reading order, got " + objects);
             }
         }
         background = background.clone();
     }
 
     @Override
-    public double[] background() { return background.clone(); }
+    public double[] background() {
+        return background.clone();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.data.shapes;
 
 import dev.loupe.tensor.Rng;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,16 +15,18 @@ import java.util.List;
 final class SceneSampler {
     /** Largest centre offset from the position's centre, as a fraction of the image side. */
     static final double MAX_JITTER = 0.03;
+
     private static final double MAX_BACKGROUND = 0.2;
 
     private SceneSampler() {}
 
     static Scene sample(Rng rng, ShapesSplit split, int maxObjects) {
-        int count = switch (split) {
-            case TRAIN -> maxObjects == 1 ? 1 : 1 + rng.nextInt(2);
-            case TEST, TEST_SEEN -> 1;
-            case BINDING -> 2;
-        };
+        int count =
+                switch (split) {
+                    case TRAIN -> maxObjects == 1 ? 1 : 1 + rng.nextInt(2);
+                    case TEST, TEST_SEEN -> 1;
+                    case BINDING -> 2;
+                };
         List<Position> positions = positions(rng, count);
         List<SceneObject> objects = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -36,7 +37,9 @@ final class SceneSampler {
             objects.add(new SceneObject(c.shape(), c.colour(), size, positions.get(i), jx, jy));
         }
         objects.sort(Comparator.comparing(SceneObject::position));
-        double[] background = {rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND};
+        double[] background = {
+            rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND, rng.nextDouble() * MAX_BACKGROUND
+        };
         int template = rng.nextInt(CaptionWriter.TEMPLATE_COUNT);
         return new Scene(objects, background, template, rng.nextLong());
     }
@@ -44,7 +47,8 @@ final class SceneSampler {
     private static List<Position> positions(Rng rng, int count) {
         Position[] all = Position.values();
         if (count == 1) return List.of(all[rng.nextInt(all.length)]);
-        List<Position> corners = new ArrayList<>(List.of(Position.TOP_LEFT, Position.TOP_RIGHT, Position.BOTTOM_LEFT, Position.BOTTOM_RIGHT));
+        List<Position> corners = new ArrayList<>(
+                List.of(Position.TOP_LEFT, Position.TOP_RIGHT, Position.BOTTOM_LEFT, Position.BOTTOM_RIGHT));
         Position first = corners.remove(rng.nextInt(corners.size()));
         return List.of(first, corners.get(rng.nextInt(corners.size())));
     }
@@ -54,10 +58,12 @@ final class SceneSampler {
         List<Combination> heldOut = CaptionedShapes.heldOutCombinations();
         if (split.heldOut()) return heldOut.get(rng.nextInt(heldOut.size()));
         while (true) {
-            Combination c = new Combination(Shape.values()[rng.nextInt(Shape.values().length)],
+            Combination c = new Combination(
+                    Shape.values()[rng.nextInt(Shape.values().length)],
                     ShapeColour.values()[rng.nextInt(ShapeColour.values().length)]);
             if (heldOut.contains(c)) continue;
-            if (split == ShapesSplit.BINDING && drawn.stream().anyMatch(o -> o.shape() == c.shape() || o.colour() == c.colour())) continue;
+            if (split == ShapesSplit.BINDING
+                    && drawn.stream().anyMatch(o -> o.shape() == c.shape() || o.colour() == c.colour())) continue;
             return c;
         }
     }

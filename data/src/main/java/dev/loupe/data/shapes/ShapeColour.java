@@ -24,8 +24,12 @@ public enum ShapeColour {
     }
 
     /** The word captions use. */
-    public String word() { return word; }
+    public String word() {
+        return word;
+    }
 
     /** Channel values 0..255 in R, G, B order. */
-    public int[] rgb() { return new int[] {red, green, blue}; }
+    public int[] rgb() {
+        return new int[] {red, green, blue};
+    }
 }

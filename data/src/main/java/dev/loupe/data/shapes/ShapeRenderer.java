@@ -3,7 +3,6 @@ package dev.loupe.data.shapes;
 import dev.loupe.data.Image;
 import dev.loupe.data.decode.BufferedImages;
 import dev.loupe.tensor.Rng;
-
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -2,7 +2,8 @@ package dev.loupe.data.shapes;
 
 /** Object sizes: the radius of the shape's bounding circle as a fraction of the image side. */
 public enum ShapeSize {
-    SMALL("small", 0.11), LARGE("large", 0.20);
+    SMALL("small", 0.11),
+    LARGE("large", 0.20);
 
     private final String word;
     private final double radius;
@@ -12,8 +13,12 @@ public enum ShapeSize {
         this.radius = radius;
     }
 
-    public String word() { return word; }
+    public String word() {
+        return word;
+    }
 
     /** Radius / image side. */
-    public double radius() { return radius; }
+    public double radius() {
+        return radius;
+    }
 }

@@ -14,7 +14,8 @@ public record ShapesConfig(int imageSize, int count, long seed, int maxObjects) 
     public ShapesConfig {
         if (imageSize < 16) throw new IllegalArgumentException("shapes imageSize must be >= 16, got " + imageSize);
         if (count <= 0) throw new IllegalArgumentException("shapes count must be > 0, got " + count);
-        if (maxObjects != 1 && maxObjects != 2) throw new IllegalArgumentException("shapes maxObjects must be 1 or 2, got " + maxObjects);
+        if (maxObjects != 1 && maxObjects != 2)
+            throw new IllegalArgumentException("shapes maxObjects must be 1 or 2, got " + maxObjects);
     }
 
     /** 32x32 images with one or two objects. */

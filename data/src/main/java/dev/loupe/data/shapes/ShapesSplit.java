@@ -17,17 +17,26 @@ import java.util.Locale;
  * "the first object" is the one nearer the top, then the left: a fact of the image, not of the sampler.
  */
 public enum ShapesSplit {
-    TRAIN("train"), TEST("test"), TEST_SEEN("test-seen"), BINDING("binding");
+    TRAIN("train"),
+    TEST("test"),
+    TEST_SEEN("test-seen"),
+    BINDING("binding");
 
     private final String word;
 
-    ShapesSplit(String word) { this.word = word; }
+    ShapesSplit(String word) {
+        this.word = word;
+    }
 
     /** The split's name in data set names and options ("test-seen"). */
-    public String word() { return word; }
+    public String word() {
+        return word;
+    }
 
     /** Whether the split's single object has a held-out combination. */
-    public boolean heldOut() { return this == TEST; }
+    public boolean heldOut() {
+        return this == TEST;
+    }
 
     /** The split named {@code word} (train, test, test-seen, binding). */
     public static ShapesSplit of(String word) {
@@ -35,6 +44,7 @@ public enum ShapesSplit {
             if (s.word.equals(word.toLowerCase(Locale.ROOT))) return s;
         }
         throw new IllegalArgumentException("unknown shapes split '" + word + "' (known: "
-                + String.join(", ", Arrays.stream(values()).map(ShapesSplit::word).toList()) + ")");
+                + String.join(
+                        ", ", Arrays.stream(values()).map(ShapesSplit::word).toList()) + ")");
     }
 }

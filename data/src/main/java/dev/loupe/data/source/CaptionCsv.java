@@ -5,7 +5,6 @@ import dev.loupe.data.Dataset;
 import dev.loupe.data.Sample;
 import dev.loupe.data.decode.ChannelMode;
 import dev.loupe.data.decode.ImageDecoder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,8 @@ public final class CaptionCsv implements Dataset {
     }
 
     /** As {@link #open(Path, String, String, String)} with a channel mode for the images. */
-    public static CaptionCsv open(Path file, String separator, String imageColumn, String captionColumn, ChannelMode mode) {
+    public static CaptionCsv open(
+            Path file, String separator, String imageColumn, String captionColumn, ChannelMode mode) {
         char sep = separatorFor(file, separator);
         String imageKey = imageColumn == null ? DEFAULT_IMAGE_COLUMN : imageColumn;
         String captionKey = captionColumn == null ? DEFAULT_CAPTION_COLUMN : captionColumn;
@@ -79,8 +79,9 @@ public final class CaptionCsv implements Dataset {
         int imageIndex = header.indexOf(imageKey);
         int captionIndex = header.indexOf(captionKey);
         if (imageIndex < 0 || captionIndex < 0) {
-            throw new IllegalArgumentException("caption list " + file + " has no column '" + (imageIndex < 0 ? imageKey : captionKey)
-                    + "'; columns found: " + header + " (separator " + describe(sep) + ")");
+            throw new IllegalArgumentException(
+                    "caption list " + file + " has no column '" + (imageIndex < 0 ? imageKey : captionKey)
+                            + "'; columns found: " + header + " (separator " + describe(sep) + ")");
         }
         int n = rows.size() - 1;
         String[] paths = new String[n];
@@ -89,8 +90,9 @@ public final class CaptionCsv implements Dataset {
         for (int r = 0; r < n; r++) {
             DelimitedText.Row row = rows.get(r + 1);
             if (row.fields().size() != header.size()) {
-                throw new IllegalArgumentException(file + ": line " + row.line() + " has " + row.fields().size()
-                        + " fields, the header has " + header.size() + " (separator " + describe(sep) + ")");
+                throw new IllegalArgumentException(
+                        file + ": line " + row.line() + " has " + row.fields().size() + " fields, the header has "
+                                + header.size() + " (separator " + describe(sep) + ")");
             }
             paths[r] = row.fields().get(imageIndex);
             caps[r] = row.fields().get(captionIndex);
@@ -114,10 +116,14 @@ public final class CaptionCsv implements Dataset {
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     @Override
-    public int size() { return imagePaths.length; }
+    public int size() {
+        return imagePaths.length;
+    }
 
     @Override
     public Sample get(int index) {
@@ -129,10 +135,14 @@ public final class CaptionCsv implements Dataset {
     }
 
     @Override
-    public List<String> classNames() { return List.of(); }
+    public List<String> classNames() {
+        return List.of();
+    }
 
     /** The image file of sample index (relative paths resolved against the list file's folder). */
-    public Path imagePath(int index) { return baseDir.resolve(imagePaths[index]); }
+    public Path imagePath(int index) {
+        return baseDir.resolve(imagePaths[index]);
+    }
 
     /**
      * The caption of sample index as written in the file, without decoding the image.
@@ -141,10 +151,13 @@ public final class CaptionCsv implements Dataset {
      */
     @Override
     public String caption(int index) {
-        if (captions[index].isBlank()) throw new BadSampleException(listFile + ":" + lines[index], "empty caption for " + imagePaths[index]);
+        if (captions[index].isBlank())
+            throw new BadSampleException(listFile + ":" + lines[index], "empty caption for " + imagePaths[index]);
         return captions[index];
     }
 
     /** All captions in order (for building a vocabulary or a zero-shot prompt check). */
-    public List<String> captions() { return new ArrayList<>(List.of(captions)); }
+    public List<String> captions() {
+        return new ArrayList<>(List.of(captions));
+    }
 }

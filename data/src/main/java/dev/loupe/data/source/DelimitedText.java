@@ -32,7 +32,9 @@ final class DelimitedText {
                 int quoteLine = line;
                 i++;
                 while (true) {
-                    if (i >= n) throw new IllegalArgumentException(source + ": line " + quoteLine + ": quoted field is never closed");
+                    if (i >= n)
+                        throw new IllegalArgumentException(
+                                source + ": line " + quoteLine + ": quoted field is never closed");
                     char q = text.charAt(i);
                     if (q == '"') {
                         if (i + 1 < n && text.charAt(i + 1) == '"') {
@@ -81,5 +83,4 @@ final class DelimitedText {
         }
         return rows;
     }
-
 }

@@ -4,7 +4,6 @@ import dev.loupe.data.Dataset;
 import dev.loupe.data.Sample;
 import dev.loupe.data.decode.ChannelMode;
 import dev.loupe.data.decode.ImageDecoder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -53,10 +52,13 @@ public final class ImageFolder implements Dataset {
 
     /** Indexes root, decoding images with the given channel mode. */
     public static ImageFolder open(Path root, ChannelMode mode) {
-        if (!Files.isDirectory(root)) throw new IllegalArgumentException("image folder " + root + " is not a directory");
-        List<Path> classDirs = listSorted(root).stream().filter(Files::isDirectory).toList();
+        if (!Files.isDirectory(root))
+            throw new IllegalArgumentException("image folder " + root + " is not a directory");
+        List<Path> classDirs =
+                listSorted(root).stream().filter(Files::isDirectory).toList();
         if (classDirs.isEmpty()) {
-            throw new IllegalArgumentException("image folder " + root + " has no class sub-folders (expected root/<class>/<image>)");
+            throw new IllegalArgumentException(
+                    "image folder " + root + " has no class sub-folders (expected root/<class>/<image>)");
         }
         List<String> classes = new ArrayList<>();
         List<Path> files = new ArrayList<>();
@@ -73,12 +75,18 @@ public final class ImageFolder implements Dataset {
             }
         }
         if (!empty.isEmpty()) {
-            throw new IllegalArgumentException("image folder " + root + ": no " + EXTENSIONS + " files for class(es) " + empty);
+            throw new IllegalArgumentException(
+                    "image folder " + root + ": no " + EXTENSIONS + " files for class(es) " + empty);
         }
-        String name = root.toAbsolutePath().normalize().getFileName() == null ? root.toString()
+        String name = root.toAbsolutePath().normalize().getFileName() == null
+                ? root.toString()
                 : root.toAbsolutePath().normalize().getFileName().toString();
-        return new ImageFolder(name, List.copyOf(classes), List.copyOf(files),
-                labels.stream().mapToInt(Integer::intValue).toArray(), mode);
+        return new ImageFolder(
+                name,
+                List.copyOf(classes),
+                List.copyOf(files),
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                mode);
     }
 
     /** The image files in order, files sorted by folder then name as os.walk + sorted does. */
@@ -96,7 +104,8 @@ public final class ImageFolder implements Dataset {
 
     private static List<Path> listSorted(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
-            return list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+            return list.sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list image folder " + dir + ": " + e.getMessage(), e);
         }
@@ -109,10 +118,14 @@ public final class ImageFolder implements Dataset {
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     @Override
-    public int size() { return files.size(); }
+    public int size() {
+        return files.size();
+    }
 
     @Override
     public Sample get(int index) {
@@ -121,11 +134,17 @@ public final class ImageFolder implements Dataset {
     }
 
     @Override
-    public List<String> classNames() { return classes; }
+    public List<String> classNames() {
+        return classes;
+    }
 
     /** The file of sample index. */
-    public Path file(int index) { return files.get(index); }
+    public Path file(int index) {
+        return files.get(index);
+    }
 
     /** The class index of sample index, without decoding it. */
-    public int label(int index) { return labels[index]; }
+    public int label(int index) {
+        return labels[index];
+    }
 }

@@ -31,13 +31,18 @@ public final class ShardPattern {
             if (part.isBlank()) continue;
             for (String name : expandBraces(part.strip())) {
                 Path path = Path.of(name);
-                String file = path.getFileName() == null ? name : path.getFileName().toString();
+                String file =
+                        path.getFileName() == null ? name : path.getFileName().toString();
                 if (file.contains("*") || file.contains("?") || file.contains("[")) {
                     List<Path> matches = glob(path);
-                    if (matches.isEmpty()) throw new IllegalArgumentException("no shard files match " + name + " (from '" + pattern + "')");
+                    if (matches.isEmpty())
+                        throw new IllegalArgumentException(
+                                "no shard files match " + name + " (from '" + pattern + "')");
                     shards.addAll(matches);
                 } else {
-                    if (!Files.isRegularFile(path)) throw new IllegalArgumentException("shard " + name + " does not exist (from '" + pattern + "')");
+                    if (!Files.isRegularFile(path))
+                        throw new IllegalArgumentException(
+                                "shard " + name + " does not exist (from '" + pattern + "')");
                     shards.add(path);
                 }
             }
@@ -52,12 +57,14 @@ public final class ShardPattern {
         List<Path> matches = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                if (Files.isRegularFile(f) && matcher.matches(f.getFileName())) matches.add(path.getParent() == null ? f.getFileName() : f);
+                if (Files.isRegularFile(f) && matcher.matches(f.getFileName()))
+                    matches.add(path.getParent() == null ? f.getFileName() : f);
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list shard folder " + dir + ": " + e.getMessage(), e);
         }
-        matches.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        matches.sort(
+                (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         return matches;
     }
 
@@ -75,7 +82,9 @@ public final class ShardPattern {
                 for (String head : expandBraces(alternative)) {
                     for (String tail : tails) out.add(prefix + head + tail);
                 }
-                if (out.size() > MAX_EXPANSION) throw new IllegalArgumentException("pattern '" + s + "' expands to more than " + MAX_EXPANSION + " names");
+                if (out.size() > MAX_EXPANSION)
+                    throw new IllegalArgumentException(
+                            "pattern '" + s + "' expands to more than " + MAX_EXPANSION + " names");
             }
             return out;
         }
@@ -129,7 +138,8 @@ public final class ShardPattern {
         boolean padded = hasLeadingZero(fromText) || hasLeadingZero(toText);
         int width = padded ? Math.max(fromText.length(), toText.length()) : 0;
         if (Math.abs(to - from) / step > MAX_EXPANSION) {
-            throw new IllegalArgumentException("range {" + fromText + ".." + toText + "} has more than " + MAX_EXPANSION + " values");
+            throw new IllegalArgumentException(
+                    "range {" + fromText + ".." + toText + "} has more than " + MAX_EXPANSION + " values");
         }
         List<String> out = new ArrayList<>();
         long dir = from <= to ? 1 : -1;

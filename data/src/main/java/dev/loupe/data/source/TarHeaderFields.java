@@ -11,8 +11,12 @@ final class TarHeaderFields {
     /** The member name: the ustar prefix (POSIX magic only) joined to the 100-byte name field. */
     static String name(byte[] header) {
         String name = cString(header, 0, 100);
-        boolean posix = header[257] == 'u' && header[258] == 's' && header[259] == 't' && header[260] == 'a'
-                && header[261] == 'r' && header[262] == 0;
+        boolean posix = header[257] == 'u'
+                && header[258] == 's'
+                && header[259] == 't'
+                && header[260] == 'a'
+                && header[261] == 'r'
+                && header[262] == 0;
         if (posix) {
             String prefix = cString(header, 345, 155);
             if (!prefix.isEmpty()) return prefix + "/" + name;
@@ -39,7 +43,11 @@ final class TarHeaderFields {
     static long paxSize(String value, String shard, long at) {
         String v = value.strip();
         if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw corrupt(shard, at, "a pax size record '" + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "' that is not a byte count");
+            throw corrupt(
+                    shard,
+                    at,
+                    "a pax size record '" + (v.length() > 40 ? v.substring(0, 40) + "..." : v)
+                            + "' that is not a byte count");
         }
         return Long.parseLong(v);
     }
@@ -60,8 +68,9 @@ final class TarHeaderFields {
                 continue;
             }
             if (c < '0' || c > '7') {
-                throw new IllegalArgumentException("tar shard " + shard + ": the " + field + " field of the header at byte offset "
-                        + at + " is not an octal number; the file is corrupt or not a tar archive");
+                throw new IllegalArgumentException(
+                        "tar shard " + shard + ": the " + field + " field of the header at byte offset " + at
+                                + " is not an octal number; the file is corrupt or not a tar archive");
             }
             v = v * 8 + (c - '0');
             digits = true;
@@ -87,10 +96,12 @@ final class TarHeaderFields {
             try {
                 len = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("tar shard " + shard + ": bad pax header record at byte offset " + at, e);
+                throw new IllegalArgumentException(
+                        "tar shard " + shard + ": bad pax header record at byte offset " + at, e);
             }
             if (len <= 0 || i + len > data.length) {
-                throw new IllegalArgumentException("tar shard " + shard + ": pax header record overruns its header at byte offset " + at);
+                throw new IllegalArgumentException(
+                        "tar shard " + shard + ": pax header record overruns its header at byte offset " + at);
             }
             if (space + 1 > i + len - 1) {
                 throw new IllegalArgumentException("tar shard " + shard + ": pax header record of " + len

@@ -89,7 +89,8 @@ final class TarScanner {
 
     private static byte[] read(Input in, long size, String shard, String member, long dataAt) throws IOException {
         if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("tar shard " + shard + ": member '" + member + "' of " + size + " bytes is too large to read");
+            throw new IllegalArgumentException(
+                    "tar shard " + shard + ": member '" + member + "' of " + size + " bytes is too large to read");
         }
         // grown as the bytes arrive, so a corrupt size costs no more memory than the archive holds
         byte[] data = new byte[(int) Math.min(size, 1 << 20)];
@@ -113,7 +114,8 @@ final class TarScanner {
     }
 
     private static IllegalArgumentException truncated(String shard, long offset, String where) {
-        return new IllegalArgumentException("tar shard " + shard + " is truncated: it ends at byte offset " + offset + " " + where);
+        return new IllegalArgumentException(
+                "tar shard " + shard + " is truncated: it ends at byte offset " + offset + " " + where);
     }
 
     private static boolean isZero(byte[] block) {
@@ -162,7 +164,9 @@ final class TarScanner {
             }
 
             @Override
-            public long position() { return pos; }
+            public long position() {
+                return pos;
+            }
         };
     }
 
@@ -192,7 +196,9 @@ final class TarScanner {
             }
 
             @Override
-            public long position() { return pos; }
+            public long position() {
+                return pos;
+            }
         };
     }
 }

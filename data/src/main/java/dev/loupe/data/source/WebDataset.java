@@ -11,7 +11,6 @@ import dev.loupe.data.decode.ChannelMode;
 import dev.loupe.data.decode.ImageDecoder;
 import dev.loupe.data.source.WebDatasetIndex.Entry;
 import dev.loupe.data.source.WebDatasetIndex.Part;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,6 +42,7 @@ import java.util.stream.IntStream;
 public final class WebDataset implements Dataset {
     /** Default bound on the sample bytes kept in memory for .tar.gz shards (512 MiB). */
     public static final long DEFAULT_MAX_IN_MEMORY_BYTES = 512L << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -74,7 +74,8 @@ public final class WebDataset implements Dataset {
         List<Path> shards = ShardPattern.resolve(pattern);
         List<Entry> entries = WebDatasetIndex.build(shards, maxInMemoryBytes);
         int maxLabel = entries.stream().mapToInt(Entry::label).max().orElse(Sample.NO_LABEL);
-        List<String> classes = IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList();
+        List<String> classes =
+                IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList();
         return new WebDataset(pattern, shards, List.copyOf(entries), classes, mode);
     }
 
@@ -86,7 +87,8 @@ public final class WebDataset implements Dataset {
      */
     public WebDataset shard(int rank, int worldSize) {
         if (worldSize <= 0 || rank < 0 || rank >= worldSize) {
-            throw new IllegalArgumentException("shard needs 0 <= rank < worldSize, got rank " + rank + " of " + worldSize);
+            throw new IllegalArgumentException(
+                    "shard needs 0 <= rank < worldSize, got rank " + rank + " of " + worldSize);
         }
         boolean byShard = shards.size() >= worldSize;
         List<Entry> kept = new ArrayList<>();
@@ -94,27 +96,39 @@ public final class WebDataset implements Dataset {
             int owner = byShard ? entries.get(j).shard() : j;
             if (owner % worldSize == rank) kept.add(entries.get(j));
         }
-        return new WebDataset(name + "[rank " + rank + "/" + worldSize + "]", shards, List.copyOf(kept), classNames, mode);
+        return new WebDataset(
+                name + "[rank " + rank + "/" + worldSize + "]", shards, List.copyOf(kept), classNames, mode);
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     @Override
-    public int size() { return entries.size(); }
+    public int size() {
+        return entries.size();
+    }
 
     @Override
     public Sample get(int index) {
         Entry e = entries.get(index);
         Path shard = shards.get(e.shard());
         String source = shard + ":" + e.key();
-        String imageExt = WebDatasetIndex.IMAGE_PREFERENCE.stream().filter(e.parts()::containsKey).findFirst().orElse(null);
+        String imageExt = WebDatasetIndex.IMAGE_PREFERENCE.stream()
+                .filter(e.parts()::containsKey)
+                .findFirst()
+                .orElse(null);
         if (imageExt == null) {
-            throw new BadSampleException(source, "no image member (.jpg, .jpeg, .png or .bmp); members: " + e.parts().keySet());
+            throw new BadSampleException(
+                    source,
+                    "no image member (.jpg, .jpeg, .png or .bmp); members: "
+                            + e.parts().keySet());
         }
         if (e.labelError() != null) throw new BadSampleException(source, e.labelError());
         try (FileChannel channel = needsFile(e) ? FileChannel.open(shard, StandardOpenOption.READ) : null) {
-            Image image = ImageDecoder.decode(bytes(channel, e.parts().get(imageExt), source), source + "." + imageExt, mode);
+            Image image =
+                    ImageDecoder.decode(bytes(channel, e.parts().get(imageExt), source), source + "." + imageExt, mode);
             return new Sample(source, image, e.label(), caption(channel, e, source));
         } catch (IOException ex) {
             throw new BadSampleException(source, "cannot read shard: " + ex.getMessage(), ex);
@@ -145,7 +159,8 @@ public final class WebDataset implements Dataset {
 
     private static String caption(FileChannel channel, Entry e, String source) throws IOException {
         Part txt = e.parts().get("txt");
-        if (txt != null) return nonEmpty(new String(bytes(channel, txt, source), StandardCharsets.UTF_8), source, ".txt");
+        if (txt != null)
+            return nonEmpty(new String(bytes(channel, txt, source), StandardCharsets.UTF_8), source, ".txt");
         Part json = e.parts().get("json");
         if (json == null) return null;
         JsonNode root;
@@ -172,22 +187,32 @@ public final class WebDataset implements Dataset {
         ByteBuffer buf = ByteBuffer.allocate(part.size());
         while (buf.hasRemaining()) {
             if (channel.read(buf, part.offset() + buf.position()) < 0) {
-                throw new BadSampleException(source, "shard ends at byte offset " + (part.offset() + buf.position())
-                        + " inside a member of " + part.size() + " bytes at offset " + part.offset() + " (file changed since open?)");
+                throw new BadSampleException(
+                        source,
+                        "shard ends at byte offset " + (part.offset() + buf.position()) + " inside a member of "
+                                + part.size() + " bytes at offset " + part.offset() + " (file changed since open?)");
             }
         }
         return buf.array();
     }
 
     @Override
-    public List<String> classNames() { return classNames; }
+    public List<String> classNames() {
+        return classNames;
+    }
 
     /** The shard files, in pattern order (the full list, also after {@link #shard}). */
-    public List<Path> shards() { return shards; }
+    public List<Path> shards() {
+        return shards;
+    }
 
     /** The webdataset key of sample index ("000012" or "dir/000012"). */
-    public String key(int index) { return entries.get(index).key(); }
+    public String key(int index) {
+        return entries.get(index).key();
+    }
 
     /** The shard file sample index comes from. */
-    public Path shardOf(int index) { return shards.get(entries.get(index).shard()); }
+    public Path shardOf(int index) {
+        return shards.get(entries.get(index).shard());
+    }
 }

@@ -1,7 +1,5 @@
 package dev.loupe.data.source;
 
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The sample index of a list of webdataset shards, built once at open. Members are grouped into
@@ -57,7 +56,8 @@ final class WebDatasetIndex {
         long[] inMemory = {0};
         for (int s = 0; s < shards.size(); s++) {
             Path shard = shards.get(s);
-            List<TarScanner.Member> members = isCompressed(shard) ? scanCompressed(shard, inMemory, maxInMemoryBytes) : scanPlain(shard);
+            List<TarScanner.Member> members =
+                    isCompressed(shard) ? scanCompressed(shard, inMemory, maxInMemoryBytes) : scanPlain(shard);
             group(s, shard, members, entries);
         }
         return entries;
@@ -70,7 +70,9 @@ final class WebDatasetIndex {
 
     private static List<TarScanner.Member> scanPlain(Path shard) {
         try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
-            return TarScanner.scan(TarScanner.of(channel), shard.toString(),
+            return TarScanner.scan(
+                    TarScanner.of(channel),
+                    shard.toString(),
                     (name, size) -> size <= MAX_CLS_BYTES && "cls".equals(extension(name)));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read tar shard " + shard + ": " + e, e);
@@ -79,14 +81,16 @@ final class WebDatasetIndex {
 
     private static List<TarScanner.Member> scanCompressed(Path shard, long[] inMemory, long limit) {
         TarScanner.Input input = null;
-        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(shard)), true)) {
+        try (InputStream in =
+                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(shard)), true)) {
             input = TarScanner.of(in);
             return TarScanner.scan(input, shard.toString(), (name, size) -> {
                 if (!USED_EXTENSIONS.contains(extension(name))) return false;
                 inMemory[0] += size;
                 if (inMemory[0] > limit) {
-                    throw new IllegalArgumentException("compressed shards hold more than " + limit + " bytes of sample data (reached in "
-                            + shard + "); decompress them (gunzip) so samples are read from disk on demand");
+                    throw new IllegalArgumentException(
+                            "compressed shards hold more than " + limit + " bytes of sample data (reached in " + shard
+                                    + "); decompress them (gunzip) so samples are read from disk on demand");
                 }
                 return true;
             });
@@ -114,7 +118,8 @@ final class WebDatasetIndex {
                         + "' members (the second at byte offset " + m.dataOffset() + ")");
             }
             if (m.size() > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("tar shard " + shard + ": member '" + m.name() + "' of " + m.size() + " bytes is too large");
+                throw new IllegalArgumentException(
+                        "tar shard " + shard + ": member '" + m.name() + "' of " + m.size() + " bytes is too large");
             }
             parts.put(ext, new Part(m.dataOffset(), (int) m.size(), m.data()));
         }
@@ -124,15 +129,31 @@ final class WebDatasetIndex {
     private static Entry entry(int shard, String key, Map<String, Part> parts) {
         Part cls = parts.get("cls");
         if (cls == null) return new Entry(shard, key, Map.copyOf(parts), dev.loupe.data.Sample.NO_LABEL, null);
-        if (cls.data() == null) return new Entry(shard, key, Map.copyOf(parts), dev.loupe.data.Sample.NO_LABEL,
-                "the .cls member has " + cls.size() + " bytes, not a class index");
+        if (cls.data() == null)
+            return new Entry(
+                    shard,
+                    key,
+                    Map.copyOf(parts),
+                    dev.loupe.data.Sample.NO_LABEL,
+                    "the .cls member has " + cls.size() + " bytes, not a class index");
         String text = new String(cls.data(), StandardCharsets.UTF_8).strip();
         try {
             int label = Integer.parseInt(text);
-            if (label < 0) return new Entry(shard, key, Map.copyOf(parts), dev.loupe.data.Sample.NO_LABEL, "negative class index " + label + " in .cls");
+            if (label < 0)
+                return new Entry(
+                        shard,
+                        key,
+                        Map.copyOf(parts),
+                        dev.loupe.data.Sample.NO_LABEL,
+                        "negative class index " + label + " in .cls");
             return new Entry(shard, key, Map.copyOf(parts), label, null);
         } catch (NumberFormatException e) {
-            return new Entry(shard, key, Map.copyOf(parts), dev.loupe.data.Sample.NO_LABEL, "the .cls member '" + text + "' is not an integer");
+            return new Entry(
+                    shard,
+                    key,
+                    Map.copyOf(parts),
+                    dev.loupe.data.Sample.NO_LABEL,
+                    "the .cls member '" + text + "' is not an integer");
         }
     }
 

@@ -11,7 +11,9 @@ public final class CenterCrop implements Transform {
     private final int height, width;
 
     /** A size x size crop. */
-    public CenterCrop(int size) { this(size, size); }
+    public CenterCrop(int size) {
+        this(size, size);
+    }
 
     public CenterCrop(int height, int width) {
         this.height = Checks.positive(height, "center crop height");

@@ -43,7 +43,8 @@ public final class ColorAdjust {
 
     /** adjust_hue: rotate the hue by factor turns, factor in [-0.5, 0.5], via rgb -> hsv -> rgb; grey images unchanged. */
     public static Image hue(Image image, double factor) {
-        if (!(factor >= -0.5 && factor <= 0.5)) throw new IllegalArgumentException("hue_factor (" + factor + ") is not in [-0.5, 0.5]");
+        if (!(factor >= -0.5 && factor <= 0.5))
+            throw new IllegalArgumentException("hue_factor (" + factor + ") is not in [-0.5, 0.5]");
         Checks.greyOrRgb(image, "adjust_hue");
         if (image.channels() == 1) return image;
         return Hsv.shiftHue(image, (float) factor);

@@ -2,7 +2,6 @@ package dev.loupe.data.transform;
 
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-
 import java.util.List;
 
 /**
@@ -33,7 +32,9 @@ public final class ColorJitter implements Transform {
     public record Params(List<Integer> order, double brightness, double contrast, double saturation, double hue) {}
 
     @Override
-    public Image apply(Image image, Rng rng) { return apply(image, params(rng)); }
+    public Image apply(Image image, Rng rng) {
+        return apply(image, params(rng));
+    }
 
     /** The permutation first, then the factors of the enabled adjustments, as torchvision draws them. */
     public Params params(Rng rng) {

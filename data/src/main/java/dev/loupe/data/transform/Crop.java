@@ -11,14 +11,20 @@ import dev.loupe.tensor.Rng;
 public final class Crop implements Transform {
     private final CropBox box;
 
-    public Crop(int top, int left, int height, int width) { this.box = new CropBox(top, left, height, width); }
+    public Crop(int top, int left, int height, int width) {
+        this.box = new CropBox(top, left, height, width);
+    }
 
     @Override
-    public Image apply(Image image, Rng rng) { return crop(image, box); }
+    public Image apply(Image image, Rng rng) {
+        return crop(image, box);
+    }
 
     /** The pixels of box, all channels. */
     public static Image crop(Image image, CropBox box) {
-        if (box.top() < 0 || box.left() < 0 || box.top() + box.height() > image.height()
+        if (box.top() < 0
+                || box.left() < 0
+                || box.top() + box.height() > image.height()
                 || box.left() + box.width() > image.width()) {
             throw new IllegalArgumentException("crop " + box + " does not fit in " + image);
         }
@@ -34,8 +40,8 @@ public final class Crop implements Transform {
     }
 
     /** torchvision's F.resized_crop: crop box, then resize to (height, width). */
-    public static Image resizedCrop(Image image, CropBox box, int height, int width, Interpolation interpolation,
-                                    boolean antialias) {
+    public static Image resizedCrop(
+            Image image, CropBox box, int height, int width, Interpolation interpolation, boolean antialias) {
         return Resize.resize(crop(image, box), height, width, interpolation, antialias);
     }
 }

@@ -16,5 +16,7 @@ public record CropBox(int top, int left, int height, int width) {
     }
 
     /** The pixel count height * width. */
-    public long area() { return (long) height * width; }
+    public long area() {
+        return (long) height * width;
+    }
 }

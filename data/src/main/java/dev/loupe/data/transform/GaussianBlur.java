@@ -13,7 +13,9 @@ public final class GaussianBlur implements Transform {
     private final double sigmaMin, sigmaMax;
 
     /** sigma range (0.1, 2.0), torchvision's default (and DINO's radius range). */
-    public GaussianBlur(int kernelSize) { this(kernelSize, 0.1, 2.0); }
+    public GaussianBlur(int kernelSize) {
+        this(kernelSize, 0.1, 2.0);
+    }
 
     public GaussianBlur(int kernelSize, double sigmaMin, double sigmaMax) {
         oddKernel(kernelSize);
@@ -84,7 +86,8 @@ public final class GaussianBlur implements Transform {
     }
 
     private static int oddKernel(int size) {
-        if (size <= 0 || size % 2 == 0) throw new IllegalArgumentException("blur kernel size must be odd and positive, got " + size);
+        if (size <= 0 || size % 2 == 0)
+            throw new IllegalArgumentException("blur kernel size must be odd and positive, got " + size);
         return size;
     }
 }

@@ -15,5 +15,7 @@ public final class Grayscale implements Transform {
     }
 
     @Override
-    public Image apply(Image image, Rng rng) { return ColorAdjust.grayscale(image, outputChannels); }
+    public Image apply(Image image, Rng rng) {
+        return ColorAdjust.grayscale(image, outputChannels);
+    }
 }

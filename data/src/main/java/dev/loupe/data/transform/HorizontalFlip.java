@@ -6,7 +6,9 @@ import dev.loupe.tensor.Rng;
 /** torchvision's F.hflip: mirror every row (column x goes to W - 1 - x). */
 public final class HorizontalFlip implements Transform {
     @Override
-    public Image apply(Image image, Rng rng) { return flip(image); }
+    public Image apply(Image image, Rng rng) {
+        return flip(image);
+    }
 
     /** The mirrored image. */
     public static Image flip(Image image) {

@@ -26,8 +26,8 @@ final class Hsv {
             float hg = maxc == g && maxc != r ? 2.0f + rc - bc : 0f;
             float hb = maxc != g && maxc != r ? 4.0f + gc - rc : 0f;
             float h = (hr + hg + hb) / 6.0f + 1.0f;
-            h = h % 1.0f;                     // torch.fmod
-            h = remainder(h + shift);        // torch's % (remainder): sign of the divisor
+            h = h % 1.0f; // torch.fmod
+            h = remainder(h + shift); // torch's % (remainder): sign of the divisor
             toRgb(h, s, maxc, rgbOut);
             out[i] = rgbOut[0];
             out[n + i] = rgbOut[1];

@@ -2,7 +2,6 @@ package dev.loupe.data.transform;
 
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,8 +34,15 @@ public final class MultiCrop implements ViewTransform {
      * @param normalize    the dataset's normalisation
      * @param antialias    antialiased resizing (PIL-like; the reference resizes PIL images)
      */
-    public MultiCrop(int globalSize, double[] globalScale, int localCrops, int localSize, double[] localScale,
-                     double[] blurSigma, Normalize normalize, boolean antialias) {
+    public MultiCrop(
+            int globalSize,
+            double[] globalScale,
+            int localCrops,
+            int localSize,
+            double[] localScale,
+            double[] blurSigma,
+            Normalize normalize,
+            boolean antialias) {
         if (localCrops < 0) throw new IllegalArgumentException("local crop count must be >= 0, got " + localCrops);
         this.localCrops = localCrops;
         this.global1 = view(globalSize, globalScale, 1.0, 0.0, blurSigma, normalize, antialias);
@@ -45,7 +51,9 @@ public final class MultiCrop implements ViewTransform {
     }
 
     /** 2 + localCrops. */
-    public int viewCount() { return 2 + localCrops; }
+    public int viewCount() {
+        return 2 + localCrops;
+    }
 
     @Override
     public List<Image> apply(Image image, Rng rng) {
@@ -56,15 +64,23 @@ public final class MultiCrop implements ViewTransform {
         return views;
     }
 
-    private static Transform view(int size, double[] scale, double blurP, double solarizeP, double[] blurSigma, Normalize normalize,
-                                  boolean antialias) {
-        if (scale.length != 2) throw new IllegalArgumentException("crop scale must be {min, max}, got " + scale.length + " values");
+    private static Transform view(
+            int size,
+            double[] scale,
+            double blurP,
+            double solarizeP,
+            double[] blurSigma,
+            Normalize normalize,
+            boolean antialias) {
+        if (scale.length != 2)
+            throw new IllegalArgumentException("crop scale must be {min, max}, got " + scale.length + " values");
         List<Transform> steps = new ArrayList<>(List.of(
                 new RandomResizedCrop(size, scale[0], scale[1], Interpolation.BICUBIC, antialias),
                 new RandomHorizontalFlip(0.5),
                 new RandomApply(0.8, new ColorJitter(0.4, 0.4, 0.2, 0.1)),
                 new RandomGrayscale(0.2),
-                new RandomApply(blurP, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1]))));
+                new RandomApply(
+                        blurP, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1]))));
         if (solarizeP > 0) steps.add(new RandomSolarize(solarizeP));
         steps.add(normalize);
         return new Compose(steps);

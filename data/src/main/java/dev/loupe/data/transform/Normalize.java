@@ -2,7 +2,6 @@ package dev.loupe.data.transform;
 
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-
 import java.util.Arrays;
 
 /**
@@ -18,20 +17,24 @@ public final class Normalize implements Transform {
                     + Arrays.toString(mean) + ", std " + Arrays.toString(std));
         }
         for (float s : std) {
-            if (!(s > 0)) throw new IllegalArgumentException("normalize std must be positive, got " + Arrays.toString(std));
+            if (!(s > 0))
+                throw new IllegalArgumentException("normalize std must be positive, got " + Arrays.toString(std));
         }
         this.mean = mean.clone();
         this.std = std.clone();
     }
 
     /** The channel count this normalisation is for (1 means any). */
-    public int channels() { return mean.length; }
+    public int channels() {
+        return mean.length;
+    }
 
     @Override
     public Image apply(Image image, Rng rng) {
         int c = image.channels(), plane = image.height() * image.width();
         if (mean.length != 1 && mean.length != c) {
-            throw new IllegalArgumentException("normalize has " + mean.length + " channel means, the image is " + image);
+            throw new IllegalArgumentException(
+                    "normalize has " + mean.length + " channel means, the image is " + image);
         }
         float[] in = image.pixels(), out = new float[in.length];
         for (int ch = 0; ch < c; ch++) {

@@ -22,7 +22,8 @@ public final class Padding {
 
     private static Image pad(Image image, int left, int top, int right, int bottom, boolean reflect) {
         if (left < 0 || top < 0 || right < 0 || bottom < 0) {
-            throw new IllegalArgumentException("padding must be >= 0, got (" + left + ", " + top + ", " + right + ", " + bottom + ")");
+            throw new IllegalArgumentException(
+                    "padding must be >= 0, got (" + left + ", " + top + ", " + right + ", " + bottom + ")");
         }
         int c = image.channels(), ih = image.height(), iw = image.width();
         int h = ih + top + bottom, w = iw + left + right;

@@ -11,7 +11,9 @@ import dev.loupe.tensor.Rng;
 public final class RandomCrop implements Transform {
     private final int height, width, padding;
 
-    public RandomCrop(int size, int padding) { this(size, size, padding); }
+    public RandomCrop(int size, int padding) {
+        this(size, size, padding);
+    }
 
     public RandomCrop(int height, int width, int padding) {
         this.height = Checks.positive(height, "random crop height");
@@ -25,7 +27,8 @@ public final class RandomCrop implements Transform {
         Image padded = padding > 0 ? Padding.zeros(image, padding, padding, padding, padding) : image;
         int h = padded.height(), w = padded.width();
         if (h < height || w < width) {
-            throw new IllegalArgumentException("random crop " + height + "x" + width + " is larger than the padded " + padded);
+            throw new IllegalArgumentException(
+                    "random crop " + height + "x" + width + " is larger than the padded " + padded);
         }
         if (h == height && w == width) return padded;
         int top = rng.nextInt(h - height + 1);

@@ -11,9 +11,13 @@ public final class RandomGrayscale implements Transform {
     private final double p;
 
     /** p = 0.1, torchvision's default. */
-    public RandomGrayscale() { this(0.1); }
+    public RandomGrayscale() {
+        this(0.1);
+    }
 
-    public RandomGrayscale(double p) { this.p = Checks.probability(p, "RandomGrayscale"); }
+    public RandomGrayscale(double p) {
+        this.p = Checks.probability(p, "RandomGrayscale");
+    }
 
     @Override
     public Image apply(Image image, Rng rng) {

@@ -8,9 +8,13 @@ public final class RandomHorizontalFlip implements Transform {
     private final double p;
 
     /** p = 0.5, torchvision's default. */
-    public RandomHorizontalFlip() { this(0.5); }
+    public RandomHorizontalFlip() {
+        this(0.5);
+    }
 
-    public RandomHorizontalFlip(double p) { this.p = Checks.probability(p, "RandomHorizontalFlip"); }
+    public RandomHorizontalFlip(double p) {
+        this.p = Checks.probability(p, "RandomHorizontalFlip");
+    }
 
     @Override
     public Image apply(Image image, Rng rng) {

@@ -17,15 +17,24 @@ public final class RandomResizedCrop implements Transform {
     private final boolean antialias;
 
     /** scale (0.08, 1), ratio (3/4, 4/3), bilinear, no antialias: torchvision's defaults. */
-    public RandomResizedCrop(int size) { this(size, 0.08, 1.0, Interpolation.BILINEAR, false); }
+    public RandomResizedCrop(int size) {
+        this(size, 0.08, 1.0, Interpolation.BILINEAR, false);
+    }
 
     /** ratio (3/4, 4/3). */
-    public RandomResizedCrop(int size, double scaleMin, double scaleMax, Interpolation interpolation, boolean antialias) {
+    public RandomResizedCrop(
+            int size, double scaleMin, double scaleMax, Interpolation interpolation, boolean antialias) {
         this(size, scaleMin, scaleMax, 3.0 / 4.0, 4.0 / 3.0, interpolation, antialias);
     }
 
-    public RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
-                             Interpolation interpolation, boolean antialias) {
+    public RandomResizedCrop(
+            int size,
+            double scaleMin,
+            double scaleMax,
+            double ratioMin,
+            double ratioMax,
+            Interpolation interpolation,
+            boolean antialias) {
         this.size = Checks.positive(size, "RandomResizedCrop size");
         Checks.range(scaleMin, scaleMax, true, "RandomResizedCrop scale");
         Checks.range(ratioMin, ratioMax, false, "RandomResizedCrop ratio");
@@ -44,8 +53,8 @@ public final class RandomResizedCrop implements Transform {
     }
 
     /** torchvision's RandomResizedCrop.get_params for an image of height x width. */
-    public static CropBox params(int height, int width, double scaleMin, double scaleMax, double ratioMin,
-                                 double ratioMax, Rng rng) {
+    public static CropBox params(
+            int height, int width, double scaleMin, double scaleMax, double ratioMin, double ratioMax, Rng rng) {
         double area = (double) height * width;
         double logRatioMin = Math.log(ratioMin), logRatioMax = Math.log(ratioMax);
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -74,5 +83,7 @@ public final class RandomResizedCrop implements Transform {
         return new CropBox((height - h) / 2, (width - w) / 2, h, w);
     }
 
-    private static double uniform(Rng rng, double lo, double hi) { return lo + (hi - lo) * rng.nextDouble(); }
+    private static double uniform(Rng rng, double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
 }

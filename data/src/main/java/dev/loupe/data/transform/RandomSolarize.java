@@ -9,11 +9,14 @@ public final class RandomSolarize implements Transform {
     private final float threshold;
 
     /** DINO's Solarization(p): PIL's threshold 128/255. */
-    public RandomSolarize(double p) { this(p, Solarize.PIL_THRESHOLD); }
+    public RandomSolarize(double p) {
+        this(p, Solarize.PIL_THRESHOLD);
+    }
 
     public RandomSolarize(double p, double threshold) {
         this.p = Checks.probability(p, "RandomSolarize");
-        if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("solarize threshold must be in [0, 1], got " + threshold);
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new IllegalArgumentException("solarize threshold must be in [0, 1], got " + threshold);
         this.threshold = (float) threshold;
     }
 

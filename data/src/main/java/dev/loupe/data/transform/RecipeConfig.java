@@ -20,9 +20,19 @@ import java.util.Arrays;
  *                        (0.875 for ImageNet; 1.0 keeps small images whole)
  * @param antialias       antialiased resizing in every recipe
  */
-public record RecipeConfig(int size, float[] mean, float[] std, int localSize, int localCrops, double[] globalScale,
-                           double[] localScale, double simclrStrength, double[] blurSigma, int padding,
-                           double evalCropRatio, boolean antialias) {
+public record RecipeConfig(
+        int size,
+        float[] mean,
+        float[] std,
+        int localSize,
+        int localCrops,
+        double[] globalScale,
+        double[] localScale,
+        double simclrStrength,
+        double[] blurSigma,
+        int padding,
+        double evalCropRatio,
+        boolean antialias) {
     public RecipeConfig {
         Checks.positive(size, "recipe size");
         Checks.positive(localSize, "recipe local size");
@@ -33,7 +43,8 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
         }
         Checks.range(globalScale[0], globalScale[1], true, "global crop scale");
         Checks.range(localScale[0], localScale[1], true, "local crop scale");
-        if (blurSigma.length != 2) throw new IllegalArgumentException("blur sigma must be {min, max}, got " + Arrays.toString(blurSigma));
+        if (blurSigma.length != 2)
+            throw new IllegalArgumentException("blur sigma must be {min, max}, got " + Arrays.toString(blurSigma));
         Checks.range(blurSigma[0], blurSigma[1], false, "blur sigma");
         if (padding < 0) throw new IllegalArgumentException("padding must be >= 0, got " + padding);
         if (!(evalCropRatio > 0 && evalCropRatio <= 1)) {
@@ -53,8 +64,19 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
      * antialias).
      */
     public static RecipeConfig of(int size, float[] mean, float[] std) {
-        return new RecipeConfig(size, mean, std, Math.max(1, (int) Math.round(size * 96.0 / 224.0)), 8,
-                new double[] {0.4, 1.0}, new double[] {0.05, 0.4}, 1.0, defaultBlurSigma(size), 0, 0.875, true);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                Math.max(1, (int) Math.round(size * 96.0 / 224.0)),
+                8,
+                new double[] {0.4, 1.0},
+                new double[] {0.05, 0.4},
+                1.0,
+                defaultBlurSigma(size),
+                0,
+                0.875,
+                true);
     }
 
     /**
@@ -68,61 +90,161 @@ public record RecipeConfig(int size, float[] mean, float[] std, int localSize, i
     }
 
     public RecipeConfig withBlurSigma(double min, double max) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                new double[] {min, max}, padding, evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
+                simclrStrength,
+                new double[] {min, max},
+                padding,
+                evalCropRatio,
+                antialias);
     }
 
     /** The normalisation step. */
-    public Normalize normalize() { return new Normalize(mean, std); }
+    public Normalize normalize() {
+        return new Normalize(mean, std);
+    }
 
     /** DINO's local crops; with 0 local crops DINO widens the global scale to (0.14, 1): set it with {@link #withGlobalScale}. */
     public RecipeConfig withLocal(int newLocalSize, int newLocalCrops) {
-        return new RecipeConfig(size, mean, std, newLocalSize, newLocalCrops, globalScale, localScale, simclrStrength,
-                blurSigma, padding, evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                newLocalSize,
+                newLocalCrops,
+                globalScale,
+                localScale,
+                simclrStrength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                antialias);
     }
 
     public RecipeConfig withGlobalScale(double min, double max) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, new double[] {min, max}, localScale,
-                simclrStrength, blurSigma, padding, evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                new double[] {min, max},
+                localScale,
+                simclrStrength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                antialias);
     }
 
     public RecipeConfig withLocalScale(double min, double max) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, new double[] {min, max},
-                simclrStrength, blurSigma, padding, evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                new double[] {min, max},
+                simclrStrength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                antialias);
     }
 
     public RecipeConfig withSimclrStrength(double strength) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, strength, blurSigma, padding,
-                evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
+                strength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                antialias);
     }
 
     public RecipeConfig withPadding(int newPadding) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                blurSigma, newPadding, evalCropRatio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
+                simclrStrength,
+                blurSigma,
+                newPadding,
+                evalCropRatio,
+                antialias);
     }
 
     public RecipeConfig withEvalCropRatio(double ratio) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                blurSigma, padding, ratio, antialias);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
+                simclrStrength,
+                blurSigma,
+                padding,
+                ratio,
+                antialias);
     }
 
     public RecipeConfig withAntialias(boolean on) {
-        return new RecipeConfig(size, mean, std, localSize, localCrops, globalScale, localScale, simclrStrength,
-                blurSigma, padding, evalCropRatio, on);
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
+                simclrStrength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                on);
     }
 
     @Override
-    public float[] mean() { return mean.clone(); }
+    public float[] mean() {
+        return mean.clone();
+    }
 
     @Override
-    public float[] std() { return std.clone(); }
+    public float[] std() {
+        return std.clone();
+    }
 
     @Override
-    public double[] globalScale() { return globalScale.clone(); }
+    public double[] globalScale() {
+        return globalScale.clone();
+    }
 
     @Override
-    public double[] localScale() { return localScale.clone(); }
+    public double[] localScale() {
+        return localScale.clone();
+    }
 
     @Override
-    public double[] blurSigma() { return blurSigma.clone(); }
+    public double[] blurSigma() {
+        return blurSigma.clone();
+    }
 }

@@ -30,13 +30,16 @@ public final class Recipes {
             case "simclr" -> simclr(config);
             case "mae" -> mae(config);
             case "clip" -> clip(config);
-            default -> throw new IllegalArgumentException("unknown augmentation recipe '" + name + "', expected one of " + NAMES);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown augmentation recipe '" + name + "', expected one of " + NAMES);
         };
     }
 
     /** The number of views the recipe called name makes per image. */
     public static int viewCount(String name, RecipeConfig config) {
-        if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown augmentation recipe '" + name + "', expected one of " + NAMES);
+        if (!NAMES.contains(name))
+            throw new IllegalArgumentException("unknown augmentation recipe '" + name + "', expected one of " + NAMES);
         return switch (name) {
             case "dino" -> 2 + config.localCrops();
             case "simclr" -> 2;
@@ -45,7 +48,8 @@ public final class Recipes {
     }
 
     public static ViewTransform supervisedTrain(RecipeConfig c) {
-        Transform crop = c.padding() > 0 ? new RandomCrop(c.size(), c.padding())
+        Transform crop = c.padding() > 0
+                ? new RandomCrop(c.size(), c.padding())
                 : new RandomResizedCrop(c.size(), 0.08, 1.0, Interpolation.BILINEAR, c.antialias());
         return ViewTransform.single(new Compose(crop, new RandomHorizontalFlip(0.5), c.normalize()));
     }
@@ -57,13 +61,14 @@ public final class Recipes {
 
     public static ViewTransform eval(RecipeConfig c) {
         int resizeTo = (int) Math.round(c.size() / c.evalCropRatio());
-        return ViewTransform.single(new Compose(new Resize(resizeTo, Interpolation.BILINEAR, c.antialias()),
-                new CenterCrop(c.size()), c.normalize()));
+        return ViewTransform.single(new Compose(
+                new Resize(resizeTo, Interpolation.BILINEAR, c.antialias()), new CenterCrop(c.size()), c.normalize()));
     }
 
     public static MultiCrop dino(RecipeConfig c) {
         double[] g = c.globalScale(), l = c.localScale();
-        return new MultiCrop(c.size(), g, c.localCrops(), c.localSize(), l, c.blurSigma(), c.normalize(), c.antialias());
+        return new MultiCrop(
+                c.size(), g, c.localCrops(), c.localSize(), l, c.blurSigma(), c.normalize(), c.antialias());
     }
 
     public static TwoViews simclr(RecipeConfig c) {
@@ -73,7 +78,8 @@ public final class Recipes {
     public static ViewTransform mae(RecipeConfig c) {
         return ViewTransform.single(new Compose(
                 new RandomResizedCrop(c.size(), 0.2, 1.0, Interpolation.BICUBIC, c.antialias()),
-                new RandomHorizontalFlip(0.5), c.normalize()));
+                new RandomHorizontalFlip(0.5),
+                c.normalize()));
     }
 
     public static ViewTransform clip(RecipeConfig c) {

@@ -11,13 +11,15 @@ import dev.loupe.tensor.Rng;
  * An image already of the target size is returned as it is.
  */
 public final class Resize implements Transform {
-    private final int shorterSide;      // > 0 when resizing the shorter side, else -1
-    private final int height, width;    // exact target when shorterSide == -1
+    private final int shorterSide; // > 0 when resizing the shorter side, else -1
+    private final int height, width; // exact target when shorterSide == -1
     private final Interpolation interpolation;
     private final boolean antialias;
 
     /** Shorter side to size, bilinear, no antialias (torchvision's defaults). */
-    public Resize(int size) { this(size, Interpolation.BILINEAR, false); }
+    public Resize(int size) {
+        this(size, Interpolation.BILINEAR, false);
+    }
 
     /** Shorter side to size. */
     public Resize(int size, Interpolation interpolation, boolean antialias) {

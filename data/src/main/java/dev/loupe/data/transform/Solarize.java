@@ -10,15 +10,19 @@ import dev.loupe.tensor.Rng;
 public final class Solarize implements Transform {
     /** PIL's default threshold 128 in [0, 1] units. */
     public static final float PIL_THRESHOLD = 128f / 255f;
+
     private final float threshold;
 
     public Solarize(double threshold) {
-        if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("solarize threshold must be in [0, 1], got " + threshold);
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new IllegalArgumentException("solarize threshold must be in [0, 1], got " + threshold);
         this.threshold = (float) threshold;
     }
 
     @Override
-    public Image apply(Image image, Rng rng) { return solarize(image, threshold); }
+    public Image apply(Image image, Rng rng) {
+        return solarize(image, threshold);
+    }
 
     /** The solarized image. */
     public static Image solarize(Image image, float threshold) {

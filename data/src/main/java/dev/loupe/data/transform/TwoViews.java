@@ -2,7 +2,6 @@ package dev.loupe.data.transform;
 
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-
 import java.util.List;
 
 /**
@@ -17,19 +16,24 @@ public final class TwoViews implements ViewTransform {
     private final Transform view;
 
     /** Any augmentation, drawn twice. */
-    public TwoViews(Transform view) { this.view = view; }
+    public TwoViews(Transform view) {
+        this.view = view;
+    }
 
     /** The SimCLR augmentation for size x size views with colour strength s in (0, 2.5] and blur sigma {min, max}. */
-    public static TwoViews simclr(int size, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
+    public static TwoViews simclr(
+            int size, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
         if (!(strength > 0 && strength <= 2.5)) {
-            throw new IllegalArgumentException("SimCLR colour strength must be in (0, 2.5] (hue 0.2s <= 0.5), got " + strength);
+            throw new IllegalArgumentException(
+                    "SimCLR colour strength must be in (0, 2.5] (hue 0.2s <= 0.5), got " + strength);
         }
         double s = strength;
         return new TwoViews(new Compose(
                 new RandomResizedCrop(size, 0.08, 1.0, Interpolation.BILINEAR, antialias),
                 new RandomApply(0.8, new ColorJitter(0.8 * s, 0.8 * s, 0.8 * s, 0.2 * s)),
                 new RandomGrayscale(0.2),
-                new RandomApply(0.5, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1])),
+                new RandomApply(
+                        0.5, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1])),
                 new RandomHorizontalFlip(0.5),
                 normalize));
     }

@@ -2,7 +2,6 @@ package dev.loupe.data.transform;
 
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-
 import java.util.List;
 
 /**
@@ -15,5 +14,7 @@ public interface ViewTransform {
     List<Image> apply(Image image, Rng rng);
 
     /** A single view made by t. */
-    static ViewTransform single(Transform t) { return (image, rng) -> List.of(t.apply(image, rng)); }
+    static ViewTransform single(Transform t) {
+        return (image, rng) -> List.of(t.apply(image, rng));
+    }
 }

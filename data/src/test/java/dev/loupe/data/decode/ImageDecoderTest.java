@@ -1,11 +1,11 @@
 package dev.loupe.data.decode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.BadSampleException;
 import dev.loupe.data.Image;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -13,10 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageDecoderTest {
     private static final int W = 5;
@@ -66,7 +65,8 @@ class ImageDecoderTest {
 
     private static void assertGreyPicture(Image image) {
         assertEquals(1, image.channels());
-        for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) assertEquals((17 * x + 50 * y) / 255f, image.get(0, y, x), 0f);
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) assertEquals((17 * x + 50 * y) / 255f, image.get(0, y, x), 0f);
     }
 
     @Test
@@ -95,10 +95,12 @@ class ImageDecoderTest {
     @Test
     void sixteenBitGreyIsScaledByItsOwnMaximum() throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_USHORT_GRAY);
-        for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) img.getRaster().setSample(x, y, 0, 13_001 * x + 1_000 * y);
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) img.getRaster().setSample(x, y, 0, 13_001 * x + 1_000 * y);
         Image image = ImageDecoder.decode(encode(img, "png"), "grey16.png");
         assertEquals(1, image.channels());
-        for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) assertEquals((13_001 * x + 1_000 * y) / 65535f, image.get(0, y, x), 1e-7f);
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) assertEquals((13_001 * x + 1_000 * y) / 65535f, image.get(0, y, x), 1e-7f);
     }
 
     @Test
@@ -106,7 +108,8 @@ class ImageDecoderTest {
         byte[] r = {(byte) 255, 0, 0, (byte) 200};
         byte[] g = {0, (byte) 255, 0, (byte) 100};
         byte[] b = {0, 0, (byte) 255, 50};
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 4, r, g, b));
+        BufferedImage img =
+                new BufferedImage(W, H, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 4, r, g, b));
         for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) img.getRaster().setSample(x, y, 0, (x + y) % 4);
         Image image = ImageDecoder.decode(encode(img, "png"), "palette.png");
         assertEquals(3, image.channels());
@@ -132,7 +135,8 @@ class ImageDecoderTest {
         assertEquals(30 / 255f, image.get(2, 8, 8), 4 / 255f);
 
         BufferedImage grey = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < 16; y++) for (int x = 0; x < 16; x++) grey.getRaster().setSample(x, y, 0, 120);
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 16; x++) grey.getRaster().setSample(x, y, 0, 120);
         Image greyImage = ImageDecoder.decode(encode(grey, "jpg"), "grey.jpg");
         assertEquals(1, greyImage.channels());
         assertEquals(120 / 255f, greyImage.get(0, 4, 4), 2 / 255f);
@@ -141,7 +145,8 @@ class ImageDecoderTest {
     @Test
     void corruptBytesNameTheSource() {
         byte[] junk = "definitely not an image".getBytes();
-        BadSampleException e = assertThrows(BadSampleException.class, () -> ImageDecoder.decode(junk, "shard-3.tar:000042.jpg"));
+        BadSampleException e =
+                assertThrows(BadSampleException.class, () -> ImageDecoder.decode(junk, "shard-3.tar:000042.jpg"));
         assertEquals("shard-3.tar:000042.jpg", e.source());
         assertTrue(e.getMessage().contains("shard-3.tar:000042.jpg"), e.getMessage());
         assertThrows(BadSampleException.class, () -> ImageDecoder.decode(new byte[0], "empty.png"));
@@ -150,22 +155,24 @@ class ImageDecoderTest {
     @Test
     void truncatedPngAndJpegAreBadSamples() throws IOException {
         byte[] png = encode(rgbPicture(BufferedImage.TYPE_INT_RGB), "png");
-        BadSampleException p = assertThrows(BadSampleException.class,
-                () -> ImageDecoder.decode(Arrays.copyOf(png, png.length / 2), "cut.png"));
+        BadSampleException p = assertThrows(
+                BadSampleException.class, () -> ImageDecoder.decode(Arrays.copyOf(png, png.length / 2), "cut.png"));
         assertEquals("cut.png", p.source());
 
         BufferedImage big = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) big.setRGB(x, y, (x * 4 << 16) | (y * 4 << 8) | ((x ^ y) * 4));
+        for (int y = 0; y < 64; y++)
+            for (int x = 0; x < 64; x++) big.setRGB(x, y, (x * 4 << 16) | (y * 4 << 8) | ((x ^ y) * 4));
         byte[] jpg = encode(big, "jpg");
-        BadSampleException j = assertThrows(BadSampleException.class,
-                () -> ImageDecoder.decode(Arrays.copyOf(jpg, jpg.length / 2), "cut.jpg"));
+        BadSampleException j = assertThrows(
+                BadSampleException.class, () -> ImageDecoder.decode(Arrays.copyOf(jpg, jpg.length / 2), "cut.jpg"));
         assertEquals("cut.jpg", j.source());
     }
 
     @Test
     void readNamesAMissingFile() {
         Path missing = dir.resolve("nope.png");
-        BadSampleException e = assertThrows(BadSampleException.class, () -> ImageDecoder.read(missing, ChannelMode.AS_STORED));
+        BadSampleException e =
+                assertThrows(BadSampleException.class, () -> ImageDecoder.read(missing, ChannelMode.AS_STORED));
         assertEquals(missing.toString(), e.source());
     }
 
@@ -175,7 +182,8 @@ class ImageDecoderTest {
         Image grey = ImageDecoder.decode(png, "rgb.png", ChannelMode.GREY);
         assertEquals(1, grey.channels());
         int p = rgbAt(3, 2);
-        float expected = 0.2989f * ((p >> 16) & 0xFF) / 255f + 0.587f * ((p >> 8) & 0xFF) / 255f + 0.114f * (p & 0xFF) / 255f;
+        float expected =
+                0.2989f * ((p >> 16) & 0xFF) / 255f + 0.587f * ((p >> 8) & 0xFF) / 255f + 0.114f * (p & 0xFF) / 255f;
         assertEquals(expected, grey.get(0, 2, 3), 1e-6f);
 
         Image rgb = ImageDecoder.decode(encode(greyPicture(), "png"), "grey.png", ChannelMode.RGB);

@@ -4,10 +4,6 @@ import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.Npy;
 import dev.loupe.tensor.io.SafeTensors;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small valid files of each format the fuzzer mutates, written by Loupe's writers or commons-compress. */
 final class FuzzSeeds {
@@ -37,13 +36,21 @@ final class FuzzSeeds {
         SafeTensors.write(f, a, Map.of("format", "pt", "step", "12"));
         byte[] written = Files.readAllBytes(f);
         // the dtypes Loupe reads but never writes
-        String json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[1,1],"
-                + "\"data_offsets\":[4,6]},\"u\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[6,8]},\"i\":{\"dtype\":\"I32\","
-                + "\"shape\":[2],\"data_offsets\":[8,16]}}";
+        String json =
+                "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[1,1],"
+                        + "\"data_offsets\":[4,6]},\"u\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[6,8]},\"i\":{\"dtype\":\"I32\","
+                        + "\"shape\":[2],\"data_offsets\":[8,16]}}";
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + 16).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(h.length).put(h).putShort((short) 0x3c00).putShort((short) 0xc000).putShort((short) 0x3f80).put((byte) 7).put((byte) 250)
-                .putInt(-5).putInt(9);
+        b.putLong(h.length)
+                .put(h)
+                .putShort((short) 0x3c00)
+                .putShort((short) 0xc000)
+                .putShort((short) 0x3f80)
+                .put((byte) 7)
+                .put((byte) 250)
+                .putInt(-5)
+                .putInt(9);
         return List.of(written, b.array());
     }
 
@@ -55,7 +62,11 @@ final class FuzzSeeds {
         byte[] i64 = Files.readAllBytes(f);
         Npy.write(f, Tensor.view(CpuStorage.ofBool(new byte[] {1, 0, 0, 1}), new int[] {2, 2}, new int[] {2, 1}, 0));
         byte[] bool = Files.readAllBytes(f);
-        return List.of(f32, i64, bool, npyV3("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", new byte[] {0, 127, (byte) 255}),
+        return List.of(
+                f32,
+                i64,
+                bool,
+                npyV3("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", new byte[] {0, 127, (byte) 255}),
                 npyV3("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", new byte[8]));
     }
 
@@ -63,7 +74,10 @@ final class FuzzSeeds {
     private static byte[] npyV3(String header, byte[] data) {
         byte[] h = (header + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(12 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 3, 0}).putInt(h.length).put(h).put(data);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 3, 0})
+                .putInt(h.length)
+                .put(h)
+                .put(data);
         return b.array();
     }
 
@@ -84,7 +98,8 @@ final class FuzzSeeds {
         members.put("000002.png", png());
         members.put("000002.json", "{\"caption\": \"two blue circles\"}".getBytes(StandardCharsets.UTF_8));
         members.put("dir/" + "a-long-sample-key-".repeat(6) + "3.png", png());
-        members.put("dir/" + "a-long-sample-key-".repeat(6) + "3.txt", "a green triangle".getBytes(StandardCharsets.UTF_8));
+        members.put(
+                "dir/" + "a-long-sample-key-".repeat(6) + "3.txt", "a green triangle".getBytes(StandardCharsets.UTF_8));
         byte[] pax = tar(members, TarArchiveOutputStream.LONGFILE_POSIX);
         byte[] gnu = tar(members, TarArchiveOutputStream.LONGFILE_GNU);
         return List.of(pax, gnu);

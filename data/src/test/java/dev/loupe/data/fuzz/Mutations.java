@@ -13,11 +13,49 @@ import java.util.Random;
  * numbers at the edges of int and long. Positions favour the first kilobyte, where headers are.
  */
 final class Mutations {
-    private static final byte[] BYTES = {0, 1, 0x7f, (byte) 0x80, (byte) 0xff, ' ', '0', '7', '9', '\n', '"', ',', '[', ']', '{', '}', '(', ')', '-'};
-    private static final long[] LONGS = {0, 1, -1, 7, 8, 255, 256, 511, 512, 0x7fff, 0xffff, 0x10000, Integer.MAX_VALUE, Integer.MIN_VALUE,
-            0xffffffffL, 1L << 32, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, 100_000_000, 2_700_000};
-    private static final String[] NUMBERS = {"0", "-1", "1", "2147483647", "2147483648", "4294967296", "9223372036854775807",
-            "9223372036854775808", "18446744073709551615", "99999999999999999999999", "65536", "1e30", "-9223372036854775808", "3.5", ""};
+    private static final byte[] BYTES = {
+        0, 1, 0x7f, (byte) 0x80, (byte) 0xff, ' ', '0', '7', '9', '\n', '"', ',', '[', ']', '{', '}', '(', ')', '-'
+    };
+    private static final long[] LONGS = {
+        0,
+        1,
+        -1,
+        7,
+        8,
+        255,
+        256,
+        511,
+        512,
+        0x7fff,
+        0xffff,
+        0x10000,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE,
+        0xffffffffL,
+        1L << 32,
+        1L << 40,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        100_000_000,
+        2_700_000
+    };
+    private static final String[] NUMBERS = {
+        "0",
+        "-1",
+        "1",
+        "2147483647",
+        "2147483648",
+        "4294967296",
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+        "99999999999999999999999",
+        "65536",
+        "1e30",
+        "-9223372036854775808",
+        "3.5",
+        ""
+    };
 
     private Mutations() {}
 
@@ -52,7 +90,11 @@ final class Mutations {
      */
     static byte[] withTarChecksums(byte[] b) {
         for (int at = 0; at + 512 <= b.length; at += 512) {
-            if (b[at + 257] != 'u' || b[at + 258] != 's' || b[at + 259] != 't' || b[at + 260] != 'a' || b[at + 261] != 'r') continue;
+            if (b[at + 257] != 'u'
+                    || b[at + 258] != 's'
+                    || b[at + 259] != 't'
+                    || b[at + 260] != 'a'
+                    || b[at + 261] != 'r') continue;
             long sum = 0;
             for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : b[at + i] & 0xFF;
             byte[] digits = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
@@ -80,7 +122,9 @@ final class Mutations {
     /** An interesting integer, nudged by -1..+1 now and then, in either byte order. */
     private static byte[] putInteger(byte[] b, Random r, int width) {
         long v = LONGS[r.nextInt(LONGS.length)] + (r.nextInt(4) == 0 ? r.nextInt(3) - 1 : 0);
-        ByteBuffer buf = ByteBuffer.allocate(8).order(r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN).putLong(v);
+        ByteBuffer buf = ByteBuffer.allocate(8)
+                .order(r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
+                .putLong(v);
         byte[] bytes = buf.array();
         int from = buf.order() == ByteOrder.LITTLE_ENDIAN ? 0 : 8 - width;
         int at = position(b, r);

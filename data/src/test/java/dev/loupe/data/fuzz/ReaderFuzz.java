@@ -7,7 +7,6 @@ import dev.loupe.data.source.WebDataset;
 import dev.loupe.tensor.io.MalformedFileException;
 import dev.loupe.tensor.io.Npy;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -65,13 +64,38 @@ final class ReaderFuzz {
         this.work = work;
         List<byte[]> tars = FuzzSeeds.tar();
         this.targets = List.of(
-                target("safetensors", "x.safetensors", FuzzSeeds.safetensors(work), Mutations::mutate, SafeTensors::readFile, ReaderFuzz::malformed),
+                target(
+                        "safetensors",
+                        "x.safetensors",
+                        FuzzSeeds.safetensors(work),
+                        Mutations::mutate,
+                        SafeTensors::readFile,
+                        ReaderFuzz::malformed),
                 target("npy", "x.npy", FuzzSeeds.npy(work), Mutations::mutate, Npy::read, ReaderFuzz::malformed),
-                target("idx", "x-idx3-ubyte", FuzzSeeds.idx(), ReaderFuzz::mutateMaybeGzip, IdxFile::readImages,
-                        (e, f) -> e instanceof IdxFormatException && e.getMessage().startsWith(f.getFileName().toString())),
-                target("tar", "x.tar", tars, (seed, r) -> mutateTar(seed, r), ReaderFuzz::readShard, ReaderFuzz::shardError),
-                target("tar.gz", "x.tar.gz", tars, (seed, r) -> r.nextBoolean() ? FuzzSeeds.gzip(mutateTar(seed, r))
-                        : Mutations.mutate(FuzzSeeds.gzip(seed), r), ReaderFuzz::readShard, ReaderFuzz::shardError));
+                target(
+                        "idx",
+                        "x-idx3-ubyte",
+                        FuzzSeeds.idx(),
+                        ReaderFuzz::mutateMaybeGzip,
+                        IdxFile::readImages,
+                        (e, f) -> e instanceof IdxFormatException
+                                && e.getMessage().startsWith(f.getFileName().toString())),
+                target(
+                        "tar",
+                        "x.tar",
+                        tars,
+                        (seed, r) -> mutateTar(seed, r),
+                        ReaderFuzz::readShard,
+                        ReaderFuzz::shardError),
+                target(
+                        "tar.gz",
+                        "x.tar.gz",
+                        tars,
+                        (seed, r) -> r.nextBoolean()
+                                ? FuzzSeeds.gzip(mutateTar(seed, r))
+                                : Mutations.mutate(FuzzSeeds.gzip(seed), r),
+                        ReaderFuzz::readShard,
+                        ReaderFuzz::shardError));
     }
 
     /** Mostly with the header checksums made right again, so the mutation reaches past the checksum test. */
@@ -101,19 +125,39 @@ final class ReaderFuzz {
         boolean documented(Throwable error, Path file);
     }
 
-    private static Target target(String name, String fileName, List<byte[]> seeds, Mutator mutator, Reader reader, Contract contract) {
+    private static Target target(
+            String name, String fileName, List<byte[]> seeds, Mutator mutator, Reader reader, Contract contract) {
         return new Target() {
-            public String name() { return name; }
-            public String fileName() { return fileName; }
-            public List<byte[]> seeds() { return seeds; }
-            public byte[] mutate(byte[] seed, Random r) throws IOException { return mutator.mutate(seed, r); }
-            public void read(Path file) throws Exception { reader.read(file); }
-            public boolean documented(Throwable error, Path file) { return contract.documented(error, file); }
+            public String name() {
+                return name;
+            }
+
+            public String fileName() {
+                return fileName;
+            }
+
+            public List<byte[]> seeds() {
+                return seeds;
+            }
+
+            public byte[] mutate(byte[] seed, Random r) throws IOException {
+                return mutator.mutate(seed, r);
+            }
+
+            public void read(Path file) throws Exception {
+                reader.read(file);
+            }
+
+            public boolean documented(Throwable error, Path file) {
+                return contract.documented(error, file);
+            }
         };
     }
 
     private static boolean malformed(Throwable e, Path file) {
-        return e instanceof MalformedFileException m && file.equals(m.file()) && m.getMessage().startsWith(file.toString());
+        return e instanceof MalformedFileException m
+                && file.equals(m.file())
+                && m.getMessage().startsWith(file.toString());
     }
 
     /** Indexes the shard, then reads every sample; a bad sample must name the shard. */
@@ -129,12 +173,16 @@ final class ReaderFuzz {
     }
 
     private static boolean shardError(Throwable e, Path file) {
-        return e instanceof IllegalArgumentException && !(e instanceof NumberFormatException) && e.getMessage() != null
+        return e instanceof IllegalArgumentException
+                && !(e instanceof NumberFormatException)
+                && e.getMessage() != null
                 && e.getMessage().contains(file.toString());
     }
 
     /** The readers' names, in the order cases cycle through them. */
-    List<String> readers() { return targets.stream().map(Target::name).toList(); }
+    List<String> readers() {
+        return targets.stream().map(Target::name).toList();
+    }
 
     /**
      * Runs {@code cases} cases (cycling through the readers) and returns the failures, stopping after
@@ -173,7 +221,8 @@ final class ReaderFuzz {
     public static void main(String[] args) throws IOException {
         long cases = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        Path work = args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("loupe-fuzz");
+        Path work =
+                args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("loupe-fuzz");
         List<Failure> failures = new ReaderFuzz(work).run(seed, cases, 50);
         report(failures, cases, seed, System.out);
         System.exit(failures.isEmpty() ? 0 : 1);
@@ -184,8 +233,10 @@ final class ReaderFuzz {
         for (Failure f : failures) {
             out.println("  " + f);
             // the reader's frames, not the JDK's bounds-check helpers
-            java.util.Arrays.stream(f.error().getStackTrace()).filter(e -> e.getClassName().startsWith("dev.loupe."))
-                    .limit(6).forEach(e -> out.println("      at " + e));
+            java.util.Arrays.stream(f.error().getStackTrace())
+                    .filter(e -> e.getClassName().startsWith("dev.loupe."))
+                    .limit(6)
+                    .forEach(e -> out.println("      at " + e));
         }
     }
 }

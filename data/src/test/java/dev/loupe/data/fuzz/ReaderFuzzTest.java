@@ -1,8 +1,8 @@
 package dev.loupe.data.fuzz;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seeded reader fuzz of {@link ReaderFuzz} in the normal test run: 3,000 cases (600 per
@@ -40,7 +39,8 @@ class ReaderFuzzTest {
 
     @Test
     void casesAreReproducibleAndMutateTheirSeed() {
-        byte[] seedFile = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}".getBytes(StandardCharsets.UTF_8);
+        byte[] seedFile =
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}".getBytes(StandardCharsets.UTF_8);
         int changed = 0;
         for (int c = 0; c < 200; c++) {
             byte[] a = Mutations.mutate(seedFile, new Random(c)), b = Mutations.mutate(seedFile, new Random(c));

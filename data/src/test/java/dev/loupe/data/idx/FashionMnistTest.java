@@ -1,14 +1,5 @@
 package dev.loupe.data.idx;
 
-import dev.loupe.data.Image;
-import dev.loupe.data.Sample;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static dev.loupe.data.idx.IdxTestFiles.gzip;
 import static dev.loupe.data.idx.IdxTestFiles.idx;
 import static dev.loupe.data.idx.IdxTestFiles.images;
@@ -18,6 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.data.Image;
+import dev.loupe.data.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistTest {
     @TempDir
@@ -65,9 +64,14 @@ class FashionMnistTest {
     void missingFileSaysWhichAndHowToInstall() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(images(5)));
         var e = assertThrows(IllegalArgumentException.class, () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN));
-        assertTrue(e.getMessage().startsWith("Fashion-MNIST file train-labels-idx1-ubyte.gz (or train-labels-idx1-ubyte) is missing from "),
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "Fashion-MNIST file train-labels-idx1-ubyte.gz (or train-labels-idx1-ubyte) is missing from "),
                 e.getMessage());
-        assertTrue(e.getMessage().endsWith("install it with: apt-get install dataset-fashion-mnist (or pass --data-dir DIR)"),
+        assertTrue(
+                e.getMessage()
+                        .endsWith("install it with: apt-get install dataset-fashion-mnist (or pass --data-dir DIR)"),
                 e.getMessage());
     }
 
@@ -84,7 +88,8 @@ class FashionMnistTest {
         Files.write(dir.resolve("train-images-idx3-ubyte"), images(5));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), labels(4));
         var e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN));
-        assertEquals("train-labels-idx1-ubyte: expected 5 labels (one per image in train-images-idx3-ubyte), found 4",
+        assertEquals(
+                "train-labels-idx1-ubyte: expected 5 labels (one per image in train-images-idx3-ubyte), found 4",
                 e.getMessage());
     }
 

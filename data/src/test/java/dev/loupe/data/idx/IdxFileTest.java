@@ -1,19 +1,18 @@
 package dev.loupe.data.idx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
 import static dev.loupe.data.idx.IdxTestFiles.gzip;
 import static dev.loupe.data.idx.IdxTestFiles.idx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdxFileTest {
     @TempDir
@@ -59,7 +58,8 @@ class IdxFileTest {
         bytes[0] = 0x50;
         Path p = write("images.idx", bytes);
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
-        assertTrue(e.getMessage().startsWith("images.idx: not an IDX file, expected magic 00 00 08 03, found 50 00 08 03"),
+        assertTrue(
+                e.getMessage().startsWith("images.idx: not an IDX file, expected magic 00 00 08 03, found 50 00 08 03"),
                 e.getMessage());
     }
 
@@ -89,16 +89,20 @@ class IdxFileTest {
         byte[] full = idx(new int[] {3, 2, 2}, PIXELS);
         Path p = write("train-images-idx3-ubyte", Arrays.copyOf(full, full.length - 5));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
-        assertEquals("train-images-idx3-ubyte: the header claims 3 images of 2x2 (12 pixel bytes after the 16-byte header),"
-                + " but the file has 23 bytes (truncated download, or another data set's file?)", e.getMessage());
+        assertEquals(
+                "train-images-idx3-ubyte: the header claims 3 images of 2x2 (12 pixel bytes after the 16-byte header),"
+                        + " but the file has 23 bytes (truncated download, or another data set's file?)",
+                e.getMessage());
     }
 
     @Test
     void aHeaderClaimingMillionsOfImagesIsCheckedAgainstTheFileBeforeAnyAllocation() throws IOException {
         Path p = write("train-images-idx3-ubyte", idx(new int[] {2_700_000, 28, 28}, PIXELS));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
-        assertEquals("train-images-idx3-ubyte: the header claims 2700000 images of 28x28 (2116800000 pixel bytes after the"
-                + " 16-byte header), but the file has 28 bytes (truncated download, or another data set's file?)", e.getMessage());
+        assertEquals(
+                "train-images-idx3-ubyte: the header claims 2700000 images of 28x28 (2116800000 pixel bytes after the"
+                        + " 16-byte header), but the file has 28 bytes (truncated download, or another data set's file?)",
+                e.getMessage());
     }
 
     @Test
@@ -112,11 +116,15 @@ class IdxFileTest {
     void dimensionsWhoseProductOverflowsAreRefused() throws IOException {
         Path raw = write("huge", idx(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, PIXELS));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(raw));
-        assertTrue(e.getMessage().startsWith("huge: the header claims 2147483647 images of 2147483647x2147483647 (at least 4294967296"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "huge: the header claims 2147483647 images of 2147483647x2147483647 (at least 4294967296"),
                 e.getMessage());
         Path gz = write("huge.gz", gzip(idx(new int[] {65536, 65536, 65536}, PIXELS)));
         e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(gz));
-        assertEquals("huge.gz: the header claims 65536 images of 65536x65536 (at least 4294967296 pixel bytes), more than one array can hold",
+        assertEquals(
+                "huge.gz: the header claims 65536 images of 65536x65536 (at least 4294967296 pixel bytes), more than one array can hold",
                 e.getMessage());
     }
 
@@ -142,8 +150,11 @@ class IdxFileTest {
         byte[] gz = gzip(idx(new int[] {4, 28, 28}, pixels));
         Path p = write("train-images-idx3-ubyte.gz", Arrays.copyOf(gz, gz.length / 2));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.readImages(p));
-        assertTrue(e.getMessage().startsWith("train-images-idx3-ubyte.gz: expected 3136 pixel bytes [4, 28, 28], "
-                + "the gzip stream breaks off"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("train-images-idx3-ubyte.gz: expected 3136 pixel bytes [4, 28, 28], "
+                                + "the gzip stream breaks off"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("truncated download?"), e.getMessage());
     }
 

@@ -11,7 +11,9 @@ final class IdxTestFiles {
     private IdxTestFiles() {}
 
     /** An IDX unsigned-byte file: magic 00 00 08 rank, big-endian sizes, then payload. */
-    static byte[] idx(int[] dims, byte[] payload) { return idx(0x08, dims, payload); }
+    static byte[] idx(int[] dims, byte[] payload) {
+        return idx(0x08, dims, payload);
+    }
 
     static byte[] idx(int dtype, int[] dims, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);

@@ -1,23 +1,5 @@
 package dev.loupe.data.loader;
 
-import dev.loupe.data.BadSampleException;
-import dev.loupe.data.BadSamplePolicy;
-import dev.loupe.data.Batch;
-import dev.loupe.data.Dataset;
-import dev.loupe.data.Image;
-import dev.loupe.data.Sample;
-import dev.loupe.data.transform.ViewTransform;
-import dev.loupe.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,26 +8,55 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loupe.data.BadSampleException;
+import dev.loupe.data.BadSamplePolicy;
+import dev.loupe.data.Batch;
+import dev.loupe.data.Dataset;
+import dev.loupe.data.Image;
+import dev.loupe.data.Sample;
+import dev.loupe.data.transform.ViewTransform;
+import dev.loupe.tensor.DType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
 /** The loader on a small in-memory data set; a timeout guards every test against a hung pool. */
 @Timeout(30)
 class LoaderTest {
     /** n 1x4x4 images, pixel p of image i = (i * 16 + p) / 1000; label i mod 3; bad indices throw. */
     private record TinyDataset(int n, Set<Integer> bad, boolean captions) implements Dataset {
-        TinyDataset(int n) { this(n, Set.of(), false); }
+        TinyDataset(int n) {
+            this(n, Set.of(), false);
+        }
 
-        @Override public String name() { return "tiny"; }
+        @Override
+        public String name() {
+            return "tiny";
+        }
 
-        @Override public int size() { return n; }
+        @Override
+        public int size() {
+            return n;
+        }
 
         @Override
         public Sample get(int index) {
             if (bad.contains(index)) throw new BadSampleException("img" + index + ".png", "not a PNG file");
             float[] px = new float[16];
             for (int p = 0; p < 16; p++) px[p] = (index * 16 + p) / 1000f;
-            return new Sample("tiny[" + index + "]", new Image(1, 4, 4, px), index % 3, captions ? "caption " + index : null);
+            return new Sample(
+                    "tiny[" + index + "]", new Image(1, 4, 4, px), index % 3, captions ? "caption " + index : null);
         }
 
-        @Override public List<String> classNames() { return List.of("a", "b", "c"); }
+        @Override
+        public List<String> classNames() {
+            return List.of("a", "b", "c");
+        }
     }
 
     /** Two views that use the rng: the image plus noise (1x4x4), and a random 2x2 crop (1x2x2). */
@@ -88,7 +99,10 @@ class LoaderTest {
                 float[] fx = x.views().get(v).toFloatArray();
                 float[] fy = y.views().get(v).toFloatArray();
                 for (int i = 0; i < fx.length; i++) {
-                    assertEquals(Float.floatToRawIntBits(fx[i]), Float.floatToRawIntBits(fy[i]), "batch " + b + " view " + v + " at " + i);
+                    assertEquals(
+                            Float.floatToRawIntBits(fx[i]),
+                            Float.floatToRawIntBits(fy[i]),
+                            "batch " + b + " view " + v + " at " + i);
                 }
             }
             assertArrayEquals(x.labels().toLongArray(), y.labels().toLongArray());
@@ -97,7 +111,8 @@ class LoaderTest {
 
     @Test
     void batchesHaveShapesLabelsAndKeys() {
-        Loader loader = new Loader(new TinyDataset(10), NOISY_TWO_VIEWS, options(4).shuffle(false).build());
+        Loader loader = new Loader(
+                new TinyDataset(10), NOISY_TWO_VIEWS, options(4).shuffle(false).build());
         assertEquals(3, loader.batchesPerEpoch());
         List<Batch> batches = all(loader, 0, 0);
         assertEquals(3, batches.size());
@@ -117,7 +132,10 @@ class LoaderTest {
 
     @Test
     void captionsAreCollected() {
-        Loader loader = new Loader(new TinyDataset(3, Set.of(), true), NOISY_TWO_VIEWS, options(3).shuffle(false).build());
+        Loader loader = new Loader(
+                new TinyDataset(3, Set.of(), true),
+                NOISY_TWO_VIEWS,
+                options(3).shuffle(false).build());
         Batch b = all(loader, 0, 0).getFirst();
         assertEquals(List.of("caption 0", "caption 1", "caption 2"), b.captions());
     }
@@ -125,9 +143,27 @@ class LoaderTest {
     @Test
     void batchesAreBitwiseTheSameForAnyWorkerCountAndPrefetch() {
         Dataset ds = new TinyDataset(23);
-        List<Batch> one = all(new Loader(ds, NOISY_TWO_VIEWS, options(3).workers(1).prefetchBatches(0).build()), 1, 0);
-        List<Batch> two = all(new Loader(ds, NOISY_TWO_VIEWS, options(3).workers(2).prefetchBatches(1).build()), 1, 0);
-        List<Batch> four = all(new Loader(ds, NOISY_TWO_VIEWS, options(3).workers(4).prefetchBatches(5).build()), 1, 0);
+        List<Batch> one = all(
+                new Loader(
+                        ds,
+                        NOISY_TWO_VIEWS,
+                        options(3).workers(1).prefetchBatches(0).build()),
+                1,
+                0);
+        List<Batch> two = all(
+                new Loader(
+                        ds,
+                        NOISY_TWO_VIEWS,
+                        options(3).workers(2).prefetchBatches(1).build()),
+                1,
+                0);
+        List<Batch> four = all(
+                new Loader(
+                        ds,
+                        NOISY_TWO_VIEWS,
+                        options(3).workers(4).prefetchBatches(5).build()),
+                1,
+                0);
         assertEquals(8, one.size());
         assertSameBatches(one, two);
         assertSameBatches(one, four);
@@ -135,7 +171,8 @@ class LoaderTest {
 
     @Test
     void startBatchGivesTheRestOfTheFullEpoch() {
-        Loader loader = new Loader(new TinyDataset(23), NOISY_TWO_VIEWS, options(4).build());
+        Loader loader =
+                new Loader(new TinyDataset(23), NOISY_TWO_VIEWS, options(4).build());
         List<Batch> full = all(loader, 2, 0);
         for (int k : new int[] {1, 3, 5, 6}) {
             assertSameBatches(full.subList(k, full.size()), all(loader, 2, k));
@@ -146,7 +183,8 @@ class LoaderTest {
 
     @Test
     void resumeBatchIsWhereTheEpochContinues() {
-        Loader loader = new Loader(new TinyDataset(20), NOISY_TWO_VIEWS, options(4).build());
+        Loader loader =
+                new Loader(new TinyDataset(20), NOISY_TWO_VIEWS, options(4).build());
         List<Batch> full = all(loader, 0, 0);
         int resume;
         try (LoaderEpoch e = loader.epoch(0, 0)) {
@@ -161,28 +199,44 @@ class LoaderTest {
 
     @Test
     void epochsHaveDifferentOrdersAndTheSameEpochRepeats() {
-        Loader loader = new Loader(new TinyDataset(30), NOISY_TWO_VIEWS, options(5).build());
+        Loader loader =
+                new Loader(new TinyDataset(30), NOISY_TWO_VIEWS, options(5).build());
         List<String> e0 = keys(all(loader, 0, 0));
         List<String> e1 = keys(all(loader, 1, 0));
         assertNotEquals(e0, e1);
         assertEquals(new HashSet<>(e0), new HashSet<>(e1));
         assertEquals(30, new HashSet<>(e0).size());
-        assertEquals(e0, keys(all(new Loader(new TinyDataset(30), NOISY_TWO_VIEWS, options(5).build()), 0, 0)));
-        List<String> otherSeed = keys(all(new Loader(new TinyDataset(30), NOISY_TWO_VIEWS, options(5).seed(43).build()), 0, 0));
+        assertEquals(
+                e0,
+                keys(all(
+                        new Loader(
+                                new TinyDataset(30), NOISY_TWO_VIEWS, options(5).build()),
+                        0,
+                        0)));
+        List<String> otherSeed = keys(all(
+                new Loader(
+                        new TinyDataset(30),
+                        NOISY_TWO_VIEWS,
+                        options(5).seed(43).build()),
+                0,
+                0));
         assertNotEquals(e0, otherSeed);
     }
 
     @Test
     void noShuffleKeepsTheDataSetOrder() {
-        Loader loader = new Loader(new TinyDataset(7), NOISY_TWO_VIEWS, options(3).shuffle(false).build());
+        Loader loader = new Loader(
+                new TinyDataset(7), NOISY_TWO_VIEWS, options(3).shuffle(false).build());
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, loader.plan(5).indices());
     }
 
     @Test
     void twoRanksAreDisjointAndCoverTheDataSet() {
         Dataset ds = new TinyDataset(24);
-        List<String> r0 = keys(all(new Loader(ds, NOISY_TWO_VIEWS, options(5).shard(0, 2).build()), 3, 0));
-        List<String> r1 = keys(all(new Loader(ds, NOISY_TWO_VIEWS, options(5).shard(1, 2).build()), 3, 0));
+        List<String> r0 =
+                keys(all(new Loader(ds, NOISY_TWO_VIEWS, options(5).shard(0, 2).build()), 3, 0));
+        List<String> r1 =
+                keys(all(new Loader(ds, NOISY_TWO_VIEWS, options(5).shard(1, 2).build()), 3, 0));
         assertEquals(12, r0.size());
         assertEquals(12, r1.size());
         Set<String> union = new HashSet<>(r0);
@@ -201,7 +255,13 @@ class LoaderTest {
         int[] r1 = EpochPlan.of(7, base.toBuilder().shard(1, 2).build(), 0).indices();
         assertArrayEquals(new int[] {order[0], order[2], order[4], order[6]}, r0);
         assertArrayEquals(new int[] {order[1], order[3], order[5], order[0]}, r1);
-        assertEquals(4, new Loader(new TinyDataset(7), NOISY_TWO_VIEWS, base.toBuilder().shard(1, 2).build()).samplesPerEpoch());
+        assertEquals(
+                4,
+                new Loader(
+                                new TinyDataset(7),
+                                NOISY_TWO_VIEWS,
+                                base.toBuilder().shard(1, 2).build())
+                        .samplesPerEpoch());
     }
 
     @Test
@@ -231,7 +291,9 @@ class LoaderTest {
 
     @Test
     void failPolicyPropagatesFileAndReasonAndStops() {
-        Loader loader = new Loader(new TinyDataset(20, Set.of(9, 13), false), NOISY_TWO_VIEWS,
+        Loader loader = new Loader(
+                new TinyDataset(20, Set.of(9, 13), false),
+                NOISY_TWO_VIEWS,
                 options(4).shuffle(false).workers(3).build());
         LoaderEpoch epoch = loader.epoch(0);
         assertEquals(4, epoch.next().size());
@@ -261,7 +323,9 @@ class LoaderTest {
 
     @Test
     void skipPolicyShortensBatchesAndCounts() {
-        Loader loader = new Loader(new TinyDataset(20, Set.of(5, 6, 17), false), NOISY_TWO_VIEWS,
+        Loader loader = new Loader(
+                new TinyDataset(20, Set.of(5, 6, 17), false),
+                NOISY_TWO_VIEWS,
                 options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build());
         List<Batch> batches;
         List<String> reasons;
@@ -276,7 +340,8 @@ class LoaderTest {
         assertEquals(List.of("tiny[4]", "tiny[7]"), batches.get(1).keys());
         assertArrayEquals(new long[] {1, 1}, batches.get(1).labels().toLongArray());
         assertEquals(3, epochSkips);
-        assertEquals(List.of("img5.png: not a PNG file", "img6.png: not a PNG file", "img17.png: not a PNG file"), reasons);
+        assertEquals(
+                List.of("img5.png: not a PNG file", "img6.png: not a PNG file", "img17.png: not a PNG file"), reasons);
         assertEquals(3, loader.skipped());
         all(loader, 1, 0);
         assertEquals(6, loader.skipped());
@@ -287,18 +352,27 @@ class LoaderTest {
     void eachSkipIsLoggedAsOnePlainLine() {
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
         java.io.PrintStream out = new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8);
-        Loader loader = new Loader(new TinyDataset(8, Set.of(1, 6), false), NOISY_TWO_VIEWS,
-                options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build(), dev.loupe.data.BadSampleLog.to(out));
+        Loader loader = new Loader(
+                new TinyDataset(8, Set.of(1, 6), false),
+                NOISY_TWO_VIEWS,
+                options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build(),
+                dev.loupe.data.BadSampleLog.to(out));
         all(loader, 0, 0);
-        assertEquals("skipped bad sample (tiny epoch 0): img1.png: not a PNG file\n"
-                + "skipped bad sample (tiny epoch 0): img6.png: not a PNG file\n", text.toString(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals("skipped bad sample (w): a.png:  two lines",
-                dev.loupe.data.BadSampleLog.line("w", new dev.loupe.data.BadSampleException("a.png", "\ntwo\r\nlines")));
+        assertEquals(
+                "skipped bad sample (tiny epoch 0): img1.png: not a PNG file\n"
+                        + "skipped bad sample (tiny epoch 0): img6.png: not a PNG file\n",
+                text.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(
+                "skipped bad sample (w): a.png:  two lines",
+                dev.loupe.data.BadSampleLog.line(
+                        "w", new dev.loupe.data.BadSampleException("a.png", "\ntwo\r\nlines")));
     }
 
     @Test
     void aBatchOfOnlyBadSamplesIsLeftOut() {
-        Loader loader = new Loader(new TinyDataset(6, Set.of(2, 3), false), NOISY_TWO_VIEWS,
+        Loader loader = new Loader(
+                new TinyDataset(6, Set.of(2, 3), false),
+                NOISY_TWO_VIEWS,
                 options(2).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build());
         try (LoaderEpoch e = loader.epoch(0)) {
             assertEquals(List.of("tiny[0]", "tiny[1]"), e.next().keys());
@@ -316,7 +390,10 @@ class LoaderTest {
             if (image.pixels()[0] > 0.1f) throw new IllegalStateException("transform bug");
             return List.of(image);
         };
-        Loader loader = new Loader(new TinyDataset(12), broken, options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build());
+        Loader loader = new Loader(
+                new TinyDataset(12),
+                broken,
+                options(4).shuffle(false).onBadSample(BadSamplePolicy.SKIP).build());
         try (LoaderEpoch e = loader.epoch(0)) {
             assertEquals(4, e.next().size());
             IllegalStateException x = assertThrows(IllegalStateException.class, e::next);
@@ -327,16 +404,22 @@ class LoaderTest {
     @Test
     void viewsOfDifferentSizesInOneBatchAreReported() {
         ViewTransform uneven = (image, rng) -> List.of(image.pixels()[0] > 0.03f ? Image.zeros(1, 3, 3) : image);
-        Loader loader = new Loader(new TinyDataset(4), uneven, options(4).shuffle(false).build());
+        Loader loader =
+                new Loader(new TinyDataset(4), uneven, options(4).shuffle(false).build());
         try (LoaderEpoch e = loader.epoch(0)) {
             IllegalStateException x = assertThrows(IllegalStateException.class, e::next);
-            assertEquals("view 0 of tiny[2] is 1x3x3 but view 0 of tiny[0] is 1x4x4; a batch needs equal sizes", x.getMessage());
+            assertEquals(
+                    "view 0 of tiny[2] is 1x3x3 but view 0 of tiny[0] is 1x4x4; a batch needs equal sizes",
+                    x.getMessage());
         }
     }
 
     @Test
     void closingEarlyStopsTheEpoch() {
-        Loader loader = new Loader(new TinyDataset(40), NOISY_TWO_VIEWS, options(2).prefetchBatches(4).build());
+        Loader loader = new Loader(
+                new TinyDataset(40),
+                NOISY_TWO_VIEWS,
+                options(2).prefetchBatches(4).build());
         LoaderEpoch e = loader.epoch(0);
         for (Batch b : (Iterable<Batch>) () -> e) {
             assertEquals(2, b.size());
@@ -351,17 +434,25 @@ class LoaderTest {
 
     @Test
     void emptyDataSetHasNoBatches() {
-        Loader loader = new Loader(new TinyDataset(0), NOISY_TWO_VIEWS, options(2).build());
+        Loader loader =
+                new Loader(new TinyDataset(0), NOISY_TWO_VIEWS, options(2).build());
         assertEquals(0, loader.batchesPerEpoch());
         assertTrue(all(loader, 0, 0).isEmpty());
     }
 
     @Test
     void optionsAreValidated() {
-        assertThrows(IllegalArgumentException.class, () -> LoaderOptions.builder(0).build());
-        assertThrows(IllegalArgumentException.class, () -> LoaderOptions.builder(2).workers(0).build());
-        assertThrows(IllegalArgumentException.class, () -> LoaderOptions.builder(2).shard(2, 2).build());
-        assertThrows(IllegalArgumentException.class, () -> LoaderOptions.builder(2).prefetchBatches(-1).build());
+        assertThrows(
+                IllegalArgumentException.class, () -> LoaderOptions.builder(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LoaderOptions.builder(2).workers(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LoaderOptions.builder(2).shard(2, 2).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LoaderOptions.builder(2).prefetchBatches(-1).build());
         LoaderOptions d = LoaderOptions.defaults(8);
         assertEquals(Runtime.getRuntime().availableProcessors(), d.workers());
         assertEquals(2, d.prefetchBatches());

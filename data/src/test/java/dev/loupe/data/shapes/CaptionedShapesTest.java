@@ -1,21 +1,20 @@
 package dev.loupe.data.shapes;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.Image;
 import dev.loupe.data.Sample;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class CaptionedShapesTest {
     private static final int COUNT = 400;
@@ -24,7 +23,11 @@ class CaptionedShapesTest {
     void sameSeedGivesIdenticalSamplesInAnyOrderAndThread() {
         CaptionedShapes a = new CaptionedShapes(ShapesConfig.of(COUNT, 7), ShapesSplit.TRAIN);
         CaptionedShapes b = new CaptionedShapes(ShapesConfig.of(COUNT, 7), ShapesSplit.TRAIN);
-        List<Sample> parallel = IntStream.range(0, 64).parallel().map(i -> 63 - i).mapToObj(b::get).toList();
+        List<Sample> parallel = IntStream.range(0, 64)
+                .parallel()
+                .map(i -> 63 - i)
+                .mapToObj(b::get)
+                .toList();
         for (int i = 0; i < 64; i++) {
             Sample s = a.get(i);
             Sample t = parallel.get(63 - i);
@@ -47,7 +50,9 @@ class CaptionedShapesTest {
             Set<ShapeColour> colours = EnumSet.noneOf(ShapeColour.class);
             for (int i = 0; i < COUNT; i++) {
                 for (SceneObject o : data.scene(i).objects()) {
-                    assertFalse(heldOut.contains(o.combination()), split + " sample " + i + " shows held-out " + o.combination());
+                    assertFalse(
+                            heldOut.contains(o.combination()),
+                            split + " sample " + i + " shows held-out " + o.combination());
                     shapes.add(o.shape());
                     colours.add(o.colour());
                 }
@@ -77,7 +82,9 @@ class CaptionedShapesTest {
             assertEquals(2, two.size());
             assertNotEquals(two.get(0).shape(), two.get(1).shape(), "binding sample " + i);
             assertNotEquals(two.get(0).colour(), two.get(1).colour(), "binding sample " + i);
-            assertTrue(two.get(0).position().ordinal() < two.get(1).position().ordinal(), "reading order in binding sample " + i);
+            assertTrue(
+                    two.get(0).position().ordinal() < two.get(1).position().ordinal(),
+                    "reading order in binding sample " + i);
             assertEquals(1, seen.scene(i).objects().size());
             trainCounts.add(train.scene(i).objects().size());
         }
@@ -100,17 +107,28 @@ class CaptionedShapesTest {
                 Sample s = data.get(i);
                 SceneLabels labels = data.labels(i);
                 PixelDecoder.Decoded read = PixelDecoder.decode(s.image());
-                assertEquals(labels, read.labels(), split + " sample " + i + " (best IoU " + Arrays.toString(read.bestIou())
-                        + ", runner-up " + Arrays.toString(read.secondIou()) + ")");
+                assertEquals(
+                        labels,
+                        read.labels(),
+                        split + " sample " + i + " (best IoU " + Arrays.toString(read.bestIou()) + ", runner-up "
+                                + Arrays.toString(read.secondIou()) + ")");
                 for (int o = 0; o < labels.count(); o++) {
-                    assertTrue(read.bestIou()[o] > 0.6, split + " sample " + i + " object " + o + " fits its outline with IoU " + read.bestIou()[o]);
+                    assertTrue(
+                            read.bestIou()[o] > 0.6,
+                            split + " sample " + i + " object " + o + " fits its outline with IoU "
+                                    + read.bestIou()[o]);
                 }
                 assertEquals(labels.objects().getFirst().shape().ordinal(), s.label());
                 int[] values = data.attributeValues(i);
                 assertEquals(labels.objects().getFirst().colour().ordinal(), values[data.attributeIndex("colour")]);
-                assertEquals(labels.objects().getLast().position().ordinal(), values[data.attributeIndex(labels.count() == 2 ? "position.2" : "position")]);
+                assertEquals(
+                        labels.objects().getLast().position().ordinal(),
+                        values[data.attributeIndex(labels.count() == 2 ? "position.2" : "position")]);
                 assertEquals(labels.count() - 1, values[data.attributeIndex("count")]);
-                assertEquals(CaptionedShapes.combinationIndex(labels.objects().getFirst().combination()), values[data.attributeIndex("combination")]);
+                assertEquals(
+                        CaptionedShapes.combinationIndex(
+                                labels.objects().getFirst().combination()),
+                        values[data.attributeIndex("combination")]);
                 if (labels.count() == 1) assertEquals(Sample.NO_LABEL, values[data.attributeIndex("shape.2")]);
             }
         }
@@ -120,9 +138,17 @@ class CaptionedShapesTest {
     void attributesNameTheirValues() {
         CaptionedShapes data = new CaptionedShapes(ShapesConfig.of(10, 0), ShapesSplit.TRAIN);
         assertEquals(11, data.attributes().size());
-        assertEquals(48, data.attributes().get(data.attributeIndex("combination")).size());
-        assertEquals("green circle", data.attributes().get(data.attributeIndex("combination")).values().get(1));
-        assertEquals("top left", data.attributes().get(data.attributeIndex("position")).values().getFirst());
+        assertEquals(
+                48, data.attributes().get(data.attributeIndex("combination")).size());
+        assertEquals(
+                "green circle",
+                data.attributes()
+                        .get(data.attributeIndex("combination"))
+                        .values()
+                        .get(1));
+        assertEquals(
+                "top left",
+                data.attributes().get(data.attributeIndex("position")).values().getFirst());
         assertThrows(IllegalArgumentException.class, () -> data.attributeIndex("texture"));
     }
 
@@ -140,15 +166,22 @@ class CaptionedShapesTest {
             assertEquals(3, s.image().channels());
             assertEquals(64, s.image().height());
             objectCounts.add(scene.objects().size());
-            openings.add(s.caption().substring(0, s.caption().indexOf(" a ") < 0 ? 1 : s.caption().indexOf(" a ") + 1));
+            openings.add(s.caption()
+                    .substring(
+                            0, s.caption().indexOf(" a ") < 0 ? 1 : s.caption().indexOf(" a ") + 1));
             for (SceneObject o : scene.objects()) {
-                assertTrue(s.caption().contains(o.size().word() + " " + o.colour().word() + " " + o.shape().word() + " " + o.position().phrase()),
+                assertTrue(
+                        s.caption()
+                                .contains(o.size().word() + " " + o.colour().word() + " "
+                                        + o.shape().word() + " " + o.position().phrase()),
                         s.caption() + " should mention " + o);
                 assertCentreHasColour(s.image(), o, i);
             }
             if (scene.objects().size() == 2) {
                 assertTrue(s.caption().contains(" and "), s.caption());
-                assertNotEquals(scene.objects().get(0).position(), scene.objects().get(1).position());
+                assertNotEquals(
+                        scene.objects().get(0).position(),
+                        scene.objects().get(1).position());
             }
         }
         assertEquals(Set.of(1, 2), objectCounts);
@@ -162,7 +195,8 @@ class CaptionedShapesTest {
         int y = (int) Math.floor((o.position().y() + o.jitterY()) * side);
         int[] rgb = o.colour().rgb();
         for (int c = 0; c < 3; c++) {
-            assertEquals(rgb[c] / 255f, image.get(c, y, x), 0f, "sample " + index + " centre of " + o + " channel " + c);
+            assertEquals(
+                    rgb[c] / 255f, image.get(c, y, x), 0f, "sample " + index + " centre of " + o + " channel " + c);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.loupe.data.shapes;
 
 import dev.loupe.data.Image;
-
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +31,7 @@ final class PixelDecoder {
         int side = image.width();
         float[] bg = borderMedian(image);
         ShapeColour[] palette = ShapeColour.values();
-        int[] owner = new int[side * side];        // -1 background, else palette index
+        int[] owner = new int[side * side]; // -1 background, else palette index
         int[] pixels = new int[palette.length];
         for (int y = 0; y < side; y++) {
             for (int x = 0; x < side; x++) {
@@ -63,7 +62,7 @@ final class PixelDecoder {
                 y0 = Math.min(y0, i / side);
                 y1 = Math.max(y1, i / side);
             }
-            double cx = (x0 + x1 + 1) / 2.0, cy = (y0 + y1 + 1) / 2.0;   // box centre in pixel units
+            double cx = (x0 + x1 + 1) / 2.0, cy = (y0 + y1 + 1) / 2.0; // box centre in pixel units
             Position position = nearestPosition(cx / side, cy / side);
             double best = -1, second = -1;
             Shape bestShape = null;
@@ -87,9 +86,11 @@ final class PixelDecoder {
         Integer[] order = new Integer[objects.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparing(i -> objects.get(i).position()));
-        List<SceneLabels.ObjectLabels> sorted = Arrays.stream(order).map(objects::get).toList();
+        List<SceneLabels.ObjectLabels> sorted =
+                Arrays.stream(order).map(objects::get).toList();
         double[] bestIou = Arrays.stream(order).mapToDouble(i -> fits.get(i)[0]).toArray();
-        double[] secondIou = Arrays.stream(order).mapToDouble(i -> fits.get(i)[1]).toArray();
+        double[] secondIou =
+                Arrays.stream(order).mapToDouble(i -> fits.get(i)[1]).toArray();
         return new Decoded(new SceneLabels(sorted.size(), sorted), bestIou, secondIou);
     }
 

@@ -1,19 +1,18 @@
 package dev.loupe.data.source;
 
-import dev.loupe.data.BadSampleException;
-import dev.loupe.data.Sample;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.data.BadSampleException;
+import dev.loupe.data.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CaptionCsvTest {
     @TempDir
@@ -25,11 +24,13 @@ class CaptionCsvTest {
         TestImages.write(dir.resolve("img/b.png"), 22);
         TestImages.write(dir.resolve("img/c.png"), 33);
         Path csv = dir.resolve("pairs.csv");
-        Files.writeString(csv, "\uFEFFid,filepath,title\r\n"
-                + "1,img/a.png,\"a dog, a cat\"\r\n"
-                + "2,img/b.png,\"she said \"\"hi\"\"\"\r\n"
-                + "\r\n"
-                + "3,\"img/c.png\",\"two\nlines\"\n");
+        Files.writeString(
+                csv,
+                "\uFEFFid,filepath,title\r\n"
+                        + "1,img/a.png,\"a dog, a cat\"\r\n"
+                        + "2,img/b.png,\"she said \"\"hi\"\"\"\r\n"
+                        + "\r\n"
+                        + "3,\"img/c.png\",\"two\nlines\"\n");
         CaptionCsv data = CaptionCsv.open(csv);
         assertEquals(3, data.size());
         assertEquals(List.of("a dog, a cat", "she said \"hi\"", "two\nlines"), data.captions());
@@ -77,14 +78,17 @@ class CaptionCsvTest {
         assertEquals(csv + ":4", empty.source());
         // the caption alone (no image read) says the same
         assertEquals("fine", data.caption(0));
-        assertEquals(csv + ":3", assertThrows(BadSampleException.class, () -> data.caption(1)).source());
+        assertEquals(
+                csv + ":3",
+                assertThrows(BadSampleException.class, () -> data.caption(1)).source());
     }
 
     @Test
     void missingImageIsABadSampleNamingTheFile() throws IOException {
         Path csv = dir.resolve("pairs.csv");
         Files.writeString(csv, "filepath,title\ngone.png,a caption\n");
-        BadSampleException e = assertThrows(BadSampleException.class, () -> CaptionCsv.open(csv).get(0));
+        BadSampleException e = assertThrows(
+                BadSampleException.class, () -> CaptionCsv.open(csv).get(0));
         assertEquals(dir.resolve("gone.png").toString(), e.source());
     }
 

@@ -1,19 +1,18 @@
 package dev.loupe.data.source;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.BadSampleException;
 import dev.loupe.data.Sample;
 import dev.loupe.data.decode.ChannelMode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderTest {
     @TempDir
@@ -34,7 +33,8 @@ class ImageFolderTest {
         assertEquals(List.of("cat", "zebra"), data.classNames());
         assertEquals(6, data.size());
         // cat/ files sorted by name, then cat/sub/ (os.walk order), then zebra/.
-        List<String> expected = List.of("cat/10.png", "cat/2.png", "cat/x.jpeg", "cat/sub/0.png", "zebra/a.bmp", "zebra/b.PNG");
+        List<String> expected =
+                List.of("cat/10.png", "cat/2.png", "cat/x.jpeg", "cat/sub/0.png", "zebra/a.bmp", "zebra/b.PNG");
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(root.resolve(expected.get(i)), data.file(i));
             assertEquals(expected.get(i).startsWith("cat") ? 0 : 1, data.label(i));
@@ -72,7 +72,8 @@ class ImageFolderTest {
         Path bad = root.resolve("a/broken.png");
         Files.createDirectories(bad.getParent());
         Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        BadSampleException e = assertThrows(BadSampleException.class, () -> ImageFolder.open(root).get(0));
+        BadSampleException e = assertThrows(
+                BadSampleException.class, () -> ImageFolder.open(root).get(0));
         assertEquals(bad.toString(), e.source());
     }
 }

@@ -1,12 +1,12 @@
 package dev.loupe.data.source;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /** Small encoded test pictures: a flat colour whose red channel carries an id, so a test can tell files apart. */
 final class TestImages {

@@ -1,11 +1,12 @@
 package dev.loupe.data.source;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.BadSampleException;
 import dev.loupe.data.Sample;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WebDatasetTest {
     @TempDir
@@ -43,9 +42,12 @@ class WebDatasetTest {
 
     @Test
     void groupsMembersByKeyAndReadsImageCaptionAndClass() {
-        WebDataset data = WebDataset.open(TestTars.write(dir.resolve("s.tar"), mixedMembers()).toString());
+        WebDataset data = WebDataset.open(
+                TestTars.write(dir.resolve("s.tar"), mixedMembers()).toString());
         assertEquals(4, data.size());
-        assertEquals(List.of("000000", "000001", "dir/000002", "000003"), List.of(data.key(0), data.key(1), data.key(2), data.key(3)));
+        assertEquals(
+                List.of("000000", "000001", "dir/000002", "000003"),
+                List.of(data.key(0), data.key(1), data.key(2), data.key(3)));
         assertEquals(List.of("0", "1", "2", "3"), data.classNames());
 
         Sample jpg = data.get(0);
@@ -67,15 +69,18 @@ class WebDatasetTest {
 
     @Test
     void compressedShardsGiveTheSameSamples() {
-        WebDataset plain = WebDataset.open(TestTars.write(dir.resolve("s.tar"), mixedMembers()).toString());
-        WebDataset gz = WebDataset.open(TestTars.write(dir.resolve("s.tar.gz"), mixedMembers()).toString());
+        WebDataset plain = WebDataset.open(
+                TestTars.write(dir.resolve("s.tar"), mixedMembers()).toString());
+        WebDataset gz = WebDataset.open(
+                TestTars.write(dir.resolve("s.tar.gz"), mixedMembers()).toString());
         assertEquals(plain.size(), gz.size());
         for (int i = 0; i < plain.size(); i++) {
             assertEquals(plain.get(i).image(), gz.get(i).image());
             assertEquals(plain.get(i).caption(), gz.get(i).caption());
             assertEquals(plain.get(i).label(), gz.get(i).label());
         }
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException tooBig = assertThrows(
+                IllegalArgumentException.class,
                 () -> WebDataset.open(dir.resolve("s.tar.gz").toString(), dev.loupe.data.decode.ChannelMode.RGB, 100));
         assertTrue(tooBig.getMessage().contains("gunzip"), tooBig.getMessage());
     }
@@ -87,7 +92,8 @@ class WebDatasetTest {
         m.put(longDir + "k1.png", TestImages.encoded(7, 4, 3, "png"));
         m.put(longDir + "k1.txt", "long");
         for (int mode : new int[] {TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU}) {
-            WebDataset data = WebDataset.open(TestTars.write(dir.resolve("long" + mode + ".tar"), m, mode).toString());
+            WebDataset data = WebDataset.open(
+                    TestTars.write(dir.resolve("long" + mode + ".tar"), m, mode).toString());
             assertEquals(1, data.size());
             assertEquals(longDir + "k1", data.key(0));
             assertEquals("long", data.get(0).caption());
@@ -152,21 +158,24 @@ class WebDatasetTest {
         int cut = 1536 + 1000;
         Path cutShard = dir.resolve("cut.tar");
         Files.write(cutShard, Arrays.copyOf(bytes, cut));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(cutShard.toString()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(cutShard.toString()));
         assertTrue(e.getMessage().contains(cutShard.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("byte offset " + cut), e.getMessage());
         assertTrue(e.getMessage().contains("b.png"), e.getMessage());
 
         Path midHeader = dir.resolve("mid-header.tar");
         Files.write(midHeader, Arrays.copyOf(bytes, 1024 + 100));
-        IllegalArgumentException h = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(midHeader.toString()));
+        IllegalArgumentException h =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(midHeader.toString()));
         assertTrue(h.getMessage().contains("byte offset 1124"), h.getMessage());
 
         Path gz = TestTars.write(dir.resolve("whole.tar.gz"), m);
         byte[] gzBytes = Files.readAllBytes(gz);
         Path cutGz = dir.resolve("cut.tar.gz");
         Files.write(cutGz, Arrays.copyOf(gzBytes, gzBytes.length - 20));
-        IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(cutGz.toString()));
+        IllegalArgumentException g =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(cutGz.toString()));
         assertTrue(g.getMessage().contains(cutGz.toString()), g.getMessage());
     }
 
@@ -179,7 +188,8 @@ class WebDatasetTest {
         bytes[1024 + 3] ^= 0x55;
         Path bad = dir.resolve("bad.tar");
         Files.write(bad, bytes);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(bad.toString()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(bad.toString()));
         assertTrue(e.getMessage().contains("checksum at byte offset 1024"), e.getMessage());
     }
 
@@ -210,21 +220,31 @@ class WebDatasetTest {
         // NumberFormatException without the shard's name
         byte[] negative = new byte[12];
         negative[0] = (byte) 0xff;
-        assertShardError("negative.tar", concat(header("a.txt", '0', negative), new byte[1024]), "has a negative base-256 size");
+        assertShardError(
+                "negative.tar", concat(header("a.txt", '0', negative), new byte[1024]), "has a negative base-256 size");
         byte[] shortRecord = "1 path=abc\n".getBytes(StandardCharsets.UTF_8);
-        assertShardError("short-record.tar", concat(header("pax", 'x', octal(shortRecord.length)), block(shortRecord), new byte[1024]),
+        assertShardError(
+                "short-record.tar",
+                concat(header("pax", 'x', octal(shortRecord.length)), block(shortRecord), new byte[1024]),
                 "shorter than its own length prefix");
         byte[] sizeRecord = "12 size=abc\n".getBytes(StandardCharsets.UTF_8);
-        assertShardError("pax-size.tar", concat(header("pax", 'x', octal(sizeRecord.length)), block(sizeRecord), new byte[1024]),
+        assertShardError(
+                "pax-size.tar",
+                concat(header("pax", 'x', octal(sizeRecord.length)), block(sizeRecord), new byte[1024]),
                 "pax size record 'abc' that is not a byte count");
         // a long name claiming 1.5 GB in a 1.5 KB file: truncated, read only as far as the file goes
-        assertShardError("long-name.tar", concat(header("././@LongLink", 'L', octal(1_500_000_000L)), block("x".getBytes(StandardCharsets.UTF_8))),
+        assertShardError(
+                "long-name.tar",
+                concat(
+                        header("././@LongLink", 'L', octal(1_500_000_000L)),
+                        block("x".getBytes(StandardCharsets.UTF_8))),
                 "is truncated: it ends at byte offset 1024");
     }
 
     private void assertShardError(String name, byte[] bytes, String fragment) throws IOException {
         Path shard = Files.write(dir.resolve(name), bytes);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(shard.toString()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(shard.toString()));
         assertEquals(IllegalArgumentException.class, e.getClass(), e.toString());
         assertTrue(e.getMessage().startsWith("tar shard " + shard), e.getMessage());
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
@@ -282,10 +302,18 @@ class WebDatasetTest {
         BadSampleException noImage = assertThrows(BadSampleException.class, () -> data.get(0));
         assertEquals(shard + ":000000", noImage.source());
         assertTrue(noImage.getMessage().contains("no image"), noImage.getMessage());
-        assertTrue(assertThrows(BadSampleException.class, () -> data.get(1)).getMessage().contains("seven"));
-        assertTrue(assertThrows(BadSampleException.class, () -> data.get(2)).getMessage().contains("empty caption"));
-        assertTrue(assertThrows(BadSampleException.class, () -> data.get(3)).getMessage().contains("malformed JSON"));
-        assertEquals(shard + ":000004.png", assertThrows(BadSampleException.class, () -> data.get(4)).source());
+        assertTrue(assertThrows(BadSampleException.class, () -> data.get(1))
+                .getMessage()
+                .contains("seven"));
+        assertTrue(assertThrows(BadSampleException.class, () -> data.get(2))
+                .getMessage()
+                .contains("empty caption"));
+        assertTrue(assertThrows(BadSampleException.class, () -> data.get(3))
+                .getMessage()
+                .contains("malformed JSON"));
+        assertEquals(
+                shard + ":000004.png",
+                assertThrows(BadSampleException.class, () -> data.get(4)).source());
     }
 
     @Test
@@ -297,8 +325,14 @@ class WebDatasetTest {
         Map<String, Object> dup = new LinkedHashMap<>();
         dup.put("k.a.txt", "one");
         dup.put("k.b.txt", "two");
-        assertEquals(3, WebDataset.open(TestTars.write(dir.resolve("distinct.tar"), m).toString()).size());
-        assertEquals(1, WebDataset.open(TestTars.write(dir.resolve("multi.tar"), dup).toString()).size());
+        assertEquals(
+                3,
+                WebDataset.open(TestTars.write(dir.resolve("distinct.tar"), m).toString())
+                        .size());
+        assertEquals(
+                1,
+                WebDataset.open(TestTars.write(dir.resolve("multi.tar"), dup).toString())
+                        .size());
 
         Path same = dir.resolve("same.tar");
         try {
@@ -311,7 +345,8 @@ class WebDatasetTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebDataset.open(same.toString()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> WebDataset.open(same.toString()));
         assertTrue(e.getMessage().contains("two 'txt' members"), e.getMessage());
     }
 }

@@ -1,16 +1,15 @@
 package dev.loupe.data.transform;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Random transforms: reproducible from the rng, parameters within their ranges, probabilities honoured. */
 class RandomTransformsTest {
@@ -25,9 +24,13 @@ class RandomTransformsTest {
     @Test
     void sameSeedGivesSameOutputAndOtherSeedsDiffer() {
         Image img = randomImage(3, 40, 50, 1);
-        Transform t = new Compose(new RandomResizedCrop(24), new RandomHorizontalFlip(),
-                new RandomApply(0.8, new ColorJitter(0.4, 0.4, 0.2, 0.1)), new RandomGrayscale(0.2),
-                new GaussianBlur(5), new RandomSolarize(0.2));
+        Transform t = new Compose(
+                new RandomResizedCrop(24),
+                new RandomHorizontalFlip(),
+                new RandomApply(0.8, new ColorJitter(0.4, 0.4, 0.2, 0.1)),
+                new RandomGrayscale(0.2),
+                new GaussianBlur(5),
+                new RandomSolarize(0.2));
         Image a = t.apply(img, new Rng(42)), b = t.apply(img, new Rng(42));
         assertEquals(a, b);
         Set<Image> distinct = new HashSet<>();
@@ -44,8 +47,12 @@ class RandomTransformsTest {
             int fallbacks = 0;
             for (int i = 0; i < 5000; i++) {
                 CropBox box = RandomResizedCrop.params(h, w, scale[0], scale[1], 3.0 / 4, 4.0 / 3, rng);
-                assertTrue(box.top() >= 0 && box.left() >= 0 && box.top() + box.height() <= h
-                        && box.left() + box.width() <= w, "box " + box + " leaves the " + h + "x" + w + " image");
+                assertTrue(
+                        box.top() >= 0
+                                && box.left() >= 0
+                                && box.top() + box.height() <= h
+                                && box.left() + box.width() <= w,
+                        "box " + box + " leaves the " + h + "x" + w + " image");
                 if (box.equals(new CropBox(0, 0, h, w)) && scale[1] < 1) {
                     fallbacks++;
                     continue;
@@ -55,7 +62,8 @@ class RandomTransformsTest {
                 double bw = box.width(), bh = box.height();
                 assertTrue((bw - 0.5) * (bh - 0.5) <= scale[1] * area, "box " + box + " above scale " + scale[1]);
                 assertTrue((bw + 0.5) * (bh + 0.5) >= scale[0] * area, "box " + box + " below scale " + scale[0]);
-                assertTrue((bw - 0.5) / (bh + 0.5) <= 4.0 / 3 && (bw + 0.5) / (bh - 0.5) >= 3.0 / 4,
+                assertTrue(
+                        (bw - 0.5) / (bh + 0.5) <= 4.0 / 3 && (bw + 0.5) / (bh - 0.5) >= 3.0 / 4,
                         "box " + box + " outside the ratio range (3/4, 4/3)");
             }
             // 10 failed attempts in a row need a large area with an extreme ratio every time: rare
@@ -68,7 +76,8 @@ class RandomTransformsTest {
         // a 10 x 100 strip: no box with ratio <= 4/3 and >= 8% of the area fits, so every draw falls back
         CropBox box = RandomResizedCrop.params(10, 100, 0.5, 1.0, 3.0 / 4, 4.0 / 3, new Rng(3));
         assertEquals(new CropBox(0, 43, 10, 13), box, "h = 10, w = round(10 * 4/3) = 13, centred");
-        Image out = new RandomResizedCrop(8, 0.5, 1.0, Interpolation.BICUBIC, true).apply(randomImage(1, 10, 100, 2), new Rng(3));
+        Image out = new RandomResizedCrop(8, 0.5, 1.0, Interpolation.BICUBIC, true)
+                .apply(randomImage(1, 10, 100, 2), new Rng(3));
         assertEquals(1, out.channels());
         assertEquals(8, out.height());
         assertEquals(8, out.width());
@@ -79,7 +88,9 @@ class RandomTransformsTest {
         Rng rng = new Rng(11);
         double sum = 0;
         int n = 4000;
-        for (int i = 0; i < n; i++) sum += RandomResizedCrop.params(200, 200, 0.2, 0.4, 3.0 / 4, 4.0 / 3, rng).area();
+        for (int i = 0; i < n; i++)
+            sum += RandomResizedCrop.params(200, 200, 0.2, 0.4, 3.0 / 4, 4.0 / 3, rng)
+                    .area();
         // uniform scale in [0.2, 0.4]: mean area 0.3 of 40000 = 12000 (rounding noise is a few pixels)
         assertEquals(12000, sum / n, 200);
     }

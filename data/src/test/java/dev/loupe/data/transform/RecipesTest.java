@@ -1,12 +1,11 @@
 package dev.loupe.data.transform;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The named recipes make the right number of views of the right sizes, reproducibly. */
 class RecipesTest {
@@ -33,9 +32,11 @@ class RecipesTest {
 
     @Test
     void multiCropOnRgbAtImageNetLikeSizesKeepsThreeChannels() {
-        RecipeConfig config = RecipeConfig.of(32, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+        RecipeConfig config =
+                RecipeConfig.of(32, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
         assertEquals(14, config.localSize(), "round(32 * 96 / 224)");
-        List<Image> views = Recipes.named("dino", config).apply(RandomTransformsTest.randomImage(3, 40, 48, 2), new Rng(4));
+        List<Image> views =
+                Recipes.named("dino", config).apply(RandomTransformsTest.randomImage(3, 40, 48, 2), new Rng(4));
         assertEquals(10, views.size());
         for (Image v : views) assertEquals(3, v.channels());
         assertEquals(32, views.get(1).width());
@@ -44,7 +45,8 @@ class RecipesTest {
 
     @Test
     void everyNamedRecipeMakesItsViews() {
-        RecipeConfig config = RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withLocal(12, 4).withEvalCropRatio(1.0);
+        RecipeConfig config =
+                RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withLocal(12, 4).withEvalCropRatio(1.0);
         Image img = RandomTransformsTest.randomImage(1, 28, 28, 5);
         for (String name : Recipes.NAMES) {
             List<Image> views = Recipes.named(name, config).apply(img, new Rng(6));
@@ -61,7 +63,8 @@ class RecipesTest {
         Image out = Recipes.eval(config).apply(img, new Rng(1)).get(0);
         assertEquals(out, Recipes.eval(config).apply(img, new Rng(2)).get(0), "eval draws nothing");
         for (int i = 0; i < img.pixels().length; i++) {
-            assertEquals((img.pixels()[i] - 0.2860f) / 0.3530f, out.pixels()[i], 0f, "a 28x28 image is only normalised");
+            assertEquals(
+                    (img.pixels()[i] - 0.2860f) / 0.3530f, out.pixels()[i], 0f, "a 28x28 image is only normalised");
         }
         Image big = RandomTransformsTest.randomImage(3, 300, 400, 8);
         RecipeConfig imagenet = RecipeConfig.of(224, new float[] {0.5f}, new float[] {0.5f});
@@ -98,13 +101,16 @@ class RecipesTest {
 
     @Test
     void blurSigmaKeepsDinosRangeRelativeToTheImage() {
-        assertArrayEquals(new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(224), 1e-12, "the reference range at 224");
-        assertArrayEquals(new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(512), 1e-12, "never wider than the reference");
+        assertArrayEquals(
+                new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(224), 1e-12, "the reference range at 224");
+        assertArrayEquals(
+                new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(512), 1e-12, "never wider than the reference");
         assertArrayEquals(new double[] {0.0125, 0.25}, RecipeConfig.defaultBlurSigma(28), 1e-12, "scaled by 28 / 224");
         RecipeConfig config = RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withBlurSigma(0.5, 1.5);
         assertArrayEquals(new double[] {0.5, 1.5}, config.blurSigma(), 0.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withBlurSigma(2.0, 1.0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD)
+                        .withBlurSigma(2.0, 1.0));
         assertTrue(e.getMessage().contains("blur sigma"), e.getMessage());
     }
 }

@@ -1,12 +1,12 @@
 package dev.loupe.data.transform;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad parameters and unsuitable images fail with messages naming the offending value. */
 class TransformErrorsTest {
@@ -15,7 +15,9 @@ class TransformErrorsTest {
 
     private static void fails(String mustMention, Executable e) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
-        assertTrue(ex.getMessage().contains(mustMention), "message '" + ex.getMessage() + "' should mention " + mustMention);
+        assertTrue(
+                ex.getMessage().contains(mustMention),
+                "message '" + ex.getMessage() + "' should mention " + mustMention);
     }
 
     @Test
@@ -34,7 +36,10 @@ class TransformErrorsTest {
         fails("mean", () -> new Normalize(new float[] {0.5f, 0.5f}, new float[] {0.5f}));
         fails("hue_factor (0.7)", () -> ColorAdjust.hue(RGB, 0.7));
         fails("brightness_factor (-1.0)", () -> ColorAdjust.brightness(RGB, -1));
-        fails("2.6", () -> TwoViews.simclr(8, 2.6, new double[] {0.1, 2.0}, new Normalize(new float[] {0}, new float[] {1}), false));
+        fails(
+                "2.6",
+                () -> TwoViews.simclr(
+                        8, 2.6, new double[] {0.1, 2.0}, new Normalize(new float[] {0}, new float[] {1}), false));
     }
 
     @Test
@@ -50,7 +55,10 @@ class TransformErrorsTest {
         fails("2x8x10", () -> ColorAdjust.saturation(TWO_CHANNELS, 0.5));
         fails("2x8x10", () -> new Grayscale(1).apply(TWO_CHANNELS, new Rng(0)));
         fails("2x8x10", () -> Solarize.solarize(TWO_CHANNELS, 0.5f));
-        fails("3 channel means", () -> new Normalize(new float[] {0, 0, 0}, new float[] {1, 1, 1}).apply(Image.zeros(1, 2, 2), new Rng(0)));
-        fails("unknown augmentation recipe 'byol'", () -> Recipes.named("byol", RecipeConfig.of(8, new float[] {0}, new float[] {1})));
+        fails("3 channel means", () -> new Normalize(new float[] {0, 0, 0}, new float[] {1, 1, 1})
+                .apply(Image.zeros(1, 2, 2), new Rng(0)));
+        fails(
+                "unknown augmentation recipe 'byol'",
+                () -> Recipes.named("byol", RecipeConfig.of(8, new float[] {0}, new float[] {1})));
     }
 }

@@ -1,19 +1,18 @@
 package dev.loupe.data.transform;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import dev.loupe.data.Image;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The deterministic transforms against torchvision 0.14's tensor functions, fixture written by
@@ -38,7 +37,9 @@ class TransformGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        golden = SafeTensors.read(Path.of(TransformGoldenTest.class.getResource("/golden/transforms.safetensors").toURI()));
+        golden = SafeTensors.read(Path.of(TransformGoldenTest.class
+                .getResource("/golden/transforms.safetensors")
+                .toURI()));
         rgb = Image.of(golden.get("in.rgb"));
         grey = Image.of(golden.get("in.grey"));
     }
@@ -91,7 +92,10 @@ class TransformGoldenTest {
         check("hflip.grey", HorizontalFlip.flip(grey), EXACT_ISH);
         Normalize imagenet = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
         check("normalize.rgb", imagenet.apply(rgb, UNUSED), EXACT_ISH);
-        check("normalize.grey", new Normalize(new float[] {0.2860f}, new float[] {0.3530f}).apply(grey, UNUSED), EXACT_ISH);
+        check(
+                "normalize.grey",
+                new Normalize(new float[] {0.2860f}, new float[] {0.3530f}).apply(grey, UNUSED),
+                EXACT_ISH);
         check("grayscale.rgb1", new Grayscale(1).apply(rgb, UNUSED), EXACT_ISH);
         check("grayscale.rgb3", new Grayscale(3).apply(rgb, UNUSED), EXACT_ISH);
         check("solarize.rgb", new Solarize(0.5).apply(rgb, UNUSED), EXACT_ISH);
@@ -134,5 +138,7 @@ class TransformGoldenTest {
     }
 
     /** The fixture script's factor naming: 0.6 -> 0p6, -0.35 -> m0p35. */
-    private static String key(double f) { return Double.toString(f).replace("-", "m").replace(".", "p"); }
+    private static String key(double f) {
+        return Double.toString(f).replace("-", "m").replace(".", "p");
+    }
 }

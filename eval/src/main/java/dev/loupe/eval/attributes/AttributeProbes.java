@@ -5,7 +5,6 @@ import dev.loupe.eval.knn.KnnClassifier;
 import dev.loupe.eval.linear.Lbfgs;
 import dev.loupe.eval.linear.LogisticModel;
 import dev.loupe.eval.linear.LogisticRegression;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,38 +34,82 @@ public final class AttributeProbes {
     /** Every linear and kNN probe on f. */
     public static List<ProbeResult> run(BenchmarkFeatures f, ProbeSettings settings) {
         List<ProbeResult> out = new ArrayList<>();
-        LogisticRegression regression = new LogisticRegression(settings.c(), Lbfgs.Options.sklearn(settings.maxIterations(), 1e-4), true);
+        LogisticRegression regression =
+                new LogisticRegression(settings.c(), Lbfgs.Options.sklearn(settings.maxIterations(), 1e-4), true);
         int[] singles = f.train().rowsWithObjects(1);
         int[] pairs = f.train().rowsWithObjects(2);
         for (String attribute : OBJECT_ATTRIBUTES) {
             LogisticModel model = regression.fit(f.train().select(singles, attribute));
-            out.add(linear(model, attribute, "seen", singles.length, f.seen().select(f.seen().allRows(), attribute)));
-            out.add(linear(model, attribute, "held-out", singles.length, f.heldOut().select(f.heldOut().allRows(), attribute)));
+            out.add(linear(
+                    model,
+                    attribute,
+                    "seen",
+                    singles.length,
+                    f.seen().select(f.seen().allRows(), attribute)));
+            out.add(linear(
+                    model,
+                    attribute,
+                    "held-out",
+                    singles.length,
+                    f.heldOut().select(f.heldOut().allRows(), attribute)));
         }
         LogisticModel combination = regression.fit(f.train().select(singles, "combination"));
-        out.add(linear(combination, "combination", "seen", singles.length, f.seen().select(f.seen().allRows(), "combination")));
-        FeatureSet mixed = SplitFeatures.concat("count", List.of(f.seen(), f.binding()), List.of(f.seen().allRows(), f.binding().allRows()));
-        out.add(linear(regression.fit(f.train().select(f.train().allRows(), "count")), "count", "mixed", f.train().size(), mixed));
+        out.add(linear(
+                combination,
+                "combination",
+                "seen",
+                singles.length,
+                f.seen().select(f.seen().allRows(), "combination")));
+        FeatureSet mixed = SplitFeatures.concat(
+                "count",
+                List.of(f.seen(), f.binding()),
+                List.of(f.seen().allRows(), f.binding().allRows()));
+        out.add(linear(
+                regression.fit(f.train().select(f.train().allRows(), "count")),
+                "count",
+                "mixed",
+                f.train().size(),
+                mixed));
         if (pairs.length > 0) {
             for (String attribute : BINDING_ATTRIBUTES) {
                 LogisticModel model = regression.fit(f.train().select(pairs, attribute));
-                out.add(linear(model, attribute, "binding", pairs.length, f.binding().select(f.binding().allRows(), attribute)));
+                out.add(linear(
+                        model,
+                        attribute,
+                        "binding",
+                        pairs.length,
+                        f.binding().select(f.binding().allRows(), attribute)));
             }
         }
         KnnClassifier knn = new KnnClassifier();
         for (String attribute : OBJECT_ATTRIBUTES) {
             FeatureSet train = f.train().select(singles, attribute);
             out.add(knn(knn, train, attribute, "seen", f.seen().select(f.seen().allRows(), attribute), settings.k()));
-            out.add(knn(knn, train, attribute, "held-out", f.heldOut().select(f.heldOut().allRows(), attribute), settings.k()));
+            out.add(knn(
+                    knn,
+                    train,
+                    attribute,
+                    "held-out",
+                    f.heldOut().select(f.heldOut().allRows(), attribute),
+                    settings.k()));
         }
         return out;
     }
 
-    private static ProbeResult linear(LogisticModel model, String attribute, String split, int trainSize, FeatureSet test) {
-        return new ProbeResult("linear", attribute, split, model.accuracy(test) / 100, SplitFeatures.chance(test), trainSize, test.size());
+    private static ProbeResult linear(
+            LogisticModel model, String attribute, String split, int trainSize, FeatureSet test) {
+        return new ProbeResult(
+                "linear",
+                attribute,
+                split,
+                model.accuracy(test) / 100,
+                SplitFeatures.chance(test),
+                trainSize,
+                test.size());
     }
 
-    private static ProbeResult knn(KnnClassifier knn, FeatureSet train, String attribute, String split, FeatureSet test, int k) {
+    private static ProbeResult knn(
+            KnnClassifier knn, FeatureSet train, String attribute, String split, FeatureSet test, int k) {
         double top1 = knn.evaluate(train, test, k).getFirst().top1() / 100;
         return new ProbeResult("knn", attribute, split, top1, SplitFeatures.chance(test), train.size(), test.size());
     }

@@ -2,7 +2,6 @@ package dev.loupe.eval.attributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,13 +19,18 @@ public record AttributeTable(String representation, List<ProbeResult> rows) {
 
     /** The row of (method, attribute, split), if it ran. */
     public Optional<ProbeResult> find(String method, String attribute, String split) {
-        return rows.stream().filter(r -> r.method().equals(method) && r.attribute().equals(attribute) && r.split().equals(split)).findFirst();
+        return rows.stream()
+                .filter(r -> r.method().equals(method)
+                        && r.attribute().equals(attribute)
+                        && r.split().equals(split))
+                .findFirst();
     }
 
     /** The row of (method, attribute, split), or an error naming it. */
     public ProbeResult get(String method, String attribute, String split) {
-        return find(method, attribute, split).orElseThrow(() -> new IllegalArgumentException(
-                "no " + method + " probe of " + attribute + " on " + split + " in the table of " + representation));
+        return find(method, attribute, split)
+                .orElseThrow(() -> new IllegalArgumentException("no " + method + " probe of " + attribute + " on "
+                        + split + " in the table of " + representation));
     }
 
     /** The same table with the rows of other appended. */
@@ -38,11 +42,20 @@ public record AttributeTable(String representation, List<ProbeResult> rows) {
 
     /** A markdown table: method, attribute, split, accuracy %, chance %, train and test sizes. */
     public String markdown() {
-        StringBuilder sb = new StringBuilder("| method | attribute | split | accuracy % | chance % | fitted on | tested on |\n");
+        StringBuilder sb =
+                new StringBuilder("| method | attribute | split | accuracy % | chance % | fitted on | tested on |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|\n");
         for (ProbeResult r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %d | %d |%n", r.method(), r.attribute(), r.split(),
-                    100 * r.accuracy(), 100 * r.chance(), r.trainSize(), r.testSize()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.1f | %.1f | %d | %d |%n",
+                    r.method(),
+                    r.attribute(),
+                    r.split(),
+                    100 * r.accuracy(),
+                    100 * r.chance(),
+                    r.trainSize(),
+                    r.testSize()));
         }
         return sb.toString();
     }
@@ -76,8 +89,14 @@ public record AttributeTable(String representation, List<ProbeResult> rows) {
         }
         List<ProbeResult> out = new ArrayList<>();
         for (JsonNode r : rows) {
-            out.add(new ProbeResult(r.path("method").asText(), r.path("attribute").asText(), r.path("split").asText(), r.path("accuracy").asDouble(),
-                    r.path("chance").asDouble(), r.path("train").asInt(), r.path("test").asInt()));
+            out.add(new ProbeResult(
+                    r.path("method").asText(),
+                    r.path("attribute").asText(),
+                    r.path("split").asText(),
+                    r.path("accuracy").asDouble(),
+                    r.path("chance").asDouble(),
+                    r.path("train").asInt(),
+                    r.path("test").asInt()));
         }
         return new AttributeTable(root.get("representation").asText(), out);
     }

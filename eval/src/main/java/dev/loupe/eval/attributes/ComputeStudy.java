@@ -1,10 +1,5 @@
 package dev.loupe.eval.attributes;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The summary of a compute study (several methods, budgets and towers probed on the same benchmark): a
@@ -41,11 +40,19 @@ public final class ComputeStudy {
         List<String> keys = probeKeys(runs);
         StringBuilder sb = new StringBuilder("| method | tower | images seen | GFLOPs / step | total FLOPs |");
         for (String k : keys) sb.append(' ').append(k).append(" |");
-        sb.append("\n|---|---|---:|---:|---:|").append("---:|".repeat(keys.size())).append('\n');
+        sb.append("\n|---|---|---:|---:|---:|")
+                .append("---:|".repeat(keys.size()))
+                .append('\n');
         for (StudyRun r : sorted(runs)) {
             Map<String, ProbeResult> byKey = new LinkedHashMap<>();
             for (ProbeResult p : r.table().rows()) byKey.put(key(p), p);
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4g | %.3e |", r.method(), r.tower(), r.imagesSeen(), r.flopsPerStep() / 1e9,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %.4g | %.3e |",
+                    r.method(),
+                    r.tower(),
+                    r.imagesSeen(),
+                    r.flopsPerStep() / 1e9,
                     r.totalFlops()));
             for (String k : keys) {
                 ProbeResult p = byKey.get(k);
@@ -61,12 +68,24 @@ public final class ComputeStudy {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         for (String k : probeKeys(runs)) {
-            XYChart chart = new XYChartBuilder().width(800).height(500).title(k).xAxisTitle("training FLOPs (image tower)").yAxisTitle("accuracy %").build();
-            chart.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0).setYAxisMax(100.0).setMarkerSize(8);
+            XYChart chart = new XYChartBuilder()
+                    .width(800)
+                    .height(500)
+                    .title(k)
+                    .xAxisTitle("training FLOPs (image tower)")
+                    .yAxisTitle("accuracy %")
+                    .build();
+            chart.getStyler()
+                    .setXAxisLogarithmic(true)
+                    .setYAxisMin(0.0)
+                    .setYAxisMax(100.0)
+                    .setMarkerSize(8);
             Map<String, List<double[]>> series = new LinkedHashMap<>();
             for (StudyRun r : sorted(runs)) {
                 for (ProbeResult p : r.table().rows()) {
-                    if (key(p).equals(k)) series.computeIfAbsent(r.method() + " / " + r.tower(), s -> new ArrayList<>()).add(new double[] {r.totalFlops(), 100 * p.accuracy()});
+                    if (key(p).equals(k))
+                        series.computeIfAbsent(r.method() + " / " + r.tower(), s -> new ArrayList<>())
+                                .add(new double[] {r.totalFlops(), 100 * p.accuracy()});
                 }
             }
             for (var e : series.entrySet()) {
@@ -81,9 +100,15 @@ public final class ComputeStudy {
         return files;
     }
 
-    private static String key(ProbeResult p) { return p.method() + " " + p.attribute() + " " + p.split(); }
+    private static String key(ProbeResult p) {
+        return p.method() + " " + p.attribute() + " " + p.split();
+    }
 
     private static List<StudyRun> sorted(List<StudyRun> runs) {
-        return runs.stream().sorted(Comparator.comparing(StudyRun::method).thenComparing(StudyRun::tower).thenComparingDouble(StudyRun::totalFlops)).toList();
+        return runs.stream()
+                .sorted(Comparator.comparing(StudyRun::method)
+                        .thenComparing(StudyRun::tower)
+                        .thenComparingDouble(StudyRun::totalFlops))
+                .toList();
     }
 }

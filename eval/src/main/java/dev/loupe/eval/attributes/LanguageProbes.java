@@ -13,7 +13,6 @@ import dev.loupe.eval.zeroshot.Embeddings;
 import dev.loupe.eval.zeroshot.TextEncoder;
 import dev.loupe.eval.zeroshot.ZeroShotClassifier;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +36,9 @@ public final class LanguageProbes {
     public static List<ProbeResult> run(BenchmarkFeatures f, TextEncoder text, List<String> templates) {
         List<ProbeResult> out = new ArrayList<>();
         List<String> shapes = f.seen().data().classNames();
-        List<String> combinations = CaptionedShapes.allCombinations().stream().map(Combination::toString).toList();
+        List<String> combinations = CaptionedShapes.allCombinations().stream()
+                .map(Combination::toString)
+                .toList();
         ZeroShotClassifier shapeClassifier = ZeroShotClassifier.build(text, shapes, templates);
         ZeroShotClassifier combinationClassifier = ZeroShotClassifier.build(text, combinations, templates);
         for (SplitFeatures split : List.of(f.seen(), f.heldOut())) {
@@ -50,17 +51,19 @@ public final class LanguageProbes {
         return out;
     }
 
-    private static ProbeResult zeroShot(ZeroShotClassifier classifier, SplitFeatures split, String attribute, String name) {
+    private static ProbeResult zeroShot(
+            ZeroShotClassifier classifier, SplitFeatures split, String attribute, String name) {
         FeatureSet set = split.select(split.allRows(), attribute);
         double top1 = classifier.evaluate(set.features(), set.labels()).top1();
         return new ProbeResult("zero-shot", attribute, name, top1, SplitFeatures.chance(set), 0, set.size());
     }
 
     /** Colour as the colour of the best of the 48 combination scores (max over shapes per colour). */
-    private static ProbeResult colourFromCombinations(ZeroShotClassifier combinations, SplitFeatures split, String name) {
+    private static ProbeResult colourFromCombinations(
+            ZeroShotClassifier combinations, SplitFeatures split, String name) {
         FeatureSet set = split.select(split.allRows(), "colour");
         int colours = ShapeColour.values().length, k = combinations.classNames().size();
-        float[] scores = combinations.scores(set.features()).contiguous().toFloatArray();   // (N, 48), shape-major
+        float[] scores = combinations.scores(set.features()).contiguous().toFloatArray(); // (N, 48), shape-major
         long[] y = set.labels().toLongArray();
         int correct = 0;
         for (int i = 0; i < y.length; i++) {
@@ -74,7 +77,8 @@ public final class LanguageProbes {
             }
             if (best % colours == y[i]) correct++;
         }
-        return new ProbeResult("zero-shot", "colour", name, (double) correct / y.length, SplitFeatures.chance(set), 0, y.length);
+        return new ProbeResult(
+                "zero-shot", "colour", name, (double) correct / y.length, SplitFeatures.chance(set), 0, y.length);
     }
 
     private static List<ProbeResult> binding(SplitFeatures split, TextEncoder text) {
@@ -85,9 +89,9 @@ public final class LanguageProbes {
             captions.add(CaptionWriter.caption(scene));
             swapped.add(CaptionWriter.caption(swapColours(scene)));
         }
-        Tensor images = Embeddings.normalizeRows(Tensor.of(split.features(), n, split.dim()));   // (N, E)
-        Tensor own = Embeddings.normalizeRows(text.encode(captions));                            // (N, E)
-        Tensor other = Embeddings.normalizeRows(text.encode(swapped));                           // (N, E)
+        Tensor images = Embeddings.normalizeRows(Tensor.of(split.features(), n, split.dim())); // (N, E)
+        Tensor own = Embeddings.normalizeRows(text.encode(captions)); // (N, E)
+        Tensor other = Embeddings.normalizeRows(text.encode(swapped)); // (N, E)
         RetrievalResult r = Retrieval.evaluatePaired(images, own);
         float[] ownSim = images.mul(own).sum(false, 1).toFloatArray();
         float[] otherSim = images.mul(other).sum(false, 1).toFloatArray();
@@ -102,7 +106,11 @@ public final class LanguageProbes {
     /** The scene with its two objects' colours exchanged (a caption that names the same words, bound wrongly). */
     static Scene swapColours(Scene scene) {
         SceneObject a = scene.objects().get(0), b = scene.objects().get(1);
-        return new Scene(List.of(recolour(a, b.colour()), recolour(b, a.colour())), scene.background(), scene.template(), scene.noiseSeed());
+        return new Scene(
+                List.of(recolour(a, b.colour()), recolour(b, a.colour())),
+                scene.background(),
+                scene.template(),
+                scene.noiseSeed());
     }
 
     private static SceneObject recolour(SceneObject o, ShapeColour colour) {

@@ -11,4 +11,5 @@ package dev.loupe.eval.attributes;
  * @param trainSize samples the probe was fitted on (0 for zero-shot and retrieval)
  * @param testSize  samples measured
  */
-public record ProbeResult(String method, String attribute, String split, double accuracy, double chance, int trainSize, int testSize) {}
+public record ProbeResult(
+        String method, String attribute, String split, double accuracy, double chance, int trainSize, int testSize) {}

@@ -19,19 +19,31 @@ import dev.loupe.data.shapes.ShapesSplit;
  */
 public record ShapesBenchmark(int imageSize, int trainCount, int testCount, long seed) {
     public ShapesBenchmark {
-        if (trainCount < 1 || testCount < 1) throw new IllegalArgumentException("shapes benchmark: need train and test images, got " + trainCount + " and " + testCount);
+        if (trainCount < 1 || testCount < 1)
+            throw new IllegalArgumentException(
+                    "shapes benchmark: need train and test images, got " + trainCount + " and " + testCount);
     }
 
-    public CaptionedShapes train() { return split(trainCount, ShapesSplit.TRAIN); }
+    public CaptionedShapes train() {
+        return split(trainCount, ShapesSplit.TRAIN);
+    }
 
-    public CaptionedShapes testSeen() { return split(testCount, ShapesSplit.TEST_SEEN); }
+    public CaptionedShapes testSeen() {
+        return split(testCount, ShapesSplit.TEST_SEEN);
+    }
 
-    public CaptionedShapes testHeldOut() { return split(testCount, ShapesSplit.TEST); }
+    public CaptionedShapes testHeldOut() {
+        return split(testCount, ShapesSplit.TEST);
+    }
 
-    public CaptionedShapes binding() { return split(testCount, ShapesSplit.BINDING); }
+    public CaptionedShapes binding() {
+        return split(testCount, ShapesSplit.BINDING);
+    }
 
     /** The train and held-out test split with the normalisation a training run on them uses. */
-    public LabelledData labelledData() { return DataSources.shapes(imageSize, trainCount, testCount, seed); }
+    public LabelledData labelledData() {
+        return DataSources.shapes(imageSize, trainCount, testCount, seed);
+    }
 
     private CaptionedShapes split(int count, ShapesSplit split) {
         return new CaptionedShapes(new ShapesConfig(imageSize, count, seed, 2), split);

@@ -21,7 +21,12 @@ public final class ShapesProbes {
      * @param representation images -> features (for language probes: the image embeddings text is compared with)
      * @param text           the matching text tower, or null for a model without language
      */
-    public static AttributeTable run(String name, Representation representation, TextEncoder text, ShapesBenchmark benchmark, ProbeSettings settings) {
+    public static AttributeTable run(
+            String name,
+            Representation representation,
+            TextEncoder text,
+            ShapesBenchmark benchmark,
+            ProbeSettings settings) {
         BenchmarkFeatures features = BenchmarkFeatures.extract(representation, benchmark);
         AttributeTable table = new AttributeTable(name, AttributeProbes.run(features, settings));
         return text == null ? table : table.plus(LanguageProbes.run(features, text, settings.templates()));

@@ -10,7 +10,10 @@ package dev.loupe.eval.attributes;
  * @param steps             optimiser steps
  * @param table             its attribute probes
  */
-public record StudyRun(String method, String tower, long imagesSeen, double flopsPerStep, long steps, AttributeTable table) {
+public record StudyRun(
+        String method, String tower, long imagesSeen, double flopsPerStep, long steps, AttributeTable table) {
     /** Training FLOPs of the whole run. */
-    public double totalFlops() { return flopsPerStep * steps; }
+    public double totalFlops() {
+        return flopsPerStep * steps;
+    }
 }

@@ -31,10 +31,13 @@ public final class RankMe {
     public static double fromSingularValues(double[] sigma) {
         double total = 0;
         for (double s : sigma) {
-            if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("RankMe: singular values must be finite and >= 0, got " + s);
+            if (!(s >= 0) || Double.isInfinite(s))
+                throw new IllegalArgumentException("RankMe: singular values must be finite and >= 0, got " + s);
             total += s;
         }
-        if (total == 0) throw new IllegalArgumentException("RankMe: the embeddings are all zero (" + sigma.length + " singular values)");
+        if (total == 0)
+            throw new IllegalArgumentException(
+                    "RankMe: the embeddings are all zero (" + sigma.length + " singular values)");
         double entropy = 0;
         for (double s : sigma) {
             double p = s / total + EPS;
@@ -45,9 +48,12 @@ public final class RankMe {
 
     /** embeddings: (N, D) float32 -> its min(N, D) singular values, largest first. */
     public static double[] singularValues(Tensor embeddings) {
-        if (embeddings.rank() != 2 || embeddings.dtype() != DType.F32 || embeddings.size(0) < 1 || embeddings.size(1) < 1) {
-            throw new IllegalArgumentException("RankMe: embeddings must be float32 (N, D) with N, D >= 1, got " + embeddings.dtype() + " "
-                    + embeddings.shape());
+        if (embeddings.rank() != 2
+                || embeddings.dtype() != DType.F32
+                || embeddings.size(0) < 1
+                || embeddings.size(1) < 1) {
+            throw new IllegalArgumentException("RankMe: embeddings must be float32 (N, D) with N, D >= 1, got "
+                    + embeddings.dtype() + " " + embeddings.shape());
         }
         int n = embeddings.size(0), d = embeddings.size(1);
         float[] z = embeddings.contiguous().toFloatArray();
@@ -55,7 +61,8 @@ public final class RankMe {
         int k = Math.min(n, d);
         double[] lambda = SymmetricEigen.eigenvalues(gram, k);
         double[] sigma = new double[k];
-        for (int i = 0; i < k; i++) sigma[i] = Math.sqrt(Math.max(lambda[i], 0));   // rounding can leave a zero eigenvalue slightly negative
+        for (int i = 0; i < k; i++)
+            sigma[i] = Math.sqrt(Math.max(lambda[i], 0)); // rounding can leave a zero eigenvalue slightly negative
         return sigma;
     }
 

@@ -24,7 +24,8 @@ public final class SymmetricEigen {
      */
     public static double[] eigenvalues(double[] a, int n) {
         if (n < 1 || a.length != n * n) {
-            throw new IllegalArgumentException("eigenvalues: need an (n, n) matrix of n * n values, got n " + n + " and " + a.length + " values");
+            throw new IllegalArgumentException(
+                    "eigenvalues: need an (n, n) matrix of n * n values, got n " + n + " and " + a.length + " values");
         }
         double[] m = a.clone();
         double frob = 0;
@@ -35,8 +36,9 @@ public final class SymmetricEigen {
         for (int p = 0; p < n; p++) {
             for (int q = p + 1; q < n; q++) {
                 if (Math.abs(m[p * n + q] - m[q * n + p]) > 1e-12 * Math.sqrt(frob)) {
-                    throw new IllegalArgumentException("eigenvalues: the (" + n + ", " + n + ") matrix is not symmetric at (" + p + ", " + q
-                            + "): " + m[p * n + q] + " vs " + m[q * n + p]);
+                    throw new IllegalArgumentException(
+                            "eigenvalues: the (" + n + ", " + n + ") matrix is not symmetric at (" + p + ", " + q
+                                    + "): " + m[p * n + q] + " vs " + m[q * n + p]);
                 }
             }
         }
@@ -44,7 +46,9 @@ public final class SymmetricEigen {
         int sweep = 0;
         boolean rotated = true;
         while (rotated && offDiagonal(m, n) > RELATIVE_OFF_DIAGONAL * frob) {
-            if (++sweep > MAX_SWEEPS) throw new IllegalStateException("eigenvalues: Jacobi did not converge in " + MAX_SWEEPS + " sweeps (n " + n + ")");
+            if (++sweep > MAX_SWEEPS)
+                throw new IllegalStateException(
+                        "eigenvalues: Jacobi did not converge in " + MAX_SWEEPS + " sweeps (n " + n + ")");
             rotated = false;
             for (int p = 0; p < n - 1; p++) {
                 for (int q = p + 1; q < n; q++) rotated |= rotate(m, n, p, q, negligible);
@@ -77,20 +81,20 @@ public final class SymmetricEigen {
         // the smaller root of t^2 + 2 theta t - 1 = 0 keeps the rotation angle <= pi / 4
         double t;
         if (theta == 0) t = 1;
-        else if (Math.abs(theta) > 1e150) t = 0.5 / theta;          // theta^2 would overflow
+        else if (Math.abs(theta) > 1e150) t = 0.5 / theta; // theta^2 would overflow
         else t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (int k = 0; k < n; k++) {           // columns p and q
+        for (int k = 0; k < n; k++) { // columns p and q
             double kp = m[k * n + p], kq = m[k * n + q];
             m[k * n + p] = c * kp - s * kq;
             m[k * n + q] = s * kp + c * kq;
         }
-        for (int k = 0; k < n; k++) {           // rows p and q
+        for (int k = 0; k < n; k++) { // rows p and q
             double pk = m[p * n + k], qk = m[q * n + k];
             m[p * n + k] = c * pk - s * qk;
             m[q * n + k] = s * pk + c * qk;
         }
-        m[p * n + q] = 0;                       // exact zero where rounding would leave a few ulps
+        m[p * n + q] = 0; // exact zero where rounding would leave a few ulps
         m[q * n + p] = 0;
         return true;
     }

@@ -10,7 +10,6 @@ import dev.loupe.eval.zeroshot.Templates;
 import dev.loupe.eval.zeroshot.TextEncoder;
 import dev.loupe.eval.zeroshot.ZeroShotClassifier;
 import dev.loupe.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +34,8 @@ public final class ClipEmbedder {
     public ClipEmbedder(ClipModel model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.preprocessing = new Preprocessing(model.config().vision().imageSize(), 3, DataSources.CLIP_MEAN, DataSources.CLIP_STD);
+        this.preprocessing =
+                new Preprocessing(model.config().vision().imageSize(), 3, DataSources.CLIP_MEAN, DataSources.CLIP_STD);
     }
 
     /** The model in an open_clip-named weights file (head counts from its metadata) and the tokenizer of a merges file. */
@@ -43,13 +43,18 @@ public final class ClipEmbedder {
         return new ClipEmbedder(ClipWeights.read(weights, null, null), Tokenizer.load(merges));
     }
 
-    public ClipModel model() { return model; }
+    public ClipModel model() {
+        return model;
+    }
 
-    public Preprocessing preprocessing() { return preprocessing; }
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
 
     /** Decoded images (any size, grey or RGB) -> image embeddings (N, E), not normalised. */
     public Tensor embedImages(List<Image> images) {
-        return ImageEmbedder.inBatches(model, x -> model.encodeImage(x.data()), preprocessing, images.size(), images::subList);
+        return ImageEmbedder.inBatches(
+                model, x -> model.encodeImage(x.data()), preprocessing, images.size(), images::subList);
     }
 
     /** Image files -> image embeddings, one row per file, not normalised. */
@@ -79,7 +84,11 @@ public final class ClipEmbedder {
     }
 
     private Tensor embedFileTensor(List<Path> files) {
-        return ImageEmbedder.inBatches(model, x -> model.encodeImage(x.data()), preprocessing, files.size(),
+        return ImageEmbedder.inBatches(
+                model,
+                x -> model.encodeImage(x.data()),
+                preprocessing,
+                files.size(),
                 (from, to) -> ImageFiles.decode(files.subList(from, to)));
     }
 

@@ -8,7 +8,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +31,11 @@ public final class ImageEmbedder {
     private final Preprocessing preprocessing;
 
     public ImageEmbedder(VisionTransformer model, Preprocessing preprocessing) {
-        if (preprocessing.size() != model.config().imageSize() || preprocessing.channels() != model.config().channels()) {
-            throw new IllegalArgumentException(preprocessing + " does not give the model's input (" + model.config().channels() + ", "
-                    + model.config().imageSize() + ", " + model.config().imageSize() + ")");
+        if (preprocessing.size() != model.config().imageSize()
+                || preprocessing.channels() != model.config().channels()) {
+            throw new IllegalArgumentException(preprocessing + " does not give the model's input ("
+                    + model.config().channels() + ", " + model.config().imageSize() + ", "
+                    + model.config().imageSize() + ")");
         }
         this.model = model;
         this.preprocessing = preprocessing;
@@ -43,8 +44,13 @@ public final class ImageEmbedder {
     /** The ViT in a timm-named weights file (a training checkpoint gives its backbone) with its preprocessing. */
     public static ImageEmbedder load(Path weights) throws IOException {
         VisionTransformer vit = VitWeights.read(weights);
-        return new ImageEmbedder(vit, preprocessing(weights.toString(), SafeTensors.readMetadata(weights), vit.config().imageSize(),
-                vit.config().channels()));
+        return new ImageEmbedder(
+                vit,
+                preprocessing(
+                        weights.toString(),
+                        SafeTensors.readMetadata(weights),
+                        vit.config().imageSize(),
+                        vit.config().channels()));
     }
 
     /** The preprocessing a ViT weights file records; ImageNet's statistics for RGB when it records none. */
@@ -53,21 +59,29 @@ public final class ImageEmbedder {
         float[] std = VitWeights.floats(what, metadata, VitWeights.IMAGE_STD);
         if (mean == null || std == null) {
             if (channels != 3) {
-                throw new IllegalArgumentException(what + " records no " + VitWeights.IMAGE_MEAN + " / " + VitWeights.IMAGE_STD
-                        + " and has " + channels + " channel(s), so no default applies; build the embedder with new ImageEmbedder(model, "
-                        + "new Preprocessing(size, channels, mean, std))");
+                throw new IllegalArgumentException(
+                        what + " records no " + VitWeights.IMAGE_MEAN + " / " + VitWeights.IMAGE_STD
+                                + " and has " + channels
+                                + " channel(s), so no default applies; build the embedder with new ImageEmbedder(model, "
+                                + "new Preprocessing(size, channels, mean, std))");
             }
             return new Preprocessing(size, channels, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD);
         }
         return new Preprocessing(size, channels, mean, std);
     }
 
-    public VisionTransformer model() { return model; }
+    public VisionTransformer model() {
+        return model;
+    }
 
-    public Preprocessing preprocessing() { return preprocessing; }
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
 
     /** Embedding width D. */
-    public int dim() { return model.config().dim(); }
+    public int dim() {
+        return model.config().dim();
+    }
 
     /** Decoded images (any size, grey or RGB, pixels in [0, 1]) -> embeddings (N, D). */
     public Tensor embed(List<Image> images) {
@@ -76,7 +90,11 @@ public final class ImageEmbedder {
 
     /** Image files (PNG, JPEG, BMP) -> embeddings, one row per file, in the files' order. */
     public float[][] embedFiles(List<Path> files) {
-        return rows(inBatches(model, model::forwardFeatures, preprocessing, files.size(),
+        return rows(inBatches(
+                model,
+                model::forwardFeatures,
+                preprocessing,
+                files.size(),
                 (from, to) -> ImageFiles.decode(files.subList(from, to))));
     }
 
@@ -105,7 +123,9 @@ public final class ImageEmbedder {
             for (int b = 0; b < parts.length; b++) {
                 int from = b * BATCH, to = Math.min(n, from + BATCH);
                 List<Image> chunk = images.get(from, to);
-                parts[b] = forward.apply(Var.of(prep.batch(chunk, 0, chunk.size()))).data().contiguous();
+                parts[b] = forward.apply(Var.of(prep.batch(chunk, 0, chunk.size())))
+                        .data()
+                        .contiguous();
             }
         } finally {
             module.train(wasTraining);

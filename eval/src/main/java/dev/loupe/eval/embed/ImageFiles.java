@@ -4,7 +4,6 @@ import dev.loupe.data.Image;
 import dev.loupe.data.decode.ChannelMode;
 import dev.loupe.data.decode.ImageDecoder;
 import dev.loupe.data.source.ImageFolder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,11 +19,16 @@ public final class ImageFiles {
 
     /** The image files (jpg, jpeg, png, bmp) in dir and its sub-folders, sorted by path. */
     public static List<Path> in(Path dir) {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("image folder " + dir.toAbsolutePath() + " does not exist");
+        if (!Files.isDirectory(dir))
+            throw new IllegalArgumentException("image folder " + dir.toAbsolutePath() + " does not exist");
         try (Stream<Path> all = Files.walk(dir)) {
-            List<Path> files = new ArrayList<>(all.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().toList());
+            List<Path> files = new ArrayList<>(all.filter(Files::isRegularFile)
+                    .filter(ImageFiles::isImage)
+                    .sorted()
+                    .toList());
             if (files.isEmpty()) {
-                throw new IllegalArgumentException("image folder " + dir.toAbsolutePath() + " holds no " + ImageFolder.EXTENSIONS + " files");
+                throw new IllegalArgumentException(
+                        "image folder " + dir.toAbsolutePath() + " holds no " + ImageFolder.EXTENSIONS + " files");
             }
             return files;
         } catch (IOException e) {
@@ -34,7 +38,9 @@ public final class ImageFiles {
 
     /** Each file decoded with the channels it stores, pixels in [0, 1]. */
     public static List<Image> decode(List<Path> files) {
-        return files.stream().map(f -> ImageDecoder.read(f, ChannelMode.AS_STORED)).toList();
+        return files.stream()
+                .map(f -> ImageDecoder.read(f, ChannelMode.AS_STORED))
+                .toList();
     }
 
     private static boolean isImage(Path p) {

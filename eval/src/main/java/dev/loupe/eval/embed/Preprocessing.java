@@ -7,7 +7,6 @@ import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,7 +26,8 @@ public record Preprocessing(int size, int channels, float[] mean, float[] std) {
 
     public Preprocessing {
         if (size < 1) throw new IllegalArgumentException("image size must be >= 1, got " + size);
-        if (channels != 1 && channels != 3) throw new IllegalArgumentException("images have 1 or 3 channels, not " + channels);
+        if (channels != 1 && channels != 3)
+            throw new IllegalArgumentException("images have 1 or 3 channels, not " + channels);
         if (mean.length != channels || std.length != channels) {
             throw new IllegalArgumentException("mean " + Arrays.toString(mean) + " and std " + Arrays.toString(std)
                     + " need one value per channel (" + channels + ")");
@@ -37,10 +37,14 @@ public record Preprocessing(int size, int channels, float[] mean, float[] std) {
     }
 
     @Override
-    public float[] mean() { return mean.clone(); }
+    public float[] mean() {
+        return mean.clone();
+    }
 
     @Override
-    public float[] std() { return std.clone(); }
+    public float[] std() {
+        return std.clone();
+    }
 
     /** The transform of one decoded image (any channel count) into the model's input (channels, size, size). */
     public Transform transform() {
@@ -63,7 +67,7 @@ public record Preprocessing(int size, int channels, float[] mean, float[] std) {
 
     @Override
     public String toString() {
-        return "Preprocessing(resize " + size + ", centre crop, " + (channels == 1 ? "grey" : "RGB") + ", mean " + Arrays.toString(mean)
-                + ", std " + Arrays.toString(std) + ")";
+        return "Preprocessing(resize " + size + ", centre crop, " + (channels == 1 ? "grey" : "RGB") + ", mean "
+                + Arrays.toString(mean) + ", std " + Arrays.toString(std) + ")";
     }
 }

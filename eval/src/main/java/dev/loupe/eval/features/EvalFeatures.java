@@ -7,7 +7,6 @@ import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.nn.VisionTransformer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -32,9 +31,15 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
     /** Flattened pixels of the first {@code trainLimit} (0: all, evenly spaced) training images and of the test images. */
     public static EvalFeatures pixels(LabelledData data, int trainLimit, PrintStream progress) {
         Dataset train = trainSplit(data, trainLimit);
-        progress.printf(Locale.ROOT, "raw pixel features of %s (%d train, %d test)%n", data.name(), train.size(), data.test().size());
+        progress.printf(
+                Locale.ROOT,
+                "raw pixel features of %s (%d train, %d test)%n",
+                data.name(),
+                train.size(),
+                data.test().size());
         Transform t = transform(data);
-        return new EvalFeatures(RawPixelFeatures.extract(train, t), RawPixelFeatures.extract(data.test(), t), "pixels", data.name());
+        return new EvalFeatures(
+                RawPixelFeatures.extract(train, t), RawPixelFeatures.extract(data.test(), t), "pixels", data.name());
     }
 
     /**
@@ -43,11 +48,18 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
      * @param cache   a cache, or null for none
      * @param weights the file the model was read from (the cache's key), or null when it has none
      */
-    public static EvalFeatures of(FeatureExtractor extractor, LabelledData data, int trainLimit, FeatureCache cache, Path weights,
-                                  PrintStream progress) {
+    public static EvalFeatures of(
+            FeatureExtractor extractor,
+            LabelledData data,
+            int trainLimit,
+            FeatureCache cache,
+            Path weights,
+            PrintStream progress) {
         Dataset train = trainSplit(data, trainLimit);
-        FeatureSet trainFeatures = extract(extractor, train, data.name() + "/train/" + train.size(), data, cache, weights, progress);
-        FeatureSet testFeatures = extract(extractor, data.test(), data.name() + "/test/" + data.test().size(), data, cache, weights, progress);
+        FeatureSet trainFeatures =
+                extract(extractor, train, data.name() + "/train/" + train.size(), data, cache, weights, progress);
+        FeatureSet testFeatures = extract(
+                extractor, data.test(), data.name() + "/test/" + data.test().size(), data, cache, weights, progress);
         return new EvalFeatures(trainFeatures, testFeatures, extractor.describe(), data.name());
     }
 
@@ -58,12 +70,15 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
         if (f.equals("cls")) return new FeatureExtractor(vit, FeatureMode.CLS, 1, batch);
         if (f.equals("mean")) return new FeatureExtractor(vit, FeatureMode.MEAN, 1, batch);
         if (f.equals("cls+mean")) return new FeatureExtractor(vit, FeatureMode.CLS_MEAN, 1, batch);
-        if (last.matches()) return new FeatureExtractor(vit, FeatureMode.LAST_K, Integer.parseInt(last.group(1)), batch);
-        throw new IllegalArgumentException("unknown --features '" + spec + "' (cls, mean, cls+mean or lastN such as last4)");
+        if (last.matches())
+            return new FeatureExtractor(vit, FeatureMode.LAST_K, Integer.parseInt(last.group(1)), batch);
+        throw new IllegalArgumentException(
+                "unknown --features '" + spec + "' (cls, mean, cls+mean or lastN such as last4)");
     }
 
     private static Dataset trainSplit(LabelledData data, int trainLimit) {
-        if (data.numClasses() == 0) throw new IllegalArgumentException("--data " + data.name() + " has no class labels to evaluate with");
+        if (data.numClasses() == 0)
+            throw new IllegalArgumentException("--data " + data.name() + " has no class labels to evaluate with");
         return EvenSubset.of(data.train(), trainLimit);
     }
 
@@ -71,22 +86,35 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
         return KnnMonitor.evalTransform(RecipeConfig.of(data.imageSize(), data.mean(), data.std()));
     }
 
-    private static FeatureSet extract(FeatureExtractor extractor, Dataset split, String splitKey, LabelledData data, FeatureCache cache,
-                                      Path weights, PrintStream progress) {
+    private static FeatureSet extract(
+            FeatureExtractor extractor,
+            Dataset split,
+            String splitKey,
+            LabelledData data,
+            FeatureCache cache,
+            Path weights,
+            PrintStream progress) {
         long started = System.nanoTime();
         int every = Math.max(1, split.size() / 10);
         int[] nextReport = {every};
         extractor.onProgress((done, total) -> {
             if (done >= nextReport[0] || done == total) {
                 double s = (System.nanoTime() - started) / 1e9;
-                progress.printf(Locale.ROOT, "features of %s: %d/%d (%.0f img/s)%n", split.name(), done, total, done / Math.max(s, 1e-9));
+                progress.printf(
+                        Locale.ROOT,
+                        "features of %s: %d/%d (%.0f img/s)%n",
+                        split.name(),
+                        done,
+                        total,
+                        done / Math.max(s, 1e-9));
                 nextReport[0] = done + every;
             }
         });
         Transform transform = transform(data);
         if (cache == null || weights == null) return extractor.extract(split, transform);
         try {
-            String key = FeatureCache.key(weights, splitKey, "resize " + data.imageSize() + ", center crop, normalize", extractor.describe());
+            String key = FeatureCache.key(
+                    weights, splitKey, "resize " + data.imageSize() + ", center crop, normalize", extractor.describe());
             var hit = cache.load(key);
             if (hit.isPresent()) {
                 progress.println("features of " + split.name() + ": from the cache " + cache.fileFor(key));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
 import dev.loupe.tensor.io.SafeTensorsFile;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +31,13 @@ public final class FeatureCache {
     private static final System.Logger LOG = System.getLogger(FeatureCache.class.getName());
     private final Path dir;
 
-    public FeatureCache(Path dir) { this.dir = dir; }
+    public FeatureCache(Path dir) {
+        this.dir = dir;
+    }
 
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     /**
      * The cache key of features of {@code dataset} (name, and size or split if it matters) through
@@ -46,14 +49,16 @@ public final class FeatureCache {
     public static String key(Path weights, String dataset, String transform, String features) throws IOException {
         Path abs = weights.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs)) throw new IOException("feature cache: weights file " + abs + " does not exist");
-        String description = "weights=" + abs + "\nmtime=" + Files.getLastModifiedTime(abs).toMillis() + "\nbytes=" + Files.size(abs)
-                + "\ndataset=" + dataset + "\ntransform=" + transform + "\nfeatures=" + features;
+        String description =
+                "weights=" + abs + "\nmtime=" + Files.getLastModifiedTime(abs).toMillis() + "\nbytes=" + Files.size(abs)
+                        + "\ndataset=" + dataset + "\ntransform=" + transform + "\nfeatures=" + features;
         return sha256(description);
     }
 
     /** Where the entry for {@code key} lives. */
     public Path fileFor(String key) {
-        if (!key.matches("[0-9a-f]{16,64}")) throw new IllegalArgumentException("feature cache: malformed key '" + key + "'");
+        if (!key.matches("[0-9a-f]{16,64}"))
+            throw new IllegalArgumentException("feature cache: malformed key '" + key + "'");
         return dir.resolve(key + ".safetensors");
     }
 
@@ -62,7 +67,8 @@ public final class FeatureCache {
         Path file = fileFor(key);
         if (!Files.isRegularFile(file)) return Optional.empty();
         SafeTensorsFile read = SafeTensors.readFile(file);
-        Tensor features = read.tensors().get("features"), labels = read.tensors().get("labels");
+        Tensor features = read.tensors().get("features"),
+                labels = read.tensors().get("labels");
         String names = read.metadata().get("class_names");
         if (features == null || labels == null || names == null) {
             throw new IOException("feature cache: " + file + " lacks features, labels or class_names; delete it");
@@ -77,7 +83,8 @@ public final class FeatureCache {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("features", set.features());
         tensors.put("labels", set.labels());
-        Map<String, String> meta = Map.of("class_names", JSON.writeValueAsString(set.classNames()), "format", "loupe-features-1");
+        Map<String, String> meta =
+                Map.of("class_names", JSON.writeValueAsString(set.classNames()), "format", "loupe-features-1");
         SafeTensors.write(fileFor(key), tensors, meta);
     }
 

@@ -9,7 +9,6 @@ import dev.loupe.data.transform.Transform;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -33,16 +32,18 @@ public final class FeatureExtractor {
     private final VisionTransformer model;
     private final FeatureMode mode;
     private final int lastBlocks, batchSize;
-    private Progress progress;   // null: a log line every LOG_EVERY_BATCHES batches
+    private Progress progress; // null: a log line every LOG_EVERY_BATCHES batches
 
     /**
      * @param lastBlocks k for {@link FeatureMode#LAST_K} (DINO uses 4 for ViT-S, 1 for ViT-B); ignored otherwise
      * @param batchSize  images per forward pass
      */
     public FeatureExtractor(VisionTransformer model, FeatureMode mode, int lastBlocks, int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("feature extraction: batch size must be >= 1, got " + batchSize);
+        if (batchSize < 1)
+            throw new IllegalArgumentException("feature extraction: batch size must be >= 1, got " + batchSize);
         if (mode == FeatureMode.LAST_K && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
-            throw new IllegalArgumentException("feature extraction: last-k needs 1 <= k <= depth " + model.blocks.size() + ", got " + lastBlocks);
+            throw new IllegalArgumentException(
+                    "feature extraction: last-k needs 1 <= k <= depth " + model.blocks.size() + ", got " + lastBlocks);
         }
         this.model = model;
         this.mode = mode;
@@ -51,7 +52,9 @@ public final class FeatureExtractor {
     }
 
     /** CLS features in batches of 64. */
-    public FeatureExtractor(VisionTransformer model) { this(model, FeatureMode.CLS, 1, 64); }
+    public FeatureExtractor(VisionTransformer model) {
+        this(model, FeatureMode.CLS, 1, 64);
+    }
 
     /** Replaces the default progress report (a log line every 20 batches). */
     public FeatureExtractor onProgress(Progress p) {
@@ -60,7 +63,9 @@ public final class FeatureExtractor {
     }
 
     /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
-    public String describe() { return mode.describe(lastBlocks); }
+    public String describe() {
+        return mode.describe(lastBlocks);
+    }
 
     /** Feature width F for this model and mode. */
     public int featureDim() {
@@ -85,12 +90,17 @@ public final class FeatureExtractor {
             int batches = (n + batchSize - 1) / batchSize;
             for (int bi = 0; bi < batches; bi++) {
                 int start = bi * batchSize, count = Math.min(batchSize, n - start);
-                Tensor images = loadBatch(data, transform, start, count, labels);   // (B, C, H, W)
-                float[] out = features(images).toFloatArray();                       // (B, F)
+                Tensor images = loadBatch(data, transform, start, count, labels); // (B, C, H, W)
+                float[] out = features(images).toFloatArray(); // (B, F)
                 System.arraycopy(out, 0, features, start * f, count * f);
                 if (progress != null) progress.update(start + count, n);
                 else if ((bi + 1) % LOG_EVERY_BATCHES == 0 || bi == batches - 1) {
-                    LOG.log(System.Logger.Level.INFO, "features of {0}: {1}/{2} samples", data.name(), start + count, n);
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "features of {0}: {1}/{2} samples",
+                            data.name(),
+                            start + count,
+                            n);
                 }
             }
         } finally {
@@ -102,15 +112,16 @@ public final class FeatureExtractor {
     /** images (B, C, H, W) -> features (B, F) on the model's device; call under no-grad with the model in eval mode. */
     public Tensor features(Tensor images) {
         Var x = Var.of(images.to(model.clsToken.data().device()));
-        Var out = switch (mode) {
-            case CLS -> model.forwardTokens(x).select(1, 0);
-            case MEAN -> model.meanPatchToken(model.forwardTokens(x));
-            case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
-            case CLS_MEAN -> {
-                Var t = model.forwardTokens(x);
-                yield Var.concat(1, List.of(t.select(1, 0), model.meanPatchToken(t)));   // (B, 2 D)
-            }
-        };
+        Var out =
+                switch (mode) {
+                    case CLS -> model.forwardTokens(x).select(1, 0);
+                    case MEAN -> model.meanPatchToken(model.forwardTokens(x));
+                    case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
+                    case CLS_MEAN -> {
+                        Var t = model.forwardTokens(x);
+                        yield Var.concat(1, List.of(t.select(1, 0), model.meanPatchToken(t))); // (B, 2 D)
+                    }
+                };
         return out.data().contiguous();
     }
 
@@ -128,8 +139,9 @@ public final class FeatureExtractor {
         for (int j = 0; j < count; j++) {
             Image im = images[j];
             if (im.channels() != first.channels() || im.height() != first.height() || im.width() != first.width()) {
-                throw new IllegalArgumentException("feature extraction: '" + data.name() + "' sample " + (start + j) + " is " + im
-                        + " after the transform, but sample " + start + " is " + first + "; the eval transform must give one size");
+                throw new IllegalArgumentException("feature extraction: '" + data.name() + "' sample " + (start + j)
+                        + " is " + im + " after the transform, but sample " + start + " is " + first
+                        + "; the eval transform must give one size");
             }
             System.arraycopy(im.pixels(), 0, pixels, j * per, per);
         }
@@ -137,5 +149,7 @@ public final class FeatureExtractor {
     }
 
     @Override
-    public String toString() { return "FeatureExtractor(" + describe() + ", batch " + batchSize + ", dim " + featureDim() + ")"; }
+    public String toString() {
+        return "FeatureExtractor(" + describe() + ", batch " + batchSize + ", dim " + featureDim() + ")";
+    }
 }

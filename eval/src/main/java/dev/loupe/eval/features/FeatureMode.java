@@ -20,7 +20,10 @@ package dev.loupe.eval.features;
  * </ul>
  */
 public enum FeatureMode {
-    CLS, MEAN, LAST_K, CLS_MEAN;
+    CLS,
+    MEAN,
+    LAST_K,
+    CLS_MEAN;
 
     /** A stable description for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
     public String describe(int lastBlocks) {

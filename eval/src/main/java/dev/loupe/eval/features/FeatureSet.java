@@ -2,7 +2,6 @@ package dev.loupe.eval.features;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,8 +19,8 @@ public record FeatureSet(Tensor features, Tensor labels, List<String> classNames
                     + Arrays.toString(features.sizes()));
         }
         if (labels.rank() != 1 || labels.dtype() != DType.I64 || labels.size(0) != features.size(0)) {
-            throw new IllegalArgumentException("labels must be int64 (" + features.size(0) + "), got " + labels.dtype() + " "
-                    + Arrays.toString(labels.sizes()));
+            throw new IllegalArgumentException("labels must be int64 (" + features.size(0) + "), got " + labels.dtype()
+                    + " " + Arrays.toString(labels.sizes()));
         }
         features = features.contiguous();
         labels = labels.contiguous();
@@ -29,10 +28,14 @@ public record FeatureSet(Tensor features, Tensor labels, List<String> classNames
     }
 
     /** Number of samples N. */
-    public int size() { return features.size(0); }
+    public int size() {
+        return features.size(0);
+    }
 
     /** Feature width F. */
-    public int dim() { return features.size(1); }
+    public int dim() {
+        return features.size(1);
+    }
 
     /** The number of classes: the class-name count, or 1 + the largest label when there are no names. */
     public int numClasses() {
@@ -53,7 +56,8 @@ public record FeatureSet(Tensor features, Tensor labels, List<String> classNames
         int[] out = new int[raw.length];
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] < 0 || raw[i] >= k) {
-                throw new IllegalArgumentException(what + ": sample " + i + " has label " + raw[i] + ", outside [0, " + k + ")");
+                throw new IllegalArgumentException(
+                        what + ": sample " + i + " has label " + raw[i] + ", outside [0, " + k + ")");
             }
             out[i] = (int) raw[i];
         }

@@ -6,7 +6,6 @@ import dev.loupe.data.Sample;
 import dev.loupe.data.transform.Transform;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.stream.IntStream;
 
 /** The raw-pixel baseline: each image after the eval transform, flattened to (C H W) features. */
@@ -25,11 +24,11 @@ public final class RawPixelFeatures {
             labels[i] = s.label();
         });
         int f = images[0].pixels().length;
-        float[] features = new float[n * f];                                   // (N, C H W)
+        float[] features = new float[n * f]; // (N, C H W)
         for (int i = 0; i < n; i++) {
             if (images[i].pixels().length != f) {
-                throw new IllegalArgumentException("raw pixel features: '" + data.name() + "' sample " + i + " is " + images[i]
-                        + " after the transform, but sample 0 is " + images[0]);
+                throw new IllegalArgumentException("raw pixel features: '" + data.name() + "' sample " + i + " is "
+                        + images[i] + " after the transform, but sample 0 is " + images[0]);
             }
             System.arraycopy(images[i].pixels(), 0, features, i * f, f);
         }

@@ -3,7 +3,6 @@ package dev.loupe.eval.knn;
 import dev.loupe.eval.features.FeatureSet;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +41,9 @@ public final class KnnClassifier {
     }
 
     /** T = 0.07, 256 test rows per chunk. */
-    public KnnClassifier() { this(DINO_TEMPERATURE, 256); }
+    public KnnClassifier() {
+        this(DINO_TEMPERATURE, 256);
+    }
 
     /**
      * Accuracy of every k in {@code ks} (each clamped to the train size; duplicates after clamping
@@ -51,7 +52,8 @@ public final class KnnClassifier {
     public List<KnnResult> evaluate(FeatureSet train, FeatureSet test, int... ks) {
         if (ks.length == 0) throw new IllegalArgumentException("kNN: no k given");
         if (train.dim() != test.dim()) {
-            throw new IllegalArgumentException("kNN: train features have width " + train.dim() + ", test " + test.dim());
+            throw new IllegalArgumentException(
+                    "kNN: train features have width " + train.dim() + ", test " + test.dim());
         }
         int numClasses = Math.max(train.numClasses(), test.numClasses());
         int[] trainLabels = train.checkedLabels("kNN train features");
@@ -62,11 +64,11 @@ public final class KnnClassifier {
         int[][] predictions = new int[kList.length][nTest];
         boolean[][] inTop5 = new boolean[kList.length][nTest];
 
-        Tensor trainT = l2Normalize(train.features()).transpose(0, 1).contiguous();   // (F, N_train)
-        Tensor testN = l2Normalize(test.features());                                 // (N_test, F)
+        Tensor trainT = l2Normalize(train.features()).transpose(0, 1).contiguous(); // (F, N_train)
+        Tensor testN = l2Normalize(test.features()); // (N_test, F)
         for (int start = 0; start < nTest; start += chunkRows) {
             int rows = Math.min(chunkRows, nTest - start), s0 = start;
-            float[] sim = testN.narrow(0, start, rows).matmul(trainT).toFloatArray();  // (rows, N_train)
+            float[] sim = testN.narrow(0, start, rows).matmul(trainT).toFloatArray(); // (rows, N_train)
             int nTrain = train.size();
             Parallel.forRange(rows, 4, (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
@@ -96,7 +98,9 @@ public final class KnnClassifier {
     }
 
     /** DINO's k values {10, 20, 100, 200}. */
-    public List<KnnResult> evaluate(FeatureSet train, FeatureSet test) { return evaluate(train, test, DINO_KS); }
+    public List<KnnResult> evaluate(FeatureSet train, FeatureSet test) {
+        return evaluate(train, test, DINO_KS);
+    }
 
     /** x / max(||x||_2, 1e-12) row by row, as F.normalize(x, dim=1). x: (N, F) -> (N, F). */
     public static Tensor l2Normalize(Tensor x) {
@@ -155,9 +159,12 @@ public final class KnnClassifier {
     }
 
     private static int[] clamp(int[] ks, int trainSize) {
-        return Arrays.stream(ks).map(k -> {
-            if (k < 1) throw new IllegalArgumentException("kNN: k must be >= 1, got " + k);
-            return Math.min(k, trainSize);
-        }).distinct().toArray();
+        return Arrays.stream(ks)
+                .map(k -> {
+                    if (k < 1) throw new IllegalArgumentException("kNN: k must be >= 1, got " + k);
+                    return Math.min(k, trainSize);
+                })
+                .distinct()
+                .toArray();
     }
 }

@@ -18,7 +18,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.Evaluation;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class KnnMonitor implements Evaluation {
     public static final String METRIC = "knn_top1";
 
     private final VisionTransformer probe;
-    private final FeatureMode mode;             // the pooling the model trains with: CLS or mean patch token
+    private final FeatureMode mode; // the pooling the model trains with: CLS or mean patch token
     private final Supplier<Map<String, Tensor>> backboneState;
     private final Dataset train, test;
     private final Transform transform;
@@ -61,7 +60,8 @@ public final class KnnMonitor implements Evaluation {
      * @param backbone      the backbone's shape (no head)
      * @param backboneState the backbone's current weights under timm ViT names
      */
-    public KnnMonitor(ViTConfig backbone, Supplier<Map<String, Tensor>> backboneState, LabelledData data, Settings options) {
+    public KnnMonitor(
+            ViTConfig backbone, Supplier<Map<String, Tensor>> backboneState, LabelledData data, Settings options) {
         this.probe = new VisionTransformer(backbone.withDropPath(0), new Rng(0));
         this.mode = backbone.meanPool() ? FeatureMode.MEAN : FeatureMode.CLS;
         this.backboneState = backboneState;
@@ -74,7 +74,10 @@ public final class KnnMonitor implements Evaluation {
 
     /** Resize to the model's side, centre crop (a no-op for images of that side), normalise. */
     public static Transform evalTransform(RecipeConfig recipe) {
-        return new Compose(new Resize(recipe.size(), Interpolation.BILINEAR, recipe.antialias()), new CenterCrop(recipe.size()), recipe.normalize());
+        return new Compose(
+                new Resize(recipe.size(), Interpolation.BILINEAR, recipe.antialias()),
+                new CenterCrop(recipe.size()),
+                recipe.normalize());
     }
 
     /** The current backbone as a plain ViT (a copy). */
@@ -90,7 +93,7 @@ public final class KnnMonitor implements Evaluation {
         FeatureSet testFeatures = extractor.extract(test, transform);
         List<KnnResult> r = new KnnClassifier().evaluate(trainFeatures, testFeatures, k);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put(METRIC, r.getFirst().top1() / 100);   // a fraction, as test_accuracy
+        out.put(METRIC, r.getFirst().top1() / 100); // a fraction, as test_accuracy
         out.put(RankMe.METRIC, RankMe.of(trainFeatures.features()));
         return out;
     }

@@ -28,23 +28,29 @@ public final class Lbfgs {
     public record Options(int maxIter, double gtol, double ftol, int history) {
         public Options {
             if (maxIter < 1 || history < 1 || gtol < 0 || ftol < 0) {
-                throw new IllegalArgumentException("L-BFGS: need maxIter, history >= 1 and tolerances >= 0, got " + this);
+                throw new IllegalArgumentException(
+                        "L-BFGS: need maxIter, history >= 1 and tolerances >= 0, got " + this);
             }
         }
 
         /** sklearn's LogisticRegression(solver="lbfgs") defaults with the given max_iter and tol. */
-        public static Options sklearn(int maxIter, double tol) { return new Options(maxIter, tol, 2.220446049250313e-09, 10); }
+        public static Options sklearn(int maxIter, double tol) {
+            return new Options(maxIter, tol, 2.220446049250313e-09, 10);
+        }
     }
 
     /** The minimiser found, f and gradient there, iterations used, and why the run stopped. */
-    public record Result(double[] x, double value, double[] gradient, int iterations, boolean converged, String reason) {}
+    public record Result(
+            double[] x, double value, double[] gradient, int iterations, boolean converged, String reason) {}
 
     private static final double C1 = 1e-4, C2 = 0.9;
     private static final int MAX_LINE_SEARCH = 40;
 
     private final Options options;
 
-    public Lbfgs(Options options) { this.options = options; }
+    public Lbfgs(Options options) {
+        this.options = options;
+    }
 
     /** Minimises {@code f} from {@code x0} (not modified). */
     public Result minimize(Function f, double[] x0) {
@@ -53,11 +59,11 @@ public final class Lbfgs {
         double fx = f.valueAndGradient(x, g);
         if (!Double.isFinite(fx)) throw new IllegalArgumentException("L-BFGS: f(x0) is " + fx);
         if (maxAbs(g) <= options.gtol()) return new Result(x, fx, g, 0, true, "gradient below tolerance");
-        Deque<double[][]> pairs = new ArrayDeque<>();   // {s, y, {1 / s.y}}, newest last
+        Deque<double[][]> pairs = new ArrayDeque<>(); // {s, y, {1 / s.y}}, newest last
         for (int iter = 1; iter <= options.maxIter(); iter++) {
             double[] d = direction(g, pairs);
             double gtd = dot(g, d);
-            if (!(gtd < 0)) {                           // not a descent direction: forget the curvature pairs
+            if (!(gtd < 0)) { // not a descent direction: forget the curvature pairs
                 pairs.clear();
                 d = scaled(g, -1);
                 gtd = -dot(g, g);
@@ -71,7 +77,7 @@ public final class Lbfgs {
                 y[i] = p.g[i] - g[i];
             }
             double sy = dot(s, y);
-            if (sy > 1e-10 * dot(y, y)) {               // keep the inverse Hessian estimate positive definite
+            if (sy > 1e-10 * dot(y, y)) { // keep the inverse Hessian estimate positive definite
                 if (pairs.size() == options.history()) pairs.removeFirst();
                 pairs.addLast(new double[][] {s, y, {1 / sy}});
             }

@@ -24,27 +24,31 @@ public final class LinearProbe {
 
     private final LinearProbeConfig config;
 
-    public LinearProbe(LinearProbeConfig config) { this.config = config; }
+    public LinearProbe(LinearProbeConfig config) {
+        this.config = config;
+    }
 
     /** Trains on {@code train}, evaluates on {@code test}. */
     public LinearProbeResult run(FeatureSet train, FeatureSet test) {
         if (train.dim() != test.dim()) {
-            throw new IllegalArgumentException("linear probe: train features have width " + train.dim() + ", test " + test.dim());
+            throw new IllegalArgumentException(
+                    "linear probe: train features have width " + train.dim() + ", test " + test.dim());
         }
         int classes = Math.max(train.numClasses(), test.numClasses());
         int[] trainLabels = train.checkedLabels("linear probe train features");
         int[] testLabels = test.checkedLabels("linear probe test features");
         int n = train.size();
         int batch = Math.min(config.batchSize(), n);
-        if (config.batchNorm() && batch < 2) throw new IllegalArgumentException("linear probe: BatchNorm needs >= 2 training samples per batch");
+        if (config.batchNorm() && batch < 2)
+            throw new IllegalArgumentException("linear probe: BatchNorm needs >= 2 training samples per batch");
         int steps = config.batchNorm() ? n / batch : (n + batch - 1) / batch;
 
         Rng rng = new Rng(config.seed());
         ProbeHead head = new ProbeHead(train.dim(), classes, config.batchNorm(), rng.split());
         Optimizer opt = optimizer(head);
-        CosineSchedule schedule = new CosineSchedule(config.lr(), 0, (long) steps * config.epochs(),
-                (long) steps * config.warmupEpochs(), 0);
-        Tensor x = train.features();                                          // (N, F)
+        CosineSchedule schedule = new CosineSchedule(
+                config.lr(), 0, (long) steps * config.epochs(), (long) steps * config.warmupEpochs(), 0);
+        Tensor x = train.features(); // (N, F)
         long[] labels = new long[n];
         for (int i = 0; i < n; i++) labels[i] = trainLabels[i];
         double[] epochLoss = new double[config.epochs()];
@@ -61,14 +65,14 @@ public final class LinearProbe {
                     y[j] = labels[order[s * batch + j]];
                 }
                 opt.setLr(schedule.at(step++));
-                Tensor xb = x.indexSelect(0, Tensor.ofLongs(idx, count));       // (B, F)
+                Tensor xb = x.indexSelect(0, Tensor.ofLongs(idx, count)); // (B, F)
                 sum += trainStep(head, opt, xb, Tensor.ofLongs(y, count));
             }
             epochLoss[epoch] = sum / steps;
             LOG.log(System.Logger.Level.DEBUG, "linear probe epoch {0}: loss {1}", epoch, epochLoss[epoch]);
         }
         head.train(false);
-        Tensor logits = logits(head, test.features());                          // (N_test, K)
+        Tensor logits = logits(head, test.features()); // (N_test, K)
         int[] predictions = Ranking.argmax(logits);
         double top1 = Ranking.topKAccuracy(logits, testLabels, 1);
         double top5 = classes >= 5 ? Ranking.topKAccuracy(logits, testLabels, 5) : Double.NaN;
@@ -94,7 +98,8 @@ public final class LinearProbe {
         try (var scope = GradMode.disable()) {
             for (int p = 0; p < parts.length; p++) {
                 int start = p * EVAL_CHUNK;
-                parts[p] = head.forward(Var.of(features.narrow(0, start, Math.min(EVAL_CHUNK, n - start)))).data();
+                parts[p] = head.forward(Var.of(features.narrow(0, start, Math.min(EVAL_CHUNK, n - start))))
+                        .data();
             }
         }
         return Tensor.concat(0, parts).contiguous();
@@ -102,8 +107,8 @@ public final class LinearProbe {
 
     private Optimizer optimizer(ProbeHead head) {
         var groups = ParamGroup.single(head.namedParameters());
-        return config.lars() ? new Lars(groups, config.lr(), config.momentum(), 0.001, config.weightDecay())
+        return config.lars()
+                ? new Lars(groups, config.lr(), config.momentum(), 0.001, config.weightDecay())
                 : new Sgd(groups, config.lr(), config.momentum(), false, config.weightDecay());
     }
-
 }

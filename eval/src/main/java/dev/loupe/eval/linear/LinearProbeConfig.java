@@ -14,16 +14,26 @@ package dev.loupe.eval.linear;
  * @param warmupEpochs linear warm-up before the half-cycle cosine to 0 (per step, as MAE)
  * @param seed         seeds the head's initialisation and the per-epoch shuffling
  */
-public record LinearProbeConfig(boolean batchNorm, boolean lars, int epochs, int batchSize, double lr, double momentum,
-                                double weightDecay, int warmupEpochs, long seed) {
+public record LinearProbeConfig(
+        boolean batchNorm,
+        boolean lars,
+        int epochs,
+        int batchSize,
+        double lr,
+        double momentum,
+        double weightDecay,
+        int warmupEpochs,
+        long seed) {
     public LinearProbeConfig {
-        if (epochs < 1 || batchSize < 1) throw new IllegalArgumentException("linear probe: epochs and batch size must be >= 1");
+        if (epochs < 1 || batchSize < 1)
+            throw new IllegalArgumentException("linear probe: epochs and batch size must be >= 1");
         if (!(lr > 0) || momentum < 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("linear probe: need lr > 0, momentum >= 0, weight decay >= 0; got " + lr + ", " + momentum
-                    + ", " + weightDecay);
+            throw new IllegalArgumentException("linear probe: need lr > 0, momentum >= 0, weight decay >= 0; got " + lr
+                    + ", " + momentum + ", " + weightDecay);
         }
         if (warmupEpochs < 0 || warmupEpochs > epochs) {
-            throw new IllegalArgumentException("linear probe: warm-up epochs " + warmupEpochs + " must be in [0, " + epochs + "]");
+            throw new IllegalArgumentException(
+                    "linear probe: warm-up epochs " + warmupEpochs + " must be in [0, " + epochs + "]");
         }
     }
 
@@ -50,6 +60,7 @@ public record LinearProbeConfig(boolean batchNorm, boolean lars, int epochs, int
 
     /** A copy with another peak learning rate. */
     public LinearProbeConfig withLr(double peak) {
-        return new LinearProbeConfig(batchNorm, lars, epochs, batchSize, peak, momentum, weightDecay, warmupEpochs, seed);
+        return new LinearProbeConfig(
+                batchNorm, lars, epochs, batchSize, peak, momentum, weightDecay, warmupEpochs, seed);
     }
 }

@@ -16,19 +16,31 @@ import dev.loupe.tensor.Tensor;
  * @param converged   whether a tolerance stopped the run (false: iteration limit or a failed line search)
  * @param loss        the objective at the solution
  */
-public record LogisticModel(double[] weight, double[] bias, int classes, int features, Standardizer standardizer,
-                            int iterations, boolean converged, double loss) {
+public record LogisticModel(
+        double[] weight,
+        double[] bias,
+        int classes,
+        int features,
+        Standardizer standardizer,
+        int iterations,
+        boolean converged,
+        double loss) {
 
     /** W as a float64 (K, F) tensor. */
-    public Tensor weightTensor() { return Tensor.of(weight.clone(), classes, features); }
+    public Tensor weightTensor() {
+        return Tensor.of(weight.clone(), classes, features);
+    }
 
     /** b as a float64 (K) tensor. */
-    public Tensor biasTensor() { return Tensor.of(bias.clone(), classes); }
+    public Tensor biasTensor() {
+        return Tensor.of(bias.clone(), classes);
+    }
 
     /** Logits for features (N, F) -> float64 (N, K). */
     public Tensor logits(Tensor x) {
         if (x.rank() != 2 || x.size(1) != features) {
-            throw new IllegalArgumentException("logistic regression: features must be (N, " + features + "), got " + x.shape());
+            throw new IllegalArgumentException(
+                    "logistic regression: features must be (N, " + features + "), got " + x.shape());
         }
         int n = x.size(0);
         double[] v = LogisticRegression.toDoubles(x.to(DType.F32));
@@ -45,10 +57,13 @@ public record LogisticModel(double[] weight, double[] bias, int classes, int fea
     }
 
     /** The most likely class of every row (ties: lower class). */
-    public int[] predict(Tensor x) { return Ranking.argmax(logits(x)); }
+    public int[] predict(Tensor x) {
+        return Ranking.argmax(logits(x));
+    }
 
     /** Top-1 accuracy in percent on a labelled set. */
     public double accuracy(FeatureSet test) {
-        return Ranking.topKAccuracy(logits(test.features()), test.checkedLabels("logistic regression test features"), 1);
+        return Ranking.topKAccuracy(
+                logits(test.features()), test.checkedLabels("logistic regression test features"), 1);
     }
 }

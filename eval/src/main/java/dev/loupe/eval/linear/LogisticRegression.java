@@ -30,7 +30,9 @@ public final class LogisticRegression {
     }
 
     /** CLIP's setting: C = 0.316, max_iter 1000, sklearn's tol 1e-4, raw features. */
-    public LogisticRegression() { this(CLIP_C, Lbfgs.Options.sklearn(1000, 1e-4), false); }
+    public LogisticRegression() {
+        this(CLIP_C, Lbfgs.Options.sklearn(1000, 1e-4), false);
+    }
 
     /** Fits on {@code train}. */
     public LogisticModel fit(FeatureSet train) {
@@ -50,10 +52,10 @@ public final class LogisticRegression {
 
     /** The objective and its gradient over parameters [W (K, F) row-major, b (K)]. */
     static final class Objective {
-        private final double[] x;     // (N, F)
-        private final int[] y;        // (N)
+        private final double[] x; // (N, F)
+        private final int[] y; // (N)
         private final int n, f, k;
-        private final double l2;      // 1 / (C n)
+        private final double l2; // 1 / (C n)
 
         Objective(double[] x, int[] y, int n, int f, int k, double l2) {
             this.x = x;
@@ -65,7 +67,7 @@ public final class LogisticRegression {
         }
 
         double valueAndGradient(double[] params, double[] grad) {
-            double[] residual = new double[n * k];   // (N, K): (softmax - onehot) / n
+            double[] residual = new double[n * k]; // (N, K): (softmax - onehot) / n
             double[] rowLoss = new double[n];
             Parallel.forRange(n, 64, (lo, hi) -> {
                 double[] z = new double[k];
@@ -81,7 +83,8 @@ public final class LogisticRegression {
                     for (int c = 0; c < k; c++) sum += Math.exp(z[c] - max);
                     double logSum = max + Math.log(sum);
                     rowLoss[i] = logSum - z[y[i]];
-                    for (int c = 0; c < k; c++) residual[i * k + c] = (Math.exp(z[c] - logSum) - (c == y[i] ? 1 : 0)) / n;
+                    for (int c = 0; c < k; c++)
+                        residual[i * k + c] = (Math.exp(z[c] - logSum) - (c == y[i] ? 1 : 0)) / n;
                 }
             });
             double loss = 0, norm = 0;

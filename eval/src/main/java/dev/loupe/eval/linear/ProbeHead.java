@@ -18,12 +18,13 @@ public final class ProbeHead extends Module {
     /** MAE's BatchNorm eps. */
     public static final double BN_EPS = 1e-6;
 
-    public final BatchNorm1d norm;   // null for the plain (DINO) head
+    public final BatchNorm1d norm; // null for the plain (DINO) head
     public final Linear linear;
 
     public ProbeHead(int features, int classes, boolean batchNorm, Rng rng) {
         if (features < 1 || classes < 1) {
-            throw new IllegalArgumentException("probe head: need features and classes >= 1, got " + features + " and " + classes);
+            throw new IllegalArgumentException(
+                    "probe head: need features and classes >= 1, got " + features + " and " + classes);
         }
         norm = batchNorm ? child("norm", new BatchNorm1d(features, BN_EPS, 0.1, false)) : null;
         linear = child("linear", new Linear(features, classes, true, rng));

@@ -22,7 +22,8 @@ public final class Ranking {
     /** Percent of rows whose label has fewer than {@code top} classes scoring strictly higher (ties: lower class first). */
     public static double topKAccuracy(Tensor scores, int[] labels, int top) {
         int n = scores.size(0), k = scores.size(1);
-        if (labels.length != n) throw new IllegalArgumentException("top-k accuracy: " + n + " score rows but " + labels.length + " labels");
+        if (labels.length != n)
+            throw new IllegalArgumentException("top-k accuracy: " + n + " score rows but " + labels.length + " labels");
         double[] s = scores.contiguous().toDoubleArray();
         int correct = 0;
         for (int i = 0; i < n; i++) {

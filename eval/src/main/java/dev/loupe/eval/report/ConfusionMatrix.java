@@ -14,7 +14,8 @@ public final class ConfusionMatrix {
     private final long[][] counts;
 
     public ConfusionMatrix(List<String> classNames) {
-        if (classNames.size() < 2) throw new IllegalArgumentException("a confusion matrix needs >= 2 classes, got " + classNames);
+        if (classNames.size() < 2)
+            throw new IllegalArgumentException("a confusion matrix needs >= 2 classes, got " + classNames);
         this.classNames = List.copyOf(classNames);
         this.counts = new long[classNames.size()][classNames.size()];
     }
@@ -22,7 +23,8 @@ public final class ConfusionMatrix {
     public void add(int truth, int predicted) {
         int k = classNames.size();
         if (truth < 0 || truth >= k || predicted < 0 || predicted >= k) {
-            throw new IllegalArgumentException("class index out of range [0, " + k + "): true " + truth + ", predicted " + predicted);
+            throw new IllegalArgumentException(
+                    "class index out of range [0, " + k + "): true " + truth + ", predicted " + predicted);
         }
         counts[truth][predicted]++;
     }
@@ -30,7 +32,8 @@ public final class ConfusionMatrix {
     /** Counts from true labels and predictions (equal lengths, values in [0, K)); names "0", "1", ... when none are given. */
     public static ConfusionMatrix of(int[] labels, int[] predictions, List<String> classNames, int numClasses) {
         if (labels.length != predictions.length) {
-            throw new IllegalArgumentException("confusion matrix: " + labels.length + " labels but " + predictions.length + " predictions");
+            throw new IllegalArgumentException(
+                    "confusion matrix: " + labels.length + " labels but " + predictions.length + " predictions");
         }
         List<String> names = classNames;
         if (names.isEmpty()) {
@@ -42,7 +45,9 @@ public final class ConfusionMatrix {
         return m;
     }
 
-    public int numClasses() { return classNames.size(); }
+    public int numClasses() {
+        return classNames.size();
+    }
 
     /** Samples of class t. */
     public long rowTotal(int t) {
@@ -51,7 +56,9 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    public List<String> classNames() { return classNames; }
+    public List<String> classNames() {
+        return classNames;
+    }
 
     /** A copy of the counts, [true][predicted]. */
     public long[][] counts() {
@@ -73,7 +80,9 @@ public final class ConfusionMatrix {
     }
 
     /** Top-1 accuracy: the diagonal over the total (NaN when empty). */
-    public double accuracy() { return total() == 0 ? Double.NaN : (double) correct() / total(); }
+    public double accuracy() {
+        return total() == 0 ? Double.NaN : (double) correct() / total();
+    }
 
     /** Recall of class {@code c}: its diagonal count over its row (NaN when the class never occurs). */
     public double recall(int c) {
@@ -95,5 +104,7 @@ public final class ConfusionMatrix {
         return sb.toString();
     }
 
-    private static String escape(String s) { return s.replace("|", "\\|"); }
+    private static String escape(String s) {
+        return s.replace("|", "\\|");
+    }
 }

@@ -3,10 +3,9 @@ package dev.loupe.eval.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.loupe.eval.knn.KnnResult;
 import dev.loupe.eval.knn.KnnClassifier;
+import dev.loupe.eval.knn.KnnResult;
 import dev.loupe.tensor.io.AtomicFile;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,12 +28,19 @@ import java.util.TreeMap;
  * @param logisticTop1  logistic-regression top-1, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvalReport(String method, String dataset, String features, Map<Integer, Double> knnTop1,
-                         Map<Integer, Double> knnTop5, Double linearTop1, Double logisticTop1) {
+public record EvalReport(
+        String method,
+        String dataset,
+        String features,
+        Map<Integer, Double> knnTop1,
+        Map<Integer, Double> knnTop5,
+        Double linearTop1,
+        Double logisticTop1) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public EvalReport {
-        if (method == null || dataset == null) throw new IllegalArgumentException("an eval report needs a method and a data set");
+        if (method == null || dataset == null)
+            throw new IllegalArgumentException("an eval report needs a method and a data set");
         knnTop1 = knnTop1 == null ? Map.of() : new TreeMap<>(knnTop1);
         knnTop5 = knnTop5 == null ? Map.of() : new TreeMap<>(knnTop5);
     }
@@ -70,7 +76,9 @@ public record EvalReport(String method, String dataset, String features, Map<Int
         }
     }
 
-    public static EvalReport fromJson(String json) throws IOException { return JSON.readValue(json, EvalReport.class); }
+    public static EvalReport fromJson(String json) throws IOException {
+        return JSON.readValue(json, EvalReport.class);
+    }
 
     /** Writes {@link #toJson()} to {@code file} atomically. */
     public void writeJson(Path file) throws IOException {
@@ -87,15 +95,29 @@ public record EvalReport(String method, String dataset, String features, Map<Int
         sb.append(" linear | logistic |\n|---|---|---|");
         sb.append("---:|".repeat(KnnClassifier.DINO_KS.length + 2)).append('\n');
         for (EvalReport r : reports) {
-            sb.append("| ").append(cell(r.method)).append(" | ").append(cell(r.dataset)).append(" | ")
-                    .append(r.features == null ? "-" : cell(r.features)).append(" |");
-            for (int k : KnnClassifier.DINO_KS) sb.append(' ').append(percent(r.knnTop1.get(k))).append(" |");
-            sb.append(' ').append(percent(r.linearTop1)).append(" | ").append(percent(r.logisticTop1)).append(" |\n");
+            sb.append("| ")
+                    .append(cell(r.method))
+                    .append(" | ")
+                    .append(cell(r.dataset))
+                    .append(" | ")
+                    .append(r.features == null ? "-" : cell(r.features))
+                    .append(" |");
+            for (int k : KnnClassifier.DINO_KS)
+                sb.append(' ').append(percent(r.knnTop1.get(k))).append(" |");
+            sb.append(' ')
+                    .append(percent(r.linearTop1))
+                    .append(" | ")
+                    .append(percent(r.logisticTop1))
+                    .append(" |\n");
         }
         return sb.toString();
     }
 
-    private static String percent(Double v) { return v == null ? "-" : String.format(Locale.ROOT, "%.2f", v); }
+    private static String percent(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
 
-    private static String cell(String s) { return s.replace("|", "\\|").replace("\n", " "); }
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
 }

@@ -6,7 +6,6 @@ import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.zeroshot.ClipImageEncoder;
 import dev.loupe.eval.zeroshot.TextEncoder;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +19,17 @@ import java.util.Map;
 public final class ClipRetrieval {
     private ClipRetrieval() {}
 
-    public static RetrievalResult evaluate(Dataset data, Transform transform, ClipImageEncoder images, TextEncoder texts) {
+    public static RetrievalResult evaluate(
+            Dataset data, Transform transform, ClipImageEncoder images, TextEncoder texts) {
         Map<String, Integer> imageOfKey = new LinkedHashMap<>();
         List<Integer> imageSamples = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         int[] textToImage = new int[data.size()];
         for (int i = 0; i < data.size(); i++) {
             Sample s = data.get(i);
-            if (!s.hasCaption()) throw new IllegalArgumentException("retrieval: sample " + s.key() + " of '" + data.name() + "' has no caption");
+            if (!s.hasCaption())
+                throw new IllegalArgumentException(
+                        "retrieval: sample " + s.key() + " of '" + data.name() + "' has no caption");
             Integer img = imageOfKey.get(s.key());
             if (img == null) {
                 img = imageSamples.size();
@@ -37,7 +39,10 @@ public final class ClipRetrieval {
             captions.add(s.caption());
             textToImage[i] = img;
         }
-        Tensor imageEmb = images.encode(data, transform, imageSamples.stream().mapToInt(Integer::intValue).toArray());
+        Tensor imageEmb = images.encode(
+                data,
+                transform,
+                imageSamples.stream().mapToInt(Integer::intValue).toArray());
         return Retrieval.evaluate(imageEmb, texts.encode(captions), textToImage);
     }
 }

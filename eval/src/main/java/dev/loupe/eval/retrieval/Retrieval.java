@@ -24,14 +24,21 @@ public final class Retrieval {
     public static RetrievalResult evaluate(Tensor imageEmbeddings, Tensor textEmbeddings, int[] textToImage) {
         int[] t2i = textToImageRanks(imageEmbeddings, textEmbeddings, textToImage);
         int[] i2t = imageToTextRanks(imageEmbeddings, textEmbeddings, textToImage);
-        return new RetrievalResult(recall(i2t, 1), recall(i2t, 5), recall(i2t, 10), recall(t2i, 1), recall(t2i, 5), recall(t2i, 10),
-                i2t.length, t2i.length);
+        return new RetrievalResult(
+                recall(i2t, 1),
+                recall(i2t, 5),
+                recall(i2t, 10),
+                recall(t2i, 1),
+                recall(t2i, 5),
+                recall(t2i, 10),
+                i2t.length,
+                t2i.length);
     }
 
     /** For each text, how many images are more similar to it than its own. */
     public static int[] textToImageRanks(Tensor imageEmbeddings, Tensor textEmbeddings, int[] textToImage) {
         int ni = imageEmbeddings.size(0), nt = textEmbeddings.size(0);
-        float[] sim = similarities(imageEmbeddings, textEmbeddings, textToImage);          // (Ni, Nt)
+        float[] sim = similarities(imageEmbeddings, textEmbeddings, textToImage); // (Ni, Nt)
         int[] ranks = new int[nt];
         for (int j = 0; j < nt; j++) {
             float own = sim[textToImage[j] * nt + j];
@@ -56,7 +63,8 @@ public final class Retrieval {
             ranks[i] = ranks[i] < 0 ? better : Math.min(ranks[i], better);
         }
         for (int i = 0; i < ni; i++) {
-            if (ranks[i] < 0) throw new IllegalArgumentException("retrieval: image " + i + " has no text in the mapping");
+            if (ranks[i] < 0)
+                throw new IllegalArgumentException("retrieval: image " + i + " has no text in the mapping");
         }
         return ranks;
     }
@@ -70,18 +78,24 @@ public final class Retrieval {
 
     private static float[] similarities(Tensor images, Tensor texts, int[] textToImage) {
         if (images.rank() != 2 || texts.rank() != 2 || images.size(1) != texts.size(1)) {
-            throw new IllegalArgumentException("retrieval: image embeddings " + images.shape() + " and text embeddings " + texts.shape()
-                    + " must be (Ni, E) and (Nt, E)");
+            throw new IllegalArgumentException("retrieval: image embeddings " + images.shape() + " and text embeddings "
+                    + texts.shape() + " must be (Ni, E) and (Nt, E)");
         }
         if (textToImage.length != texts.size(0)) {
-            throw new IllegalArgumentException("retrieval: " + texts.size(0) + " texts but " + textToImage.length + " text->image entries");
+            throw new IllegalArgumentException(
+                    "retrieval: " + texts.size(0) + " texts but " + textToImage.length + " text->image entries");
         }
-        if (images.size(0) == 0 || texts.size(0) == 0) throw new IllegalArgumentException("retrieval: no images or no texts");
+        if (images.size(0) == 0 || texts.size(0) == 0)
+            throw new IllegalArgumentException("retrieval: no images or no texts");
         for (int j = 0; j < textToImage.length; j++) {
             if (textToImage[j] < 0 || textToImage[j] >= images.size(0)) {
-                throw new IllegalArgumentException("retrieval: text " + j + " maps to image " + textToImage[j] + " outside [0, " + images.size(0) + ")");
+                throw new IllegalArgumentException("retrieval: text " + j + " maps to image " + textToImage[j]
+                        + " outside [0, " + images.size(0) + ")");
             }
         }
-        return Embeddings.normalizeRows(images).matmul(Embeddings.normalizeRows(texts).mT()).contiguous().toFloatArray();
+        return Embeddings.normalizeRows(images)
+                .matmul(Embeddings.normalizeRows(texts).mT())
+                .contiguous()
+                .toFloatArray();
     }
 }

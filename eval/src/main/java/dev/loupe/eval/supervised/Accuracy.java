@@ -1,14 +1,12 @@
 package dev.loupe.eval.supervised;
 
-import dev.loupe.eval.report.ConfusionMatrix;
-
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderEpoch;
+import dev.loupe.eval.report.ConfusionMatrix;
 import dev.loupe.nn.VisionTransformer;
-
 import java.util.List;
 
 /**
@@ -22,18 +20,21 @@ public final class Accuracy {
     public static AccuracyResult evaluate(VisionTransformer model, Loader loader) {
         List<String> classes = loader.dataset().classNames();
         if (classes.size() != model.config().numClasses()) {
-            throw new IllegalArgumentException(loader.dataset().name() + " has " + classes.size() + " classes but the model's head has "
-                    + model.config().numClasses() + " outputs");
+            throw new IllegalArgumentException(loader.dataset().name() + " has " + classes.size()
+                    + " classes but the model's head has " + model.config().numClasses() + " outputs");
         }
         ConfusionMatrix confusion = new ConfusionMatrix(classes);
         boolean wasTraining = model.isTraining();
         model.train(false);
-        try (var noGrad = GradMode.disable(); LoaderEpoch epoch = loader.epoch(0)) {
+        try (var noGrad = GradMode.disable();
+                LoaderEpoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
-                if (b.labels() == null) throw new IllegalArgumentException(loader.dataset().name() + " has no labels to measure accuracy against");
-                Var images = Var.of(b.images().to(model.clsToken.data().device()));                         // where the model is
-                long[] predicted = model.forward(images).data().argmax(1, false).toLongArray();  // (B)
+                if (b.labels() == null)
+                    throw new IllegalArgumentException(
+                            loader.dataset().name() + " has no labels to measure accuracy against");
+                Var images = Var.of(b.images().to(model.clsToken.data().device())); // where the model is
+                long[] predicted = model.forward(images).data().argmax(1, false).toLongArray(); // (B)
                 long[] truth = b.labels().toLongArray();
                 for (int i = 0; i < truth.length; i++) confusion.add((int) truth[i], (int) predicted[i]);
             }

@@ -7,7 +7,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Map;
 
 /**
@@ -22,25 +21,34 @@ public final class ClassificationObjective implements Objective<Batch> {
 
     public ClassificationObjective(VisionTransformer model, double labelSmoothing) {
         if (model.config().numClasses() < 2) {
-            throw new IllegalArgumentException("classification needs a ViT with a head of >= 2 classes, got " + model.config().numClasses());
+            throw new IllegalArgumentException("classification needs a ViT with a head of >= 2 classes, got "
+                    + model.config().numClasses());
         }
-        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        if (labelSmoothing < 0 || labelSmoothing >= 1)
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
         this.model = model;
         this.labelSmoothing = labelSmoothing;
     }
 
-    public VisionTransformer model() { return model; }
+    public VisionTransformer model() {
+        return model;
+    }
 
     @Override
-    public Module module() { return model; }
+    public Module module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        if (batch.labels() == null) throw new IllegalArgumentException("supervised training needs labels; batch " + batch.keys() + " has none");
-        Var logits = model.forward(Var.of(batch.images()));                   // (B, K)
+        if (batch.labels() == null)
+            throw new IllegalArgumentException("supervised training needs labels; batch " + batch.keys() + " has none");
+        Var logits = model.forward(Var.of(batch.images())); // (B, K)
         lastAccuracy = correct(logits.data(), batch.labels()) / (double) batch.size();
         return logits.crossEntropy(batch.labels(), labelSmoothing);
     }
@@ -54,5 +62,7 @@ public final class ClassificationObjective implements Objective<Batch> {
     }
 
     @Override
-    public Map<String, Double> metrics() { return Double.isNaN(lastAccuracy) ? Map.of() : Map.of("train_accuracy", lastAccuracy); }
+    public Map<String, Double> metrics() {
+        return Double.isNaN(lastAccuracy) ? Map.of() : Map.of("train_accuracy", lastAccuracy);
+    }
 }

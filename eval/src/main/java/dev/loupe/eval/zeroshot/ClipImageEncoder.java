@@ -9,7 +9,6 @@ import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.features.FeatureSet;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.stream.IntStream;
 
 /**
@@ -43,14 +42,18 @@ public final class ClipImageEncoder {
 
     private Tensor encode(Dataset data, Transform transform, int[] indices, long[] labels) {
         int m = indices.length, e = model.config().embedDim();
-        if (m == 0) throw new IllegalArgumentException("image embeddings: no samples of '" + data.name() + "' selected");
+        if (m == 0)
+            throw new IllegalArgumentException("image embeddings: no samples of '" + data.name() + "' selected");
         float[] out = new float[m * e];
         boolean wasTraining = model.isTraining();
         model.train(false);
         try (var scope = GradMode.disable()) {
             for (int start = 0; start < m; start += batchSize) {
                 int count = Math.min(batchSize, m - start);
-                float[] emb = model.encodeImage(load(data, transform, indices, start, count, labels)).data().contiguous().toFloatArray();
+                float[] emb = model.encodeImage(load(data, transform, indices, start, count, labels))
+                        .data()
+                        .contiguous()
+                        .toFloatArray();
                 System.arraycopy(emb, 0, out, start * e, count * e);
             }
         } finally {
@@ -74,8 +77,9 @@ public final class ClipImageEncoder {
         for (int j = 0; j < count; j++) {
             Image im = images[j];
             if (im.channels() != first.channels() || im.height() != first.height() || im.width() != first.width()) {
-                throw new IllegalArgumentException("image embeddings: '" + data.name() + "' sample " + indices[start + j] + " is " + im
-                        + " after the transform, but sample " + indices[start] + " is " + first + "; the eval transform must give one size");
+                throw new IllegalArgumentException("image embeddings: '" + data.name() + "' sample "
+                        + indices[start + j] + " is " + im + " after the transform, but sample " + indices[start]
+                        + " is " + first + "; the eval transform must give one size");
             }
             System.arraycopy(im.pixels(), 0, pixels, j * per, per);
         }

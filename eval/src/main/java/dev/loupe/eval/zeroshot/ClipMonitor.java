@@ -6,7 +6,6 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.retrieval.RetrievalResult;
 import dev.loupe.nn.train.Evaluation;
-
 import java.util.List;
 import java.util.Map;
 
@@ -33,13 +32,15 @@ public final class ClipMonitor implements Evaluation {
         this.transform = ClipEvaluation.evalTransform(data);
         this.templates = templates;
         this.batch = batch;
-        this.zeroShot = data.labelled() && !data.classNames().stream().allMatch(n -> n.chars().allMatch(Character::isDigit));
+        this.zeroShot = data.labelled()
+                && !data.classNames().stream().allMatch(n -> n.chars().allMatch(Character::isDigit));
     }
 
     @Override
     public Map<String, Double> evaluate(long step, int epoch) {
         if (zeroShot) {
-            ZeroShotResult r = ClipEvaluation.zeroShot(model, tokenizer, data.test(), transform, data.classNames(), templates, batch);
+            ZeroShotResult r = ClipEvaluation.zeroShot(
+                    model, tokenizer, data.test(), transform, data.classNames(), templates, batch);
             last = r;
             return Map.of("zeroshot_top1", r.top1(), "zeroshot_top5", r.top5());
         }
@@ -49,5 +50,7 @@ public final class ClipMonitor implements Evaluation {
     }
 
     /** The last evaluation's full result (a {@link ZeroShotResult} or {@link RetrievalResult}), or null before the first. */
-    public Object last() { return last; }
+    public Object last() {
+        return last;
+    }
 }

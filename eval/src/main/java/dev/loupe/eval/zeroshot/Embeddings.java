@@ -11,7 +11,7 @@ public final class Embeddings {
     public static Tensor normalizeRows(Tensor x) {
         if (x.rank() != 2) throw new IllegalArgumentException("embeddings must be (N, E), got " + x.shape());
         Tensor f = x.to(DType.F32);
-        Tensor norm = f.mul(f).sum(true, 1).sqrt().clamp(1e-12, Double.MAX_VALUE);   // (N, 1)
+        Tensor norm = f.mul(f).sum(true, 1).sqrt().clamp(1e-12, Double.MAX_VALUE); // (N, 1)
         return f.div(norm).contiguous();
     }
 }

@@ -4,7 +4,6 @@ import dev.loupe.autograd.GradMode;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /** Texts -> embeddings (N, E), float32, not necessarily normalised. */
@@ -26,7 +25,10 @@ public interface TextEncoder {
                 Tensor[] parts = new Tensor[(texts.size() + batchSize - 1) / batchSize];
                 for (int i = 0; i < parts.length; i++) {
                     List<String> chunk = texts.subList(i * batchSize, Math.min(texts.size(), (i + 1) * batchSize));
-                    parts[i] = model.encodeText(tokenizer.tokenize(chunk, model.textConfig().ctx())).data().contiguous();
+                    parts[i] = model.encodeText(
+                                    tokenizer.tokenize(chunk, model.textConfig().ctx()))
+                            .data()
+                            .contiguous();
                 }
                 return parts.length == 1 ? parts[0] : Tensor.concat(0, parts);
             } finally {

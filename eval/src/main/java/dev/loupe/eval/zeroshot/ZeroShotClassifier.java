@@ -2,7 +2,6 @@ package dev.loupe.eval.zeroshot;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +12,7 @@ import java.util.List;
  * with each column (CLIP also multiplies by 100, which changes no ranking).
  */
 public final class ZeroShotClassifier {
-    private final Tensor weights;   // (E, K)
+    private final Tensor weights; // (E, K)
     private final List<String> classNames;
 
     private ZeroShotClassifier(Tensor weights, List<String> classNames) {
@@ -28,24 +27,29 @@ public final class ZeroShotClassifier {
         int k = classNames.size(), t = templates.size();
         List<String> prompts = new ArrayList<>(k * t);
         for (String c : classNames) for (String tpl : templates) prompts.add(Templates.format(tpl, c));
-        Tensor emb = encoder.encode(prompts);                                               // (K*T, E)
+        Tensor emb = encoder.encode(prompts); // (K*T, E)
         if (emb.rank() != 2 || emb.size(0) != k * t) {
             throw new IllegalStateException("text encoder returned " + emb.shape() + " for " + (k * t) + " prompts");
         }
         int e = emb.size(1);
-        Tensor perClass = Embeddings.normalizeRows(emb).reshape(k, t, e).mean(false, 1);     // (K, E)
+        Tensor perClass = Embeddings.normalizeRows(emb).reshape(k, t, e).mean(false, 1); // (K, E)
         return new ZeroShotClassifier(Embeddings.normalizeRows(perClass).mT().contiguous(), classNames);
     }
 
     /** The classifier weights (E, K), one unit column per class. */
-    public Tensor weights() { return weights; }
+    public Tensor weights() {
+        return weights;
+    }
 
-    public List<String> classNames() { return classNames; }
+    public List<String> classNames() {
+        return classNames;
+    }
 
     /** Cosine similarities (N, K) of image embeddings (N, E) with each class. */
     public Tensor scores(Tensor imageEmbeddings) {
         if (imageEmbeddings.rank() != 2 || imageEmbeddings.size(1) != weights.size(0)) {
-            throw new IllegalArgumentException("zero-shot: image embeddings " + imageEmbeddings.shape() + " must be (N, " + weights.size(0) + ")");
+            throw new IllegalArgumentException(
+                    "zero-shot: image embeddings " + imageEmbeddings.shape() + " must be (N, " + weights.size(0) + ")");
         }
         return Embeddings.normalizeRows(imageEmbeddings).matmul(weights);
     }
@@ -60,7 +64,9 @@ public final class ZeroShotClassifier {
         long[] y = labels.to(DType.I64).contiguous().toLongArray();
         int top1 = 0, top5 = 0;
         for (int i = 0; i < n; i++) {
-            if (y[i] < 0 || y[i] >= k) throw new IllegalArgumentException("zero-shot: label " + y[i] + " of image " + i + " outside [0, " + k + ")");
+            if (y[i] < 0 || y[i] >= k)
+                throw new IllegalArgumentException(
+                        "zero-shot: label " + y[i] + " of image " + i + " outside [0, " + k + ")");
             int rank = rankOf(s, i * k, k, (int) y[i]);
             if (rank < 1) top1++;
             if (rank < 5) top5++;

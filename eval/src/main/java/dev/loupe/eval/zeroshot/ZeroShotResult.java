@@ -11,6 +11,8 @@ package dev.loupe.eval.zeroshot;
 public record ZeroShotResult(double top1, double top5, int count, int numClasses) {
     @Override
     public String toString() {
-        return String.format("zero-shot top-1 %.2f%%, top-5 %.2f%% (%d images, %d classes)", 100 * top1, 100 * top5, count, numClasses);
+        return String.format(
+                "zero-shot top-1 %.2f%%, top-5 %.2f%% (%d images, %d classes)",
+                100 * top1, 100 * top5, count, numClasses);
     }
 }

@@ -1,24 +1,24 @@
 package dev.loupe.eval.attributes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 /** Attribute tables survive JSON; the compute study's table lists every run and probe, and one plot per probe is drawn. */
 class ComputeStudyTest {
     private static AttributeTable table(String name, double shape, boolean language) {
-        AttributeTable t = new AttributeTable(name, List.of(new ProbeResult("linear", "shape", "held-out", shape, 0.2, 100, 50)));
+        AttributeTable t =
+                new AttributeTable(name, List.of(new ProbeResult("linear", "shape", "held-out", shape, 0.2, 100, 50)));
         return language ? t.plus(List.of(new ProbeResult("zero-shot", "shape", "held-out", shape / 2, 0.2, 0, 50))) : t;
     }
 
@@ -31,7 +31,8 @@ class ComputeStudyTest {
         Files.writeString(tmp.resolve("bad.json"), "{\"rows\": 3}");
         assertThrows(IOException.class, () -> AttributeTable.read(tmp.resolve("bad.json")));
 
-        List<StudyRun> runs = List.of(new StudyRun("dino", "dim 16", 1000, 2e9, 10, table("dino", 0.5, false)),
+        List<StudyRun> runs = List.of(
+                new StudyRun("dino", "dim 16", 1000, 2e9, 10, table("dino", 0.5, false)),
                 new StudyRun("dino", "dim 16", 10000, 2e9, 100, table("dino", 0.6, false)),
                 new StudyRun("clip", "dim 16", 1000, 1e9, 10, clip));
         assertEquals(List.of("linear shape held-out", "zero-shot shape held-out"), ComputeStudy.probeKeys(runs));
@@ -39,7 +40,11 @@ class ComputeStudyTest {
         assertTrue(md.contains("| clip | dim 16 | 1000 | 1.000 | 1.000e+10 | 75.0 | 37.5 |"), md);
         assertTrue(md.contains("| dino | dim 16 | 10000 | 2.000 | 2.000e+11 | 60.0 | - |"), md);
         List<Path> plots = ComputeStudy.writePlots(runs, tmp.resolve("plots"));
-        assertEquals(List.of(tmp.resolve("plots/linear-shape-held-out.png"), tmp.resolve("plots/zero-shot-shape-held-out.png")), plots);
+        assertEquals(
+                List.of(
+                        tmp.resolve("plots/linear-shape-held-out.png"),
+                        tmp.resolve("plots/zero-shot-shape-held-out.png")),
+                plots);
         for (Path p : plots) assertNotNull(ImageIO.read(p.toFile()), p + " is not an image");
         assertEquals(200e9, runs.get(1).totalFlops(), 1e-3);
     }

@@ -1,5 +1,8 @@
 package dev.loupe.eval.attributes;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.data.Attribute;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.LabelledData;
@@ -13,12 +16,8 @@ import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.eval.zeroshot.TextEncoder;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The attribute probes on tiny shapes data: features that hold the labels are read perfectly, random
@@ -36,7 +35,10 @@ class ShapesProbesTest {
     private static final Representation ORACLE = data -> {
         CaptionedShapes shapes = (CaptionedShapes) data;
         List<Attribute> attributes = shapes.attributes();
-        int width = attributes.stream().filter(a -> !a.name().startsWith("combination")).mapToInt(Attribute::size).sum();
+        int width = attributes.stream()
+                .filter(a -> !a.name().startsWith("combination"))
+                .mapToInt(Attribute::size)
+                .sum();
         float[] x = new float[data.size() * width];
         for (int i = 0; i < data.size(); i++) {
             int[] values = shapes.attributeValues(i);
@@ -78,7 +80,8 @@ class ShapesProbesTest {
         for (int t = 0; t < texts.size(); t++) {
             for (String part : texts.get(t).split(" and ")) {
                 for (Combination c : CaptionedShapes.allCombinations()) {
-                    if (part.contains(c.shape().word()) && (part.contains(c.colour().word() + " ") || !namesAColour(part))) {
+                    if (part.contains(c.shape().word())
+                            && (part.contains(c.colour().word() + " ") || !namesAColour(part))) {
                         x[t * 48 + CaptionedShapes.combinationIndex(c)] += 1;
                     }
                 }
@@ -93,7 +96,10 @@ class ShapesProbesTest {
     }
 
     private static FeatureSet features(Dataset data, float[] x, int width) {
-        return new FeatureSet(Tensor.of(x, data.size(), width), Tensor.ofLongs(new long[data.size()], data.size()), data.classNames());
+        return new FeatureSet(
+                Tensor.of(x, data.size(), width),
+                Tensor.ofLongs(new long[data.size()], data.size()),
+                data.classNames());
     }
 
     @Test
@@ -105,7 +111,8 @@ class ShapesProbesTest {
             else assertTrue(r.accuracy() > r.chance() + 0.3, r + "\n" + table.markdown());
         }
         for (String split : List.of("seen", "held-out")) {
-            for (String attribute : AttributeProbes.OBJECT_ATTRIBUTES) assertEquals(150, table.get("linear", attribute, split).testSize());
+            for (String attribute : AttributeProbes.OBJECT_ATTRIBUTES)
+                assertEquals(150, table.get("linear", attribute, split).testSize());
         }
         assertEquals(300, table.get("linear", "count", "mixed").testSize());
         assertTrue(table.get("linear", "colour.2", "binding").accuracy() > 0.99);
@@ -115,7 +122,9 @@ class ShapesProbesTest {
     @Test
     void randomFeaturesSitAtChance() {
         AttributeTable table = ShapesProbes.run("random", RANDOM, null, BENCH, FAST);
-        assertEquals(AttributeProbes.OBJECT_ATTRIBUTES.size() * 4 + 2 + AttributeProbes.BINDING_ATTRIBUTES.size(), table.rows().size());
+        assertEquals(
+                AttributeProbes.OBJECT_ATTRIBUTES.size() * 4 + 2 + AttributeProbes.BINDING_ATTRIBUTES.size(),
+                table.rows().size());
         for (ProbeResult r : table.rows()) {
             assertTrue(r.accuracy() < r.chance() + 0.12, r + "\n" + table.markdown());
             assertTrue(r.chance() >= 1.0 / CaptionedShapes.allCombinations().size(), r.toString());
@@ -125,7 +134,8 @@ class ShapesProbesTest {
     @Test
     void pixelsKnowColourAndPosition() {
         LabelledData data = BENCH.labelledData();
-        Representation pixels = Representation.pixels(KnnMonitor.evalTransform(RecipeConfig.of(16, data.mean(), data.std())));
+        Representation pixels =
+                Representation.pixels(KnnMonitor.evalTransform(RecipeConfig.of(16, data.mean(), data.std())));
         AttributeTable table = ShapesProbes.run("pixels", pixels, null, BENCH, FAST);
         for (String split : List.of("seen", "held-out")) {
             ProbeResult colour = table.get("knn", "colour", split);
@@ -140,7 +150,11 @@ class ShapesProbesTest {
         AttributeTable table = ShapesProbes.run("bound", BOUND_PAIRS, BOUND_TEXT, BENCH, FAST);
         for (String split : List.of("seen", "held-out")) {
             for (String attribute : List.of("shape", "combination", "colour")) {
-                assertEquals(1.0, table.get("zero-shot", attribute, split).accuracy(), 1e-9, attribute + " " + split + "\n" + table.markdown());
+                assertEquals(
+                        1.0,
+                        table.get("zero-shot", attribute, split).accuracy(),
+                        1e-9,
+                        attribute + " " + split + "\n" + table.markdown());
             }
         }
         assertEquals(1.0, table.get("caption binding", "colour swap", "binding").accuracy(), 1e-9, table.markdown());

@@ -1,12 +1,11 @@
 package dev.loupe.eval.collapse;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * RankMe against torch.linalg.svdvals in float64 (fixture by tools/golden/make_rankme_fixture.py,
@@ -23,7 +22,8 @@ class RankMeTest {
             double[] sigma = RankMe.singularValues(z);
             assertEquals(expected.length, sigma.length, name);
             // singular values from the Gram matrix carry an absolute error of about sqrt(eps) sigma_max
-            for (int i = 0; i < sigma.length; i++) assertEquals(expected[i], sigma[i], 1e-7 * expected[0], name + " sigma " + i);
+            for (int i = 0; i < sigma.length; i++)
+                assertEquals(expected[i], sigma[i], 1e-7 * expected[0], name + " sigma " + i);
             double value = f.get("rankme." + name + "_value").item();
             assertEquals(value, RankMe.of(z), 1e-7 * value, name + " RankMe");
         }
@@ -34,7 +34,7 @@ class RankMeTest {
         for (int r : new int[] {1, 2, 5, 16}) {
             int n = 4 * r, d = 16;
             float[] z = new float[n * d];
-            for (int i = 0; i < n; i++) z[i * d + (i % r)] = 3f;        // rows on e_0 .. e_{r-1}, each as often
+            for (int i = 0; i < n; i++) z[i * d + (i % r)] = 3f; // rows on e_0 .. e_{r-1}, each as often
             double rank = RankMe.of(Tensor.of(z, n, d));
             assertEquals(r, rank, 1e-4 * r, "r = " + r);
         }
@@ -44,7 +44,8 @@ class RankMeTest {
     void collapsedEmbeddingsHaveRankOneAndSpreadOnesNearlyFull() {
         Rng rng = new Rng(2);
         Tensor direction = Tensor.randn(rng, 1, 24);
-        Tensor collapsed = direction.expand(100, 24).mul(Tensor.rand(rng, 100, 1).add(0.5)).contiguous();
+        Tensor collapsed =
+                direction.expand(100, 24).mul(Tensor.rand(rng, 100, 1).add(0.5)).contiguous();
         assertEquals(1, RankMe.of(collapsed), 1e-4);
         double spread = RankMe.of(Tensor.randn(rng, 2000, 24));
         assertTrue(spread > 22 && spread <= 24, "isotropic Gaussian embeddings: RankMe " + spread);

@@ -1,14 +1,13 @@
 package dev.loupe.eval.collapse;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Jacobi eigenvalues against numpy.linalg.eigvalsh (fixture by tools/golden/make_rankme_fixture.py,
@@ -16,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class SymmetricEigenTest {
     static Map<String, Tensor> fixture() throws Exception {
-        return SafeTensors.read(Path.of(SymmetricEigenTest.class.getResource("/golden/rankme.safetensors").toURI()));
+        return SafeTensors.read(Path.of(SymmetricEigenTest.class
+                .getResource("/golden/rankme.safetensors")
+                .toURI()));
     }
 
     @Test
@@ -38,9 +39,9 @@ class SymmetricEigenTest {
     void recoversTheSpectrumOfARotatedDiagonal() {
         int n = 25;
         double[] spectrum = new double[n];
-        for (int i = 0; i < n; i++) spectrum[i] = n - 2.5 * i;           // 25 down to -35, distinct, some negative
+        for (int i = 0; i < n; i++) spectrum[i] = n - 2.5 * i; // 25 down to -35, distinct, some negative
         double[] q = randomOrthogonal(n, new Random(4));
-        double[] a = new double[n * n];                                  // a = Q diag(spectrum) Q^T
+        double[] a = new double[n * n]; // a = Q diag(spectrum) Q^T
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
@@ -66,7 +67,8 @@ class SymmetricEigenTest {
             double[] values = SymmetricEigen.eigenvalues(g, n);
             int nonZero = 0;
             for (double v : values) {
-                assertTrue(v > -1e-12 * values[0], "rank " + r + ": a Gram matrix has no negative eigenvalue, got " + v);
+                assertTrue(
+                        v > -1e-12 * values[0], "rank " + r + ": a Gram matrix has no negative eigenvalue, got " + v);
                 if (v > 1e-10 * values[0]) nonZero++;
             }
             assertEquals(r, nonZero, "rank " + r);
@@ -75,7 +77,8 @@ class SymmetricEigenTest {
 
     @Test
     void diagonalAndOneByOneAreTheirOwnSpectrum() {
-        assertArrayEquals(new double[] {3, 1, -2}, SymmetricEigen.eigenvalues(new double[] {1, 0, 0, 0, -2, 0, 0, 0, 3}, 3));
+        assertArrayEquals(
+                new double[] {3, 1, -2}, SymmetricEigen.eigenvalues(new double[] {1, 0, 0, 0, -2, 0, 0, 0, 3}, 3));
         assertArrayEquals(new double[] {-4}, SymmetricEigen.eigenvalues(new double[] {-4}, 1));
         assertArrayEquals(new double[] {0, 0}, SymmetricEigen.eigenvalues(new double[4], 2));
     }
@@ -83,9 +86,12 @@ class SymmetricEigenTest {
     @Test
     void badInputsAreRefusedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.eigenvalues(new double[5], 2))
-                .getMessage().contains("5 values"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.eigenvalues(new double[] {1, 2, 3, 1}, 2))
-                .getMessage().contains("not symmetric"));
+                .getMessage()
+                .contains("5 values"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> SymmetricEigen.eigenvalues(new double[] {1, 2, 3, 1}, 2))
+                .getMessage()
+                .contains("not symmetric"));
         assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.eigenvalues(new double[] {Double.NaN}, 1));
     }
 

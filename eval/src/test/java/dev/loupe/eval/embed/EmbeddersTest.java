@@ -1,5 +1,10 @@
 package dev.loupe.eval.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.clip.ClipConfig;
@@ -11,28 +16,22 @@ import dev.loupe.clip.tokenizer.BpeTrainer;
 import dev.loupe.clip.tokenizer.MergesFile;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.DataSources;
+import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
-import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The embedding API against the model run by hand on pixels normalised by hand. */
 class EmbeddersTest {
@@ -44,8 +43,10 @@ class EmbeddersTest {
         Path dir = Files.createDirectories(tmp.resolve("grey"));
         for (int i = 0; i < n; i++) {
             BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-            for (int y = 0; y < 16; y++) for (int x = 0; x < 16; x++) img.getRaster().setSample(x, y, 0, (i * 7 + y * 3 + x * 5) % 256);
-            ImageIO.write(img, "png", dir.resolve(String.format("img-%03d.png", i)).toFile());
+            for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 16; x++) img.getRaster().setSample(x, y, 0, (i * 7 + y * 3 + x * 5) % 256);
+            ImageIO.write(
+                    img, "png", dir.resolve(String.format("img-%03d.png", i)).toFile());
         }
         return ImageFiles.in(dir);
     }
@@ -53,11 +54,14 @@ class EmbeddersTest {
     @Test
     void vitEmbeddingsOfAFolderMatchTheModelOnHandNormalisedPixelsAcrossBatches() throws Exception {
         // mean pooling and overlapping patches: both must come from the file's metadata
-        ViTConfig c = ViTConfig.builder(16, 4, 1, 32, 1, 2).patchKernel(8).meanPool(true).build();
+        ViTConfig c = ViTConfig.builder(16, 4, 1, 32, 1, 2)
+                .patchKernel(8)
+                .meanPool(true)
+                .build();
         VisionTransformer vit = new VisionTransformer(c, new Rng(3));
         Path weights = tmp.resolve("vit.safetensors");
         VitWeights.write(weights, vit, new float[] {0.25f}, new float[] {0.5f});
-        List<Path> files = greyImages(70);   // two batches: 64 + 6
+        List<Path> files = greyImages(70); // two batches: 64 + 6
 
         ImageEmbedder embedder = ImageEmbedder.load(weights);
         assertArrayEquals(new float[] {0.25f}, embedder.preprocessing().mean());
@@ -66,12 +70,16 @@ class EmbeddersTest {
 
         float[] pixels = new float[70 * 256];
         for (int i = 0; i < 70; i++) {
-            for (int p = 0; p < 256; p++) pixels[i * 256 + p] = ((i * 7 + (p / 16) * 3 + (p % 16) * 5) % 256 / 255f - 0.25f) / 0.5f;
+            for (int p = 0; p < 256; p++)
+                pixels[i * 256 + p] = ((i * 7 + (p / 16) * 3 + (p % 16) * 5) % 256 / 255f - 0.25f) / 0.5f;
         }
         vit.train(false);
         float[] want;
         try (var scope = GradMode.disable()) {
-            want = vit.forwardFeatures(Var.of(Tensor.of(pixels, 70, 1, 16, 16))).data().contiguous().toFloatArray();
+            want = vit.forwardFeatures(Var.of(Tensor.of(pixels, 70, 1, 16, 16)))
+                    .data()
+                    .contiguous()
+                    .toFloatArray();
         }
         assertEquals(70, got.length);
         for (int i = 0; i < 70; i++) {
@@ -85,18 +93,27 @@ class EmbeddersTest {
     void preprocessingDefaultsToImagenetForRgbAndRefusesGreyWithoutStatistics() {
         Preprocessing rgb = ImageEmbedder.preprocessing("a.safetensors", Map.of(), 32, 3);
         assertArrayEquals(Preprocessing.IMAGENET_MEAN, rgb.mean());
-        var e = assertThrows(IllegalArgumentException.class, () -> ImageEmbedder.preprocessing("grey.safetensors", Map.of(), 28, 1));
-        assertTrue(e.getMessage().contains("grey.safetensors") && e.getMessage().contains(VitWeights.IMAGE_MEAN), e.getMessage());
-        var bad = assertThrows(IllegalArgumentException.class,
-                () -> ImageEmbedder.preprocessing("b.safetensors", Map.of(VitWeights.IMAGE_MEAN, "0.5,x", VitWeights.IMAGE_STD, "1,1"), 28, 2));
-        assertTrue(bad.getMessage().contains("b.safetensors") && bad.getMessage().contains("0.5,x"), bad.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> ImageEmbedder.preprocessing("grey.safetensors", Map.of(), 28, 1));
+        assertTrue(
+                e.getMessage().contains("grey.safetensors") && e.getMessage().contains(VitWeights.IMAGE_MEAN),
+                e.getMessage());
+        var bad = assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageEmbedder.preprocessing(
+                        "b.safetensors", Map.of(VitWeights.IMAGE_MEAN, "0.5,x", VitWeights.IMAGE_STD, "1,1"), 28, 2));
+        assertTrue(
+                bad.getMessage().contains("b.safetensors") && bad.getMessage().contains("0.5,x"), bad.getMessage());
     }
 
     @Test
     void aFileWithoutNormalisationForTheModelsChannelsIsRefused() throws Exception {
-        VisionTransformer vit = new VisionTransformer(ViTConfig.builder(16, 4, 1, 32, 1, 2).build(), new Rng(1));
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> VitWeights.write(tmp.resolve("x.safetensors"), vit, new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1}));
+        VisionTransformer vit =
+                new VisionTransformer(ViTConfig.builder(16, 4, 1, 32, 1, 2).build(), new Rng(1));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> VitWeights.write(
+                        tmp.resolve("x.safetensors"), vit, new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1}));
         assertTrue(e.getMessage().contains("(1)"), e.getMessage());
         SafeTensors.write(tmp.resolve("plain.safetensors"), vit.stateDict(), Map.of());
         assertThrows(IllegalArgumentException.class, () -> ImageEmbedder.load(tmp.resolve("plain.safetensors")));
@@ -105,11 +122,15 @@ class EmbeddersTest {
     @Test
     void clipZeroShotFromLabelStringsMatchesCosinesComputedByHand() throws Exception {
         List<String> labels = List.of("red square", "green circle", "blue stripe");
-        List<BpeMerge> merges = new BpeTrainer().addAll(List.of("a photo of a red square.", "a photo of a green circle.",
-                "a photo of a blue stripe.")).train(BpeTrainer.BASE_VOCAB + 12);
+        List<BpeMerge> merges = new BpeTrainer()
+                .addAll(List.of("a photo of a red square.", "a photo of a green circle.", "a photo of a blue stripe."))
+                .train(BpeTrainer.BASE_VOCAB + 12);
         Tokenizer tokenizer = new Tokenizer(merges);
-        ClipModel model = new ClipModel(new ClipConfig(new ClipVisionConfig(8, 4, 16, 1, 2, 8),
-                new TextConfig(tokenizer.vocabSize(), 16, 16, 1, 2, 8)), new Rng(5));
+        ClipModel model = new ClipModel(
+                new ClipConfig(
+                        new ClipVisionConfig(8, 4, 16, 1, 2, 8),
+                        new TextConfig(tokenizer.vocabSize(), 16, 16, 1, 2, 8)),
+                new Rng(5));
         Path weights = tmp.resolve("clip.safetensors"), mergesFile = tmp.resolve("merges.txt");
         ClipWeights.write(weights, model);
         MergesFile.write(mergesFile, merges);
@@ -122,7 +143,8 @@ class EmbeddersTest {
                     int[] rgb = {(i * 60 + x * 20) % 256, (y * 30) % 256, (i * 40 + x * y * 3) % 256};
                     img.setRGB(x, y, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
                     for (int ch = 0; ch < 3; ch++) {
-                        pixels[((i * 3 + ch) * 8 + y) * 8 + x] = (rgb[ch] / 255f - DataSources.CLIP_MEAN[ch]) / DataSources.CLIP_STD[ch];
+                        pixels[((i * 3 + ch) * 8 + y) * 8 + x] =
+                                (rgb[ch] / 255f - DataSources.CLIP_MEAN[ch]) / DataSources.CLIP_STD[ch];
                     }
                 }
             }
@@ -137,10 +159,12 @@ class EmbeddersTest {
         model.train(false);
         float[][] image, text;
         try (var scope = GradMode.disable()) {
-            image = ImageEmbedder.rows(model.encodeImage(Tensor.of(pixels, 4, 3, 8, 8)).data());
+            image = ImageEmbedder.rows(
+                    model.encodeImage(Tensor.of(pixels, 4, 3, 8, 8)).data());
             List<String> prompts = new ArrayList<>();
             for (String l : labels) prompts.add("a photo of a " + l + ".");
-            text = ImageEmbedder.rows(model.encodeText(tokenizer.tokenize(prompts, 16)).data());
+            text = ImageEmbedder.rows(
+                    model.encodeText(tokenizer.tokenize(prompts, 16)).data());
         }
         for (int i = 0; i < 4; i++) {
             int arg = 0;

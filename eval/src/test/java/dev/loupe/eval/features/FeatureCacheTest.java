@@ -1,28 +1,29 @@
 package dev.loupe.eval.features;
 
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loupe.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class FeatureCacheTest {
     @TempDir
     Path dir;
 
     private static FeatureSet sample() {
-        return new FeatureSet(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2), Tensor.ofLongs(new long[] {2, 0, 1}, 3),
+        return new FeatureSet(
+                Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2),
+                Tensor.ofLongs(new long[] {2, 0, 1}, 3),
                 List.of("cat", "dog", "t-shirt/top"));
     }
 
@@ -65,7 +66,9 @@ class FeatureCacheTest {
 
         FeatureCache cache = new FeatureCache(dir);
         cache.save(key, sample());
-        assertTrue(cache.load(FeatureCache.key(weights, "d", "t", "cls")).isEmpty(), "the rewritten weights miss the old entry");
+        assertTrue(
+                cache.load(FeatureCache.key(weights, "d", "t", "cls")).isEmpty(),
+                "the rewritten weights miss the old entry");
     }
 
     @Test

@@ -1,5 +1,12 @@
 package dev.loupe.eval.features;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Dataset;
@@ -10,17 +17,9 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class FeatureExtractorTest {
     /** n random grey 8x8 images, label i % 3. */
@@ -33,20 +32,43 @@ class FeatureExtractorTest {
             samples.add(new Sample("mem[" + i + "]", new Image(1, 8, 8, px), i % 3, null));
         }
         return new Dataset() {
-            public String name() { return "memory/" + seed; }
+            public String name() {
+                return "memory/" + seed;
+            }
 
-            public int size() { return samples.size(); }
+            public int size() {
+                return samples.size();
+            }
 
-            public Sample get(int index) { return samples.get(index); }
+            public Sample get(int index) {
+                return samples.get(index);
+            }
 
-            public List<String> classNames() { return List.of("zero", "one", "two"); }
+            public List<String> classNames() {
+                return List.of("zero", "one", "two");
+            }
         };
     }
 
     static VisionTransformer tinyVit(int registers) {
         ViTConfig c = ViTConfig.of(8, 4, 1, 16, 3, 2, 0);
-        c = new ViTConfig(c.imageSize(), c.patch(), c.channels(), c.dim(), c.depth(), c.heads(), c.mlpRatio(), c.qkvBias(), 0.1, false,
-                c.layerScaleInit(), registers, c.swiglu(), false, 0, c.lnEps());
+        c = new ViTConfig(
+                c.imageSize(),
+                c.patch(),
+                c.channels(),
+                c.dim(),
+                c.depth(),
+                c.heads(),
+                c.mlpRatio(),
+                c.qkvBias(),
+                0.1,
+                false,
+                c.layerScaleInit(),
+                registers,
+                c.swiglu(),
+                false,
+                0,
+                c.lnEps());
         return new VisionTransformer(c, new Rng(3));
     }
 
@@ -59,7 +81,8 @@ class FeatureExtractorTest {
 
     private static Tensor stacked(Dataset data, Transform t) {
         float[] all = new float[data.size() * 64];
-        for (int i = 0; i < data.size(); i++) System.arraycopy(t.apply(data.get(i).image(), new Rng(i)).pixels(), 0, all, i * 64, 64);
+        for (int i = 0; i < data.size(); i++)
+            System.arraycopy(t.apply(data.get(i).image(), new Rng(i)).pixels(), 0, all, i * 64, 64);
         return Tensor.of(all, data.size(), 1, 8, 8);
     }
 
@@ -73,7 +96,7 @@ class FeatureExtractorTest {
         vit.train(false);
         Tensor tokens;
         try (var s = GradMode.disable()) {
-            tokens = vit.forwardTokens(Var.of(stacked(data, CENTER))).data();        // (7, 5, 16)
+            tokens = vit.forwardTokens(Var.of(stacked(data, CENTER))).data(); // (7, 5, 16)
         }
         assertCloseToScale("cls", tokens.select(1, 0).contiguous(), cls.features(), 1e-5);
         assertCloseToScale("mean", tokens.narrow(1, 1, 4).mean(false, 1), mean.features(), 1e-5);
@@ -83,7 +106,7 @@ class FeatureExtractorTest {
 
     @Test
     void clsPlusMeanIsTheClsTokenThenTheMeanPatchToken() {
-        VisionTransformer vit = tinyVit(2);                                                   // registers stay out of the mean
+        VisionTransformer vit = tinyVit(2); // registers stay out of the mean
         Dataset data = images(6, 1);
         FeatureSet cls = new FeatureExtractor(vit, FeatureMode.CLS, 1, 6).extract(data, CENTER);
         FeatureSet mean = new FeatureExtractor(vit, FeatureMode.MEAN, 1, 6).extract(data, CENTER);
@@ -92,8 +115,16 @@ class FeatureExtractorTest {
         assertArrayEquals(new int[] {6, 32}, clsMean.features().sizes());
         assertEquals(32, both.featureDim());
         assertEquals("cls+mean", both.describe());
-        assertCloseToScale("first half: cls", cls.features(), clsMean.features().narrow(1, 0, 16).contiguous(), 1e-6);
-        assertCloseToScale("second half: mean", mean.features(), clsMean.features().narrow(1, 16, 16).contiguous(), 1e-6);
+        assertCloseToScale(
+                "first half: cls",
+                cls.features(),
+                clsMean.features().narrow(1, 0, 16).contiguous(),
+                1e-6);
+        assertCloseToScale(
+                "second half: mean",
+                mean.features(),
+                clsMean.features().narrow(1, 16, 16).contiguous(),
+                1e-6);
     }
 
     @Test
@@ -105,9 +136,20 @@ class FeatureExtractorTest {
         FeatureSet last3 = new FeatureExtractor(vit, FeatureMode.LAST_K, 3, 2).extract(data, CENTER);
         assertCloseToScale("last-1 = cls", cls.features(), last1.features(), 1e-6);
         assertArrayEquals(new int[] {5, 48}, last3.features().sizes());
-        assertCloseToScale("newest block last", cls.features(), last3.features().narrow(1, 32, 16).contiguous(), 1e-6);
+        assertCloseToScale(
+                "newest block last",
+                cls.features(),
+                last3.features().narrow(1, 32, 16).contiguous(),
+                1e-6);
         // the first block's CLS through the final norm differs from the last block's
-        assertFalse(last3.features().narrow(1, 0, 16).contiguous().sub(cls.features()).abs().max(false).item() < 1e-3);
+        assertFalse(last3.features()
+                        .narrow(1, 0, 16)
+                        .contiguous()
+                        .sub(cls.features())
+                        .abs()
+                        .max(false)
+                        .item()
+                < 1e-3);
         assertEquals("last3", new FeatureExtractor(vit, FeatureMode.LAST_K, 3, 2).describe());
     }
 
@@ -116,7 +158,9 @@ class FeatureExtractorTest {
         VisionTransformer vit = tinyVit(0);
         Dataset data = images(9, 3);
         List<Integer> progress = new ArrayList<>();
-        FeatureSet a = new FeatureExtractor(vit, FeatureMode.CLS, 1, 2).onProgress((done, total) -> progress.add(done)).extract(data, CENTER);
+        FeatureSet a = new FeatureExtractor(vit, FeatureMode.CLS, 1, 2)
+                .onProgress((done, total) -> progress.add(done))
+                .extract(data, CENTER);
         FeatureSet b = new FeatureExtractor(vit, FeatureMode.CLS, 1, 9).extract(data, CENTER);
         assertEquals(List.of(2, 4, 6, 8, 9), progress);
         assertCloseToScale("batch 2 vs 9", b.features(), a.features(), 1e-5);
@@ -126,8 +170,8 @@ class FeatureExtractorTest {
     void inconsistentImageSizesAndBadSettingsAreRejected() {
         VisionTransformer vit = tinyVit(0);
         Transform ragged = (image, rng) -> rng.nextInt(2) == 0 ? image : new Image(1, 4, 4, new float[16]);
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new FeatureExtractor(vit, FeatureMode.CLS, 1, 16).extract(images(16, 4), ragged));
+        var e = assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor(vit, FeatureMode.CLS, 1, 16)
+                .extract(images(16, 4), ragged));
         assertTrue(e.getMessage().contains("memory/4"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor(vit, FeatureMode.LAST_K, 4, 2));
         assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor(vit, FeatureMode.CLS, 1, 0));

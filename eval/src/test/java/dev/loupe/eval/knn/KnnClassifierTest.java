@@ -1,17 +1,16 @@
 package dev.loupe.eval.knn;
 
-import dev.loupe.eval.features.FeatureSet;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.eval.features.FeatureSet;
+import dev.loupe.tensor.Parallel;
+import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class KnnClassifierTest {
     /** n points per class around well separated class directions (+/- axis), labels in class order. */
@@ -34,7 +33,8 @@ class KnnClassifierTest {
     void separableClustersAreClassifiedPerfectly() {
         FeatureSet train = clusters(6, 30, 8, 0.3, 1), test = clusters(6, 10, 8, 0.3, 2);
         List<KnnResult> results = new KnnClassifier().evaluate(train, test);
-        assertEquals(List.of(10, 20, 100, 180), results.stream().map(KnnResult::k).toList(), "k clamps to the train size");
+        assertEquals(
+                List.of(10, 20, 100, 180), results.stream().map(KnnResult::k).toList(), "k clamps to the train size");
         for (KnnResult r : results) {
             assertEquals(100.0, r.top1(), 1e-12, "k=" + r.k());
             assertEquals(100.0, r.top5(), 1e-12, "k=" + r.k());
@@ -54,15 +54,19 @@ class KnnClassifierTest {
     void topKKeepsTheLowerIndexOnTies() {
         float[] sim = {0.5f, 0.9f, 0.5f, 0.9f, 0.1f, 0.5f};
         assertArrayEquals(new int[] {1, 3, 0, 2}, KnnClassifier.topK(sim, 0, 6, 4));
-        assertArrayEquals(new int[] {2, 1}, KnnClassifier.topK(new float[] {9, 0.1f, 0.2f, 0.3f, 0.1f}, 1, 4, 2),
+        assertArrayEquals(
+                new int[] {2, 1},
+                KnnClassifier.topK(new float[] {9, 0.1f, 0.2f, 0.3f, 0.1f}, 1, 4, 2),
                 "offsets index the row, not the array");
     }
 
     @Test
     void equalClassScoresPredictTheLowerClass() {
         // one train sample per class at the same similarity to the test point: k=2 gives a tie
-        FeatureSet train = new FeatureSet(Tensor.of(new float[] {1, 1, 1, -1}, 2, 2), Tensor.ofLongs(new long[] {1, 0}, 2), List.of());
-        FeatureSet test = new FeatureSet(Tensor.of(new float[] {1, 0}, 1, 2), Tensor.ofLongs(new long[] {0}, 1), List.of());
+        FeatureSet train = new FeatureSet(
+                Tensor.of(new float[] {1, 1, 1, -1}, 2, 2), Tensor.ofLongs(new long[] {1, 0}, 2), List.of());
+        FeatureSet test =
+                new FeatureSet(Tensor.of(new float[] {1, 0}, 1, 2), Tensor.ofLongs(new long[] {0}, 1), List.of());
         KnnResult r = new KnnClassifier().evaluate(train, test, 2).getFirst();
         assertEquals(0, r.predictions()[0]);
         assertEquals(Double.NaN, r.top5(), "fewer than 5 classes: no top-5");

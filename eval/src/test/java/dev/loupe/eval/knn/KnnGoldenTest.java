@@ -1,17 +1,16 @@
 package dev.loupe.eval.knn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.loupe.eval.features.FeatureSet;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Weighted kNN against DINO's knn_classifier run in torch on the same features. Fixture made by
@@ -23,7 +22,9 @@ class KnnGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fixture = SafeTensors.read(Path.of(KnnGoldenTest.class.getResource("/golden/eval_fixtures.safetensors").toURI()));
+        fixture = SafeTensors.read(Path.of(KnnGoldenTest.class
+                .getResource("/golden/eval_fixtures.safetensors")
+                .toURI()));
     }
 
     @Test

@@ -1,19 +1,18 @@
 package dev.loupe.eval.linear;
 
-import dev.loupe.eval.features.FeatureSet;
-import dev.loupe.tensor.Tensor;
-import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.eval.features.FeatureSet;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.io.SafeTensors;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The regularised optimum against torch.optim.LBFGS run to max |grad| < 1e-8 in float64 on the same
@@ -27,7 +26,9 @@ class LogisticRegressionGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fixture = SafeTensors.read(Path.of(LogisticRegressionGoldenTest.class.getResource("/golden/eval_fixtures.safetensors").toURI()));
+        fixture = SafeTensors.read(Path.of(LogisticRegressionGoldenTest.class
+                .getResource("/golden/eval_fixtures.safetensors")
+                .toURI()));
     }
 
     private static FeatureSet train() {

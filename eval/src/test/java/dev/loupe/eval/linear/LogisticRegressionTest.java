@@ -1,13 +1,13 @@
 package dev.loupe.eval.linear;
 
-import dev.loupe.eval.features.FeatureSet;
-import dev.loupe.tensor.Parallel;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.eval.features.FeatureSet;
+import dev.loupe.tensor.Parallel;
+import org.junit.jupiter.api.Test;
 
 class LogisticRegressionTest {
     @Test
@@ -32,7 +32,8 @@ class LogisticRegressionTest {
     @Test
     void fitsSeparableDataAndGeneralises() {
         FeatureSet train = LinearProbeTest.separable(400, 10, 4, 3), test = LinearProbeTest.separable(200, 10, 4, 4);
-        LogisticModel m = new LogisticRegression(LogisticRegression.CLIP_C, Lbfgs.Options.sklearn(1000, 1e-4), true).fit(train);
+        LogisticModel m =
+                new LogisticRegression(LogisticRegression.CLIP_C, Lbfgs.Options.sklearn(1000, 1e-4), true).fit(train);
         assertTrue(m.converged());
         assertTrue(m.accuracy(test) > 90, "accuracy " + m.accuracy(test));
     }
@@ -40,8 +41,12 @@ class LogisticRegressionTest {
     @Test
     void strongerRegularisationShrinksTheWeights() {
         FeatureSet train = LinearProbeTest.separable(200, 6, 3, 5);
-        double loose = norm(new LogisticRegression(10, Lbfgs.Options.sklearn(1000, 1e-6), false).fit(train).weight());
-        double tight = norm(new LogisticRegression(0.01, Lbfgs.Options.sklearn(1000, 1e-6), false).fit(train).weight());
+        double loose = norm(new LogisticRegression(10, Lbfgs.Options.sklearn(1000, 1e-6), false)
+                .fit(train)
+                .weight());
+        double tight = norm(new LogisticRegression(0.01, Lbfgs.Options.sklearn(1000, 1e-6), false)
+                .fit(train)
+                .weight());
         assertTrue(tight < loose, tight + " >= " + loose);
     }
 
@@ -63,7 +68,9 @@ class LogisticRegressionTest {
 
     @Test
     void badInputIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new LogisticRegression(0, Lbfgs.Options.sklearn(10, 1e-4), false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LogisticRegression(0, Lbfgs.Options.sklearn(10, 1e-4), false));
         assertThrows(IllegalArgumentException.class, () -> new Lbfgs.Options(0, 1e-4, 0, 10));
         FeatureSet one = LinearProbeTest.separable(10, 3, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> new LogisticRegression().fit(one));
@@ -71,12 +78,15 @@ class LogisticRegressionTest {
 
     @Test
     void lbfgsMinimisesTheRosenbrockFunction() {
-        Lbfgs.Result r = new Lbfgs(new Lbfgs.Options(500, 1e-10, 0, 10)).minimize((v, g) -> {
-            double a = 1 - v[0], b = v[1] - v[0] * v[0];
-            g[0] = -2 * a - 400 * v[0] * b;
-            g[1] = 200 * b;
-            return a * a + 100 * b * b;
-        }, new double[] {-1.2, 1});
+        Lbfgs.Result r = new Lbfgs(new Lbfgs.Options(500, 1e-10, 0, 10))
+                .minimize(
+                        (v, g) -> {
+                            double a = 1 - v[0], b = v[1] - v[0] * v[0];
+                            g[0] = -2 * a - 400 * v[0] * b;
+                            g[1] = 200 * b;
+                            return a * a + 100 * b * b;
+                        },
+                        new double[] {-1.2, 1});
         assertTrue(r.converged(), r.reason());
         assertEquals(1, r.x()[0], 1e-8);
         assertEquals(1, r.x()[1], 1e-8);

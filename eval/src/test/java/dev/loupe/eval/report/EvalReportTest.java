@@ -1,22 +1,21 @@
 package dev.loupe.eval.report;
 
-import dev.loupe.eval.knn.KnnResult;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
+import dev.loupe.eval.knn.KnnResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EvalReportTest {
     @TempDir
@@ -24,7 +23,8 @@ class EvalReportTest {
 
     private static EvalReport filled() {
         return EvalReport.of("dino vit-tiny", "fashion-mnist", "cls")
-                .withKnn(List.of(new KnnResult(10, 81.25, 97.5, new int[0]), new KnnResult(20, 82.0, Double.NaN, new int[0])))
+                .withKnn(List.of(
+                        new KnnResult(10, 81.25, 97.5, new int[0]), new KnnResult(20, 82.0, Double.NaN, new int[0])))
                 .withLinear(85.125);
     }
 
@@ -41,10 +41,13 @@ class EvalReportTest {
 
     @Test
     void markdownTableHasOneRowPerReport() {
-        String table = EvalReport.markdownTable(List.of(filled(), EvalReport.of("pixels", "fashion-mnist", null).withLogistic(84.0)));
+        String table = EvalReport.markdownTable(
+                List.of(filled(), EvalReport.of("pixels", "fashion-mnist", null).withLogistic(84.0)));
         String[] lines = table.split("\n");
         assertEquals(4, lines.length);
-        assertEquals("| method | data set | features | kNN k=10 | kNN k=20 | kNN k=100 | kNN k=200 | linear | logistic |", lines[0]);
+        assertEquals(
+                "| method | data set | features | kNN k=10 | kNN k=20 | kNN k=100 | kNN k=200 | linear | logistic |",
+                lines[0]);
         assertEquals("| dino vit-tiny | fashion-mnist | cls | 81.25 | 82.00 | - | - | 85.13 | - |", lines[2]);
         assertEquals("| pixels | fashion-mnist | - | - | - | - | - | - | 84.00 |", lines[3]);
     }
@@ -61,8 +64,11 @@ class EvalReportTest {
         BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 3 * 44 && img.getHeight() > 3 * 44, img.getWidth() + "x" + img.getHeight());
         assertNotEquals(img.getRGB(0, 0), darkestCell(img), "cells are shaded");
-        assertThrows(IllegalArgumentException.class, () -> ConfusionMatrix.of(new int[] {3}, new int[] {0}, List.of(), 3));
-        assertEquals(List.of("0", "1"), ConfusionMatrix.of(new int[] {0}, new int[] {1}, List.of(), 2).classNames());
+        assertThrows(
+                IllegalArgumentException.class, () -> ConfusionMatrix.of(new int[] {3}, new int[] {0}, List.of(), 3));
+        assertEquals(
+                List.of("0", "1"),
+                ConfusionMatrix.of(new int[] {0}, new int[] {1}, List.of(), 2).classNames());
     }
 
     private static int darkestCell(BufferedImage img) {

@@ -1,9 +1,9 @@
 package dev.loupe.eval.retrieval;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** Retrieval ranks and recalls on hand-built embeddings. */
 class RetrievalTest {
@@ -48,7 +48,8 @@ class RetrievalTest {
     void rejectsBadMappings() {
         assertThrows(IllegalArgumentException.class, () -> Retrieval.evaluate(IMAGES, TEXTS, new int[] {0, 0, 1}));
         assertThrows(IllegalArgumentException.class, () -> Retrieval.evaluate(IMAGES, TEXTS, new int[] {0, 0, 1, 3}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Retrieval.evaluate(IMAGES, TEXTS, new int[] {0, 0, 1, 1}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Retrieval.evaluate(IMAGES, TEXTS, new int[] {0, 0, 1, 1}));
         assertTrue(e.getMessage().contains("image 2"), e.getMessage());
     }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.eval.supervised;
 
-import dev.loupe.eval.report.ConfusionMatrix;
-import dev.loupe.eval.report.ConfusionMatrixPlot;
+import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
@@ -12,20 +11,19 @@ import dev.loupe.data.Sample;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.data.transform.ViewTransform;
+import dev.loupe.eval.report.ConfusionMatrix;
+import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Accuracy over a loader, the confusion matrix and its renderings, and the classification objective. */
 class SupervisedEvalTest {
@@ -38,16 +36,24 @@ class SupervisedEvalTest {
         for (int i = 0; i < images.length; i++) images[i] = Image.of(Tensor.rand(rng, 1, 8, 8));
         return new Dataset() {
             @Override
-            public String name() { return "tiny"; }
+            public String name() {
+                return "tiny";
+            }
 
             @Override
-            public int size() { return images.length; }
+            public int size() {
+                return images.length;
+            }
 
             @Override
-            public Sample get(int i) { return new Sample("img" + i, images[i], i % 3, null); }
+            public Sample get(int i) {
+                return new Sample("img" + i, images[i], i % 3, null);
+            }
 
             @Override
-            public List<String> classNames() { return CLASSES; }
+            public List<String> classNames() {
+                return CLASSES;
+            }
         };
     }
 
@@ -59,7 +65,9 @@ class SupervisedEvalTest {
     void accuracyCountsEveryPredictionOnce() {
         Dataset data = dataset();
         VisionTransformer vit = model();
-        Loader loader = new Loader(data, ViewTransform.single((img, rng) -> img),
+        Loader loader = new Loader(
+                data,
+                ViewTransform.single((img, rng) -> img),
                 LoaderOptions.builder(4).shuffle(false).workers(1).build());
         AccuracyResult r = Accuracy.evaluate(vit, loader);
         assertTrue(vit.isTraining(), "training mode restored");
@@ -68,7 +76,7 @@ class SupervisedEvalTest {
         try (var noGrad = GradMode.disable()) {
             vit.train(false);
             for (int i = 0; i < data.size(); i++) {
-                Tensor x = data.get(i).image().toTensor().unsqueeze(0);            // (1, 1, 8, 8)
+                Tensor x = data.get(i).image().toTensor().unsqueeze(0); // (1, 1, 8, 8)
                 int p = (int) vit.forward(Var.of(x)).data().argmax(1, false).toLongArray()[0];
                 expected.add(i % 3, p);
             }
@@ -113,7 +121,9 @@ class SupervisedEvalTest {
         Var loss = obj.loss(batch, new StepInfo(0, 1, 0, 1));
         Var logits = vit.forward(Var.of(x));
         assertEquals(logits.crossEntropy(y, 0.1).item(), loss.item());
-        assertEquals(ClassificationObjective.correct(logits.data(), y) / 4.0, obj.metrics().get("train_accuracy"));
+        assertEquals(
+                ClassificationObjective.correct(logits.data(), y) / 4.0,
+                obj.metrics().get("train_accuracy"));
         assertEquals(vit.namedParameters().keySet(), obj.trainableParameters().keySet());
     }
 }

@@ -1,14 +1,13 @@
 package dev.loupe.eval.zeroshot;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ClipEvaluation#templates}: the named sets, template files, and the errors for bad ones. */
 class ClipEvaluationTemplatesTest {
@@ -21,9 +20,12 @@ class ClipEvaluationTemplatesTest {
         assertEquals(List.of("a drawing of a {}", "the {} shape"), ClipEvaluation.templates(file.toString()));
 
         Path bad = Files.writeString(tmp.resolve("bad.txt"), "a {}\nno placeholder\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipEvaluation.templates(bad.toString()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ClipEvaluation.templates(bad.toString()));
         assertTrue(e.getMessage().contains("'no placeholder' has no {}"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ClipEvaluation.templates(tmp.resolve("missing.txt").toString()));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ClipEvaluation.templates(tmp.resolve("missing.txt").toString()));
         assertTrue(e.getMessage().contains("neither simple, openai, shapes nor a file"), e.getMessage());
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n");
         assertThrows(IllegalArgumentException.class, () -> ClipEvaluation.templates(empty.toString()));

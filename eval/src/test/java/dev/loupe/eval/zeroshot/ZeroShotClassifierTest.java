@@ -1,13 +1,12 @@
 package dev.loupe.eval.zeroshot;
 
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.loupe.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Zero-shot weights and accuracy on hand-built embeddings whose answers are known. */
 class ZeroShotClassifierTest {
@@ -28,12 +27,20 @@ class ZeroShotClassifierTest {
     @Test
     void templatesAreNormalisedBeforeAveraging() {
         TextEncoder enc = table(Map.of(
-                "a photo of a cat.", new float[] {3, 0, 0}, "art of the cat.", new float[] {0, 4, 0},
-                "a photo of a dog.", new float[] {0, 0, -2}, "art of the dog.", new float[] {0, 0, -7}));
-        ZeroShotClassifier zs = ZeroShotClassifier.build(enc, List.of("cat", "dog"), List.of("a photo of a {}.", "art of the {}."));
+                "a photo of a cat.",
+                new float[] {3, 0, 0},
+                "art of the cat.",
+                new float[] {0, 4, 0},
+                "a photo of a dog.",
+                new float[] {0, 0, -2},
+                "art of the dog.",
+                new float[] {0, 0, -7}));
+        ZeroShotClassifier zs =
+                ZeroShotClassifier.build(enc, List.of("cat", "dog"), List.of("a photo of a {}.", "art of the {}."));
         float h = (float) Math.sqrt(0.5);
         // cat: mean of (1,0,0) and (0,1,0), renormalised; averaging raw vectors would give (0.6, 0.8, 0)
-        assertArrayEquals(new float[] {h, 0, h, 0, 0, -1}, zs.weights().contiguous().toFloatArray(), 1e-6f);
+        assertArrayEquals(
+                new float[] {h, 0, h, 0, 0, -1}, zs.weights().contiguous().toFloatArray(), 1e-6f);
         assertArrayEquals(new int[] {3, 2}, zs.weights().sizes());
     }
 
@@ -47,24 +54,32 @@ class ZeroShotClassifierTest {
             rows.put("a photo of a c" + c + ".", onehot);
         }
         ZeroShotClassifier zs = ZeroShotClassifier.build(table(rows), classes, Templates.SIMPLE);
-        Tensor images = Tensor.of(new float[] {
-                5, 1, 0, 0, 0, 0,      // label 0: best                      -> top-1
-                1, 2, 3, 4, 5, 6,      // label 1: 4 classes score higher    -> top-5 only
-                1, 2, 3, 4, 5, 6,      // label 0: 5 classes score higher    -> neither
-                0, 0, 0, 0, 1, 0}, 4, 6);   // label 4: best             -> top-1
+        Tensor images = Tensor.of(
+                new float[] {
+                    5, 1, 0, 0, 0, 0, // label 0: best                      -> top-1
+                    1, 2, 3, 4, 5, 6, // label 1: 4 classes score higher    -> top-5 only
+                    1, 2, 3, 4, 5, 6, // label 0: 5 classes score higher    -> neither
+                    0, 0, 0, 0, 1, 0
+                },
+                4,
+                6); // label 4: best             -> top-1
         ZeroShotResult r = zs.evaluate(images, Tensor.ofLongs(new long[] {0, 1, 0, 4}, 4));
         assertEquals(0.5, r.top1(), 1e-12);
         assertEquals(0.75, r.top5(), 1e-12);
         assertEquals(4, r.count());
         assertEquals(6, r.numClasses());
-        assertThrows(IllegalArgumentException.class, () -> zs.evaluate(images, Tensor.ofLongs(new long[] {0, 1, 0, 6}, 4)));
+        assertThrows(
+                IllegalArgumentException.class, () -> zs.evaluate(images, Tensor.ofLongs(new long[] {0, 1, 0, 6}, 4)));
         assertThrows(IllegalArgumentException.class, () -> zs.scores(Tensor.ones(2, 5)));
     }
 
     @Test
     void rejectsTemplatesWithoutPlaceholder() {
         TextEncoder enc = texts -> Tensor.ones(texts.size(), 2);
-        assertThrows(IllegalArgumentException.class, () -> ZeroShotClassifier.build(enc, List.of("a"), List.of("a photo")));
-        assertThrows(IllegalArgumentException.class, () -> ZeroShotClassifier.build(enc, new ArrayList<>(), Templates.SIMPLE));
+        assertThrows(
+                IllegalArgumentException.class, () -> ZeroShotClassifier.build(enc, List.of("a"), List.of("a photo")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ZeroShotClassifier.build(enc, new ArrayList<>(), Templates.SIMPLE));
     }
 }

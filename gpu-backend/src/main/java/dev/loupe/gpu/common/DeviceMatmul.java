@@ -3,7 +3,6 @@ package dev.loupe.gpu.common;
 import dev.loupe.tensor.BinaryOp;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 
@@ -43,7 +42,8 @@ public final class DeviceMatmul {
         else if (k == 0) elementwise.fill(out, 0);
         if (k == 0) return;
         Tensor a3 = a.reshape(batch, m, k), b3 = b.reshape(batch, k, n);
-        Tensor c3 = out.isContiguous() ? out.view(batch, m, n) : out.contiguous().view(batch, m, n);
+        Tensor c3 =
+                out.isContiguous() ? out.view(batch, m, n) : out.contiguous().view(batch, m, n);
         if (useBlas) blas(a3, b3, c3, bias != null);
         else naive(a3, b3, c3, bias != null);
         if (c3.storage() != out.storage()) elementwise.copy(c3.view(out.sizes()), out);
@@ -54,9 +54,19 @@ public final class DeviceMatmul {
         if (a == null) a = operand(a3 = a3.contiguous());
         if (b == null) b = operand(b3 = b3.contiguous());
         Gemm.Operand c = operand(c3);
-        device.blas().gemm(c3.dtype() == DType.F64, c3.size(1), c3.size(2), a3.size(2),
-                1.0, a, b, accumulate ? 1.0 : 0.0, c, c3.size(0));
-        Reference.reachabilityFence(a3);  // the operands hold bare handles: keep the buffers until enqueued
+        device.blas()
+                .gemm(
+                        c3.dtype() == DType.F64,
+                        c3.size(1),
+                        c3.size(2),
+                        a3.size(2),
+                        1.0,
+                        a,
+                        b,
+                        accumulate ? 1.0 : 0.0,
+                        c,
+                        c3.size(0));
+        Reference.reachabilityFence(a3); // the operands hold bare handles: keep the buffers until enqueued
         Reference.reachabilityFence(b3);
         Reference.reachabilityFence(c3);
     }
@@ -78,8 +88,16 @@ public final class DeviceMatmul {
     private void naive(Tensor a3, Tensor b3, Tensor c3, boolean accumulate) {
         Tensor target = accumulate ? Tensor.emptyLike(c3, c3.dtype(), c3.sizes()) : c3;
         new KernelCall(device, KernelSource.of("gemm.cl", c3.dtype()), "matmul_naive")
-                .buffer(a3).layout(KernelLayout.exact(a3)).buffer(b3).layout(KernelLayout.exact(b3))
-                .buffer(target).layout(KernelLayout.exact(target)).i32(c3.size(1)).i32(c3.size(2)).i32(a3.size(2)).run(target.numel());
+                .buffer(a3)
+                .layout(KernelLayout.exact(a3))
+                .buffer(b3)
+                .layout(KernelLayout.exact(b3))
+                .buffer(target)
+                .layout(KernelLayout.exact(target))
+                .i32(c3.size(1))
+                .i32(c3.size(2))
+                .i32(a3.size(2))
+                .run(target.numel());
         if (accumulate) elementwise.binary(BinaryOp.ADD, c3, target, c3);
     }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.DeviceMemoryUsage;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
@@ -90,7 +89,9 @@ public final class DeviceMemory {
         }
     }
 
-    private synchronized long reservedWith(long size) { return reserved + size; }
+    private synchronized long reservedWith(long size) {
+        return reserved + size;
+    }
 
     private synchronized MemorySegment takeCached(long size) {
         ArrayDeque<MemorySegment> list = free.get(size);
@@ -121,23 +122,37 @@ public final class DeviceMemory {
     }
 
     /** Bytes, as size classes, held by live owners. */
-    public synchronized long inUse() { return allocated; }
+    public synchronized long inUse() {
+        return allocated;
+    }
 
     /** The most bytes held by live owners at once. */
-    public synchronized long peak() { return peak; }
+    public synchronized long peak() {
+        return peak;
+    }
 
     /** Requests served from the cache and by the driver so far. */
-    public synchronized long servedFromCache() { return fromCache; }
+    public synchronized long servedFromCache() {
+        return fromCache;
+    }
 
-    public synchronized long servedByDriver() { return fromDriver; }
+    public synchronized long servedByDriver() {
+        return fromDriver;
+    }
 
-    public long budget() { return budget; }
+    public long budget() {
+        return budget;
+    }
 
-    public synchronized DeviceMemoryUsage usage() { return new DeviceMemoryUsage(allocated, reserved, peak, budget); }
+    public synchronized DeviceMemoryUsage usage() {
+        return new DeviceMemoryUsage(allocated, reserved, peak, budget);
+    }
 
     private record Return(DeviceMemory memory, MemorySegment mem, long size) implements Runnable {
         @Override
-        public void run() { memory.giveBack(mem, size); }
+        public void run() {
+            memory.giveBack(mem, size);
+        }
     }
 
     /** Asks for a collection and waits a little (longer each attempt) for the Cleaner to return what it found. */
@@ -151,10 +166,14 @@ public final class DeviceMemory {
     }
 
     private DeviceOutOfMemoryException outOfMemory(long bytes, long size, boolean refused) {
-        return new DeviceOutOfMemoryException(deviceName + " out of memory: asked for " + mib(bytes) + " (a " + mib(size)
-                + " buffer), live tensors hold " + mib(inUse()) + " of a " + mib(budget) + " budget (-D" + budgetProperty + ")"
-                + (refused ? "; the driver refused the buffer even with the cache emptied" : ""));
+        return new DeviceOutOfMemoryException(
+                deviceName + " out of memory: asked for " + mib(bytes) + " (a " + mib(size)
+                        + " buffer), live tensors hold " + mib(inUse()) + " of a " + mib(budget) + " budget (-D"
+                        + budgetProperty + ")"
+                        + (refused ? "; the driver refused the buffer even with the cache emptied" : ""));
     }
 
-    private static String mib(long bytes) { return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0); }
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
+    }
 }

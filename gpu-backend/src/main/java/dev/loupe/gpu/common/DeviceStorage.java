@@ -4,7 +4,6 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Storage;
 import dev.loupe.tensor.Tensor;
-
 import java.lang.foreign.MemorySegment;
 
 /** A device buffer (a cl_mem or a CUdeviceptr, as an address) holding {@code length} elements of one dtype; only its backend reads it. */
@@ -26,15 +25,28 @@ public final class DeviceStorage implements Storage {
         mem = buffer;
     }
 
-    @Override public DType dtype() { return dtype; }
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
 
-    @Override public int length() { return length; }
+    @Override
+    public int length() {
+        return length;
+    }
 
-    @Override public Device device() { return owner.device(); }
+    @Override
+    public Device device() {
+        return owner.device();
+    }
 
-    public MemorySegment mem() { return mem; }
+    public MemorySegment mem() {
+        return mem;
+    }
 
-    public KernelDevice owner() { return owner; }
+    public KernelDevice owner() {
+        return owner;
+    }
 
     /** The buffer of a tensor that must live on this backend's device. */
     static DeviceStorage of(Tensor t, KernelDevice expected) {
@@ -46,5 +58,7 @@ public final class DeviceStorage implements Storage {
     }
 
     @Override
-    public String toString() { return "DeviceStorage(" + length + " " + dtype + " on " + owner.device() + ")"; }
+    public String toString() {
+        return "DeviceStorage(" + length + " " + dtype + " on " + owner.device() + ")";
+    }
 }

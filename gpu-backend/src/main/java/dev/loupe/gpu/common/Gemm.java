@@ -8,5 +8,15 @@ public interface Gemm {
     record Operand(MemorySegment mem, long offset, long ld, long batchStride, boolean transposed) {}
 
     /** C = alpha op(A) op(B) + beta C for each of {@code batch} matrices; C is never transposed. */
-    void gemm(boolean f64, long m, long n, long k, double alpha, Operand a, Operand b, double beta, Operand c, long batch);
+    void gemm(
+            boolean f64,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            Operand a,
+            Operand b,
+            double beta,
+            Operand c,
+            long batch);
 }

@@ -1,20 +1,19 @@
 package dev.loupe.gpu.common;
 
-import dev.loupe.tensor.DType;
-import dev.loupe.tensor.Tensor;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.ref.Reference;
-import java.util.ArrayList;
-import java.util.List;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.loupe.tensor.DType;
+import dev.loupe.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One kernel launch: arguments appended in the kernel's order, then {@link #run} with the number of
@@ -46,7 +45,9 @@ public final class KernelCall {
     }
 
     /** A tensor's buffer then its coalesced layout. */
-    KernelCall view(Tensor x) { return buffer(x).layout(KernelLayout.of(x)); }
+    KernelCall view(Tensor x) {
+        return buffer(x).layout(KernelLayout.of(x));
+    }
 
     /** A tensor's buffer, or a null handle for a null tensor. */
     KernelCall buffer(Tensor x) {
@@ -59,16 +60,22 @@ public final class KernelCall {
         return add(ADDRESS.byteSize(), arena.allocateFrom(ADDRESS, s.mem()));
     }
 
-    KernelCall layout(KernelLayout l) { return add(KernelLayout.BYTES, l.write(arena)); }
+    KernelCall layout(KernelLayout l) {
+        return add(KernelLayout.BYTES, l.write(arena));
+    }
 
     /** The layout of a tensor that may be null (an all-zero layout then). */
     KernelCall layoutOrEmpty(Tensor x) {
         return layout(x == null ? new KernelLayout(0, 0, new int[0], new int[0]) : KernelLayout.of(x));
     }
 
-    KernelCall i32(int v) { return add(4, arena.allocateFrom(JAVA_INT, v)); }
+    KernelCall i32(int v) {
+        return add(4, arena.allocateFrom(JAVA_INT, v));
+    }
 
-    KernelCall flag(boolean v) { return i32(v ? 1 : 0); }
+    KernelCall flag(boolean v) {
+        return i32(v ? 1 : 0);
+    }
 
     /** A scalar of the program's element type T. */
     KernelCall scalar(double v) {

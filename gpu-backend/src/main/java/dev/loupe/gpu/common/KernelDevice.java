@@ -2,7 +2,6 @@ package dev.loupe.gpu.common;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
-
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 

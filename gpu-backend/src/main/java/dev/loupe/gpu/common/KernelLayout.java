@@ -1,12 +1,11 @@
 package dev.loupe.gpu.common;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import dev.loupe.tensor.Shape;
 import dev.loupe.tensor.Tensor;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A strided view as the kernels' {@code Layout} struct (prelude.h): rank, offset, then MAX_RANK sizes
@@ -19,7 +18,9 @@ record KernelLayout(int rank, int offset, int[] size, int[] stride) {
     static final long BYTES = 4L * (2 + 2 * MAX_RANK);
 
     /** The view of t, coalesced. */
-    static KernelLayout of(Tensor t) { return of(t.sizes(), t.strides(), t.offset()); }
+    static KernelLayout of(Tensor t) {
+        return of(t.sizes(), t.strides(), t.offset());
+    }
 
     /** sizes / strides / offset, coalesced. */
     static KernelLayout of(int[] sizes, int[] strides, int offset) {
@@ -40,12 +41,14 @@ record KernelLayout(int rank, int offset, int[] size, int[] stride) {
     }
 
     /** The view of t dim for dim (kernels that index by coordinates, such as attention's (B, H, T, D)). */
-    static KernelLayout exact(Tensor t) { return checked(t.sizes(), t.strides(), t.offset(), t.sizes()); }
+    static KernelLayout exact(Tensor t) {
+        return checked(t.sizes(), t.strides(), t.offset(), t.sizes());
+    }
 
     private static KernelLayout checked(int[] sizes, int[] strides, int offset, int[] original) {
         if (sizes.length > MAX_RANK) {
-            throw new IllegalArgumentException("device kernels: a view of shape " + Shape.format(original) + " has " + sizes.length
-                    + " non-mergeable dims; kernels take at most " + MAX_RANK);
+            throw new IllegalArgumentException("device kernels: a view of shape " + Shape.format(original) + " has "
+                    + sizes.length + " non-mergeable dims; kernels take at most " + MAX_RANK);
         }
         return new KernelLayout(sizes.length, offset, sizes, strides);
     }

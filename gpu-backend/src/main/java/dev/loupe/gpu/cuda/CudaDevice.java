@@ -1,5 +1,7 @@
 package dev.loupe.gpu.cuda;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
 import dev.loupe.gpu.common.BufferDriver;
 import dev.loupe.gpu.common.DeviceMemory;
 import dev.loupe.gpu.common.DeviceStorage;
@@ -13,7 +15,6 @@ import dev.loupe.gpu.cuda.internal.CudaUnavailableException;
 import dev.loupe.gpu.cuda.internal.Nvrtc;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -21,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
  * One CUDA device opened for compute: its primary context, one stream that every kernel, copy and GEMM
@@ -50,8 +49,8 @@ final class CudaDevice implements KernelDevice {
     record Info(int index, String name, long totalMemory, int multiprocessors, int ccMajor, int ccMinor) {
         @Override
         public String toString() {
-            return "cuda:" + index + " " + name + ": " + (totalMemory >> 20) + " MiB, " + multiprocessors + " multiprocessors, compute capability "
-                    + ccMajor + "." + ccMinor;
+            return "cuda:" + index + " " + name + ": " + (totalMemory >> 20) + " MiB, " + multiprocessors
+                    + " multiprocessors, compute capability " + ccMajor + "." + ccMinor;
         }
     }
 
@@ -63,8 +62,11 @@ final class CudaDevice implements KernelDevice {
         this.context = cuda.primaryContext(cuda.device(index));
         makeCurrent();
         this.stream = cuda.createStream();
-        this.memory = new DeviceMemory(new Buffers(this), Long.getLong("loupe.cuda.maxBytes", info.totalMemory() / 10 * 9),
-                device.toString(), "loupe.cuda.maxBytes");
+        this.memory = new DeviceMemory(
+                new Buffers(this),
+                Long.getLong("loupe.cuda.maxBytes", info.totalMemory() / 10 * 9),
+                device.toString(),
+                "loupe.cuda.maxBytes");
         this.blas = loadBlas(stream);
     }
 
@@ -78,8 +80,13 @@ final class CudaDevice implements KernelDevice {
 
     static Info describe(CudaDriver cuda, int index) {
         int d = cuda.device(index);
-        return new Info(index, cuda.deviceName(d), cuda.totalMemory(d), cuda.attribute(d, CudaDriver.ATTRIBUTE_MULTIPROCESSOR_COUNT),
-                cuda.attribute(d, CudaDriver.ATTRIBUTE_CC_MAJOR), cuda.attribute(d, CudaDriver.ATTRIBUTE_CC_MINOR));
+        return new Info(
+                index,
+                cuda.deviceName(d),
+                cuda.totalMemory(d),
+                cuda.attribute(d, CudaDriver.ATTRIBUTE_MULTIPROCESSOR_COUNT),
+                cuda.attribute(d, CudaDriver.ATTRIBUTE_CC_MAJOR),
+                cuda.attribute(d, CudaDriver.ATTRIBUTE_CC_MINOR));
     }
 
     private static Gemm loadBlas(MemorySegment stream) {
@@ -117,13 +124,24 @@ final class CudaDevice implements KernelDevice {
         }
     }
 
-    @Override public Device device() { return device; }
+    @Override
+    public Device device() {
+        return device;
+    }
 
-    Info info() { return info; }
+    Info info() {
+        return info;
+    }
 
-    @Override public Gemm blas() { return blas; }
+    @Override
+    public Gemm blas() {
+        return blas;
+    }
 
-    @Override public DeviceMemory memory() { return memory; }
+    @Override
+    public DeviceMemory memory() {
+        return memory;
+    }
 
     @Override
     public synchronized DeviceStorage allocate(DType dtype, int length) {
@@ -167,7 +185,8 @@ final class CudaDevice implements KernelDevice {
         MemorySegment function = function(source, name);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ADDRESS, Math.max(1, args.size()));
-            for (int i = 0; i < args.size(); i++) params.setAtIndex(ADDRESS, i, args.get(i).value());
+            for (int i = 0; i < args.size(); i++)
+                params.setAtIndex(ADDRESS, i, args.get(i).value());
             cuda.launch(function, (int) ((global + BLOCK - 1) / BLOCK), BLOCK, stream, params, name);
         }
     }

@@ -6,7 +6,6 @@ import dev.loupe.gpu.cuda.internal.CudaUnavailableException;
 import dev.loupe.gpu.cuda.internal.Nvrtc;
 import dev.loupe.tensor.Backend;
 import dev.loupe.tensor.BackendProvider;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CudaProvider implements BackendProvider {
     private static final Map<Integer, KernelBackend> OPEN = new ConcurrentHashMap<>();
 
-    @Override public String type() { return "cuda"; }
+    @Override
+    public String type() {
+        return "cuda";
+    }
 
     @Override
     public Optional<Backend> open(int deviceIndex) {
@@ -48,7 +50,8 @@ public final class CudaProvider implements BackendProvider {
         List<String> lines = new ArrayList<>();
         try {
             CudaDriver cuda = CudaDriver.load();
-            for (int i = 0; i < cuda.deviceCount(); i++) lines.add(CudaDevice.describe(cuda, i).toString());
+            for (int i = 0; i < cuda.deviceCount(); i++)
+                lines.add(CudaDevice.describe(cuda, i).toString());
         } catch (CudaUnavailableException e) {
             return List.of();
         }

@@ -13,7 +13,8 @@ import java.lang.foreign.ValueLayout;
  * @param implementation "Open MPI" or "MPICH"
  * @param handle         the layout of a handle argument (ADDRESS or JAVA_INT)
  */
-record MpiAbi(String implementation, MemoryLayout handle, Object commWorld, Object float32, Object float64, Object opSum) {
+record MpiAbi(
+        String implementation, MemoryLayout handle, Object commWorld, Object float32, Object float64, Object opSum) {
     // MPICH's mpi.h values
     private static final int MPICH_COMM_WORLD = 0x44000000;
     private static final int MPICH_FLOAT = 0x4c00040a;
@@ -24,16 +25,23 @@ record MpiAbi(String implementation, MemoryLayout handle, Object commWorld, Obje
     static MpiAbi detect(SymbolLookup lookup) {
         var world = lookup.find("ompi_mpi_comm_world");
         if (world.isPresent()) {
-            return new MpiAbi("Open MPI", ValueLayout.ADDRESS, world.get(), symbol(lookup, "ompi_mpi_float"),
-                    symbol(lookup, "ompi_mpi_double"), symbol(lookup, "ompi_mpi_op_sum"));
+            return new MpiAbi(
+                    "Open MPI",
+                    ValueLayout.ADDRESS,
+                    world.get(),
+                    symbol(lookup, "ompi_mpi_float"),
+                    symbol(lookup, "ompi_mpi_double"),
+                    symbol(lookup, "ompi_mpi_op_sum"));
         }
         if (lookup.find("MPI_Init_thread").isPresent()) {
             return new MpiAbi("MPICH", ValueLayout.JAVA_INT, MPICH_COMM_WORLD, MPICH_FLOAT, MPICH_DOUBLE, MPICH_SUM);
         }
-        throw new IllegalStateException("the library has neither Open MPI's handle symbols nor MPI_Init_thread; is it libmpi?");
+        throw new IllegalStateException(
+                "the library has neither Open MPI's handle symbols nor MPI_Init_thread; is it libmpi?");
     }
 
     private static Object symbol(SymbolLookup lookup, String name) {
-        return lookup.find(name).orElseThrow(() -> new IllegalStateException("Open MPI's libmpi lacks the symbol " + name));
+        return lookup.find(name)
+                .orElseThrow(() -> new IllegalStateException("Open MPI's libmpi lacks the symbol " + name));
     }
 }

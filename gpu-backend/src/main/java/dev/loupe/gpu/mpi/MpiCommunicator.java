@@ -1,5 +1,7 @@
 package dev.loupe.gpu.mpi;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
@@ -10,7 +12,6 @@ import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.LaunchEnvironment;
 import dev.loupe.tensor.dist.Reduction;
 import dev.loupe.tensor.dist.Work;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,8 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * MPI_COMM_WORLD as a {@link Communicator}, for host tensors. All MPI calls, MPI_Init_thread and
@@ -56,7 +55,8 @@ final class MpiCommunicator implements Communicator {
             return t;
         });
         this.timeoutSeconds = Long.getLong("loupe.dist.timeout", 1800);
-        if (timeoutSeconds < 1) throw new IllegalArgumentException("-Dloupe.dist.timeout must be >= 1 second, got " + timeoutSeconds);
+        if (timeoutSeconds < 1)
+            throw new IllegalArgumentException("-Dloupe.dist.timeout must be >= 1 second, got " + timeoutSeconds);
         this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "loupe-mpi-watchdog");
             t.setDaemon(true);
@@ -67,7 +67,8 @@ final class MpiCommunicator implements Communicator {
         this.rank = rankAndSize[0];
         this.worldSize = rankAndSize[1];
         if (env.worldSize() > 1 && (env.worldSize() != worldSize || env.rank() != rank)) {
-            throw new IllegalStateException("the launcher says " + env + " but MPI_COMM_WORLD says rank " + rank + " of " + worldSize);
+            throw new IllegalStateException(
+                    "the launcher says " + env + " but MPI_COMM_WORLD says rank " + rank + " of " + worldSize);
         }
     }
 
@@ -75,13 +76,23 @@ final class MpiCommunicator implements Communicator {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment flag = a.allocate(JAVA_INT);
             mpi.call(mpi.finalized, "MPI_Finalized", flag);
-            if (flag.get(JAVA_INT, 0) != 0) throw new IllegalStateException("MPI was finalised in this process and cannot start again");
+            if (flag.get(JAVA_INT, 0) != 0)
+                throw new IllegalStateException("MPI was finalised in this process and cannot start again");
             mpi.call(mpi.initialized, "MPI_Initialized", flag);
-            if (flag.get(JAVA_INT, 0) != 0) throw new IllegalStateException("MPI is already initialised in this process (one MPI communicator per process)");
+            if (flag.get(JAVA_INT, 0) != 0)
+                throw new IllegalStateException(
+                        "MPI is already initialised in this process (one MPI communicator per process)");
             MemorySegment provided = a.allocate(JAVA_INT);
-            mpi.call(mpi.initThread, "MPI_Init_thread", MemorySegment.NULL, MemorySegment.NULL, MpiLibrary.THREAD_FUNNELED, provided);
+            mpi.call(
+                    mpi.initThread,
+                    "MPI_Init_thread",
+                    MemorySegment.NULL,
+                    MemorySegment.NULL,
+                    MpiLibrary.THREAD_FUNNELED,
+                    provided);
             if (provided.get(JAVA_INT, 0) < MpiLibrary.THREAD_FUNNELED) {
-                throw new IllegalStateException("MPI granted thread level " + provided.get(JAVA_INT, 0) + ", Loupe needs MPI_THREAD_FUNNELED (1)");
+                throw new IllegalStateException("MPI granted thread level " + provided.get(JAVA_INT, 0)
+                        + ", Loupe needs MPI_THREAD_FUNNELED (1)");
             }
             MemorySegment v = a.allocate(JAVA_INT);
             mpi.call(mpi.commRank, "MPI_Comm_rank", mpi.abi.commWorld(), v);
@@ -91,14 +102,25 @@ final class MpiCommunicator implements Communicator {
         }
     }
 
-    @Override public int rank() { return rank; }
+    @Override
+    public int rank() {
+        return rank;
+    }
 
-    @Override public int worldSize() { return worldSize; }
+    @Override
+    public int worldSize() {
+        return worldSize;
+    }
 
-    @Override public String kind() { return "mpi"; }
+    @Override
+    public String kind() {
+        return "mpi";
+    }
 
     /** "Open MPI (libmpi.so.40)". */
-    String implementation() { return mpi.abi.implementation() + " (" + mpi.path + ")"; }
+    String implementation() {
+        return mpi.abi.implementation() + " (" + mpi.path + ")";
+    }
 
     @Override
     public Work allReduce(Tensor buffer, Reduction op) {
@@ -106,7 +128,15 @@ final class MpiCommunicator implements Communicator {
         int n = buffer.numel();
         return submit("allReduce", () -> {
             stage(buffer, n, n);
-            mpi.call(mpi.allreduce, "MPI_Allreduce", send, receive, n, datatype(buffer), mpi.abi.opSum(), mpi.abi.commWorld());
+            mpi.call(
+                    mpi.allreduce,
+                    "MPI_Allreduce",
+                    send,
+                    receive,
+                    n,
+                    datatype(buffer),
+                    mpi.abi.opSum(),
+                    mpi.abi.commWorld());
             unstage(receive, 0, buffer, op);
         });
     }
@@ -141,7 +171,15 @@ final class MpiCommunicator implements Communicator {
         int n = output.numel();
         return submit("reduceScatter", () -> {
             stage(input, input.numel(), n);
-            mpi.call(mpi.reduceScatterBlock, "MPI_Reduce_scatter_block", send, receive, n, datatype(input), mpi.abi.opSum(), mpi.abi.commWorld());
+            mpi.call(
+                    mpi.reduceScatterBlock,
+                    "MPI_Reduce_scatter_block",
+                    send,
+                    receive,
+                    n,
+                    datatype(input),
+                    mpi.abi.opSum(),
+                    mpi.abi.commWorld());
             unstage(receive, 0, output, op);
         });
     }
@@ -151,14 +189,17 @@ final class MpiCommunicator implements Communicator {
         return submit("barrier", () -> mpi.call(mpi.barrier, "MPI_Barrier", mpi.abi.commWorld()));
     }
 
-    private Object datatype(Tensor t) { return t.dtype() == DType.F32 ? mpi.abi.float32() : mpi.abi.float64(); }
+    private Object datatype(Tensor t) {
+        return t.dtype() == DType.F32 ? mpi.abi.float32() : mpi.abi.float64();
+    }
 
     /** Copies t's elements into the send buffer, making room for receiveElements in the receive buffer. */
     private void stage(Tensor t, int sendElements, int receiveElements) {
         long width = t.dtype().byteSize();
         ensureStaging(Math.max(1, sendElements) * width, Math.max(1, receiveElements) * width);
         CpuStorage s = host(t);
-        if (t.dtype() == DType.F32) MemorySegment.copy(s.f32(), t.offset(), send, ValueLayout.JAVA_FLOAT, 0, sendElements);
+        if (t.dtype() == DType.F32)
+            MemorySegment.copy(s.f32(), t.offset(), send, ValueLayout.JAVA_FLOAT, 0, sendElements);
         else MemorySegment.copy(s.f64(), t.offset(), send, ValueLayout.JAVA_DOUBLE, 0, sendElements);
     }
 
@@ -187,7 +228,8 @@ final class MpiCommunicator implements Communicator {
 
     private static CpuStorage host(Tensor t) {
         if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException("the MPI communicator moves host tensors; " + t.shape() + " is on " + t.device() + " (use --dist nccl for device buffers)");
+            throw new IllegalArgumentException("the MPI communicator moves host tensors; " + t.shape() + " is on "
+                    + t.device() + " (use --dist nccl for device buffers)");
         }
         return (CpuStorage) t.storage();
     }
@@ -210,13 +252,17 @@ final class MpiCommunicator implements Communicator {
             }
             return System.nanoTime() - started;
         });
-        future.complete(watchdog.schedule(() -> {
-            if (work.isDone()) return;
-            System.err.println("loupe: rank " + rank + " of " + worldSize + ": " + name + " is not done " + timeoutSeconds
-                    + " s after it was issued; another rank is stuck or gone. Stopping (-Dloupe.dist.timeout sets the limit).");
-            System.err.flush();
-            Runtime.getRuntime().halt(1);
-        }, timeoutSeconds, TimeUnit.SECONDS));
+        future.complete(watchdog.schedule(
+                () -> {
+                    if (work.isDone()) return;
+                    System.err.println(
+                            "loupe: rank " + rank + " of " + worldSize + ": " + name + " is not done " + timeoutSeconds
+                                    + " s after it was issued; another rank is stuck or gone. Stopping (-Dloupe.dist.timeout sets the limit).");
+                    System.err.flush();
+                    Runtime.getRuntime().halt(1);
+                },
+                timeoutSeconds,
+                TimeUnit.SECONDS));
         return Work.of(work, name);
     }
 

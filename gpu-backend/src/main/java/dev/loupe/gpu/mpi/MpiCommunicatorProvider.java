@@ -3,7 +3,6 @@ package dev.loupe.gpu.mpi;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.CommunicatorProvider;
 import dev.loupe.tensor.dist.LaunchEnvironment;
-
 import java.util.Optional;
 
 /** {@code --dist mpi}: MPI_COMM_WORLD of Open MPI or MPICH through FFM ({@link MpiCommunicator}). */
@@ -12,7 +11,9 @@ public final class MpiCommunicatorProvider implements CommunicatorProvider {
     private String failure;
 
     @Override
-    public String type() { return "mpi"; }
+    public String type() {
+        return "mpi";
+    }
 
     @Override
     public synchronized Optional<String> unavailableReason() {

@@ -1,7 +1,9 @@
 package dev.loupe.gpu.mpi;
 
-import dev.loupe.tensor.dist.CommunicationException;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.loupe.tensor.dist.CommunicationException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,9 +13,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Hand-written FFM bindings to the few MPI functions a data-parallel job needs. The library is
@@ -26,16 +25,27 @@ final class MpiLibrary {
 
     final String path;
     final MpiAbi abi;
-    final MethodHandle initThread, initialized, finalized, finalizeMpi, commRank, commSize, allreduce, bcast, allgather,
-            reduceScatterBlock, barrier, errorString, abort;
+    final MethodHandle initThread,
+            initialized,
+            finalized,
+            finalizeMpi,
+            commRank,
+            commSize,
+            allreduce,
+            bcast,
+            allgather,
+            reduceScatterBlock,
+            barrier,
+            errorString,
+            abort;
 
     private MpiLibrary(String path, SymbolLookup lookup) {
         this.path = path;
         this.abi = MpiAbi.detect(lookup);
         MemoryLayout h = abi.handle();
         Linker linker = Linker.nativeLinker();
-        Binder b = (name, desc) -> linker.downcallHandle(lookup.find(name)
-                .orElseThrow(() -> new IllegalStateException(path + " has no symbol " + name)), desc);
+        Binder b = (name, desc) -> linker.downcallHandle(
+                lookup.find(name).orElseThrow(() -> new IllegalStateException(path + " has no symbol " + name)), desc);
         initThread = b.bind("MPI_Init_thread", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
         initialized = b.bind("MPI_Initialized", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         finalized = b.bind("MPI_Finalized", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -47,9 +57,11 @@ final class MpiLibrary {
         // (buffer, count, datatype, root, comm)
         bcast = b.bind("MPI_Bcast", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, h, JAVA_INT, h));
         // (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm)
-        allgather = b.bind("MPI_Allgather", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, h, ADDRESS, JAVA_INT, h, h));
+        allgather =
+                b.bind("MPI_Allgather", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, h, ADDRESS, JAVA_INT, h, h));
         // (sendbuf, recvbuf, recvcount, datatype, op, comm)
-        reduceScatterBlock = b.bind("MPI_Reduce_scatter_block", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, h, h, h));
+        reduceScatterBlock = b.bind(
+                "MPI_Reduce_scatter_block", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, h, h, h));
         barrier = b.bind("MPI_Barrier", FunctionDescriptor.of(JAVA_INT, h));
         // (errorcode, string, resultlen)
         errorString = b.bind("MPI_Error_string", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -63,7 +75,8 @@ final class MpiLibrary {
     /** Opens libmpi, or throws an IllegalStateException that lists what was tried. */
     static MpiLibrary load() {
         String explicit = System.getProperty("loupe.mpi.path");
-        List<String> candidates = explicit != null ? List.of(explicit) : List.of("libmpi.so.40", "libmpi.so.12", "libmpi.so");
+        List<String> candidates =
+                explicit != null ? List.of(explicit) : List.of("libmpi.so.40", "libmpi.so.12", "libmpi.so");
         List<String> failures = new ArrayList<>();
         for (String name : candidates) {
             try {

@@ -8,12 +8,11 @@ import dev.loupe.gpu.common.KernelCall;
 import dev.loupe.gpu.common.KernelDevice;
 import dev.loupe.gpu.common.KernelSource;
 import dev.loupe.gpu.opencl.internal.Cl;
-import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.gpu.opencl.internal.ClBlast;
+import dev.loupe.gpu.opencl.internal.ClException;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.util.HashMap;
@@ -37,11 +36,18 @@ final class OpenClDevice implements KernelDevice {
     private final Map<String, MemorySegment> kernels = new HashMap<>();
 
     /** What {@code loupe info} shows of a device. */
-    record DeviceInfo(int index, String platform, String name, String version, long globalMemory, long computeUnits, boolean fp64) {
+    record DeviceInfo(
+            int index,
+            String platform,
+            String name,
+            String version,
+            long globalMemory,
+            long computeUnits,
+            boolean fp64) {
         @Override
         public String toString() {
-            return "opencl:" + index + " " + name + " (" + platform + ", " + version + "): " + (globalMemory >> 20) + " MiB, "
-                    + computeUnits + " compute units, fp64 " + (fp64 ? "yes" : "no");
+            return "opencl:" + index + " " + name + " (" + platform + ", " + version + "): " + (globalMemory >> 20)
+                    + " MiB, " + computeUnits + " compute units, fp64 " + (fp64 ? "yes" : "no");
         }
     }
 
@@ -52,8 +58,11 @@ final class OpenClDevice implements KernelDevice {
         this.id = ids.device();
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
-        this.memory = new DeviceMemory(new Buffers(cl, context), Long.getLong("loupe.opencl.maxBytes", info.globalMemory() / 10 * 9),
-                device.toString(), "loupe.opencl.maxBytes");
+        this.memory = new DeviceMemory(
+                new Buffers(cl, context),
+                Long.getLong("loupe.opencl.maxBytes", info.globalMemory() / 10 * 9),
+                device.toString(),
+                "loupe.opencl.maxBytes");
         this.blas = loadBlas();
     }
 
@@ -71,14 +80,19 @@ final class OpenClDevice implements KernelDevice {
             }
         }
 
-        @Override public void release(MemorySegment buffer) { cl.releaseMem(buffer); }
+        @Override
+        public void release(MemorySegment buffer) {
+            cl.releaseMem(buffer);
+        }
     }
 
     /** Opens device {@code index} of the flattened (platform, device) list. */
     static OpenClDevice open(int index) {
         Cl cl = Cl.load();
         List<Cl.DeviceId> all = cl.devices();
-        if (all.isEmpty()) throw new ClUnavailableException("no OpenCL platform (the ICD loader found no driver: install pocl-opencl-icd or a GPU driver)");
+        if (all.isEmpty())
+            throw new ClUnavailableException(
+                    "no OpenCL platform (the ICD loader found no driver: install pocl-opencl-icd or a GPU driver)");
         if (index >= all.size()) {
             throw new ClUnavailableException("no OpenCL device " + index + " (" + all.size() + " found)");
         }
@@ -86,31 +100,52 @@ final class OpenClDevice implements KernelDevice {
     }
 
     static DeviceInfo describe(Cl cl, int index, Cl.DeviceId d) {
-        return new DeviceInfo(index, cl.platformString(d.platform(), Cl.PLATFORM_NAME), cl.deviceString(d.device(), Cl.DEVICE_NAME),
-                cl.deviceString(d.device(), Cl.DEVICE_VERSION), cl.deviceNumber(d.device(), Cl.DEVICE_GLOBAL_MEM_SIZE, 8),
+        return new DeviceInfo(
+                index,
+                cl.platformString(d.platform(), Cl.PLATFORM_NAME),
+                cl.deviceString(d.device(), Cl.DEVICE_NAME),
+                cl.deviceString(d.device(), Cl.DEVICE_VERSION),
+                cl.deviceNumber(d.device(), Cl.DEVICE_GLOBAL_MEM_SIZE, 8),
                 cl.deviceNumber(d.device(), Cl.DEVICE_MAX_COMPUTE_UNITS, 4),
                 cl.deviceNumber(d.device(), Cl.DEVICE_DOUBLE_FP_CONFIG, 8) != 0);
     }
 
-    @Override public Device device() { return device; }
+    @Override
+    public Device device() {
+        return device;
+    }
 
-    DeviceInfo info() { return info; }
+    DeviceInfo info() {
+        return info;
+    }
 
-    Cl cl() { return cl; }
+    Cl cl() {
+        return cl;
+    }
 
-    MemorySegment queue() { return queue; }
+    MemorySegment queue() {
+        return queue;
+    }
 
-    MemorySegment context() { return context; }
+    MemorySegment context() {
+        return context;
+    }
 
-    MemorySegment id() { return id; }
+    MemorySegment id() {
+        return id;
+    }
 
     /** CLBlast on this device's queue, or null when libclblast is missing (products then run on the plain kernel of gemm.cl). */
-    @Override public Gemm blas() { return blas; }
+    @Override
+    public Gemm blas() {
+        return blas;
+    }
 
     private Gemm loadBlas() {
         try {
             ClBlast clblast = ClBlast.load();
-            return (f64, m, n, k, alpha, a, b, beta, c, batch) -> clblast.gemm(f64, queue, m, n, k, alpha, a, b, beta, c, batch);
+            return (f64, m, n, k, alpha, a, b, beta, c, batch) ->
+                    clblast.gemm(f64, queue, m, n, k, alpha, a, b, beta, c, batch);
         } catch (ClUnavailableException e) {
             return null;
         }
@@ -128,12 +163,15 @@ final class OpenClDevice implements KernelDevice {
     }
 
     /** The device's buffers and the bytes they hold. */
-    @Override public DeviceMemory memory() { return memory; }
+    @Override
+    public DeviceMemory memory() {
+        return memory;
+    }
 
     @Override
     public void copy(DeviceStorage src, long srcOffset, DeviceStorage dst, long dstOffset, long bytes) {
         cl.copy(queue, src.mem(), dst.mem(), srcOffset, dstOffset, bytes);
-        Reference.reachabilityFence(src);   // bare handles above: keep the buffers until enqueued
+        Reference.reachabilityFence(src); // bare handles above: keep the buffers until enqueued
         Reference.reachabilityFence(dst);
     }
 
@@ -153,14 +191,15 @@ final class OpenClDevice implements KernelDevice {
     synchronized MemorySegment kernel(KernelSource source, String name) {
         for (DType t : new DType[] {source.t(), source.s()}) {
             if (t == DType.F64 && !info.fp64()) {
-                throw new UnsupportedOperationException(device + " (" + info.name() + ") has no double precision (F64)");
+                throw new UnsupportedOperationException(
+                        device + " (" + info.name() + ") has no double precision (F64)");
             }
         }
         String key = source + "#" + name;
         MemorySegment k = kernels.get(key);
         if (k == null) {
-            MemorySegment program = programs.computeIfAbsent(source,
-                    s -> cl.buildProgram(context, id, s.text(), s.options(), s.toString()));
+            MemorySegment program = programs.computeIfAbsent(
+                    source, s -> cl.buildProgram(context, id, s.text(), s.options(), s.toString()));
             k = cl.createKernel(program, name);
             kernels.put(key, k);
         }
@@ -171,7 +210,8 @@ final class OpenClDevice implements KernelDevice {
     @Override
     public synchronized void launch(KernelSource source, String name, List<KernelCall.Arg> args, long global) {
         MemorySegment kernel = kernel(source, name);
-        for (int i = 0; i < args.size(); i++) cl.setArg(kernel, i, args.get(i).size(), args.get(i).value(), name);
+        for (int i = 0; i < args.size(); i++)
+            cl.setArg(kernel, i, args.get(i).size(), args.get(i).value(), name);
         cl.launch(queue, kernel, global, name);
     }
 }

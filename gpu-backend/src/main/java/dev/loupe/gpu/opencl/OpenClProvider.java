@@ -6,7 +6,6 @@ import dev.loupe.gpu.opencl.internal.ClBlast;
 import dev.loupe.gpu.opencl.internal.ClUnavailableException;
 import dev.loupe.tensor.Backend;
 import dev.loupe.tensor.BackendProvider;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OpenClProvider implements BackendProvider {
     private static final Map<Integer, KernelBackend> OPEN = new ConcurrentHashMap<>();
 
-    @Override public String type() { return "opencl"; }
+    @Override
+    public String type() {
+        return "opencl";
+    }
 
     @Override
     public Optional<Backend> open(int deviceIndex) {
@@ -36,7 +38,8 @@ public final class OpenClProvider implements BackendProvider {
     public Optional<String> unavailableReason() {
         try {
             return Cl.load().devices().isEmpty()
-                    ? Optional.of("no OpenCL platform (the ICD loader found no driver: install pocl-opencl-icd or a GPU driver)")
+                    ? Optional.of(
+                            "no OpenCL platform (the ICD loader found no driver: install pocl-opencl-icd or a GPU driver)")
                     : Optional.empty();
         } catch (ClUnavailableException e) {
             return Optional.of(e.getMessage());

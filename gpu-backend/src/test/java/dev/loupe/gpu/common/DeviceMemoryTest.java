@@ -1,6 +1,9 @@
 package dev.loupe.gpu.common;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -9,11 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The caching allocator's books on a fake driver (addresses only, with an optional capacity): reuse by size
@@ -30,7 +29,9 @@ class DeviceMemoryTest {
         int created, released;
         final Map<Long, Long> sizes = new HashMap<>();
 
-        FakeDriver(long capacity) { this.capacity = capacity; }
+        FakeDriver(long capacity) {
+            this.capacity = capacity;
+        }
 
         @Override
         public synchronized MemorySegment create(long bytes) {
@@ -75,18 +76,21 @@ class DeviceMemoryTest {
 
     @Test
     void noBufferIsHeldByTwoLiveOwners() {
-        DeviceMemory memory = new DeviceMemory(new FakeDriver(Long.MAX_VALUE), 64 * KIB, "fake:0", "loupe.test.maxBytes");
+        DeviceMemory memory =
+                new DeviceMemory(new FakeDriver(Long.MAX_VALUE), 64 * KIB, "fake:0", "loupe.test.maxBytes");
         Map<Long, Object> live = new HashMap<>();
         List<Long> order = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             Object owner = new Object();
             long bytes = (i % 3 + 1) * 700;
             long address = memory.allocate(bytes, owner).address();
-            assertTrue(!live.containsKey(address), "buffer " + address + " handed out while its owner lives (request " + i + ")");
+            assertTrue(
+                    !live.containsKey(address),
+                    "buffer " + address + " handed out while its owner lives (request " + i + ")");
             if (i % 4 == 0) {
                 live.put(address, owner);
                 order.add(address);
-                if (order.size() > 6) live.remove(order.removeFirst());   // let the oldest kept owner die
+                if (order.size() > 6) live.remove(order.removeFirst()); // let the oldest kept owner die
             }
         }
         Set<Long> distinct = new HashSet<>(live.keySet());
@@ -105,7 +109,8 @@ class DeviceMemoryTest {
             Thread.sleep(10);
         }
         assertEquals(3 * KIB, memory.inUse(), "only the kept owner's buffer is in use");
-        assertEquals(3 * KIB + 15 * KIB, memory.usage().reserved(), "the dead owners' buffers are cached, not released");
+        assertEquals(
+                3 * KIB + 15 * KIB, memory.usage().reserved(), "the dead owners' buffers are cached, not released");
         memory.emptyCache();
         assertEquals(3 * KIB, memory.usage().reserved());
         assertEquals(5, driver.released);
@@ -124,21 +129,32 @@ class DeviceMemoryTest {
         // the driver is full: the two dead 1 KiB buffers must come back and be released for this one
         assertNotNull(memory.allocate(2 * KIB, new Object()));
         assertTrue(driver.released >= 2, "released " + driver.released);
-        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> memory.allocate(3 * KIB, kept));
-        assertTrue(e.getMessage().startsWith("fake:0 out of memory: asked for 0.00 MiB (a 0.00 MiB buffer), live tensors hold"), e.getMessage());
-        assertTrue(e.getMessage().contains("of a 1.00 MiB budget (-Dloupe.test.maxBytes); the driver refused the buffer even with the cache emptied"),
+        DeviceOutOfMemoryException e =
+                assertThrows(DeviceOutOfMemoryException.class, () -> memory.allocate(3 * KIB, kept));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("fake:0 out of memory: asked for 0.00 MiB (a 0.00 MiB buffer), live tensors hold"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "of a 1.00 MiB budget (-Dloupe.test.maxBytes); the driver refused the buffer even with the cache emptied"),
                 e.getMessage());
         java.lang.ref.Reference.reachabilityFence(kept);
     }
 
     @Test
     void theBudgetErrorNamesTheSizes() {
-        DeviceMemory memory = new DeviceMemory(new FakeDriver(Long.MAX_VALUE), 1 << 20, "fake:0 (1 MiB budget)", "loupe.test.maxBytes");
+        DeviceMemory memory = new DeviceMemory(
+                new FakeDriver(Long.MAX_VALUE), 1 << 20, "fake:0 (1 MiB budget)", "loupe.test.maxBytes");
         Object kept = new Object();
         memory.allocate(600 * KIB, kept);
-        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> memory.allocate(700 * KIB, new Object()));
-        assertEquals("fake:0 (1 MiB budget) out of memory: asked for 0.68 MiB (a 0.68 MiB buffer), live tensors hold 0.59 MiB of a "
-                + "1.00 MiB budget (-Dloupe.test.maxBytes)", e.getMessage());
+        DeviceOutOfMemoryException e =
+                assertThrows(DeviceOutOfMemoryException.class, () -> memory.allocate(700 * KIB, new Object()));
+        assertEquals(
+                "fake:0 (1 MiB budget) out of memory: asked for 0.68 MiB (a 0.68 MiB buffer), live tensors hold 0.59 MiB of a "
+                        + "1.00 MiB budget (-Dloupe.test.maxBytes)",
+                e.getMessage());
         java.lang.ref.Reference.reachabilityFence(kept);
     }
 }

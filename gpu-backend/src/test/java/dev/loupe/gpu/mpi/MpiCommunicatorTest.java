@@ -1,6 +1,8 @@
 package dev.loupe.gpu.mpi;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,10 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The MPI communicator in a real 2-rank job: {@code mpirun --allow-run-as-root --oversubscribe -np 2}
@@ -43,7 +42,9 @@ class MpiCommunicatorTest {
         long started = System.nanoTime();
         MpiRun.Result r = MpiRun.launch(2, MpiRankHangsMain.class, 120, "-Dloupe.dist.timeout=3");
         assertTrue(r.code() != 0, r.output());
-        assertTrue(r.output().contains("rank 0 of 2: allReduce #0 on rank 0 is not done 3 s after it was issued"), r.output());
+        assertTrue(
+                r.output().contains("rank 0 of 2: allReduce #0 on rank 0 is not done 3 s after it was issued"),
+                r.output());
         assertTrue((System.nanoTime() - started) / 1e9 < 100, "the job ran until the test's own limit");
     }
 
@@ -65,11 +66,21 @@ class MpiCommunicatorTest {
         }
 
         /** Runs the job to its end (failing the test after timeoutSeconds) and returns mpirun's status and output. */
-        static Result launch(int ranks, Class<?> main, int timeoutSeconds, String... jvmOptions) throws IOException, InterruptedException {
+        static Result launch(int ranks, Class<?> main, int timeoutSeconds, String... jvmOptions)
+                throws IOException, InterruptedException {
             findOnPath("mpirun");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(ranks),
-                    java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(
+                    "mpirun",
+                    "--allow-run-as-root",
+                    "--oversubscribe",
+                    "-np",
+                    String.valueOf(ranks),
+                    java,
+                    "--add-modules",
+                    "jdk.incubator.vector",
+                    "--enable-native-access=ALL-UNNAMED"));
             cmd.addAll(List.of(jvmOptions));
             cmd.addAll(List.of("-cp", childClassPath(main), main.getName()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -94,7 +105,11 @@ class MpiCommunicatorTest {
         static String childClassPath(Class<?> main) {
             List<String> parts = new ArrayList<>();
             try {
-                parts.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+                parts.add(Path.of(main.getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString());
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("code source of " + main, e);
             }
@@ -111,7 +126,8 @@ class MpiCommunicatorTest {
                 Path f = Path.of(dir, name);
                 if (Files.isExecutable(f)) return f;
             }
-            throw new AssertionError(name + " is not on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
+            throw new AssertionError(
+                    name + " is not on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
         }
     }
 }

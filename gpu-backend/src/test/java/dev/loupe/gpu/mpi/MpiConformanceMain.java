@@ -12,10 +12,11 @@ public final class MpiConformanceMain {
     public static void main(String[] args) {
         LaunchEnvironment env = LaunchEnvironment.detect();
         try (Communicator c = Communicators.open("auto", env)) {
-            if (!c.kind().equals("mpi")) throw new AssertionError("--dist auto under " + env + " gave " + c.kind() + ", expected mpi");
+            if (!c.kind().equals("mpi"))
+                throw new AssertionError("--dist auto under " + env + " gave " + c.kind() + ", expected mpi");
             int checks = CollectiveConformance.run(c, 2026, 2);
-            System.out.println("rank " + c.rank() + " of " + c.worldSize() + " (" + ((MpiCommunicator) c).implementation() + "): "
-                    + checks + " collectives ok");
+            System.out.println("rank " + c.rank() + " of " + c.worldSize() + " ("
+                    + ((MpiCommunicator) c).implementation() + "): " + checks + " collectives ok");
         }
     }
 }

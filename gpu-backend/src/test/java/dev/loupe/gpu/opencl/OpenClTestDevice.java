@@ -1,17 +1,16 @@
 package dev.loupe.gpu.opencl;
 
-import dev.loupe.tensor.BackendProvider;
-import dev.loupe.tensor.Backends;
-import dev.loupe.tensor.Device;
-
-import java.util.Optional;
-import java.util.ServiceLoader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.loupe.tensor.BackendProvider;
+import dev.loupe.tensor.Backends;
+import dev.loupe.tensor.Device;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The device the OpenCL tests run on, opencl:0. Each test starts with {@link #ready}: with a device it
@@ -33,7 +32,8 @@ final class OpenClTestDevice {
             return true;
         }
         if (required()) fail(test + ": LOUPE_REQUIRE_OPENCL / -Dloupe.require.opencl is set but: " + reason.get());
-        System.out.println("[" + test + "] no OpenCL device here (" + reason.get() + "); checked the unavailable path instead");
+        System.out.println(
+                "[" + test + "] no OpenCL device here (" + reason.get() + "); checked the unavailable path instead");
         assertFalse(reason.get().isBlank());
         assertTrue(provider.open(0).isEmpty());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.forDevice(DEVICE));

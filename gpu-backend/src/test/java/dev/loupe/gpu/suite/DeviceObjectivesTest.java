@@ -1,5 +1,9 @@
 package dev.loupe.gpu.suite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
@@ -22,17 +26,12 @@ import dev.loupe.ssl.simclr.SimClrObjective;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.testing.TensorAssert;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three optimiser steps of SimCLR, MAE, DINO and CLIP on the test device and on the host, from the
@@ -50,7 +49,9 @@ class DeviceObjectivesTest {
         // Batch norm (training mode) removes any per-channel constant before it, so the gradients of the biases
         // that only shift its input are structural zeros (the backbone's final norm bias feeds layer1 -> bn1),
         // and the running means, which average those shifted inputs, inherit the biases' noise.
-        sameTraining(() -> new SimClrObjective(TINY, 32, 8, 0.5, new Rng(3)), views(6, 2, 0, new Rng(4), null),
+        sameTraining(
+                () -> new SimClrObjective(TINY, 32, 8, 0.5, new Rng(3)),
+                views(6, 2, 0, new Rng(4), null),
                 Set.of("visual.norm.bias", "image_mlp.layer1.bias", "image_mlp.layer2.bias"),
                 Set.of("image_mlp.bn1.running_mean", "image_mlp.bn2.running_mean"));
     }
@@ -58,15 +59,19 @@ class DeviceObjectivesTest {
     @Test
     void mae() {
         if (!TestDevice.ready("mae")) return;
-        sameTraining(() -> new MaeObjective(new MaeConfig(TINY, 8, 1, 2, 0.75, true), new Rng(2)), views(4, 1, 0, new Rng(5), null),
-                Set.of(), Set.of());
+        sameTraining(
+                () -> new MaeObjective(new MaeConfig(TINY, 8, 1, 2, 0.75, true), new Rng(2)),
+                views(4, 1, 0, new Rng(5), null),
+                Set.of(),
+                Set.of());
     }
 
     @Test
     void dino() {
         if (!TestDevice.ready("dino")) return;
         DinoConfig small = DinoConfig.small().withHead(32, 24, 8);
-        sameTraining(() -> new DinoObjective(TINY, small, new Rng(7)), views(4, 2, 2, new Rng(8), null), Set.of(), Set.of());
+        sameTraining(
+                () -> new DinoObjective(TINY, small, new Rng(7)), views(4, 2, 2, new Rng(8), null), Set.of(), Set.of());
     }
 
     @Test
@@ -74,9 +79,13 @@ class DeviceObjectivesTest {
         if (!TestDevice.ready("clip")) return;
         List<String> captions = List.of("a red square", "a green circle", "a blue stripe", "a dark corner");
         Tokenizer tokenizer = new Tokenizer(new BpeTrainer().addAll(captions).train(BpeTrainer.BASE_VOCAB + 20));
-        ClipConfig config = new ClipConfig(new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(tokenizer.vocabSize(), 8, 16, 1, 2, 8));
-        sameTraining(() -> new ClipObjective(new ClipModel(config, new Rng(2)), tokenizer), views(4, 1, 0, new Rng(5), captions),
-                Set.of(), Set.of());
+        ClipConfig config = new ClipConfig(
+                new ClipVisionConfig(8, 4, 16, 1, 2, 8), new TextConfig(tokenizer.vocabSize(), 8, 16, 1, 2, 8));
+        sameTraining(
+                () -> new ClipObjective(new ClipModel(config, new Rng(2)), tokenizer),
+                views(4, 1, 0, new Rng(5), captions),
+                Set.of(),
+                Set.of());
     }
 
     /** {@code globals} views (B, 3, 8, 8) and {@code locals} (B, 3, 4, 4), uniform in [0, 1). */
@@ -95,17 +104,25 @@ class DeviceObjectivesTest {
      * arbitrary sign; they are only bounded by three steps of lr. {@code shiftedByThem}: state that adds
      * those parameters in (batch-norm running means), bounded by their drift: 2 sides x 3 steps of lr.
      */
-    private static void sameTraining(Supplier<? extends Objective<Batch>> make, Batch batch, Set<String> structuralZeros,
-                                     Set<String> shiftedByThem) {
+    private static void sameTraining(
+            Supplier<? extends Objective<Batch>> make,
+            Batch batch,
+            Set<String> structuralZeros,
+            Set<String> shiftedByThem) {
         Objective<Batch> host = make.get(), device = make.get();
         device.module().to(TestDevice.DEVICE);
-        Batch onDevice = new Batch(batch.views().stream().map(v -> v.to(TestDevice.DEVICE)).toList(), null,
-                batch.captions(), batch.keys());
+        Batch onDevice = new Batch(
+                batch.views().stream().map(v -> v.to(TestDevice.DEVICE)).toList(),
+                null,
+                batch.captions(),
+                batch.keys());
         double[] hostLosses = train(host, batch), deviceLosses = train(device, onDevice);
         for (int step = 0; step < hostLosses.length; step++) {
-            assertEquals(hostLosses[step], deviceLosses[step], RTOL * Math.abs(hostLosses[step]), "loss at step " + step);
+            assertEquals(
+                    hostLosses[step], deviceLosses[step], RTOL * Math.abs(hostLosses[step]), "loss at step " + step);
         }
-        Map<String, Tensor> expected = host.module().stateDict(), actual = device.module().stateDict();
+        Map<String, Tensor> expected = host.module().stateDict(),
+                actual = device.module().stateDict();
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((name, e) -> {
             Tensor a = actual.get(name);
@@ -113,7 +130,9 @@ class DeviceObjectivesTest {
             if (structuralZeros.contains(name)) {
                 assertTrue(a.abs().max(false).item() <= 3.01e-3, name + " moved more than 3 steps of lr");
             } else if (shiftedByThem.contains(name)) {
-                assertTrue(a.cpu().sub(e).abs().max(false).item() <= 6.01e-3, name + " differs by more than the biases' drift");
+                assertTrue(
+                        a.cpu().sub(e).abs().max(false).item() <= 6.01e-3,
+                        name + " differs by more than the biases' drift");
             } else if (!e.dtype().isFloating()) {
                 assertArrayEquals(e.toLongArray(), a.toLongArray(), name);
             } else if (name.endsWith("qkv.bias") || name.endsWith("in_proj_bias")) {
@@ -123,7 +142,9 @@ class DeviceObjectivesTest {
                 int d = e.size(0) / 3;
                 TensorAssert.assertCloseToScale(name + " (q)", e.narrow(0, 0, d), a.narrow(0, 0, d), RTOL);
                 TensorAssert.assertCloseToScale(name + " (v)", e.narrow(0, 2 * d, d), a.narrow(0, 2 * d, d), RTOL);
-                assertTrue(a.narrow(0, d, d).abs().max(false).item() <= 3.01e-3, name + " (k) moved more than 3 steps of lr");
+                assertTrue(
+                        a.narrow(0, d, d).abs().max(false).item() <= 3.01e-3,
+                        name + " (k) moved more than 3 steps of lr");
             } else {
                 TensorAssert.assertCloseToScale(name, e, a.cpu(), RTOL);
             }

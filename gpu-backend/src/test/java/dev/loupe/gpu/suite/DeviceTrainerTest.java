@@ -1,5 +1,9 @@
 package dev.loupe.gpu.suite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
@@ -15,17 +19,12 @@ import dev.loupe.nn.train.TrainingListener;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.testing.TensorAssert;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The generic trainer on the test device: a tiny ViT classifier (drop path on, global-norm clipping,
@@ -83,8 +82,19 @@ class DeviceTrainerTest {
     }
 
     private static TrainerConfig config() {
-        return TrainerConfig.builder().epochs(2).maxSteps(5).lr(3e-3).minLr(1e-4).warmupSteps(2).weightDecay(0.04)
-                .weightDecayEnd(0.4).clip(GradClipMode.GLOBAL_NORM, 1.0).checkpointEvery(2).keepCheckpoints(3).seed(5).build();
+        return TrainerConfig.builder()
+                .epochs(2)
+                .maxSteps(5)
+                .lr(3e-3)
+                .minLr(1e-4)
+                .warmupSteps(2)
+                .weightDecay(0.04)
+                .weightDecayEnd(0.4)
+                .clip(GradClipMode.GLOBAL_NORM, 1.0)
+                .checkpointEvery(2)
+                .keepCheckpoints(3)
+                .seed(5)
+                .build();
     }
 
     /** 8x8 grey images, patch 4, dim 16, 2 blocks, 3 classes, drop path 0.1. */
@@ -94,24 +104,36 @@ class DeviceTrainerTest {
 
     private static Objective<Batch> objective(VisionTransformer vit) {
         return new Objective<>() {
-            @Override public Module module() { return vit; }
-
-            @Override public Map<String, Var> trainableParameters() { return vit.namedParameters(); }
+            @Override
+            public Module module() {
+                return vit;
+            }
 
             @Override
-            public Var loss(Batch b, StepInfo step) { return vit.forward(Var.of(b.images())).crossEntropy(b.labels(), 0.0); }
+            public Map<String, Var> trainableParameters() {
+                return vit.namedParameters();
+            }
+
+            @Override
+            public Var loss(Batch b, StepInfo step) {
+                return vit.forward(Var.of(b.images())).crossEntropy(b.labels(), 0.0);
+            }
         };
     }
 
     private static BatchSource<Batch> onDevice(BatchSource<Batch> source) {
-        return source.map(b -> new Batch(b.images().to(TestDevice.DEVICE), b.labels().to(TestDevice.DEVICE)));
+        return source.map(
+                b -> new Batch(b.images().to(TestDevice.DEVICE), b.labels().to(TestDevice.DEVICE)));
     }
 
     /** 12 fixed samples in batches of 4; each epoch a permutation drawn from Rng(100 + epoch). */
     private static BatchSource<Batch> source() {
         Tensor images = Tensor.randn(new Rng(7), 12, 1, 8, 8);
         return new BatchSource<>() {
-            @Override public int batchesPerEpoch() { return 3; }
+            @Override
+            public int batchesPerEpoch() {
+                return 3;
+            }
 
             @Override
             public EpochIterator<Batch> epoch(int epoch, long startBatch) {
@@ -129,7 +151,10 @@ class DeviceTrainerTest {
                 return EpochIterator.of(batches.iterator());
             }
 
-            @Override public int samplesIn(Batch batch) { return batch.images().size(0); }
+            @Override
+            public int samplesIn(Batch batch) {
+                return batch.images().size(0);
+            }
         };
     }
 }

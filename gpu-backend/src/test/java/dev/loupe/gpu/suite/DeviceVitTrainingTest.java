@@ -1,5 +1,9 @@
 package dev.loupe.gpu.suite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
@@ -10,13 +14,8 @@ import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.testing.TensorAssert;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A whole tiny ViT (dim 48, depth 2, heads 3, 16x16x3 images, patch 4, 10 classes) trained for 3 AdamW
@@ -35,10 +34,11 @@ class DeviceVitTrainingTest {
         device.to(TestDevice.DEVICE);
         Rng rng = new Rng(5);
         Tensor images = Tensor.randn(rng, 6, 3, 16, 16), labels = DeviceTwin.ints(rng, 10, DType.I64, 6);
-        double[] hostLosses = train(host, images, labels), deviceLosses = train(device,
-                images.to(TestDevice.DEVICE), labels.to(TestDevice.DEVICE));
+        double[] hostLosses = train(host, images, labels),
+                deviceLosses = train(device, images.to(TestDevice.DEVICE), labels.to(TestDevice.DEVICE));
         for (int step = 0; step < 3; step++) {
-            assertEquals(hostLosses[step], deviceLosses[step], RTOL * Math.abs(hostLosses[step]), "loss at step " + step);
+            assertEquals(
+                    hostLosses[step], deviceLosses[step], RTOL * Math.abs(hostLosses[step]), "loss at step " + step);
         }
         Map<String, Var> expected = host.namedParameters(), actual = device.namedParameters();
         assertEquals(expected.keySet(), actual.keySet());
@@ -52,7 +52,9 @@ class DeviceVitTrainingTest {
                 int d = e.size(0) / 3;
                 TensorAssert.assertCloseToScale(name + " (q)", e.narrow(0, 0, d), a.narrow(0, 0, d), RTOL);
                 TensorAssert.assertCloseToScale(name + " (v)", e.narrow(0, 2 * d, d), a.narrow(0, 2 * d, d), RTOL);
-                assertTrue(a.narrow(0, d, d).abs().max(false).item() <= 3.01e-3, name + " (k) moved more than 3 steps of lr");
+                assertTrue(
+                        a.narrow(0, d, d).abs().max(false).item() <= 3.01e-3,
+                        name + " (k) moved more than 3 steps of lr");
             } else {
                 TensorAssert.assertCloseToScale(name, e, a.cpu(), RTOL);
             }

@@ -1,15 +1,14 @@
 package dev.loupe.gpu.suite;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-
-import java.io.PrintWriter;
-import java.util.Arrays;
-
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
-import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
 /**
  * Runs test packages without Maven (scripts/gpu-check, on a GPU machine with only a jlink'd JDK):
@@ -21,7 +20,9 @@ public final class GpuCheckMain {
 
     public static void main(String[] args) {
         String[] packages = args.length == 0 ? new String[] {"dev.loupe.gpu.suite", "dev.loupe.gpu.cuda"} : args;
-        LauncherDiscoveryRequest discovery = request().selectors(Arrays.stream(packages).map(p -> selectPackage(p)).toList()).build();
+        LauncherDiscoveryRequest discovery = request()
+                .selectors(Arrays.stream(packages).map(p -> selectPackage(p)).toList())
+                .build();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         System.out.println("GpuCheckMain: " + String.join(", ", packages) + " on " + TestDevice.DEVICE);
         LauncherFactory.create().execute(discovery, listener);

@@ -1,18 +1,17 @@
 package dev.loupe.gpu.suite;
 
-import dev.loupe.tensor.BackendProvider;
-import dev.loupe.tensor.Backends;
-import dev.loupe.tensor.Device;
-
-import java.util.List;
-import java.util.Optional;
-import java.util.ServiceLoader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.loupe.tensor.BackendProvider;
+import dev.loupe.tensor.Backends;
+import dev.loupe.tensor.Device;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The device the op suite and the training-step tests run on: -Dloupe.test.device (default opencl:0, so
@@ -48,13 +47,16 @@ public final class TestDevice {
 
     private static boolean required() {
         String env = DEVICE.type().equals("cuda") ? "LOUPE_REQUIRE_CUDA" : "LOUPE_REQUIRE_OPENCL";
-        return Boolean.getBoolean("loupe.require.device") || Boolean.getBoolean("loupe.require." + DEVICE.type())
+        return Boolean.getBoolean("loupe.require.device")
+                || Boolean.getBoolean("loupe.require." + DEVICE.type())
                 || "1".equals(System.getenv(env));
     }
 
     /** The provider of the device's type as ServiceLoader finds it: the registration is part of what is tested. */
     static BackendProvider provider() {
-        TestDevice.class.getModule().addUses(BackendProvider.class);   // on the module path the test module looks the service up itself
+        TestDevice.class
+                .getModule()
+                .addUses(BackendProvider.class); // on the module path the test module looks the service up itself
         BackendProvider found = null;
         int count = 0;
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {

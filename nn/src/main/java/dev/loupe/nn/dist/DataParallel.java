@@ -8,7 +8,6 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Work;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,10 @@ public final class DataParallel {
             Tensor buf = floating ? t : t.to(DType.F64).contiguous();
             work.add(comm.broadcast(buf, 0));
             Var p = params.get(name);
-            if (p != null) copyBack.add(() -> p.updateInPlace(d -> { if (d != buf) d.copyFrom(buf.to(d.dtype())); }));
+            if (p != null)
+                copyBack.add(() -> p.updateInPlace(d -> {
+                    if (d != buf) d.copyFrom(buf.to(d.dtype()));
+                }));
             else if (!floating) copyBack.add(() -> t.copyFrom(buf.to(t.dtype())));
         });
         for (Work w : work) w.await();
@@ -47,7 +49,9 @@ public final class DataParallel {
     public static Tensor rowsOfThisRank(Communicator comm, Tensor global) {
         int w = comm.worldSize();
         if (w == 1) return global;
-        if (global.size(0) % w != 0) throw new IllegalArgumentException("per-sample values for " + global.shape() + " rows do not split over " + w + " ranks");
+        if (global.size(0) % w != 0)
+            throw new IllegalArgumentException(
+                    "per-sample values for " + global.shape() + " rows do not split over " + w + " ranks");
         return global.slice(0, comm.rank(), global.size(0), w).contiguous();
     }
 

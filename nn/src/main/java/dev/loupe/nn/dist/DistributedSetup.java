@@ -16,27 +16,39 @@ import dev.loupe.tensor.dist.LaunchEnvironment;
  */
 public record DistributedSetup(Communicator comm, long bucketBytes) {
     public DistributedSetup {
-        if (bucketBytes < 1) throw new IllegalArgumentException("gradient bucket size must be > 0 bytes, got " + bucketBytes);
+        if (bucketBytes < 1)
+            throw new IllegalArgumentException("gradient bucket size must be > 0 bytes, got " + bucketBytes);
     }
 
     /** One process. */
-    public static DistributedSetup single() { return new DistributedSetup(Communicator.single(), GradientBuckets.DEFAULT_BUCKET_BYTES); }
+    public static DistributedSetup single() {
+        return new DistributedSetup(Communicator.single(), GradientBuckets.DEFAULT_BUCKET_BYTES);
+    }
 
     /**
      * Joins the job this process was launched into: {@code mode} is --dist (auto, none, mpi, nccl; see
      * {@link Communicators#open}), rank and world size come from the launcher's environment.
      */
     public static DistributedSetup open(String mode, double bucketMegabytes) {
-        if (!(bucketMegabytes > 0)) throw new IllegalArgumentException("--bucket-mb must be > 0, got " + bucketMegabytes);
-        return new DistributedSetup(Communicators.open(mode, LaunchEnvironment.detect()), Math.max(1, Math.round(bucketMegabytes * (1 << 20))));
+        if (!(bucketMegabytes > 0))
+            throw new IllegalArgumentException("--bucket-mb must be > 0, got " + bucketMegabytes);
+        return new DistributedSetup(
+                Communicators.open(mode, LaunchEnvironment.detect()),
+                Math.max(1, Math.round(bucketMegabytes * (1 << 20))));
     }
 
-    public int rank() { return comm.rank(); }
+    public int rank() {
+        return comm.rank();
+    }
 
-    public int worldSize() { return comm.worldSize(); }
+    public int worldSize() {
+        return comm.worldSize();
+    }
 
     /** Whether this process writes the run folder, checkpoints, weights and reports. */
-    public boolean isRankZero() { return comm.rank() == 0; }
+    public boolean isRankZero() {
+        return comm.rank() == 0;
+    }
 
     /** This rank's share of a global batch; the global batch must split evenly. */
     public int rankBatch(int globalBatch) {
@@ -49,16 +61,24 @@ public record DistributedSetup(Communicator comm, long bucketBytes) {
     }
 
     /** This rank's rows of per-sample randomness drawn for the global batch ({@link DataParallel#rowsOfThisRank}). */
-    public Tensor rowsOfThisRank(Tensor global) { return DataParallel.rowsOfThisRank(comm, global); }
+    public Tensor rowsOfThisRank(Tensor global) {
+        return DataParallel.rowsOfThisRank(comm, global);
+    }
 
     /** The global batch's rows for this rank's {@code localRows}. */
-    public int globalRows(int localRows) { return localRows * comm.worldSize(); }
+    public int globalRows(int localRows) {
+        return localRows * comm.worldSize();
+    }
 
     /** The trainer as one rank of this job ({@link Trainer#distributed}). */
-    public <B> Trainer<B> apply(Trainer<B> trainer) { return trainer.distributed(comm, bucketBytes); }
+    public <B> Trainer<B> apply(Trainer<B> trainer) {
+        return trainer.distributed(comm, bucketBytes);
+    }
 
     /** "rank 0 of 2 (mpi)" or "one process". */
     public String describe() {
-        return comm.worldSize() == 1 ? "one process" : "rank " + comm.rank() + " of " + comm.worldSize() + " (" + comm.kind() + ")";
+        return comm.worldSize() == 1
+                ? "one process"
+                : "rank " + comm.rank() + " of " + comm.worldSize() + " (" + comm.kind() + ")";
     }
 }

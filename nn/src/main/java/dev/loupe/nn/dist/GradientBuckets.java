@@ -6,7 +6,6 @@ import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Reduction;
 import dev.loupe.tensor.dist.Work;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class GradientBuckets implements AutoCloseable {
         final List<Var> params = new ArrayList<>();
         final List<Integer> offsets = new ArrayList<>();
         int elements;
-        Tensor flat;          // (elements + params)
+        Tensor flat; // (elements + params)
         int ready;
         Work work;
         final Map<Var, Boolean> seen = new IdentityHashMap<>();
@@ -65,10 +64,15 @@ public final class GradientBuckets implements AutoCloseable {
         for (int i = params.size() - 1; i >= 0; i--) {
             Var p = params.get(i);
             DType t = p.dtype();
-            if (t != DType.F32 && t != DType.F64) throw new IllegalArgumentException("data parallel: parameter " + i + " " + p.data().shape() + " is " + t + ", need F32 or F64");
-            if (bucketOf.containsKey(p)) throw new IllegalArgumentException("data parallel: parameter " + i + " " + p.data().shape() + " is listed twice");
+            if (t != DType.F32 && t != DType.F64)
+                throw new IllegalArgumentException(
+                        "data parallel: parameter " + i + " " + p.data().shape() + " is " + t + ", need F32 or F64");
+            if (bucketOf.containsKey(p))
+                throw new IllegalArgumentException(
+                        "data parallel: parameter " + i + " " + p.data().shape() + " is listed twice");
             long bytes = (long) p.data().numel() * t.byteSize();
-            boolean full = current != null && ((long) current.elements * t.byteSize() + bytes > bucketBytes || t != currentType);
+            boolean full = current != null
+                    && ((long) current.elements * t.byteSize() + bytes > bucketBytes || t != currentType);
             if (current == null || full) {
                 current = new Bucket();
                 currentType = t;
@@ -84,19 +88,26 @@ public final class GradientBuckets implements AutoCloseable {
     }
 
     /** The number of buckets. */
-    public int size() { return buckets.size(); }
+    public int size() {
+        return buckets.size();
+    }
 
     /** How many parameters each bucket holds, in launch order. */
-    public List<Integer> parametersPerBucket() { return buckets.stream().map(b -> b.params.size()).toList(); }
+    public List<Integer> parametersPerBucket() {
+        return buckets.stream().map(b -> b.params.size()).toList();
+    }
 
     private void onGradient(Var p) {
         Bucket b = bucketOf.get(p);
         if (b.work != null || b.seen.put(p, Boolean.TRUE) != null) {
-            throw new IllegalStateException("data parallel: a parameter " + p.data().shape() + " got a second gradient before finish(); "
-                    + "call finish() after each backward (gradient accumulation over several backward passes is not supported)");
+            throw new IllegalStateException(
+                    "data parallel: a parameter " + p.data().shape() + " got a second gradient before finish(); "
+                            + "call finish() after each backward (gradient accumulation over several backward passes is not supported)");
         }
         b.ready++;
-        while (nextLaunch < buckets.size() && buckets.get(nextLaunch).ready == buckets.get(nextLaunch).params.size()) {
+        while (nextLaunch < buckets.size()
+                && buckets.get(nextLaunch).ready
+                        == buckets.get(nextLaunch).params.size()) {
             launch(buckets.get(nextLaunch++));
         }
     }
@@ -104,7 +115,8 @@ public final class GradientBuckets implements AutoCloseable {
     private void launch(Bucket b) {
         for (int i = 0; i < b.params.size(); i++) {
             Var p = b.params.get(i);
-            Tensor slot = b.flat.narrow(0, b.offsets.get(i), p.data().numel()).view(p.data().sizes());
+            Tensor slot = b.flat.narrow(0, b.offsets.get(i), p.data().numel())
+                    .view(p.data().sizes());
             if (p.grad() != null) slot.copyFrom(p.grad());
             else slot.fill(0);
             b.flat.narrow(0, b.elements + i, 1).fill(p.grad() != null ? 1 : 0);
@@ -128,7 +140,12 @@ public final class GradientBuckets implements AutoCloseable {
             for (int i = 0; i < b.params.size(); i++) {
                 Var p = b.params.get(i);
                 boolean used = b.flat.narrow(0, b.elements + i, 1).item() > 0;
-                p.setGrad(used ? b.flat.narrow(0, b.offsets.get(i), p.data().numel()).view(p.data().sizes()).copy() : null);
+                p.setGrad(
+                        used
+                                ? b.flat.narrow(0, b.offsets.get(i), p.data().numel())
+                                        .view(p.data().sizes())
+                                        .copy()
+                                : null);
             }
             b.work = null;
             b.ready = 0;
@@ -141,11 +158,17 @@ public final class GradientBuckets implements AutoCloseable {
      * The last {@link #finish}: the buckets' all-reduce time (on the communicator's thread) and how
      * long finish waited for them (the part backward did not hide), in nanoseconds.
      */
-    public long lastCommunicationNanos() { return lastCommunicationNanos; }
+    public long lastCommunicationNanos() {
+        return lastCommunicationNanos;
+    }
 
-    public long lastWaitNanos() { return lastWaitNanos; }
+    public long lastWaitNanos() {
+        return lastWaitNanos;
+    }
 
     /** Removes the hooks. */
     @Override
-    public void close() { hooks.forEach(Var.HookHandle::close); }
+    public void close() {
+        hooks.forEach(Var.HookHandle::close);
+    }
 }

@@ -3,7 +3,6 @@ package dev.loupe.nn.optim;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Fused;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -30,7 +29,9 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
-    protected boolean countsUpdates() { return true; }
+    protected boolean countsUpdates() {
+        return true;
+    }
 
     @Override
     protected void update(String name, Var param, Tensor grad, double lr, double wd) {

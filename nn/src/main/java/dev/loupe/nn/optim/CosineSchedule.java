@@ -12,7 +12,8 @@ public record CosineSchedule(double base, double end, long totalSteps, long warm
 
     public CosineSchedule {
         if (totalSteps < 1 || warmupSteps < 0 || warmupSteps > totalSteps) {
-            throw new IllegalArgumentException("schedule: need 0 <= warmup (" + warmupSteps + ") <= total (" + totalSteps + ") and total >= 1");
+            throw new IllegalArgumentException(
+                    "schedule: need 0 <= warmup (" + warmupSteps + ") <= total (" + totalSteps + ") and total >= 1");
         }
     }
 

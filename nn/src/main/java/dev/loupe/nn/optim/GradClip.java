@@ -2,7 +2,6 @@ package dev.loupe.nn.optim;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Collection;
 
 /** Gradient clipping: by the global norm (torch.nn.utils.clip_grad_norm_) or per parameter (DINO). */
@@ -12,10 +11,12 @@ public final class GradClip {
     /** Scales all gradients by max / (norm + 1e-6) when their joint L2 norm exceeds max; returns the norm. */
     public static double clipGlobalNorm(Collection<Var> params, double max) {
         double sq = 0;
-        for (Var p : params) if (p.grad() != null) sq += p.grad().mul(p.grad()).sum().item();
+        for (Var p : params)
+            if (p.grad() != null) sq += p.grad().mul(p.grad()).sum().item();
         double norm = Math.sqrt(sq);
         double coef = max / (norm + 1e-6);
-        if (coef < 1) for (Var p : params) if (p.grad() != null) p.setGrad(p.grad().mul(coef));
+        if (coef < 1)
+            for (Var p : params) if (p.grad() != null) p.setGrad(p.grad().mul(coef));
         return norm;
     }
 

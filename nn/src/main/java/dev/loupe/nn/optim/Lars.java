@@ -3,7 +3,6 @@ package dev.loupe.nn.optim;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -22,7 +21,8 @@ public final class Lars extends Optimizer {
     public Lars(List<ParamGroup> groups, double lr, double momentum, double trustCoefficient, double weightDecay) {
         super(groups, lr, weightDecay, MU);
         if (momentum < 0 || trustCoefficient <= 0) {
-            throw new IllegalArgumentException("LARS: need momentum >= 0 and trust coefficient > 0, got " + momentum + " and " + trustCoefficient);
+            throw new IllegalArgumentException(
+                    "LARS: need momentum >= 0 and trust coefficient > 0, got " + momentum + " and " + trustCoefficient);
         }
         this.momentum = momentum;
         this.trustCoefficient = trustCoefficient;

@@ -2,7 +2,6 @@ package dev.loupe.nn.optim;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,23 +38,37 @@ public abstract class Optimizer {
             g.params().forEach((name, p) -> {
                 String other = groupOf.putIfAbsent(name, g.name());
                 // a parameter in two groups would be updated twice per step
-                if (other != null) throw new IllegalArgumentException("parameter '" + name + "' is in groups '" + other + "' and '" + g.name() + "'");
+                if (other != null)
+                    throw new IllegalArgumentException(
+                            "parameter '" + name + "' is in groups '" + other + "' and '" + g.name() + "'");
                 params.put(name, p);
             });
         }
     }
 
-    public void setLr(double lr) { this.lr = lr; }
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
 
-    public double lr() { return lr; }
+    public double lr() {
+        return lr;
+    }
 
-    public void setWeightDecay(double wd) { this.weightDecay = wd; }
+    public void setWeightDecay(double wd) {
+        this.weightDecay = wd;
+    }
 
-    public double weightDecay() { return weightDecay; }
+    public double weightDecay() {
+        return weightDecay;
+    }
 
-    public long stepCount() { return step; }
+    public long stepCount() {
+        return step;
+    }
 
-    public List<ParamGroup> groups() { return groups; }
+    public List<ParamGroup> groups() {
+        return groups;
+    }
 
     /** Applies one update to every parameter that has a gradient; parameters without one are skipped. */
     public final void step() {
@@ -71,31 +84,44 @@ public abstract class Optimizer {
     /** One parameter's update; called with the effective lr and weight decay of its group. */
     protected abstract void update(String name, Var param, Tensor grad, double lr, double weightDecay);
 
-    public final void zeroGrad() { groups.forEach(g -> g.params().values().forEach(Var::zeroGrad)); }
+    public final void zeroGrad() {
+        groups.forEach(g -> g.params().values().forEach(Var::zeroGrad));
+    }
 
     /** The state tensor of {@code name} in {@code slot}, or null before the first update created it. */
-    protected final Tensor state(String slot, String name) { return slotMap(slot).get(name); }
+    protected final Tensor state(String slot, String name) {
+        return slotMap(slot).get(name);
+    }
 
     /** The state tensor of {@code name} in {@code slot}, created as zeros shaped like the parameter. */
     protected final Tensor stateOrZeros(String slot, String name, Var param) {
-        return slotMap(slot).computeIfAbsent(name, k -> Tensor.zeros(param.data().device(), param.dtype(), param.sizes()));
+        return slotMap(slot)
+                .computeIfAbsent(name, k -> Tensor.zeros(param.data().device(), param.dtype(), param.sizes()));
     }
 
-    protected final void putState(String slot, String name, Tensor t) { slotMap(slot).put(name, t); }
+    protected final void putState(String slot, String name, Tensor t) {
+        slotMap(slot).put(name, t);
+    }
 
     /**
      * Counts an update of {@code name} and returns its count, this one included. Unlike the global
      * step it skips steps where the parameter had no gradient (a frozen last layer), as torch's
      * per-parameter step does, so bias corrections match torch.
      */
-    protected final long countUpdate(String name) { return updates.merge(name, 1L, Long::sum); }
+    protected final long countUpdate(String name) {
+        return updates.merge(name, 1L, Long::sum);
+    }
 
     /** Whether this optimiser calls {@link #countUpdate}, so its saved state must hold "name.step" counts. */
-    protected boolean countsUpdates() { return false; }
+    protected boolean countsUpdates() {
+        return false;
+    }
 
     private Map<String, Tensor> slotMap(String slot) {
         Map<String, Tensor> m = state.get(slot);
-        if (m == null) throw new IllegalArgumentException(getClass().getSimpleName() + " has no state slot '" + slot + "' (slots " + slots + ")");
+        if (m == null)
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + " has no state slot '" + slot + "' (slots " + slots + ")");
         return m;
     }
 
@@ -130,7 +156,8 @@ public abstract class Optimizer {
         String who = getClass().getSimpleName() + ".loadStateDict";
         Tensor s = saved.get("step");
         if (s == null) throw new IllegalArgumentException(who + ": state has no 'step' entry");
-        if (s.numel() != 1) throw new IllegalArgumentException(who + ": 'step' must have one element, got shape " + s.shape());
+        if (s.numel() != 1)
+            throw new IllegalArgumentException(who + ": 'step' must have one element, got shape " + s.shape());
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, Tensor>> loaded = new LinkedHashMap<>();
         slots.forEach(slot -> loaded.put(slot, new LinkedHashMap<>()));
@@ -146,35 +173,47 @@ public abstract class Optimizer {
             }
             String slot = slotOf(key);
             if (slot == null) {
-                problems.add("'" + key + "' names no state slot of " + getClass().getSimpleName() + " " + slots);
+                problems.add(
+                        "'" + key + "' names no state slot of " + getClass().getSimpleName() + " " + slots);
                 return;
             }
             String name = key.substring(0, key.length() - slot.length() - 1);
             Var p = params.get(name);
             if (p == null) problems.add("'" + key + "' is for unknown parameter '" + name + "'");
-            else if (!t.shape().equals(p.data().shape())) problems.add("'" + key + "' has shape " + t.shape() + " but parameter '" + name + "' has " + p.data().shape());
+            else if (!t.shape().equals(p.data().shape()))
+                problems.add("'" + key + "' has shape " + t.shape() + " but parameter '" + name + "' has "
+                        + p.data().shape());
             else loaded.get(slot).put(name, t);
         });
         params.keySet().forEach(name -> {
             List<String> has = new ArrayList<>(), lacks = new ArrayList<>();
             slots.forEach(slot -> (loaded.get(slot).containsKey(name) ? has : lacks).add(slot));
-            if (!has.isEmpty() && !lacks.isEmpty()) problems.add("parameter '" + name + "' has state " + has + " but lacks " + lacks);
+            if (!has.isEmpty() && !lacks.isEmpty())
+                problems.add("parameter '" + name + "' has state " + has + " but lacks " + lacks);
             // a parameter with moments but no count would restart its bias correction
             if (countsUpdates() && !has.isEmpty() != counts.containsKey(name)) {
-                problems.add("parameter '" + name + "' has " + (has.isEmpty() ? "an update count but no state" : "state but no update count '" + name + ".step'"));
+                problems.add("parameter '" + name + "' has "
+                        + (has.isEmpty()
+                                ? "an update count but no state"
+                                : "state but no update count '" + name + ".step'"));
             }
             if (!countsUpdates() && counts.containsKey(name)) {
-                problems.add("'" + name + ".step' is an update count, which " + getClass().getSimpleName() + " does not keep");
+                problems.add("'" + name + ".step' is an update count, which "
+                        + getClass().getSimpleName() + " does not keep");
             }
         });
-        if (!problems.isEmpty()) throw new IllegalArgumentException(who + ": " + problems.size() + " problem(s): " + String.join("; ", problems));
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException(
+                    who + ": " + problems.size() + " problem(s): " + String.join("; ", problems));
         step = (long) s.item();
         updates.clear();
         updates.putAll(counts);
         loaded.forEach((slot, byName) -> {
             Map<String, Tensor> m = state.get(slot);
             m.clear();
-            byName.forEach((name, t) -> m.put(name, t.to(params.get(name).dtype()).to(params.get(name).data().device())));
+            byName.forEach((name, t) -> m.put(
+                    name,
+                    t.to(params.get(name).dtype()).to(params.get(name).data().device())));
         });
     }
 
@@ -182,7 +221,9 @@ public abstract class Optimizer {
     private String slotOf(String key) {
         String best = null;
         for (String slot : slots) {
-            if (key.endsWith("." + slot) && key.length() > slot.length() + 1 && (best == null || slot.length() > best.length())) best = slot;
+            if (key.endsWith("." + slot)
+                    && key.length() > slot.length() + 1
+                    && (best == null || slot.length() > best.length())) best = slot;
         }
         return best;
     }

@@ -1,7 +1,6 @@
 package dev.loupe.nn.optim;
 
 import dev.loupe.autograd.Var;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,9 @@ public record ParamGroup(String name, Map<String, Var> params, double lrScale, b
         return groups;
     }
 
-    private static boolean decays(String name, Var v) { return !name.endsWith(".bias") && v.data().rank() > 1; }
+    private static boolean decays(String name, Var v) {
+        return !name.endsWith(".bias") && v.data().rank() > 1;
+    }
 
     /**
      * Layer-wise learning-rate decay for a ViT of {@code depth} blocks (BEiT, MAE param_groups_lrd,
@@ -37,10 +38,12 @@ public record ParamGroup(String name, Map<String, Var> params, double lrScale, b
      * 1-D parameters get no weight decay. Groups are named "layer_{i}_decay" / "layer_{i}_no_decay"
      * (suffix "_patch_embed" for the patch-embedding groups), in order of first appearance.
      */
-    public static List<ParamGroup> layerwiseDecay(Map<String, Var> named, int depth, double decay, double patchEmbedLrScale) {
+    public static List<ParamGroup> layerwiseDecay(
+            Map<String, Var> named, int depth, double decay, double patchEmbedLrScale) {
         if (depth < 1 || !(decay > 0) || !(patchEmbedLrScale > 0)) {
-            throw new IllegalArgumentException("layerwiseDecay: need depth >= 1, decay > 0 and patch-embed lr scale > 0, got "
-                    + depth + ", " + decay + ", " + patchEmbedLrScale);
+            throw new IllegalArgumentException(
+                    "layerwiseDecay: need depth >= 1, decay > 0 and patch-embed lr scale > 0, got " + depth + ", "
+                            + decay + ", " + patchEmbedLrScale);
         }
         Map<String, Map<String, Var>> members = new LinkedHashMap<>();
         Map<String, Double> scales = new LinkedHashMap<>();
@@ -65,7 +68,10 @@ public record ParamGroup(String name, Map<String, Var> params, double lrScale, b
      * (norm, fc_norm, head).
      */
     public static int vitLayerId(String name, int depth) {
-        if (name.equals("cls_token") || name.equals("pos_embed") || name.equals("reg_token") || name.equals("mask_token")
+        if (name.equals("cls_token")
+                || name.equals("pos_embed")
+                || name.equals("reg_token")
+                || name.equals("mask_token")
                 || name.startsWith("patch_embed.")) {
             return 0;
         }
@@ -76,10 +82,12 @@ public record ParamGroup(String name, Map<String, Var> params, double lrScale, b
             try {
                 i = Integer.parseInt(index);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("vitLayerId: parameter '" + name + "' has no block index after 'blocks.'");
+                throw new IllegalArgumentException(
+                        "vitLayerId: parameter '" + name + "' has no block index after 'blocks.'");
             }
             if (i < 0 || i >= depth) {
-                throw new IllegalArgumentException("vitLayerId: parameter '" + name + "' is in block " + i + " but depth is " + depth);
+                throw new IllegalArgumentException(
+                        "vitLayerId: parameter '" + name + "' is in block " + i + " but depth is " + depth);
             }
             return i + 1;
         }

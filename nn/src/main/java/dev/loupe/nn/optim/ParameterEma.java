@@ -4,7 +4,6 @@ import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +34,13 @@ public final class ParameterEma {
         t.forEach((name, tv) -> {
             Var sv = s.get(name);
             if (sv != null && !tv.data().shape().equals(sv.data().shape())) {
-                mismatches.add(name + ": teacher " + tv.data().shape() + " vs student " + sv.data().shape());
+                mismatches.add(name + ": teacher " + tv.data().shape() + " vs student "
+                        + sv.data().shape());
             }
         });
         if (!onlyTeacher.isEmpty() || !onlyStudent.isEmpty() || !mismatches.isEmpty()) {
-            throw new IllegalArgumentException("ParameterEma: teacher and student differ: only in teacher " + onlyTeacher
-                    + ", only in student " + onlyStudent + ", shape mismatches " + mismatches);
+            throw new IllegalArgumentException("ParameterEma: teacher and student differ: only in teacher "
+                    + onlyTeacher + ", only in student " + onlyStudent + ", shape mismatches " + mismatches);
         }
         t.forEach((name, tv) -> {
             this.teacher.add(tv);
@@ -50,12 +50,15 @@ public final class ParameterEma {
 
     /** One EMA step with momentum {@code m} in [0, 1] (1 keeps the teacher, 0 copies the student). */
     public void update(double m) {
-        if (!(m >= 0 && m <= 1)) throw new IllegalArgumentException("ParameterEma: momentum must be in [0, 1], got " + m);
+        if (!(m >= 0 && m <= 1))
+            throw new IllegalArgumentException("ParameterEma: momentum must be in [0, 1], got " + m);
         try (var scope = GradMode.disable()) {
             for (int i = 0; i < teacher.size(); i++) {
                 Tensor s = student.get(i).data();
                 // same order of operations as DINO: t * m + (1 - m) * s
-                teacher.get(i).updateInPlace(t -> t.copyFrom(t.mul(m).add((s.dtype() == t.dtype() ? s : s.to(t.dtype())).mul(1 - m))));
+                teacher.get(i)
+                        .updateInPlace(t ->
+                                t.copyFrom(t.mul(m).add((s.dtype() == t.dtype() ? s : s.to(t.dtype())).mul(1 - m))));
             }
         }
     }

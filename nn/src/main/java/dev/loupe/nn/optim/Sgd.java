@@ -2,7 +2,6 @@ package dev.loupe.nn.optim;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
-
 import java.util.List;
 
 /**

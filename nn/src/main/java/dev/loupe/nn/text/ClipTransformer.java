@@ -3,7 +3,6 @@ package dev.loupe.nn.text;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.Rng;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +20,9 @@ public final class ClipTransformer extends Module {
     }
 
     /** The blocks in order. */
-    public List<ResidualAttentionBlock> blocks() { return Collections.unmodifiableList(blocks); }
+    public List<ResidualAttentionBlock> blocks() {
+        return Collections.unmodifiableList(blocks);
+    }
 
     /** {@code causal}: every block masks attention to later tokens (text tower). */
     public Var forward(Var x, boolean causal) {
@@ -33,6 +34,8 @@ public final class ClipTransformer extends Module {
     private static final class Resblocks extends Module {
         private int count;
 
-        ResidualAttentionBlock add(ResidualAttentionBlock b) { return child(Integer.toString(count++), b); }
+        ResidualAttentionBlock add(ResidualAttentionBlock b) {
+            return child(Integer.toString(count++), b);
+        }
     }
 }

@@ -19,7 +19,8 @@ public final class MultiheadSelfAttention extends Module {
     private final int width, heads;
 
     public MultiheadSelfAttention(int width, int heads, Rng rng) {
-        if (width % heads != 0) throw new IllegalArgumentException("attention: width " + width + " not divisible by " + heads + " heads");
+        if (width % heads != 0)
+            throw new IllegalArgumentException("attention: width " + width + " not divisible by " + heads + " heads");
         this.width = width;
         this.heads = heads;
         this.inProjWeight = param("in_proj_weight", Tensor.zeros(3 * width, width));
@@ -32,12 +33,16 @@ public final class MultiheadSelfAttention extends Module {
     /** {@code causal}: token i attends to tokens j <= i only (text). */
     public Var forward(Var x, boolean causal) {
         int b = x.size(0), n = x.size(1), hd = width / heads;
-        if (x.size(2) != width) throw new IllegalArgumentException("attention of width " + width + ": input " + x.data().shape());
+        if (x.size(2) != width)
+            throw new IllegalArgumentException(
+                    "attention of width " + width + ": input " + x.data().shape());
         // qkv: (B*N, 3W) -> (B, N, 3, H, hd), one GEMM started from the bias
         Var qkv = x.reshape(b * n, width).linear(inProjWeight, inProjBias).reshape(b, n, 3, heads, hd);
-        Var out = Var.selfAttention(qkv, causal, null);   // (B, H, N, hd)
+        Var out = Var.selfAttention(qkv, causal, null); // (B, H, N, hd)
         return outProj.forward(out.transpose(1, 2).reshape(b, n, width));
     }
 
-    public int heads() { return heads; }
+    public int heads() {
+        return heads;
+    }
 }

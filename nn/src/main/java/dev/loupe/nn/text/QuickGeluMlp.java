@@ -24,8 +24,12 @@ public final class QuickGeluMlp extends Module {
     }
 
     /** x: (..., W) -> (..., W). */
-    public Var forward(Var x) { return cProj.forward(quickGelu(cFc.forward(x))); }
+    public Var forward(Var x) {
+        return cProj.forward(quickGelu(cFc.forward(x)));
+    }
 
     /** QuickGELU: x * sigmoid(1.702 x), the activation of OpenAI's CLIP towers. */
-    public static Var quickGelu(Var x) { return x.mul(x.mul(1.702).sigmoid()); }
+    public static Var quickGelu(Var x) {
+        return x.mul(x.mul(1.702).sigmoid());
+    }
 }

@@ -58,13 +58,15 @@ public class TextTransformer extends Module {
         Init.normal(textProjection, attnStd, rng);
     }
 
-    public TextConfig textConfig() { return config; }
+    public TextConfig textConfig() {
+        return config;
+    }
 
     /** ids: I64 or I32 (B, L), L <= ctx -> text tokens after ln_final (B, L, W). */
     public Var textTokens(Tensor ids) {
         checkIds(ids);
         int l = ids.size(1);
-        Var x = tokenEmbedding.forward(ids);                                     // (B, L, W)
+        Var x = tokenEmbedding.forward(ids); // (B, L, W)
         x = x.add(l == config.ctx() ? positionalEmbedding : positionalEmbedding.narrow(0, 0, l));
         x = transformer.forward(x, true);
         return lnFinal.forward(x);
@@ -72,7 +74,7 @@ public class TextTransformer extends Module {
 
     /** ids: (B, L) -> text embeddings (B, E), not normalised. */
     public Var encodeText(Tensor ids) {
-        Var tokens = textTokens(ids);                                             // (B, L, W)
+        Var tokens = textTokens(ids); // (B, L, W)
         int b = ids.size(0), l = ids.size(1), w = config.width();
         // the row index of each sequence's EOT token in the flattened (B*L, W) tokens
         long[] flat = ids.to(DType.I64).contiguous().toLongArray();
@@ -82,20 +84,24 @@ public class TextTransformer extends Module {
             for (int j = 1; j < l; j++) if (flat[i * l + j] > flat[i * l + best]) best = j;
             rows[i] = (long) i * l + best;
         }
-        Var pooled = tokens.reshape(b * l, w).indexSelect(0, Tensor.ofLongs(rows, b).to(tokens.data().device()));   // (B, W)
-        return pooled.matmul(textProjection);                                   // (B, E)
+        Var pooled = tokens.reshape(b * l, w)
+                .indexSelect(0, Tensor.ofLongs(rows, b).to(tokens.data().device())); // (B, W)
+        return pooled.matmul(textProjection); // (B, E)
     }
 
     private void checkIds(Tensor ids) {
         if ((ids.dtype() != DType.I64 && ids.dtype() != DType.I32) || ids.rank() != 2) {
-            throw new IllegalArgumentException("text tower: token ids must be I64 or I32 (B, L), got " + ids.dtype() + " " + ids.shape());
+            throw new IllegalArgumentException(
+                    "text tower: token ids must be I64 or I32 (B, L), got " + ids.dtype() + " " + ids.shape());
         }
         if (ids.size(1) > config.ctx() || ids.size(1) < 1) {
-            throw new IllegalArgumentException("text tower: sequence length " + ids.size(1) + " outside [1, " + config.ctx() + "]");
+            throw new IllegalArgumentException(
+                    "text tower: sequence length " + ids.size(1) + " outside [1, " + config.ctx() + "]");
         }
         for (long id : ids.to(DType.I64).contiguous().toLongArray()) {
             if (id < 0 || id >= config.vocab()) {
-                throw new IllegalArgumentException("text tower: token id " + id + " outside the vocabulary [0, " + config.vocab() + ")");
+                throw new IllegalArgumentException(
+                        "text tower: token id " + id + " outside the vocabulary [0, " + config.vocab() + ")");
             }
         }
     }

@@ -21,29 +21,49 @@ public interface BatchSource<B> {
     int samplesIn(B batch);
 
     /** Bad samples left out so far in this process ({@code --on-bad-sample skip}); 0 for sources that never skip. */
-    default long skippedSamples() { return 0; }
+    default long skippedSamples() {
+        return 0;
+    }
 
     /** This source with {@code f} applied to every batch (for example, moving it to a device). */
     default BatchSource<B> map(UnaryOperator<B> f) {
         BatchSource<B> inner = this;
         return new BatchSource<>() {
-            @Override public int batchesPerEpoch() { return inner.batchesPerEpoch(); }
+            @Override
+            public int batchesPerEpoch() {
+                return inner.batchesPerEpoch();
+            }
 
             @Override
             public EpochIterator<B> epoch(int epoch, long startBatch) {
                 EpochIterator<B> it = inner.epoch(epoch, startBatch);
                 return new EpochIterator<>() {
-                    @Override public boolean hasNext() { return it.hasNext(); }
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
 
-                    @Override public B next() { return f.apply(it.next()); }
+                    @Override
+                    public B next() {
+                        return f.apply(it.next());
+                    }
 
-                    @Override public void close() { it.close(); }
+                    @Override
+                    public void close() {
+                        it.close();
+                    }
                 };
             }
 
-            @Override public int samplesIn(B batch) { return inner.samplesIn(batch); }
+            @Override
+            public int samplesIn(B batch) {
+                return inner.samplesIn(batch);
+            }
 
-            @Override public long skippedSamples() { return inner.skippedSamples(); }
+            @Override
+            public long skippedSamples() {
+                return inner.skippedSamples();
+            }
         };
     }
 
@@ -56,10 +76,14 @@ public interface BatchSource<B> {
         static <B> EpochIterator<B> of(Iterator<B> it) {
             return new EpochIterator<>() {
                 @Override
-                public boolean hasNext() { return it.hasNext(); }
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
 
                 @Override
-                public B next() { return it.next(); }
+                public B next() {
+                    return it.next();
+                }
 
                 @Override
                 public void close() {}

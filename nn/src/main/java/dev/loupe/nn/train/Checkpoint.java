@@ -5,7 +5,6 @@ import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.AtomicFile;
 import dev.loupe.tensor.io.FileWriteException;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,9 @@ import java.util.stream.Stream;
  */
 public final class Checkpoint {
     public static final String LATEST = "latest";
-    public static final String MODEL = "model.safetensors", OPTIMIZER = "optimizer.safetensors", TRAINER = "trainer.safetensors";
+    public static final String MODEL = "model.safetensors",
+            OPTIMIZER = "optimizer.safetensors",
+            TRAINER = "trainer.safetensors";
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final String CONFIG_PREFIX = "config.";
 
@@ -47,8 +48,13 @@ public final class Checkpoint {
     public record Position(long step, int epoch, long batchInEpoch) {}
 
     /** A checkpoint read back: its folder, position, run seed, resume settings and both state dicts. */
-    public record Loaded(Path directory, Position position, long seed, Map<String, String> config,
-                         Map<String, Tensor> model, Map<String, Tensor> optimizer) {}
+    public record Loaded(
+            Path directory,
+            Position position,
+            long seed,
+            Map<String, String> config,
+            Map<String, Tensor> model,
+            Map<String, Tensor> optimizer) {}
 
     /** Writes one safetensors file of a checkpoint; {@link SafeTensors#write} outside of tests. */
     @FunctionalInterface
@@ -72,10 +78,14 @@ public final class Checkpoint {
         this.writer = writer;
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
     /** The folder of the checkpoint after {@code step} steps. */
-    public Path directoryFor(long step) { return root.resolve(String.format("step-%07d", step)); }
+    public Path directoryFor(long step) {
+        return root.resolve(String.format("step-%07d", step));
+    }
 
     /**
      * Writes a complete checkpoint, points {@code latest} at it and prunes old ones; returns its folder.
@@ -83,8 +93,13 @@ public final class Checkpoint {
      * @throws CheckpointWriteException when a write fails (a full disk): the message names the file
      *     and the last good checkpoint, the half-written folder is removed and {@code latest} is unchanged
      */
-    public Path write(Position position, long seed, Map<String, String> config, Map<String, Tensor> model,
-                      Map<String, Tensor> optimizer) throws IOException {
+    public Path write(
+            Position position,
+            long seed,
+            Map<String, String> config,
+            Map<String, Tensor> model,
+            Map<String, Tensor> optimizer)
+            throws IOException {
         Path dir = directoryFor(position.step());
         Path lastGood = latest().orElse(null);
         if (Files.exists(dir) && !dir.equals(lastGood)) deleteTree(dir);
@@ -98,8 +113,14 @@ public final class Checkpoint {
         return dir;
     }
 
-    private void writeFiles(Path dir, Position position, long seed, Map<String, String> config, Map<String, Tensor> model,
-                            Map<String, Tensor> optimizer) throws IOException {
+    private void writeFiles(
+            Path dir,
+            Position position,
+            long seed,
+            Map<String, String> config,
+            Map<String, Tensor> model,
+            Map<String, Tensor> optimizer)
+            throws IOException {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -127,12 +148,14 @@ public final class Checkpoint {
         if (!Files.isRegularFile(pointer)) return Optional.empty();
         String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
         if (!STEP_DIR.matcher(name).matches()) {
-            throw new IOException(pointer + ": expected a checkpoint folder name like step-0000120, got '" + name + "'");
+            throw new IOException(
+                    pointer + ": expected a checkpoint folder name like step-0000120, got '" + name + "'");
         }
         Path dir = root.resolve(name);
         for (String f : List.of(MODEL, OPTIMIZER, TRAINER)) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IOException(pointer + " names " + dir + " but " + f + " is missing there; the checkpoint folder was changed after it was written");
+                throw new IOException(pointer + " names " + dir + " but " + f
+                        + " is missing there; the checkpoint folder was changed after it was written");
             }
         }
         return Optional.of(dir);
@@ -153,13 +176,17 @@ public final class Checkpoint {
         Position position;
         long seed;
         try {
-            position = new Position(Long.parseLong(meta.get("step")), Integer.parseInt(meta.get("epoch")),
+            position = new Position(
+                    Long.parseLong(meta.get("step")),
+                    Integer.parseInt(meta.get("epoch")),
                     Long.parseLong(meta.get("batch_in_epoch")));
             seed = Long.parseLong(meta.get("seed"));
         } catch (NumberFormatException e) {
-            throw new IOException(dir.resolve(TRAINER) + ": missing or malformed step/epoch/batch_in_epoch/seed metadata " + meta, e);
+            throw new IOException(
+                    dir.resolve(TRAINER) + ": missing or malformed step/epoch/batch_in_epoch/seed metadata " + meta, e);
         }
-        Map<String, Tensor> model = SafeTensors.read(dir.resolve(MODEL)), optimizer = SafeTensors.read(dir.resolve(OPTIMIZER));
+        Map<String, Tensor> model = SafeTensors.read(dir.resolve(MODEL)),
+                optimizer = SafeTensors.read(dir.resolve(OPTIMIZER));
         Finite.requireAll(model, dir.resolve(MODEL));
         Finite.requireAll(optimizer, dir.resolve(OPTIMIZER));
         return new Loaded(dir, position, seed, config, model, optimizer);
@@ -171,8 +198,12 @@ public final class Checkpoint {
         List<Path> complete = new ArrayList<>(), stale = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
             // a half-written folder (a crash, or a failed delete after a full disk) never counts as kept
-            s.filter(p -> Files.isDirectory(p) && STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .forEach(p -> (stepOf(p) <= currentStep && (p.equals(current) || holdsAllFiles(p)) ? complete : stale).add(p));
+            s.filter(p -> Files.isDirectory(p)
+                            && STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .forEach(p -> (stepOf(p) <= currentStep && (p.equals(current) || holdsAllFiles(p))
+                                    ? complete
+                                    : stale)
+                            .add(p));
         }
         complete.sort(Comparator.comparingLong(Checkpoint::stepOf).reversed());
         for (int i = keep; i < complete.size(); i++) deleteTree(complete.get(i));
@@ -180,7 +211,9 @@ public final class Checkpoint {
     }
 
     private static boolean holdsAllFiles(Path dir) {
-        return Files.isRegularFile(dir.resolve(MODEL)) && Files.isRegularFile(dir.resolve(OPTIMIZER)) && Files.isRegularFile(dir.resolve(TRAINER));
+        return Files.isRegularFile(dir.resolve(MODEL))
+                && Files.isRegularFile(dir.resolve(OPTIMIZER))
+                && Files.isRegularFile(dir.resolve(TRAINER));
     }
 
     private static long stepOf(Path dir) {

@@ -1,7 +1,6 @@
 package dev.loupe.nn.train;
 
 import dev.loupe.tensor.io.FileWriteException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,15 +21,23 @@ public final class CheckpointWriteException extends IOException {
      * @param lastGood the newest complete checkpoint folder, or null when none was completed
      */
     public CheckpointWriteException(FileWriteException failure, Path lastGood) {
-        super(failure.getMessage() + (lastGood == null ? "; no checkpoint of this run was completed yet"
-                : "; the last good checkpoint is " + lastGood), failure);
+        super(
+                failure.getMessage()
+                        + (lastGood == null
+                                ? "; no checkpoint of this run was completed yet"
+                                : "; the last good checkpoint is " + lastGood),
+                failure);
         this.file = failure.file();
         this.lastGood = lastGood;
     }
 
     /** The file whose write failed. */
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** The newest complete checkpoint, which the failure left untouched. */
-    public Optional<Path> lastGood() { return Optional.ofNullable(lastGood); }
+    public Optional<Path> lastGood() {
+        return Optional.ofNullable(lastGood);
+    }
 }

@@ -16,7 +16,9 @@ public enum GradClipMode {
             case "none" -> NONE;
             case "global", "global-norm" -> GLOBAL_NORM;
             case "per-param", "per-parameter" -> PER_PARAMETER;
-            default -> throw new IllegalArgumentException("clip mode must be none, global-norm or per-parameter, got '" + s + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "clip mode must be none, global-norm or per-parameter, got '" + s + "'");
         };
     }
 }

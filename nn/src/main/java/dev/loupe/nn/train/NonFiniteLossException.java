@@ -14,14 +14,20 @@ public final class NonFiniteLossException extends RuntimeException {
      */
     public NonFiniteLossException(long step, double loss, Path lastCheckpoint) {
         super("loss is " + loss + " at step " + step + "; training stopped. "
-                + (lastCheckpoint == null ? "No checkpoint was written yet."
-                : "Last good checkpoint: " + lastCheckpoint + " (resume from it with a lower learning rate or stronger clipping)."));
+                + (lastCheckpoint == null
+                        ? "No checkpoint was written yet."
+                        : "Last good checkpoint: " + lastCheckpoint
+                                + " (resume from it with a lower learning rate or stronger clipping)."));
         this.step = step;
         this.lastCheckpoint = lastCheckpoint;
     }
 
-    public long step() { return step; }
+    public long step() {
+        return step;
+    }
 
     /** The last complete checkpoint, or null. */
-    public Path lastCheckpoint() { return lastCheckpoint; }
+    public Path lastCheckpoint() {
+        return lastCheckpoint;
+    }
 }

@@ -3,7 +3,6 @@ package dev.loupe.nn.train;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.Map;
 
 /**
@@ -43,5 +42,7 @@ public interface Objective<B> {
     default void distribute(Communicator comm) {}
 
     /** Extra scalars of the last step for metrics.jsonl (teacher temperature, momentum, ...). */
-    default Map<String, Double> metrics() { return Map.of(); }
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
 }

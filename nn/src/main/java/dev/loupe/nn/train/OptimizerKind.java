@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The optimiser a {@link Trainer} builds. */
 public enum OptimizerKind {
-    ADAMW, SGD, LARS;
+    ADAMW,
+    SGD,
+    LARS;
 
     public static OptimizerKind parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {

@@ -23,12 +23,16 @@ public record StepInfo(long step, long totalSteps, int epoch, long stepsPerEpoch
     }
 
     /** Fractional epoch: epoch + position inside it. */
-    public double epochProgress() { return (double) step / stepsPerEpoch; }
+    public double epochProgress() {
+        return (double) step / stepsPerEpoch;
+    }
 
     /**
      * A generator for this step's random draws (MAE's masking noise, DINOv2's block masks), seeded by
      * (seed, step) alone: a checkpoint holds no generator state, so this is what lets a resumed run draw
      * what the straight run drew. Every call returns a new generator at the same start.
      */
-    public Rng rng() { return new Rng(Module.mixSeed(Module.mixSeed(seed, SALT), step)); }
+    public Rng rng() {
+        return new Rng(Module.mixSeed(Module.mixSeed(seed, SALT), step));
+    }
 }

@@ -15,5 +15,13 @@ import java.util.Map;
  * @param imagesPerSecond samples per second since this trainer started (or resumed)
  * @param objective       the objective's extra scalars ({@link Objective#metrics()})
  */
-public record StepMetrics(long step, long totalSteps, int epoch, double loss, double lr, double weightDecay,
-                          double gradNorm, double imagesPerSecond, Map<String, Double> objective) {}
+public record StepMetrics(
+        long step,
+        long totalSteps,
+        int epoch,
+        double loss,
+        double lr,
+        double weightDecay,
+        double gradNorm,
+        double imagesPerSecond,
+        Map<String, Double> objective) {}

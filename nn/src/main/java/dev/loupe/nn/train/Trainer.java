@@ -15,7 +15,6 @@ import dev.loupe.nn.optim.Sgd;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Reduction;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -75,7 +74,11 @@ public final class Trainer<B> {
      *               to train without checkpoints
      */
     public Trainer(Objective<B> objective, BatchSource<B> source, TrainerConfig config, Path runDir) {
-        this(objective, source, config, runDir == null ? null : new Checkpoint(runDir.resolve("checkpoints"), config.keepCheckpoints()));
+        this(
+                objective,
+                source,
+                config,
+                runDir == null ? null : new Checkpoint(runDir.resolve("checkpoints"), config.keepCheckpoints()));
     }
 
     /** With the checkpoint folder given (tests give one whose writes fail like a full disk). */
@@ -85,12 +88,16 @@ public final class Trainer<B> {
         this.config = config;
         this.checkpoints = checkpoints;
         this.batchesPerEpoch = source.batchesPerEpoch();
-        if (batchesPerEpoch < 1) throw new IllegalArgumentException("the data gives " + batchesPerEpoch + " batches per epoch; need at least 1 (is the data set smaller than one batch?)");
+        if (batchesPerEpoch < 1)
+            throw new IllegalArgumentException("the data gives " + batchesPerEpoch
+                    + " batches per epoch; need at least 1 (is the data set smaller than one batch?)");
         this.totalSteps = config.totalSteps(batchesPerEpoch);
         this.trainable = objective.trainableParameters();
         this.optimizer = buildOptimizer(paramGroups(trainable, config.layerDecay()), config);
-        this.lrSchedule = new CosineSchedule(config.lr(), config.minLr(), totalSteps, config.resolvedWarmupSteps(batchesPerEpoch), 0.0);
-        this.wdSchedule = new CosineSchedule(config.weightDecay(), config.weightDecayEnd(), totalSteps, 0, config.weightDecay());
+        this.lrSchedule = new CosineSchedule(
+                config.lr(), config.minLr(), totalSteps, config.resolvedWarmupSteps(batchesPerEpoch), 0.0);
+        this.wdSchedule =
+                new CosineSchedule(config.weightDecay(), config.weightDecayEnd(), totalSteps, 0, config.weightDecay());
     }
 
     private static List<ParamGroup> paramGroups(Map<String, Var> trainable, double layerDecay) {
@@ -99,7 +106,9 @@ public final class Trainer<B> {
         for (String name : trainable.keySet()) {
             if (name.startsWith("blocks.")) depth = Math.max(depth, ParamGroup.vitLayerId(name, Integer.MAX_VALUE));
         }
-        if (depth == 0) throw new IllegalArgumentException("layer decay " + layerDecay + " needs ViT parameters named blocks.{i}.*; none among " + trainable.keySet());
+        if (depth == 0)
+            throw new IllegalArgumentException("layer decay " + layerDecay
+                    + " needs ViT parameters named blocks.{i}.*; none among " + trainable.keySet());
         return ParamGroup.layerwiseDecay(trainable, depth, layerDecay, 1.0);
     }
 
@@ -143,7 +152,9 @@ public final class Trainer<B> {
     public Trainer<B> distributed(Communicator comm, long bucketBytes) {
         this.comm = comm;
         if (buckets != null) buckets.close();
-        buckets = comm.worldSize() > 1 ? new GradientBuckets(new ArrayList<>(trainable.values()), comm, bucketBytes) : null;
+        buckets = comm.worldSize() > 1
+                ? new GradientBuckets(new ArrayList<>(trainable.values()), comm, bucketBytes)
+                : null;
         DataParallel.synchronizeBatchNorm(objective.module(), comm);
         DataParallel.shardDropPath(objective.module(), comm);
         objective.distribute(comm);
@@ -193,9 +204,11 @@ public final class Trainer<B> {
         List<String> diffs = new ArrayList<>();
         now.forEach((k, v) -> {
             String then = ck.config().get(k);
-            if (!v.equals(then)) diffs.add(k.replaceFirst("^" + RUN_PREFIX, "") + ": checkpoint " + then + ", now " + v);
+            if (!v.equals(then))
+                diffs.add(k.replaceFirst("^" + RUN_PREFIX, "") + ": checkpoint " + then + ", now " + v);
         });
-        ck.config().keySet().stream().filter(k -> !now.containsKey(k))
+        ck.config().keySet().stream()
+                .filter(k -> !now.containsKey(k))
                 .forEach(k -> diffs.add(k.replaceFirst("^" + RUN_PREFIX, "") + ": only in the checkpoint"));
         if (!diffs.isEmpty()) {
             throw new IllegalStateException("cannot resume from " + ck.directory() + ": the training settings differ ("
@@ -225,8 +238,16 @@ public final class Trainer<B> {
                         batchInEpoch++;
                         samples += (long) source.samplesIn(batch) * comm.worldSize();
                         double seconds = (System.nanoTime() - started) / 1e9;
-                        StepMetrics m = new StepMetrics(step, totalSteps, epoch, lossAndNorm[0], lr, wd, lossAndNorm[1],
-                                seconds > 0 ? samples / seconds : 0, stepExtras());
+                        StepMetrics m = new StepMetrics(
+                                step,
+                                totalSteps,
+                                epoch,
+                                lossAndNorm[0],
+                                lr,
+                                wd,
+                                lossAndNorm[1],
+                                seconds > 0 ? samples / seconds : 0,
+                                stepExtras());
                         listeners.forEach(l -> l.onStep(m));
                         if (config.evalEvery() > 0 && step % config.evalEvery() == 0) evaluate(epoch);
                         if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) checkpoint();
@@ -235,7 +256,8 @@ public final class Trainer<B> {
                 }
                 if (step == stepsBefore) {
                     // an epoch without a batch (every sample skipped) would loop forever
-                    throw new IllegalStateException("epoch " + epoch + " gave no batches from batch " + batchInEpoch + " on (were all samples skipped as bad?)");
+                    throw new IllegalStateException("epoch " + epoch + " gave no batches from batch " + batchInEpoch
+                            + " on (were all samples skipped as bad?)");
                 }
                 if (epochDone) {
                     evaluate(epoch);
@@ -254,7 +276,9 @@ public final class Trainer<B> {
     }
 
     /** The epoch the last step belonged to (the position may already point at the next epoch). */
-    private int epochOfLastStep() { return batchInEpoch == 0 ? epoch - 1 : epoch; }
+    private int epochOfLastStep() {
+        return batchInEpoch == 0 ? epoch - 1 : epoch;
+    }
 
     /** One optimiser step; returns {loss, global gradient norm or NaN}. */
     private double[] trainStep(B batch, StepInfo info, double lr, double wd) {
@@ -271,7 +295,7 @@ public final class Trainer<B> {
         switch (config.clip()) {
             case GLOBAL_NORM -> norm = GradClip.clipGlobalNorm(trainable.values(), config.clipMax());
             case PER_PARAMETER -> GradClip.clipPerParameter(trainable.values(), config.clipMax());
-            case NONE -> { }
+            case NONE -> {}
         }
         objective.beforeOptimizerStep(info);
         optimizer.step();
@@ -333,13 +357,17 @@ public final class Trainer<B> {
             return lastCheckpoint;
         }
         boolean epochEnd = batchInEpoch >= batchesPerEpoch;
-        Checkpoint.Position pos = new Checkpoint.Position(step, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batchInEpoch);
+        Checkpoint.Position pos =
+                new Checkpoint.Position(step, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batchInEpoch);
         try {
-            lastCheckpoint = checkpoints.write(pos, config.seed(), resumeKey(), objective.module().stateDict(), optimizer.stateDict());
+            lastCheckpoint = checkpoints.write(
+                    pos, config.seed(), resumeKey(), objective.module().stateDict(), optimizer.stateDict());
         } catch (CheckpointWriteException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint for step " + step + " under " + checkpoints.root() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write checkpoint for step " + step + " under " + checkpoints.root() + ": " + e.getMessage(),
+                    e);
         }
         lastCheckpointStep = step;
         Path dir = lastCheckpoint;
@@ -348,19 +376,33 @@ public final class Trainer<B> {
     }
 
     /** Optimiser steps done. */
-    public long step() { return step; }
+    public long step() {
+        return step;
+    }
 
     /** Epoch of the next batch. */
-    public int epoch() { return epoch; }
+    public int epoch() {
+        return epoch;
+    }
 
-    public long totalSteps() { return totalSteps; }
+    public long totalSteps() {
+        return totalSteps;
+    }
 
-    public int batchesPerEpoch() { return batchesPerEpoch; }
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
 
-    public Optimizer optimizer() { return optimizer; }
+    public Optimizer optimizer() {
+        return optimizer;
+    }
 
-    public TrainerConfig config() { return config; }
+    public TrainerConfig config() {
+        return config;
+    }
 
     /** The last complete checkpoint written or resumed from, or null. */
-    public Path lastCheckpoint() { return lastCheckpoint; }
+    public Path lastCheckpoint() {
+        return lastCheckpoint;
+    }
 }

@@ -30,26 +30,54 @@ import java.util.Map;
  * @param evalEvery       run the evaluation every this many steps (0: only at epoch ends)
  * @param seed            run seed: dropout / drop-path randomness of step s is a function of (seed, s)
  */
-public record TrainerConfig(int epochs, long maxSteps, double lr, double minLr, long warmupSteps, double warmupEpochs,
-                            double weightDecay, double weightDecayEnd, OptimizerKind optimizer, double beta1, double beta2,
-                            double eps, double momentum, GradClipMode clip, double clipMax, double layerDecay,
-                            long checkpointEvery, int keepCheckpoints, long evalEvery, long seed) {
+public record TrainerConfig(
+        int epochs,
+        long maxSteps,
+        double lr,
+        double minLr,
+        long warmupSteps,
+        double warmupEpochs,
+        double weightDecay,
+        double weightDecayEnd,
+        OptimizerKind optimizer,
+        double beta1,
+        double beta2,
+        double eps,
+        double momentum,
+        GradClipMode clip,
+        double clipMax,
+        double layerDecay,
+        long checkpointEvery,
+        int keepCheckpoints,
+        long evalEvery,
+        long seed) {
 
     public TrainerConfig {
         if (epochs < 0 || maxSteps < 0 || (epochs == 0 && maxSteps == 0)) {
-            throw new IllegalArgumentException("training needs epochs > 0 or max steps > 0, got epochs " + epochs + ", max steps " + maxSteps);
+            throw new IllegalArgumentException(
+                    "training needs epochs > 0 or max steps > 0, got epochs " + epochs + ", max steps " + maxSteps);
         }
         if (!(lr > 0) || !(minLr >= 0) || !Double.isFinite(lr) || !Double.isFinite(minLr)) {
             throw new IllegalArgumentException("need a finite lr > 0 and min lr >= 0, got " + lr + ", " + minLr);
         }
-        if (warmupSteps < 0 || warmupEpochs < 0) throw new IllegalArgumentException("warm-up must be >= 0, got " + warmupSteps + " steps, " + warmupEpochs + " epochs");
-        if (!(weightDecay >= 0) || !(weightDecayEnd >= 0) || !Double.isFinite(weightDecay) || !Double.isFinite(weightDecayEnd)) {
-            throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay + " -> " + weightDecayEnd);
+        if (warmupSteps < 0 || warmupEpochs < 0)
+            throw new IllegalArgumentException(
+                    "warm-up must be >= 0, got " + warmupSteps + " steps, " + warmupEpochs + " epochs");
+        if (!(weightDecay >= 0)
+                || !(weightDecayEnd >= 0)
+                || !Double.isFinite(weightDecay)
+                || !Double.isFinite(weightDecayEnd)) {
+            throw new IllegalArgumentException(
+                    "weight decay must be >= 0, got " + weightDecay + " -> " + weightDecayEnd);
         }
-        if (clip != GradClipMode.NONE && !(clipMax > 0 && Double.isFinite(clipMax))) throw new IllegalArgumentException("clipping " + clip + " needs a limit > 0, got " + clipMax);
-        if (!(layerDecay > 0 && layerDecay <= 1)) throw new IllegalArgumentException("layer decay must be in (0, 1], got " + layerDecay);
-        if (checkpointEvery < 0 || evalEvery < 0) throw new IllegalArgumentException("checkpoint / eval intervals must be >= 0");
-        if (keepCheckpoints < 1) throw new IllegalArgumentException("keep at least 1 checkpoint, got " + keepCheckpoints);
+        if (clip != GradClipMode.NONE && !(clipMax > 0 && Double.isFinite(clipMax)))
+            throw new IllegalArgumentException("clipping " + clip + " needs a limit > 0, got " + clipMax);
+        if (!(layerDecay > 0 && layerDecay <= 1))
+            throw new IllegalArgumentException("layer decay must be in (0, 1], got " + layerDecay);
+        if (checkpointEvery < 0 || evalEvery < 0)
+            throw new IllegalArgumentException("checkpoint / eval intervals must be >= 0");
+        if (keepCheckpoints < 1)
+            throw new IllegalArgumentException("keep at least 1 checkpoint, got " + keepCheckpoints);
     }
 
     /** Total optimiser steps for a source with {@code batchesPerEpoch} batches per epoch. */
@@ -91,14 +119,31 @@ public record TrainerConfig(int epochs, long maxSteps, double lr, double minLr, 
         return m;
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** A builder holding this configuration, to change a few fields by name. */
     public Builder toBuilder() {
-        return builder().epochs(epochs).maxSteps(maxSteps).lr(lr).minLr(minLr).warmupSteps(warmupSteps).warmupEpochs(warmupEpochs)
-                .weightDecay(weightDecay).weightDecayEnd(weightDecayEnd).optimizer(optimizer).betas(beta1, beta2).eps(eps)
-                .momentum(momentum).clip(clip, clipMax).layerDecay(layerDecay).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).evalEvery(evalEvery).seed(seed);
+        return builder()
+                .epochs(epochs)
+                .maxSteps(maxSteps)
+                .lr(lr)
+                .minLr(minLr)
+                .warmupSteps(warmupSteps)
+                .warmupEpochs(warmupEpochs)
+                .weightDecay(weightDecay)
+                .weightDecayEnd(weightDecayEnd)
+                .optimizer(optimizer)
+                .betas(beta1, beta2)
+                .eps(eps)
+                .momentum(momentum)
+                .clip(clip, clipMax)
+                .layerDecay(layerDecay)
+                .checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints)
+                .evalEvery(evalEvery)
+                .seed(seed);
     }
 
     /** Defaults: AdamW (0.9, 0.999, 1e-8), min lr 0, no warm-up, no weight decay, no clipping, keep 3 checkpoints. */
@@ -115,30 +160,120 @@ public record TrainerConfig(int epochs, long maxSteps, double lr, double minLr, 
 
         private Builder() {}
 
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder maxSteps(long v) { maxSteps = v; return this; }
-        public Builder lr(double v) { lr = v; return this; }
-        public Builder minLr(double v) { minLr = v; return this; }
-        public Builder warmupSteps(long v) { warmupSteps = v; return this; }
-        public Builder warmupEpochs(double v) { warmupEpochs = v; return this; }
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder maxSteps(long v) {
+            maxSteps = v;
+            return this;
+        }
+
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder minLr(double v) {
+            minLr = v;
+            return this;
+        }
+
+        public Builder warmupSteps(long v) {
+            warmupSteps = v;
+            return this;
+        }
+
+        public Builder warmupEpochs(double v) {
+            warmupEpochs = v;
+            return this;
+        }
         /** Constant weight decay unless {@link #weightDecayEnd} is also set. */
-        public Builder weightDecay(double v) { weightDecay = v; return this; }
-        public Builder weightDecayEnd(double v) { weightDecayEnd = v; return this; }
-        public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
-        public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
-        public Builder eps(double v) { eps = v; return this; }
-        public Builder momentum(double v) { momentum = v; return this; }
-        public Builder clip(GradClipMode mode, double max) { clip = mode; clipMax = max; return this; }
-        public Builder layerDecay(double v) { layerDecay = v; return this; }
-        public Builder checkpointEvery(long v) { checkpointEvery = v; return this; }
-        public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
-        public Builder evalEvery(long v) { evalEvery = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder weightDecayEnd(double v) {
+            weightDecayEnd = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerKind v) {
+            optimizer = v;
+            return this;
+        }
+
+        public Builder betas(double b1, double b2) {
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder eps(double v) {
+            eps = v;
+            return this;
+        }
+
+        public Builder momentum(double v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder clip(GradClipMode mode, double max) {
+            clip = mode;
+            clipMax = max;
+            return this;
+        }
+
+        public Builder layerDecay(double v) {
+            layerDecay = v;
+            return this;
+        }
+
+        public Builder checkpointEvery(long v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder keepCheckpoints(int v) {
+            keepCheckpoints = v;
+            return this;
+        }
+
+        public Builder evalEvery(long v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
 
         public TrainerConfig build() {
-            return new TrainerConfig(epochs, maxSteps, lr, minLr, warmupSteps, warmupEpochs, weightDecay,
-                    Double.isNaN(weightDecayEnd) ? weightDecay : weightDecayEnd, optimizer, beta1, beta2, eps, momentum,
-                    clip, clipMax, layerDecay, checkpointEvery, keepCheckpoints, evalEvery, seed);
+            return new TrainerConfig(
+                    epochs,
+                    maxSteps,
+                    lr,
+                    minLr,
+                    warmupSteps,
+                    warmupEpochs,
+                    weightDecay,
+                    Double.isNaN(weightDecayEnd) ? weightDecay : weightDecayEnd,
+                    optimizer,
+                    beta1,
+                    beta2,
+                    eps,
+                    momentum,
+                    clip,
+                    clipMax,
+                    layerDecay,
+                    checkpointEvery,
+                    keepCheckpoints,
+                    evalEvery,
+                    seed);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.loupe.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
@@ -7,15 +9,12 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Training S = 6 steps straight must give bitwise the same weights and optimiser state as training
@@ -47,8 +46,8 @@ class ExactResumeTest {
 
     private static void train(VisionTransformer m, Optimizer opt, int steps) {
         Rng rng = new Rng(11);
-        Var images = Var.of(Tensor.randn(rng, 4, 1, 8, 8));         // (B, C, H, W)
-        Tensor targets = Tensor.ofLongs(new long[] {0, 2, 1, 2});  // (B)
+        Var images = Var.of(Tensor.randn(rng, 4, 1, 8, 8)); // (B, C, H, W)
+        Tensor targets = Tensor.ofLongs(new long[] {0, 2, 1, 2}); // (B)
         for (int i = 0; i < steps; i++) {
             opt.setLr(LR.at(opt.stepCount()));
             opt.setWeightDecay(WD.at(opt.stepCount()));
@@ -69,7 +68,9 @@ class ExactResumeTest {
             }
             float[] x = e.toFloatArray(), y = a.toFloatArray();
             for (int i = 0; i < x.length; i++) {
-                assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]),
+                assertEquals(
+                        Float.floatToRawIntBits(x[i]),
+                        Float.floatToRawIntBits(y[i]),
                         what + " " + k + " element " + i + ": " + x[i] + " vs " + y[i]);
             }
         });
@@ -78,7 +79,8 @@ class ExactResumeTest {
     private static boolean bitwiseEqual(Map<String, Tensor> a, Map<String, Tensor> b) {
         for (var e : a.entrySet()) {
             float[] x = e.getValue().toFloatArray(), y = b.get(e.getKey()).toFloatArray();
-            for (int i = 0; i < x.length; i++) if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) return false;
+            for (int i = 0; i < x.length; i++)
+                if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) return false;
         }
         return true;
     }
@@ -116,7 +118,10 @@ class ExactResumeTest {
 
         assertEquals(TOTAL, r.optimizer().stepCount());
         assertBitwiseEqual(kind + " weights", straight.stateDict(), r.model().stateDict());
-        assertBitwiseEqual(kind + " optimizer state", straightOpt.stateDict(), r.optimizer().stateDict());
+        assertBitwiseEqual(
+                kind + " optimizer state",
+                straightOpt.stateDict(),
+                r.optimizer().stateDict());
     }
 
     /** The check above can fail: dropping the optimiser state (moments) changes the weights. */
@@ -128,6 +133,8 @@ class ExactResumeTest {
 
         Resumed r = checkpointAndRestore(kind, false);
         train(r.model(), r.optimizer(), TOTAL - SPLIT);
-        assertFalse(bitwiseEqual(straight.stateDict(), r.model().stateDict()), kind + ": lost moments should change the result");
+        assertFalse(
+                bitwiseEqual(straight.stateDict(), r.model().stateDict()),
+                kind + ": lost moments should change the result");
     }
 }

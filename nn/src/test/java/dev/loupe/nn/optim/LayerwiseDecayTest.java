@@ -1,18 +1,17 @@
 package dev.loupe.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Layer-wise lr decay groups (MAE param_groups_lrd, DINOv2 patch-embed multiplier) on a real ViT. */
 class LayerwiseDecayTest {
@@ -27,7 +26,8 @@ class LayerwiseDecayTest {
 
     private static Map<String, ParamGroup> byParam(List<ParamGroup> groups) {
         Map<String, ParamGroup> out = new HashMap<>();
-        for (ParamGroup g : groups) g.params().keySet().forEach(k -> assertNull(out.put(k, g), k + " is in two groups"));
+        for (ParamGroup g : groups)
+            g.params().keySet().forEach(k -> assertNull(out.put(k, g), k + " is in two groups"));
         return out;
     }
 
@@ -38,13 +38,17 @@ class LayerwiseDecayTest {
         Map<String, ParamGroup> of = byParam(ParamGroup.layerwiseDecay(named, DEPTH, DECAY, 0.2));
         assertEquals(named.keySet(), of.keySet());
         named.forEach((name, p) -> {
-            int id = name.startsWith("blocks.") ? Integer.parseInt(name.split("\\.")[1]) + 1
-                    : Set.of("cls_token", "pos_embed", "reg_token").contains(name) || name.startsWith("patch_embed.") ? 0 : DEPTH + 1;
+            int id = name.startsWith("blocks.")
+                    ? Integer.parseInt(name.split("\\.")[1]) + 1
+                    : Set.of("cls_token", "pos_embed", "reg_token").contains(name) || name.startsWith("patch_embed.")
+                            ? 0
+                            : DEPTH + 1;
             double scale = Math.pow(DECAY, DEPTH + 1 - id) * (name.startsWith("patch_embed.") ? 0.2 : 1.0);
             ParamGroup g = of.get(name);
             assertEquals(scale, g.lrScale(), 1e-15, name);
             assertEquals(!name.endsWith(".bias") && p.rank() > 1, g.weightDecay(), name);
-            String expected = "layer_" + id + (g.weightDecay() ? "_decay" : "_no_decay") + (name.startsWith("patch_embed.") ? "_patch_embed" : "");
+            String expected = "layer_" + id + (g.weightDecay() ? "_decay" : "_no_decay")
+                    + (name.startsWith("patch_embed.") ? "_patch_embed" : "");
             assertEquals(expected, g.name(), name);
         });
     }
@@ -53,13 +57,15 @@ class LayerwiseDecayTest {
     void spotChecksAgainstHandDerivedGroups() {
         Map<String, ParamGroup> of = byParam(ParamGroup.layerwiseDecay(vit().namedParameters(), DEPTH, DECAY, 0.2));
         assertEquals("layer_0_decay", of.get("cls_token").name());
-        assertEquals(0.421875, of.get("pos_embed").lrScale(), 1e-15);            // 0.75^3
+        assertEquals(0.421875, of.get("pos_embed").lrScale(), 1e-15); // 0.75^3
         assertEquals(0.421875, of.get("reg_token").lrScale(), 1e-15);
-        assertEquals("layer_0_decay_patch_embed", of.get("patch_embed.proj.weight").name());
+        assertEquals(
+                "layer_0_decay_patch_embed", of.get("patch_embed.proj.weight").name());
         assertEquals(0.084375, of.get("patch_embed.proj.weight").lrScale(), 1e-15); // 0.75^3 x 0.2
-        assertEquals("layer_0_no_decay_patch_embed", of.get("patch_embed.proj.bias").name());
+        assertEquals(
+                "layer_0_no_decay_patch_embed", of.get("patch_embed.proj.bias").name());
         assertEquals("layer_1_no_decay", of.get("blocks.0.norm1.weight").name());
-        assertEquals(0.5625, of.get("blocks.0.attn.qkv.weight").lrScale(), 1e-15);  // 0.75^2
+        assertEquals(0.5625, of.get("blocks.0.attn.qkv.weight").lrScale(), 1e-15); // 0.75^2
         assertEquals("layer_2_decay", of.get("blocks.1.mlp.fc2.weight").name());
         assertEquals(0.75, of.get("blocks.1.mlp.fc2.weight").lrScale(), 1e-15);
         assertEquals("layer_3_decay", of.get("head.weight").name());
@@ -99,7 +105,8 @@ class LayerwiseDecayTest {
         assertEquals(0, ParamGroup.vitLayerId("reg_token", 12));
         assertEquals(12, ParamGroup.vitLayerId("blocks.11.mlp.fc1.weight", 12));
         assertEquals(13, ParamGroup.vitLayerId("fc_norm.weight", 12));
-        var e = assertThrows(IllegalArgumentException.class, () -> ParamGroup.vitLayerId("blocks.12.attn.qkv.weight", 12));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> ParamGroup.vitLayerId("blocks.12.attn.qkv.weight", 12));
         assertTrue(e.getMessage().contains("blocks.12.attn.qkv.weight"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ParamGroup.vitLayerId("blocks.x.norm1.weight", 12));
     }

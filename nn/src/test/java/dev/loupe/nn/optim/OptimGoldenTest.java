@@ -1,21 +1,20 @@
 package dev.loupe.nn.optim;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SGD (momentum 0.9, with and without Nesterov, weight decay), LARS and DINO's cosine schedules
@@ -33,14 +32,19 @@ class OptimGoldenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fixture = SafeTensors.read(Path.of(OptimGoldenTest.class.getResource("/golden/optim_steps.safetensors").toURI()));
+        fixture = SafeTensors.read(Path.of(OptimGoldenTest.class
+                .getResource("/golden/optim_steps.safetensors")
+                .toURI()));
     }
 
-    private static double rtol(String dtype) { return dtype.equals("f64") ? 1e-15 : 1e-7; }
+    private static double rtol(String dtype) {
+        return dtype.equals("f64") ? 1e-15 : 1e-7;
+    }
 
     private static Map<String, Var> params(String dtype) {
         Map<String, Var> out = new LinkedHashMap<>();
-        for (String k : List.of("w", "b", "n", "z")) out.put(k, Var.param(fixture.get(dtype + ".init." + k).copy()));
+        for (String k : List.of("w", "b", "n", "z"))
+            out.put(k, Var.param(fixture.get(dtype + ".init." + k).copy()));
         return out;
     }
 
@@ -50,12 +54,14 @@ class OptimGoldenTest {
             for (var e : ps.entrySet()) e.getValue().setGrad(fixture.get(dtype + ".grad" + step + "." + e.getKey()));
             opt.step();
             for (var e : ps.entrySet()) {
-                assertCloseToScale(dtype + " " + run + " step " + step + " " + e.getKey(), fixture.get(dtype + "." + run + ".step" + step + "." + e.getKey()),
-                        e.getValue().data(), rtol(dtype));
+                assertCloseToScale(
+                        dtype + " " + run + " step " + step + " " + e.getKey(),
+                        fixture.get(dtype + "." + run + ".step" + step + "." + e.getKey()),
+                        e.getValue().data(),
+                        rtol(dtype));
             }
         }
     }
-
 
     @ParameterizedTest
     @ValueSource(strings = {"f32", "f64"})
@@ -77,7 +83,8 @@ class OptimGoldenTest {
         Map<String, Var> ps = params(dtype);
         Map<String, Var> decay = new LinkedHashMap<>(ps), noDecay = new LinkedHashMap<>();
         noDecay.put("n", decay.remove("n"));
-        List<ParamGroup> groups = List.of(new ParamGroup("decay", decay, 1.0, true), new ParamGroup("no_decay", noDecay, 1.0, false));
+        List<ParamGroup> groups =
+                List.of(new ParamGroup("decay", decay, 1.0, true), new ParamGroup("no_decay", noDecay, 1.0, false));
         check(dtype, "lars", ps, new Lars(groups, 0.5, 0.9, 0.001, 0.05));
     }
 

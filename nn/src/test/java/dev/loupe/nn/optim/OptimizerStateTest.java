@@ -1,14 +1,13 @@
 package dev.loupe.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Optimiser state: its keys, per-parameter update counts, and the validation done by loadStateDict. */
 class OptimizerStateTest {
@@ -33,13 +32,16 @@ class OptimizerStateTest {
     }
 
     private static String loadError(Optimizer opt, Map<String, Tensor> state) {
-        return assertThrows(IllegalArgumentException.class, () -> opt.loadStateDict(state)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> opt.loadStateDict(state))
+                .getMessage();
     }
 
     @Test
     void adamWStateHasTorchSlotNamesAndPerParameterCounts() {
         Map<String, Tensor> s = trainedAdamWState();
-        assertEquals(List.of("step", "w.exp_avg", "w.exp_avg_sq", "w.step", "b.exp_avg", "b.exp_avg_sq", "b.step"), List.copyOf(s.keySet()));
+        assertEquals(
+                List.of("step", "w.exp_avg", "w.exp_avg_sq", "w.step", "b.exp_avg", "b.exp_avg_sq", "b.step"),
+                List.copyOf(s.keySet()));
         assertEquals(2, s.get("step").item());
         assertEquals(2, s.get("w.step").item());
     }
@@ -49,10 +51,13 @@ class OptimizerStateTest {
         Map<String, Var> ps = params();
         Sgd sgd = new Sgd(ParamGroup.single(ps), 0.1, 0.9, false, 0);
         gradStep(ps, sgd);
-        assertEquals(List.of("step", "w.momentum_buffer", "b.momentum_buffer"), List.copyOf(sgd.stateDict().keySet()));
+        assertEquals(
+                List.of("step", "w.momentum_buffer", "b.momentum_buffer"),
+                List.copyOf(sgd.stateDict().keySet()));
         Lars lars = new Lars(ParamGroup.single(ps), 0.1, 0);
         gradStep(ps, lars);
-        assertEquals(List.of("step", "w.mu", "b.mu"), List.copyOf(lars.stateDict().keySet()));
+        assertEquals(
+                List.of("step", "w.mu", "b.mu"), List.copyOf(lars.stateDict().keySet()));
     }
 
     @Test
@@ -114,8 +119,16 @@ class OptimizerStateTest {
     @Test
     void aParameterInTwoGroupsIsRefused() {
         Map<String, Var> ps = params();
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(new ParamGroup("a", ps, 1, true),
-                new ParamGroup("b", Map.of("w", ps.get("w")), 1, false)), 0.1, 0, false, 0));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Sgd(
+                        List.of(
+                                new ParamGroup("a", ps, 1, true),
+                                new ParamGroup("b", Map.of("w", ps.get("w")), 1, false)),
+                        0.1,
+                        0,
+                        false,
+                        0));
         assertTrue(e.getMessage().contains("'w' is in groups 'a' and 'b'"), e.getMessage());
     }
 

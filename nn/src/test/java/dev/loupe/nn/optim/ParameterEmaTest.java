@@ -1,11 +1,11 @@
 package dev.loupe.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ParameterEmaTest {
     /** Two parameters "a" (2) and "sub.b" (shape given), a child module included to exercise dotted names. */
@@ -22,7 +22,9 @@ class ParameterEmaTest {
     private static final class Leaf extends Module {
         final Var b;
 
-        Leaf(float[] b, int... shape) { this.b = param("b", Tensor.of(b, shape)); }
+        Leaf(float[] b, int... shape) {
+            this.b = param("b", Tensor.of(b, shape));
+        }
     }
 
     private static final class Other extends Module {
@@ -49,7 +51,8 @@ class ParameterEmaTest {
         ema.update(1.0);
         assertArrayEquals(new float[] {2.25f, -0.5f}, teacher.a.data().toFloatArray(), "momentum 1 keeps the teacher");
         ema.update(0.0);
-        assertArrayEquals(new float[] {1f, 0f, 8f, 1f}, teacher.sub.b.data().toFloatArray(), "momentum 0 copies the student");
+        assertArrayEquals(
+                new float[] {1f, 0f, 8f, 1f}, teacher.sub.b.data().toFloatArray(), "momentum 0 copies the student");
     }
 
     @Test
@@ -61,14 +64,18 @@ class ParameterEmaTest {
         float mf = (float) m, rest = (float) (1 - m);
         float[] t = {0.1f, 0.7f}, s = {0.9f, -0.4f};
         for (int i = 0; i < 2; i++) {
-            float expected = t[i] * mf + s[i] * rest;   // param_k.mul_(m).add_((1 - m) * param_q), in float32
-            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(teacher.a.data().toFloatArray()[i]), "element " + i);
+            float expected = t[i] * mf + s[i] * rest; // param_k.mul_(m).add_((1 - m) * param_q), in float32
+            assertEquals(
+                    Float.floatToIntBits(expected),
+                    Float.floatToIntBits(teacher.a.data().toFloatArray()[i]),
+                    "element " + i);
         }
     }
 
     @Test
     void refusesDifferentNamesNamingThem() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ParameterEma(new Net(new float[2], new float[4], 2, 2), new Other()));
         assertTrue(e.getMessage().contains("only in teacher [sub.b]"), e.getMessage());
         assertTrue(e.getMessage().contains("only in student [c]"), e.getMessage());
@@ -76,15 +83,18 @@ class ParameterEmaTest {
 
     @Test
     void refusesDifferentShapesNamingThem() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new ParameterEma(new Net(new float[2], new float[4], 2, 2), new Net(new float[2], new float[4], 4)));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ParameterEma(
+                        new Net(new float[2], new float[4], 2, 2), new Net(new float[2], new float[4], 4)));
         assertTrue(e.getMessage().contains("sub.b"), e.getMessage());
         assertTrue(e.getMessage().contains("(2, 2)") || e.getMessage().contains("[2, 2]"), e.getMessage());
     }
 
     @Test
     void refusesMomentumOutsideZeroOne() {
-        ParameterEma ema = new ParameterEma(new Net(new float[2], new float[2], 2), new Net(new float[2], new float[2], 2));
+        ParameterEma ema =
+                new ParameterEma(new Net(new float[2], new float[2], 2), new Net(new float[2], new float[2], 2));
         assertThrows(IllegalArgumentException.class, () -> ema.update(1.5));
         assertThrows(IllegalArgumentException.class, () -> ema.update(Double.NaN));
     }

@@ -1,12 +1,12 @@
 package dev.loupe.nn.text;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.GradCheck;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** QuickGELU's values and gradient (F64 central differences). */
 class QuickGeluMlpTest {
@@ -19,6 +19,9 @@ class QuickGeluMlpTest {
 
     @Test
     void quickGeluGradient() {
-        GradCheck.check("quick_gelu", v -> QuickGeluMlp.quickGelu(v[0]), Tensor.randn(new Rng(3), 4, 5).mul(2));
+        GradCheck.check(
+                "quick_gelu",
+                v -> QuickGeluMlp.quickGelu(v[0]),
+                Tensor.randn(new Rng(3), 4, 5).mul(2));
     }
 }

@@ -29,10 +29,14 @@ final class FullDisk {
             }
 
             @Override
-            public boolean isOpen() { return inner.isOpen(); }
+            public boolean isOpen() {
+                return inner.isOpen();
+            }
 
             @Override
-            public void close() throws IOException { inner.close(); }
+            public void close() throws IOException {
+                inner.close();
+            }
         };
     }
 }

@@ -1,5 +1,7 @@
 package dev.loupe.nn.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.DropPath;
 import dev.loupe.nn.Dropout;
@@ -8,8 +10,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** Module.reseed: a stochastic module's draws depend only on (seed, its path), not on earlier draws. */
 class ReseedTest {

@@ -6,7 +6,6 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,14 @@ final class TinyClassifier {
     static Objective<Batch> objective(VisionTransformer vit, long nanAtStep) {
         return new Objective<>() {
             @Override
-            public Module module() { return vit; }
+            public Module module() {
+                return vit;
+            }
 
             @Override
-            public Map<String, Var> trainableParameters() { return vit.namedParameters(); }
+            public Map<String, Var> trainableParameters() {
+                return vit.namedParameters();
+            }
 
             @Override
             public Var loss(Batch b, StepInfo step) {
@@ -48,7 +51,9 @@ final class TinyClassifier {
         for (int i = 0; i < 12; i++) labels[i] = i % 3;
         return new BatchSource<>() {
             @Override
-            public int batchesPerEpoch() { return 3; }
+            public int batchesPerEpoch() {
+                return 3;
+            }
 
             @Override
             public EpochIterator<Batch> epoch(int epoch, long startBatch) {
@@ -68,8 +73,9 @@ final class TinyClassifier {
             }
 
             @Override
-            public int samplesIn(Batch batch) { return batch.images().size(0); }
+            public int samplesIn(Batch batch) {
+                return batch.images().size(0);
+            }
         };
     }
-
 }

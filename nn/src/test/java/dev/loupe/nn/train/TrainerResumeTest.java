@@ -1,18 +1,17 @@
 package dev.loupe.nn.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exact resume: 7 steps straight (3 batches per epoch, so the run crosses two epoch ends) against a
@@ -24,9 +23,19 @@ class TrainerResumeTest {
     private static final class Killed extends RuntimeException {}
 
     private static TrainerConfig config(long seed) {
-        return TrainerConfig.builder().epochs(3).maxSteps(7).lr(3e-3).minLr(1e-4).warmupSteps(2)
-                .weightDecay(0.04).weightDecayEnd(0.4).clip(GradClipMode.PER_PARAMETER, 3.0)
-                .checkpointEvery(2).keepCheckpoints(2).seed(seed).build();
+        return TrainerConfig.builder()
+                .epochs(3)
+                .maxSteps(7)
+                .lr(3e-3)
+                .minLr(1e-4)
+                .warmupSteps(2)
+                .weightDecay(0.04)
+                .weightDecayEnd(0.4)
+                .clip(GradClipMode.PER_PARAMETER, 3.0)
+                .checkpointEvery(2)
+                .keepCheckpoints(2)
+                .seed(seed)
+                .build();
     }
 
     private static Trainer<TinyClassifier.Batch> trainer(VisionTransformer vit, TrainerConfig c, Path runDir) {
@@ -66,7 +75,11 @@ class TrainerResumeTest {
         assertBitwiseEqual(a.optimizer().stateDict(), c.optimizer().stateDict());
         // two kept, the partial folder replaced by the real step-6 checkpoint
         assertEquals(List.of("latest", "step-0000006", "step-0000007"), listing(runDir.resolve("checkpoints")));
-        assertEquals(List.of(), listing(runDir.resolve("checkpoints/step-0000006")).stream().filter(n -> n.contains(".tmp-")).toList());
+        assertEquals(
+                List.of(),
+                listing(runDir.resolve("checkpoints/step-0000006")).stream()
+                        .filter(n -> n.contains(".tmp-"))
+                        .toList());
     }
 
     @Test
@@ -75,14 +88,27 @@ class TrainerResumeTest {
         trainer(s5, config(5), null).fit();
         trainer(s6, config(6), null).fit();
         // same init and data; only the drop-path streams differ
-        assertFalse(java.util.Arrays.equals(s5.stateDict().get("head.weight").toFloatArray(), s6.stateDict().get("head.weight").toFloatArray()));
+        assertFalse(java.util.Arrays.equals(
+                s5.stateDict().get("head.weight").toFloatArray(),
+                s6.stateDict().get("head.weight").toFloatArray()));
     }
 
     @Test
     void resumeRefusesChangedSettings(@TempDir Path runDir) {
         trainer(TinyClassifier.model(1), config(5), runDir).fit();
-        TrainerConfig other = TrainerConfig.builder().epochs(3).maxSteps(7).lr(1e-2).minLr(1e-4).warmupSteps(2)
-                .weightDecay(0.04).weightDecayEnd(0.4).clip(GradClipMode.PER_PARAMETER, 3.0).checkpointEvery(2).keepCheckpoints(2).seed(5).build();
+        TrainerConfig other = TrainerConfig.builder()
+                .epochs(3)
+                .maxSteps(7)
+                .lr(1e-2)
+                .minLr(1e-4)
+                .warmupSteps(2)
+                .weightDecay(0.04)
+                .weightDecayEnd(0.4)
+                .clip(GradClipMode.PER_PARAMETER, 3.0)
+                .checkpointEvery(2)
+                .keepCheckpoints(2)
+                .seed(5)
+                .build();
         Trainer<TinyClassifier.Batch> t = trainer(TinyClassifier.model(1), other, runDir);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.resume(runDir));
         assertTrue(e.getMessage().contains("lr: checkpoint 0.003, now 0.01"), e.getMessage());
@@ -91,11 +117,15 @@ class TrainerResumeTest {
     @Test
     void nonFiniteLossNamesStepAndLastCheckpoint(@TempDir Path runDir) {
         VisionTransformer vit = TinyClassifier.model(1);
-        Trainer<TinyClassifier.Batch> t = new Trainer<>(TinyClassifier.objective(vit, 4), TinyClassifier.source(), config(5), runDir);
+        Trainer<TinyClassifier.Batch> t =
+                new Trainer<>(TinyClassifier.objective(vit, 4), TinyClassifier.source(), config(5), runDir);
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, t::fit);
         assertEquals(4, e.step());
         assertTrue(e.getMessage().contains("at step 4"), e.getMessage());
-        assertTrue(e.getMessage().contains(runDir.resolve("checkpoints/step-0000004").toString()), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(runDir.resolve("checkpoints/step-0000004").toString()),
+                e.getMessage());
         assertEquals(runDir.resolve("checkpoints/step-0000004"), e.lastCheckpoint());
     }
 
@@ -105,16 +135,24 @@ class TrainerResumeTest {
     }
 
     @Test
-    void runSettingsAreCheckedOnResumeAndCheckpointsWithoutThemStillResume(@TempDir Path runDir, @TempDir Path legacyDir) {
-        trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "a", "dim", "16")).fit();
-        Trainer<TinyClassifier.Batch> other = trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "b", "dim", "16"));
+    void runSettingsAreCheckedOnResumeAndCheckpointsWithoutThemStillResume(
+            @TempDir Path runDir, @TempDir Path legacyDir) {
+        trainer(TinyClassifier.model(1), config(5), runDir)
+                .runSettings(Map.of("data", "a", "dim", "16"))
+                .fit();
+        Trainer<TinyClassifier.Batch> other =
+                trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "b", "dim", "16"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.resume(runDir));
         assertTrue(e.getMessage().contains("data: checkpoint a, now b"), e.getMessage());
-        assertTrue(trainer(TinyClassifier.model(1), config(5), runDir).runSettings(Map.of("data", "a", "dim", "16")).resume(runDir));
+        assertTrue(trainer(TinyClassifier.model(1), config(5), runDir)
+                .runSettings(Map.of("data", "a", "dim", "16"))
+                .resume(runDir));
 
         // a checkpoint written before run settings were stored is compared on the trainer's settings alone
         trainer(TinyClassifier.model(1), config(5), legacyDir).fit();
-        assertTrue(trainer(TinyClassifier.model(1), config(5), legacyDir).runSettings(Map.of("data", "a")).resume(legacyDir));
+        assertTrue(trainer(TinyClassifier.model(1), config(5), legacyDir)
+                .runSettings(Map.of("data", "a"))
+                .resume(legacyDir));
     }
 
     private static List<String> listing(Path dir) throws IOException {

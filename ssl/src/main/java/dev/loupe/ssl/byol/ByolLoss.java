@@ -14,9 +14,10 @@ public final class ByolLoss {
     /** p: (B, E) predictions (recorded), z: (B, E) target projections -> scalar. */
     public static Var loss(Var p, Tensor z) {
         if (p.rank() != 2 || !p.data().shape().equals(z.shape())) {
-            throw new IllegalArgumentException("BYOL: prediction " + p.data().shape() + " and target " + z.shape() + " must both be (B, E)");
+            throw new IllegalArgumentException(
+                    "BYOL: prediction " + p.data().shape() + " and target " + z.shape() + " must both be (B, E)");
         }
-        Var cos = L2Normalize.rows(p).mul(L2Normalize.rows(Var.of(z))).sum(false, 1);   // (B)
+        Var cos = L2Normalize.rows(p).mul(L2Normalize.rows(Var.of(z))).sum(false, 1); // (B)
         return cos.mul(-2).add(2).mean();
     }
 }

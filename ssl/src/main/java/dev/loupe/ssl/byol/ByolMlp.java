@@ -17,7 +17,8 @@ public final class ByolMlp extends Module {
     /** BYOL: hidden 4096, out 256. */
     public ByolMlp(int inDim, int hiddenDim, int outDim, Rng rng) {
         if (inDim < 1 || hiddenDim < 1 || outDim < 1) {
-            throw new IllegalArgumentException("BYOL MLP sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
+            throw new IllegalArgumentException(
+                    "BYOL MLP sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
         }
         fc1 = child("0", new Linear(inDim, hiddenDim, true, rng));
         bn = child("1", new BatchNorm1d(hiddenDim));
@@ -25,5 +26,7 @@ public final class ByolMlp extends Module {
     }
 
     /** x: (N, in) -> (N, out). */
-    public Var forward(Var x) { return fc2.forward(bn.forward(fc1.forward(x)).relu()); }
+    public Var forward(Var x) {
+        return fc2.forward(bn.forward(fc1.forward(x)).relu());
+    }
 }

@@ -12,7 +12,6 @@ import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.dino.TeacherMomentum;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,9 @@ public final class ByolObjective implements Objective<Batch> {
         }
 
         /** images (B, C, H, W) -> projections (B, out). */
-        public Var embed(Var images) { return projector.forward(backbone.forwardFeatures(images)); }
+        public Var embed(Var images) {
+            return projector.forward(backbone.forwardFeatures(images));
+        }
     }
 
     /** The module a checkpoint holds. */
@@ -49,7 +50,9 @@ public final class ByolObjective implements Objective<Batch> {
         public final ByolMlp predictor;
 
         State(ViTConfig vit, int hiddenDim, int outDim, Rng rng) {
-            if (vit.numClasses() != 0) throw new IllegalArgumentException("BYOL backbone must have no classification head, got numClasses " + vit.numClasses());
+            if (vit.numClasses() != 0)
+                throw new IllegalArgumentException(
+                        "BYOL backbone must have no classification head, got numClasses " + vit.numClasses());
             online = child("online", new Network(vit, hiddenDim, outDim, rng.split()));
             predictor = child("predictor", new ByolMlp(outDim, hiddenDim, outDim, rng.split()));
             target = child("target", new Network(vit.withDropPath(0), hiddenDim, outDim, rng.split()));
@@ -68,7 +71,8 @@ public final class ByolObjective implements Objective<Batch> {
      * @param baseMomentum the target's EMA momentum at step 0 (BYOL 0.996; 0.99 in small-batch CIFAR recipes)
      */
     public ByolObjective(ViTConfig vit, int hiddenDim, int outDim, double baseMomentum, Rng rng) {
-        if (!(baseMomentum >= 0 && baseMomentum <= 1)) throw new IllegalArgumentException("BYOL momentum must be in [0, 1], got " + baseMomentum);
+        if (!(baseMomentum >= 0 && baseMomentum <= 1))
+            throw new IllegalArgumentException("BYOL momentum must be in [0, 1], got " + baseMomentum);
         this.state = new State(vit, hiddenDim, outDim, rng);
         this.baseMomentum = baseMomentum;
         state.target.loadStateDict(state.online.stateDict(), true);
@@ -78,16 +82,21 @@ public final class ByolObjective implements Objective<Batch> {
     }
 
     @Override
-    public State module() { return state; }
+    public State module() {
+        return state;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return trainable; }
+    public Map<String, Var> trainableParameters() {
+        return trainable;
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
-        if (views.size() != 2) throw new IllegalArgumentException("BYOL needs exactly 2 views per batch, got " + views.size());
-        Tensor t1, t2;                                                                   // (B, out) target projections
+        if (views.size() != 2)
+            throw new IllegalArgumentException("BYOL needs exactly 2 views per batch, got " + views.size());
+        Tensor t1, t2; // (B, out) target projections
         try (var scope = GradMode.disable()) {
             t1 = state.target.embed(Var.of(views.get(0))).data();
             t2 = state.target.embed(Var.of(views.get(1))).data();
@@ -105,8 +114,12 @@ public final class ByolObjective implements Objective<Batch> {
     }
 
     @Override
-    public Map<String, Double> metrics() { return Map.of("target_momentum", lastMomentum); }
+    public Map<String, Double> metrics() {
+        return Map.of("target_momentum", lastMomentum);
+    }
 
     /** The online backbone's weights under plain timm ViT names (what BYOL evaluates). */
-    public Map<String, Tensor> onlineBackboneStateDict() { return state.online.backbone.stateDict(); }
+    public Map<String, Tensor> onlineBackboneStateDict() {
+        return state.online.backbone.stateDict();
+    }
 }

@@ -16,7 +16,8 @@ public final class GlobalMean {
     public static Tensor rows(Tensor x, Communicator comm) {
         if (x.rank() != 2) throw new IllegalArgumentException("global mean: expected (N, K) rows, got " + x.shape());
         int k = x.size(1);
-        Tensor sumsAndCount = Tensor.concat(0, x.sum(false, 0).to(DType.F64), Tensor.of(new double[] {x.size(0)}, 1));   // (K + 1)
+        Tensor sumsAndCount =
+                Tensor.concat(0, x.sum(false, 0).to(DType.F64), Tensor.of(new double[] {x.size(0)}, 1)); // (K + 1)
         comm.allReduce(sumsAndCount, Reduction.SUM).await();
         double count = sumsAndCount.narrow(0, k, 1).item();
         if (count < 1) throw new IllegalArgumentException("global mean: no rows on any rank");

@@ -13,7 +13,9 @@ public final class L2Normalize {
     private L2Normalize() {}
 
     /** Normalises the rows with eps 1e-12. */
-    public static Var rows(Var x) { return rows(x, DEFAULT_EPS); }
+    public static Var rows(Var x) {
+        return rows(x, DEFAULT_EPS);
+    }
 
     /** Normalises the rows: x / clamp_min(||x||, eps). */
     public static Var rows(Var x, double eps) {

@@ -12,29 +12,43 @@ import dev.loupe.nn.train.BatchSource;
 public final class LoaderBatchSource implements BatchSource<Batch> {
     private final Loader loader;
 
-    public LoaderBatchSource(Loader loader) { this.loader = loader; }
+    public LoaderBatchSource(Loader loader) {
+        this.loader = loader;
+    }
 
     @Override
-    public int batchesPerEpoch() { return loader.batchesPerEpoch(); }
+    public int batchesPerEpoch() {
+        return loader.batchesPerEpoch();
+    }
 
     @Override
     public EpochIterator<Batch> epoch(int epoch, long startBatch) {
         LoaderEpoch e = loader.epoch(epoch, Math.toIntExact(startBatch));
         return new EpochIterator<>() {
             @Override
-            public boolean hasNext() { return e.hasNext(); }
+            public boolean hasNext() {
+                return e.hasNext();
+            }
 
             @Override
-            public Batch next() { return e.next(); }
+            public Batch next() {
+                return e.next();
+            }
 
             @Override
-            public void close() { e.close(); }
+            public void close() {
+                e.close();
+            }
         };
     }
 
     @Override
-    public int samplesIn(Batch batch) { return batch.size(); }
+    public int samplesIn(Batch batch) {
+        return batch.size();
+    }
 
     @Override
-    public long skippedSamples() { return loader.skipped(); }
+    public long skippedSamples() {
+        return loader.skipped();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.loupe.ssl.common;
 
 import dev.loupe.nn.Module;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,8 +22,12 @@ public final class ModuleList<M extends Module> extends Module {
     }
 
     /** Registers nothing at {@code index}'s slot: a parameter-free layer (GELU, ReLU) of a Sequential. */
-    public void skipIndex() { items.add(null); }
+    public void skipIndex() {
+        items.add(null);
+    }
 
     /** The registered modules in order (null at skipped, parameter-free slots). */
-    public List<M> items() { return Collections.unmodifiableList(items); }
+    public List<M> items() {
+        return Collections.unmodifiableList(items);
+    }
 }

@@ -2,7 +2,6 @@ package dev.loupe.ssl.common;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -32,7 +31,9 @@ public final class MultiCrop {
         return outputs.size() == 1 ? outputs.getFirst() : Var.concat(0, outputs);
     }
 
-    private static boolean sameResolution(Tensor a, Tensor b) { return a.size(2) == b.size(2) && a.size(3) == b.size(3); }
+    private static boolean sameResolution(Tensor a, Tensor b) {
+        return a.size(2) == b.size(2) && a.size(3) == b.size(3);
+    }
 
     /** Every view must be (B, C, H, W) with the same B and C. */
     public static void requireSameBatchAndChannels(List<Tensor> views) {
@@ -40,8 +41,9 @@ public final class MultiCrop {
         for (int i = 0; i < views.size(); i++) {
             Tensor v = views.get(i);
             if (v.rank() != 4 || v.size(0) != first.size(0) || v.size(1) != first.size(1)) {
-                throw new IllegalArgumentException("multi-crop: view " + i + " has shape " + v.shape()
-                        + ", expected (B, C, H, W) with B = " + first.size(0) + " and C = " + first.size(1) + " as view 0");
+                throw new IllegalArgumentException(
+                        "multi-crop: view " + i + " has shape " + v.shape() + ", expected (B, C, H, W) with B = "
+                                + first.size(0) + " and C = " + first.size(1) + " as view 0");
             }
         }
     }

@@ -15,18 +15,28 @@ package dev.loupe.ssl.dino;
  * @param centerMomentum          center EMA momentum (0.9)
  * @param freezeLastLayerEpochs   epochs during which the last layer gets no update (1)
  */
-public record DinoConfig(int outDim, int hiddenDim, int bottleneckDim, boolean normLastLayer, double studentTemp,
-                         double warmupTeacherTemp, double teacherTemp, int warmupTeacherTempEpochs,
-                         double teacherMomentum, double centerMomentum, int freezeLastLayerEpochs) {
+public record DinoConfig(
+        int outDim,
+        int hiddenDim,
+        int bottleneckDim,
+        boolean normLastLayer,
+        double studentTemp,
+        double warmupTeacherTemp,
+        double teacherTemp,
+        int warmupTeacherTempEpochs,
+        double teacherMomentum,
+        double centerMomentum,
+        int freezeLastLayerEpochs) {
     public DinoConfig {
         if (outDim < 1 || hiddenDim < 1 || bottleneckDim < 1) {
-            throw new IllegalArgumentException("DINO head sizes must be >= 1, got out " + outDim + ", hidden " + hiddenDim
-                    + ", bottleneck " + bottleneckDim);
+            throw new IllegalArgumentException("DINO head sizes must be >= 1, got out " + outDim + ", hidden "
+                    + hiddenDim + ", bottleneck " + bottleneckDim);
         }
         if (!(teacherMomentum >= 0 && teacherMomentum <= 1)) {
             throw new IllegalArgumentException("DINO teacher momentum must be in [0, 1], got " + teacherMomentum);
         }
-        if (freezeLastLayerEpochs < 0) throw new IllegalArgumentException("freeze last layer epochs must be >= 0, got " + freezeLastLayerEpochs);
+        if (freezeLastLayerEpochs < 0)
+            throw new IllegalArgumentException("freeze last layer epochs must be >= 0, got " + freezeLastLayerEpochs);
     }
 
     /** The paper's ViT recipe: K 65536, hidden 2048, bottleneck 256, temperatures 0.1 / 0.04, momentum 0.996. */
@@ -41,26 +51,66 @@ public record DinoConfig(int outDim, int hiddenDim, int bottleneckDim, boolean n
 
     /** A copy with another head size. */
     public DinoConfig withHead(int out, int hidden, int bottleneck) {
-        return new DinoConfig(out, hidden, bottleneck, normLastLayer, studentTemp, warmupTeacherTemp, teacherTemp,
-                warmupTeacherTempEpochs, teacherMomentum, centerMomentum, freezeLastLayerEpochs);
+        return new DinoConfig(
+                out,
+                hidden,
+                bottleneck,
+                normLastLayer,
+                studentTemp,
+                warmupTeacherTemp,
+                teacherTemp,
+                warmupTeacherTempEpochs,
+                teacherMomentum,
+                centerMomentum,
+                freezeLastLayerEpochs);
     }
 
     /** A copy with another teacher temperature schedule. */
     public DinoConfig withTeacherTemp(double warmup, double temp, int warmupEpochs) {
-        return new DinoConfig(outDim, hiddenDim, bottleneckDim, normLastLayer, studentTemp, warmup, temp, warmupEpochs,
-                teacherMomentum, centerMomentum, freezeLastLayerEpochs);
+        return new DinoConfig(
+                outDim,
+                hiddenDim,
+                bottleneckDim,
+                normLastLayer,
+                studentTemp,
+                warmup,
+                temp,
+                warmupEpochs,
+                teacherMomentum,
+                centerMomentum,
+                freezeLastLayerEpochs);
     }
 
     /** A copy with another EMA momentum at step 0. */
     public DinoConfig withTeacherMomentum(double momentum) {
-        return new DinoConfig(outDim, hiddenDim, bottleneckDim, normLastLayer, studentTemp, warmupTeacherTemp, teacherTemp,
-                warmupTeacherTempEpochs, momentum, centerMomentum, freezeLastLayerEpochs);
+        return new DinoConfig(
+                outDim,
+                hiddenDim,
+                bottleneckDim,
+                normLastLayer,
+                studentTemp,
+                warmupTeacherTemp,
+                teacherTemp,
+                warmupTeacherTempEpochs,
+                momentum,
+                centerMomentum,
+                freezeLastLayerEpochs);
     }
 
     /** A copy whose last layer is frozen for another number of epochs. */
     public DinoConfig withFreezeLastLayer(int epochs) {
-        return new DinoConfig(outDim, hiddenDim, bottleneckDim, normLastLayer, studentTemp, warmupTeacherTemp, teacherTemp,
-                warmupTeacherTempEpochs, teacherMomentum, centerMomentum, epochs);
+        return new DinoConfig(
+                outDim,
+                hiddenDim,
+                bottleneckDim,
+                normLastLayer,
+                studentTemp,
+                warmupTeacherTemp,
+                teacherTemp,
+                warmupTeacherTempEpochs,
+                teacherMomentum,
+                centerMomentum,
+                epochs);
     }
 
     public TeacherTemperature teacherTemperature() {

@@ -20,14 +20,14 @@ public final class DinoHead extends Module {
     /** Holds weight_g and weight_v under the name {@code last_layer}, as torch's weight_norm does. */
     public static final class WeightNormLinear extends Module {
         public final Var weightV;
-        private final Var weightG;          // trainable gain, or null when fixed
+        private final Var weightG; // trainable gain, or null when fixed
 
         WeightNormLinear(int in, int out, boolean fixedNorm, Rng rng) {
             // torch's Linear default init: U(-1/sqrt(in), 1/sqrt(in)); weight_g then filled with 1
             double bound = 1.0 / Math.sqrt(in);
             Tensor v = Tensor.rand(rng, out, in).mul(2 * bound).sub(bound);
             if (fixedNorm) {
-                buffer("weight_g", Tensor.ones(out, 1));   // the fixed gain
+                buffer("weight_g", Tensor.ones(out, 1)); // the fixed gain
                 weightG = null;
             } else {
                 weightG = param("weight_g", Tensor.ones(out, 1));
@@ -40,7 +40,7 @@ public final class DinoHead extends Module {
             // row norms: (out, 1); torch's weight_norm divides by the plain norm (no eps)
             Var rowNorm = weightV.mul(weightV).sum(true, 1).sqrt();
             Var gain = weightG != null ? weightG : Var.of(buffer("weight_g"));
-            Var weight = weightV.mul(gain.div(rowNorm));                   // (out, in)
+            Var weight = weightV.mul(gain.div(rowNorm)); // (out, in)
             return x.matmul(weight.mT());
         }
     }
@@ -63,22 +63,26 @@ public final class DinoHead extends Module {
         }
         this.inDim = inDim;
         mlp = child("mlp", new ModuleList<>());
-        mlp.add(new Linear(inDim, hiddenDim, true, rng));       // mlp.0
-        mlp.skipIndex();                                          // mlp.1 GELU
-        mlp.add(new Linear(hiddenDim, hiddenDim, true, rng));   // mlp.2
-        mlp.skipIndex();                                          // mlp.3 GELU
+        mlp.add(new Linear(inDim, hiddenDim, true, rng)); // mlp.0
+        mlp.skipIndex(); // mlp.1 GELU
+        mlp.add(new Linear(hiddenDim, hiddenDim, true, rng)); // mlp.2
+        mlp.skipIndex(); // mlp.3 GELU
         mlp.add(new Linear(hiddenDim, bottleneckDim, true, rng)); // mlp.4
         lastLayer = child("last_layer", new WeightNormLinear(bottleneckDim, outDim, normLastLayer, rng));
     }
 
     /** x: (N, D) -> (N, K). */
     public Var forward(Var x) {
-        if (x.size(-1) != inDim) throw new IllegalArgumentException("DinoHead(" + inDim + "): input " + x.data().shape());
-        Var h = mlp.items().get(0).forward(x).gelu();            // (N, hidden)
-        h = mlp.items().get(2).forward(h).gelu();                // (N, hidden)
-        h = mlp.items().get(4).forward(h);                       // (N, bottleneck)
-        return lastLayer.forward(L2Normalize.rows(h));            // (N, K)
+        if (x.size(-1) != inDim)
+            throw new IllegalArgumentException(
+                    "DinoHead(" + inDim + "): input " + x.data().shape());
+        Var h = mlp.items().get(0).forward(x).gelu(); // (N, hidden)
+        h = mlp.items().get(2).forward(h).gelu(); // (N, hidden)
+        h = mlp.items().get(4).forward(h); // (N, bottleneck)
+        return lastLayer.forward(L2Normalize.rows(h)); // (N, K)
     }
 
-    public WeightNormLinear lastLayer() { return lastLayer; }
+    public WeightNormLinear lastLayer() {
+        return lastLayer;
+    }
 }

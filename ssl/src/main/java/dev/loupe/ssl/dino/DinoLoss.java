@@ -26,8 +26,9 @@ public final class DinoLoss extends Module {
 
     public DinoLoss(int outDim, double studentTemp, double centerMomentum) {
         if (outDim < 1 || !(studentTemp > 0) || !(centerMomentum >= 0 && centerMomentum <= 1)) {
-            throw new IllegalArgumentException("DinoLoss: need K >= 1, student temp > 0, center momentum in [0, 1], got "
-                    + outDim + ", " + studentTemp + ", " + centerMomentum);
+            throw new IllegalArgumentException(
+                    "DinoLoss: need K >= 1, student temp > 0, center momentum in [0, 1], got " + outDim + ", "
+                            + studentTemp + ", " + centerMomentum);
         }
         this.outDim = outDim;
         this.studentTemp = studentTemp;
@@ -36,7 +37,9 @@ public final class DinoLoss extends Module {
     }
 
     /** DINO's defaults: student temp 0.1, center momentum 0.9. */
-    public DinoLoss(int outDim) { this(outDim, 0.1, 0.9); }
+    public DinoLoss(int outDim) {
+        this(outDim, 0.1, 0.9);
+    }
 
     /**
      * The loss, then the center update.
@@ -55,16 +58,17 @@ public final class DinoLoss extends Module {
     public Var loss(Var studentOut, Tensor teacherOut, double teacherTemp) {
         int b = checkShapes(studentOut, teacherOut);
         int crops = studentOut.size(0) / b;
-        Tensor teacherProbs = teacherProbabilities(teacherOut, teacherTemp);                         // (2B, K)
+        Tensor teacherProbs = teacherProbabilities(teacherOut, teacherTemp); // (2B, K)
         lastTeacherEntropy = meanEntropy(teacherProbs);
-        Var logProbs = studentOut.div(studentTemp).logSoftmax(-1);                                   // (V*B, K)
+        Var logProbs = studentOut.div(studentTemp).logSoftmax(-1); // (V*B, K)
         Var total = null;
         int terms = 0;
         for (int i = 0; i < TEACHER_CROPS; i++) {
-            Var t = Var.of(teacherProbs.narrow(0, i * b, b));                                          // (B, K)
+            Var t = Var.of(teacherProbs.narrow(0, i * b, b)); // (B, K)
             for (int v = 0; v < crops; v++) {
                 if (v == i) continue;
-                Var term = t.mul(logProbs.narrow(0, v * b, b)).sum(false, 1).neg().mean();          // ()
+                Var term =
+                        t.mul(logProbs.narrow(0, v * b, b)).sum(false, 1).neg().mean(); // ()
                 total = total == null ? term : total.add(term);
                 terms++;
             }
@@ -74,14 +78,17 @@ public final class DinoLoss extends Module {
 
     /** softmax((t - center) / temp) over K, outside the graph. teacherOut: (N, K). */
     public Tensor teacherProbabilities(Tensor teacherOut, double teacherTemp) {
-        if (!(teacherTemp > 0)) throw new IllegalArgumentException("DinoLoss: teacher temperature must be > 0, got " + teacherTemp);
+        if (!(teacherTemp > 0))
+            throw new IllegalArgumentException("DinoLoss: teacher temperature must be > 0, got " + teacherTemp);
         try (var scope = GradMode.disable()) {
             return teacherOut.sub(center()).div(teacherTemp).softmax(-1);
         }
     }
 
     /** From now on the center moves toward the mean of every rank's teacher outputs (DINO's all_reduce of batch_center). */
-    public void synchronize(Communicator comm) { this.sync = comm; }
+    public void synchronize(Communicator comm) {
+        this.sync = comm;
+    }
 
     /** center <- m center + (1 - m) mean over rows of teacherOut (N, K) (of all ranks after {@link #synchronize}). */
     public void updateCenter(Tensor teacherOut) {
@@ -99,31 +106,39 @@ public final class DinoLoss extends Module {
         }
     }
 
-    public Tensor center() { return buffer("center"); }
+    public Tensor center() {
+        return buffer("center");
+    }
 
     /**
      * Mean entropy (nats) of the teacher distributions in the last {@link #loss} call. ln K means uniform
      * targets (the collapse centring pushes towards), 0 one-hot targets (the collapse sharpening pushes towards).
      */
-    public double lastTeacherEntropy() { return lastTeacherEntropy; }
+    public double lastTeacherEntropy() {
+        return lastTeacherEntropy;
+    }
 
     /** Mean over rows of -sum_k p log p; p: (N, K) probabilities. */
     static double meanEntropy(Tensor p) {
         try (var scope = GradMode.disable()) {
-            Tensor plogp = p.mul(p.clamp(1e-30, 1.0).log());                                       // (N, K)
+            Tensor plogp = p.mul(p.clamp(1e-30, 1.0).log()); // (N, K)
             return -plogp.sum().item() / p.size(0);
         }
     }
 
     private int checkShapes(Var studentOut, Tensor teacherOut) {
-        if (teacherOut.rank() != 2 || teacherOut.size(1) != outDim || teacherOut.size(0) % TEACHER_CROPS != 0
-                || studentOut.rank() != 2 || studentOut.size(1) != outDim) {
-            throw new IllegalArgumentException("DinoLoss(K = " + outDim + "): student " + studentOut.data().shape()
-                    + " must be (V*B, K) and teacher " + teacherOut.shape() + " (2*B, K)");
+        if (teacherOut.rank() != 2
+                || teacherOut.size(1) != outDim
+                || teacherOut.size(0) % TEACHER_CROPS != 0
+                || studentOut.rank() != 2
+                || studentOut.size(1) != outDim) {
+            throw new IllegalArgumentException("DinoLoss(K = " + outDim + "): student "
+                    + studentOut.data().shape() + " must be (V*B, K) and teacher " + teacherOut.shape() + " (2*B, K)");
         }
         int b = teacherOut.size(0) / TEACHER_CROPS;
         if (studentOut.size(0) % b != 0 || studentOut.size(0) / b < TEACHER_CROPS) {
-            throw new IllegalArgumentException("DinoLoss: student rows " + studentOut.size(0) + " are not V*B with V >= 2 for B = " + b);
+            throw new IllegalArgumentException(
+                    "DinoLoss: student rows " + studentOut.size(0) + " are not V*B with V >= 2 for B = " + b);
         }
         return b;
     }

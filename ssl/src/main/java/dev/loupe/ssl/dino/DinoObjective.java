@@ -8,10 +8,9 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
-import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
+import dev.loupe.tensor.dist.Communicator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,14 @@ public final class DinoObjective implements Objective<Batch> {
     }
 
     @Override
-    public State module() { return state; }
+    public State module() {
+        return state;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return trainable; }
+    public Map<String, Var> trainableParameters() {
+        return trainable;
+    }
 
     /** The centres move toward the mean teacher output of every rank. */
     @Override
@@ -80,13 +83,16 @@ public final class DinoObjective implements Objective<Batch> {
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
         if (views.size() < DinoLoss.TEACHER_CROPS) {
-            throw new IllegalArgumentException("DINO needs 2 global crops (+ local crops), got " + views.size() + " views");
+            throw new IllegalArgumentException(
+                    "DINO needs 2 global crops (+ local crops), got " + views.size() + " views");
         }
-        Tensor teacherOut;                                                              // (2B, K)
+        Tensor teacherOut; // (2B, K)
         try (var scope = GradMode.disable()) {
-            teacherOut = state.teacher.forward(views.subList(0, DinoLoss.TEACHER_CROPS)).data();
+            teacherOut = state.teacher
+                    .forward(views.subList(0, DinoLoss.TEACHER_CROPS))
+                    .data();
         }
-        Var studentOut = state.student.forward(views);                                  // (V*B, K)
+        Var studentOut = state.student.forward(views); // (V*B, K)
         lastTeacherTemp = teacherTemperature.at(step.epoch());
         return state.dinoLoss.forward(studentOut, teacherOut, lastTeacherTemp);
     }
@@ -117,5 +123,7 @@ public final class DinoObjective implements Objective<Batch> {
     }
 
     /** The teacher backbone's weights under plain timm ViT names (what DINO evaluates). */
-    public Map<String, Tensor> teacherBackboneStateDict() { return state.teacher.backbone.stateDict(); }
+    public Map<String, Tensor> teacherBackboneStateDict() {
+        return state.teacher.backbone.stateDict();
+    }
 }

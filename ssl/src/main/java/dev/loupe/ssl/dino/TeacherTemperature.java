@@ -7,8 +7,9 @@ package dev.loupe.ssl.dino;
 public record TeacherTemperature(double warmupTemp, double temp, int warmupEpochs) {
     public TeacherTemperature {
         if (!(warmupTemp > 0) || !(temp > 0) || warmupEpochs < 0) {
-            throw new IllegalArgumentException("teacher temperature: need temperatures > 0 and warm-up epochs >= 0, got "
-                    + warmupTemp + " -> " + temp + " over " + warmupEpochs);
+            throw new IllegalArgumentException(
+                    "teacher temperature: need temperatures > 0 and warm-up epochs >= 0, got " + warmupTemp + " -> "
+                            + temp + " over " + warmupEpochs);
         }
     }
 

@@ -25,8 +25,9 @@ public final class BlockMasking {
      */
     public BlockMasking(int height, int width, int minNumPatches, int maxNumPatches, double minAspect) {
         if (height < 1 || width < 1 || minNumPatches < 0 || maxNumPatches < 0 || !(minAspect > 0)) {
-            throw new IllegalArgumentException("block masking: need a non-empty grid, counts >= 0 and aspect > 0, got "
-                    + height + "x" + width + ", min " + minNumPatches + ", max " + maxNumPatches + ", aspect " + minAspect);
+            throw new IllegalArgumentException(
+                    "block masking: need a non-empty grid, counts >= 0 and aspect > 0, got " + height + "x" + width
+                            + ", min " + minNumPatches + ", max " + maxNumPatches + ", aspect " + minAspect);
         }
         this.height = height;
         this.width = width;
@@ -41,12 +42,15 @@ public final class BlockMasking {
         return new BlockMasking(gridSize, gridSize, 4, (int) (0.5 * gridSize * gridSize), 0.3);
     }
 
-    public int numPatches() { return height * width; }
+    public int numPatches() {
+        return height * width;
+    }
 
     /** A mask over the grid (row-major, length H*W) with at most {@code target} patches set. */
     public boolean[] mask(int target, Rng rng) {
         if (target < 0 || target > numPatches()) {
-            throw new IllegalArgumentException("block masking: target " + target + " outside [0, " + numPatches() + "]");
+            throw new IllegalArgumentException(
+                    "block masking: target " + target + " outside [0, " + numPatches() + "]");
         }
         boolean[] mask = new boolean[numPatches()];
         int count = 0;
@@ -64,12 +68,13 @@ public final class BlockMasking {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             double area = uniform(rng, minNumPatches, maxAdd);
             double aspect = Math.exp(uniform(rng, logAspectMin, logAspectMax));
-            int h = (int) Math.rint(Math.sqrt(area * aspect));   // Python's round: half to even
+            int h = (int) Math.rint(Math.sqrt(area * aspect)); // Python's round: half to even
             int w = (int) Math.rint(Math.sqrt(area / aspect));
             if (w < width && h < height) {
                 int top = rng.nextInt(height - h + 1), left = rng.nextInt(width - w + 1);
                 int already = 0;
-                for (int i = top; i < top + h; i++) for (int j = left; j < left + w; j++) if (mask[i * width + j]) already++;
+                for (int i = top; i < top + h; i++)
+                    for (int j = left; j < left + w; j++) if (mask[i * width + j]) already++;
                 int fresh = h * w - already;
                 if (fresh > 0 && fresh <= maxAdd) {
                     for (int i = top; i < top + h; i++) {
@@ -87,7 +92,9 @@ public final class BlockMasking {
         return delta;
     }
 
-    private static double uniform(Rng rng, double a, double b) { return a + (b - a) * rng.nextDouble(); }
+    private static double uniform(Rng rng, double a, double b) {
+        return a + (b - a) * rng.nextDouble();
+    }
 
     /**
      * DINOv2's collation of masks for {@code n} global-crop images: int(n * probability) of them get a
@@ -95,21 +102,25 @@ public final class BlockMasking {
      * ratioMax, masked + 1), the rest get none; the list is then shuffled. Returns BOOL (n, N).
      */
     public Tensor batch(int n, double probability, double ratioMin, double ratioMax, Rng rng) {
-        if (n < 0 || !(probability >= 0 && probability <= 1) || !(ratioMin >= 0 && ratioMin <= ratioMax && ratioMax <= 1)) {
-            throw new IllegalArgumentException("block masking batch: need n >= 0, probability in [0, 1] and 0 <= ratioMin <= ratioMax <= 1, got "
-                    + n + ", " + probability + ", [" + ratioMin + ", " + ratioMax + "]");
+        if (n < 0
+                || !(probability >= 0 && probability <= 1)
+                || !(ratioMin >= 0 && ratioMin <= ratioMax && ratioMax <= 1)) {
+            throw new IllegalArgumentException(
+                    "block masking batch: need n >= 0, probability in [0, 1] and 0 <= ratioMin <= ratioMax <= 1, got "
+                            + n + ", " + probability + ", [" + ratioMin + ", " + ratioMax + "]");
         }
         int masked = (int) (n * probability), total = numPatches();
         boolean[][] masks = new boolean[n][];
         for (int i = 0; i < n; i++) {
             if (i < masked) {
-                double lo = ratioMin + i * (ratioMax - ratioMin) / masked, hi = ratioMin + (i + 1) * (ratioMax - ratioMin) / masked;
+                double lo = ratioMin + i * (ratioMax - ratioMin) / masked,
+                        hi = ratioMin + (i + 1) * (ratioMax - ratioMin) / masked;
                 masks[i] = mask((int) (total * uniform(rng, lo, hi)), rng);
             } else {
                 masks[i] = new boolean[total];
             }
         }
-        for (int i = n - 1; i > 0; i--) {                // Fisher-Yates shuffle
+        for (int i = n - 1; i > 0; i--) { // Fisher-Yates shuffle
             int j = rng.nextInt(i + 1);
             boolean[] t = masks[i];
             masks[i] = masks[j];

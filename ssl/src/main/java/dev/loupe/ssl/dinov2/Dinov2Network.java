@@ -12,6 +12,8 @@ public final class Dinov2Network extends Module {
 
     public Dinov2Network(ViTConfig vit, Dinov2Config cfg, Rng rng) {
         backbone = child("backbone", new MaskableVit(vit, rng.split()));
-        dinoHead = child("dino_head", new DinoHead(vit.dim(), cfg.outDim(), cfg.hiddenDim(), cfg.bottleneckDim(), true, rng.split()));
+        dinoHead = child(
+                "dino_head",
+                new DinoHead(vit.dim(), cfg.outDim(), cfg.hiddenDim(), cfg.bottleneckDim(), true, rng.split()));
     }
 }

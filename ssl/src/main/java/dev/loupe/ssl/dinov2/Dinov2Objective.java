@@ -9,14 +9,13 @@ import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
-import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.DinoLoss;
 import dev.loupe.ssl.dino.TeacherMomentum;
 import dev.loupe.ssl.dino.TeacherTemperature;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
+import dev.loupe.tensor.dist.Communicator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +48,8 @@ public final class Dinov2Objective implements Objective<Batch> {
             student = child("student", new Dinov2Network(vit, cfg, rng.split()));
             teacher = child("teacher", new Dinov2Network(vit.withDropPath(0), cfg, rng.split()));
             dinoLoss = child("dino_loss", new DinoLoss(cfg.outDim(), cfg.studentTemp(), cfg.centerMomentum()));
-            ibotPatchLoss = child("ibot_patch_loss", new IbotPatchLoss(cfg.outDim(), cfg.studentTemp(), cfg.centerMomentum()));
+            ibotPatchLoss =
+                    child("ibot_patch_loss", new IbotPatchLoss(cfg.outDim(), cfg.studentTemp(), cfg.centerMomentum()));
         }
     }
 
@@ -69,7 +69,8 @@ public final class Dinov2Objective implements Objective<Batch> {
     public Dinov2Objective(ViTConfig vit, Dinov2Config cfg, Rng rng) {
         this.cfg = cfg;
         this.state = new State(vit, cfg, rng);
-        this.teacherTemperature = new TeacherTemperature(cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
+        this.teacherTemperature =
+                new TeacherTemperature(cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
         this.masking = BlockMasking.dinov2(vit.gridSize());
         state.teacher.loadStateDict(state.student.stateDict(), true);
         state.teacher.train(false);
@@ -78,10 +79,14 @@ public final class Dinov2Objective implements Objective<Batch> {
     }
 
     @Override
-    public State module() { return state; }
+    public State module() {
+        return state;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return trainable; }
+    public Map<String, Var> trainableParameters() {
+        return trainable;
+    }
 
     /** The centres move toward the mean teacher output of every rank. */
     @Override
@@ -106,11 +111,13 @@ public final class Dinov2Objective implements Objective<Batch> {
      */
     public Var loss(Batch batch, StepInfo step, Tensor masks) {
         List<Tensor> views = batch.views();
-        if (views.size() < 2) throw new IllegalArgumentException("DINOv2 needs 2 global crops (+ local crops), got " + views.size() + " views");
+        if (views.size() < 2)
+            throw new IllegalArgumentException(
+                    "DINOv2 needs 2 global crops (+ local crops), got " + views.size() + " views");
         MultiCrop.requireSameBatchAndChannels(views);
         int b = views.getFirst().size(0);
-        Tensor globals = Tensor.concat(0, views.get(0), views.get(1));                    // (2B, C, H, W)
-        Tensor maskIndex = MaskIndices.flat(masks);                                        // (M)
+        Tensor globals = Tensor.concat(0, views.get(0), views.get(1)); // (2B, C, H, W)
+        Tensor maskIndex = MaskIndices.flat(masks); // (M)
         double temp = teacherTemperature.at(step.epoch());
         Targets targets = teacherTargets(globals, maskIndex, temp, b);
 
@@ -119,10 +126,13 @@ public final class Dinov2Objective implements Objective<Batch> {
         int d = global.cls().size(1), n = global.patches().size(1), m = views.size() - 2;
         int masked = maskIndex.numel();
         List<Var> headInputs = new ArrayList<>();
-        if (m > 0) headInputs.add(MultiCrop.forward(views.subList(2, views.size()), x -> state.student.backbone.forward(x, null).cls()));
+        if (m > 0)
+            headInputs.add(MultiCrop.forward(
+                    views.subList(2, views.size()),
+                    x -> state.student.backbone.forward(x, null).cls()));
         headInputs.add(global.cls());
-        if (masked > 0) headInputs.add(global.patches().reshape(2 * b * n, d).indexSelect(0, maskIndex));   // (M, D)
-        Var headOut = state.student.dinoHead.forward(Var.concat(0, headInputs));          // (m*B + 2B + M, K)
+        if (masked > 0) headInputs.add(global.patches().reshape(2 * b * n, d).indexSelect(0, maskIndex)); // (M, D)
+        Var headOut = state.student.dinoHead.forward(Var.concat(0, headInputs)); // (m*B + 2B + M, K)
         Var localOut = m > 0 ? headOut.narrow(0, 0, m * b) : null;
         Var globalOut = headOut.narrow(0, m * b, 2 * b);
 
@@ -133,7 +143,8 @@ public final class Dinov2Objective implements Objective<Batch> {
             for (int i = 0; i < 2; i++) dino = dino.add(crossEntropy(s, targets.cls.narrow(0, i * b, b)));
         }
         dino = dino.div(terms);
-        Var koleo = KoLeoLoss.loss(global.cls().narrow(0, 0, b)).add(KoLeoLoss.loss(global.cls().narrow(0, b, b)));
+        Var koleo = KoLeoLoss.loss(global.cls().narrow(0, 0, b))
+                .add(KoLeoLoss.loss(global.cls().narrow(0, b, b)));
         // no masked patch in the whole batch (possible on tiny grids): the iBOT term is 0
         Var ibot = masked > 0
                 ? state.ibotPatchLoss.forwardMasked(headOut.narrow(0, (m + 2) * b, masked), targets.patches, masks)
@@ -148,21 +159,30 @@ public final class Dinov2Objective implements Objective<Batch> {
 
     private record Targets(Tensor cls, Tensor patches) {}
 
-    // teacher targets: CLS (2B, K) with the crops swapped, masked patches (M, K) or null for M = 0; centres updated after
+    // teacher targets: CLS (2B, K) with the crops swapped, masked patches (M, K) or null for M = 0; centres updated
+    // after
     private Targets teacherTargets(Tensor globals, Tensor maskIndex, double temp, int b) {
         try (var scope = GradMode.disable()) {
             MaskableVit.Output out = state.teacher.backbone.forward(Var.of(globals), null);
-            Tensor cls = out.cls().data();                                                 // (2B, D)
+            Tensor cls = out.cls().data(); // (2B, D)
             Tensor swapped = Tensor.concat(0, cls.narrow(0, b, b), cls.narrow(0, 0, b));
             int d = cls.size(1), n = out.patches().size(1);
             int masked = maskIndex.numel();
-            Tensor headIn = masked == 0 ? swapped
-                    : Tensor.concat(0, swapped, out.patches().data().reshape(2 * b * n, d).indexSelect(0, maskIndex));   // (2B + M, D)
+            Tensor headIn = masked == 0
+                    ? swapped
+                    : Tensor.concat(
+                            0,
+                            swapped,
+                            out.patches().data().reshape(2 * b * n, d).indexSelect(0, maskIndex)); // (2B + M, D)
             Tensor headOut = state.teacher.dinoHead.forward(Var.of(headIn)).data();
-            Tensor clsOut = headOut.narrow(0, 0, 2 * b), maskedOut = masked == 0 ? null : headOut.narrow(0, 2 * b, masked);
+            Tensor clsOut = headOut.narrow(0, 0, 2 * b),
+                    maskedOut = masked == 0 ? null : headOut.narrow(0, 2 * b, masked);
             if (cfg.centering() == Centering.SINKHORN_KNOPP) {
-                return new Targets(SinkhornKnopp.apply(clsOut, temp, SinkhornKnopp.ITERATIONS, comm),
-                        maskedOut == null ? null : SinkhornKnopp.apply(maskedOut, temp, SinkhornKnopp.ITERATIONS, comm));
+                return new Targets(
+                        SinkhornKnopp.apply(clsOut, temp, SinkhornKnopp.ITERATIONS, comm),
+                        maskedOut == null
+                                ? null
+                                : SinkhornKnopp.apply(maskedOut, temp, SinkhornKnopp.ITERATIONS, comm));
             }
             Tensor clsTargets = state.dinoLoss.teacherProbabilities(clsOut, temp);
             state.dinoLoss.updateCenter(clsOut);
@@ -198,8 +218,12 @@ public final class Dinov2Objective implements Objective<Batch> {
     }
 
     @Override
-    public Map<String, Double> metrics() { return Map.copyOf(lastMetrics); }
+    public Map<String, Double> metrics() {
+        return Map.copyOf(lastMetrics);
+    }
 
     /** The teacher backbone under plain timm ViT names (what DINOv2 evaluates). */
-    public Map<String, Tensor> teacherBackboneStateDict() { return state.teacher.backbone.vitStateDict(); }
+    public Map<String, Tensor> teacherBackboneStateDict() {
+        return state.teacher.backbone.vitStateDict();
+    }
 }

@@ -22,8 +22,9 @@ public final class IbotPatchLoss extends Module {
 
     public IbotPatchLoss(int outDim, double studentTemp, double centerMomentum) {
         if (outDim < 1 || !(studentTemp > 0) || !(centerMomentum >= 0 && centerMomentum <= 1)) {
-            throw new IllegalArgumentException("iBOT loss: need K >= 1, student temp > 0, center momentum in [0, 1], got "
-                    + outDim + ", " + studentTemp + ", " + centerMomentum);
+            throw new IllegalArgumentException(
+                    "iBOT loss: need K >= 1, student temp > 0, center momentum in [0, 1], got " + outDim + ", "
+                            + studentTemp + ", " + centerMomentum);
         }
         this.outDim = outDim;
         this.studentTemp = studentTemp;
@@ -32,18 +33,25 @@ public final class IbotPatchLoss extends Module {
     }
 
     /** DINOv2's defaults: student temp 0.1, center momentum 0.9. */
-    public IbotPatchLoss(int outDim) { this(outDim, 0.1, 0.9); }
+    public IbotPatchLoss(int outDim) {
+        this(outDim, 0.1, 0.9);
+    }
 
     /** softmax((t - center) / temp), outside the graph. teacherMasked: (M, K) -> (M, K). */
     public Tensor softmaxCenterTeacher(Tensor teacherMasked, double teacherTemp) {
         requireTokens("teacher", teacherMasked);
         try (var scope = GradMode.disable()) {
-            return teacherMasked.sub(center().reshape(1, outDim)).div(teacherTemp).softmax(-1);
+            return teacherMasked
+                    .sub(center().reshape(1, outDim))
+                    .div(teacherTemp)
+                    .softmax(-1);
         }
     }
 
     /** From now on the center moves toward the mean of every rank's masked teacher tokens. */
-    public void synchronize(Communicator comm) { this.sync = comm; }
+    public void synchronize(Communicator comm) {
+        this.sync = comm;
+    }
 
     /** center <- m center + (1 - m) mean over the M masked teacher tokens (M, K) (of all ranks after {@link #synchronize}). */
     public void updateCenter(Tensor teacherMasked) {
@@ -71,20 +79,21 @@ public final class IbotPatchLoss extends Module {
     public Var forwardMasked(Var studentMasked, Tensor teacherProbs, Tensor masks) {
         requireTokens("student", studentMasked.data());
         requireTokens("teacher", teacherProbs);
-        Tensor weights = tokenWeights(masks);                                                     // (M)
+        Tensor weights = tokenWeights(masks); // (M)
         if (weights.size(0) != studentMasked.size(0) || teacherProbs.size(0) != studentMasked.size(0)) {
             throw new IllegalArgumentException("iBOT loss: masks set " + weights.size(0) + " tokens but student has "
                     + studentMasked.size(0) + " and teacher " + teacherProbs.size(0) + " rows");
         }
-        Var logProbs = studentMasked.div(studentTemp).logSoftmax(-1);                              // (M, K)
-        Var perToken = Var.of(teacherProbs).mul(logProbs).sum(false, 1);                           // (M)
+        Var logProbs = studentMasked.div(studentTemp).logSoftmax(-1); // (M, K)
+        Var perToken = Var.of(teacherProbs).mul(logProbs).sum(false, 1); // (M)
         return perToken.mul(Var.of(weights)).sum().neg().div(masks.size(0));
     }
 
     /** For BOOL masks (n, N): per masked token (image-major), 1 / max(1, its image's masked count). */
     public static Tensor tokenWeights(Tensor masks) {
         if (masks.rank() != 2 || masks.dtype() != DType.BOOL) {
-            throw new IllegalArgumentException("iBOT masks must be BOOL (n, N), got " + masks.dtype() + " " + masks.shape());
+            throw new IllegalArgumentException(
+                    "iBOT masks must be BOOL (n, N), got " + masks.dtype() + " " + masks.shape());
         }
         int n = masks.size(0), patches = masks.size(1);
         float[] out = new float[MaskIndices.count(masks)];
@@ -98,11 +107,14 @@ public final class IbotPatchLoss extends Module {
         return Tensor.of(out, out.length);
     }
 
-    public Tensor center() { return buffer("center"); }
+    public Tensor center() {
+        return buffer("center");
+    }
 
     private void requireTokens(String what, Tensor t) {
         if (t.rank() != 2 || t.size(1) != outDim) {
-            throw new IllegalArgumentException("iBOT loss (K = " + outDim + "): " + what + " tokens must be (M, K), got " + t.shape());
+            throw new IllegalArgumentException(
+                    "iBOT loss (K = " + outDim + "): " + what + " tokens must be (M, K), got " + t.shape());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.loupe.ssl.dinov2;
 
-import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 
 /** Positions of the set entries of a BOOL mask (n, N), flattened row-major (torch's masks.flatten().nonzero()). */
@@ -12,7 +11,8 @@ public final class MaskIndices {
         int n = masks.size(0), patches = masks.size(1);
         long[] out = new long[count(masks)];
         int at = 0;
-        for (int i = 0; i < n; i++) for (int k = 0; k < patches; k++) if (masks.getDouble(i, k) != 0) out[at++] = (long) i * patches + k;
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < patches; k++) if (masks.getDouble(i, k) != 0) out[at++] = (long) i * patches + k;
         return Tensor.ofLongs(out, out.length);
     }
 

@@ -12,7 +12,6 @@ import dev.loupe.ssl.common.ModuleList;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,9 @@ public final class MaskableVit extends Module {
 
     /** {@code c} must have no classification head (numClasses 0). */
     public MaskableVit(ViTConfig c, Rng rng) {
-        if (c.numClasses() != 0) throw new IllegalArgumentException("DINOv2 backbone must have no classification head, got numClasses " + c.numClasses());
+        if (c.numClasses() != 0)
+            throw new IllegalArgumentException(
+                    "DINOv2 backbone must have no classification head, got numClasses " + c.numClasses());
         this.config = c;
         VisionTransformer vit = new VisionTransformer(c, rng);
         clsToken = param("cls_token", vit.clsToken.data());
@@ -49,30 +50,34 @@ public final class MaskableVit extends Module {
         norm = child("norm", vit.norm);
     }
 
-    public ViTConfig config() { return config; }
+    public ViTConfig config() {
+        return config;
+    }
 
     /**
      * images (B, C, H, W), masks BOOL (B, N) or null -> cls (B, D) and patch tokens (B, N, D) after
      * the final norm. Other sizes than configured get the position embedding resized as DINO does.
      */
     public Output forward(Var images, Tensor masks) {
-        Var x = patchEmbed.forward(images);                                          // (B, N, D)
+        Var x = patchEmbed.forward(images); // (B, N, D)
         int b = x.size(0), n = x.size(1), d = config.dim();
         if (masks != null) {
             if (masks.dtype() != DType.BOOL || masks.rank() != 2 || masks.size(0) != b || masks.size(1) != n) {
-                throw new IllegalArgumentException("DINOv2 masks must be BOOL (" + b + ", " + n + "), got " + masks.dtype() + " " + masks.shape());
+                throw new IllegalArgumentException(
+                        "DINOv2 masks must be BOOL (" + b + ", " + n + "), got " + masks.dtype() + " " + masks.shape());
             }
             Tensor cond = masks.reshape(b, n, 1).expand(b, n, d);
             x = Var.where(cond, maskToken.reshape(1, 1, d).expand(b, n, d), x);
         }
-        Var pos = PosEmbedInterpolation.dino(posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
-        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos);          // (B, N + 1, D)
+        Var pos = PosEmbedInterpolation.dino(
+                posEmbed, 1, images.size(2) / config.patch(), images.size(3) / config.patch());
+        x = Var.concat(1, List.of(clsToken.expand(b, 1, d), x)).add(pos); // (B, N + 1, D)
         int r = config.registers();
         if (regToken != null) {
             x = Var.concat(1, List.of(x.narrow(1, 0, 1), regToken.expand(b, r, d), x.narrow(1, 1, n)));
         }
         for (Block blk : blocks.items()) x = blk.forward(x);
-        x = norm.forward(x);                                                         // (B, 1 + R + N, D)
+        x = norm.forward(x); // (B, 1 + R + N, D)
         return new Output(x.select(1, 0), x.narrow(1, 1 + r, n));
     }
 

@@ -21,7 +21,9 @@ public final class SinkhornKnopp {
     private SinkhornKnopp() {}
 
     /** teacherOut: (B, K) -> (B, K) with 3 iterations. */
-    public static Tensor apply(Tensor teacherOut, double teacherTemp) { return apply(teacherOut, teacherTemp, ITERATIONS); }
+    public static Tensor apply(Tensor teacherOut, double teacherTemp) {
+        return apply(teacherOut, teacherTemp, ITERATIONS);
+    }
 
     /** teacherOut: (B, K) -> (B, K). */
     public static Tensor apply(Tensor teacherOut, double teacherTemp, int iterations) {
@@ -31,17 +33,19 @@ public final class SinkhornKnopp {
     /** teacherOut: (b, K) this rank's rows -> (b, K) its rows of the assignment over all ranks' rows. */
     public static Tensor apply(Tensor teacherOut, double teacherTemp, int iterations, Communicator comm) {
         if (teacherOut.rank() != 2 || teacherOut.size(0) < 1) {
-            throw new IllegalArgumentException("Sinkhorn-Knopp: teacher output must be (B >= 1, K), got " + teacherOut.shape());
+            throw new IllegalArgumentException(
+                    "Sinkhorn-Knopp: teacher output must be (B >= 1, K), got " + teacherOut.shape());
         }
         try (var scope = GradMode.disable()) {
-            Tensor q = teacherOut.to(DType.F32).div(teacherTemp).exp().mT().contiguous();   // (K, B)
+            Tensor q = teacherOut.to(DType.F32).div(teacherTemp).exp().mT().contiguous(); // (K, B)
             int k = q.size(0);
             double b = q.size(1);
-            if (comm.worldSize() > 1) b = sumOverRanks(Tensor.of(new float[] {q.size(1)}, 1), comm).item();
+            if (comm.worldSize() > 1)
+                b = sumOverRanks(Tensor.of(new float[] {q.size(1)}, 1), comm).item();
             q = q.div(sumOverRanks(q.sum(), comm));
             for (int it = 0; it < iterations; it++) {
-                q = q.div(sumOverRanks(q.sum(true, 1), comm)).div(k);   // rows: total weight per prototype 1/K
-                q = q.div(q.sum(true, 0)).div(b);                       // columns: total weight per sample 1/B
+                q = q.div(sumOverRanks(q.sum(true, 1), comm)).div(k); // rows: total weight per prototype 1/K
+                q = q.div(q.sum(true, 0)).div(b); // columns: total weight per sample 1/B
             }
             return q.mul(b).mT().contiguous();
         }

@@ -15,11 +15,15 @@ public final class MaeLoss {
     public static Tensor patchify(Tensor images, int patch) {
         int b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
         if (images.rank() != 4 || h % patch != 0 || w % patch != 0) {
-            throw new IllegalArgumentException("MAE patchify: images " + images.shape() + " need sides divisible by " + patch);
+            throw new IllegalArgumentException(
+                    "MAE patchify: images " + images.shape() + " need sides divisible by " + patch);
         }
         int gh = h / patch, gw = w / patch;
         // (B, C, gh, p, gw, q) -> (B, gh, gw, p, q, C)
-        return images.reshape(b, c, gh, patch, gw, patch).permute(0, 2, 4, 3, 5, 1).contiguous().reshape(b, gh * gw, patch * patch * c);
+        return images.reshape(b, c, gh, patch, gw, patch)
+                .permute(0, 2, 4, 3, 5, 1)
+                .contiguous()
+                .reshape(b, gh * gw, patch * patch * c);
     }
 
     /**
@@ -28,7 +32,10 @@ public final class MaeLoss {
      * @param mask   (B, L) 1 for removed patches
      */
     public static Var loss(Var pred, Tensor target, Tensor mask, boolean normPixLoss) {
-        if (!pred.data().shape().equals(target.shape()) || mask.rank() != 2 || mask.size(0) != target.size(0) || mask.size(1) != target.size(1)) {
+        if (!pred.data().shape().equals(target.shape())
+                || mask.rank() != 2
+                || mask.size(0) != target.size(0)
+                || mask.size(1) != target.size(1)) {
             throw new IllegalArgumentException("MAE loss: pred " + pred.data().shape() + ", target " + target.shape()
                     + " must match and mask " + mask.shape() + " must be (B, L)");
         }
@@ -38,7 +45,7 @@ public final class MaeLoss {
             t = t.sub(mean).div(var.add(1e-6).sqrt());
         }
         Var diff = pred.sub(Var.of(t));
-        Var perPatch = diff.mul(diff).mean(false, 2);                  // (B, L)
+        Var perPatch = diff.mul(diff).mean(false, 2); // (B, L)
         Var m = Var.of(mask.to(pred.dtype()).to(pred.data().device()));
         return perPatch.mul(m).sum().div(m.sum());
     }

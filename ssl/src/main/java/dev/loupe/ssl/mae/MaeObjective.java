@@ -8,7 +8,6 @@ import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.Map;
 
 /**
@@ -28,20 +27,27 @@ public final class MaeObjective implements Objective<Batch> {
     }
 
     @Override
-    public MaskedAutoencoder module() { return model; }
+    public MaskedAutoencoder module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     /** The masking noise is drawn for the global batch; each rank keeps its rows (as one process would draw). */
     @Override
-    public void distribute(Communicator comm) { this.comm = comm; }
+    public void distribute(Communicator comm) {
+        this.comm = comm;
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        Tensor images = batch.images();                                                  // (B, C, H, W) on this rank
+        Tensor images = batch.images(); // (B, C, H, W) on this rank
         int globalRows = images.size(0) * comm.worldSize();
-        Tensor noise = Tensor.rand(step.rng(), globalRows, model.config().encoder().numPatches());   // (W B, L)
+        Tensor noise =
+                Tensor.rand(step.rng(), globalRows, model.config().encoder().numPatches()); // (W B, L)
         return loss(images, DataParallel.rowsOfThisRank(comm, noise));
     }
 

@@ -13,7 +13,6 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.ssl.common.ModuleList;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,27 +67,30 @@ public final class MaskedAutoencoder extends Module {
         namedParameters().forEach((name, p) -> {
             if (!name.startsWith("decoder") || !name.endsWith("weight")) return;
             if (p.rank() == 2) Init.xavierUniform(p, rng);
-            else Init.constant(p, 1);                         // LayerNorm weight
+            else Init.constant(p, 1); // LayerNorm weight
         });
         namedParameters().forEach((name, p) -> {
             if (name.startsWith("decoder") && name.endsWith("bias")) Init.constant(p, 0);
         });
     }
 
-    public MaeConfig config() { return config; }
+    public MaeConfig config() {
+        return config;
+    }
 
     /** images (B, C, H, W) at the configured size, masking from {@link RandomMasking} -> predictions and mask. */
     public Output forward(Var images, RandomMasking.Result masking) {
         ViTConfig enc = config.encoder();
         if (images.rank() != 4 || images.size(2) != enc.imageSize() || images.size(3) != enc.imageSize()) {
-            throw new IllegalArgumentException("MAE: images " + images.data().shape() + " must be (B, C, " + enc.imageSize()
-                    + ", " + enc.imageSize() + ") (fixed sin-cos position embedding)");
+            throw new IllegalArgumentException("MAE: images " + images.data().shape() + " must be (B, C, "
+                    + enc.imageSize() + ", " + enc.imageSize() + ") (fixed sin-cos position embedding)");
         }
         int b = images.size(0), l = enc.numPatches();
         if (masking.idsRestore().size(0) != b || masking.idsRestore().size(1) != l) {
-            throw new IllegalArgumentException("MAE: masking " + masking.idsRestore().shape() + " does not match (" + b + ", " + l + ")");
+            throw new IllegalArgumentException(
+                    "MAE: masking " + masking.idsRestore().shape() + " does not match (" + b + ", " + l + ")");
         }
-        Var latent = encode(images, masking);                                         // (B, 1 + keep, D)
+        Var latent = encode(images, masking); // (B, 1 + keep, D)
         return new Output(decode(latent, masking), masking.mask());
     }
 
@@ -96,10 +98,12 @@ public final class MaskedAutoencoder extends Module {
     public Var encode(Var images, RandomMasking.Result masking) {
         int d = config.encoder().dim(), l = config.encoder().numPatches(), b = images.size(0), keep = masking.keep();
         Var pos = Var.of(buffer("pos_embed"));
-        Var x = patchEmbed.forward(images).add(pos.narrow(1, 1, l));                  // (B, L, D)
-        x = x.reshape(b * l, d).indexSelect(0, rowIndex(masking.idsKeep(), l, x.data())).reshape(b, keep, d);
+        Var x = patchEmbed.forward(images).add(pos.narrow(1, 1, l)); // (B, L, D)
+        x = x.reshape(b * l, d)
+                .indexSelect(0, rowIndex(masking.idsKeep(), l, x.data()))
+                .reshape(b, keep, d);
         Var cls = clsToken.add(pos.narrow(1, 0, 1)).expand(b, 1, d);
-        x = Var.concat(1, List.of(cls, x));                                            // (B, 1 + keep, D)
+        x = Var.concat(1, List.of(cls, x)); // (B, 1 + keep, D)
         for (Block blk : blocks.items()) x = blk.forward(x);
         return norm.forward(x);
     }
@@ -107,16 +111,21 @@ public final class MaskedAutoencoder extends Module {
     /** Decoder: latent (B, 1 + keep, D) -> predictions (B, L, p*p*C) in the original patch order. */
     public Var decode(Var latent, RandomMasking.Result masking) {
         int dd = config.decoderDim(), l = config.encoder().numPatches(), b = latent.size(0), keep = masking.keep();
-        Var y = decoderEmbed.forward(latent);                                         // (B, 1 + keep, Dd)
-        Var tokens = Var.concat(1, List.of(y.narrow(1, 1, keep), maskToken.expand(b, l - keep, dd)));   // (B, L, Dd), shuffled
-        tokens = tokens.reshape(b * l, dd).indexSelect(0, rowIndex(masking.idsRestore(), l, tokens.data())).reshape(b, l, dd);
-        y = Var.concat(1, List.of(y.narrow(1, 0, 1), tokens)).add(Var.of(buffer("decoder_pos_embed")));   // (B, 1 + L, Dd)
+        Var y = decoderEmbed.forward(latent); // (B, 1 + keep, Dd)
+        Var tokens =
+                Var.concat(1, List.of(y.narrow(1, 1, keep), maskToken.expand(b, l - keep, dd))); // (B, L, Dd), shuffled
+        tokens = tokens.reshape(b * l, dd)
+                .indexSelect(0, rowIndex(masking.idsRestore(), l, tokens.data()))
+                .reshape(b, l, dd);
+        y = Var.concat(1, List.of(y.narrow(1, 0, 1), tokens))
+                .add(Var.of(buffer("decoder_pos_embed"))); // (B, 1 + L, Dd)
         for (Block blk : decoderBlocks.items()) y = blk.forward(y);
-        y = decoderPred.forward(decoderNorm.forward(y));                              // (B, 1 + L, p*p*C)
+        y = decoderPred.forward(decoderNorm.forward(y)); // (B, 1 + L, p*p*C)
         return y.narrow(1, 1, l);
     }
 
-    // (B, n) per-row indices into rows of length `stride` -> flat (B*n) indices i * stride + idx, on the device of `like`
+    // (B, n) per-row indices into rows of length `stride` -> flat (B*n) indices i * stride + idx, on the device of
+    // `like`
     private static Tensor rowIndex(Tensor ids, int stride, Tensor like) {
         int b = ids.size(0), n = ids.size(1);
         ids = ids.cpu();

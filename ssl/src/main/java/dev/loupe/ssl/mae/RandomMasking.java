@@ -2,7 +2,6 @@ package dev.loupe.ssl.mae;
 
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -19,27 +18,37 @@ public final class RandomMasking {
      * @param mask       F32 (B, L): 1 where the token is removed
      */
     public record Result(Tensor idsKeep, Tensor idsRestore, Tensor mask) {
-        public int keep() { return idsKeep.size(1); }
+        public int keep() {
+            return idsKeep.size(1);
+        }
     }
 
     private final double ratio;
 
     public RandomMasking(double ratio) {
-        if (!(ratio >= 0 && ratio < 1)) throw new IllegalArgumentException("MAE mask ratio must be in [0, 1), got " + ratio);
+        if (!(ratio >= 0 && ratio < 1))
+            throw new IllegalArgumentException("MAE mask ratio must be in [0, 1), got " + ratio);
         this.ratio = ratio;
     }
 
-    public double ratio() { return ratio; }
+    public double ratio() {
+        return ratio;
+    }
 
     /** The number of kept tokens of L: int(L * (1 - ratio)). */
-    public int keepCount(int tokens) { return (int) (tokens * (1 - ratio)); }
+    public int keepCount(int tokens) {
+        return (int) (tokens * (1 - ratio));
+    }
 
     /** Draws noise (B, L) from {@code rng} and masks with it. */
-    public Result sample(int batch, int tokens, Rng rng) { return fromNoise(Tensor.rand(rng, batch, tokens)); }
+    public Result sample(int batch, int tokens, Rng rng) {
+        return fromNoise(Tensor.rand(rng, batch, tokens));
+    }
 
     /** Masks with the given noise (B, L) (tests inject torch's noise). */
     public Result fromNoise(Tensor noise) {
-        if (noise.rank() != 2) throw new IllegalArgumentException("MAE masking noise must be (B, L), got " + noise.shape());
+        if (noise.rank() != 2)
+            throw new IllegalArgumentException("MAE masking noise must be (B, L), got " + noise.shape());
         int b = noise.size(0), l = noise.size(1), keep = keepCount(l);
         if (keep < 1) throw new IllegalArgumentException("MAE masking keeps no token of " + l + " with ratio " + ratio);
         long[] kept = new long[b * keep], restore = new long[b * l];
@@ -48,7 +57,7 @@ public final class RandomMasking {
             final int row = i;
             Integer[] order = new Integer[l];
             for (int j = 0; j < l; j++) order[j] = j;
-            Arrays.sort(order, Comparator.comparingDouble(j -> noise.getDouble(row, j)));   // ids_shuffle
+            Arrays.sort(order, Comparator.comparingDouble(j -> noise.getDouble(row, j))); // ids_shuffle
             for (int j = 0; j < l; j++) {
                 restore[i * l + order[j]] = j;
                 mask[i * l + order[j]] = j < keep ? 0f : 1f;

@@ -5,7 +5,6 @@ import dev.loupe.ssl.common.L2Normalize;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.List;
 
 /**
@@ -23,7 +22,9 @@ public final class NtXentLoss {
     private NtXentLoss() {}
 
     /** za, zb: (B, E) projections of two views -> scalar loss. */
-    public static Var loss(Var za, Var zb, double temperature) { return loss(za, zb, temperature, Communicator.single()); }
+    public static Var loss(Var za, Var zb, double temperature) {
+        return loss(za, zb, temperature, Communicator.single());
+    }
 
     /**
      * za, zb: (b, E) this rank's projections -> this rank's loss: its rows against the W b rows of all
@@ -31,18 +32,22 @@ public final class NtXentLoss {
      */
     public static Var loss(Var za, Var zb, double temperature, Communicator comm) {
         if (za.rank() != 2 || !za.data().shape().equals(zb.data().shape()) || za.size(0) < 1) {
-            throw new IllegalArgumentException("NT-Xent: za " + za.data().shape() + " and zb " + zb.data().shape() + " must both be (B, E)");
+            throw new IllegalArgumentException(
+                    "NT-Xent: za " + za.data().shape() + " and zb " + zb.data().shape() + " must both be (B, E)");
         }
-        if (!(temperature > 0)) throw new IllegalArgumentException("NT-Xent: temperature must be > 0, got " + temperature);
+        if (!(temperature > 0))
+            throw new IllegalArgumentException("NT-Xent: temperature must be > 0, got " + temperature);
         int b = za.size(0), first = comm.rank() * b;
-        Var qa = L2Normalize.rows(za), qb = L2Normalize.rows(zb);                       // (b, E)
-        Var qaAll = qa.allGather(comm), qbAll = qb.allGather(comm);                      // (W b, E); qa itself with one rank
-        Var selfMask = Var.of(selfMask(za.dtype(), b, comm.worldSize() * b, first).to(za.data().device()));     // (b, W b)
+        Var qa = L2Normalize.rows(za), qb = L2Normalize.rows(zb); // (b, E)
+        Var qaAll = qa.allGather(comm), qbAll = qb.allGather(comm); // (W b, E); qa itself with one rank
+        Var selfMask = Var.of(selfMask(za.dtype(), b, comm.worldSize() * b, first)
+                .to(za.data().device())); // (b, W b)
         Var logitsAa = qa.matmul(qaAll.mT()).div(temperature).sub(selfMask);
         Var logitsBb = qb.matmul(qbAll.mT()).div(temperature).sub(selfMask);
         Var logitsAb = qa.matmul(qbAll.mT()).div(temperature);
         Var logitsBa = qb.matmul(qaAll.mT()).div(temperature);
-        Tensor labels = Tensor.arange(DType.I64, first, first + b, 1).to(za.data().device()); // (b) global row indices
+        Tensor labels =
+                Tensor.arange(DType.I64, first, first + b, 1).to(za.data().device()); // (b) global row indices
         Var lossA = Var.concat(1, List.of(logitsAb, logitsAa)).crossEntropy(labels, 0);
         Var lossB = Var.concat(1, List.of(logitsBa, logitsBb)).crossEntropy(labels, 0);
         return lossA.add(lossB).div(2);

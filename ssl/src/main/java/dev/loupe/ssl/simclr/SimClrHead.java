@@ -18,7 +18,8 @@ public final class SimClrHead extends Module {
     /** SLIP: hidden 4096, out 256. */
     public SimClrHead(int inDim, int hiddenDim, int outDim, Rng rng) {
         if (inDim < 1 || hiddenDim < 1 || outDim < 1) {
-            throw new IllegalArgumentException("SimCLR head sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
+            throw new IllegalArgumentException(
+                    "SimCLR head sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
         }
         layer1 = child("layer1", new Linear(inDim, hiddenDim, true, rng));
         bn1 = child("bn1", new BatchNorm1d(hiddenDim));

@@ -10,7 +10,6 @@ import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +25,17 @@ public final class SimClrObjective implements Objective<Batch> {
         public final SimClrHead imageMlp;
 
         Model(ViTConfig vit, int hiddenDim, int outDim, Rng rng) {
-            if (vit.numClasses() != 0) throw new IllegalArgumentException("SimCLR backbone must have no classification head, got numClasses " + vit.numClasses());
+            if (vit.numClasses() != 0)
+                throw new IllegalArgumentException(
+                        "SimCLR backbone must have no classification head, got numClasses " + vit.numClasses());
             visual = child("visual", new VisionTransformer(vit, rng.split()));
             imageMlp = child("image_mlp", new SimClrHead(vit.dim(), hiddenDim, outDim, rng.split()));
         }
 
         /** images (B, C, H, W) -> projections (B, out). */
-        public Var embed(Var images) { return imageMlp.forward(visual.forwardFeatures(images)); }
+        public Var embed(Var images) {
+            return imageMlp.forward(visual.forwardFeatures(images));
+        }
     }
 
     private final Model model;
@@ -45,25 +48,33 @@ public final class SimClrObjective implements Objective<Batch> {
      * @param temperature NT-Xent tau (0.1; 0.5 in the CIFAR recipe)
      */
     public SimClrObjective(ViTConfig vit, int hiddenDim, int outDim, double temperature, Rng rng) {
-        if (!(temperature > 0)) throw new IllegalArgumentException("SimCLR temperature must be > 0, got " + temperature);
+        if (!(temperature > 0))
+            throw new IllegalArgumentException("SimCLR temperature must be > 0, got " + temperature);
         this.model = new Model(vit, hiddenDim, outDim, rng);
         this.temperature = temperature;
     }
 
     @Override
-    public Model module() { return model; }
+    public Model module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     /** NT-Xent against the projections of every rank (the head's batch norm is synchronised by the trainer). */
     @Override
-    public void distribute(Communicator comm) { this.comm = comm; }
+    public void distribute(Communicator comm) {
+        this.comm = comm;
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
-        if (views.size() != 2) throw new IllegalArgumentException("SimCLR needs exactly 2 views per batch, got " + views.size());
+        if (views.size() != 2)
+            throw new IllegalArgumentException("SimCLR needs exactly 2 views per batch, got " + views.size());
         Var za = model.embed(Var.of(views.get(0)));
         Var zb = model.embed(Var.of(views.get(1)));
         return NtXentLoss.loss(za, zb, temperature, comm);

@@ -18,7 +18,8 @@ public final class VicRegExpander extends Module {
     /** The paper: hidden 8192, out 8192 (the "8192-8192-8192" expander on a 2048-wide ResNet-50). */
     public VicRegExpander(int inDim, int hiddenDim, int outDim, Rng rng) {
         if (inDim < 1 || hiddenDim < 1 || outDim < 1) {
-            throw new IllegalArgumentException("VICReg expander sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
+            throw new IllegalArgumentException(
+                    "VICReg expander sizes must be >= 1, got " + inDim + ", " + hiddenDim + ", " + outDim);
         }
         fc1 = child("0", new Linear(inDim, hiddenDim, true, rng));
         bn1 = child("1", new BatchNorm1d(hiddenDim));

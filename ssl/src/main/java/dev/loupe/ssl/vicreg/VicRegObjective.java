@@ -10,7 +10,6 @@ import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +28,17 @@ public final class VicRegObjective implements Objective<Batch> {
         public final VicRegExpander projector;
 
         Model(ViTConfig vit, int hiddenDim, int outDim, Rng rng) {
-            if (vit.numClasses() != 0) throw new IllegalArgumentException("VICReg backbone must have no classification head, got numClasses " + vit.numClasses());
+            if (vit.numClasses() != 0)
+                throw new IllegalArgumentException(
+                        "VICReg backbone must have no classification head, got numClasses " + vit.numClasses());
             backbone = child("backbone", new VisionTransformer(vit, rng.split()));
             projector = child("projector", new VicRegExpander(vit.dim(), hiddenDim, outDim, rng.split()));
         }
 
         /** images (B, C, H, W) -> expander outputs (B, out). */
-        public Var embed(Var images) { return projector.forward(backbone.forwardFeatures(images)); }
+        public Var embed(Var images) {
+            return projector.forward(backbone.forwardFeatures(images));
+        }
     }
 
     private final Model model;
@@ -54,19 +57,26 @@ public final class VicRegObjective implements Objective<Batch> {
     }
 
     @Override
-    public Model module() { return model; }
+    public Model module() {
+        return model;
+    }
 
     @Override
-    public Map<String, Var> trainableParameters() { return model.namedParameters(); }
+    public Map<String, Var> trainableParameters() {
+        return model.namedParameters();
+    }
 
     /** Variance and covariance over the embeddings of every rank (the expander's batch norm is synchronised by the trainer). */
     @Override
-    public void distribute(Communicator comm) { this.comm = comm; }
+    public void distribute(Communicator comm) {
+        this.comm = comm;
+    }
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
-        if (views.size() != 2) throw new IllegalArgumentException("VICReg needs exactly 2 views per batch, got " + views.size());
+        if (views.size() != 2)
+            throw new IllegalArgumentException("VICReg needs exactly 2 views per batch, got " + views.size());
         Var za = model.embed(Var.of(views.get(0)));
         Var zb = model.embed(Var.of(views.get(1)));
         VicRegLoss.Terms t = VicRegLoss.loss(za, zb, weights, comm);

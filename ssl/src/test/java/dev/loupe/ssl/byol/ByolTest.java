@@ -1,5 +1,9 @@
 package dev.loupe.ssl.byol;
 
+import static dev.loupe.ssl.common.Golden.RTOL;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.optim.AdamW;
@@ -10,14 +14,9 @@ import dev.loupe.ssl.common.TinyBatches;
 import dev.loupe.ssl.dino.TeacherMomentum;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static dev.loupe.ssl.common.Golden.RTOL;
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * BYOL's projector, predictor and loss against a PyTorch reproduction (fixture by
@@ -31,7 +30,8 @@ class ByolTest {
      * gradient is zero in exact arithmetic. The projector's last bias passes through the predictor's
      * first linear layer (a per-feature shift still) into its batch norm.
      */
-    private static final List<String> BIASES_BEFORE_BATCH_NORM = List.of("projector.0.bias", "projector.3.bias", "predictor.0.bias");
+    private static final List<String> BIASES_BEFORE_BATCH_NORM =
+            List.of("projector.0.bias", "projector.3.bias", "predictor.0.bias");
 
     @Test
     void lossAndEveryGradientMatchPyTorch() {
@@ -55,7 +55,9 @@ class ByolTest {
                 if (BIASES_BEFORE_BATCH_NORM.contains(name)) {
                     double bound = RTOL * maxAbs(grads.get(name.replace("bias", "weight")));
                     assertTrue(maxAbs(expected) <= bound, name + ": torch's gradient is not zero up to rounding");
-                    assertTrue(maxAbs(p.grad()) <= bound, name + ": gradient " + maxAbs(p.grad()) + " is not zero up to rounding");
+                    assertTrue(
+                            maxAbs(p.grad()) <= bound,
+                            name + ": gradient " + maxAbs(p.grad()) + " is not zero up to rounding");
                 } else {
                     assertCloseToScale("grad " + name, expected, p.grad(), RTOL);
                 }
@@ -72,7 +74,9 @@ class ByolTest {
     void targetStartsAsTheOnlineNetworkAndFollowsItByEma() {
         ByolObjective o = new ByolObjective(TinyBatches.tinyVit(), 24, 8, 0.9, new Rng(3));
         Map<String, Tensor> s = o.module().stateDict();
-        assertArrayEquals(s.get("online.projector.3.weight").toFloatArray(), s.get("target.projector.3.weight").toFloatArray());
+        assertArrayEquals(
+                s.get("online.projector.3.weight").toFloatArray(),
+                s.get("target.projector.3.weight").toFloatArray());
         assertTrue(o.trainableParameters().keySet().stream().noneMatch(k -> k.startsWith("target.")));
         assertTrue(o.trainableParameters().containsKey("predictor.3.weight"));
 
@@ -86,7 +90,8 @@ class ByolTest {
         float[] after = o.module().stateDict().get("target.backbone.cls_token").toFloatArray();
         double m = o.metrics().get("target_momentum");
         assertEquals(0.9, m, 1e-12);
-        for (int i = 0; i < after.length; i++) assertEquals(m * before[i] + (1 - m) * online[i], after[i], 1e-6, "cls_token " + i);
+        for (int i = 0; i < after.length; i++)
+            assertEquals(m * before[i] + (1 - m) * online[i], after[i], 1e-6, "cls_token " + i);
         assertFalse(java.util.Arrays.equals(before, after), "the target did not move");
     }
 
@@ -107,7 +112,9 @@ class ByolTest {
             last = loss.item();
         }
         assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
-        assertThrows(IllegalArgumentException.class, () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(7)), new StepInfo(0, 1, 0, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(7)), new StepInfo(0, 1, 0, 1)));
     }
 
     private static double maxAbs(Tensor t) {

@@ -1,5 +1,7 @@
 package dev.loupe.ssl.common;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.data.Batch;
 import dev.loupe.data.Dataset;
 import dev.loupe.data.Image;
@@ -23,17 +25,14 @@ import dev.loupe.ssl.vicreg.VicRegLoss;
 import dev.loupe.ssl.vicreg.VicRegObjective;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MAE, DINOv2, VICReg and BYOL resume bit for bit with the library's {@link Trainer} alone: their masks come from the
@@ -45,27 +44,44 @@ class ExactResumeTest {
     private static final class Killed extends RuntimeException {}
 
     private static TrainerConfig config() {
-        return TrainerConfig.builder().epochs(2).maxSteps(6).lr(2e-3).minLr(1e-4).warmupSteps(1).checkpointEvery(2).keepCheckpoints(5)
-                .seed(7).build();
+        return TrainerConfig.builder()
+                .epochs(2)
+                .maxSteps(6)
+                .lr(2e-3)
+                .minLr(1e-4)
+                .warmupSteps(1)
+                .checkpointEvery(2)
+                .keepCheckpoints(5)
+                .seed(7)
+                .build();
     }
 
     /** 24 random 8x8 RGB images without labels. */
     private static Dataset images() {
         Rng rng = new Rng(3);
         List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < 24; i++) samples.add(new Sample("img" + i, Image.of(Tensor.rand(rng, 3, 8, 8)), Sample.NO_LABEL, null));
+        for (int i = 0; i < 24; i++)
+            samples.add(new Sample("img" + i, Image.of(Tensor.rand(rng, 3, 8, 8)), Sample.NO_LABEL, null));
         return new Dataset() {
             @Override
-            public String name() { return "random"; }
+            public String name() {
+                return "random";
+            }
 
             @Override
-            public int size() { return samples.size(); }
+            public int size() {
+                return samples.size();
+            }
 
             @Override
-            public Sample get(int index) { return samples.get(index); }
+            public Sample get(int index) {
+                return samples.get(index);
+            }
 
             @Override
-            public List<String> classNames() { return List.of(); }
+            public List<String> classNames() {
+                return List.of();
+            }
         };
     }
 
@@ -73,53 +89,91 @@ class ExactResumeTest {
     private static BatchSource<Batch> multiCropBatches() {
         return new BatchSource<>() {
             @Override
-            public int batchesPerEpoch() { return 3; }
+            public int batchesPerEpoch() {
+                return 3;
+            }
 
             @Override
             public EpochIterator<Batch> epoch(int epoch, long startBatch) {
                 List<Batch> batches = new ArrayList<>();
-                for (long i = startBatch; i < 3; i++) batches.add(TinyBatches.views(4, 2, 1, new Rng(100L * epoch + i)));
+                for (long i = startBatch; i < 3; i++)
+                    batches.add(TinyBatches.views(4, 2, 1, new Rng(100L * epoch + i)));
                 return EpochIterator.of(batches.iterator());
             }
 
             @Override
-            public int samplesIn(Batch batch) { return batch.size(); }
+            public int samplesIn(Batch batch) {
+                return batch.size();
+            }
         };
     }
 
     @Test
     void maeResumesExactly(@TempDir Path straight, @TempDir Path killed) {
         RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.mae(recipe),
-                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
-        assertResumesExactly(seed -> new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, true), new Rng(seed)),
-                source, straight, killed);
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
+                images(),
+                Recipes.mae(recipe),
+                LoaderOptions.builder(6)
+                        .shuffle(true)
+                        .dropLast(true)
+                        .seed(7)
+                        .workers(2)
+                        .build()));
+        assertResumesExactly(
+                seed -> new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, true), new Rng(seed)),
+                source,
+                straight,
+                killed);
     }
 
     @Test
     void vicregResumesExactly(@TempDir Path straight, @TempDir Path killed) {
         RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.simclr(recipe),
-                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
-        assertResumesExactly(seed -> new VicRegObjective(TinyBatches.tinyVit(), 16, 16, VicRegLoss.Weights.paper(), new Rng(seed)),
-                source, straight, killed);
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
+                images(),
+                Recipes.simclr(recipe),
+                LoaderOptions.builder(6)
+                        .shuffle(true)
+                        .dropLast(true)
+                        .seed(7)
+                        .workers(2)
+                        .build()));
+        assertResumesExactly(
+                seed -> new VicRegObjective(TinyBatches.tinyVit(), 16, 16, VicRegLoss.Weights.paper(), new Rng(seed)),
+                source,
+                straight,
+                killed);
     }
 
     @Test
     void byolResumesExactly(@TempDir Path straight, @TempDir Path killed) {
         RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(images(), Recipes.simclr(recipe),
-                LoaderOptions.builder(6).shuffle(true).dropLast(true).seed(7).workers(2).build()));
-        assertResumesExactly(seed -> new ByolObjective(TinyBatches.tinyVit(), 16, 8, 0.99, new Rng(seed)), source, straight, killed);
+        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
+                images(),
+                Recipes.simclr(recipe),
+                LoaderOptions.builder(6)
+                        .shuffle(true)
+                        .dropLast(true)
+                        .seed(7)
+                        .workers(2)
+                        .build()));
+        assertResumesExactly(
+                seed -> new ByolObjective(TinyBatches.tinyVit(), 16, 8, 0.99, new Rng(seed)), source, straight, killed);
     }
 
     @Test
     void dinov2ResumesExactly(@TempDir Path straight, @TempDir Path killed) {
         Dinov2Config cfg = Dinov2Config.small().withHead(32, 24, 8).withTeacherTemp(0.04, 0.04, 0);
-        assertResumesExactly(seed -> new Dinov2Objective(TinyBatches.tinyVit(), cfg, new Rng(seed)), multiCropBatches(), straight, killed);
+        assertResumesExactly(
+                seed -> new Dinov2Objective(TinyBatches.tinyVit(), cfg, new Rng(seed)),
+                multiCropBatches(),
+                straight,
+                killed);
     }
 
-    private static void assertResumesExactly(LongFunction<Objective<Batch>> objective, BatchSource<Batch> source, Path straightDir, Path runDir) {
+    private static void assertResumesExactly(
+            LongFunction<Objective<Batch>> objective, BatchSource<Batch> source, Path straightDir, Path runDir) {
         Objective<Batch> a = objective.apply(1);
         new Trainer<>(a, source, config(), straightDir).fit();
 

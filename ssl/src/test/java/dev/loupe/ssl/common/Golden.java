@@ -2,7 +2,6 @@ package dev.loupe.ssl.common;
 
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,9 +18,11 @@ public final class Golden {
 
     public static Map<String, Tensor> load(String name) {
         try {
-            return SafeTensors.read(Path.of(Golden.class.getResource("/golden/" + name).toURI()));
+            return SafeTensors.read(
+                    Path.of(Golden.class.getResource("/golden/" + name).toURI()));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read golden fixture " + name + " (run tools/golden/make_ssl_fixtures.py)", e);
+            throw new IllegalStateException(
+                    "cannot read golden fixture " + name + " (run tools/golden/make_ssl_fixtures.py)", e);
         }
     }
 

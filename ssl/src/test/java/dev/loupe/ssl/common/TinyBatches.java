@@ -5,7 +5,6 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +13,9 @@ public final class TinyBatches {
     private TinyBatches() {}
 
     /** dim 16, depth 1, 2 heads, 8x8x3 images, patch 2, no head. */
-    public static ViTConfig tinyVit() { return ViTConfig.of(8, 2, 3, 16, 1, 2, 0); }
+    public static ViTConfig tinyVit() {
+        return ViTConfig.of(8, 2, 3, 16, 1, 2, 0);
+    }
 
     /** {@code globals} views of size 8 and {@code locals} of size 4, each (B, 3, s, s), random in [0, 1). */
     public static Batch views(int b, int globals, int locals, Rng rng) {

@@ -1,9 +1,9 @@
 package dev.loupe.ssl.dino;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class DinoLossEntropyTest {
     @Test
@@ -19,7 +19,7 @@ class DinoLossEntropyTest {
     void theLossRecordsTheTeachersEntropy() {
         DinoLoss loss = new DinoLoss(4);
         // teacher logits equal in every column: after centring (center 0) uniform targets, entropy ln 4
-        Tensor teacher = Tensor.zeros(4, 4);                      // (2B, K), B = 2
+        Tensor teacher = Tensor.zeros(4, 4); // (2B, K), B = 2
         loss.forward(dev.loupe.autograd.Var.of(Tensor.zeros(6, 4)), teacher, 0.04);
         assertEquals(Math.log(4), loss.lastTeacherEntropy(), 1e-6);
     }

@@ -1,8 +1,8 @@
 package dev.loupe.ssl.dino;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 /** Teacher temperature (numpy linspace warm-up, then constant) and momentum (cosine 0.996 -> 1) values. */
 class SchedulesTest {

@@ -1,12 +1,11 @@
 package dev.loupe.ssl.dinov2;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** BEiT block masks and DINOv2's per-batch collation: bounds and determinism. */
 class BlockMaskingTest {

@@ -1,15 +1,14 @@
 package dev.loupe.ssl.dinov2;
 
-import dev.loupe.autograd.Var;
-import dev.loupe.ssl.common.Golden;
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static dev.loupe.ssl.common.Golden.RTOL;
 import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.*;
+
+import dev.loupe.autograd.Var;
+import dev.loupe.ssl.common.Golden;
+import dev.loupe.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Sinkhorn-Knopp, KoLeo and the iBOT patch loss against PyTorch reproductions of DINOv2's
@@ -53,7 +52,8 @@ class Dinov2GoldenTest {
     @Test
     void ibotSinkhornLossMatchesPyTorch() {
         IbotPatchLoss ibot = new IbotPatchLoss(9);
-        Tensor targets = SinkhornKnopp.apply(F.get("ibot.teacher"), F.get("ibot.teacher_temp").item());
+        Tensor targets = SinkhornKnopp.apply(
+                F.get("ibot.teacher"), F.get("ibot.teacher_temp").item());
         Var student = Var.param(F.get("ibot.student"));
         Var loss = ibot.forwardMasked(student, targets, F.get("ibot.masks"));
         assertCloseToScale("ibot sinkhorn loss", F.get("ibot.sk_loss"), loss.data(), RTOL);
@@ -65,6 +65,8 @@ class Dinov2GoldenTest {
     void ibotRejectsMasksThatDoNotMatchTheTokens() {
         IbotPatchLoss ibot = new IbotPatchLoss(9);
         Var student = Var.param(F.get("ibot.student").narrow(0, 0, 2).contiguous());
-        assertThrows(IllegalArgumentException.class, () -> ibot.forwardMasked(student, F.get("ibot.teacher").narrow(0, 0, 2), F.get("ibot.masks")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ibot.forwardMasked(student, F.get("ibot.teacher").narrow(0, 0, 2), F.get("ibot.masks")));
     }
 }

@@ -1,5 +1,7 @@
 package dev.loupe.ssl.dinov2;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.VisionTransformer;
@@ -12,11 +14,10 @@ import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.*;
-
 /** The DINOv2 objective on a tiny ViT (dim 16, depth 1, 16 patches) with 2 global and 2 local crops. */
 class Dinov2ObjectiveTest {
-    private static final Dinov2Config SMALL = Dinov2Config.small().withHead(32, 24, 8).withTeacherTemp(0.04, 0.04, 0);
+    private static final Dinov2Config SMALL =
+            Dinov2Config.small().withHead(32, 24, 8).withTeacherTemp(0.04, 0.04, 0);
 
     @Test
     void namesFollowDinov2AndTheBackboneExportsAsAPlainVit() {
@@ -77,17 +78,22 @@ class Dinov2ObjectiveTest {
         StepInfo step = new StepInfo(0, 10, 0, 10);
         o.loss(TinyBatches.views(4, 2, 1, new Rng(9)), step).backward();
         o.beforeOptimizerStep(step);
-        assertNull(o.trainableParameters().get("student.dino_head.last_layer.weight_v").grad());
+        assertNull(o.trainableParameters()
+                .get("student.dino_head.last_layer.weight_v")
+                .grad());
         assertNotNull(o.trainableParameters().get("student.backbone.mask_token").grad());
     }
 
     @Test
     void batchWithoutMaskedPatchesHasNoIbotTerm() {
         Dinov2Objective o = new Dinov2Objective(TinyBatches.tinyVit(), SMALL, new Rng(10));
-        Var loss = o.loss(TinyBatches.views(3, 2, 0, new Rng(11)), new StepInfo(0, 10, 1, 10), Tensor.zeros(DType.BOOL, 6, 16));
+        Var loss = o.loss(
+                TinyBatches.views(3, 2, 0, new Rng(11)), new StepInfo(0, 10, 1, 10), Tensor.zeros(DType.BOOL, 6, 16));
         assertTrue(Double.isFinite(loss.item()));
         assertEquals(0, o.metrics().get("ibot_loss"), 0);
         loss.backward();
-        assertNotNull(o.trainableParameters().get("student.backbone.blocks.0.attn.qkv.weight").grad());
+        assertNotNull(o.trainableParameters()
+                .get("student.backbone.blocks.0.attn.qkv.weight")
+                .grad());
     }
 }

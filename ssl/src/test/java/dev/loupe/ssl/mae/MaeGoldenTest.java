@@ -1,5 +1,9 @@
 package dev.loupe.ssl.mae;
 
+import static dev.loupe.ssl.common.Golden.RTOL;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
@@ -8,13 +12,8 @@ import dev.loupe.ssl.common.Golden;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static dev.loupe.ssl.common.Golden.RTOL;
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * MAE against a PyTorch reproduction of models_mae.py (img 8, patch 2, dim 16, depth 1, decoder
@@ -66,8 +65,13 @@ class MaeGoldenTest {
         VisionTransformer vit = new VisionTransformer(ENCODER, new Rng(2));
         assertTrue(vit.loadStateDict(encoder, true).clean());
         // with every patch visible in the original order the MAE encoder is the ViT
-        RandomMasking.Result all = new RandomMasking(0).fromNoise(Tensor.arange(DType.F32, 0, 16, 1).reshape(1, 16).expand(2, 16).contiguous());
+        RandomMasking.Result all = new RandomMasking(0)
+                .fromNoise(Tensor.arange(DType.F32, 0, 16, 1)
+                        .reshape(1, 16)
+                        .expand(2, 16)
+                        .contiguous());
         Var latent = m.encode(Var.of(F.get("imgs")), all);
-        assertCloseToScale("encoder = ViT", vit.forwardTokens(Var.of(F.get("imgs"))).data(), latent.data(), RTOL);
+        assertCloseToScale(
+                "encoder = ViT", vit.forwardTokens(Var.of(F.get("imgs"))).data(), latent.data(), RTOL);
     }
 }

@@ -1,5 +1,7 @@
 package dev.loupe.ssl.mae;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.ViTConfig;
@@ -10,8 +12,6 @@ import dev.loupe.ssl.common.TinyBatches;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** MAE masking and a few training steps on a tiny model. */
 class MaeObjectiveTest {
@@ -48,12 +48,16 @@ class MaeObjectiveTest {
             last = loss.item();
         }
         assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
-        assertTrue(Double.isFinite(o.loss(batch, new StepInfo(0, 1, 0, 1)).item()), "random masking from the objective's Rng");
+        assertTrue(
+                Double.isFinite(o.loss(batch, new StepInfo(0, 1, 0, 1)).item()),
+                "random masking from the objective's Rng");
     }
 
     @Test
     void wrongImageSizeIsRejected() {
         MaeObjective o = new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, false), new Rng(5));
-        assertThrows(IllegalArgumentException.class, () -> o.loss(Tensor.rand(new Rng(1), 2, 3, 4, 4), Tensor.rand(new Rng(2), 2, 16)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> o.loss(Tensor.rand(new Rng(1), 2, 3, 4, 4), Tensor.rand(new Rng(2), 2, 16)));
     }
 }

@@ -1,16 +1,15 @@
 package dev.loupe.ssl.simclr;
 
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.ssl.dino.DinoLoss;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.InProcessGroup;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * NT-Xent, DINO's centre and DINOv2's Sinkhorn-Knopp across ranks against one process with the global batch: rank r holds
@@ -21,7 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DistributedLossesTest {
     private static final int B = 12, E = 5;
 
-    private static Tensor rows(long seed) { return Tensor.randn(new Rng(seed), B, E); }
+    private static Tensor rows(long seed) {
+        return Tensor.randn(new Rng(seed), B, E);
+    }
 
     @Test
     void ntXentOverRanksIsTheGlobalBatchLoss() {
@@ -41,18 +42,28 @@ class DistributedLossesTest {
             double mean = outs.stream().mapToDouble(Out::loss).sum() / world;
             assertEquals(one.item(), mean, 1e-5 * Math.abs(one.item()), world + " ranks");
             for (int r = 0; r < world; r++) {
-                assertCloseToScale("dL/dza rank " + r, za.grad().narrow(0, r * b, b), outs.get(r).ga(), 1e-5);
-                assertCloseToScale("dL/dzb rank " + r, zb.grad().narrow(0, r * b, b), outs.get(r).gb(), 1e-5);
+                assertCloseToScale(
+                        "dL/dza rank " + r,
+                        za.grad().narrow(0, r * b, b),
+                        outs.get(r).ga(),
+                        1e-5);
+                assertCloseToScale(
+                        "dL/dzb rank " + r,
+                        zb.grad().narrow(0, r * b, b),
+                        outs.get(r).gb(),
+                        1e-5);
             }
         }
     }
 
     @Test
     void sinkhornKnoppOverRanksGivesEachRankItsRowsOfTheOneProcessAssignment() {
-        Tensor teacher = Tensor.randn(new Rng(5), B, 9).mul(0.1);   // logits / 0.07 within exp range
+        Tensor teacher = Tensor.randn(new Rng(5), B, 9).mul(0.1); // logits / 0.07 within exp range
         Tensor one = dev.loupe.ssl.dinov2.SinkhornKnopp.apply(teacher, 0.07);
-        List<Tensor> parts = InProcessGroup.run(3, c ->
-                dev.loupe.ssl.dinov2.SinkhornKnopp.apply(teacher.narrow(0, c.rank() * 4, 4).contiguous(), 0.07, 3, c));
+        List<Tensor> parts = InProcessGroup.run(
+                3,
+                c -> dev.loupe.ssl.dinov2.SinkhornKnopp.apply(
+                        teacher.narrow(0, c.rank() * 4, 4).contiguous(), 0.07, 3, c));
         for (int r = 0; r < 3; r++) assertCloseToScale("rank " + r, one.narrow(0, r * 4, 4), parts.get(r), 1e-5);
     }
 

@@ -1,5 +1,9 @@
 package dev.loupe.ssl.simclr;
 
+import static dev.loupe.ssl.common.Golden.RTOL;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.optim.AdamW;
@@ -9,14 +13,9 @@ import dev.loupe.ssl.common.Golden;
 import dev.loupe.ssl.common.TinyBatches;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static dev.loupe.ssl.common.Golden.RTOL;
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * NT-Xent against a PyTorch reproduction of SLIP's SIMCLRLoss (fixture by
@@ -38,9 +37,13 @@ class SimClrTest {
     @Test
     void headHasSlipNames() {
         SimClrHead head = new SimClrHead(16, 32, 8, new Rng(1));
-        assertTrue(head.stateDict().keySet().containsAll(List.of("layer1.weight", "bn1.running_mean", "layer2.bias",
-                "bn2.weight", "layer3.weight")));
-        assertArrayEquals(new int[] {5, 8}, head.forward(Var.of(Tensor.randn(new Rng(2), 5, 16))).sizes());
+        assertTrue(head.stateDict()
+                .keySet()
+                .containsAll(
+                        List.of("layer1.weight", "bn1.running_mean", "layer2.bias", "bn2.weight", "layer3.weight")));
+        assertArrayEquals(
+                new int[] {5, 8},
+                head.forward(Var.of(Tensor.randn(new Rng(2), 5, 16))).sizes());
     }
 
     @Test
@@ -59,6 +62,8 @@ class SimClrTest {
             last = loss.item();
         }
         assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
-        assertThrows(IllegalArgumentException.class, () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(5)), new StepInfo(0, 1, 0, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(5)), new StepInfo(0, 1, 0, 1)));
     }
 }

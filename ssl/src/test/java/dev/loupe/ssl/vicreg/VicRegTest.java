@@ -1,5 +1,9 @@
 package dev.loupe.ssl.vicreg;
 
+import static dev.loupe.ssl.common.Golden.RTOL;
+import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.optim.AdamW;
@@ -10,14 +14,9 @@ import dev.loupe.ssl.common.TinyBatches;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.InProcessGroup;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static dev.loupe.ssl.common.Golden.RTOL;
-import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * VICReg's expander and criterion against a PyTorch reproduction of main_vicreg.py (fixture by
@@ -43,11 +42,13 @@ class VicRegTest {
         Map<String, Tensor> grads = Golden.withPrefix(f, "grad.");
         assertEquals(grads.keySet(), expander.namedParameters().keySet());
         expander.namedParameters().forEach((name, p) -> {
-            if (BIASES_BEFORE_BATCH_NORM.contains(name)) assertZeroUpToRounding(name, grads.get(name), p.grad(), grads.get(name.replace("bias", "weight")));
+            if (BIASES_BEFORE_BATCH_NORM.contains(name))
+                assertZeroUpToRounding(name, grads.get(name), p.grad(), grads.get(name.replace("bias", "weight")));
             else assertCloseToScale("grad " + name, grads.get(name), p.grad(), RTOL);
         });
         Map<String, Tensor> state = expander.stateDict();
-        Golden.withPrefix(f, "after.").forEach((name, expected) -> assertCloseToScale(name, expected, state.get(name), RTOL));
+        Golden.withPrefix(f, "after.")
+                .forEach((name, expected) -> assertCloseToScale(name, expected, state.get(name), RTOL));
     }
 
     /** The batch norm right after these layers subtracts their bias again, so its gradient is zero. */
@@ -60,7 +61,9 @@ class VicRegTest {
     private static void assertZeroUpToRounding(String name, Tensor torch, Tensor loupe, Tensor weightGrad) {
         double bound = RTOL * maxAbs(weightGrad);
         assertTrue(maxAbs(torch) <= bound, name + ": torch's gradient is not zero up to rounding");
-        assertTrue(maxAbs(loupe) <= bound, name + ": gradient " + maxAbs(loupe) + " is not zero up to rounding (bound " + bound + ")");
+        assertTrue(
+                maxAbs(loupe) <= bound,
+                name + ": gradient " + maxAbs(loupe) + " is not zero up to rounding (bound " + bound + ")");
     }
 
     private static double maxAbs(Tensor t) {
@@ -72,15 +75,28 @@ class VicRegTest {
     @Test
     void expanderHasTheReferenceNames() {
         VicRegExpander e = new VicRegExpander(16, 32, 24, new Rng(1));
-        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias", "4.weight", "4.bias", "6.weight"),
+        assertEquals(
+                List.of(
+                        "0.weight",
+                        "0.bias",
+                        "1.weight",
+                        "1.bias",
+                        "3.weight",
+                        "3.bias",
+                        "4.weight",
+                        "4.bias",
+                        "6.weight"),
                 List.copyOf(e.namedParameters().keySet()));
-        assertArrayEquals(new int[] {5, 24}, e.forward(Var.of(Tensor.randn(new Rng(2), 5, 16))).sizes());
+        assertArrayEquals(
+                new int[] {5, 24},
+                e.forward(Var.of(Tensor.randn(new Rng(2), 5, 16))).sizes());
     }
 
     @Test
     void lossOverRanksIsTheGlobalBatchLoss() {
         int rows = 12, d = 5;
-        Tensor a = Tensor.randn(new Rng(1), rows, d).mul(0.7), b = a.add(Tensor.randn(new Rng(2), rows, d).mul(0.2));
+        Tensor a = Tensor.randn(new Rng(1), rows, d).mul(0.7),
+                b = a.add(Tensor.randn(new Rng(2), rows, d).mul(0.2));
         Var za = Var.param(a), zb = Var.param(b);
         Var one = VicRegLoss.loss(za, zb, VicRegLoss.Weights.paper()).loss();
         one.backward();
@@ -97,8 +113,16 @@ class VicRegTest {
             double mean = outs.stream().mapToDouble(Out::loss).sum() / world;
             assertEquals(one.item(), mean, 1e-5 * Math.abs(one.item()), world + " ranks");
             for (int r = 0; r < world; r++) {
-                assertCloseToScale("dL/dza rank " + r, za.grad().narrow(0, r * n, n), outs.get(r).ga(), 1e-5);
-                assertCloseToScale("dL/dzb rank " + r, zb.grad().narrow(0, r * n, n), outs.get(r).gb(), 1e-5);
+                assertCloseToScale(
+                        "dL/dza rank " + r,
+                        za.grad().narrow(0, r * n, n),
+                        outs.get(r).ga(),
+                        1e-5);
+                assertCloseToScale(
+                        "dL/dzb rank " + r,
+                        zb.grad().narrow(0, r * n, n),
+                        outs.get(r).gb(),
+                        1e-5);
             }
         }
     }
@@ -119,11 +143,17 @@ class VicRegTest {
             last = loss.item();
         }
         assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
-        assertEquals(List.of("invariance", "variance", "covariance"), List.copyOf(o.metrics().keySet()));
+        assertEquals(
+                List.of("invariance", "variance", "covariance"),
+                List.copyOf(o.metrics().keySet()));
         assertTrue(o.module().stateDict().containsKey("projector.6.weight"));
         assertTrue(o.module().stateDict().containsKey("backbone.cls_token"));
-        assertThrows(IllegalArgumentException.class, () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(5)), new StepInfo(0, 1, 0, 1)));
-        assertThrows(IllegalArgumentException.class, () -> VicRegLoss.loss(Var.of(Tensor.zeros(1, 4)), Var.of(Tensor.zeros(1, 4)),
-                VicRegLoss.Weights.paper()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(5)), new StepInfo(0, 1, 0, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VicRegLoss.loss(
+                        Var.of(Tensor.zeros(1, 4)), Var.of(Tensor.zeros(1, 4)), VicRegLoss.Weights.paper()));
     }
 }

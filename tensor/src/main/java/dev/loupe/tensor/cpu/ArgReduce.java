@@ -18,8 +18,9 @@ final class ArgReduce {
         kept[dim] = 1;
         String name = max ? "argmax" : "argmin";
         if (!Shape.of(kept).equals(out.shape()) || out.dtype() != DType.I64) {
-            throw new IllegalArgumentException(name + ": output " + out.shape() + " " + out.dtype() + " does not fit input "
-                    + x.shape() + " along dim " + dim + " (expected I64 " + Shape.of(kept) + ")");
+            throw new IllegalArgumentException(
+                    name + ": output " + out.shape() + " " + out.dtype() + " does not fit input " + x.shape()
+                            + " along dim " + dim + " (expected I64 " + Shape.of(kept) + ")");
         }
         int n = x.size(dim), step = x.stride(dim);
         if (out.numel() == 0) return;
@@ -33,18 +34,22 @@ final class ArgReduce {
             case F32 -> {
                 float[] a = xs.f32();
                 loop.forEach((base, len) -> {
-                    for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so) o[q] = argF32(a, p, step, n, max);
+                    for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so)
+                        o[q] = argF32(a, p, step, n, max);
                 });
             }
             case F64 -> {
                 double[] a = xs.f64();
                 loop.forEach((base, len) -> {
-                    for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so) o[q] = argF64(a, p, step, n, max);
+                    for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so)
+                        o[q] = argF64(a, p, step, n, max);
                 });
             }
-            default -> loop.forEach((base, len) -> {
-                for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so) o[q] = argLong(xs, p, step, n, max);
-            });
+            default ->
+                loop.forEach((base, len) -> {
+                    for (int i = 0, p = base[0], q = base[1]; i < len; i++, p += sx, q += so)
+                        o[q] = argLong(xs, p, step, n, max);
+                });
         }
     }
 

@@ -19,7 +19,9 @@ final class AttentionHeads {
             return new Dims(q.size(0), q.size(1), q.size(2), k.size(2), q.size(3), v.size(3));
         }
 
-        int count() { return batch * heads; }
+        int count() {
+            return batch * heads;
+        }
     }
 
     private static int base(Tensor t, int b, int h) {
@@ -36,7 +38,8 @@ final class AttentionHeads {
         int cols = t.size(3), sr = t.stride(2), sc = t.stride(3), at = base(t, b, h) + r0 * sr;
         if (transpose) {
             // column by column: contiguous writes, while the n source rows being read stay in L1
-            for (int c = 0; c < cols; c++) for (int r = 0, s = at + c * sc; r < n; r++, s += sr) dst[c * n + r] = src[s];
+            for (int c = 0; c < cols; c++)
+                for (int r = 0, s = at + c * sc; r < n; r++, s += sr) dst[c * n + r] = src[s];
             return;
         }
         for (int r = 0; r < n; r++, at += sr) {
@@ -65,10 +68,12 @@ final class AttentionHeads {
         int rows = t.size(2), cols = t.size(3), sr = t.stride(2), sc = t.stride(3), at = base(t, b, h);
         if (t.dtype() == DType.F64) {
             double[] src = s.f64();
-            for (int r = 0; r < rows; r++, at += sr) for (int c = 0, i = at; c < cols; c++, i += sc) dst[r * cols + c] = src[i];
+            for (int r = 0; r < rows; r++, at += sr)
+                for (int c = 0, i = at; c < cols; c++, i += sc) dst[r * cols + c] = src[i];
         } else {
             float[] src = s.f32();
-            for (int r = 0; r < rows; r++, at += sr) for (int c = 0, i = at; c < cols; c++, i += sc) dst[r * cols + c] = src[i];
+            for (int r = 0; r < rows; r++, at += sr)
+                for (int c = 0, i = at; c < cols; c++, i += sc) dst[r * cols + c] = src[i];
         }
     }
 
@@ -78,10 +83,12 @@ final class AttentionHeads {
         int rows = t.size(2), cols = t.size(3), sr = t.stride(2), sc = t.stride(3), at = base(t, b, h);
         if (t.dtype() == DType.F64) {
             double[] dst = s.f64();
-            for (int r = 0; r < rows; r++, at += sr) for (int c = 0, i = at; c < cols; c++, i += sc) dst[i] = src[r * cols + c];
+            for (int r = 0; r < rows; r++, at += sr)
+                for (int c = 0, i = at; c < cols; c++, i += sc) dst[i] = src[r * cols + c];
         } else {
             float[] dst = s.f32();
-            for (int r = 0; r < rows; r++, at += sr) for (int c = 0, i = at; c < cols; c++, i += sc) dst[i] = (float) src[r * cols + c];
+            for (int r = 0; r < rows; r++, at += sr)
+                for (int c = 0, i = at; c < cols; c++, i += sc) dst[i] = (float) src[r * cols + c];
         }
     }
 
@@ -120,7 +127,8 @@ final class AttentionHeads {
         int batch = mask.size(0), tk = mask.size(1);
         boolean[] out = new boolean[batch * tk];
         for (int b = 0; b < batch; b++) {
-            for (int j = 0; j < tk; j++) out[b * tk + j] = m[mask.offset() + b * mask.stride(0) + j * mask.stride(1)] != 0;
+            for (int j = 0; j < tk; j++)
+                out[b * tk + j] = m[mask.offset() + b * mask.stride(0) + j * mask.stride(1)] != 0;
         }
         return out;
     }

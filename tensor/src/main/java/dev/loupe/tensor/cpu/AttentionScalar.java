@@ -2,7 +2,6 @@ package dev.loupe.tensor.cpu;
 
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -19,7 +18,8 @@ final class AttentionScalar {
     private AttentionScalar() {}
 
     // q: (B, H, Tq, D), k: (B, H, Tk, D), v: (B, H, Tk, Dv), out: (B, H, Tq, Dv), lse: (B, H, Tq)
-    static void forward(Tensor q, Tensor k, Tensor v, double scale, boolean causal, boolean[] ignore, Tensor out, Tensor lse) {
+    static void forward(
+            Tensor q, Tensor k, Tensor v, double scale, boolean causal, boolean[] ignore, Tensor out, Tensor lse) {
         AttentionHeads.Dims n = AttentionHeads.Dims.of(q, k, v);
         Parallel.forRange(n.count(), 1, (start, end) -> {
             double[] qh = new double[n.tq() * n.d()], kh = new double[n.tk() * n.d()], vh = new double[n.tk() * n.dv()];
@@ -38,8 +38,18 @@ final class AttentionScalar {
     }
 
     /** Fills row i of oh and returns its logsumexp. */
-    private static double forwardRow(AttentionHeads.Dims n, double[] qh, double[] kh, double[] vh, int i, int b, double scale,
-                                     boolean causal, boolean[] ignore, double[] s, double[] oh) {
+    private static double forwardRow(
+            AttentionHeads.Dims n,
+            double[] qh,
+            double[] kh,
+            double[] vh,
+            int i,
+            int b,
+            double scale,
+            boolean causal,
+            boolean[] ignore,
+            double[] s,
+            double[] oh) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n.tk(); j++) {
             if (!visible(n, i, j, b, causal, ignore)) continue;
@@ -62,8 +72,19 @@ final class AttentionScalar {
 
     // P_ij = exp(s_ij - lse_i); D_i = dO_i . O_i; dS_ij = P_ij (dO_i . v_j - D_i);
     // dq_i = scale sum_j dS_ij k_j; dk_j = scale sum_i dS_ij q_i; dv_j = sum_i P_ij dO_i
-    static void backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor lse, double scale, boolean causal,
-                         boolean[] ignore, Tensor dq, Tensor dk, Tensor dv) {
+    static void backward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor lse,
+            double scale,
+            boolean causal,
+            boolean[] ignore,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv) {
         AttentionHeads.Dims n = AttentionHeads.Dims.of(q, k, v);
         int d = n.d(), e = n.dv();
         Parallel.forRange(n.count(), 1, (start, end) -> {

@@ -2,7 +2,6 @@ package dev.loupe.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,8 +24,21 @@ final class AttentionTiles {
      * c[r * ldc + j] (+)= sum_p a[aOff + r * ars + p * acs] * b[bOff + p * ldb + j] for r < m, j < n.
      * With {@code add} false c is overwritten.
      */
-    static void mul(int m, int n, int k, float[] a, int aOff, int ars, int acs,
-                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    static void mul(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int ars,
+            int acs,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int r = 0;
         for (; r + 4 <= m; r += 4) rows4(n, k, a, aOff + r * ars, ars, acs, b, bOff, ldb, c, cOff + r * ldc, ldc, add);
         for (; r < m; r++) row1(n, k, a, aOff + r * ars, acs, b, bOff, ldb, c, cOff + r * ldc, add);
@@ -34,18 +46,43 @@ final class AttentionTiles {
 
     // Each tile shape is its own small method: one large method with all of them exceeds what C1 can
     // register-allocate, and a method C1 gives up on can stay in slow code instead of reaching C2.
-    private static void rows4(int n, int k, float[] a, int a0, int ars, int acs,
-                              float[] b, int bOff, int ldb, float[] c, int c0, int ldc, boolean add) {
+    private static void rows4(
+            int n,
+            int k,
+            float[] a,
+            int a0,
+            int ars,
+            int acs,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            boolean add) {
         int j = 0;
         // three vectors wide unless two-wide tiles cover the rest exactly (score rows of 50 keys: 48 + 2)
-        for (; n - j >= 3 * L && (n - j) % (2 * L) != 0; j += 3 * L) tile4x3(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
+        for (; n - j >= 3 * L && (n - j) % (2 * L) != 0; j += 3 * L)
+            tile4x3(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
         for (; j + 2 * L <= n; j += 2 * L) tile4x2(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
-        for (; j < n; j += L) tile4x1(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, SPECIES.indexInRange(j, n), add);
+        for (; j < n; j += L)
+            tile4x1(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, SPECIES.indexInRange(j, n), add);
     }
 
     /** c rows r..r+3, columns [j, j + 3L): twelve accumulators. */
-    private static void tile4x3(int k, float[] a, int a0, int ars, int acs, float[] b, int bp, int ldb,
-                                float[] c, int c0, int ldc, boolean add) {
+    private static void tile4x3(
+            int k,
+            float[] a,
+            int a0,
+            int ars,
+            int acs,
+            float[] b,
+            int bp,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            boolean add) {
         int a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, l2 = 2 * L;
         FloatVector x0 = load(c, c0, add), y0 = load(c, c0 + L, add), z0 = load(c, c0 + l2, add);
@@ -87,8 +124,19 @@ final class AttentionTiles {
     }
 
     /** c rows r..r+3, columns [j, j + 2L): eight accumulators. */
-    private static void tile4x2(int k, float[] a, int a0, int ars, int acs, float[] b, int bp, int ldb,
-                                float[] c, int c0, int ldc, boolean add) {
+    private static void tile4x2(
+            int k,
+            float[] a,
+            int a0,
+            int ars,
+            int acs,
+            float[] b,
+            int bp,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            boolean add) {
         int a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         FloatVector x0 = load(c, c0, add), y0 = load(c, c0 + L, add);
@@ -97,8 +145,10 @@ final class AttentionTiles {
         FloatVector x3 = load(c, c3, add), y3 = load(c, c3 + L, add);
         for (int p = 0, ap = 0; p < k; p++, bp += ldb, ap += acs) {
             FloatVector u = FloatVector.fromArray(SPECIES, b, bp), w = FloatVector.fromArray(SPECIES, b, bp + L);
-            FloatVector s0 = FloatVector.broadcast(SPECIES, a[a0 + ap]), s1 = FloatVector.broadcast(SPECIES, a[a1 + ap]);
-            FloatVector s2 = FloatVector.broadcast(SPECIES, a[a2 + ap]), s3 = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            FloatVector s0 = FloatVector.broadcast(SPECIES, a[a0 + ap]),
+                    s1 = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            FloatVector s2 = FloatVector.broadcast(SPECIES, a[a2 + ap]),
+                    s3 = FloatVector.broadcast(SPECIES, a[a3 + ap]);
             x0 = s0.fma(u, x0);
             y0 = s0.fma(w, y0);
             x1 = s1.fma(u, x1);
@@ -119,8 +169,20 @@ final class AttentionTiles {
     }
 
     /** c rows r..r+3, the columns of one vector under mask mk. */
-    private static void tile4x1(int k, float[] a, int a0, int ars, int acs, float[] b, int bp, int ldb,
-                                float[] c, int c0, int ldc, VectorMask<Float> mk, boolean add) {
+    private static void tile4x1(
+            int k,
+            float[] a,
+            int a0,
+            int ars,
+            int acs,
+            float[] b,
+            int bp,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            VectorMask<Float> mk,
+            boolean add) {
         int a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         FloatVector x0 = load(c, c0, mk, add), x1 = load(c, c1, mk, add);
@@ -138,8 +200,8 @@ final class AttentionTiles {
         x3.intoArray(c, c3, mk);
     }
 
-    private static void row1(int n, int k, float[] a, int a0, int acs,
-                             float[] b, int bOff, int ldb, float[] c, int c0, boolean add) {
+    private static void row1(
+            int n, int k, float[] a, int a0, int acs, float[] b, int bOff, int ldb, float[] c, int c0, boolean add) {
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
             FloatVector x = load(c, c0 + j, mk, add);
@@ -163,7 +225,8 @@ final class AttentionTiles {
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk).fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
+            acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk)
+                    .fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
         }
         return Lanes.sum(acc);
     }

@@ -30,7 +30,9 @@ final class CpuAdamW {
 
     static void step(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Hyper h, boolean scalar) {
         for (Tensor t : new Tensor[] {grad, expAvg, expAvgSq}) {
-            if (!param.dtype().isFloating() || t.dtype() != param.dtype() || !t.shape().equals(param.shape())) {
+            if (!param.dtype().isFloating()
+                    || t.dtype() != param.dtype()
+                    || !t.shape().equals(param.shape())) {
                 throw new IllegalArgumentException("adamw_step: param " + param.shape() + " " + param.dtype()
                         + " and its grad / state " + t.shape() + " " + t.dtype() + " must be floating and match");
             }
@@ -38,20 +40,30 @@ final class CpuAdamW {
         StridedLoop loop = StridedLoop.of(param, grad, expAvg, expAvgSq);
         int sp = loop.innerStride(0), sg = loop.innerStride(1), sm = loop.innerStride(2), sv = loop.innerStride(3);
         if (param.dtype() == DType.F32) {
-            float[] p = CpuElementwise.host(param).f32(), g = CpuElementwise.host(grad).f32();
-            float[] m = CpuElementwise.host(expAvg).f32(), v = CpuElementwise.host(expAvgSq).f32();
+            float[] p = CpuElementwise.host(param).f32(),
+                    g = CpuElementwise.host(grad).f32();
+            float[] m = CpuElementwise.host(expAvg).f32(),
+                    v = CpuElementwise.host(expAvgSq).f32();
             boolean vector = !scalar && sp == 1 && sg == 1 && sm == 1 && sv == 1;
             loop.forEachElement((base, n) -> {
                 if (vector) runVector(p, base[0], g, base[1], m, base[2], v, base[3], n, h);
                 else runScalar(p, base[0], sp, g, base[1], sg, m, base[2], sm, v, base[3], sv, n, h);
             });
         } else {
-            double[] p = CpuElementwise.host(param).f64(), g = CpuElementwise.host(grad).f64();
-            double[] m = CpuElementwise.host(expAvg).f64(), v = CpuElementwise.host(expAvgSq).f64();
-            double decay = 1 - h.lr() * h.weightDecay(), b1 = h.beta1(), c1 = 1 - h.beta1(), b2 = h.beta2(), c2 = 1 - h.beta2();
+            double[] p = CpuElementwise.host(param).f64(),
+                    g = CpuElementwise.host(grad).f64();
+            double[] m = CpuElementwise.host(expAvg).f64(),
+                    v = CpuElementwise.host(expAvgSq).f64();
+            double decay = 1 - h.lr() * h.weightDecay(),
+                    b1 = h.beta1(),
+                    c1 = 1 - h.beta1(),
+                    b2 = h.beta2(),
+                    c2 = 1 - h.beta2();
             double sqrtBc2 = Math.sqrt(h.bc2()), stepSize = h.lr() / h.bc1(), eps = h.eps();
             loop.forEachElement((base, n) -> {
-                for (int i = 0, a = base[0], b = base[1], c = base[2], d = base[3]; i < n; i++, a += sp, b += sg, c += sm, d += sv) {
+                for (int i = 0, a = base[0], b = base[1], c = base[2], d = base[3];
+                        i < n;
+                        i++, a += sp, b += sg, c += sm, d += sv) {
                     double gi = g[b];
                     double pi = p[a] * decay;
                     double mi = m[c] * b1 + gi * c1;
@@ -64,8 +76,21 @@ final class CpuAdamW {
         }
     }
 
-    private static void runScalar(float[] p, int pi, int sp, float[] g, int gi, int sg, float[] m, int mi, int sm,
-                                  float[] v, int vi, int sv, int n, Hyper h) {
+    private static void runScalar(
+            float[] p,
+            int pi,
+            int sp,
+            float[] g,
+            int gi,
+            int sg,
+            float[] m,
+            int mi,
+            int sm,
+            float[] v,
+            int vi,
+            int sv,
+            int n,
+            Hyper h) {
         float decay = (float) (1 - h.lr() * h.weightDecay()), b1 = (float) h.beta1(), c1 = (float) (1 - h.beta1());
         float b2 = (float) h.beta2(), c2 = (float) (1 - h.beta2()), eps = (float) h.eps();
         float sqrtBc2 = (float) Math.sqrt(h.bc2()), stepSize = (float) (h.lr() / h.bc1());
@@ -80,7 +105,8 @@ final class CpuAdamW {
         }
     }
 
-    private static void runVector(float[] p, int pi, float[] g, int gi, float[] m, int mi, float[] v, int vi, int n, Hyper h) {
+    private static void runVector(
+            float[] p, int pi, float[] g, int gi, float[] m, int mi, float[] v, int vi, int n, Hyper h) {
         float decay = (float) (1 - h.lr() * h.weightDecay()), b1 = (float) h.beta1(), c1 = (float) (1 - h.beta1());
         float b2 = (float) h.beta2(), c2 = (float) (1 - h.beta2()), eps = (float) h.eps();
         float sqrtBc2 = (float) Math.sqrt(h.bc2()), stepSize = (float) (h.lr() / h.bc1());
@@ -88,8 +114,11 @@ final class CpuAdamW {
             VectorMask<Float> k = SPECIES.indexInRange(i, n);
             FloatVector gr = FloatVector.fromArray(SPECIES, g, gi + i, k);
             FloatVector pd = FloatVector.fromArray(SPECIES, p, pi + i, k).mul(decay);
-            FloatVector mn = FloatVector.fromArray(SPECIES, m, mi + i, k).mul(b1).add(gr.mul(c1));
-            FloatVector vn = FloatVector.fromArray(SPECIES, v, vi + i, k).mul(b2).add(gr.mul(gr).mul(c2));
+            FloatVector mn =
+                    FloatVector.fromArray(SPECIES, m, mi + i, k).mul(b1).add(gr.mul(c1));
+            FloatVector vn = FloatVector.fromArray(SPECIES, v, vi + i, k)
+                    .mul(b2)
+                    .add(gr.mul(gr).mul(c2));
             mn.intoArray(m, mi + i, k);
             vn.intoArray(v, vi + i, k);
             FloatVector denom = vn.sqrt().div(sqrtBc2).add(eps);

@@ -4,12 +4,11 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.KernelMode;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.util.Arrays;
 
 /**
  * Fused scaled dot-product attention forward, flash-attention style: per head (b, h) and block of
@@ -32,14 +31,25 @@ final class CpuAttention {
 
     private CpuAttention() {}
 
-    static void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor mask, Tensor out, Tensor lse) {
+    static void attention(
+            Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor mask, Tensor out, Tensor lse) {
         attention(q, k, v, scale, causal, mask, out, lse, KernelMode.SCALAR, BLOCK_Q, BLOCK_K);
     }
 
     // q: (B, H, Tq, D), k: (B, H, Tk, D), v: (B, H, Tk, Dv), mask: (B, Tk) BOOL or null,
     // out: (B, H, Tq, Dv), lse: (B, H, Tq) or null
-    static void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor mask, Tensor out, Tensor lse,
-                          boolean scalar, int blockQ, int blockK) {
+    static void attention(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            double scale,
+            boolean causal,
+            Tensor mask,
+            Tensor out,
+            Tensor lse,
+            boolean scalar,
+            int blockQ,
+            int blockK) {
         boolean[] ignore = AttentionHeads.ignored(mask);
         if (scalar || q.dtype() == DType.F64) {
             AttentionScalar.forward(q, k, v, scale, causal, ignore, out, lse);
@@ -83,12 +93,12 @@ final class CpuAttention {
         Head(AttentionHeads.Dims n, int blockQ, int blockK) {
             this.n = n;
             this.blockK = blockK;
-            kT = new float[n.d() * n.tk()];            // (D, Tk)
-            v = new float[n.tk() * n.dv()];            // (Tk, Dv)
+            kT = new float[n.d() * n.tk()]; // (D, Tk)
+            v = new float[n.tk() * n.dv()]; // (Tk, Dv)
             bias = new float[n.tk()];
-            q = new float[blockQ * n.d()];             // (BQ, D)
-            s = new float[blockQ * blockK];            // (BQ, BK) scores, then probabilities
-            o = new float[blockQ * n.dv()];            // (BQ, Dv)
+            q = new float[blockQ * n.d()]; // (BQ, D)
+            s = new float[blockQ * blockK]; // (BQ, BK) scores, then probabilities
+            o = new float[blockQ * n.dv()]; // (BQ, Dv)
             m = new float[blockQ];
             l = new float[blockQ];
             lse = new float[blockQ];
@@ -140,7 +150,9 @@ final class CpuAttention {
         FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk).mul(scale).add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
+            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk)
+                    .mul(scale)
+                    .add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
             y.intoArray(x, at + j, mk);
             max = max.blend(max.max(y), mk);
         }
@@ -158,7 +170,8 @@ final class CpuAttention {
         }
         VectorMath.expInPlace(x, at, n);
         FloatVector sum = FloatVector.zero(SPECIES);
-        for (int j = 0; j < n; j += L) sum = sum.add(FloatVector.fromArray(SPECIES, x, at + j, SPECIES.indexInRange(j, n)));
+        for (int j = 0; j < n; j += L)
+            sum = sum.add(FloatVector.fromArray(SPECIES, x, at + j, SPECIES.indexInRange(j, n)));
         return Lanes.sum(sum);
     }
 }

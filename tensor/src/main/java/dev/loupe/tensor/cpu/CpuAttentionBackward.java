@@ -4,12 +4,10 @@ import dev.loupe.tensor.DType;
 import dev.loupe.tensor.KernelMode;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.util.Arrays;
 
 /**
  * Fused scaled dot-product attention backward. Probabilities are recomputed tile by tile from q, k and
@@ -30,22 +28,48 @@ final class CpuAttentionBackward {
 
     private CpuAttentionBackward() {}
 
-    static void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor lse, double scale,
-                                  boolean causal, Tensor mask, Tensor dq, Tensor dk, Tensor dv) {
-        attentionBackward(q, k, v, out, gradOut, lse, scale, causal, mask, dq, dk, dv, KernelMode.SCALAR, BLOCK_Q, BLOCK_K);
+    static void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor lse,
+            double scale,
+            boolean causal,
+            Tensor mask,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv) {
+        attentionBackward(
+                q, k, v, out, gradOut, lse, scale, causal, mask, dq, dk, dv, KernelMode.SCALAR, BLOCK_Q, BLOCK_K);
     }
 
     // q, dq: (B, H, Tq, D); k, dk: (B, H, Tk, D); v, dv: (B, H, Tk, Dv); out, gradOut: (B, H, Tq, Dv);
     // lse: (B, H, Tq); mask: (B, Tk) BOOL or null
-    static void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor gradOut, Tensor lse, double scale,
-                                  boolean causal, Tensor mask, Tensor dq, Tensor dk, Tensor dv,
-                                  boolean scalar, int blockQ, int blockK) {
+    static void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor out,
+            Tensor gradOut,
+            Tensor lse,
+            double scale,
+            boolean causal,
+            Tensor mask,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv,
+            boolean scalar,
+            int blockQ,
+            int blockK) {
         boolean[] ignore = AttentionHeads.ignored(mask);
         if (scalar || q.dtype() == DType.F64) {
             AttentionScalar.backward(q, k, v, out, gradOut, lse, scale, causal, ignore, dq, dk, dv);
             return;
         }
-        if (q.dtype() != DType.F32) throw new IllegalArgumentException("attention_backward: needs F32 or F64, got " + q.dtype());
+        if (q.dtype() != DType.F32)
+            throw new IllegalArgumentException("attention_backward: needs F32 or F64, got " + q.dtype());
         AttentionHeads.Dims n = AttentionHeads.Dims.of(q, k, v);
         float sc = (float) scale;
         Parallel.forRange(n.count(), 1, (start, end) -> {
@@ -79,20 +103,20 @@ final class CpuAttentionBackward {
             this.blockQ = blockQ;
             this.blockK = blockK;
             int tq = n.tq(), tk = n.tk(), d = n.d(), e = n.dv();
-            q = new float[tq * d];              // (Tq, D)
-            k = new float[tk * d];              // (Tk, D)
-            kT = new float[d * tk];             // (D, Tk)
-            vT = new float[e * tk];             // (Dv, Tk)
-            o = new float[tq * e];              // (Tq, Dv)
-            dO = new float[tq * e];             // (Tq, Dv)
+            q = new float[tq * d]; // (Tq, D)
+            k = new float[tk * d]; // (Tk, D)
+            kT = new float[d * tk]; // (D, Tk)
+            vT = new float[e * tk]; // (Dv, Tk)
+            o = new float[tq * e]; // (Tq, Dv)
+            dO = new float[tq * e]; // (Tq, Dv)
             lse = new float[tq];
             rowD = new float[tq];
             bias = new float[tk];
             dq = new float[tq * d];
             dk = new float[tk * d];
             dv = new float[tk * e];
-            p = new float[blockQ * blockK];     // (BQ, BK)
-            ds = new float[blockQ * blockK];    // (BQ, BK): dP, then dS
+            p = new float[blockQ * blockK]; // (BQ, BK)
+            ds = new float[blockQ * blockK]; // (BQ, BK): dP, then dS
         }
 
         void run(float scale, boolean causal) {
@@ -109,7 +133,11 @@ final class CpuAttentionBackward {
                     // p (rows, cols) = q[i0:] . kT[:, j0:], then probabilities
                     AttentionTiles.mul(rows, cols, d, q, i0 * d, d, 1, kT, j0, tk, p, 0, cols, false);
                     for (int r = 0; r < rows; r++) {
-                        int i = i0 + r, lim = lse[i] == Float.NEGATIVE_INFINITY ? 0 : causal ? Math.min(cols, i - j0 + 1) : cols;
+                        int i = i0 + r,
+                                lim =
+                                        lse[i] == Float.NEGATIVE_INFINITY
+                                                ? 0
+                                                : causal ? Math.min(cols, i - j0 + 1) : cols;
                         probabilities(p, r * cols, Math.max(lim, 0), cols, scale, bias, j0, lse[i]);
                     }
                     // dv[j0:] (cols, Dv) += p^T . dO[i0:]
@@ -133,7 +161,9 @@ final class CpuAttentionBackward {
     static void probabilities(float[] x, int at, int lim, int n, float scale, float[] bias, int b0, float lse) {
         for (int j = 0; j < lim; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, lim);
-            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk).mul(scale).add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
+            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk)
+                    .mul(scale)
+                    .add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
             y.sub(lse).intoArray(x, at + j, mk);
         }
         VectorMath.expInPlace(x, at, lim);
@@ -145,7 +175,9 @@ final class CpuAttentionBackward {
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> mk = SPECIES.indexInRange(j, n);
             FloatVector pv = FloatVector.fromArray(SPECIES, p, at + j, mk);
-            pv.mul(scale).mul(FloatVector.fromArray(SPECIES, ds, at + j, mk).sub(rowD)).intoArray(ds, at + j, mk);
+            pv.mul(scale)
+                    .mul(FloatVector.fromArray(SPECIES, ds, at + j, mk).sub(rowD))
+                    .intoArray(ds, at + j, mk);
         }
     }
 }

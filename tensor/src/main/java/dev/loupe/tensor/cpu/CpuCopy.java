@@ -65,7 +65,8 @@ final class CpuCopy {
 
     static void requireSameShape(Tensor a, Tensor b) {
         if (!a.shape().equals(b.shape())) {
-            throw new IllegalArgumentException("copy: source " + a.shape() + " and destination " + b.shape() + " differ");
+            throw new IllegalArgumentException(
+                    "copy: source " + a.shape() + " and destination " + b.shape() + " differ");
         }
     }
 

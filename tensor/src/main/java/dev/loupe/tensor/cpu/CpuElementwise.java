@@ -17,14 +17,18 @@ import dev.loupe.tensor.UnaryOp;
 final class CpuElementwise {
     private CpuElementwise() {}
 
-    static void unary(UnaryOp op, Tensor x, Tensor out) { unary(op, x, out, KernelMode.SCALAR); }
+    static void unary(UnaryOp op, Tensor x, Tensor out) {
+        unary(op, x, out, KernelMode.SCALAR);
+    }
 
-    static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { binary(op, a, b, out, KernelMode.SCALAR); }
+    static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        binary(op, a, b, out, KernelMode.SCALAR);
+    }
 
     static void unary(UnaryOp op, Tensor x, Tensor out, boolean scalar) {
         if (x.dtype() != out.dtype() || !x.dtype().isFloating()) {
-            throw new IllegalArgumentException(op + ": needs floating input and output of one dtype, got "
-                    + x.dtype() + " " + x.shape() + " -> " + out.dtype() + " " + out.shape());
+            throw new IllegalArgumentException(op + ": needs floating input and output of one dtype, got " + x.dtype()
+                    + " " + x.shape() + " -> " + out.dtype() + " " + out.shape());
         }
         requireSameShape(op.name(), x, out);
         StridedLoop loop = StridedLoop.of(x, out);
@@ -51,8 +55,8 @@ final class CpuElementwise {
         DType t = a.dtype();
         DType expectedOut = op.isComparison() ? DType.BOOL : t;
         if (b.dtype() != t || out.dtype() != expectedOut) {
-            throw new IllegalArgumentException(op + ": operands " + a.dtype() + " " + a.shape() + " and " + b.dtype() + " "
-                    + b.shape() + " must share a dtype, output must be " + expectedOut + ", got " + out.dtype());
+            throw new IllegalArgumentException(op + ": operands " + a.dtype() + " " + a.shape() + " and " + b.dtype()
+                    + " " + b.shape() + " must share a dtype, output must be " + expectedOut + ", got " + out.dtype());
         }
         requireSameShape(op.name(), a, out);
         requireSameShape(op.name(), b, out);
@@ -89,8 +93,9 @@ final class CpuElementwise {
                             ElementwiseScalar.binaryF64(op, aa, base[0], sa, ba, base[1], sb, oa, base[2], so, n));
                 }
             }
-            case I32, I64, BOOL -> loop.forEachElement((base, n) ->
-                    ElementwiseScalar.binaryInteger(op, as, base[0], sa, bs, base[1], sb, os, base[2], so, n));
+            case I32, I64, BOOL ->
+                loop.forEachElement((base, n) ->
+                        ElementwiseScalar.binaryInteger(op, as, base[0], sa, bs, base[1], sb, os, base[2], so, n));
         }
     }
 
@@ -109,7 +114,9 @@ final class CpuElementwise {
             case F32 -> {
                 float[] aa = as.f32(), ba = bs.f32(), oa = os.f32();
                 loop.forEachElement((base, n) -> {
-                    for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
+                    for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3];
+                            i < n;
+                            i++, k += sc, p += sa, r += sb, q += so) {
                         oa[q] = c[k] != 0 ? aa[p] : ba[r];
                     }
                 });
@@ -117,16 +124,21 @@ final class CpuElementwise {
             case F64 -> {
                 double[] aa = as.f64(), ba = bs.f64(), oa = os.f64();
                 loop.forEachElement((base, n) -> {
-                    for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
+                    for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3];
+                            i < n;
+                            i++, k += sc, p += sa, r += sb, q += so) {
                         oa[q] = c[k] != 0 ? aa[p] : ba[r];
                     }
                 });
             }
-            default -> loop.forEachElement((base, n) -> {
-                for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3]; i < n; i++, k += sc, p += sa, r += sb, q += so) {
-                    os.setLong(q, c[k] != 0 ? as.getLong(p) : bs.getLong(r));
-                }
-            });
+            default ->
+                loop.forEachElement((base, n) -> {
+                    for (int i = 0, k = base[0], p = base[1], r = base[2], q = base[3];
+                            i < n;
+                            i++, k += sc, p += sa, r += sb, q += so) {
+                        os.setLong(q, c[k] != 0 ? as.getLong(p) : bs.getLong(r));
+                    }
+                });
         }
     }
 

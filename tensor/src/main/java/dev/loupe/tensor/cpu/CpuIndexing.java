@@ -4,7 +4,6 @@ import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Shape;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -35,7 +34,8 @@ final class CpuIndexing {
 
     /** out = x.index_select(dim, index); index is 1-D, out has x's shape with dim resized to index's length. */
     static void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
-        if (index.rank() != 1) throw new IllegalArgumentException("index_select: index must be 1-D, got " + index.shape());
+        if (index.rank() != 1)
+            throw new IllegalArgumentException("index_select: index must be 1-D, got " + index.shape());
         int[] shape = x.sizes();
         shape[dim] = index.size(0);
         if (!out.shape().equals(Shape.of(shape))) {
@@ -62,9 +62,12 @@ final class CpuIndexing {
         requireFits("scatter_add", out, dim, shape);
         boolean fitsSrc = src.rank() == shape.length;
         for (int i = 0; fitsSrc && i < shape.length; i++) fitsSrc = shape[i] <= src.size(i);
-        if (!fitsSrc) throw new IllegalArgumentException("scatter_add: index " + index.shape() + " does not fit src " + src.shape());
+        if (!fitsSrc)
+            throw new IllegalArgumentException(
+                    "scatter_add: index " + index.shape() + " does not fit src " + src.shape());
         if (src.dtype() != out.dtype()) {
-            throw new IllegalArgumentException("scatter_add: src dtype " + src.dtype() + " differs from out dtype " + out.dtype());
+            throw new IllegalArgumentException(
+                    "scatter_add: src dtype " + src.dtype() + " differs from out dtype " + out.dtype());
         }
         requireNoOverlap(out);
         checkIndices("scatter_add", index, dim, out.size(dim));
@@ -129,7 +132,8 @@ final class CpuIndexing {
         CpuStorage x = (CpuStorage) xs.storage(), o = (CpuStorage) out.storage();
         Indices idx = Indices.of(index);
         if (x.dtype() != o.dtype()) {
-            throw new IllegalArgumentException("indexing: out dtype " + o.dtype() + " differs from input dtype " + x.dtype());
+            throw new IllegalArgumentException(
+                    "indexing: out dtype " + o.dtype() + " differs from input dtype " + x.dtype());
         }
         switch (x.dtype()) {
             case F32 -> {
@@ -195,7 +199,8 @@ final class CpuIndexing {
 
     private static void requireSameShape(String op, Tensor index, Tensor out) {
         if (!index.shape().equals(out.shape())) {
-            throw new IllegalArgumentException(op + ": out " + out.shape() + " must have the shape of index " + index.shape());
+            throw new IllegalArgumentException(
+                    op + ": out " + out.shape() + " must have the shape of index " + index.shape());
         }
     }
 
@@ -204,7 +209,8 @@ final class CpuIndexing {
         boolean fits = shape.length == t.rank() && dim >= 0 && dim < shape.length;
         for (int i = 0; fits && i < shape.length; i++) fits = i == dim || shape[i] <= t.size(i);
         if (!fits) {
-            throw new IllegalArgumentException(op + ": index " + Shape.format(shape) + " does not fit " + t.shape() + " outside dim " + dim);
+            throw new IllegalArgumentException(
+                    op + ": index " + Shape.format(shape) + " does not fit " + t.shape() + " outside dim " + dim);
         }
     }
 
@@ -234,8 +240,8 @@ final class CpuIndexing {
             int v = idx.at(p);
             if (v < 0 || v >= size) {
                 long raw = ((CpuStorage) index.storage()).getLong(p);
-                throw new IndexOutOfBoundsException(op + ": index " + raw + " is out of range for dim " + dim + " of size " + size
-                        + " (at index position " + Arrays.toString(pos) + ")");
+                throw new IndexOutOfBoundsException(op + ": index " + raw + " is out of range for dim " + dim
+                        + " of size " + size + " (at index position " + Arrays.toString(pos) + ")");
             }
             // odometer step over index's layout, last dim fastest
             for (int d = rank - 1; d >= 0; d--) {

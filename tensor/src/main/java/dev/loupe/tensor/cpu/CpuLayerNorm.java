@@ -7,7 +7,6 @@ import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,10 +26,15 @@ final class CpuLayerNorm {
         layerNorm(x, weight, bias, eps, out, mean, rstd, KernelMode.SCALAR);
     }
 
-    static void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd, boolean scalar) {
-        if (x.rank() != 2 || !x.shape().equals(out.shape()) || x.dtype() != out.dtype() || !x.dtype().isFloating()) {
-            throw new IllegalArgumentException("layer_norm: needs floating rows x (R, D) and out of the same shape, got "
-                    + x.shape() + " " + x.dtype() + " -> " + out.shape() + " " + out.dtype());
+    static void layerNorm(
+            Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd, boolean scalar) {
+        if (x.rank() != 2
+                || !x.shape().equals(out.shape())
+                || x.dtype() != out.dtype()
+                || !x.dtype().isFloating()) {
+            throw new IllegalArgumentException(
+                    "layer_norm: needs floating rows x (R, D) and out of the same shape, got " + x.shape() + " "
+                            + x.dtype() + " -> " + out.shape() + " " + out.dtype());
         }
         int rows = x.size(0), d = x.size(1);
         if (rows == 0) return;
@@ -38,13 +42,16 @@ final class CpuLayerNorm {
         Tensor oc = d > 1 && out.stride(1) != 1 ? Tensor.emptyLike(out, out.dtype(), rows, d) : out;
         Tensor w = weight == null ? null : weight.contiguous(), b = bias == null ? null : bias.contiguous();
         int xo = xc.offset(), xs = xc.stride(0), oo = oc.offset(), os = oc.stride(0);
-        CpuStorage ms = mean == null ? null : CpuElementwise.host(mean), rs = rstd == null ? null : CpuElementwise.host(rstd);
+        CpuStorage ms = mean == null ? null : CpuElementwise.host(mean),
+                rs = rstd == null ? null : CpuElementwise.host(rstd);
         int mo = mean == null ? 0 : mean.offset(), mst = mean == null ? 0 : mean.stride(0);
         int ro = rstd == null ? 0 : rstd.offset(), rst = rstd == null ? 0 : rstd.stride(0);
         int grain = Math.max(1, 16384 / Math.max(1, d));
         if (x.dtype() == DType.F32) {
-            float[] xa = CpuElementwise.host(xc).f32(), oa = CpuElementwise.host(oc).f32();
-            float[] wa = w == null ? null : CpuElementwise.host(w).f32(), ba = b == null ? null : CpuElementwise.host(b).f32();
+            float[] xa = CpuElementwise.host(xc).f32(),
+                    oa = CpuElementwise.host(oc).f32();
+            float[] wa = w == null ? null : CpuElementwise.host(w).f32(),
+                    ba = b == null ? null : CpuElementwise.host(b).f32();
             int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
             float[] stats = new float[2 * rows];
             Parallel.forRange(rows, grain, (start, end) -> {
@@ -56,12 +63,15 @@ final class CpuLayerNorm {
             });
             writeStats(stats, rows, ms, mo, mst, rs, ro, rst);
         } else {
-            double[] xa = CpuElementwise.host(xc).f64(), oa = CpuElementwise.host(oc).f64();
-            double[] wa = w == null ? null : CpuElementwise.host(w).f64(), ba = b == null ? null : CpuElementwise.host(b).f64();
+            double[] xa = CpuElementwise.host(xc).f64(),
+                    oa = CpuElementwise.host(oc).f64();
+            double[] wa = w == null ? null : CpuElementwise.host(w).f64(),
+                    ba = b == null ? null : CpuElementwise.host(b).f64();
             int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
             double[] stats = new double[2 * rows];
             Parallel.forRange(rows, grain, (start, end) -> {
-                for (int r = start; r < end; r++) rowF64(xa, xo + r * xs, wa, wo, ba, bo, oa, oo + r * os, d, eps, stats, r);
+                for (int r = start; r < end; r++)
+                    rowF64(xa, xo + r * xs, wa, wo, ba, bo, oa, oo + r * os, d, eps, stats, r);
             });
             for (int r = 0; r < rows; r++) {
                 if (ms != null) ms.setDouble(mo + r * mst, stats[2 * r]);
@@ -71,15 +81,27 @@ final class CpuLayerNorm {
         if (oc != out) out.copyFrom(oc);
     }
 
-    private static void writeStats(float[] stats, int rows, CpuStorage ms, int mo, int mst, CpuStorage rs, int ro, int rst) {
+    private static void writeStats(
+            float[] stats, int rows, CpuStorage ms, int mo, int mst, CpuStorage rs, int ro, int rst) {
         for (int r = 0; r < rows; r++) {
             if (ms != null) ms.setDouble(mo + r * mst, stats[2 * r]);
             if (rs != null) rs.setDouble(ro + r * rst, stats[2 * r + 1]);
         }
     }
 
-    private static void rowVector(float[] x, int xb, float[] w, int wo, float[] b, int bo, float[] o, int ob, int d,
-                                  double eps, float[] stats, int r) {
+    private static void rowVector(
+            float[] x,
+            int xb,
+            float[] w,
+            int wo,
+            float[] b,
+            int bo,
+            float[] o,
+            int ob,
+            int d,
+            double eps,
+            float[] stats,
+            int r) {
         int bound = SPECIES.loopBound(d), i;
         VectorMask<Float> tail = SPECIES.indexInRange(bound, d);
         FloatVector acc = FloatVector.zero(SPECIES);
@@ -101,15 +123,27 @@ final class CpuLayerNorm {
         stats[2 * r + 1] = rstd;
         for (i = 0; i < d; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, d);
-            FloatVector y = FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mean).mul(rstd);
+            FloatVector y =
+                    FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mean).mul(rstd);
             if (w != null) y = y.mul(FloatVector.fromArray(SPECIES, w, wo + i, m));
             if (b != null) y = y.add(FloatVector.fromArray(SPECIES, b, bo + i, m));
             y.intoArray(o, ob + i, m);
         }
     }
 
-    private static void rowScalar(float[] x, int xb, float[] w, int wo, float[] b, int bo, float[] o, int ob, int d,
-                                  double eps, float[] stats, int r) {
+    private static void rowScalar(
+            float[] x,
+            int xb,
+            float[] w,
+            int wo,
+            float[] b,
+            int bo,
+            float[] o,
+            int ob,
+            int d,
+            double eps,
+            float[] stats,
+            int r) {
         float sum = 0f;
         for (int i = 0; i < d; i++) sum += x[xb + i];
         float mean = sum / d;
@@ -129,8 +163,19 @@ final class CpuLayerNorm {
         }
     }
 
-    private static void rowF64(double[] x, int xb, double[] w, int wo, double[] b, int bo, double[] o, int ob, int d,
-                               double eps, double[] stats, int r) {
+    private static void rowF64(
+            double[] x,
+            int xb,
+            double[] w,
+            int wo,
+            double[] b,
+            int bo,
+            double[] o,
+            int ob,
+            int d,
+            double eps,
+            double[] stats,
+            int r) {
         double sum = 0;
         for (int i = 0; i < d; i++) sum += x[xb + i];
         double mean = sum / d;

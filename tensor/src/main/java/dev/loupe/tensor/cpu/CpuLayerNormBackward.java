@@ -6,7 +6,6 @@ import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,24 +26,45 @@ final class CpuLayerNormBackward {
 
     private CpuLayerNormBackward() {}
 
-    static void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
-                                  Tensor dx, Tensor dweight, Tensor dbias) {
+    static void layerNormBackward(
+            Tensor x,
+            Tensor weight,
+            Tensor mean,
+            Tensor rstd,
+            Tensor gradOut,
+            Tensor dx,
+            Tensor dweight,
+            Tensor dbias) {
         layerNormBackward(x, weight, mean, rstd, gradOut, dx, dweight, dbias, KernelMode.SCALAR);
     }
 
-    static void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
-                                  Tensor dx, Tensor dweight, Tensor dbias, boolean scalar) {
+    static void layerNormBackward(
+            Tensor x,
+            Tensor weight,
+            Tensor mean,
+            Tensor rstd,
+            Tensor gradOut,
+            Tensor dx,
+            Tensor dweight,
+            Tensor dbias,
+            boolean scalar) {
         DType t = x.dtype();
-        if (x.rank() != 2 || !t.isFloating() || !x.shape().equals(gradOut.shape()) || !x.shape().equals(dx.shape())
-                || gradOut.dtype() != t || dx.dtype() != t) {
-            throw new IllegalArgumentException("layer_norm_backward: needs floating rows x, gradOut, dx (R, D) of one shape, got "
-                    + x.shape() + " " + t + ", " + gradOut.shape() + " " + gradOut.dtype() + ", " + dx.shape() + " " + dx.dtype());
+        if (x.rank() != 2
+                || !t.isFloating()
+                || !x.shape().equals(gradOut.shape())
+                || !x.shape().equals(dx.shape())
+                || gradOut.dtype() != t
+                || dx.dtype() != t) {
+            throw new IllegalArgumentException(
+                    "layer_norm_backward: needs floating rows x, gradOut, dx (R, D) of one shape, got " + x.shape()
+                            + " " + t + ", " + gradOut.shape() + " " + gradOut.dtype() + ", " + dx.shape() + " "
+                            + dx.dtype());
         }
         int rows = x.size(0), d = x.size(1);
         for (Tensor s : new Tensor[] {mean, rstd}) {
             if (s.rank() != 1 || s.size(0) != rows || s.dtype() != t) {
-                throw new IllegalArgumentException("layer_norm_backward: mean/rstd must be (" + rows + ",) " + t + " for x "
-                        + x.shape() + ", got " + s.shape() + " " + s.dtype());
+                throw new IllegalArgumentException("layer_norm_backward: mean/rstd must be (" + rows + ",) " + t
+                        + " for x " + x.shape() + ", got " + s.shape() + " " + s.dtype());
             }
         }
         for (Tensor p : new Tensor[] {weight, dweight, dbias}) {
@@ -56,14 +76,26 @@ final class CpuLayerNormBackward {
         Tensor xc = rowsContiguous(x), gc = rowsContiguous(gradOut);
         Tensor oc = d > 1 && dx.stride(1) != 1 ? Tensor.emptyLike(dx, t, rows, d) : dx;
         Tensor w = weight == null ? null : weight.contiguous(), mc = mean.contiguous(), rc = rstd.contiguous();
-        Rows in = new Rows(xc.offset(), xc.stride(0), gc.offset(), gc.stride(0), oc.offset(), oc.stride(0),
-                w == null ? 0 : w.offset(), mc.offset(), rc.offset(), d);
+        Rows in = new Rows(
+                xc.offset(),
+                xc.stride(0),
+                gc.offset(),
+                gc.stride(0),
+                oc.offset(),
+                oc.stride(0),
+                w == null ? 0 : w.offset(),
+                mc.offset(),
+                rc.offset(),
+                d);
         int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         boolean sums = dweight != null || dbias != null;
         if (t == DType.F32) {
-            float[] xa = CpuElementwise.host(xc).f32(), ga = CpuElementwise.host(gc).f32(), oa = CpuElementwise.host(oc).f32();
+            float[] xa = CpuElementwise.host(xc).f32(),
+                    ga = CpuElementwise.host(gc).f32(),
+                    oa = CpuElementwise.host(oc).f32();
             float[] wa = w == null ? null : CpuElementwise.host(w).f32();
-            float[] ma = CpuElementwise.host(mc).f32(), ra = CpuElementwise.host(rc).f32();
+            float[] ma = CpuElementwise.host(mc).f32(),
+                    ra = CpuElementwise.host(rc).f32();
             float[] pw = sums ? new float[blocks * d] : null, pb = sums ? new float[blocks * d] : null;
             Parallel.forRange(blocks, 1, (start, end) -> {
                 for (int b = start; b < end; b++) {
@@ -85,13 +117,17 @@ final class CpuLayerNormBackward {
                 }
             }
         } else {
-            double[] xa = CpuElementwise.host(xc).f64(), ga = CpuElementwise.host(gc).f64(), oa = CpuElementwise.host(oc).f64();
+            double[] xa = CpuElementwise.host(xc).f64(),
+                    ga = CpuElementwise.host(gc).f64(),
+                    oa = CpuElementwise.host(oc).f64();
             double[] wa = w == null ? null : CpuElementwise.host(w).f64();
-            double[] ma = CpuElementwise.host(mc).f64(), ra = CpuElementwise.host(rc).f64();
+            double[] ma = CpuElementwise.host(mc).f64(),
+                    ra = CpuElementwise.host(rc).f64();
             double[] pw = sums ? new double[blocks * d] : null, pb = sums ? new double[blocks * d] : null;
             Parallel.forRange(blocks, 1, (start, end) -> {
                 for (int b = start; b < end; b++) {
-                    for (int r = b * BLOCK_ROWS, e = Math.min(rows, r + BLOCK_ROWS); r < e; r++) rowF64(xa, ga, wa, ma, ra, oa, pw, pb, b * d, r, in);
+                    for (int r = b * BLOCK_ROWS, e = Math.min(rows, r + BLOCK_ROWS); r < e; r++)
+                        rowF64(xa, ga, wa, ma, ra, oa, pw, pb, b * d, r, in);
                 }
             });
             if (sums) {
@@ -121,14 +157,25 @@ final class CpuLayerNormBackward {
         if (v != null) CpuElementwise.host(v).setDouble(v.offset() + j * v.stride(0), value);
     }
 
-    private static void rowVector(float[] x, float[] g, float[] w, float[] mean, float[] rstd, float[] o,
-                                  float[] pw, float[] pb, int pbase, int r, Rows in) {
+    private static void rowVector(
+            float[] x,
+            float[] g,
+            float[] w,
+            float[] mean,
+            float[] rstd,
+            float[] o,
+            float[] pw,
+            float[] pb,
+            int pbase,
+            int r,
+            Rows in) {
         int d = in.d(), xb = in.xo() + r * in.xs(), gb = in.go() + r * in.gs(), ob = in.oo() + r * in.os();
         float mu = mean[in.mo() + r], rs = rstd[in.ro() + r];
         FloatVector sumGw = FloatVector.zero(SPECIES), sumGwx = FloatVector.zero(SPECIES);
         for (int i = 0; i < d; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, d);
-            FloatVector xh = FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
+            FloatVector xh =
+                    FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
             FloatVector gw = w == null ? gv : gv.mul(FloatVector.fromArray(SPECIES, w, in.wo() + i, m));
             sumGw = sumGw.add(gw);
@@ -141,15 +188,26 @@ final class CpuLayerNormBackward {
         float a = Lanes.sum(sumGw) / d, b = Lanes.sum(sumGwx) / d;
         for (int i = 0; i < d; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, d);
-            FloatVector xh = FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
+            FloatVector xh =
+                    FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
             FloatVector gw = w == null ? gv : gv.mul(FloatVector.fromArray(SPECIES, w, in.wo() + i, m));
             gw.sub(a).sub(xh.mul(b)).mul(rs).intoArray(o, ob + i, m);
         }
     }
 
-    private static void rowScalar(float[] x, float[] g, float[] w, float[] mean, float[] rstd, float[] o,
-                                  float[] pw, float[] pb, int pbase, int r, Rows in) {
+    private static void rowScalar(
+            float[] x,
+            float[] g,
+            float[] w,
+            float[] mean,
+            float[] rstd,
+            float[] o,
+            float[] pw,
+            float[] pb,
+            int pbase,
+            int r,
+            Rows in) {
         int d = in.d(), xb = in.xo() + r * in.xs(), gb = in.go() + r * in.gs(), ob = in.oo() + r * in.os();
         float mu = mean[in.mo() + r], rs = rstd[in.ro() + r];
         float sumGw = 0f, sumGwx = 0f;
@@ -171,8 +229,18 @@ final class CpuLayerNormBackward {
         }
     }
 
-    private static void rowF64(double[] x, double[] g, double[] w, double[] mean, double[] rstd, double[] o,
-                               double[] pw, double[] pb, int pbase, int r, Rows in) {
+    private static void rowF64(
+            double[] x,
+            double[] g,
+            double[] w,
+            double[] mean,
+            double[] rstd,
+            double[] o,
+            double[] pw,
+            double[] pb,
+            int pbase,
+            int r,
+            Rows in) {
         int d = in.d(), xb = in.xo() + r * in.xs(), gb = in.go() + r * in.gs(), ob = in.oo() + r * in.os();
         double mu = mean[in.mo() + r], rs = rstd[in.ro() + r];
         double sumGw = 0, sumGwx = 0;

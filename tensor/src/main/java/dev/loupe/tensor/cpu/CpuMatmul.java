@@ -28,7 +28,10 @@ final class CpuMatmul {
 
     /** Whether {@link #matmulBias} runs these operands (F32 only; F64 takes the SPI's composite). */
     static boolean fusesBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
-        return a.dtype() == DType.F32 && b.dtype() == DType.F32 && bias.dtype() == DType.F32 && out.dtype() == DType.F32;
+        return a.dtype() == DType.F32
+                && b.dtype() == DType.F32
+                && bias.dtype() == DType.F32
+                && out.dtype() == DType.F32;
     }
 
     /**
@@ -40,13 +43,46 @@ final class CpuMatmul {
         if (out.numel() == 0) return;
         Operand oa = Operand.of(a), ob = Operand.of(b);
         Tensor bc = bias.contiguous();
-        float[] av = ((CpuStorage) oa.t().storage()).f32(), bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
         float[] cv = ((CpuStorage) out.storage()).f32(), biasv = ((CpuStorage) bc.storage()).f32();
         int aOff = oa.t().offset(), bOff = ob.t().offset();
         if (KernelMode.SCALAR) {
-            GemmScalar.gemmBias(oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, biasv, bc.offset());
+            GemmScalar.gemmBias(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    cv,
+                    out.offset(),
+                    n,
+                    biasv,
+                    bc.offset());
         } else {
-            Gemm.gemmBias(oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, biasv, bc.offset());
+            Gemm.gemmBias(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    cv,
+                    out.offset(),
+                    n,
+                    biasv,
+                    bc.offset());
         }
     }
 
@@ -68,12 +104,45 @@ final class CpuMatmul {
         int[] aOffs = batchOffsets(oa.t(), rank - 2, batch), bOffs = batchOffsets(ob.t(), rank - 2, batch);
         int[] cOffs = new int[batch];
         for (int e = 0; e < batch; e++) cOffs[e] = out.offset() + e * m * n;
-        float[] av = ((CpuStorage) oa.t().storage()).f32(), bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
         float[] cv = ((CpuStorage) out.storage()).f32();
         if (KernelMode.SCALAR) {
-            GemmScalar.gemmBatched(batch, oa.trans(), ob.trans(), m, n, k, av, aOffs, oa.ld(), bv, bOffs, ob.ld(), cv, cOffs, n, false);
+            GemmScalar.gemmBatched(
+                    batch,
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOffs,
+                    oa.ld(),
+                    bv,
+                    bOffs,
+                    ob.ld(),
+                    cv,
+                    cOffs,
+                    n,
+                    false);
         } else {
-            Gemm.gemmBatched(batch, oa.trans(), ob.trans(), m, n, k, av, aOffs, oa.ld(), bv, bOffs, ob.ld(), cv, cOffs, n, false);
+            Gemm.gemmBatched(
+                    batch,
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOffs,
+                    oa.ld(),
+                    bv,
+                    bOffs,
+                    ob.ld(),
+                    cv,
+                    cOffs,
+                    n,
+                    false);
         }
     }
 
@@ -106,7 +175,9 @@ final class CpuMatmul {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double s = 0;
-                    for (int p = 0, ai = aOffs[e] + i * sai, bi = bOffs[e] + j * sbj; p < k; p++, ai += sap, bi += sbp) {
+                    for (int p = 0, ai = aOffs[e] + i * sai, bi = bOffs[e] + j * sbj;
+                            p < k;
+                            p++, ai += sap, bi += sbp) {
                         s += av[ai] * bv[bi];
                     }
                     cv[co + i * n + j] = s;

@@ -29,23 +29,29 @@ final class CpuReductions {
 
     private CpuReductions() {}
 
-    static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) { reduce(op, x, dims, out, KernelMode.SCALAR); }
+    static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        reduce(op, x, dims, out, KernelMode.SCALAR);
+    }
 
-    static void argReduce(boolean max, Tensor x, int dim, Tensor out) { ArgReduce.argReduce(max, x, dim, out); }
+    static void argReduce(boolean max, Tensor x, int dim, Tensor out) {
+        ArgReduce.argReduce(max, x, dim, out);
+    }
 
     static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out, boolean scalar) {
         int[] kept = x.sizes();
         for (int d : dims) kept[d] = 1;
         if (!Shape.of(kept).equals(out.shape()) || out.dtype() != x.dtype()) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + ": output " + out.shape() + " " + out.dtype()
-                    + " does not fit input " + x.shape() + " " + x.dtype() + " reduced over " + java.util.Arrays.toString(dims));
+            throw new IllegalArgumentException(
+                    op.name().toLowerCase() + ": output " + out.shape() + " " + out.dtype() + " does not fit input "
+                            + x.shape() + " " + x.dtype() + " reduced over " + java.util.Arrays.toString(dims));
         }
         if (out.numel() == 0) return;
         if (x.numel() == 0) {
             if (op == ReduceOp.MAX || op == ReduceOp.MIN) {
-                throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape " + x.shape());
+                throw new IllegalArgumentException(
+                        op.name().toLowerCase() + ": cannot reduce an empty tensor of shape " + x.shape());
             }
-            out.fill(op == ReduceOp.SUM ? 0 : Double.NaN);   // the mean of nothing is NaN, as in torch
+            out.fill(op == ReduceOp.SUM ? 0 : Double.NaN); // the mean of nothing is NaN, as in torch
             return;
         }
         Tensor xc = x.contiguous();
@@ -73,12 +79,13 @@ final class CpuReductions {
         Parallel.forRange(lay.rows, grain, (start, end) -> {
             for (int r = start; r < end; r++) {
                 int base = xo + lay.base(r);
-                float v = switch (op) {
-                    case SUM -> sumRuns(x, base, lay.offsets, n);
-                    case MEAN -> sumRuns(x, base, lay.offsets, n) / lay.count;
-                    case MAX -> extremeRuns(x, base, lay.offsets, n, true);
-                    case MIN -> extremeRuns(x, base, lay.offsets, n, false);
-                };
+                float v =
+                        switch (op) {
+                            case SUM -> sumRuns(x, base, lay.offsets, n);
+                            case MEAN -> sumRuns(x, base, lay.offsets, n) / lay.count;
+                            case MAX -> extremeRuns(x, base, lay.offsets, n, true);
+                            case MIN -> extremeRuns(x, base, lay.offsets, n, false);
+                        };
                 o[oo + r] = v;
             }
         });
@@ -155,23 +162,30 @@ final class CpuReductions {
         switch (op) {
             case SUM, MEAN -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(SPECIES, o, ob + i).add(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                    FloatVector.fromArray(SPECIES, o, ob + i)
+                            .add(FloatVector.fromArray(SPECIES, x, p + i))
+                            .intoArray(o, ob + i);
                 }
             }
             case MAX -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(SPECIES, o, ob + i).max(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                    FloatVector.fromArray(SPECIES, o, ob + i)
+                            .max(FloatVector.fromArray(SPECIES, x, p + i))
+                            .intoArray(o, ob + i);
                 }
             }
             case MIN -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(SPECIES, o, ob + i).min(FloatVector.fromArray(SPECIES, x, p + i)).intoArray(o, ob + i);
+                    FloatVector.fromArray(SPECIES, o, ob + i)
+                            .min(FloatVector.fromArray(SPECIES, x, p + i))
+                            .intoArray(o, ob + i);
                 }
             }
         }
         if (i < w) {
             VectorMask<Float> m = SPECIES.indexInRange(i, w);
-            FloatVector acc = FloatVector.fromArray(SPECIES, o, ob + i, m), v = FloatVector.fromArray(SPECIES, x, p + i, m);
+            FloatVector acc = FloatVector.fromArray(SPECIES, o, ob + i, m),
+                    v = FloatVector.fromArray(SPECIES, x, p + i, m);
             acc = switch (op) {
                 case SUM, MEAN -> acc.add(v);
                 case MAX -> acc.max(v);

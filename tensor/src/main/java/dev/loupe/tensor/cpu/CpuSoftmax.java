@@ -23,11 +23,15 @@ final class CpuSoftmax {
 
     private CpuSoftmax() {}
 
-    static void softmax(Tensor x, int dim, boolean log, Tensor out) { softmax(x, dim, log, out, KernelMode.SCALAR); }
+    static void softmax(Tensor x, int dim, boolean log, Tensor out) {
+        softmax(x, dim, log, out, KernelMode.SCALAR);
+    }
 
     static void softmax(Tensor x, int dim, boolean log, Tensor out, boolean scalar) {
         String name = log ? "log_softmax" : "softmax";
-        if (!x.shape().equals(out.shape()) || x.dtype() != out.dtype() || !x.dtype().isFloating()) {
+        if (!x.shape().equals(out.shape())
+                || x.dtype() != out.dtype()
+                || !x.dtype().isFloating()) {
             throw new IllegalArgumentException(name + ": input " + x.shape() + " " + x.dtype() + " and output "
                     + out.shape() + " " + out.dtype() + " must be floating and match");
         }
@@ -47,7 +51,8 @@ final class CpuSoftmax {
         int grain = Math.max(1, 16384 / n);
         switch (x.dtype()) {
             case F32 -> {
-                float[] xa = CpuElementwise.host(xc).f32(), oa = CpuElementwise.host(oc).f32();
+                float[] xa = CpuElementwise.host(xc).f32(),
+                        oa = CpuElementwise.host(oc).f32();
                 Parallel.forRange(rows, grain, (start, end) -> {
                     for (int r = start; r < end; r++) {
                         if (scalar) rowScalar(xa, xo + r * n, oa, oo + r * n, n, log);
@@ -56,7 +61,8 @@ final class CpuSoftmax {
                 });
             }
             case F64 -> {
-                double[] xa = CpuElementwise.host(xc).f64(), oa = CpuElementwise.host(oc).f64();
+                double[] xa = CpuElementwise.host(xc).f64(),
+                        oa = CpuElementwise.host(oc).f64();
                 Parallel.forRange(rows, grain, (start, end) -> {
                     for (int r = start; r < end; r++) rowF64(xa, xo + r * n, oa, oo + r * n, n, log);
                 });
@@ -75,7 +81,8 @@ final class CpuSoftmax {
         float m = mv.reduceLanes(VectorOperators.MAX);
         // o = x - m; the exponentials run as a pass of their own (VectorMath.expInPlace), into o for
         // softmax and into scratch for log_softmax, which needs x - m again
-        for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, x, xb + i).sub(m).intoArray(o, ob + i);
+        for (i = 0; i < bound; i += L)
+            FloatVector.fromArray(SPECIES, x, xb + i).sub(m).intoArray(o, ob + i);
         if (i < n) FloatVector.fromArray(SPECIES, x, xb + i, tail).sub(m).intoArray(o, ob + i, tail);
         float[] e = o;
         int eb = ob;
@@ -91,11 +98,13 @@ final class CpuSoftmax {
         float s = Lanes.sum(sv);
         if (log) {
             float ls = (float) Math.log(s);
-            for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, o, ob + i).sub(ls).intoArray(o, ob + i);
+            for (i = 0; i < bound; i += L)
+                FloatVector.fromArray(SPECIES, o, ob + i).sub(ls).intoArray(o, ob + i);
             if (i < n) FloatVector.fromArray(SPECIES, o, ob + i, tail).sub(ls).intoArray(o, ob + i, tail);
         } else {
             float inv = 1f / s;
-            for (i = 0; i < bound; i += L) FloatVector.fromArray(SPECIES, o, ob + i).mul(inv).intoArray(o, ob + i);
+            for (i = 0; i < bound; i += L)
+                FloatVector.fromArray(SPECIES, o, ob + i).mul(inv).intoArray(o, ob + i);
             if (i < n) FloatVector.fromArray(SPECIES, o, ob + i, tail).mul(inv).intoArray(o, ob + i, tail);
         }
     }

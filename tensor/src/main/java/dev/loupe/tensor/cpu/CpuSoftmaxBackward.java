@@ -25,15 +25,19 @@ final class CpuSoftmaxBackward {
 
     static void softmaxBackward(Tensor y, Tensor g, int dim, boolean log, Tensor out, boolean scalar) {
         String name = log ? "log_softmax_backward" : "softmax_backward";
-        if (!y.dtype().isFloating() || g.dtype() != y.dtype() || out.dtype() != y.dtype()
-                || !y.shape().equals(g.shape()) || !y.shape().equals(out.shape())) {
-            throw new IllegalArgumentException(name + ": y " + y.shape() + " " + y.dtype() + ", gradOut " + g.shape() + " "
-                    + g.dtype() + " and out " + out.shape() + " " + out.dtype() + " must be floating and match");
+        if (!y.dtype().isFloating()
+                || g.dtype() != y.dtype()
+                || out.dtype() != y.dtype()
+                || !y.shape().equals(g.shape())
+                || !y.shape().equals(out.shape())) {
+            throw new IllegalArgumentException(name + ": y " + y.shape() + " " + y.dtype() + ", gradOut " + g.shape()
+                    + " " + g.dtype() + " and out " + out.shape() + " " + out.dtype() + " must be floating and match");
         }
         int last = y.rank() - 1;
         if (y.numel() == 0) return;
         if (dim != last) {
-            Tensor yt = y.transpose(dim, last).contiguous(), gt = g.transpose(dim, last).contiguous();
+            Tensor yt = y.transpose(dim, last).contiguous(),
+                    gt = g.transpose(dim, last).contiguous();
             Tensor ot = Tensor.emptyLike(yt, yt.dtype(), yt.sizes());
             softmaxBackward(yt, gt, last, log, ot, scalar);
             out.transpose(dim, last).copyFrom(ot);
@@ -46,7 +50,9 @@ final class CpuSoftmaxBackward {
         int grain = Math.max(1, 16384 / n);
         switch (y.dtype()) {
             case F32 -> {
-                float[] ya = CpuElementwise.host(yc).f32(), ga = CpuElementwise.host(gc).f32(), oa = CpuElementwise.host(oc).f32();
+                float[] ya = CpuElementwise.host(yc).f32(),
+                        ga = CpuElementwise.host(gc).f32(),
+                        oa = CpuElementwise.host(oc).f32();
                 Parallel.forRange(rows, grain, (start, end) -> {
                     for (int r = start; r < end; r++) {
                         if (scalar) rowScalar(ya, yo + r * n, ga, go + r * n, oa, oo + r * n, n, log);
@@ -55,7 +61,9 @@ final class CpuSoftmaxBackward {
                 });
             }
             case F64 -> {
-                double[] ya = CpuElementwise.host(yc).f64(), ga = CpuElementwise.host(gc).f64(), oa = CpuElementwise.host(oc).f64();
+                double[] ya = CpuElementwise.host(yc).f64(),
+                        ga = CpuElementwise.host(gc).f64(),
+                        oa = CpuElementwise.host(oc).f64();
                 Parallel.forRange(rows, grain, (start, end) -> {
                     for (int r = start; r < end; r++) rowF64(ya, yo + r * n, ga, go + r * n, oa, oo + r * n, n, log);
                 });
@@ -73,8 +81,11 @@ final class CpuSoftmaxBackward {
             for (i = 0; i < bound; i += L) acc = acc.add(FloatVector.fromArray(SPECIES, g, gb + i));
             if (i < n) acc = acc.add(FloatVector.fromArray(SPECIES, g, gb + i, tail));
         } else {
-            for (i = 0; i < bound; i += L) acc = FloatVector.fromArray(SPECIES, g, gb + i).fma(FloatVector.fromArray(SPECIES, y, yb + i), acc);
-            if (i < n) acc = FloatVector.fromArray(SPECIES, g, gb + i, tail).fma(FloatVector.fromArray(SPECIES, y, yb + i, tail), acc);
+            for (i = 0; i < bound; i += L)
+                acc = FloatVector.fromArray(SPECIES, g, gb + i).fma(FloatVector.fromArray(SPECIES, y, yb + i), acc);
+            if (i < n)
+                acc = FloatVector.fromArray(SPECIES, g, gb + i, tail)
+                        .fma(FloatVector.fromArray(SPECIES, y, yb + i, tail), acc);
         }
         float s = Lanes.sum(acc);
         if (log) {
@@ -84,13 +95,16 @@ final class CpuSoftmaxBackward {
             VectorMath.expInPlace(p, 0, n);
             for (i = 0; i < n; i += L) {
                 VectorMask<Float> m = SPECIES.indexInRange(i, n);
-                FloatVector.fromArray(SPECIES, g, gb + i, m).sub(FloatVector.fromArray(SPECIES, p, i, m).mul(s)).intoArray(o, ob + i, m);
+                FloatVector.fromArray(SPECIES, g, gb + i, m)
+                        .sub(FloatVector.fromArray(SPECIES, p, i, m).mul(s))
+                        .intoArray(o, ob + i, m);
             }
             return;
         }
         for (i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector yv = FloatVector.fromArray(SPECIES, y, yb + i, m), gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, yb + i, m),
+                    gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
             yv.mul(gv.sub(s)).intoArray(o, ob + i, m);
         }
     }

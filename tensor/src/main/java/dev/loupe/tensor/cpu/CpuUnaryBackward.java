@@ -16,7 +16,9 @@ import dev.loupe.tensor.UnaryOp;
 final class CpuUnaryBackward {
     private CpuUnaryBackward() {}
 
-    static boolean supports(UnaryOp op) { return UnaryDerivative.supports(op); }
+    static boolean supports(UnaryOp op) {
+        return UnaryDerivative.supports(op);
+    }
 
     static void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out) {
         unaryBackward(op, x, gradOut, out, KernelMode.SCALAR);
@@ -25,15 +27,22 @@ final class CpuUnaryBackward {
     static void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor out, boolean scalar) {
         String name = op.name().toLowerCase() + "_backward";
         if (!UnaryDerivative.supports(op)) throw new IllegalArgumentException(name + ": no fused derivative for " + op);
-        if (!x.dtype().isFloating() || gradOut.dtype() != x.dtype() || out.dtype() != x.dtype()
-                || !x.shape().equals(gradOut.shape()) || !x.shape().equals(out.shape())) {
-            throw new IllegalArgumentException(name + ": x " + x.shape() + " " + x.dtype() + ", gradOut " + gradOut.shape()
-                    + " " + gradOut.dtype() + " and out " + out.shape() + " " + out.dtype() + " must be floating and match");
+        if (!x.dtype().isFloating()
+                || gradOut.dtype() != x.dtype()
+                || out.dtype() != x.dtype()
+                || !x.shape().equals(gradOut.shape())
+                || !x.shape().equals(out.shape())) {
+            throw new IllegalArgumentException(
+                    name + ": x " + x.shape() + " " + x.dtype() + ", gradOut " + gradOut.shape() + " " + gradOut.dtype()
+                            + " and out " + out.shape() + " " + out.dtype() + " must be floating and match");
         }
         StridedLoop loop = StridedLoop.of(x, gradOut, out);
         int sx = loop.innerStride(0), sg = loop.innerStride(1), so = loop.innerStride(2);
         boolean unit = sx == 1 && sg == 1 && so == 1;
-        if (!scalar && !unit && x.dtype() == DType.F32 && loop.innerLength() > 1
+        if (!scalar
+                && !unit
+                && x.dtype() == DType.F32
+                && loop.innerLength() > 1
                 && !(x.isContiguous() && gradOut.isContiguous() && out.isContiguous())) {
             Tensor oc = out.isContiguous() ? out : Tensor.emptyLike(out, out.dtype(), out.sizes());
             unaryBackward(op, x.contiguous(), gradOut.contiguous(), oc, false);
@@ -41,7 +50,9 @@ final class CpuUnaryBackward {
             return;
         }
         if (x.dtype() == DType.F32) {
-            float[] xa = CpuElementwise.host(x).f32(), ga = CpuElementwise.host(gradOut).f32(), oa = CpuElementwise.host(out).f32();
+            float[] xa = CpuElementwise.host(x).f32(),
+                    ga = CpuElementwise.host(gradOut).f32(),
+                    oa = CpuElementwise.host(out).f32();
             boolean vector = !scalar && unit;
             loop.forEachElement((base, n) -> {
                 if (vector) {
@@ -53,7 +64,9 @@ final class CpuUnaryBackward {
                 }
             });
         } else {
-            double[] xa = CpuElementwise.host(x).f64(), ga = CpuElementwise.host(gradOut).f64(), oa = CpuElementwise.host(out).f64();
+            double[] xa = CpuElementwise.host(x).f64(),
+                    ga = CpuElementwise.host(gradOut).f64(),
+                    oa = CpuElementwise.host(out).f64();
             loop.forEachElement((base, n) -> {
                 for (int i = 0, p = base[0], r = base[1], q = base[2]; i < n; i++, p += sx, r += sg, q += so) {
                     oa[q] = ga[r] * UnaryDerivative.of(op, xa[p]);

@@ -14,26 +14,41 @@ import dev.loupe.tensor.CpuStorage;
 final class ElementwiseScalar {
     private ElementwiseScalar() {}
 
-    static void binaryF32(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int so, int n) {
+    static void binaryF32(
+            BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int so, int n) {
         for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) o[oi] = op.apply(a[ai], b[bi]);
     }
 
-    static void compareF32(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, byte[] o, int oi, int so, int n) {
+    static void compareF32(
+            BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, byte[] o, int oi, int so, int n) {
         for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) o[oi] = (byte) (op.apply(a[ai], b[bi]) != 0f ? 1 : 0);
     }
 
-    static void binaryF64(BinaryOp op, double[] a, int ai, int sa, double[] b, int bi, int sb, double[] o, int oi, int so, int n) {
+    static void binaryF64(
+            BinaryOp op, double[] a, int ai, int sa, double[] b, int bi, int sb, double[] o, int oi, int so, int n) {
         for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) o[oi] = op.apply(a[ai], b[bi]);
     }
 
-    static void compareF64(BinaryOp op, double[] a, int ai, int sa, double[] b, int bi, int sb, byte[] o, int oi, int so, int n) {
+    static void compareF64(
+            BinaryOp op, double[] a, int ai, int sa, double[] b, int bi, int sb, byte[] o, int oi, int so, int n) {
         for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) o[oi] = (byte) (op.apply(a[ai], b[bi]) != 0 ? 1 : 0);
     }
 
     /** Integer and BOOL operands, read and written through the storage's long accessors. */
-    static void binaryInteger(BinaryOp op, CpuStorage a, int ai, int sa, CpuStorage b, int bi, int sb,
-                              CpuStorage o, int oi, int so, int n) {
-        for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) o.setLong(oi, apply(op, a.getLong(ai), b.getLong(bi)));
+    static void binaryInteger(
+            BinaryOp op,
+            CpuStorage a,
+            int ai,
+            int sa,
+            CpuStorage b,
+            int bi,
+            int sb,
+            CpuStorage o,
+            int oi,
+            int so,
+            int n) {
+        for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so)
+            o.setLong(oi, apply(op, a.getLong(ai), b.getLong(bi)));
     }
 
     static long apply(BinaryOp op, long a, long b) {

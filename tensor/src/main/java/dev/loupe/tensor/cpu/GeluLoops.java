@@ -23,6 +23,7 @@ final class GeluLoops {
     private static final int L = SPECIES.length();
     /** 1024 floats per array: x, g, o and the pdf scratch, 16 KB, stay in L1 across the passes. */
     private static final int CHUNK = 1024;
+
     private static final float INV_SQRT2 = 0.70710678118654752f, INV_SQRT_2PI = 0.3989422804014327f;
 
     private GeluLoops() {}
@@ -42,7 +43,8 @@ final class GeluLoops {
     static void backward(float[] x, int xi, float[] g, int gi, float[] o, int oi, int n) {
         int full = SPECIES.loopBound(n);
         float[] pdf = new float[Math.max(L, Math.min(CHUNK, full))];
-        for (int c = 0; c < full; c += CHUNK) backwardVectors(x, xi + c, g, gi + c, o, oi + c, pdf, Math.min(CHUNK, full - c));
+        for (int c = 0; c < full; c += CHUNK)
+            backwardVectors(x, xi + c, g, gi + c, o, oi + c, pdf, Math.min(CHUNK, full - c));
         if (full < n) {
             float[] xt = padded(x, xi + full, n - full), gt = padded(g, gi + full, n - full), ot = new float[L];
             backwardVectors(xt, 0, gt, 0, ot, 0, pdf, L);
@@ -63,7 +65,7 @@ final class GeluLoops {
         for (int i = 0; i < n; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
             FloatVector t = v.abs().mul(INV_SQRT2).fma(0.5f, 1f);
-            FloatVector tail = FloatVector.fromArray(SPECIES, o, oi + i).div(t).mul(0.5f);   // Phi(-|x|) = t e / 2
+            FloatVector tail = FloatVector.fromArray(SPECIES, o, oi + i).div(t).mul(0.5f); // Phi(-|x|) = t e / 2
             FloatVector phi = tail.blend(tail.neg().add(1f), v.compare(VectorOperators.GT, 0f));
             v.mul(phi).intoArray(o, oi + i);
         }
@@ -75,7 +77,7 @@ final class GeluLoops {
         VectorMath.expInPlace(o, oi, n);
         for (int i = 0; i < n; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xi + i);
-            v.mul(v).mul(-0.5f).intoArray(pdf, i);                                            // -x^2 / 2
+            v.mul(v).mul(-0.5f).intoArray(pdf, i); // -x^2 / 2
         }
         VectorMath.expInPlace(pdf, 0, n);
         for (int i = 0; i < n; i += L) {

@@ -1,7 +1,6 @@
 package dev.loupe.tensor.cpu;
 
 import dev.loupe.tensor.Parallel;
-
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -63,9 +62,22 @@ public final class Gemm {
     private Gemm() {}
 
     /** C = A.B (or C += A.B when {@code accumulate}); C: (m, n), A: (m, k), B: (k, n). */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
+    public static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
@@ -75,21 +87,54 @@ public final class Gemm {
      * starts from its bias value, as BLAS's beta = 1 over a bias-filled C would (a linear layer's
      * product in one pass over C).
      */
-    public static void gemmBias(boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+    public static void gemmBias(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] bias,
+            int biasOff) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         checkBias(n, bias, biasOff);
         if (k == 0) {
             for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
             return;
         }
-        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, readsAInPlace(transA, n, lda), bias, biasOff);
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                false,
+                readsAInPlace(transA, n, lda),
+                bias,
+                biasOff);
     }
 
     static void checkBias(int n, float[] bias, int biasOff) {
         if (biasOff < 0 || (long) biasOff + n > bias.length) {
-            throw new IndexOutOfBoundsException("gemm: bias of " + n + " at offset " + biasOff + " does not fit an array of " + bias.length);
+            throw new IndexOutOfBoundsException(
+                    "gemm: bias of " + n + " at offset " + biasOff + " does not fit an array of " + bias.length);
         }
     }
 
@@ -98,14 +143,30 @@ public final class Gemm {
      * offsets aOffs[e], bOffs[e], cOffs[e]. A and B offsets may repeat (broadcast operands); C
      * offsets must not overlap.
      */
-    public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
-                                   float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
-                                   float[] c, int[] cOffs, int ldc, boolean accumulate) {
+    public static void gemmBatched(
+            int batch,
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int[] aOffs,
+            int lda,
+            float[] b,
+            int[] bOffs,
+            int ldb,
+            float[] c,
+            int[] cOffs,
+            int ldc,
+            boolean accumulate) {
         checkBatch(batch, aOffs, bOffs, cOffs);
-        for (int e = 0; e < batch; e++) checkArgs(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc);
+        for (int e = 0; e < batch; e++)
+            checkArgs(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc);
         long flops = 2L * m * n * k;
         int threads = Parallel.threads();
-        boolean perEntry = batch >= 2 * threads || (batch >= threads && flops < 8 * PARALLEL_FLOPS) || flops < PARALLEL_FLOPS;
+        boolean perEntry =
+                batch >= 2 * threads || (batch >= threads && flops < 8 * PARALLEL_FLOPS) || flops < PARALLEL_FLOPS;
         if (threads == 1 || batch == 1 || !perEntry) {
             for (int e = 0; e < batch; e++) {
                 single(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc, accumulate);
@@ -121,10 +182,41 @@ public final class Gemm {
         });
     }
 
-    private static void single(boolean transA, boolean transB, int m, int n, int k,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, boolean accumulate) {
-        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, readsAInPlace(transA, n, lda), null, 0);
+    private static void single(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                accumulate,
+                readsAInPlace(transA, n, lda),
+                null,
+                0);
     }
 
     /**
@@ -141,16 +233,64 @@ public final class Gemm {
     }
 
     /** {@link #gemm} with the A layout forced (tests cover both paths on every shape). */
-    static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace) {
+    static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate,
+            boolean aInPlace) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, aInPlace && !transA, null, 0);
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                accumulate,
+                aInPlace && !transA,
+                null,
+                0);
     }
 
-    private static void single(boolean transA, boolean transB, int m, int n, int k,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, boolean accumulate, boolean aInPlace, float[] bias, int biasOff) {
+    private static void single(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate,
+            boolean aInPlace,
+            float[] bias,
+            int biasOff) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -170,7 +310,8 @@ public final class Gemm {
         int units = ceilDiv(m, MR);
         int perThread = threads > 1 && units >= 2 * threads * MIN_SPLIT_UNITS ? 2 : 1;
         int mBlocks = Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
-        if (threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units) mBlocks = roundUp(mBlocks, threads);
+        if (threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units)
+            mBlocks = roundUp(mBlocks, threads);
         int mBlocksF = mBlocks;
         float[] bp = WORKSPACE.get().packB(k * ncMax);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -178,8 +319,8 @@ public final class Gemm {
             // Fewer M blocks than threads (M <= MR * threads): the B panels are cut in chunks too, and each
             // task packs its own copy of its (small) A block.
             int nChunks = mBlocks < threads ? Math.min(panels, ceilDiv(2 * threads, mBlocks)) : 1;
-            SharedPackedB packedB = new SharedPackedB(transB, b, bOff, ldb, k, kcMax, jc, nc, bp,
-                    nChunks > 1 ? nChunks : Math.min(panels, threads));
+            SharedPackedB packedB = new SharedPackedB(
+                    transB, b, bOff, ldb, k, kcMax, jc, nc, bp, nChunks > 1 ? nChunks : Math.min(panels, threads));
             int tasks = mBlocksF * nChunks;
             Parallel.forRange(tasks, threads == 1 ? tasks : 1, (s, e) -> {
                 Workspace w = WORKSPACE.get();
@@ -198,8 +339,27 @@ public final class Gemm {
                             // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
                             // a last partial tile is packed with zero rows so the kernel reads no further.
                             int full = mc / MR * MR;
-                            macro(w, a, aOff + i0 * lda + pc, lda, MR * lda, bp, bpOff, i0, full, jcF, nc, kc, p0, p1,
-                                    c, cOff, ldc, load, init, biasOff);
+                            macro(
+                                    w,
+                                    a,
+                                    aOff + i0 * lda + pc,
+                                    lda,
+                                    MR * lda,
+                                    bp,
+                                    bpOff,
+                                    i0,
+                                    full,
+                                    jcF,
+                                    nc,
+                                    kc,
+                                    p0,
+                                    p1,
+                                    c,
+                                    cOff,
+                                    ldc,
+                                    load,
+                                    init,
+                                    biasOff);
                             if (full == mc) continue;
                             e0 = i0 + full;
                             edgeRows = mc - full;
@@ -207,8 +367,9 @@ public final class Gemm {
                         // Packed A: the whole block, or the in-place path's partial last tile.
                         float[] ap = w.packA(roundUp(edgeRows, MR) * kc);
                         GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
-                        macro(w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load, init,
-                                biasOff);
+                        macro(
+                                w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load,
+                                init, biasOff);
                     }
                 }
             });
@@ -230,7 +391,8 @@ public final class Gemm {
         /** state[kb * parts + part]: FREE, PACKING or PACKED. */
         private final AtomicIntegerArray state;
 
-        SharedPackedB(boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int parts) {
+        SharedPackedB(
+                boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int parts) {
             this.transB = transB;
             this.b = b;
             this.bOff = bOff;
@@ -251,8 +413,19 @@ public final class Gemm {
                 int slot = kb * parts + part;
                 if (overlaps(part, p0, p1) && state.get(slot) == FREE && state.compareAndSet(slot, FREE, PACKING)) {
                     int pc = kb * kcMax, kc = Math.min(kcMax, k - pc);
-                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, part * panels / parts, (part + 1) * panels / parts,
-                            bp, pc * panels * NR);
+                    GemmPack.packB(
+                            transB,
+                            b,
+                            bOff,
+                            ldb,
+                            pc,
+                            kc,
+                            jc,
+                            nc,
+                            part * panels / parts,
+                            (part + 1) * panels / parts,
+                            bp,
+                            pc * panels * NR);
                     state.set(slot, PACKED);
                 }
             }
@@ -274,9 +447,27 @@ public final class Gemm {
      * A(i0 + r, pc + p) = a[aBase + r * lda + p]. Full tiles go straight to C; edge tiles go through
      * the workspace tile so the kernel never writes past the matrix.
      */
-    private static void macro(Workspace w, float[] a, int aBase, int lda, int tileStep, float[] bp, int bpOff,
-                              int i0, int mc, int jc, int nc, int kc, int p0, int p1, float[] c, int cOff, int ldc,
-                              boolean load, float[] init, int initOff) {
+    private static void macro(
+            Workspace w,
+            float[] a,
+            int aBase,
+            int lda,
+            int tileStep,
+            float[] bp,
+            int bpOff,
+            int i0,
+            int mc,
+            int jc,
+            int nc,
+            int kc,
+            int p0,
+            int p1,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean load,
+            float[] init,
+            int initOff) {
         float[] tile = w.tile;
         for (int q = p0; q < p1; q++) {
             int cols = Math.min(NR, nc - q * NR), bo = bpOff + q * NR * kc;
@@ -304,14 +495,27 @@ public final class Gemm {
     }
 
     /** Checks dimensions, leading dimensions and that every element read or written is in its array. */
-    static void checkArgs(boolean transA, boolean transB, int m, int n, int k,
-                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float[] c, int cOff, int ldc) {
+    static void checkArgs(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
         }
         if (lda < 0 || ldb < 0 || ldc < 0) {
-            throw new IllegalArgumentException("gemm: negative leading dimension lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
+            throw new IllegalArgumentException(
+                    "gemm: negative leading dimension lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
         }
         if (m > 1 && ldc < n) {
             throw new IllegalArgumentException("gemm: ldc=" + ldc + " < n=" + n + " makes rows of C overlap");
@@ -325,20 +529,25 @@ public final class Gemm {
 
     static void checkBatch(int batch, int[] aOffs, int[] bOffs, int[] cOffs) {
         if (batch < 0 || aOffs.length < batch || bOffs.length < batch || cOffs.length < batch) {
-            throw new IllegalArgumentException("gemm: batch " + batch + " needs that many offsets, got "
-                    + aOffs.length + ", " + bOffs.length + ", " + cOffs.length);
+            throw new IllegalArgumentException("gemm: batch " + batch + " needs that many offsets, got " + aOffs.length
+                    + ", " + bOffs.length + ", " + cOffs.length);
         }
     }
 
     private static void checkSpan(String name, int length, int off, int rows, int cols, int ld) {
         long last = off + (long) (rows - 1) * ld + cols - 1;
         if (off < 0 || last >= length) {
-            throw new IndexOutOfBoundsException("gemm: " + name + " (" + rows + ", " + cols + ") with leading dimension " + ld
-                    + " at offset " + off + " reaches element " + last + " of an array of " + length);
+            throw new IndexOutOfBoundsException(
+                    "gemm: " + name + " (" + rows + ", " + cols + ") with leading dimension " + ld + " at offset " + off
+                            + " reaches element " + last + " of an array of " + length);
         }
     }
 
-    private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
 
-    private static int roundUp(int x, int y) { return ceilDiv(x, y) * y; }
+    private static int roundUp(int x, int y) {
+        return ceilDiv(x, y) * y;
+    }
 }

@@ -29,22 +29,45 @@ final class GemmKernel {
      * bp: packed B micro-panel (kc, NR) row-major. init: a row (NR floats at io) every row of the tile
      * starts from when not loading C (a linear layer's bias), or null for zero.
      */
-    static void tile(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load,
-                     float[] init, int io) {
+    static void tile(
+            float[] ap,
+            int ao,
+            float[] bp,
+            int bo,
+            int kc,
+            float[] c,
+            int co,
+            int ldc,
+            boolean load,
+            float[] init,
+            int io) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector z0 = init == null ? z : FloatVector.fromArray(S, init, io), z1 = init == null ? z : FloatVector.fromArray(S, init, io + VL);
-        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z0, c01 = load ? FloatVector.fromArray(S, c, co + VL) : z1;
-        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z0, c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z1;
-        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z0, c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z1;
-        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z0, c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z1;
-        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z0, c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z1;
-        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z0, c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z1;
-        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z0, c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z1;
-        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z0, c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z1;
-        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z0, c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z1;
-        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z0, c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z1;
-        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z0, c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
-        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0, c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
+        FloatVector z0 = init == null ? z : FloatVector.fromArray(S, init, io),
+                z1 = init == null ? z : FloatVector.fromArray(S, init, io + VL);
+        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z0,
+                c01 = load ? FloatVector.fromArray(S, c, co + VL) : z1;
+        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z0,
+                c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z1;
+        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z0,
+                c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z1;
+        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z0,
+                c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z1;
+        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z0,
+                c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z1;
+        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z0,
+                c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z1;
+        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z0,
+                c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z1;
+        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z0,
+                c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z1;
+        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z0,
+                c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z1;
+        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z0,
+                c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z1;
+        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z0,
+                c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
+        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0,
+                c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
         for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
@@ -115,24 +138,48 @@ final class GemmKernel {
      * (rs = lda). A separate method so the packed kernel keeps constant offsets: with both strides as
      * variables the packed path measured 16-27% slower at n = 512 (registers for eleven row offsets).
      */
-    static void tileRows(float[] ap, int ao, int rs, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean load,
-                     float[] init, int io) {
+    static void tileRows(
+            float[] ap,
+            int ao,
+            int rs,
+            float[] bp,
+            int bo,
+            int kc,
+            float[] c,
+            int co,
+            int ldc,
+            boolean load,
+            float[] init,
+            int io) {
         final int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs;
         final int r7 = 7 * rs, r8 = 8 * rs, r9 = 9 * rs, r10 = 10 * rs, r11 = 11 * rs;
         FloatVector z = FloatVector.zero(S);
-        FloatVector z0 = init == null ? z : FloatVector.fromArray(S, init, io), z1 = init == null ? z : FloatVector.fromArray(S, init, io + VL);
-        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z0, c01 = load ? FloatVector.fromArray(S, c, co + VL) : z1;
-        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z0, c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z1;
-        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z0, c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z1;
-        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z0, c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z1;
-        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z0, c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z1;
-        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z0, c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z1;
-        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z0, c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z1;
-        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z0, c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z1;
-        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z0, c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z1;
-        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z0, c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z1;
-        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z0, c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
-        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0, c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
+        FloatVector z0 = init == null ? z : FloatVector.fromArray(S, init, io),
+                z1 = init == null ? z : FloatVector.fromArray(S, init, io + VL);
+        FloatVector c00 = load ? FloatVector.fromArray(S, c, co) : z0,
+                c01 = load ? FloatVector.fromArray(S, c, co + VL) : z1;
+        FloatVector c10 = load ? FloatVector.fromArray(S, c, co + 1 * ldc) : z0,
+                c11 = load ? FloatVector.fromArray(S, c, co + 1 * ldc + VL) : z1;
+        FloatVector c20 = load ? FloatVector.fromArray(S, c, co + 2 * ldc) : z0,
+                c21 = load ? FloatVector.fromArray(S, c, co + 2 * ldc + VL) : z1;
+        FloatVector c30 = load ? FloatVector.fromArray(S, c, co + 3 * ldc) : z0,
+                c31 = load ? FloatVector.fromArray(S, c, co + 3 * ldc + VL) : z1;
+        FloatVector c40 = load ? FloatVector.fromArray(S, c, co + 4 * ldc) : z0,
+                c41 = load ? FloatVector.fromArray(S, c, co + 4 * ldc + VL) : z1;
+        FloatVector c50 = load ? FloatVector.fromArray(S, c, co + 5 * ldc) : z0,
+                c51 = load ? FloatVector.fromArray(S, c, co + 5 * ldc + VL) : z1;
+        FloatVector c60 = load ? FloatVector.fromArray(S, c, co + 6 * ldc) : z0,
+                c61 = load ? FloatVector.fromArray(S, c, co + 6 * ldc + VL) : z1;
+        FloatVector c70 = load ? FloatVector.fromArray(S, c, co + 7 * ldc) : z0,
+                c71 = load ? FloatVector.fromArray(S, c, co + 7 * ldc + VL) : z1;
+        FloatVector c80 = load ? FloatVector.fromArray(S, c, co + 8 * ldc) : z0,
+                c81 = load ? FloatVector.fromArray(S, c, co + 8 * ldc + VL) : z1;
+        FloatVector c90 = load ? FloatVector.fromArray(S, c, co + 9 * ldc) : z0,
+                c91 = load ? FloatVector.fromArray(S, c, co + 9 * ldc + VL) : z1;
+        FloatVector c100 = load ? FloatVector.fromArray(S, c, co + 10 * ldc) : z0,
+                c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
+        FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0,
+                c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
         for (int p = 0; p < kc; p++, ao++, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);

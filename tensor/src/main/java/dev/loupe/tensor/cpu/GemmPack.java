@@ -35,7 +35,8 @@ final class GemmPack {
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
-                    for (int p = 0, src = aOff + (i + r) * lda + k0, o = d + r; p < kc; p++, o += MR) dst[o] = a[src + p];
+                    for (int p = 0, src = aOff + (i + r) * lda + k0, o = d + r; p < kc; p++, o += MR)
+                        dst[o] = a[src + p];
                 }
                 if (rows < MR) {
                     for (int p = 0, o = d; p < kc; p++, o += MR) Arrays.fill(dst, o + rows, o + MR, 0f);
@@ -49,15 +50,27 @@ final class GemmPack {
      * (kc, NR); panel q starts at dstOff + q * NR * kc. B(p, j) is b[bOff + p * ldb + j], or b[bOff + j * ldb + p]
      * when transB.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int k0, int kc, int j0, int nc,
-                      int panelStart, int panelEnd, float[] dst, int dstOff) {
+    static void packB(
+            boolean transB,
+            float[] b,
+            int bOff,
+            int ldb,
+            int k0,
+            int kc,
+            int j0,
+            int nc,
+            int panelStart,
+            int panelEnd,
+            float[] dst,
+            int dstOff) {
         if (!transB) {
             // Row by row across all panels: each row of B is read once, sequentially. Going panel by
             // panel instead reads 128 bytes per row at a stride of ldb, a fresh page per row for wide B.
             int fullEnd = Math.min(panelEnd, nc / NR);
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (k0 + p) * ldb + j0;
-                for (int q = panelStart; q < fullEnd; q++) System.arraycopy(b, src + q * NR, dst, dstOff + q * NR * kc + p * NR, NR);
+                for (int q = panelStart; q < fullEnd; q++)
+                    System.arraycopy(b, src + q * NR, dst, dstOff + q * NR * kc + p * NR, NR);
             }
             for (int q = Math.max(panelStart, fullEnd); q < panelEnd; q++) {
                 int cols = nc - q * NR, d = dstOff + q * NR * kc;
@@ -72,7 +85,8 @@ final class GemmPack {
             int cols = Math.min(NR, nc - q * NR), j = j0 + q * NR, d = dstOff + q * NR * kc;
             // B^T is stored (N, K): each column of the panel is a sequential run over k.
             for (int col = 0; col < cols; col++) {
-                for (int p = 0, src = bOff + (j + col) * ldb + k0, o = d + col; p < kc; p++, o += NR) dst[o] = b[src + p];
+                for (int p = 0, src = bOff + (j + col) * ldb + k0, o = d + col; p < kc; p++, o += NR)
+                    dst[o] = b[src + p];
             }
             if (cols < NR) {
                 for (int p = 0, o = d; p < kc; p++, o += NR) Arrays.fill(dst, o + cols, o + NR, 0f);

@@ -10,9 +10,22 @@ public final class GemmScalar {
     private GemmScalar() {}
 
     /** C = A.B (or C += A.B when {@code accumulate}); C: (m, n), A: (m, k), B: (k, n). */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
+    public static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
@@ -29,9 +42,23 @@ public final class GemmScalar {
     }
 
     /** C = bias + A.B, each element's fma chain starting from its bias; see {@link Gemm#gemmBias}. */
-    public static void gemmBias(boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+    public static void gemmBias(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] bias,
+            int biasOff) {
         Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         Gemm.checkBias(n, bias, biasOff);
         for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
@@ -39,9 +66,23 @@ public final class GemmScalar {
     }
 
     /** Batched form; see {@link Gemm#gemmBatched}. */
-    public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
-                                   float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
-                                   float[] c, int[] cOffs, int ldc, boolean accumulate) {
+    public static void gemmBatched(
+            int batch,
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int[] aOffs,
+            int lda,
+            float[] b,
+            int[] bOffs,
+            int ldb,
+            float[] c,
+            int[] cOffs,
+            int ldc,
+            boolean accumulate) {
         Gemm.checkBatch(batch, aOffs, bOffs, cOffs);
         for (int e = 0; e < batch; e++) {
             gemm(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc, accumulate);

@@ -15,13 +15,14 @@ package dev.loupe.tensor.cpu;
  */
 final class ReduceLayout {
     final boolean innerReduced;
-    final int inner;        // length of the innermost group
-    final int rows;         // output rows: numel(out) / (innerReduced ? 1 : inner)
-    final int count;        // reduced elements per output
-    final int[] offsets;    // start of each reduced run (innerReduced) or slice (kept), relative to base
-    private final int[] rowSizes, rowStrides;   // kept groups outside the inner one, outermost first
+    final int inner; // length of the innermost group
+    final int rows; // output rows: numel(out) / (innerReduced ? 1 : inner)
+    final int count; // reduced elements per output
+    final int[] offsets; // start of each reduced run (innerReduced) or slice (kept), relative to base
+    private final int[] rowSizes, rowStrides; // kept groups outside the inner one, outermost first
 
-    private ReduceLayout(boolean innerReduced, int inner, int rows, int count, int[] offsets, int[] rowSizes, int[] rowStrides) {
+    private ReduceLayout(
+            boolean innerReduced, int inner, int rows, int count, int[] offsets, int[] rowSizes, int[] rowStrides) {
         this.innerReduced = innerReduced;
         this.inner = inner;
         this.rows = rows;
@@ -59,10 +60,15 @@ final class ReduceLayout {
         // A single element, or nothing left: one output reading one run of one element.
         boolean innerReduced = g == 0 || gReduced[g - 1];
         int inner = g == 0 ? 1 : gSize[g - 1];
-        int groups = g == 0 ? 0 : g - 1;          // groups outside the inner one
+        int groups = g == 0 ? 0 : g - 1; // groups outside the inner one
         int nRow = 0, nRed = 0;
-        for (int i = 0; i < groups; i++) if (gReduced[i]) nRed++; else nRow++;
-        int[] rowSizes = new int[nRow], rowStrides = new int[nRow], redSizes = new int[nRed], redStrides = new int[nRed];
+        for (int i = 0; i < groups; i++)
+            if (gReduced[i]) nRed++;
+            else nRow++;
+        int[] rowSizes = new int[nRow],
+                rowStrides = new int[nRow],
+                redSizes = new int[nRed],
+                redStrides = new int[nRed];
         for (int i = 0, r = 0, k = 0; i < groups; i++) {
             if (gReduced[i]) {
                 redSizes[r] = gSize[i];

@@ -28,7 +28,9 @@ final class SigmoidLoops {
         exp(x, xi, o, oi, n);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector.fromArray(SPECIES, g, gi + i, m).mul(FloatVector.fromArray(SPECIES, o, oi + i, m)).intoArray(o, oi + i, m);
+            FloatVector.fromArray(SPECIES, g, gi + i, m)
+                    .mul(FloatVector.fromArray(SPECIES, o, oi + i, m))
+                    .intoArray(o, oi + i, m);
         }
     }
 
@@ -52,10 +54,15 @@ final class SigmoidLoops {
         VectorMath.expInPlace(o, oi, n);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector s = FloatVector.broadcast(SPECIES, 1f).div(FloatVector.fromArray(SPECIES, o, oi + i, m).add(1f));
+            FloatVector s = FloatVector.broadcast(SPECIES, 1f)
+                    .div(FloatVector.fromArray(SPECIES, o, oi + i, m).add(1f));
             FloatVector oneMinus = s.neg().add(1f);
             FloatVector d = times
-                    ? FloatVector.fromArray(SPECIES, x, xi + i, m).mul(k).mul(oneMinus).add(1f).mul(s)
+                    ? FloatVector.fromArray(SPECIES, x, xi + i, m)
+                            .mul(k)
+                            .mul(oneMinus)
+                            .add(1f)
+                            .mul(s)
                     : s.mul(oneMinus);
             FloatVector.fromArray(SPECIES, g, gi + i, m).mul(d).intoArray(o, oi + i, m);
         }

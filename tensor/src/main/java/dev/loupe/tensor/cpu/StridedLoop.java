@@ -16,10 +16,10 @@ public final class StridedLoop {
         void run(int[] base, int length);
     }
 
-    private final int[] shape;      // coalesced sizes, outermost first; never empty
-    private final int[][] strides;  // [operand][dim]
-    private final int[] offsets;    // [operand]
-    private final int outer;        // number of runs
+    private final int[] shape; // coalesced sizes, outermost first; never empty
+    private final int[][] strides; // [operand][dim]
+    private final int[] offsets; // [operand]
+    private final int outer; // number of runs
 
     private StridedLoop(int[] shape, int[][] strides, int[] offsets) {
         this.shape = shape;
@@ -70,12 +70,18 @@ public final class StridedLoop {
     }
 
     /** Length of every run. */
-    public int innerLength() { return shape[shape.length - 1]; }
+    public int innerLength() {
+        return shape[shape.length - 1];
+    }
 
     /** Stride of operand {@code k} along the run (0 for a broadcast operand, 1 when contiguous). */
-    public int innerStride(int k) { return strides[k][shape.length - 1]; }
+    public int innerStride(int k) {
+        return strides[k][shape.length - 1];
+    }
 
-    public int runs() { return innerLength() == 0 ? 0 : outer; }
+    public int runs() {
+        return innerLength() == 0 ? 0 : outer;
+    }
 
     /** Calls {@code body} for every run, in parallel over runs. */
     public void forEach(Run body) {

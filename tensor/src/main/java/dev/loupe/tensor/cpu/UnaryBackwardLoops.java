@@ -50,9 +50,6 @@ final class UnaryBackwardLoops {
         }
     }
 
-
-
-
     private static void tanh(float[] x, int xi, float[] g, int gi, float[] o, int oi, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
@@ -79,8 +76,6 @@ final class UnaryBackwardLoops {
         }
     }
 
-
-
     private static FloatVector geluTanhD(FloatVector x) {
         FloatVector x2 = x.mul(x);
         FloatVector t = VectorMath.tanh(x2.fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI));
@@ -89,8 +84,6 @@ final class UnaryBackwardLoops {
         FloatVector sech2 = t.mul(t).neg().add(1f);
         return t.fma(half, half).add(x.mul(half).mul(sech2).mul(inner));
     }
-
-
 
     private static FloatVector tanhD(FloatVector x) {
         FloatVector t = VectorMath.tanh(x);

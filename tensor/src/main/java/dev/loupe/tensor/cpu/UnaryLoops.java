@@ -139,7 +139,6 @@ final class UnaryLoops {
         }
     }
 
-
     private static void log(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
@@ -189,7 +188,6 @@ final class UnaryLoops {
         }
     }
 
-
     private static void relu(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
@@ -203,7 +201,6 @@ final class UnaryLoops {
         }
     }
 
-
     private static void geluTanh(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += L) {
@@ -216,5 +213,4 @@ final class UnaryLoops {
             VectorMath.geluTanh(v).intoArray(o, oi + i, m);
         }
     }
-
 }

@@ -24,7 +24,8 @@ final class VectorLoops {
      */
     static void zip(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         if (sa == 0 && sb == 0) {
-            float r = VectorOps.apply(op, FloatVector.broadcast(SPECIES, a[ai]), FloatVector.broadcast(SPECIES, b[bi])).lane(0);
+            float r = VectorOps.apply(op, FloatVector.broadcast(SPECIES, a[ai]), FloatVector.broadcast(SPECIES, b[bi]))
+                    .lane(0);
             java.util.Arrays.fill(o, oi, oi + n, r);
             return;
         }
@@ -40,24 +41,35 @@ final class VectorLoops {
     }
 
     /** The rare ops (pow): one loop that dispatches per vector; see {@link ZipLoops} for why the hot ones do not. */
-    private static void zipGeneric(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
+    private static void zipGeneric(
+            BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
         int bound = SPECIES.loopBound(n);
         if (sa == 1 && sb == 1) {
             for (; i < bound; i += L) {
-                VectorOps.apply(op, FloatVector.fromArray(SPECIES, a, ai + i), FloatVector.fromArray(SPECIES, b, bi + i)).intoArray(o, oi + i);
+                VectorOps.apply(
+                                op,
+                                FloatVector.fromArray(SPECIES, a, ai + i),
+                                FloatVector.fromArray(SPECIES, b, bi + i))
+                        .intoArray(o, oi + i);
             }
         } else if (sa == 1) {
             FloatVector bv = FloatVector.broadcast(SPECIES, b[bi]);
-            for (; i < bound; i += L) VectorOps.apply(op, FloatVector.fromArray(SPECIES, a, ai + i), bv).intoArray(o, oi + i);
+            for (; i < bound; i += L)
+                VectorOps.apply(op, FloatVector.fromArray(SPECIES, a, ai + i), bv)
+                        .intoArray(o, oi + i);
         } else {
             FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
-            for (; i < bound; i += L) VectorOps.apply(op, av, FloatVector.fromArray(SPECIES, b, bi + i)).intoArray(o, oi + i);
+            for (; i < bound; i += L)
+                VectorOps.apply(op, av, FloatVector.fromArray(SPECIES, b, bi + i))
+                        .intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector av = sa == 1 ? FloatVector.fromArray(SPECIES, a, ai + i, m) : FloatVector.broadcast(SPECIES, a[ai]);
-            FloatVector bv = sb == 1 ? FloatVector.fromArray(SPECIES, b, bi + i, m) : FloatVector.broadcast(SPECIES, b[bi]);
+            FloatVector av =
+                    sa == 1 ? FloatVector.fromArray(SPECIES, a, ai + i, m) : FloatVector.broadcast(SPECIES, a[ai]);
+            FloatVector bv =
+                    sb == 1 ? FloatVector.fromArray(SPECIES, b, bi + i, m) : FloatVector.broadcast(SPECIES, b[bi]);
             VectorOps.apply(op, av, bv).intoArray(o, oi + i, m);
         }
     }
@@ -66,8 +78,10 @@ final class VectorLoops {
     static void compare(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, byte[] o, int oi, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> in = SPECIES.indexInRange(i, n);
-            FloatVector av = sa == 1 ? FloatVector.fromArray(SPECIES, a, ai + i, in) : FloatVector.broadcast(SPECIES, a[ai]);
-            FloatVector bv = sb == 1 ? FloatVector.fromArray(SPECIES, b, bi + i, in) : FloatVector.broadcast(SPECIES, b[bi]);
+            FloatVector av =
+                    sa == 1 ? FloatVector.fromArray(SPECIES, a, ai + i, in) : FloatVector.broadcast(SPECIES, a[ai]);
+            FloatVector bv =
+                    sb == 1 ? FloatVector.fromArray(SPECIES, b, bi + i, in) : FloatVector.broadcast(SPECIES, b[bi]);
             long bits = VectorOps.test(op, av, bv).toLong();
             int lanes = Math.min(L, n - i);
             for (int j = 0; j < lanes; j++) o[oi + i + j] = (byte) ((bits >>> j) & 1);

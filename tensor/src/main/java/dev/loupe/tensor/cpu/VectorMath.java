@@ -19,14 +19,25 @@ final class VectorMath {
 
     // erf(x) = x * P(x^2) on |x| <= 1: least-squares fit of erf(x)/x in x^2, degree 6
     // (numpy polyfit on 20000 points of [1e-4, 1]; max relative error 1.9e-7 in float arithmetic).
-    private static final float P0 = 1.128379225730896f, P1 = -0.3761262893676758f, P2 = 0.11283634603023529f,
-            P3 = -0.026856068521738052f, P4 = 0.005192956887185574f, P5 = -0.0008053741184994578f,
+    private static final float P0 = 1.128379225730896f,
+            P1 = -0.3761262893676758f,
+            P2 = 0.11283634603023529f,
+            P3 = -0.026856068521738052f,
+            P4 = 0.005192956887185574f,
+            P5 = -0.0008053741184994578f,
             P6 = 8.00684210844338e-05f;
 
     // erfc(z) = t exp(-z^2 + Q(t)), t = 1 / (1 + z/2), z >= 0 (Numerical Recipes' erfcc, relative
     // error 1.2e-7 in exact arithmetic).
-    static final float Q0 = -1.26551223f, Q1 = 1.00002368f, Q2 = 0.37409196f, Q3 = 0.09678418f,
-            Q4 = -0.18628806f, Q5 = 0.27886807f, Q6 = -1.13520398f, Q7 = 1.48851587f, Q8 = -0.82215223f,
+    static final float Q0 = -1.26551223f,
+            Q1 = 1.00002368f,
+            Q2 = 0.37409196f,
+            Q3 = 0.09678418f,
+            Q4 = -0.18628806f,
+            Q5 = 0.27886807f,
+            Q6 = -1.13520398f,
+            Q7 = 1.48851587f,
+            Q8 = -0.82215223f,
             Q9 = 0.17087277f;
 
     private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
@@ -34,21 +45,35 @@ final class VectorMath {
     // exp: x = n ln2 + r with |r| <= ln2 / 2, exp(r) = 1 + r + r^2 E(r) (Cephes expf, relative error
     // about 1 ulp), then scaled by 2^n in two exact steps so n = 128 and subnormal results work.
     static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
-            E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+    static final float E0 = 1.9875691500e-4f,
+            E1 = 1.3981999507e-3f,
+            E2 = 8.3334519073e-3f,
+            E3 = 4.1665795894e-2f,
+            E4 = 1.6666665459e-1f,
+            E5 = 5.0000001201e-1f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
     static final float ROUNDER = 12582912f;
+
     static final float EXP_MAX = 88.8f, EXP_MIN = -104f;
 
     // tanh on |x| < 0.625: x + x^3 T(x^2) (Cephes tanhf); above it 1 - 2 / (exp(2|x|) + 1).
-    static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
-            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+    static final float T0 = -5.70498872745e-3f,
+            T1 = 2.06390887954e-2f,
+            T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f,
+            T4 = -3.33332819422e-1f;
 
     // log: x = m 2^e with sqrt(1/2) <= m < sqrt(2), log(x) = e ln2 + log1p(f), f = m - 1, with
     // log1p(f) = f - f^2/2 + f^3 L(f) (Cephes logf, relative error about 1 ulp).
-    static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
-            L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
-            L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
+    static final float L0 = 7.0376836292e-2f,
+            L1 = -1.1514610310e-1f,
+            L2 = 1.1676998740e-1f,
+            L3 = -1.2420140846e-1f,
+            L4 = 1.4249322787e-1f,
+            L5 = -1.6668057665e-1f,
+            L6 = 2.0000714765e-1f,
+            L7 = -2.4999993993e-1f,
+            L8 = 3.3333331174e-1f;
     static final float SQRT_HALF = 0.707106781186547524f, MIN_NORMAL = Float.MIN_NORMAL, TWO_23 = 8388608f;
 
     private VectorMath() {}
@@ -62,12 +87,15 @@ final class VectorMath {
         VectorMask<Float> tiny = x.compare(VectorOperators.LT, MIN_NORMAL);
         FloatVector xs = x.blend(x.mul(TWO_23), tiny);
         IntVector bits = xs.reinterpretAsInts();
-        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23)
+                .sub(126)
+                .convert(VectorOperators.I2F, 0)
+                .reinterpretAsFloats();
         e = e.blend(e.sub(23f), tiny);
-        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();   // [0.5, 1)
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats(); // [0.5, 1)
         VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
         e = e.blend(e.sub(1f), low);
-        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low);                       // [sqrt(1/2) - 1, sqrt(2) - 1)
+        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low); // [sqrt(1/2) - 1, sqrt(2) - 1)
         FloatVector z = f.mul(f);
         FloatVector p = f.fma(L0, L1);
         p = horner(horner(horner(horner(horner(horner(horner(p, f, L2), f, L3), f, L4), f, L5), f, L6), f, L7), f, L8);
@@ -79,7 +107,7 @@ final class VectorMath {
         r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         r = r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
         r = r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        return r.blend(x, x.compare(VectorOperators.NE, x));                          // NaN in, NaN out
+        return r.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
     }
 
     /**
@@ -90,9 +118,9 @@ final class VectorMath {
      */
     static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));          // ROUNDER + round(c log2 e)
+        FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER)); // ROUNDER + round(c log2 e)
         FloatVector n = t.sub(ROUNDER);
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER));  // n as an int
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER)); // n as an int
         FloatVector r = n.fma(x.broadcast(-LN2_HI), c);
         r = n.fma(x.broadcast(-LN2_LO), r);
         FloatVector p = r.fma(E0, E1);
@@ -115,7 +143,7 @@ final class VectorMath {
         p = horner(horner(horner(p, z, T2), z, T3), z, T4);
         FloatVector small = p.mul(z).fma(x, x);
         FloatVector e = exp(a.add(a));
-        FloatVector large = a.broadcast(1f).sub(a.broadcast(2f).div(e.add(1f)));  // tanh |x|, 1 at +inf
+        FloatVector large = a.broadcast(1f).sub(a.broadcast(2f).div(e.add(1f))); // tanh |x|, 1 at +inf
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return large.blend(small, a.compare(VectorOperators.LT, 0.625f));
     }
@@ -148,7 +176,13 @@ final class VectorMath {
     /** erfc's exponent -z^2 + Q(t): erfc(z) = t exp(-z^2 + Q(t)). */
     private static FloatVector erfcExponent(FloatVector z, FloatVector t) {
         FloatVector q = t.fma(Q9, Q8);
-        q = horner(horner(horner(horner(horner(horner(horner(horner(q, t, Q7), t, Q6), t, Q5), t, Q4), t, Q3), t, Q2), t, Q1), t, Q0);
+        q = horner(
+                horner(
+                        horner(horner(horner(horner(horner(horner(q, t, Q7), t, Q6), t, Q5), t, Q4), t, Q3), t, Q2),
+                        t,
+                        Q1),
+                t,
+                Q0);
         return q.sub(z.mul(z));
     }
 
@@ -212,8 +246,6 @@ final class VectorMath {
         FloatVector half = x.mul(0.5f);
         return tanh(inner).fma(half, half);
     }
-
-
 
     /** torch.sign with Math.signum's rules: 0, -0 and NaN map to themselves. */
     static FloatVector sign(FloatVector x) {

@@ -26,7 +26,9 @@ final class VectorMathScalar {
         return y * powerOfTwo(n1) * powerOfTwo(n2);
     }
 
-    private static float powerOfTwo(int n) { return Float.intBitsToFloat((n + 127) << 23); }
+    private static float powerOfTwo(int n) {
+        return Float.intBitsToFloat((n + 127) << 23);
+    }
 
     static float log(float x) {
         boolean tiny = x < Float.MIN_NORMAL;
@@ -40,7 +42,9 @@ final class VectorMathScalar {
         float f = low ? (m + m) - 1f : m - 1f;
         float z = f * f;
         float p = Math.fma(f, VectorMath.L0, VectorMath.L1);
-        for (float l : new float[] {VectorMath.L2, VectorMath.L3, VectorMath.L4, VectorMath.L5, VectorMath.L6, VectorMath.L7, VectorMath.L8}) {
+        for (float l : new float[] {
+            VectorMath.L2, VectorMath.L3, VectorMath.L4, VectorMath.L5, VectorMath.L6, VectorMath.L7, VectorMath.L8
+        }) {
             p = Math.fma(p, f, l);
         }
         float y = (p * f) * z;

@@ -30,7 +30,8 @@ final class ZipLoops {
 
     static void add(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).add(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).add(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).add(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);
@@ -39,7 +40,8 @@ final class ZipLoops {
 
     static void sub(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).sub(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).sub(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).sub(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);
@@ -48,7 +50,8 @@ final class ZipLoops {
 
     static void mul(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).mul(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).mul(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).mul(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);
@@ -57,7 +60,8 @@ final class ZipLoops {
 
     static void div(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).div(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).div(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).div(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);
@@ -66,7 +70,8 @@ final class ZipLoops {
 
     static void max(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).max(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).max(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).max(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);
@@ -75,7 +80,8 @@ final class ZipLoops {
 
     static void min(float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) load(a, ai, sa, i).min(load(b, bi, sb, i)).intoArray(o, oi + i);
+        for (int bound = S.loopBound(n); i < bound; i += L)
+            load(a, ai, sa, i).min(load(b, bi, sb, i)).intoArray(o, oi + i);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             loadTail(a, ai, sa, i, m).min(loadTail(b, bi, sb, i, m)).intoArray(o, oi + i, m);

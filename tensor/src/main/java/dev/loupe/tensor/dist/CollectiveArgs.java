@@ -10,10 +10,12 @@ public final class CollectiveArgs {
     /** A buffer a collective may use: contiguous, F32 or F64. */
     public static void requireBuffer(String op, String role, Tensor t) {
         if (t.dtype() != DType.F32 && t.dtype() != DType.F64) {
-            throw new IllegalArgumentException(op + ": " + role + " must be F32 or F64, got " + t.dtype() + " " + t.shape());
+            throw new IllegalArgumentException(
+                    op + ": " + role + " must be F32 or F64, got " + t.dtype() + " " + t.shape());
         }
         if (!t.isContiguous()) {
-            throw new IllegalArgumentException(op + ": " + role + " " + t.shape() + " must be contiguous (call contiguous() and copy back)");
+            throw new IllegalArgumentException(
+                    op + ": " + role + " " + t.shape() + " must be contiguous (call contiguous() and copy back)");
         }
     }
 
@@ -40,11 +42,12 @@ public final class CollectiveArgs {
     /** perRank (n) and whole (worldSize * n) in one dtype. */
     private static void requireBlocks(String op, Tensor perRank, Tensor whole, int worldSize) {
         if (perRank.dtype() != whole.dtype()) {
-            throw new IllegalArgumentException(op + ": " + perRank.dtype() + " and " + whole.dtype() + " buffers differ in dtype");
+            throw new IllegalArgumentException(
+                    op + ": " + perRank.dtype() + " and " + whole.dtype() + " buffers differ in dtype");
         }
         if ((long) perRank.numel() * worldSize != whole.numel()) {
-            throw new IllegalArgumentException(op + ": the per-rank buffer " + perRank.shape() + " times world size " + worldSize
-                    + " must have as many elements as " + whole.shape());
+            throw new IllegalArgumentException(op + ": the per-rank buffer " + perRank.shape() + " times world size "
+                    + worldSize + " must have as many elements as " + whole.shape());
         }
     }
 }

@@ -43,5 +43,7 @@ public interface Communicator extends AutoCloseable {
     void close();
 
     /** The communicator of a job with one rank: every collective is a copy or nothing. */
-    static Communicator single() { return SingleProcess.INSTANCE; }
+    static Communicator single() {
+        return SingleProcess.INSTANCE;
+    }
 }

@@ -18,14 +18,16 @@ public final class Communicators {
         return switch (mode) {
             case "none" -> {
                 if (env.worldSize() > 1) {
-                    throw new IllegalArgumentException("--dist none, but this process is " + env
-                            + "; every rank would train alone and write the same run folder. Use --dist auto, or launch one process");
+                    throw new IllegalArgumentException(
+                            "--dist none, but this process is " + env
+                                    + "; every rank would train alone and write the same run folder. Use --dist auto, or launch one process");
                 }
                 yield Communicator.single();
             }
             case "auto" -> {
                 if (env.worldSize() == 1) yield Communicator.single();
-                yield provider(env.launcher().equals("torchrun") ? "nccl" : "mpi").open(env);
+                yield provider(env.launcher().equals("torchrun") ? "nccl" : "mpi")
+                        .open(env);
             }
             default -> provider(mode).open(env);
         };
@@ -51,7 +53,8 @@ public final class Communicators {
     public static List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (CommunicatorProvider p : ServiceLoader.load(CommunicatorProvider.class)) {
-            lines.add(p.type() + ": " + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
+            lines.add(p.type() + ": "
+                    + p.unavailableReason().map(r -> "unavailable (" + r + ")").orElse("available"));
         }
         return lines;
     }

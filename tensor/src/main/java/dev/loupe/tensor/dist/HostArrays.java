@@ -13,7 +13,8 @@ final class HostArrays {
     static Object snapshot(Tensor t) {
         CpuStorage s = storage(t);
         int from = t.offset(), n = t.numel();
-        return t.dtype() == DType.F32 ? java.util.Arrays.copyOfRange(s.f32(), from, from + n)
+        return t.dtype() == DType.F32
+                ? java.util.Arrays.copyOfRange(s.f32(), from, from + n)
                 : java.util.Arrays.copyOfRange(s.f64(), from, from + n);
     }
 
@@ -50,7 +51,8 @@ final class HostArrays {
 
     private static CpuStorage storage(Tensor t) {
         if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException("the in-process communicator moves host tensors only, got one on " + t.device());
+            throw new IllegalArgumentException(
+                    "the in-process communicator moves host tensors only, got one on " + t.device());
         }
         return (CpuStorage) t.storage();
     }

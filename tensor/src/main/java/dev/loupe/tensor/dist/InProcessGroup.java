@@ -1,7 +1,6 @@
 package dev.loupe.tensor.dist;
 
 import dev.loupe.tensor.Tensor;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,9 @@ public final class InProcessGroup {
         this.timeout = timeout;
     }
 
-    public InProcessGroup(int worldSize) { this(worldSize, Duration.ofMinutes(2)); }
+    public InProcessGroup(int worldSize) {
+        this(worldSize, Duration.ofMinutes(2));
+    }
 
     /** The communicator of one rank; each has its own thread, which runs its collectives in issue order. */
     public Communicator communicator(int rank) {
@@ -67,7 +68,8 @@ public final class InProcessGroup {
                 try {
                     results.add(futures.get(r).get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("rank " + r + " of " + worldSize + " failed: " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "rank " + r + " of " + worldSize + " failed: " + e.getCause(), e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
@@ -105,16 +107,27 @@ public final class InProcessGroup {
             });
         }
 
-        @Override public int rank() { return rank; }
+        @Override
+        public int rank() {
+            return rank;
+        }
 
-        @Override public int worldSize() { return worldSize; }
+        @Override
+        public int worldSize() {
+            return worldSize;
+        }
 
-        @Override public String kind() { return "in-process"; }
+        @Override
+        public String kind() {
+            return "in-process";
+        }
 
         @Override
         public Work allReduce(Tensor buffer, Reduction op) {
             CollectiveArgs.requireBuffer("allReduce", "buffer", buffer);
-            return submit(new Call("allReduce " + op, buffer.numel(), buffer.dtype().toString(), -1), buffer,
+            return submit(
+                    new Call("allReduce " + op, buffer.numel(), buffer.dtype().toString(), -1),
+                    buffer,
                     inputs -> HostArrays.write(HostArrays.reduce(inputs, 0, buffer.numel(), op), 0, buffer));
         }
 
@@ -122,7 +135,9 @@ public final class InProcessGroup {
         public Work broadcast(Tensor buffer, int root) {
             CollectiveArgs.requireBuffer("broadcast", "buffer", buffer);
             CollectiveArgs.requireRoot("broadcast", root, worldSize);
-            return submit(new Call("broadcast", buffer.numel(), buffer.dtype().toString(), root), buffer,
+            return submit(
+                    new Call("broadcast", buffer.numel(), buffer.dtype().toString(), root),
+                    buffer,
                     inputs -> HostArrays.write(inputs[root], 0, buffer));
         }
 
@@ -140,7 +155,9 @@ public final class InProcessGroup {
         public Work reduceScatter(Tensor input, Tensor output, Reduction op) {
             CollectiveArgs.requireReduceScatter(input, output, worldSize);
             int n = output.numel();
-            return submit(new Call("reduceScatter " + op, n, input.dtype().toString(), -1), input,
+            return submit(
+                    new Call("reduceScatter " + op, n, input.dtype().toString(), -1),
+                    input,
                     inputs -> HostArrays.write(HostArrays.reduce(inputs, rank * n, n, op), 0, output));
         }
 
@@ -152,7 +169,8 @@ public final class InProcessGroup {
         private Work submit(Call call, Tensor input, java.util.function.Consumer<Object[]> finish) {
             if (closed) throw new IllegalStateException("in-process communicator of rank " + rank + " is closed");
             long k = issued++;
-            // the input is copied when the collective runs, in issue order, after earlier collectives wrote their outputs
+            // the input is copied when the collective runs, in issue order, after earlier collectives wrote their
+            // outputs
             Future<Long> f = thread.submit(() -> {
                 long started = System.nanoTime();
                 Rendezvous rv = open.computeIfAbsent(k, key -> new Rendezvous());
@@ -163,13 +181,15 @@ public final class InProcessGroup {
                     if (!rv.arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                         List<Integer> missing = new ArrayList<>();
                         for (int r = 0; r < worldSize; r++) if (rv.calls[r] == null) missing.add(r);
-                        throw new CommunicationException("rank " + rank + ": collective #" + k + " (" + call.kind() + " of "
-                                + call.elements() + ") waited " + timeout.toSeconds() + " s; ranks " + missing + " never arrived");
+                        throw new CommunicationException("rank " + rank + ": collective #" + k + " (" + call.kind()
+                                + " of " + call.elements() + ") waited " + timeout.toSeconds() + " s; ranks " + missing
+                                + " never arrived");
                     }
                     for (int r = 0; r < worldSize; r++) {
                         if (!rv.calls[r].equals(call)) {
-                            throw new CommunicationException("collective #" + k + ": rank " + rank + " called " + call + " but rank " + r
-                                    + " called " + rv.calls[r] + "; every rank must issue the same collectives in the same order");
+                            throw new CommunicationException("collective #" + k + ": rank " + rank + " called " + call
+                                    + " but rank " + r + " called " + rv.calls[r]
+                                    + "; every rank must issue the same collectives in the same order");
                         }
                     }
                     finish.accept(rv.inputs);

@@ -17,14 +17,19 @@ import java.util.Map;
 public record LaunchEnvironment(String launcher, int rank, int worldSize, int localRank) {
     public LaunchEnvironment {
         if (worldSize < 1) throw new IllegalArgumentException(launcher + ": world size must be >= 1, got " + worldSize);
-        if (rank < 0 || rank >= worldSize) throw new IllegalArgumentException(launcher + ": rank " + rank + " is outside [0, " + worldSize + ")");
+        if (rank < 0 || rank >= worldSize)
+            throw new IllegalArgumentException(launcher + ": rank " + rank + " is outside [0, " + worldSize + ")");
     }
 
     /** A process that was not launched as part of a job. */
-    public static LaunchEnvironment alone() { return new LaunchEnvironment("none", 0, 1, 0); }
+    public static LaunchEnvironment alone() {
+        return new LaunchEnvironment("none", 0, 1, 0);
+    }
 
     /** This process's environment. */
-    public static LaunchEnvironment detect() { return detect(System.getenv()); }
+    public static LaunchEnvironment detect() {
+        return detect(System.getenv());
+    }
 
     public static LaunchEnvironment detect(Map<String, String> env) {
         if (env.containsKey("OMPI_COMM_WORLD_RANK")) {
@@ -41,7 +46,8 @@ public record LaunchEnvironment(String launcher, int rank, int worldSize, int lo
         return alone();
     }
 
-    private static LaunchEnvironment read(Map<String, String> env, String launcher, String rankVar, String sizeVar, String localVar) {
+    private static LaunchEnvironment read(
+            Map<String, String> env, String launcher, String rankVar, String sizeVar, String localVar) {
         int rank = integer(env, launcher, rankVar, null);
         int size = integer(env, launcher, sizeVar, null);
         int local = integer(env, launcher, localVar, rank);
@@ -62,5 +68,7 @@ public record LaunchEnvironment(String launcher, int rank, int worldSize, int lo
     }
 
     @Override
-    public String toString() { return "rank " + rank + " of " + worldSize + " (" + launcher + ", local rank " + localRank + ")"; }
+    public String toString() {
+        return "rank " + rank + " of " + worldSize + " (" + launcher + ", local rank " + localRank + ")";
+    }
 }

@@ -8,11 +8,20 @@ final class SingleProcess implements Communicator {
 
     private SingleProcess() {}
 
-    @Override public int rank() { return 0; }
+    @Override
+    public int rank() {
+        return 0;
+    }
 
-    @Override public int worldSize() { return 1; }
+    @Override
+    public int worldSize() {
+        return 1;
+    }
 
-    @Override public String kind() { return "single"; }
+    @Override
+    public String kind() {
+        return "single";
+    }
 
     @Override
     public Work allReduce(Tensor buffer, Reduction op) {
@@ -42,7 +51,9 @@ final class SingleProcess implements Communicator {
     }
 
     @Override
-    public Work barrier() { return Work.completed(); }
+    public Work barrier() {
+        return Work.completed();
+    }
 
     @Override
     public void close() {}

@@ -28,10 +28,14 @@ public interface Work {
             public void await() {}
 
             @Override
-            public boolean isDone() { return true; }
+            public boolean isDone() {
+                return true;
+            }
 
             @Override
-            public long busyNanos() { return 0; }
+            public long busyNanos() {
+                return 0;
+            }
         };
     }
 
@@ -44,7 +48,8 @@ public interface Work {
                     future.get();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    if (cause instanceof CommunicationException ce) throw new CommunicationException(ce.getMessage(), ce);
+                    if (cause instanceof CommunicationException ce)
+                        throw new CommunicationException(ce.getMessage(), ce);
                     throw new CommunicationException(what + " failed: " + cause, cause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -55,7 +60,9 @@ public interface Work {
             }
 
             @Override
-            public boolean isDone() { return future.isDone(); }
+            public boolean isDone() {
+                return future.isDone();
+            }
 
             @Override
             public long busyNanos() {

@@ -59,7 +59,8 @@ public final class AtomicFile {
         Path dir = file.toAbsolutePath().getParent();
         // CREATE_NEW on a random name rather than Files.createTempFile, whose 0600 mode the renamed
         // file would keep; this one gets the usual permissions from the umask.
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

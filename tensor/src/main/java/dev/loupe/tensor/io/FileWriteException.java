@@ -29,10 +29,14 @@ public final class FileWriteException extends IOException {
     }
 
     /** The file that was being written. */
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** The operating system's words for what went wrong, such as "No space left on device". */
-    public String reason() { return reason; }
+    public String reason() {
+        return reason;
+    }
 
     /**
      * The reason alone, without the file names a {@link FileSystemException} puts in its message

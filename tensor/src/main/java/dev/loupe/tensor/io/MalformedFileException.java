@@ -22,8 +22,12 @@ public final class MalformedFileException extends IOException {
     }
 
     /** The file that failed to parse. */
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** Byte offset in the file where the problem was found. */
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 }

@@ -47,7 +47,8 @@ public final class Npy {
      *     order; the message names the file, the byte offset and what was expected there
      */
     public static Tensor read(Path file) throws IOException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = SafeTensors.open(file, "a .npy file")) {
+        try (Arena arena = Arena.ofConfined();
+                FileChannel ch = SafeTensors.open(file, "a .npy file")) {
             long size = ch.size();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return read(file, seg);
@@ -56,9 +57,13 @@ public final class Npy {
 
     private static Tensor read(Path file, MemorySegment seg) throws IOException {
         long size = seg.byteSize();
-        if (size < MAGIC.length || MemorySegment.mismatch(seg, 0, MAGIC.length, MemorySegment.ofArray(MAGIC), 0, MAGIC.length) != -1) {
-            throw malformed(file, 0, "bad magic: expected the 6 bytes \\x93NUMPY that start every .npy file"
-                    + (size < MAGIC.length ? " (the file has only " + size + " bytes)" : ""));
+        if (size < MAGIC.length
+                || MemorySegment.mismatch(seg, 0, MAGIC.length, MemorySegment.ofArray(MAGIC), 0, MAGIC.length) != -1) {
+            throw malformed(
+                    file,
+                    0,
+                    "bad magic: expected the 6 bytes \\x93NUMPY that start every .npy file"
+                            + (size < MAGIC.length ? " (the file has only " + size + " bytes)" : ""));
         }
         if (size < 8) throw malformed(file, 6, "file ends inside the 2-byte version");
         int major = Byte.toUnsignedInt(seg.get(ValueLayout.JAVA_BYTE, 6));
@@ -74,8 +79,11 @@ public final class Npy {
                 : Integer.toUnsignedLong(seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
         long dataStart = headerStart + headerLength;
         if (dataStart > size) {
-            throw malformed(file, 8, "header length " + headerLength + " runs past the end of the file: the header would end at byte "
-                    + dataStart + ", the file has " + size + " bytes");
+            throw malformed(
+                    file,
+                    8,
+                    "header length " + headerLength + " runs past the end of the file: the header would end at byte "
+                            + dataStart + ", the file has " + size + " bytes");
         }
         byte[] headerBytes = seg.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE);
         String text = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
@@ -83,19 +91,24 @@ public final class Npy {
         try {
             h = NpyHeader.parse(text);
         } catch (NpyHeader.ParseException e) {
-            throw malformed(file, headerStart + byteOffset(text, e.position, major), "unparsable header: " + e.getMessage()
-                    + "; header is " + quote(text));
+            throw malformed(
+                    file,
+                    headerStart + byteOffset(text, e.position, major),
+                    "unparsable header: " + e.getMessage() + "; header is " + quote(text));
         }
         long descrAt = headerStart + byteOffset(text, h.descrAt(), major);
         ElementType type = ElementType.forDescr(h.descr());
         if (type == null) {
             String d = h.descr();
-            String fix = d.startsWith(">") ? "big-endian descr '" + d + "' is not supported; save with arr.astype('<" + d.substring(1) + "')"
+            String fix = d.startsWith(">")
+                    ? "big-endian descr '" + d + "' is not supported; save with arr.astype('<" + d.substring(1) + "')"
                     : "unsupported descr '" + d + "'; expected one of '<f4', '<f8', '<i4', '<i8', '|b1', '|u1'";
             throw malformed(file, descrAt, fix);
         }
         if (h.fortranOrder()) {
-            throw malformed(file, headerStart + byteOffset(text, h.fortranAt(), major),
+            throw malformed(
+                    file,
+                    headerStart + byteOffset(text, h.fortranAt(), major),
                     "fortran_order True is not supported (column-major data); save with np.ascontiguousarray(arr)");
         }
         // Saturates instead of overflowing, so that absurd shapes fail the length check below.
@@ -104,28 +117,42 @@ public final class Npy {
         long expected = numel * type.itemSize;
         long found = size - dataStart;
         if (numel == cap) {
-            throw malformed(file, headerStart, "shape " + Shape.format(h.shape()) + " has more than 2^59 elements (the file holds "
-                    + found + " data bytes)");
+            throw malformed(
+                    file,
+                    headerStart,
+                    "shape " + Shape.format(h.shape()) + " has more than 2^59 elements (the file holds " + found
+                            + " data bytes)");
         }
         if (found < expected) {
-            throw malformed(file, dataStart, "data too short: shape " + Shape.format(h.shape()) + " of '" + h.descr() + "' needs "
-                    + expected + " bytes, found " + found);
+            throw malformed(
+                    file,
+                    dataStart,
+                    "data too short: shape " + Shape.format(h.shape()) + " of '" + h.descr() + "' needs " + expected
+                            + " bytes, found " + found);
         }
         if (numel > Integer.MAX_VALUE - 8) {
-            throw malformed(file, headerStart, "shape " + Shape.format(h.shape()) + " has " + numel + " elements, more than a CPU storage holds");
+            throw malformed(
+                    file,
+                    headerStart,
+                    "shape " + Shape.format(h.shape()) + " has " + numel + " elements, more than a CPU storage holds");
         }
         Storage storage = type.load(seg, dataStart, (int) numel);
         try {
             return Tensor.view(storage, h.shape(), Shape.contiguousStrides(h.shape()), 0);
         } catch (IllegalArgumentException e) {
-            throw new MalformedFileException(file, headerStart, "shape " + Shape.format(h.shape()) + " cannot be a Loupe tensor: " + e.getMessage(), e);
+            throw new MalformedFileException(
+                    file,
+                    headerStart,
+                    "shape " + Shape.format(h.shape()) + " cannot be a Loupe tensor: " + e.getMessage(),
+                    e);
         }
     }
 
     /** Writes {@code t} (a CPU tensor of any layout) to {@code file}, replacing it atomically. */
     public static void write(Path file, Tensor t) throws IOException {
         if (!(t.storage() instanceof CpuStorage)) {
-            throw new IllegalArgumentException("Npy.write " + file + ": needs a host tensor, this one lives on " + t.device());
+            throw new IllegalArgumentException(
+                    "Npy.write " + file + ": needs a host tensor, this one lives on " + t.device());
         }
         ElementType type = ElementType.forDType(t.dtype());
         Tensor c = t.contiguous();
@@ -145,16 +172,20 @@ public final class Npy {
         int headerLength = total - fixed;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) (lengthBytes == 2 ? 1 : 2)).put((byte) 0);
-        if (lengthBytes == 2) b.putShort((short) headerLength); else b.putInt(headerLength);
+        if (lengthBytes == 2) b.putShort((short) headerLength);
+        else b.putInt(headerLength);
         b.put(dict.getBytes(StandardCharsets.ISO_8859_1));
         while (b.position() < total - 1) b.put((byte) ' ');
         b.put((byte) '\n');
         return b.array();
     }
 
-    private static int alignUp(int n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
+    private static int alignUp(int n) {
+        return (n + ALIGN - 1) / ALIGN * ALIGN;
+    }
 
-    private static void writeData(WritableByteChannel ch, ElementType type, CpuStorage s, int offset, int numel) throws IOException {
+    private static void writeData(WritableByteChannel ch, ElementType type, CpuStorage s, int offset, int numel)
+            throws IOException {
         int perChunk = Math.max(1, WRITE_CHUNK / type.itemSize);
         ByteBuffer buf = ByteBuffer.allocate(perChunk * type.itemSize);
         MemorySegment seg = MemorySegment.ofBuffer(buf);
@@ -215,10 +246,26 @@ public final class Npy {
 
         Storage load(MemorySegment seg, long at, int n) {
             return switch (this) {
-                case F32 -> { float[] a = new float[n]; MemorySegment.copy(seg, (ValueLayout.OfFloat) layout, at, a, 0, n); yield CpuStorage.of(a); }
-                case F64 -> { double[] a = new double[n]; MemorySegment.copy(seg, (ValueLayout.OfDouble) layout, at, a, 0, n); yield CpuStorage.of(a); }
-                case I32 -> { int[] a = new int[n]; MemorySegment.copy(seg, (ValueLayout.OfInt) layout, at, a, 0, n); yield CpuStorage.of(a); }
-                case I64 -> { long[] a = new long[n]; MemorySegment.copy(seg, (ValueLayout.OfLong) layout, at, a, 0, n); yield CpuStorage.of(a); }
+                case F32 -> {
+                    float[] a = new float[n];
+                    MemorySegment.copy(seg, (ValueLayout.OfFloat) layout, at, a, 0, n);
+                    yield CpuStorage.of(a);
+                }
+                case F64 -> {
+                    double[] a = new double[n];
+                    MemorySegment.copy(seg, (ValueLayout.OfDouble) layout, at, a, 0, n);
+                    yield CpuStorage.of(a);
+                }
+                case I32 -> {
+                    int[] a = new int[n];
+                    MemorySegment.copy(seg, (ValueLayout.OfInt) layout, at, a, 0, n);
+                    yield CpuStorage.of(a);
+                }
+                case I64 -> {
+                    long[] a = new long[n];
+                    MemorySegment.copy(seg, (ValueLayout.OfLong) layout, at, a, 0, n);
+                    yield CpuStorage.of(a);
+                }
                 case BOOL -> {
                     byte[] a = new byte[n];
                     MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, at, a, 0, n);

@@ -36,7 +36,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
 
     /** The header text numpy would write for this array, without the padding. */
     static String format(String descr, int[] shape) {
-        StringBuilder sb = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
+        StringBuilder sb =
+                new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             if (i > 0) sb.append(", ");
             sb.append(shape[i]);
@@ -63,7 +64,10 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
                 int keyAt = pos;
                 String key = string("a quoted key");
                 if (!key.equals("descr") && !key.equals("fortran_order") && !key.equals("shape")) {
-                    throw new ParseException(keyAt, "unexpected key '" + key + "'; a .npy header has exactly 'descr', 'fortran_order' and 'shape'");
+                    throw new ParseException(
+                            keyAt,
+                            "unexpected key '" + key
+                                    + "'; a .npy header has exactly 'descr', 'fortran_order' and 'shape'");
                 }
                 if (values.containsKey(key)) throw new ParseException(keyAt, "key '" + key + "' repeated");
                 skipSpace();
@@ -76,23 +80,28 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
                     pos++;
                     skipSpace();
                 } else if (peek() != '}') {
-                    throw new ParseException(pos, "expected ',' or '}' after the value of '" + key + "', found " + describe(pos));
+                    throw new ParseException(
+                            pos, "expected ',' or '}' after the value of '" + key + "', found " + describe(pos));
                 }
             }
             pos++;
             skipSpace();
-            if (pos != s.length()) throw new ParseException(pos, "unexpected " + describe(pos) + " after the closing '}'");
+            if (pos != s.length())
+                throw new ParseException(pos, "unexpected " + describe(pos) + " after the closing '}'");
             for (String key : List.of("descr", "fortran_order", "shape")) {
                 if (!values.containsKey(key)) throw new ParseException(0, "header lacks the key '" + key + "'");
             }
             if (!(values.get("descr") instanceof String descr)) {
-                throw new ParseException(at.get("descr"), "'descr' must be a string such as '<f4' (structured dtypes are not supported)");
+                throw new ParseException(
+                        at.get("descr"),
+                        "'descr' must be a string such as '<f4' (structured dtypes are not supported)");
             }
             if (!(values.get("fortran_order") instanceof Boolean fortran)) {
                 throw new ParseException(at.get("fortran_order"), "'fortran_order' must be True or False");
             }
             if (!(values.get("shape") instanceof int[] shape)) {
-                throw new ParseException(at.get("shape"), "'shape' must be a tuple of sizes such as (2, 3), (5,) or ()");
+                throw new ParseException(
+                        at.get("shape"), "'shape' must be a tuple of sizes such as (2, 3), (5,) or ()");
             }
             return new NpyHeader(descr, fortran, shape, at.get("descr"), at.get("fortran_order"));
         }
@@ -133,8 +142,10 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
             }
             pos++;
             if (dims.size() == 1 && !trailingComma) {
-                throw new ParseException(start, "shape " + s.substring(start, pos) + " is a parenthesised int, not a tuple;"
-                        + " a 1-tuple needs a trailing comma: (" + dims.getFirst() + ",)");
+                throw new ParseException(
+                        start,
+                        "shape " + s.substring(start, pos) + " is a parenthesised int, not a tuple;"
+                                + " a 1-tuple needs a trailing comma: (" + dims.getFirst() + ",)");
             }
             return dims.stream().mapToInt(Integer::intValue).toArray();
         }
@@ -142,11 +153,15 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
         private int integer() throws ParseException {
             int start = pos;
             while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-            if (pos == start) throw new ParseException(pos, "expected a non-negative size in the shape tuple, found " + describe(pos));
+            if (pos == start)
+                throw new ParseException(
+                        pos, "expected a non-negative size in the shape tuple, found " + describe(pos));
             long v = 0;
             for (int i = start; i < pos; i++) {
                 v = v * 10 + (s.charAt(i) - '0');
-                if (v > Integer.MAX_VALUE) throw new ParseException(start, "size " + s.substring(start, pos) + "... exceeds " + Integer.MAX_VALUE);
+                if (v > Integer.MAX_VALUE)
+                    throw new ParseException(
+                            start, "size " + s.substring(start, pos) + "... exceeds " + Integer.MAX_VALUE);
             }
             if (pos < s.length() && s.charAt(pos) == 'L') pos++;
             return (int) v;
@@ -154,10 +169,12 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
 
         private String string(String what) throws ParseException {
             char quote = peek();
-            if (quote != '\'' && quote != '"') throw new ParseException(pos, "expected " + what + ", found " + describe(pos));
+            if (quote != '\'' && quote != '"')
+                throw new ParseException(pos, "expected " + what + ", found " + describe(pos));
             int start = ++pos;
             while (pos < s.length() && s.charAt(pos) != quote) {
-                if (s.charAt(pos) == '\\') throw new ParseException(pos, "escape sequences are not supported in header strings");
+                if (s.charAt(pos) == '\\')
+                    throw new ParseException(pos, "escape sequences are not supported in header strings");
                 pos++;
             }
             if (pos == s.length()) throw new ParseException(start - 1, "unterminated string");
@@ -175,7 +192,11 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, int descrAt, i
         }
 
         private void skipSpace() {
-            while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\n' || s.charAt(pos) == '\r')) pos++;
+            while (pos < s.length()
+                    && (s.charAt(pos) == ' '
+                            || s.charAt(pos) == '\t'
+                            || s.charAt(pos) == '\n'
+                            || s.charAt(pos) == '\r')) pos++;
         }
 
         private String describe(int p) {

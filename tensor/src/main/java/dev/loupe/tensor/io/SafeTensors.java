@@ -4,7 +4,6 @@ import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.Shape;
 import dev.loupe.tensor.Storage;
 import dev.loupe.tensor.Tensor;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +12,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -38,11 +37,14 @@ import java.util.Map;
  * each other's files), atomically: see {@link SafeTensorsWriter}.
  */
 public final class SafeTensors {
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64_LE =
+            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private SafeTensors() {}
 
@@ -53,18 +55,21 @@ public final class SafeTensors {
 
     /** Tensors and {@code __metadata__} of {@code file}. */
     public static SafeTensorsFile readFile(Path file) throws IOException {
-        try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = open(file);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment seg = map(ch, arena);
             SafeTensorsHeader header = SafeTensorsHeader.parse(file, seg);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (SafeTensorsHeader.Entry e : header.entries()) tensors.put(e.name(), decode(seg, header.dataStart() + e.begin(), e));
+            for (SafeTensorsHeader.Entry e : header.entries())
+                tensors.put(e.name(), decode(seg, header.dataStart() + e.begin(), e));
             return new SafeTensorsFile(tensors, header.metadata());
         }
     }
 
     /** Only the {@code __metadata__} map (the header is still fully validated; no tensor data is read). */
     public static Map<String, String> readMetadata(Path file) throws IOException {
-        try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = open(file);
+                Arena arena = Arena.ofConfined()) {
             return SafeTensorsHeader.parse(file, map(ch, arena)).metadata();
         }
     }
@@ -90,7 +95,8 @@ public final class SafeTensors {
      * Streams {@code tensors} and {@code metadata} (may be null or empty) as safetensors bytes to
      * {@code out}, with ordinary writes (a socket, an in-memory buffer, a file the caller manages).
      */
-    public static void write(WritableByteChannel out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(WritableByteChannel out, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         SafeTensorsWriter.write(out, tensors, metadata == null ? Map.of() : metadata);
     }
 
@@ -118,53 +124,54 @@ public final class SafeTensors {
     /** Copies one validated tensor out of the mapping; {@code at} is its file offset. */
     private static Tensor decode(MemorySegment seg, long at, SafeTensorsHeader.Entry e) {
         int n = e.numel();
-        Storage s = switch (e.dtype()) {
-            case F32 -> {
-                float[] a = new float[n];
-                MemorySegment.copy(seg, F32_LE, at, a, 0, n);
-                yield CpuStorage.of(a);
-            }
-            case F64 -> {
-                double[] a = new double[n];
-                MemorySegment.copy(seg, F64_LE, at, a, 0, n);
-                yield CpuStorage.of(a);
-            }
-            case I32 -> {
-                int[] a = new int[n];
-                MemorySegment.copy(seg, I32_LE, at, a, 0, n);
-                yield CpuStorage.of(a);
-            }
-            case I64 -> {
-                long[] a = new long[n];
-                MemorySegment.copy(seg, I64_LE, at, a, 0, n);
-                yield CpuStorage.of(a);
-            }
-            case F16 -> {
-                short[] h = halves(seg, at, n);
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = Float.float16ToFloat(h[i]);
-                yield CpuStorage.of(a);
-            }
-            case BF16 -> {
-                // bfloat16 is the upper half of an IEEE float: the shift drops the sign-extended bits
-                short[] h = halves(seg, at, n);
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = Float.intBitsToFloat(h[i] << 16);
-                yield CpuStorage.of(a);
-            }
-            case BOOL -> {
-                byte[] a = seg.asSlice(at, n).toArray(ValueLayout.JAVA_BYTE);
-                // Loupe's BOOL holds exactly 0 or 1; any non-zero byte is true, as in numpy
-                for (int i = 0; i < n; i++) a[i] = (byte) (a[i] != 0 ? 1 : 0);
-                yield CpuStorage.ofBool(a);
-            }
-            case U8 -> {
-                byte[] b = seg.asSlice(at, n).toArray(ValueLayout.JAVA_BYTE);
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) a[i] = b[i] & 0xff;
-                yield CpuStorage.of(a);
-            }
-        };
+        Storage s =
+                switch (e.dtype()) {
+                    case F32 -> {
+                        float[] a = new float[n];
+                        MemorySegment.copy(seg, F32_LE, at, a, 0, n);
+                        yield CpuStorage.of(a);
+                    }
+                    case F64 -> {
+                        double[] a = new double[n];
+                        MemorySegment.copy(seg, F64_LE, at, a, 0, n);
+                        yield CpuStorage.of(a);
+                    }
+                    case I32 -> {
+                        int[] a = new int[n];
+                        MemorySegment.copy(seg, I32_LE, at, a, 0, n);
+                        yield CpuStorage.of(a);
+                    }
+                    case I64 -> {
+                        long[] a = new long[n];
+                        MemorySegment.copy(seg, I64_LE, at, a, 0, n);
+                        yield CpuStorage.of(a);
+                    }
+                    case F16 -> {
+                        short[] h = halves(seg, at, n);
+                        float[] a = new float[n];
+                        for (int i = 0; i < n; i++) a[i] = Float.float16ToFloat(h[i]);
+                        yield CpuStorage.of(a);
+                    }
+                    case BF16 -> {
+                        // bfloat16 is the upper half of an IEEE float: the shift drops the sign-extended bits
+                        short[] h = halves(seg, at, n);
+                        float[] a = new float[n];
+                        for (int i = 0; i < n; i++) a[i] = Float.intBitsToFloat(h[i] << 16);
+                        yield CpuStorage.of(a);
+                    }
+                    case BOOL -> {
+                        byte[] a = seg.asSlice(at, n).toArray(ValueLayout.JAVA_BYTE);
+                        // Loupe's BOOL holds exactly 0 or 1; any non-zero byte is true, as in numpy
+                        for (int i = 0; i < n; i++) a[i] = (byte) (a[i] != 0 ? 1 : 0);
+                        yield CpuStorage.ofBool(a);
+                    }
+                    case U8 -> {
+                        byte[] b = seg.asSlice(at, n).toArray(ValueLayout.JAVA_BYTE);
+                        int[] a = new int[n];
+                        for (int i = 0; i < n; i++) a[i] = b[i] & 0xff;
+                        yield CpuStorage.of(a);
+                    }
+                };
         return Tensor.view(s, e.shape(), Shape.contiguousStrides(e.shape()), 0);
     }
 

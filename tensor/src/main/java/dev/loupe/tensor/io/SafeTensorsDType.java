@@ -8,8 +8,14 @@ import dev.loupe.tensor.DType;
  * unsigned byte type and BOOL would lose values above 1.
  */
 enum SafeTensorsDType {
-    F32(4, DType.F32), F64(8, DType.F64), I32(4, DType.I32), I64(8, DType.I64),
-    F16(2, DType.F32), BF16(2, DType.F32), BOOL(1, DType.BOOL), U8(1, DType.I32);
+    F32(4, DType.F32),
+    F64(8, DType.F64),
+    I32(4, DType.I32),
+    I64(8, DType.I64),
+    F16(2, DType.F32),
+    BF16(2, DType.F32),
+    BOOL(1, DType.BOOL),
+    U8(1, DType.I32);
 
     final int byteSize;
     final DType loadsAs;

@@ -1,7 +1,6 @@
 package dev.loupe.tensor.io;
 
 import dev.loupe.tensor.Tensor;
-
 import java.util.Map;
 
 /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.Tensor;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,12 +37,14 @@ final class SafeTensorsWriter {
     private final List<Part> parts;
 
     /** Checks every tensor and builds the header; {@code where} names the destination in errors. */
-    private SafeTensorsWriter(String where, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    private SafeTensorsWriter(String where, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         ObjectNode json = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode m = json.putObject("__metadata__");
             metadata.forEach((k, v) -> {
-                if (k == null || v == null) throw new IllegalArgumentException("safetensors metadata of " + where + " has a null key or value");
+                if (k == null || v == null)
+                    throw new IllegalArgumentException("safetensors metadata of " + where + " has a null key or value");
                 m.put(k, v);
             });
         }
@@ -68,7 +69,8 @@ final class SafeTensorsWriter {
         AtomicFile.write(file, w::writeTo);
     }
 
-    static void write(WritableByteChannel ch, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    static void write(WritableByteChannel ch, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         new SafeTensorsWriter("channel", tensors, metadata).writeTo(ch);
     }
 
@@ -88,21 +90,22 @@ final class SafeTensorsWriter {
         }
         if (t == null) throw new IllegalArgumentException("safetensors " + where + ": tensor '" + name + "' is null");
         SafeTensorsDType dtype = SafeTensorsDType.of(t.dtype());
-        Tensor c = t.cpu().contiguous();   // a device tensor is brought to the host first
+        Tensor c = t.cpu().contiguous(); // a device tensor is brought to the host first
         return new Part(name, dtype, c, begin, begin + (long) c.numel() * dtype.byteSize);
     }
 
     /** Row-major elements of a contiguous host tensor, little-endian, through {@code chunk}. */
     private static void writeData(WritableByteChannel ch, Part p, ByteBuffer chunk) throws IOException {
         CpuStorage s = (CpuStorage) p.data().storage();
-        Object array = switch (p.dtype()) {
-            case F32 -> s.f32();
-            case F64 -> s.f64();
-            case I32 -> s.i32();
-            case I64 -> s.i64();
-            case BOOL -> s.bool();
-            default -> throw new IllegalStateException("Loupe never writes " + p.dtype());
-        };
+        Object array =
+                switch (p.dtype()) {
+                    case F32 -> s.f32();
+                    case F64 -> s.f64();
+                    case I32 -> s.i32();
+                    case I64 -> s.i64();
+                    case BOOL -> s.bool();
+                    default -> throw new IllegalStateException("Loupe never writes " + p.dtype());
+                };
         ValueLayout layout = SafeTensors.layoutOf(p.dtype());
         int itemSize = p.dtype().byteSize;
         int perChunk = chunk.capacity() / itemSize;

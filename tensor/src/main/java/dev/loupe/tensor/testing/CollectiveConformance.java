@@ -6,7 +6,6 @@ import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Reduction;
 import dev.loupe.tensor.dist.Work;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +34,8 @@ public final class CollectiveConformance {
         for (int round = 0; round < rounds; round++) {
             for (int f = 0; f <= fixed.length; f++) {
                 int n = f < fixed.length ? fixed[f] : 1 + (int) (sizes.nextDouble() * 5000);
-                for (DType dtype : new DType[] {DType.F32, DType.F64}) c.all(n, dtype, round * 100 + f * 2 + (dtype == DType.F32 ? 0 : 1));
+                for (DType dtype : new DType[] {DType.F32, DType.F64})
+                    c.all(n, dtype, round * 100 + f * 2 + (dtype == DType.F32 ? 0 : 1));
             }
         }
         c.inFlight(sizes);
@@ -80,7 +80,8 @@ public final class CollectiveConformance {
         for (int r = 0; r < comm.worldSize(); r++) {
             double[] theirs = all.narrow(0, r * n, n).toDoubleArray(), mine = buf.toDoubleArray();
             if (!java.util.Arrays.equals(theirs, mine)) {
-                throw new AssertionError("allReduce " + op + " of " + n + " " + dtype + ": rank " + r + " holds other values than rank " + comm.rank());
+                throw new AssertionError("allReduce " + op + " of " + n + " " + dtype + ": rank " + r
+                        + " holds other values than rank " + comm.rank());
             }
         }
     }
@@ -96,7 +97,8 @@ public final class CollectiveConformance {
         Tensor out = Tensor.full(dtype, Double.NaN, comm.worldSize() * n);
         comm.allGather(input(k, comm.rank(), n, dtype), out).await();
         double[] expected = new double[comm.worldSize() * n];
-        for (int r = 0; r < comm.worldSize(); r++) System.arraycopy(input(k, r, n, dtype).toDoubleArray(), 0, expected, r * n, n);
+        for (int r = 0; r < comm.worldSize(); r++)
+            System.arraycopy(input(k, r, n, dtype).toDoubleArray(), 0, expected, r * n, n);
         compare("allGather", dtype, expected, out.toDoubleArray());
     }
 
@@ -105,7 +107,11 @@ public final class CollectiveConformance {
         Tensor out = Tensor.full(dtype, Double.NaN, n);
         comm.reduceScatter(input(k, comm.rank(), w * n, dtype), out, op).await();
         double[] full = reduced(k, w * n, dtype, op);
-        compare("reduceScatter " + op, dtype, java.util.Arrays.copyOfRange(full, comm.rank() * n, comm.rank() * n + n), out.toDoubleArray());
+        compare(
+                "reduceScatter " + op,
+                dtype,
+                java.util.Arrays.copyOfRange(full, comm.rank() * n, comm.rank() * n + n),
+                out.toDoubleArray());
     }
 
     /** Several collectives issued before any is awaited: each must see its own buffers in issue order. */
@@ -122,21 +128,28 @@ public final class CollectiveConformance {
         }
         work.get(work.size() - 1).await();
         for (int j = 0; j < buffers.size(); j++) {
-            if (!work.get(j).isDone()) throw new AssertionError("collective " + j + " not done after a later one completed");
-            compare("in-flight allReduce " + j, DType.F32, expected.get(j), buffers.get(j).toDoubleArray());
+            if (!work.get(j).isDone())
+                throw new AssertionError("collective " + j + " not done after a later one completed");
+            compare(
+                    "in-flight allReduce " + j,
+                    DType.F32,
+                    expected.get(j),
+                    buffers.get(j).toDoubleArray());
         }
     }
 
     /** Sums of worldSize values: each rounding is within one unit of the dtype's last place of the largest term. */
     private void compare(String what, DType dtype, double[] expected, double[] actual) {
         checks++;
-        if (expected.length != actual.length) throw new AssertionError(what + ": " + actual.length + " elements, expected " + expected.length);
+        if (expected.length != actual.length)
+            throw new AssertionError(what + ": " + actual.length + " elements, expected " + expected.length);
         double ulp = dtype == DType.F32 ? 0x1p-23 : 0x1p-52;
         double bound = ulp * comm.worldSize() * 2;
         for (int i = 0; i < expected.length; i++) {
             if (!(Math.abs(expected[i] - actual[i]) <= bound)) {
-                throw new AssertionError(what + " of " + expected.length + " " + dtype + " on rank " + comm.rank() + " of " + comm.worldSize()
-                        + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+                throw new AssertionError(what + " of " + expected.length + " " + dtype + " on rank " + comm.rank()
+                        + " of " + comm.worldSize() + ": element " + i + " is " + actual[i] + ", expected "
+                        + expected[i]);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.loupe.tensor.testing;
 
 import dev.loupe.tensor.Shape;
 import dev.loupe.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -20,7 +19,8 @@ public final class TensorAssert {
      */
     public static void assertCloseToScale(String what, Tensor expected, Tensor actual, double rtol) {
         if (!Arrays.equals(expected.sizes(), actual.sizes())) {
-            throw new AssertionError(what + ": shape " + Shape.format(actual.sizes()) + ", expected " + Shape.format(expected.sizes()));
+            throw new AssertionError(
+                    what + ": shape " + Shape.format(actual.sizes()) + ", expected " + Shape.format(expected.sizes()));
         }
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         double scale = 0, worst = 0;
@@ -35,8 +35,9 @@ public final class TensorAssert {
             }
         }
         if (!(worst <= rtol * scale)) {
-            throw new AssertionError(what + ": max |diff| " + worst + " at element " + at + " (expected " + (at >= 0 ? e[at] : 0)
-                    + ", actual " + (at >= 0 ? a[at] : 0) + ") exceeds " + rtol + " x scale " + scale);
+            throw new AssertionError(
+                    what + ": max |diff| " + worst + " at element " + at + " (expected " + (at >= 0 ? e[at] : 0)
+                            + ", actual " + (at >= 0 ? a[at] : 0) + ") exceeds " + rtol + " x scale " + scale);
         }
     }
 }

@@ -58,8 +58,12 @@ class AdamWKernelTest {
                         assertSameBits(names[k] + " vector vs twin " + what, twin[k], vec[k]);
                         assertClose(names[k] + " vs F64 " + what, ref[k], vec[k], 1e-6, 1e-6);
                     }
-                    Tensor[] f64 = steps(p.to(DType.F64), new Tensor[] {gs[0].to(DType.F64), gs[1].to(DType.F64), gs[2].to(DType.F64)}, true);
-                    for (int k = 0; k < 3; k++) assertClose(names[k] + " F64 kernel " + what, ref[k], f64[k], 1e-14, 1e-12);
+                    Tensor[] f64 = steps(
+                            p.to(DType.F64),
+                            new Tensor[] {gs[0].to(DType.F64), gs[1].to(DType.F64), gs[2].to(DType.F64)},
+                            true);
+                    for (int k = 0; k < 3; k++)
+                        assertClose(names[k] + " F64 kernel " + what, ref[k], f64[k], 1e-14, 1e-12);
                 }
             }
         }

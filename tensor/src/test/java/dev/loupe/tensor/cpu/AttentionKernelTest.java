@@ -43,7 +43,7 @@ class AttentionKernelTest {
         Rng rng = new Rng(seed);
         byte[] m = new byte[b * tk];
         for (int i = 0; i < m.length; i++) m[i] = (byte) (rng.nextDouble() < 0.3 ? 1 : 0);
-        for (int i = 0; i < b && tk > 0; i++) m[i * tk] = 0;  // key 0 visible, so no query row sees nothing
+        for (int i = 0; i < b && tk > 0; i++) m[i * tk] = 0; // key 0 visible, so no query row sees nothing
         return Tensor.view(CpuStorage.ofBool(m), new int[] {b, tk}, new int[] {tk, 1}, 0);
     }
 
@@ -55,14 +55,18 @@ class AttentionKernelTest {
 
     /** The composite definition in F64: scores, masked to -inf, softmax, times v; backward in closed form. */
     private static Outputs reference(Case c) {
-        Tensor q = c.q().to(DType.F64), k = c.k().to(DType.F64), v = c.v().to(DType.F64), g = c.gradOut().to(DType.F64);
+        Tensor q = c.q().to(DType.F64),
+                k = c.k().to(DType.F64),
+                v = c.v().to(DType.F64),
+                g = c.gradOut().to(DType.F64);
         int b = q.size(0), h = q.size(1), tq = q.size(2), tk = k.size(2);
-        Tensor s = q.matmul(k.mT()).mul(c.scale());                       // (B, H, Tq, Tk)
+        Tensor s = q.matmul(k.mT()).mul(c.scale()); // (B, H, Tq, Tk)
         Tensor hidden = Tensor.zeros(DType.F64, b, 1, tq, tk);
         for (int bi = 0; bi < b; bi++) {
             for (int i = 0; i < tq; i++) {
                 for (int j = 0; j < tk; j++) {
-                    boolean off = (c.causal() && j > i) || (c.mask() != null && c.mask().getDouble(bi, j) != 0);
+                    boolean off = (c.causal() && j > i)
+                            || (c.mask() != null && c.mask().getDouble(bi, j) != 0);
                     if (off) hidden.setDouble(1, bi, 0, i, j);
                 }
             }
@@ -82,9 +86,11 @@ class AttentionKernelTest {
         int b = q.size(0), h = q.size(1), tq = q.size(2);
         Tensor out = Tensor.empty(q.dtype(), b, h, tq, v.size(3)), lse = Tensor.empty(q.dtype(), b, h, tq);
         CpuAttention.attention(q, k, v, c.scale(), c.causal(), c.mask(), out, lse, scalar, blockQ, blockK);
-        Tensor dq = Tensor.empty(q.dtype(), q.sizes()), dk = Tensor.empty(q.dtype(), k.sizes()), dv = Tensor.empty(q.dtype(), v.sizes());
-        CpuAttentionBackward.attentionBackward(q, k, v, out, c.gradOut(), lse, c.scale(), c.causal(), c.mask(), dq, dk, dv,
-                scalar, blockQ, blockK);
+        Tensor dq = Tensor.empty(q.dtype(), q.sizes()),
+                dk = Tensor.empty(q.dtype(), k.sizes()),
+                dv = Tensor.empty(q.dtype(), v.sizes());
+        CpuAttentionBackward.attentionBackward(
+                q, k, v, out, c.gradOut(), lse, c.scale(), c.causal(), c.mask(), dq, dk, dv, scalar, blockQ, blockK);
         return new Outputs(out, lse, dq, dk, dv);
     }
 
@@ -104,16 +110,29 @@ class AttentionKernelTest {
         compare(c.name() + " vector", ref, run(c, false, CpuAttention.BLOCK_Q, CpuAttention.BLOCK_K), FWD, BWD);
         compare(c.name() + " vector 3x5 tiles", ref, run(c, false, 3, 5), FWD, BWD);
         compare(c.name() + " vector 8x16 tiles", ref, run(c, false, 8, 16), FWD, BWD);
-        Case d = new Case(c.q().to(DType.F64), c.k().to(DType.F64), c.v().to(DType.F64), c.gradOut().to(DType.F64),
-                c.causal(), c.mask(), c.scale());
+        Case d = new Case(
+                c.q().to(DType.F64),
+                c.k().to(DType.F64),
+                c.v().to(DType.F64),
+                c.gradOut().to(DType.F64),
+                c.causal(),
+                c.mask(),
+                c.scale());
         compare(c.name() + " F64", ref, run(d, false, 4, 4), F64, F64);
     }
 
     @Test
     void kernelsMatchCompositeAcrossSizesMasksAndLayouts() {
         long seed = 1;
-        int[][] dims = {{1, 1, 1, 1, 1, 1}, {2, 3, 17, 17, 16, 16}, {1, 2, 33, 15, 3, 17}, {2, 1, 50, 50, 64, 64},
-                        {1, 1, 100, 100, 33, 1}, {1, 2, 3, 100, 15, 15}, {1, 1, 16, 16, 17, 33}};
+        int[][] dims = {
+            {1, 1, 1, 1, 1, 1},
+            {2, 3, 17, 17, 16, 16},
+            {1, 2, 33, 15, 3, 17},
+            {2, 1, 50, 50, 64, 64},
+            {1, 1, 100, 100, 33, 1},
+            {1, 2, 3, 100, 15, 15},
+            {1, 1, 16, 16, 17, 33}
+        };
         for (int[] s : dims) {
             int b = s[0], h = s[1], tq = s[2], tk = s[3], d = s[4], dv = s[5];
             for (boolean causal : new boolean[] {false, true}) {
@@ -131,7 +150,7 @@ class AttentionKernelTest {
     void stridedViewsOfAPermutedProjection() {
         for (int[] s : new int[][] {{2, 3, 50, 64}, {1, 2, 17, 5}, {3, 1, 7, 16}}) {
             Tensor[] qkv = fromProjection(40 + s[2], s[0], s[1], s[2], s[3]);
-            Tensor g = randn(7, s[0], s[2], s[1], s[3]).transpose(1, 2);   // gradient arriving through a transpose
+            Tensor g = randn(7, s[0], s[2], s[1], s[3]).transpose(1, 2); // gradient arriving through a transpose
             Tensor m = mask(9, s[0], s[2]);
             assertTrue(!qkv[0].isContiguous());
             checkAll(new Case(qkv[0], qkv[1], qkv[2], g, false, null, Math.pow(s[3], -0.5)));
@@ -146,10 +165,14 @@ class AttentionKernelTest {
         byte[] bits = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
         Tensor m = Tensor.view(CpuStorage.ofBool(bits), new int[] {2, 5}, new int[] {5, 1}, 0);
         for (boolean scalar : new boolean[] {false, true}) {
-            for (Tensor[] in : new Tensor[][] {{q, k, v, g}, {q.to(DType.F64), k.to(DType.F64), v.to(DType.F64), g.to(DType.F64)}}) {
+            for (Tensor[] in :
+                    new Tensor[][] {{q, k, v, g}, {q.to(DType.F64), k.to(DType.F64), v.to(DType.F64), g.to(DType.F64)}
+                    }) {
                 Outputs o = run(new Case(in[0], in[1], in[2], in[3], true, m, 0.5), scalar, 2, 2);
-                for (Tensor t : new Tensor[] {o.out().select(0, 0), o.out().select(0, 1).narrow(1, 0, 1), o.dq().select(0, 0),
-                                              o.dq().select(0, 1).narrow(1, 0, 1), o.dk().select(0, 0), o.dv().select(0, 0)}) {
+                for (Tensor t : new Tensor[] {
+                    o.out().select(0, 0), o.out().select(0, 1).narrow(1, 0, 1), o.dq().select(0, 0),
+                    o.dq().select(0, 1).narrow(1, 0, 1), o.dk().select(0, 0), o.dv().select(0, 0)
+                }) {
                     for (double x : t.toDoubleArray()) assertEquals(0.0, x, "scalar=" + scalar + " " + in[0].dtype());
                 }
                 assertEquals(Double.NEGATIVE_INFINITY, o.lse().getDouble(0, 0, 3));
@@ -163,7 +186,10 @@ class AttentionKernelTest {
     @Test
     void emptyTokensAndHeadDims() {
         for (int[] s : new int[][] {{0, 4}, {4, 0}, {0, 0}}) {
-            Tensor q = randn(1, 2, 2, s[0], 3), k = randn(2, 2, 2, s[1], 3), v = randn(3, 2, 2, s[1], 3), g = randn(4, 2, 2, s[0], 3);
+            Tensor q = randn(1, 2, 2, s[0], 3),
+                    k = randn(2, 2, 2, s[1], 3),
+                    v = randn(3, 2, 2, s[1], 3),
+                    g = randn(4, 2, 2, s[0], 3);
             for (boolean scalar : new boolean[] {false, true}) {
                 Outputs o = run(new Case(q, k, v, g, false, null, 1), scalar, 4, 4);
                 for (double x : o.out().toDoubleArray()) assertEquals(0.0, x);
@@ -172,7 +198,9 @@ class AttentionKernelTest {
             }
         }
         // D = 0: every score is 0, so out is the mean of v
-        Tensor q = Tensor.empty(DType.F32, 1, 1, 3, 0), k = Tensor.empty(DType.F32, 1, 1, 4, 0), v = randn(5, 1, 1, 4, 2);
+        Tensor q = Tensor.empty(DType.F32, 1, 1, 3, 0),
+                k = Tensor.empty(DType.F32, 1, 1, 4, 0),
+                v = randn(5, 1, 1, 4, 2);
         checkAll(new Case(q, k, v, randn(6, 1, 1, 3, 2), false, null, 1));
     }
 
@@ -200,24 +228,32 @@ class AttentionKernelTest {
     @Test
     void frontEndAllocatesHeadsLastAndNamesShapesInErrors() {
         Tensor[] qkv = fromProjection(90, 2, 3, 10, 8);
-        ScaledDotProductAttention.Result r = ScaledDotProductAttention.forward(qkv[0], qkv[1], qkv[2], 0.5, false, null);
+        ScaledDotProductAttention.Result r =
+                ScaledDotProductAttention.forward(qkv[0], qkv[1], qkv[2], 0.5, false, null);
         assertTrue(r.out().transpose(1, 2).isContiguous(), "out is (B, T, H, D) in memory");
         Tensor g = randn(91, 2, 3, 10, 8);
-        ScaledDotProductAttention.Grads gr = ScaledDotProductAttention.backward(qkv[0], qkv[1], qkv[2], r.out(), g,
-                r.logsumexp(), 0.5, false, null);
+        ScaledDotProductAttention.Grads gr =
+                ScaledDotProductAttention.backward(qkv[0], qkv[1], qkv[2], r.out(), g, r.logsumexp(), 0.5, false, null);
         Outputs ref = reference(new Case(qkv[0], qkv[1], qkv[2], g, false, null, 0.5));
         compare("front end", ref, new Outputs(r.out(), r.logsumexp(), gr.dq(), gr.dk(), gr.dv()), FWD, BWD);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ScaledDotProductAttention.forward(randn(1, 2, 3, 4, 8), randn(1, 2, 3, 5, 7), randn(1, 2, 3, 5, 7), 1, false, null));
-        assertTrue(e.getMessage().contains("attention") && e.getMessage().contains("(2, 3, 4, 8)")
-                && e.getMessage().contains("(2, 3, 5, 7)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ScaledDotProductAttention.forward(
+                        randn(1, 2, 3, 4, 8), randn(1, 2, 3, 5, 7), randn(1, 2, 3, 5, 7), 1, false, null));
+        assertTrue(
+                e.getMessage().contains("attention")
+                        && e.getMessage().contains("(2, 3, 4, 8)")
+                        && e.getMessage().contains("(2, 3, 5, 7)"),
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ScaledDotProductAttention.forward(qkv[0], qkv[1], qkv[2], 1, false, mask(1, 2, 9)));
         assertTrue(e.getMessage().contains("key padding mask") && e.getMessage().contains("(2, 9)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> ScaledDotProductAttention.backward(qkv[0], qkv[1], qkv[2], r.out(), randn(1, 2, 3, 10, 7), r.logsumexp(),
-                        0.5, false, null));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ScaledDotProductAttention.backward(
+                        qkv[0], qkv[1], qkv[2], r.out(), randn(1, 2, 3, 10, 7), r.logsumexp(), 0.5, false, null));
         assertTrue(e.getMessage().contains("gradOut") && e.getMessage().contains("(2, 3, 10, 7)"), e.getMessage());
     }
 }

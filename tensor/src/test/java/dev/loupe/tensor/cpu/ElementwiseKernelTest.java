@@ -26,7 +26,7 @@ class ElementwiseKernelTest {
         for (int n : SIZES) s.add(new int[] {n});
         s.add(new int[] {7, 33});
         s.add(new int[] {3, 5, 17});
-        s.add(new int[] {2, 40000});   // one coalesced run long enough to be split into blocks
+        s.add(new int[] {2, 40000}); // one coalesced run long enough to be split into blocks
         return s;
     }
 
@@ -77,8 +77,27 @@ class ElementwiseKernelTest {
 
     @Test
     void unaryOpsAgreeOnSpecialValues() {
-        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-30f, -1e-30f,
-                88f, -88f, 100f, -100f, 1f, -1f, 0.5f, -0.5f, 3.9f, -3.9f, 9f, -9f};
+        float[] special = {
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            0f,
+            -0f,
+            1e-30f,
+            -1e-30f,
+            88f,
+            -88f,
+            100f,
+            -100f,
+            1f,
+            -1f,
+            0.5f,
+            -0.5f,
+            3.9f,
+            -3.9f,
+            9f,
+            -9f
+        };
         for (UnaryOp op : UnaryOp.values()) {
             Tensor x = Tensor.of(special.clone());
             Tensor twin = unary(op, x, true), vec = unary(op, x, false);
@@ -97,7 +116,8 @@ class ElementwiseKernelTest {
         for (int i = 0; i < n; i++) {
             double ref = Erf.erf(xs[i]);
             worstAbs = Math.max(worstAbs, Math.abs(got[i] - ref));
-            if (Math.abs(xs[i]) < 1) worstRel = Math.max(worstRel, Math.abs(got[i] - ref) / Math.abs(ref == 0 ? 1 : ref));
+            if (Math.abs(xs[i]) < 1)
+                worstRel = Math.max(worstRel, Math.abs(got[i] - ref) / Math.abs(ref == 0 ? 1 : ref));
         }
         // float itself rounds erf near 1 by up to 3e-8; the approximations add about 1.5e-7.
         assertTrue(worstAbs < 2.5e-7, "erf max abs error " + worstAbs);
@@ -111,25 +131,47 @@ class ElementwiseKernelTest {
     void activationsHaveKnownValues() {
         Tensor x = Tensor.of(new float[] {-1f, 0f, 1f, 2f});
         // torch.nn.functional.gelu / gelu(approximate='tanh') / sigmoid / silu in float64
-        assertClose("gelu", Tensor.of(new double[] {-0.15865525393145707, 0, 0.8413447460685429, 1.9544997361036416}),
-                x.gelu(), 1e-6, 1e-6);
-        assertClose("gelu_tanh", Tensor.of(new double[] {-0.15880800939172324, 0, 0.8411919906082768, 1.9545976940260357}),
-                x.geluTanh(), 1e-6, 1e-6);
-        assertClose("sigmoid", Tensor.of(new double[] {0.2689414213699951, 0.5, 0.7310585786300049, 0.8807970779778823}),
-                x.sigmoid(), 1e-7, 1e-6);
-        assertClose("silu", Tensor.of(new double[] {-0.2689414213699951, 0, 0.7310585786300049, 1.7615941559557646}),
-                x.apply(UnaryOp.SILU), 1e-7, 1e-6);
-        assertClose("gelu tail", Tensor.of(new double[] {-0.5 * 6 * 1.9731752898266e-9}),
-                Tensor.of(new float[] {-6f}).gelu(), 0, 1e-5);
+        assertClose(
+                "gelu",
+                Tensor.of(new double[] {-0.15865525393145707, 0, 0.8413447460685429, 1.9544997361036416}),
+                x.gelu(),
+                1e-6,
+                1e-6);
+        assertClose(
+                "gelu_tanh",
+                Tensor.of(new double[] {-0.15880800939172324, 0, 0.8411919906082768, 1.9545976940260357}),
+                x.geluTanh(),
+                1e-6,
+                1e-6);
+        assertClose(
+                "sigmoid",
+                Tensor.of(new double[] {0.2689414213699951, 0.5, 0.7310585786300049, 0.8807970779778823}),
+                x.sigmoid(),
+                1e-7,
+                1e-6);
+        assertClose(
+                "silu",
+                Tensor.of(new double[] {-0.2689414213699951, 0, 0.7310585786300049, 1.7615941559557646}),
+                x.apply(UnaryOp.SILU),
+                1e-7,
+                1e-6);
+        assertClose(
+                "gelu tail",
+                Tensor.of(new double[] {-0.5 * 6 * 1.9731752898266e-9}),
+                Tensor.of(new float[] {-6f}).gelu(),
+                0,
+                1e-5);
     }
 
     @Test
     void arithmeticMatchesTwinBitForBitUnderBroadcasting() {
         long seed = 100;
-        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAX, BinaryOp.MIN}) {
+        for (BinaryOp op :
+                new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAX, BinaryOp.MIN}) {
             for (int n : SIZES) {
                 for (int[][] pair : new int[][][] {
-                        {{n}, {n}}, {{5, n}, {n}}, {{5, n}, {5, 1}}, {{n}, {}}, {{}, {n}}, {{3, 1, n}, {4, 1}}}) {
+                    {{n}, {n}}, {{5, n}, {n}}, {{5, n}, {5, 1}}, {{n}, {}}, {{}, {n}}, {{3, 1, n}, {4, 1}}
+                }) {
                     Tensor a = randn(seed++, pair[0]), b = randn(seed++, pair[1]);
                     checkBinary(op, a, b);
                     if (a.rank() >= 1 && a.numel() > 0) checkBinary(op, nonContiguous(a), b);
@@ -155,8 +197,12 @@ class ElementwiseKernelTest {
             CpuElementwise.binary(BinaryOp.POW, a, b, twin, true);
             assertClose("pow n=" + n, twin, vec, 0, UNARY_REL);
         }
-        assertClose("pow integral exponent", Tensor.of(new float[] {-8f, 0.25f, 1f}),
-                Tensor.of(new float[] {-2f, 2f, 0f}).pow(Tensor.of(new float[] {3f, -2f, 0f})), 0, 1e-7);
+        assertClose(
+                "pow integral exponent",
+                Tensor.of(new float[] {-8f, 0.25f, 1f}),
+                Tensor.of(new float[] {-2f, 2f, 0f}).pow(Tensor.of(new float[] {3f, -2f, 0f})),
+                0,
+                1e-7);
     }
 
     @Test
@@ -174,10 +220,16 @@ class ElementwiseKernelTest {
     @Test
     void comparisonsWriteBoolAndMatchTwin() {
         long seed = 500;
-        for (BinaryOp op : new BinaryOp[] {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE}) {
+        for (BinaryOp op :
+                new BinaryOp[] {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE}) {
             for (int n : SIZES) {
                 // rounded values make ties common, so EQ / LE / GE see both answers
-                Tensor a = randn(seed++, 4, n).mul(2.0).add(100).apply(UnaryOp.EXP).log().sub(100);
+                Tensor a = randn(seed++, 4, n)
+                        .mul(2.0)
+                        .add(100)
+                        .apply(UnaryOp.EXP)
+                        .log()
+                        .sub(100);
                 Tensor b = randn(seed++, n);
                 a = Tensor.of(roundAll(a.toFloatArray()), 4, n);
                 b = Tensor.of(roundAll(b.toFloatArray()), n);
@@ -189,8 +241,12 @@ class ElementwiseKernelTest {
             }
         }
         Tensor nan = Tensor.of(new float[] {Float.NaN, 1f});
-        assertArrayEquals(new long[] {0, 1}, nan.eq(Tensor.of(new float[] {Float.NaN, 1f})).toLongArray());
-        assertArrayEquals(new long[] {1, 0}, nan.ne(Tensor.of(new float[] {Float.NaN, 1f})).toLongArray());
+        assertArrayEquals(
+                new long[] {0, 1},
+                nan.eq(Tensor.of(new float[] {Float.NaN, 1f})).toLongArray());
+        assertArrayEquals(
+                new long[] {1, 0},
+                nan.ne(Tensor.of(new float[] {Float.NaN, 1f})).toLongArray());
         assertArrayEquals(new long[] {0, 1}, nan.gt(0.5).toLongArray());
     }
 
@@ -227,7 +283,10 @@ class ElementwiseKernelTest {
         assertArrayEquals(new long[] {1, 0, 1, 0}, a.gt(b).toLongArray());
         assertEquals(DType.BOOL, a.gt(b).dtype());
         Tensor i = Tensor.ofInts(new int[] {Integer.MAX_VALUE, 3}, 2);
-        assertArrayEquals(new long[] {Integer.MIN_VALUE, 4}, i.add(Tensor.ofInts(new int[] {1, 1}, 2)).toLongArray(), "int32 wraps");
+        assertArrayEquals(
+                new long[] {Integer.MIN_VALUE, 4},
+                i.add(Tensor.ofInts(new int[] {1, 1}, 2)).toLongArray(),
+                "int32 wraps");
         assertThrows(ArithmeticException.class, () -> a.div(Tensor.ofLongs(new long[] {0, 1, 1, 1})));
     }
 

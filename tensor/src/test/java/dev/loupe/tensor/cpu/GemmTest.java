@@ -1,11 +1,11 @@
 package dev.loupe.tensor.cpu;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Gemm against its scalar twin. Both accumulate every C element over k in increasing order with one
@@ -24,8 +24,21 @@ class GemmTest {
     }
 
     /** One problem laid out inside larger arrays: random offsets and padded leading dims. */
-    private record Problem(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda,
-                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    private record Problem(
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc) {
         static Problem random(Rng rng, boolean ta, boolean tb, int m, int n, int k) {
             int lda = (ta ? m : k) + rng.nextInt(3), ldb = (tb ? k : n) + rng.nextInt(3), ldc = n + rng.nextInt(3);
             int aOff = rng.nextInt(5), bOff = rng.nextInt(5), cOff = rng.nextInt(5);
@@ -54,9 +67,13 @@ class GemmTest {
             return out;
         }
 
-        float a(int i, int p) { return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]; }
+        float a(int i, int p) {
+            return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        }
 
-        float b(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
+        float b(int p, int j) {
+            return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+        }
 
         String describe(boolean acc) {
             return "m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " accumulate=" + acc;
@@ -92,9 +109,11 @@ class GemmTest {
     @Test
     void matchesScalarTwinWhenKSpansSeveralBlocksAndMNSpanSeveralBlocks() {
         Rng rng = new Rng(2);
-        int[][] shapes = {{5, 7, Gemm.KC + 1}, {37, 70, 3 * Gemm.KC + 5}, {Gemm.MC + 13, 2 * Gemm.NR + 3, 40},
-                          {3 * Gemm.MC + 1, 50, 300}, {7, Gemm.NC + 17, 9}, {50, 50, 64},
-                          {29, 530, 300}, {25, 8 * Gemm.NR + 1, 20}, {13, Gemm.B_BLOCK_FLOATS / 4000 + 50, 4000}};
+        int[][] shapes = {
+            {5, 7, Gemm.KC + 1}, {37, 70, 3 * Gemm.KC + 5}, {Gemm.MC + 13, 2 * Gemm.NR + 3, 40},
+            {3 * Gemm.MC + 1, 50, 300}, {7, Gemm.NC + 17, 9}, {50, 50, 64},
+            {29, 530, 300}, {25, 8 * Gemm.NR + 1, 20}, {13, Gemm.B_BLOCK_FLOATS / 4000 + 50, 4000}
+        };
         for (int[] s : shapes) {
             for (int variant = 0; variant < 8; variant++) {
                 boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0, acc = (variant & 4) != 0;
@@ -134,25 +153,46 @@ class GemmTest {
     void biasStartMatchesScalarTwinBitwiseForEveryLayoutAndThreadCount() {
         // gemmBias starts each element's fma chain from its bias: the twin fills C with the bias and accumulates.
         Rng rng = new Rng(8);
-        int[][] shapes = {{1, 1, 1}, {13, 17, 3}, {12, 32, 0}, {37, 70, Gemm.KC + 5}, {29, 530, 300}, {Gemm.MC + 13, 33, 40}};
+        int[][] shapes = {
+            {1, 1, 1}, {13, 17, 3}, {12, 32, 0}, {37, 70, Gemm.KC + 5}, {29, 530, 300}, {Gemm.MC + 13, 33, 40}
+        };
         for (int[] s : shapes) {
             for (int variant = 0; variant < 4; variant++) {
                 Problem p = Problem.random(rng, (variant & 1) != 0, (variant & 2) != 0, s[0], s[1], s[2]);
                 float[] bias = fill(rng, s[1] + 3);
                 float[] want = p.c().clone();
-                GemmScalar.gemmBias(p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(),
-                        want, p.cOff(), p.ldc(), bias, 2);
+                GemmScalar.gemmBias(
+                        p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(), want,
+                        p.cOff(), p.ldc(), bias, 2);
                 for (int threads = 1; threads <= 2; threads++) {
                     Parallel.setThreads(threads);
                     float[] got = p.c().clone();
-                    Gemm.gemmBias(p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(),
+                    Gemm.gemmBias(
+                            p.ta(), p.tb(), p.m(), p.n(), p.k(), p.a(), p.aOff(), p.lda(), p.b(), p.bOff(), p.ldb(),
                             got, p.cOff(), p.ldc(), bias, 2);
                     assertArrayEquals(want, got, p.describe(false) + " bias, threads=" + threads);
                 }
             }
         }
-        var ex = assertThrows(IndexOutOfBoundsException.class,
-                () -> Gemm.gemmBias(false, false, 2, 4, 3, new float[6], 0, 3, new float[12], 0, 4, new float[8], 0, 4, new float[3], 0));
+        var ex = assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> Gemm.gemmBias(
+                        false,
+                        false,
+                        2,
+                        4,
+                        3,
+                        new float[6],
+                        0,
+                        3,
+                        new float[12],
+                        0,
+                        4,
+                        new float[8],
+                        0,
+                        4,
+                        new float[3],
+                        0));
         assertTrue(ex.getMessage().contains("bias of 4"), ex.getMessage());
     }
 
@@ -163,7 +203,8 @@ class GemmTest {
         for (int idx = 0; idx < before.length; idx++) {
             int rel = idx - p.cOff();
             boolean inside = rel >= 0 && rel / p.ldc() < p.m() && rel % p.ldc() < p.n();
-            if (!inside) assertEquals(Float.floatToIntBits(before[idx]), Float.floatToIntBits(after[idx]), "element " + idx);
+            if (!inside)
+                assertEquals(Float.floatToIntBits(before[idx]), Float.floatToIntBits(after[idx]), "element " + idx);
         }
     }
 
@@ -224,11 +265,18 @@ class GemmTest {
     @Test
     void rejectsOperandsThatDoNotFitTheirArrays() {
         float[] a = new float[6], b = new float[6], c = new float[4];
-        var ex = assertThrows(IndexOutOfBoundsException.class,
+        var ex = assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> Gemm.gemm(false, false, 2, 2, 4, a, 0, 4, b, 0, 2, c, 0, 2, false));
         assertTrue(ex.getMessage().contains("A (2, 4)"), ex.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> GemmScalar.gemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 1, 2, false));
-        assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
-        assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 1, false));
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> GemmScalar.gemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 1, 2, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 1, false));
     }
 }

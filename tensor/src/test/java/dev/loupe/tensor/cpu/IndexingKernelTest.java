@@ -1,21 +1,20 @@
 package dev.loupe.tensor.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Indexing;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * gather / scatter_add / index_select kernels against the torch documentation examples and against
@@ -34,7 +33,9 @@ class IndexingKernelTest {
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
         Tensor idx = Tensor.ofLongs(new long[] {0, 0, 1, 0}, 2, 2);
         assertArrayEquals(new float[] {1, 1, 4, 3}, x.gather(1, idx).toFloatArray());
-        assertArrayEquals(new float[] {1, 2, 3, 2}, x.gather(0, Tensor.ofInts(new int[] {0, 0, 1, 0}, 2, 2)).toFloatArray());
+        assertArrayEquals(
+                new float[] {1, 2, 3, 2},
+                x.gather(0, Tensor.ofInts(new int[] {0, 0, 1, 0}, 2, 2)).toFloatArray());
     }
 
     @Test
@@ -52,9 +53,14 @@ class IndexingKernelTest {
     void indexSelectMatchesHandExample() {
         Tensor x = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4);
         Tensor idx = Tensor.ofLongs(new long[] {0, 2});
-        assertArrayEquals(new float[] {0, 1, 2, 3, 8, 9, 10, 11}, x.indexSelect(0, idx).toFloatArray());
+        assertArrayEquals(
+                new float[] {0, 1, 2, 3, 8, 9, 10, 11}, x.indexSelect(0, idx).toFloatArray());
         assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10}, x.indexSelect(1, idx).toFloatArray());
-        assertArrayEquals(new float[] {3, 3, 0, 7, 7, 4}, x.narrow(0, 0, 2).indexSelect(1, Tensor.ofInts(new int[] {3, 3, 0})).toFloatArray());
+        assertArrayEquals(
+                new float[] {3, 3, 0, 7, 7, 4},
+                x.narrow(0, 0, 2)
+                        .indexSelect(1, Tensor.ofInts(new int[] {3, 3, 0}))
+                        .toFloatArray());
     }
 
     // ---- random shapes against naive loops -------------------------------------------------------
@@ -69,7 +75,8 @@ class IndexingKernelTest {
             Tensor x = relayout(random(vt, xs, r), r);
             int[] is = new int[xs.length];
             // an empty dim admits no index value, so the index must be empty along it
-            for (int i = 0; i < xs.length; i++) is[i] = i == dim ? (xs[dim] == 0 ? 0 : r.nextInt(5)) : r.nextInt(xs[i] + 1);
+            for (int i = 0; i < xs.length; i++)
+                is[i] = i == dim ? (xs[dim] == 0 ? 0 : r.nextInt(5)) : r.nextInt(xs[i] + 1);
             Tensor index = relayout(randomIndex(r.nextBoolean() ? DType.I32 : DType.I64, is, xs[dim], r), r);
             Tensor out = x.gather(dim, index);
             Tensor expected = Tensor.empty(vt, is);
@@ -146,11 +153,15 @@ class IndexingKernelTest {
                 assertArrayEquals(naive, one, "dim " + dim + ": kernel vs naive row-major order");
                 Parallel.setThreads(2);
                 for (int rep = 0; rep < 3; rep++) {
-                    assertArrayEquals(one, x.scatterAdd(dim, index, src).toFloatArray(), "dim " + dim + ": 1 vs 2 threads, rep " + rep);
+                    assertArrayEquals(
+                            one,
+                            x.scatterAdd(dim, index, src).toFloatArray(),
+                            "dim " + dim + ": 1 vs 2 threads, rep " + rep);
                 }
                 float[] gatheredTwo = src.gather(dim, index).toFloatArray();
                 Parallel.setThreads(1);
-                assertArrayEquals(gatheredTwo, src.gather(dim, index).toFloatArray(), "gather, dim " + dim + ": 1 vs 2 threads");
+                assertArrayEquals(
+                        gatheredTwo, src.gather(dim, index).toFloatArray(), "gather, dim " + dim + ": 1 vs 2 threads");
             }
         } finally {
             Parallel.setThreads(before);
@@ -162,11 +173,28 @@ class IndexingKernelTest {
     @Test
     void outOfRangeIndicesNameOpValueDimAndSize() {
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
-        assertOutOfRange(() -> x.gather(1, Tensor.ofLongs(new long[] {0, 3}, 1, 2)), "gather", "index 3", "dim 1", "size 3");
-        assertOutOfRange(() -> x.gather(0, Tensor.ofInts(new int[] {-1}, 1, 1)), "gather", "index -1", "dim 0", "size 2");
-        assertOutOfRange(() -> x.indexSelect(0, Tensor.ofLongs(new long[] {1L << 33})), "index_select", "index 8589934592", "dim 0", "size 2");
-        assertOutOfRange(() -> x.scatterAdd(1, Tensor.ofInts(new int[] {0, 1, 7}, 1, 3), x), "scatter_add", "index 7", "dim 1", "size 3");
-        assertOutOfRange(() -> Tensor.zeros(0, 3).indexSelect(0, Tensor.ofInts(new int[] {0})), "index_select", "index 0", "dim 0", "size 0");
+        assertOutOfRange(
+                () -> x.gather(1, Tensor.ofLongs(new long[] {0, 3}, 1, 2)), "gather", "index 3", "dim 1", "size 3");
+        assertOutOfRange(
+                () -> x.gather(0, Tensor.ofInts(new int[] {-1}, 1, 1)), "gather", "index -1", "dim 0", "size 2");
+        assertOutOfRange(
+                () -> x.indexSelect(0, Tensor.ofLongs(new long[] {1L << 33})),
+                "index_select",
+                "index 8589934592",
+                "dim 0",
+                "size 2");
+        assertOutOfRange(
+                () -> x.scatterAdd(1, Tensor.ofInts(new int[] {0, 1, 7}, 1, 3), x),
+                "scatter_add",
+                "index 7",
+                "dim 1",
+                "size 3");
+        assertOutOfRange(
+                () -> Tensor.zeros(0, 3).indexSelect(0, Tensor.ofInts(new int[] {0})),
+                "index_select",
+                "index 0",
+                "dim 0",
+                "size 0");
     }
 
     @Test
@@ -177,7 +205,13 @@ class IndexingKernelTest {
             Tensor x = Tensor.zeros(400, 300);
             long[] bad = new long[400 * 300];
             bad[bad.length - 1] = 300;
-            assertOutOfRange(() -> x.gather(1, Tensor.ofLongs(bad, 400, 300)), "gather", "index 300", "dim 1", "size 300", "[399, 299]");
+            assertOutOfRange(
+                    () -> x.gather(1, Tensor.ofLongs(bad, 400, 300)),
+                    "gather",
+                    "index 300",
+                    "dim 1",
+                    "size 300",
+                    "[399, 299]");
         } finally {
             Parallel.setThreads(before);
         }
@@ -187,8 +221,8 @@ class IndexingKernelTest {
     void scatterAddRefusesAnOutputWithAliasedElements() {
         Tensor out = Tensor.zeros(1, 3).expand(2, 3);
         Tensor idx = Tensor.ofInts(new int[] {0, 0, 0}, 1, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CpuBackend.INSTANCE.scatterAdd(out, 0, idx, Tensor.zeros(1, 3)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> CpuBackend.INSTANCE.scatterAdd(out, 0, idx, Tensor.zeros(1, 3)));
         assertTrue(e.getMessage().contains("scatter_add"), e.getMessage());
     }
 
@@ -321,7 +355,9 @@ class IndexingKernelTest {
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         forEachIndex(expected.sizes(), p -> {
             if (expected.dtype().isFloating()) {
-                assertEquals(Double.doubleToRawLongBits(expected.getDouble(p)), Double.doubleToRawLongBits(actual.getDouble(p)),
+                assertEquals(
+                        Double.doubleToRawLongBits(expected.getDouble(p)),
+                        Double.doubleToRawLongBits(actual.getDouble(p)),
                         what + " at " + java.util.Arrays.toString(p));
             } else {
                 assertEquals(expected.getLong(p), actual.getLong(p), what + " at " + java.util.Arrays.toString(p));
@@ -361,7 +397,9 @@ class IndexingKernelTest {
     private static Tensor relayout(Tensor t, Random r) {
         int rank = t.rank();
         switch (r.nextInt(3)) {
-            case 0 -> { return t; }
+            case 0 -> {
+                return t;
+            }
             case 1 -> {
                 List<Integer> order = new ArrayList<>();
                 for (int i = 0; i < rank; i++) order.add(i);

@@ -23,10 +23,12 @@ final class KernelChecks {
         }
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
-            boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                    : Double.isInfinite(e[i]) ? e[i] == a[i]
-                    : Math.abs(a[i] - e[i]) <= abs + rel * Math.abs(e[i]);
-            if (!ok) fail(what + ": element " + i + " is " + a[i] + ", expected " + e[i] + " (abs " + abs + ", rel " + rel + ")");
+            boolean ok = Double.isNaN(e[i])
+                    ? Double.isNaN(a[i])
+                    : Double.isInfinite(e[i]) ? e[i] == a[i] : Math.abs(a[i] - e[i]) <= abs + rel * Math.abs(e[i]);
+            if (!ok)
+                fail(what + ": element " + i + " is " + a[i] + ", expected " + e[i] + " (abs " + abs + ", rel " + rel
+                        + ")");
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.loupe.tensor.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link Lanes#sum} must give the bits of its scalar twin (the same addition tree) both before and
@@ -37,7 +36,9 @@ class LanesTest {
         assertEquals(Float.POSITIVE_INFINITY, Lanes.sum(FloatVector.fromArray(SPECIES, x, 0)));
         float[] negZero = new float[l];
         java.util.Arrays.fill(negZero, -0f);
-        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Lanes.sum(FloatVector.fromArray(SPECIES, negZero, 0))));
+        assertEquals(
+                Float.floatToRawIntBits(-0f),
+                Float.floatToRawIntBits(Lanes.sum(FloatVector.fromArray(SPECIES, negZero, 0))));
     }
 
     private static void assertMatchesTwin(float[] x, String when) {
@@ -45,7 +46,9 @@ class LanesTest {
         for (int k = 0; k < VECTORS; k++) {
             float expected = Lanes.sumScalar(java.util.Arrays.copyOfRange(x, k * l, (k + 1) * l));
             float actual = sumAt(x, k);
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+            assertEquals(
+                    Float.floatToRawIntBits(expected),
+                    Float.floatToRawIntBits(actual),
                     when + ", vector " + k + ": " + expected + " vs " + actual);
         }
     }

@@ -19,7 +19,9 @@ class LayerNormBackwardKernelTest {
 
     private static Grads run(Tensor x, Tensor w, Tensor mean, Tensor rstd, Tensor g, boolean scalar) {
         int d = x.size(1);
-        Tensor dx = Tensor.empty(x.dtype(), x.sizes()), dw = Tensor.empty(x.dtype(), d), db = Tensor.empty(x.dtype(), d);
+        Tensor dx = Tensor.empty(x.dtype(), x.sizes()),
+                dw = Tensor.empty(x.dtype(), d),
+                db = Tensor.empty(x.dtype(), d);
         CpuLayerNormBackward.layerNormBackward(x, w, mean, rstd, g, dx, dw, db, scalar);
         return new Grads(dx, dw, db);
     }
@@ -31,7 +33,9 @@ class LayerNormBackwardKernelTest {
         Tensor m = mean.to(DType.F64).reshape(rows, 1), r = rstd.to(DType.F64).reshape(rows, 1);
         Tensor xhat = xd.sub(m).mul(r);
         Tensor dxhat = w == null ? gd : gd.mul(w.to(DType.F64));
-        Tensor dx = dxhat.sub(dxhat.mean(true, 1)).sub(xhat.mul(dxhat.mul(xhat).mean(true, 1))).mul(r);
+        Tensor dx = dxhat.sub(dxhat.mean(true, 1))
+                .sub(xhat.mul(dxhat.mul(xhat).mean(true, 1)))
+                .mul(r);
         return new Grads(dx, gd.mul(xhat).sum(false, 0), gd.sum(false, 0));
     }
 
@@ -46,8 +50,8 @@ class LayerNormBackwardKernelTest {
             if (d == 0) continue;
             for (int rows : new int[] {0, 1, 17, 100}) {
                 Tensor x = randn(seed++, rows, d).mul(2.0).add(0.5), g = randn(seed++, rows, d), w = randn(seed++, d);
-                Tensor wide = randn(seed++, rows, d + 5).narrow(1, 2, d);          // strided rows
-                Tensor transposed = randn(seed++, d, rows).mT();                 // strided elements
+                Tensor wide = randn(seed++, rows, d + 5).narrow(1, 2, d); // strided rows
+                Tensor transposed = randn(seed++, d, rows).mT(); // strided elements
                 for (Tensor in : new Tensor[] {x, wide, transposed}) {
                     for (Tensor gi : new Tensor[] {g, randn(seed++, d, rows).mT()}) {
                         for (Tensor ww : new Tensor[] {null, w}) {
@@ -55,7 +59,8 @@ class LayerNormBackwardKernelTest {
                             String what = in.shape() + " strides " + java.util.Arrays.toString(in.strides())
                                     + (gi.isContiguous() ? "" : " strided g") + (ww == null ? "" : " weight");
                             Grads ref = reference(in, ww, f.mean(), f.rstd(), gi);
-                            Grads twin = run(in, ww, f.mean(), f.rstd(), gi, true), vec = run(in, ww, f.mean(), f.rstd(), gi, false);
+                            Grads twin = run(in, ww, f.mean(), f.rstd(), gi, true),
+                                    vec = run(in, ww, f.mean(), f.rstd(), gi, false);
                             for (Grads r : new Grads[] {twin, vec}) {
                                 assertClose("dx " + what, ref.dx, r.dx, 5e-6, 2e-6);
                                 assertClose("dweight " + what, ref.dw, r.dw, 1e-5, 1e-6);
@@ -63,7 +68,13 @@ class LayerNormBackwardKernelTest {
                             }
                             assertClose("dx vector vs twin " + what, twin.dx, vec.dx, 5e-6, 2e-6);
                             Tensor wd = ww == null ? null : ww.to(DType.F64);
-                            Grads f64 = run(in.to(DType.F64), wd, f.mean().to(DType.F64), f.rstd().to(DType.F64), gi.to(DType.F64), true);
+                            Grads f64 = run(
+                                    in.to(DType.F64),
+                                    wd,
+                                    f.mean().to(DType.F64),
+                                    f.rstd().to(DType.F64),
+                                    gi.to(DType.F64),
+                                    true);
                             assertClose("F64 dx " + what, ref.dx, f64.dx, 1e-12, 1e-10);
                             assertClose("F64 dweight " + what, ref.dw, f64.dw, 1e-12, 1e-10);
                             assertClose("F64 dbias " + what, ref.db, f64.db, 1e-12, 1e-10);

@@ -18,7 +18,9 @@ class LayerNormKernelTest {
 
     private static Run run(Tensor x, Tensor w, Tensor b, double eps, boolean scalar) {
         int rows = x.size(0);
-        Tensor out = Tensor.empty(x.dtype(), x.sizes()), mean = Tensor.empty(x.dtype(), rows), rstd = Tensor.empty(x.dtype(), rows);
+        Tensor out = Tensor.empty(x.dtype(), x.sizes()),
+                mean = Tensor.empty(x.dtype(), rows),
+                rstd = Tensor.empty(x.dtype(), rows);
         CpuLayerNorm.layerNorm(x, w, b, eps, out, mean, rstd, scalar);
         return new Run(out, mean, rstd);
     }
@@ -33,14 +35,20 @@ class LayerNormKernelTest {
             for (int rows : new int[] {1, 3, 17}) {
                 Tensor x = randn(seed++, rows, d).mul(2.0).add(0.5);
                 Tensor w = randn(seed++, d), b = randn(seed++, d);
-                Tensor wide = randn(seed++, rows, d + 5).narrow(1, 2, d);            // strided rows
-                Tensor transposed = randn(seed++, d, rows).mT();                   // strided elements
+                Tensor wide = randn(seed++, rows, d + 5).narrow(1, 2, d); // strided rows
+                Tensor transposed = randn(seed++, d, rows).mT(); // strided elements
                 for (Tensor in : new Tensor[] {x, wide, transposed}) {
                     for (boolean affine : new boolean[] {false, true}) {
                         Tensor ww = affine ? w : null, bb = affine ? b : null;
-                        String what = in.shape() + " strides " + java.util.Arrays.toString(in.strides()) + (affine ? " affine" : "");
+                        String what = in.shape() + " strides " + java.util.Arrays.toString(in.strides())
+                                + (affine ? " affine" : "");
                         Run vec = run(in, ww, bb, 1e-5, false), twin = run(in, ww, bb, 1e-5, true);
-                        Run ref = run(in.to(DType.F64), affine ? w.to(DType.F64) : null, affine ? b.to(DType.F64) : null, 1e-5, true);
+                        Run ref = run(
+                                in.to(DType.F64),
+                                affine ? w.to(DType.F64) : null,
+                                affine ? b.to(DType.F64) : null,
+                                1e-5,
+                                true);
                         for (Run r : new Run[] {vec, twin}) {
                             assertClose("out " + what, ref.out, r.out, 4e-6, 2e-6);
                             assertClose("mean " + what, ref.mean, r.mean, 1e-6, 1e-6);

@@ -1,13 +1,13 @@
 package dev.loupe.tensor.cpu;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Tensor.matmul through the CPU backend: strided views mapped onto Gemm, batch broadcasting, 1-D
@@ -43,20 +43,25 @@ class MatmulTest {
             Tensor a = rand(rng, m, k), b = rand(rng, k, n);
             Tensor aT = rand(rng, k, m).mT(), bT = rand(rng, n, k).mT();
             // Every other column of a wider matrix: neither stride is 1, so the backend copies.
-            Tensor aS = rand(rng, m, 2 * k).slice(1, 0, 2 * k, 2), bS = rand(rng, k, 2 * n).slice(1, 1, 2 * n, 2);
+            Tensor aS = rand(rng, m, 2 * k).slice(1, 0, 2 * k, 2),
+                    bS = rand(rng, k, 2 * n).slice(1, 1, 2 * n, 2);
             Tensor[][] pairs = {{a, b}, {aT, b}, {a, bT}, {aT, bT}, {aS, b}, {a, bS}, {aS, bT}};
             for (Tensor[] pair : pairs) {
                 Tensor out = pair[0].matmul(pair[1]);
                 assertArrayEquals(new int[] {m, n}, out.sizes());
-                assertArrayEquals(expected(pair[0], pair[1]), out.toFloatArray(),
-                        "a strides " + java.util.Arrays.toString(pair[0].strides()) + " b strides " + java.util.Arrays.toString(pair[1].strides()));
+                assertArrayEquals(
+                        expected(pair[0], pair[1]),
+                        out.toFloatArray(),
+                        "a strides " + java.util.Arrays.toString(pair[0].strides()) + " b strides "
+                                + java.util.Arrays.toString(pair[1].strides()));
             }
         }
     }
 
     @Test
     void emptyDimensionsGiveEmptyOrZeroResults() {
-        assertArrayEquals(new int[] {0, 4}, Tensor.zeros(0, 3).matmul(Tensor.zeros(3, 4)).sizes());
+        assertArrayEquals(
+                new int[] {0, 4}, Tensor.zeros(0, 3).matmul(Tensor.zeros(3, 4)).sizes());
         Tensor zeroK = Tensor.ones(2, 0).matmul(Tensor.ones(0, 3));
         assertArrayEquals(new int[] {2, 3}, zeroK.sizes());
         assertArrayEquals(new float[6], zeroK.toFloatArray());
@@ -65,7 +70,8 @@ class MatmulTest {
     @Test
     void batchDimsBroadcastIncludingStrideZeroBatches() {
         Rng rng = new Rng(12);
-        Tensor a = rand(rng, 2, 1, 5, 7), b = rand(rng, 3, 7, 33).transpose(1, 2).contiguous().transpose(1, 2);
+        Tensor a = rand(rng, 2, 1, 5, 7),
+                b = rand(rng, 3, 7, 33).transpose(1, 2).contiguous().transpose(1, 2);
         Tensor out = a.matmul(b); // (2, 1) x (3) -> (2, 3)
         assertArrayEquals(new int[] {2, 3, 5, 33}, out.sizes());
         for (int i = 0; i < 2; i++) {
@@ -77,7 +83,9 @@ class MatmulTest {
         Tensor shared = rand(rng, 7, 4);
         Tensor out2 = a.matmul(shared); // (2, 1, 5, 7) x (7, 4): b broadcast over every batch entry
         assertArrayEquals(new int[] {2, 1, 5, 4}, out2.sizes());
-        assertArrayEquals(expected(a.select(0, 1).select(0, 0), shared), out2.select(0, 1).select(0, 0).toFloatArray());
+        assertArrayEquals(
+                expected(a.select(0, 1).select(0, 0), shared),
+                out2.select(0, 1).select(0, 0).toFloatArray());
     }
 
     @Test
@@ -98,7 +106,8 @@ class MatmulTest {
     @Test
     void doublePrecisionMatchesAPlainSum() {
         Rng rng = new Rng(14);
-        Tensor a = rand(rng, 2, 6, 9).to(DType.F64), b = rand(rng, 9, 4).to(DType.F64).mT().contiguous().mT();
+        Tensor a = rand(rng, 2, 6, 9).to(DType.F64),
+                b = rand(rng, 9, 4).to(DType.F64).mT().contiguous().mT();
         Tensor out = a.matmul(b);
         assertEquals(DType.F64, out.dtype());
         for (int e = 0; e < 2; e++) {
@@ -118,7 +127,10 @@ class MatmulTest {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4, 5);
         var ex = assertThrows(IllegalArgumentException.class, () -> a.matmul(b));
         assertTrue(ex.getMessage().contains("matmul"), ex.getMessage());
-        assertTrue(ex.getMessage().contains(a.shape().toString()) && ex.getMessage().contains(b.shape().toString()), ex.getMessage());
+        assertTrue(
+                ex.getMessage().contains(a.shape().toString())
+                        && ex.getMessage().contains(b.shape().toString()),
+                ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(3, 3, 4)));
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(DType.F64, 3, 4)));
     }
@@ -126,7 +138,8 @@ class MatmulTest {
     @Test
     void resultsAreBitwiseIdenticalForOneAndTwoThreads() {
         Rng rng = new Rng(15);
-        Tensor a = rand(rng, 4, 130, 96), b = rand(rng, 96, 150).mT().contiguous().mT();
+        Tensor a = rand(rng, 4, 130, 96),
+                b = rand(rng, 96, 150).mT().contiguous().mT();
         Tensor big = rand(rng, 300, 260), bigB = rand(rng, 260, 140);
         Parallel.setThreads(1);
         float[] one = a.matmul(b).toFloatArray(), oneBig = big.matmul(bigB).toFloatArray();
@@ -141,8 +154,23 @@ class MatmulTest {
         Tensor x = rand(rng, 37, 20), w = rand(rng, 45, 20), bias = rand(rng, 45);
         // F32: the bias-started GEMM, bitwise as the scalar twin (w is read transposed in place)
         float[] want = new float[37 * 45];
-        GemmScalar.gemmBias(false, false, 37, 45, 20, x.toFloatArray(), 0, 20, w.mT().contiguous().toFloatArray(), 0, 45,
-                want, 0, 45, bias.toFloatArray(), 0);
+        GemmScalar.gemmBias(
+                false,
+                false,
+                37,
+                45,
+                20,
+                x.toFloatArray(),
+                0,
+                20,
+                w.mT().contiguous().toFloatArray(),
+                0,
+                45,
+                want,
+                0,
+                45,
+                bias.toFloatArray(),
+                0);
         Tensor got = dev.loupe.tensor.LinearAlgebra.linear(x, w, bias);
         assertArrayEquals(new int[] {37, 45}, got.sizes());
         assertArrayEquals(want, got.toFloatArray());
@@ -151,12 +179,19 @@ class MatmulTest {
         for (int i = 0; i < want.length; i++) assertEquals(composite[i], want[i], 1e-5, "element " + i);
         // F64 takes the composite path exactly
         Tensor xd = x.to(DType.F64), wd = w.to(DType.F64), bd = bias.to(DType.F64);
-        assertArrayEquals(xd.matmul(wd.mT()).add(bd).toDoubleArray(), dev.loupe.tensor.LinearAlgebra.linear(xd, wd, bd).toDoubleArray());
+        assertArrayEquals(
+                xd.matmul(wd.mT()).add(bd).toDoubleArray(),
+                dev.loupe.tensor.LinearAlgebra.linear(xd, wd, bd).toDoubleArray());
         // no bias: a plain product
-        assertArrayEquals(x.matmul(w.mT()).toFloatArray(), dev.loupe.tensor.LinearAlgebra.linear(x, w, null).toFloatArray());
-        var ex = assertThrows(IllegalArgumentException.class, () -> dev.loupe.tensor.LinearAlgebra.linear(x, w, rand(rng, 44)));
+        assertArrayEquals(
+                x.matmul(w.mT()).toFloatArray(),
+                dev.loupe.tensor.LinearAlgebra.linear(x, w, null).toFloatArray());
+        var ex = assertThrows(
+                IllegalArgumentException.class, () -> dev.loupe.tensor.LinearAlgebra.linear(x, w, rand(rng, 44)));
         assertTrue(ex.getMessage().contains("bias F32 (44,) does not fit weight (45, 20)"), ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class, () -> dev.loupe.tensor.LinearAlgebra.linear(x, rand(rng, 45, 21), bias));
+        ex = assertThrows(
+                IllegalArgumentException.class,
+                () -> dev.loupe.tensor.LinearAlgebra.linear(x, rand(rng, 45, 21), bias));
         assertTrue(ex.getMessage().contains("do not fit"), ex.getMessage());
     }
 }

@@ -51,7 +51,8 @@ class ReductionKernelTest {
             Tensor broadcast = base.narrow(0, 0, 1).expand(base.sizes());
             for (Tensor x : new Tensor[] {base, nonContiguous(base), broadcast}) {
                 for (ReduceOp op : ReduceOp.values()) {
-                    String what = op + " of " + x.shape() + (x.isContiguous() ? "" : " (strided)") + " over " + java.util.Arrays.toString(dims);
+                    String what = op + " of " + x.shape() + (x.isContiguous() ? "" : " (strided)") + " over "
+                            + java.util.Arrays.toString(dims);
                     Tensor vec = reduce(op, x, dims, false), twin = reduce(op, x, dims, true);
                     if (op == ReduceOp.MAX || op == ReduceOp.MIN) {
                         assertSameBits(what, twin, vec);
@@ -79,13 +80,14 @@ class ReductionKernelTest {
         double u = Math.ulp(1f) / 2;
         for (int i = 0; i < r.length; i++) {
             double bound = n * u * a[i] / (mean ? n : 1) + u * Math.abs(r[i]);
-            if (!(Math.abs(g[i] - r[i]) <= bound)) fail(what + ": output " + i + " is " + g[i] + ", reference " + r[i] + ", bound " + bound);
+            if (!(Math.abs(g[i] - r[i]) <= bound))
+                fail(what + ": output " + i + " is " + g[i] + ", reference " + r[i] + ", bound " + bound);
         }
     }
 
     @Test
     void keptInnerDimSumsInTheTwinsOrder() {
-        Tensor x = randn(3, 640, 77);   // (B, D) over B: vectorised across D
+        Tensor x = randn(3, 640, 77); // (B, D) over B: vectorised across D
         assertSameBits("sum over rows", reduce(ReduceOp.SUM, x, new int[] {0}, true), x.sum(true, 0));
         assertSameBits("mean over rows", reduce(ReduceOp.MEAN, x, new int[] {0}, true), x.mean(true, 0));
     }
@@ -135,7 +137,8 @@ class ReductionKernelTest {
             assertTrue(Float.isNaN((float) x.max(false, 0).item()), "max n=" + n);
             assertTrue(Float.isNaN((float) x.min(false, 0).item()), "min n=" + n);
             Tensor col = Tensor.of(v, n, 1).expand(n, 20);
-            float[] m = reduce(ReduceOp.MAX, col.contiguous(), new int[] {0}, false).toFloatArray();
+            float[] m =
+                    reduce(ReduceOp.MAX, col.contiguous(), new int[] {0}, false).toFloatArray();
             for (float f : m) assertTrue(Float.isNaN(f), "max over rows n=" + n);
         }
     }
@@ -151,7 +154,7 @@ class ReductionKernelTest {
         assertEquals(1, nan.argmax(0, false).item());
         assertEquals(1, nan.argmin(0, false).item());
         assertEquals(DType.I64, nan.argmax(0, true).dtype());
-        Tensor t = x.mT();   // strided dim
+        Tensor t = x.mT(); // strided dim
         assertArrayEquals(new long[] {1, 0}, t.argmax(0, false).toLongArray());
         Tensor ints = Tensor.ofLongs(new long[] {3, 9, 9, -2});
         assertEquals(1, ints.argmax(0, false).item());

@@ -20,7 +20,9 @@ class SoftmaxBackwardKernelTest {
     /** The composite definitions, in F64. */
     private static Tensor reference(Tensor y, Tensor g, int dim, boolean log) {
         Tensor yd = y.to(DType.F64), gd = g.to(DType.F64);
-        return log ? gd.sub(yd.exp().mul(gd.sum(true, dim))) : yd.mul(gd.sub(gd.mul(yd).sum(true, dim)));
+        return log
+                ? gd.sub(yd.exp().mul(gd.sum(true, dim)))
+                : yd.mul(gd.sub(gd.mul(yd).sum(true, dim)));
     }
 
     // Vector and twin sum the row in different orders (fma and lanes against a sequential float sum):
@@ -40,12 +42,18 @@ class SoftmaxBackwardKernelTest {
                         for (Tensor yi : new Tensor[] {y, shape.length > 1 ? nonContiguous(y) : y}) {
                             for (Tensor gi : new Tensor[] {g, shape.length > 1 ? nonContiguous(g) : g}) {
                                 String what = (log ? "log_softmax " : "softmax ") + yi.shape() + " dim " + dim
-                                        + (yi.isContiguous() ? "" : " strided y") + (gi.isContiguous() ? "" : " strided g");
+                                        + (yi.isContiguous() ? "" : " strided y")
+                                        + (gi.isContiguous() ? "" : " strided g");
                                 Tensor twin = run(yi, gi, dim, log, true), vec = run(yi, gi, dim, log, false);
                                 assertClose(what + " vector vs twin", twin, vec, 2e-6, 2e-6);
                                 assertClose(what + " twin vs F64", ref, twin, 4e-6, 2e-6);
                                 assertClose(what + " vector vs F64", ref, vec, 4e-6, 2e-6);
-                                assertClose(what + " F64 kernel", ref, run(yi.to(DType.F64), gi.to(DType.F64), dim, log, true), 1e-12, 1e-12);
+                                assertClose(
+                                        what + " F64 kernel",
+                                        ref,
+                                        run(yi.to(DType.F64), gi.to(DType.F64), dim, log, true),
+                                        1e-12,
+                                        1e-12);
                             }
                         }
                     }

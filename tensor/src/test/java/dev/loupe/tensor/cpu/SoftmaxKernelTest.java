@@ -30,8 +30,18 @@ class SoftmaxKernelTest {
                 for (Tensor in : new Tensor[] {x, shape.length > 1 ? nonContiguous(x) : x}) {
                     for (int dim = 0; dim < shape.length; dim++) {
                         String what = in.shape() + " dim " + dim + (in.isContiguous() ? "" : " (strided)");
-                        assertClose("softmax " + what, softmax(in, dim, false, true), softmax(in, dim, false, false), 1e-9, 2e-6);
-                        assertClose("log_softmax " + what, softmax(in, dim, true, true), softmax(in, dim, true, false), 2e-6, 1e-6);
+                        assertClose(
+                                "softmax " + what,
+                                softmax(in, dim, false, true),
+                                softmax(in, dim, false, false),
+                                1e-9,
+                                2e-6);
+                        assertClose(
+                                "log_softmax " + what,
+                                softmax(in, dim, true, true),
+                                softmax(in, dim, true, false),
+                                2e-6,
+                                1e-6);
                     }
                 }
             }
@@ -47,7 +57,8 @@ class SoftmaxKernelTest {
             for (double s : sums) assertEquals(1.0, s, 1e-5, "dim " + dim);
             Tensor ref = x.to(DType.F64).softmax(dim);
             assertClose("softmax vs F64 dim " + dim, ref, p, 1e-9, 3e-6);
-            assertClose("log_softmax vs F64 dim " + dim, x.to(DType.F64).logSoftmax(dim), x.logSoftmax(dim), 3e-6, 1e-6);
+            assertClose(
+                    "log_softmax vs F64 dim " + dim, x.to(DType.F64).logSoftmax(dim), x.logSoftmax(dim), 3e-6, 1e-6);
         }
     }
 
@@ -55,12 +66,23 @@ class SoftmaxKernelTest {
     void knownValuesAndStability() {
         // torch.softmax(torch.tensor([1., 2., 3.], dtype=torch.float64), 0)
         double[] p = {0.09003057317038046, 0.24472847105479767, 0.6652409557748219};
-        assertClose("softmax [1,2,3]", Tensor.of(p), Tensor.of(new float[] {1, 2, 3}).softmax(0), 1e-8, 1e-6);
-        assertClose("shifted by 1000", Tensor.of(p), Tensor.of(new float[] {1001, 1002, 1003}).softmax(-1), 1e-8, 1e-6);
+        assertClose(
+                "softmax [1,2,3]",
+                Tensor.of(p),
+                Tensor.of(new float[] {1, 2, 3}).softmax(0),
+                1e-8,
+                1e-6);
+        assertClose(
+                "shifted by 1000",
+                Tensor.of(p),
+                Tensor.of(new float[] {1001, 1002, 1003}).softmax(-1),
+                1e-8,
+                1e-6);
         Tensor ls = Tensor.of(new float[] {-1000, 0}).logSoftmax(0);
         assertEquals(-1000.0, ls.getDouble(0), 1e-3);
         assertEquals(0.0, ls.getDouble(1), 1e-6);
-        assertTrue(Float.isNaN((float) Tensor.of(new float[] {1, Float.NaN}).softmax(0).getDouble(0)));
+        assertTrue(Float.isNaN(
+                (float) Tensor.of(new float[] {1, Float.NaN}).softmax(0).getDouble(0)));
         assertEquals(1.0, Tensor.scalar(3f).softmax(0).item(), 0);
     }
 }

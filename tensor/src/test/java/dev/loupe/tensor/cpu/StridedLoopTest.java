@@ -1,11 +1,10 @@
 package dev.loupe.tensor.cpu;
 
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import dev.loupe.tensor.Tensor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 class StridedLoopTest {
     @Test
@@ -46,15 +45,17 @@ class StridedLoopTest {
             }
         });
         assertEquals(t.numel(), seen.get());
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 5; j++) for (int k = 0; k < 5; k++) {
-            assertTrue(hit[t.storageIndex(i, j, k)]);
-        }
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++)
+                for (int k = 0; k < 5; k++) {
+                    assertTrue(hit[t.storageIndex(i, j, k)]);
+                }
     }
 
     @Test
     void forEachElementCutsOneLongRunIntoBlocksCoveringEveryElementOnce() {
         int n = 3 * StridedLoop.BLOCK + 17;
-        Tensor src = Tensor.zeros(n), dst = Tensor.zeros(n + 5).narrow(0, 5, n);   // dst offset 5
+        Tensor src = Tensor.zeros(n), dst = Tensor.zeros(n + 5).narrow(0, 5, n); // dst offset 5
         StridedLoop loop = StridedLoop.of(src, dst);
         assertEquals(1, loop.runs());
         int[] hits = new int[n];

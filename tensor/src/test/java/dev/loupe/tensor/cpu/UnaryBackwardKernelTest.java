@@ -16,8 +16,16 @@ import dev.loupe.tensor.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 class UnaryBackwardKernelTest {
-    private static final UnaryOp[] FUSED = {UnaryOp.GELU, UnaryOp.GELU_TANH, UnaryOp.SILU, UnaryOp.QUICK_GELU,
-            UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.RELU, UnaryOp.EXP};
+    private static final UnaryOp[] FUSED = {
+        UnaryOp.GELU,
+        UnaryOp.GELU_TANH,
+        UnaryOp.SILU,
+        UnaryOp.QUICK_GELU,
+        UnaryOp.SIGMOID,
+        UnaryOp.TANH,
+        UnaryOp.RELU,
+        UnaryOp.EXP
+    };
 
     private static Tensor run(UnaryOp op, Tensor x, Tensor g, boolean scalar) {
         Tensor out = Tensor.empty(x.dtype(), x.sizes());
@@ -37,7 +45,8 @@ class UnaryBackwardKernelTest {
                     Tensor x = randn(seed++, shape).mul(3.0), g = randn(seed++, shape);
                     for (Tensor xi : new Tensor[] {x, nonContiguous(x)}) {
                         for (Tensor gi : new Tensor[] {g, nonContiguous(g)}) {
-                            String what = op + " " + xi.shape() + (xi.isContiguous() ? "" : " strided x") + (gi.isContiguous() ? "" : " strided g");
+                            String what = op + " " + xi.shape() + (xi.isContiguous() ? "" : " strided x")
+                                    + (gi.isContiguous() ? "" : " strided g");
                             Tensor twin = run(op, xi, gi, true);
                             assertClose(what, twin, run(op, xi, gi, false), 2e-6, 2e-6);
                             assertClose(what + " via Fused", twin, Fused.unaryBackward(op, xi, gi), 2e-6, 2e-6);
@@ -92,6 +101,8 @@ class UnaryBackwardKernelTest {
         assertTrue(Fused.supportsUnaryBackward(UnaryOp.SILU, x));
         assertFalse(Fused.supportsUnaryBackward(UnaryOp.SQRT, x));
         assertThrows(IllegalArgumentException.class, () -> Fused.unaryBackward(UnaryOp.LOG, x, g));
-        assertThrows(IllegalArgumentException.class, () -> Fused.unaryBackward(UnaryOp.GELU, x, Tensor.of(new float[] {1f, 2f})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Fused.unaryBackward(UnaryOp.GELU, x, Tensor.of(new float[] {1f, 2f})));
     }
 }

@@ -1,14 +1,13 @@
 package dev.loupe.tensor.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
-
-import static org.junit.jupiter.api.Assertions.*;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
 
 /**
  * VectorMath's exp, log and tanh: within a few ulp of java.lang.Math, the IEEE special values right,
@@ -23,7 +22,8 @@ class VectorMathTest {
 
     private static float[] apply(UnaryOperator<FloatVector> f, float[] x) {
         float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i += SPECIES.length()) f.apply(FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
+        for (int i = 0; i < x.length; i += SPECIES.length())
+            f.apply(FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
         return y;
     }
 
@@ -40,7 +40,10 @@ class VectorMathTest {
         for (int i = 0; i < x.length; i++) {
             double want = ref.applyAsDouble(x[i]);
             float wantF = (float) want;
-            if (Float.isInfinite(wantF) || wantF == 0) { assertEquals(wantF, y[i], "x = " + x[i]); continue; }
+            if (Float.isInfinite(wantF) || wantF == 0) {
+                assertEquals(wantF, y[i], "x = " + x[i]);
+                continue;
+            }
             worst = Math.max(worst, Math.abs(y[i] - want) / Math.ulp(wantF));
         }
         return worst;
@@ -56,16 +59,44 @@ class VectorMathTest {
         float[] y = apply(f, x);
         for (int i = 0; i < x.length; i++) {
             float want = twin.apply(x[i]);
-            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(y[i]), what + ": x = " + x[i] + ": " + want + " vs " + y[i]);
+            assertEquals(
+                    Float.floatToRawIntBits(want),
+                    Float.floatToRawIntBits(y[i]),
+                    what + ": x = " + x[i] + ": " + want + " vs " + y[i]);
         }
     }
 
     @FunctionalInterface
-    private interface FloatUnary { float apply(float x); }
+    private interface FloatUnary {
+        float apply(float x);
+    }
 
-    private static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
-            Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f,
-            88.72f, 88.73f, -87.3f, -103.9f, -104.1f, 0.625f, -0.625f, 0.62499994f, 1e-30f, 0.70710677f, 0.7071068f};
+    private static final float[] SPECIALS = {
+        Float.NaN,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        0f,
+        -0f,
+        Float.MIN_VALUE,
+        -Float.MIN_VALUE,
+        1e-40f,
+        Float.MIN_NORMAL,
+        Float.MAX_VALUE,
+        -Float.MAX_VALUE,
+        1f,
+        -1f,
+        88.72f,
+        88.73f,
+        -87.3f,
+        -103.9f,
+        -104.1f,
+        0.625f,
+        -0.625f,
+        0.62499994f,
+        1e-30f,
+        0.70710677f,
+        0.7071068f
+    };
 
     @Test
     void expIsAccurateAndTierIndependent() {
@@ -94,7 +125,12 @@ class VectorMathTest {
         assertTrue(maxUlps(x, apply(VectorMath::log, x), Math::log) <= 2.0, "log error over 2 ulp");
         float[] near1 = inputs(0.5, 2, 4);
         float[] y1 = apply(VectorMath::log, near1);
-        for (int i = 0; i < N; i++) assertEquals(Math.log(near1[i]), y1[i], 2e-7 + 2 * Math.ulp((float) Math.log(near1[i])), "log(" + near1[i] + ")");
+        for (int i = 0; i < N; i++)
+            assertEquals(
+                    Math.log(near1[i]),
+                    y1[i],
+                    2e-7 + 2 * Math.ulp((float) Math.log(near1[i])),
+                    "log(" + near1[i] + ")");
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, -1f, 0f, -0f, Float.MIN_VALUE, 1e-40f, 1f};
         float[] y = apply(VectorMath::log, pad(special));
         assertTrue(Float.isNaN(y[0]));
@@ -118,7 +154,9 @@ class VectorMathTest {
             assertEquals(want, y[i], 3 * Math.ulp((float) want) + 1.2e-7 * Math.abs(want), "tanh(" + x[i] + ")");
         }
         float[] small = inputs(-1e-3, 1e-3, 6);
-        assertTrue(maxUlps(small, apply(VectorMath::tanh, small), Math::tanh) <= 2.0, "tanh keeps relative accuracy near 0");
+        assertTrue(
+                maxUlps(small, apply(VectorMath::tanh, small), Math::tanh) <= 2.0,
+                "tanh keeps relative accuracy near 0");
         float[] special = pad(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f});
         float[] s = apply(VectorMath::tanh, special);
         assertTrue(Float.isNaN(s[0]));

@@ -1,9 +1,12 @@
 package dev.loupe.tensor.io;
 
-import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loupe.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Atomic replacement, and what a full disk or another failed write leaves behind. */
 class AtomicFileTest {
@@ -54,7 +53,8 @@ class AtomicFileTest {
         Map<String, Tensor> bigger = new LinkedHashMap<>();
         bigger.put("w", Tensor.zeros(1000));
         bigger.put("v", Tensor.ones(3000));
-        FileWriteException e = assertThrows(FileWriteException.class,
+        FileWriteException e = assertThrows(
+                FileWriteException.class,
                 () -> AtomicFile.write(f, ch -> SafeTensors.write(new FullDiskChannel(ch, 5000), bigger, Map.of())));
         assertEquals("No space left on device while writing " + f, e.getMessage());
         assertEquals(f, e.file());
@@ -67,11 +67,13 @@ class AtomicFileTest {
     @Test
     void fullDiskDuringANpyWriteIsReportedTheSameWay() throws IOException {
         Path f = dir.resolve("features.npy");
-        IOException e = assertThrows(FileWriteException.class, () -> AtomicFile.write(f, ch -> {
-            FullDiskChannel full = new FullDiskChannel(ch, 100);
-            AtomicFile.writeFully(full, java.nio.ByteBuffer.wrap(Npy.preamble("<f4", new int[] {10, 10})));
-            AtomicFile.writeFully(full, java.nio.ByteBuffer.allocate(400));
-        }));
+        IOException e = assertThrows(
+                FileWriteException.class,
+                () -> AtomicFile.write(f, ch -> {
+                    FullDiskChannel full = new FullDiskChannel(ch, 100);
+                    AtomicFile.writeFully(full, java.nio.ByteBuffer.wrap(Npy.preamble("<f4", new int[] {10, 10})));
+                    AtomicFile.writeFully(full, java.nio.ByteBuffer.allocate(400));
+                }));
         assertEquals("No space left on device while writing " + f, e.getMessage());
         assertEquals(List.of(), files());
     }
@@ -96,10 +98,12 @@ class AtomicFileTest {
     @Test
     void contentErrorsOtherThanIoPassThroughAndStillRemoveTheTemporaryFile() throws IOException {
         Path f = dir.resolve("t.bin");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AtomicFile.write(f, ch -> {
-            AtomicFile.writeFully(ch, java.nio.ByteBuffer.allocate(10));
-            throw new IllegalStateException("bad tensor");
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AtomicFile.write(f, ch -> {
+                    AtomicFile.writeFully(ch, java.nio.ByteBuffer.allocate(10));
+                    throw new IllegalStateException("bad tensor");
+                }));
         assertEquals("bad tensor", e.getMessage());
         assertEquals(List.of(), files());
     }

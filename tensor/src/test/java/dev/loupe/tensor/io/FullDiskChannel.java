@@ -30,8 +30,12 @@ final class FullDiskChannel implements WritableByteChannel {
     }
 
     @Override
-    public boolean isOpen() { return inner.isOpen(); }
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
 
     @Override
-    public void close() throws IOException { inner.close(); }
+    public void close() throws IOException {
+        inner.close();
+    }
 }

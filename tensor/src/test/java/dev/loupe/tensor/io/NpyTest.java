@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tools/golden/make_tensor_fixtures.py) and every malformed case with the message it must give.
  */
 class NpyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     // ---- round trips -----------------------------------------------------------------------------
 
@@ -83,7 +84,8 @@ class NpyTest {
             Path out = dir.resolve("pad.npy");
             Npy.write(out, Tensor.zeros(shape));
             byte[] bytes = Files.readAllBytes(out);
-            int headerLength = Short.toUnsignedInt(ByteBuffer.wrap(bytes, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort());
+            int headerLength = Short.toUnsignedInt(
+                    ByteBuffer.wrap(bytes, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort());
             int dataStart = 10 + headerLength;
             assertEquals(0, dataStart % 64, "data offset for shape " + Arrays.toString(shape));
             assertEquals('\n', bytes[dataStart - 1]);
@@ -126,13 +128,23 @@ class NpyTest {
     @Test
     void rejectsShapesTooLargeForTheFile() throws IOException {
         String huge = "{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647), }";
-        assertMalformed(write("huge.npy", npy(1, huge, new byte[8])), 10, "has more than 2^59 elements", "holds 8 data bytes");
+        assertMalformed(
+                write("huge.npy", npy(1, huge, new byte[8])), 10, "has more than 2^59 elements", "holds 8 data bytes");
         String wraps = "{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }";
-        assertMalformed(write("wraps.npy", npy(1, wraps, new byte[0])), 10, "(65536, 65536, 65536, 65536) has more than 2^59 elements");
+        assertMalformed(
+                write("wraps.npy", npy(1, wraps, new byte[0])),
+                10,
+                "(65536, 65536, 65536, 65536) has more than 2^59 elements");
         String big = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000, 1000, 1000), }";
-        assertMalformed(write("big.npy", npy(1, big, new byte[8])), 10 + big.length(), "data too short", "needs 8000000000 bytes, found 8");
+        assertMalformed(
+                write("big.npy", npy(1, big, new byte[8])),
+                10 + big.length(),
+                "data too short",
+                "needs 8000000000 bytes, found 8");
         String empty = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 0, 100000), }";
-        assertArrayEquals(new int[] {100000, 0, 100000}, Npy.read(write("empty.npy", npy(1, empty, new byte[0]))).sizes());
+        assertArrayEquals(
+                new int[] {100000, 0, 100000},
+                Npy.read(write("empty.npy", npy(1, empty, new byte[0]))).sizes());
     }
 
     // ---- files numpy wrote -------------------------------------------------------------------------
@@ -182,7 +194,11 @@ class NpyTest {
 
     @Test
     void rejectsBadMagic() throws IOException {
-        assertMalformed(write("text.npy", "hello, not numpy".getBytes(StandardCharsets.US_ASCII)), 0, "bad magic", "\\x93NUMPY");
+        assertMalformed(
+                write("text.npy", "hello, not numpy".getBytes(StandardCharsets.US_ASCII)),
+                0,
+                "bad magic",
+                "\\x93NUMPY");
         assertMalformed(write("empty.npy", new byte[0]), 0, "bad magic", "only 0 bytes");
     }
 
@@ -207,32 +223,48 @@ class NpyTest {
     void rejectsAHeaderLengthPastTheEnd() throws IOException {
         byte[] b = npy(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", new byte[4]);
         ByteBuffer.wrap(b, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(1_000_000);
-        assertMalformed(write("long.npy", b), 8, "header length 1000000 runs past the end", "the file has " + b.length + " bytes");
+        assertMalformed(
+                write("long.npy", b),
+                8,
+                "header length 1000000 runs past the end",
+                "the file has " + b.length + " bytes");
     }
 
     @Test
     void rejectsUnparsableHeaders() throws IOException {
         String missingParen = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3 }";
-        assertMalformed(write("paren.npy", npy(1, missingParen, new byte[24])),
-                10 + missingParen.indexOf('}'), "unparsable header", "expected ',' or ')'");
+        assertMalformed(
+                write("paren.npy", npy(1, missingParen, new byte[24])),
+                10 + missingParen.indexOf('}'),
+                "unparsable header",
+                "expected ',' or ')'");
         String oneInt = "{'descr': '<f4', 'fortran_order': False, 'shape': (5), }";
-        assertMalformed(write("int.npy", npy(1, oneInt, new byte[20])), 10 + oneInt.indexOf('('), "trailing comma: (5,)");
+        assertMalformed(
+                write("int.npy", npy(1, oneInt, new byte[20])), 10 + oneInt.indexOf('('), "trailing comma: (5,)");
         String extraKey = "{'descr': '<f4', 'fortran_order': False, 'shape': (), 'x': 1}";
-        assertMalformed(write("key.npy", npy(1, extraKey, new byte[4])), 10 + extraKey.indexOf("'x'"), "unexpected key 'x'");
+        assertMalformed(
+                write("key.npy", npy(1, extraKey, new byte[4])), 10 + extraKey.indexOf("'x'"), "unexpected key 'x'");
         String missingKey = "{'descr': '<f4', 'shape': (), }";
         assertMalformed(write("nokey.npy", npy(1, missingKey, new byte[4])), 10, "lacks the key 'fortran_order'");
         String structured = "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (), }";
-        assertMalformed(write("struct.npy", npy(1, structured, new byte[4])), 10 + structured.indexOf('['), "expected a string, True, False or a tuple");
+        assertMalformed(
+                write("struct.npy", npy(1, structured, new byte[4])),
+                10 + structured.indexOf('['),
+                "expected a string, True, False or a tuple");
         String garbage = "{'descr': '<f4', 'fortran_order': False, 'shape': (), } junk";
-        assertMalformed(write("junk.npy", npy(1, garbage, new byte[4])), 10 + garbage.indexOf('j'), "after the closing '}'");
+        assertMalformed(
+                write("junk.npy", npy(1, garbage, new byte[4])), 10 + garbage.indexOf('j'), "after the closing '}'");
         String negative = "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }";
-        assertMalformed(write("neg.npy", npy(1, negative, new byte[4])), 10 + negative.indexOf('-'), "non-negative size");
+        assertMalformed(
+                write("neg.npy", npy(1, negative, new byte[4])), 10 + negative.indexOf('-'), "non-negative size");
     }
 
     @Test
     void acceptsPythonVariantsOfTheHeader() throws IOException {
         String variant = "{\"shape\": (1L,2L),\"fortran_order\":False,'descr':'<i4'}";
-        Tensor t = Npy.read(write("variant.npy", npy(1, variant, new byte[] {1, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff})));
+        Tensor t = Npy.read(write(
+                "variant.npy",
+                npy(1, variant, new byte[] {1, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff})));
         assertArrayEquals(new int[] {1, 2}, t.sizes());
         assertArrayEquals(new int[] {1, -1}, ((CpuStorage) t.storage()).i32());
     }
@@ -297,7 +329,8 @@ class NpyTest {
         out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer len = ByteBuffer.allocate(major == 1 ? 2 : 4).order(ByteOrder.LITTLE_ENDIAN);
-        if (major == 1) len.putShort((short) h.length); else len.putInt(h.length);
+        if (major == 1) len.putShort((short) h.length);
+        else len.putInt(h.length);
         out.writeBytes(len.array());
         out.writeBytes(h);
         out.writeBytes(data);

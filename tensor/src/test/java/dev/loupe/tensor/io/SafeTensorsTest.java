@@ -1,11 +1,13 @@
 package dev.loupe.tensor.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -18,11 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SafeTensorsTest {
     @TempDir
@@ -54,7 +53,8 @@ class SafeTensorsTest {
         assertEquals(List.copyOf(in.keySet()), List.copyOf(back.tensors().keySet()), "file order = map order");
         assertEquals(meta, back.metadata());
         assertEquals(meta, SafeTensors.readMetadata(f));
-        for (var e : in.entrySet()) assertSameTensor(e.getValue(), back.tensors().get(e.getKey()), e.getKey());
+        for (var e : in.entrySet())
+            assertSameTensor(e.getValue(), back.tensors().get(e.getKey()), e.getKey());
         assertEquals(0, back.tensors().get("scalar").rank());
         assertEquals(0, back.tensors().get("scalar.i64").rank());
 
@@ -63,7 +63,9 @@ class SafeTensorsTest {
         assertEquals(0, (8 + n) % 8, "data section starts on an 8-byte boundary");
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
         String json = header.stripTrailing();
-        assertTrue(json.endsWith("}") && header.substring(json.length()).chars().allMatch(c -> c == ' '), "padded with spaces: " + header);
+        assertTrue(
+                json.endsWith("}") && header.substring(json.length()).chars().allMatch(c -> c == ' '),
+                "padded with spaces: " + header);
     }
 
     @Test
@@ -99,7 +101,8 @@ class SafeTensorsTest {
         SafeTensors.write(f, Map.of("w", Tensor.of(new float[] {3, 4, 5})), Map.of("step", "2"));
         assertArrayEquals(new float[] {3, 4, 5}, SafeTensors.read(f).get("w").toFloatArray());
         assertEquals(Map.of("step", "2"), SafeTensors.readMetadata(f));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SafeTensors.write(f, Map.of("__metadata__", Tensor.of(new float[] {9})), Map.of()));
         assertEquals(Map.of("step", "2"), SafeTensors.readMetadata(f), "a failed write keeps the old file");
         try (var files = Files.list(dir)) {
@@ -119,8 +122,11 @@ class SafeTensorsTest {
         data.writeBytes(le(f16));
         data.writeBytes(u8);
         data.writeBytes(bool);
-        data.writeBytes(le(bf16));                           // starts at an odd offset: unaligned reads
-        data.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.75f).array());
+        data.writeBytes(le(bf16)); // starts at an odd offset: unaligned reads
+        data.writeBytes(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(0.75f)
+                .array());
         String json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[3,3],\"data_offsets\":[0,18]},"
                 + "\"u\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[18,22]},"
                 + "\"m\":{\"dtype\":\"BOOL\",\"shape\":[5],\"data_offsets\":[22,27]},"
@@ -133,12 +139,23 @@ class SafeTensorsTest {
         assertEquals(DType.F32, h.dtype());
         assertArrayEquals(new int[] {3, 3}, h.sizes());
         float[] hv = h.toFloatArray();
-        float[] hw = {1f, -2f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -0f, 0.333251953125f};
-        for (int i = 0; i < hw.length; i++) assertEquals(Float.floatToIntBits(hw[i]), Float.floatToIntBits(hv[i]), "F16 element " + i);
+        float[] hw = {
+            1f, -2f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -0f, 0.333251953125f
+        };
+        for (int i = 0; i < hw.length; i++)
+            assertEquals(Float.floatToIntBits(hw[i]), Float.floatToIntBits(hv[i]), "F16 element " + i);
 
         float[] bv = t.get("b").toFloatArray();
-        float[] bw = {1f, -3.140625f, Float.POSITIVE_INFINITY, Float.intBitsToFloat(0x00010000), -0f, Float.intBitsToFloat(0x7F7F0000)};
-        for (int i = 0; i < bw.length; i++) assertEquals(Float.floatToRawIntBits(bw[i]), Float.floatToRawIntBits(bv[i]), "BF16 element " + i);
+        float[] bw = {
+            1f,
+            -3.140625f,
+            Float.POSITIVE_INFINITY,
+            Float.intBitsToFloat(0x00010000),
+            -0f,
+            Float.intBitsToFloat(0x7F7F0000)
+        };
+        for (int i = 0; i < bw.length; i++)
+            assertEquals(Float.floatToRawIntBits(bw[i]), Float.floatToRawIntBits(bv[i]), "BF16 element " + i);
 
         assertEquals(DType.I32, t.get("u").dtype());
         assertArrayEquals(new long[] {0, 1, 200, 255}, t.get("u").toLongArray());
@@ -152,9 +169,12 @@ class SafeTensorsTest {
     /** Fixture made by tools/golden/make_safetensors_fixture.py (torch 1.13, format written by hand). */
     @Test
     void readsTorchFixture() throws IOException, URISyntaxException {
-        Path f = Path.of(getClass().getResource("/golden/torch_fixture.safetensors").toURI());
+        Path f = Path.of(
+                getClass().getResource("/golden/torch_fixture.safetensors").toURI());
         SafeTensorsFile st = SafeTensors.readFile(f);
-        assertEquals(List.of("ids", "bf_as_f32", "half_as_f32", "weight", "bf", "half"), List.copyOf(st.tensors().keySet()),
+        assertEquals(
+                List.of("ids", "bf_as_f32", "half_as_f32", "weight", "bf", "half"),
+                List.copyOf(st.tensors().keySet()),
                 "tensors in data order, not header order");
         assertEquals(Map.of("format", "pt", "made_by", "tools/golden/make_safetensors_fixture.py"), st.metadata());
         Tensor w = st.tensors().get("weight");
@@ -167,7 +187,10 @@ class SafeTensorsTest {
             assertArrayEquals(torch.sizes(), widened.sizes(), name);
             float[] a = torch.toFloatArray(), b = widened.toFloatArray();
             for (int i = 0; i < a.length; i++) {
-                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), name + " element " + i + " vs torch .float()");
+                assertEquals(
+                        Float.floatToRawIntBits(a[i]),
+                        Float.floatToRawIntBits(b[i]),
+                        name + " element " + i + " vs torch .float()");
             }
         }
     }
@@ -196,54 +219,110 @@ class SafeTensorsTest {
         assertMalformed(file("array", "[1, 2]", new byte[0]), "starting with '{'");
         assertMalformed(file("broken", "{\"a\": {\"dtype\": ", new byte[0]), "not valid JSON");
         assertMalformed(file("trailing", "{} {}", new byte[0]), "header");
-        assertMalformed(file("twice", "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
-                + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", new byte[4]), "Duplicate field 'a'");
-        assertMalformed(file("meta", "{\"__metadata__\":{\"k\":3}}", new byte[0]), "__metadata__", "'k'", "must be a string");
+        assertMalformed(
+                file(
+                        "twice",
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
+                                + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}",
+                        new byte[4]),
+                "Duplicate field 'a'");
+        assertMalformed(
+                file("meta", "{\"__metadata__\":{\"k\":3}}", new byte[0]), "__metadata__", "'k'", "must be a string");
     }
 
     @Test
     void missingOrInvalidFields() throws IOException {
-        assertMalformed(file("nodtype", "{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]), "tensor 'w'", "dtype");
-        assertMalformed(file("noshape", "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]), "tensor 'w'", "shape");
-        assertMalformed(file("nooffsets", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4]), "tensor 'w'", "data_offsets");
-        assertMalformed(file("dtype", "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]),
-                "tensor 'w'", "dtype F8_E4M3 is not supported");
-        assertMalformed(file("negshape", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,-1],\"data_offsets\":[0,4]}}", new byte[4]),
-                "tensor 'w'", "negative size -1 at dim 1");
-        assertMalformed(file("fracshape", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", new byte[4]),
-                "tensor 'w'", "not an integer");
-        assertMalformed(file("onepair", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4]}}", new byte[4]),
-                "tensor 'w'", "[begin, end]");
-        assertMalformed(file("reversed", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", new byte[4]),
-                "tensor 'w'", "begin <= end");
+        assertMalformed(
+                file("nodtype", "{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]), "tensor 'w'", "dtype");
+        assertMalformed(
+                file("noshape", "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]),
+                "tensor 'w'",
+                "shape");
+        assertMalformed(
+                file("nooffsets", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4]),
+                "tensor 'w'",
+                "data_offsets");
+        assertMalformed(
+                file("dtype", "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]),
+                "tensor 'w'",
+                "dtype F8_E4M3 is not supported");
+        assertMalformed(
+                file("negshape", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,-1],\"data_offsets\":[0,4]}}", new byte[4]),
+                "tensor 'w'",
+                "negative size -1 at dim 1");
+        assertMalformed(
+                file("fracshape", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", new byte[4]),
+                "tensor 'w'",
+                "not an integer");
+        assertMalformed(
+                file("onepair", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4]}}", new byte[4]),
+                "tensor 'w'",
+                "[begin, end]");
+        assertMalformed(
+                file("reversed", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", new byte[4]),
+                "tensor 'w'",
+                "begin <= end");
     }
 
     @Test
     void offsetsInconsistentWithTheData() throws IOException {
         MalformedFileException past = assertMalformed(
                 file("past", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[4]),
-                "tensor 'w'", "runs past the data section of 4 bytes");
+                "tensor 'w'",
+                "runs past the data section of 4 bytes");
         assertTrue(past.offset() >= 8, "offset points into the file: " + past.offset());
-        assertMalformed(file("size", "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]),
-                "tensor 'w'", "hold 8 bytes, expected 12");
-        assertMalformed(file("overlap", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]), "'b'", "overlaps tensor 'a'");
-        assertMalformed(file("hole", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", new byte[12]), "data bytes [4, 8)", "without holes");
-        assertMalformed(file("tail", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[10]),
+        assertMalformed(
+                file("size", "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]),
+                "tensor 'w'",
+                "hold 8 bytes, expected 12");
+        assertMalformed(
+                file(
+                        "overlap",
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                        new byte[12]),
+                "'b'",
+                "overlaps tensor 'a'");
+        assertMalformed(
+                file(
+                        "hole",
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                        new byte[12]),
+                "data bytes [4, 8)",
+                "without holes");
+        assertMalformed(
+                file("tail", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[10]),
                 "last 6 bytes of the data section belong to no tensor");
     }
 
     @Test
     void aShapeWhoseElementCountOverflowsIsRefusedNamingTheTensor() throws IOException {
         // 2^64 elements: wrapped to 0 in long arithmetic, it used to match data_offsets [0, 0]
-        assertMalformed(file("wrap", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
-                "tensor 'w'", "shape [65536,65536,65536,65536] has more elements than 2^63", "overflows at dim 3");
-        assertMalformed(file("zero-after", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,0],"
-                + "\"data_offsets\":[0,0]}}", new byte[0]), "tensor 'w'", "overflows at dim 2");
-        assertMalformed(file("big", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
-                "tensor 'w'", "more elements than a CPU storage can hold");
-        Path empty = file("empty", "{\"w\":{\"dtype\":\"F32\",\"shape\":[0,2147483647,2147483647],\"data_offsets\":[0,0]}}", new byte[0]);
+        assertMalformed(
+                file(
+                        "wrap",
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}",
+                        new byte[0]),
+                "tensor 'w'",
+                "shape [65536,65536,65536,65536] has more elements than 2^63",
+                "overflows at dim 3");
+        assertMalformed(
+                file(
+                        "zero-after",
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,0],"
+                                + "\"data_offsets\":[0,0]}}",
+                        new byte[0]),
+                "tensor 'w'",
+                "overflows at dim 2");
+        assertMalformed(
+                file("big", "{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,0]}}", new byte[0]),
+                "tensor 'w'",
+                "more elements than a CPU storage can hold");
+        Path empty = file(
+                "empty",
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[0,2147483647,2147483647],\"data_offsets\":[0,0]}}",
+                new byte[0]);
         assertEquals(0, SafeTensors.read(empty).get("w").numel());
     }
 
@@ -311,7 +390,8 @@ class SafeTensorsTest {
         assertTrue(got.isContiguous(), name);
         if (want.dtype().isFloating()) {
             double[] a = want.toDoubleArray(), b = got.toDoubleArray();
-            for (int i = 0; i < a.length; i++) assertEquals(Double.doubleToRawLongBits(a[i]), Double.doubleToRawLongBits(b[i]), name + " " + i);
+            for (int i = 0; i < a.length; i++)
+                assertEquals(Double.doubleToRawLongBits(a[i]), Double.doubleToRawLongBits(b[i]), name + " " + i);
         } else {
             assertArrayEquals(want.toLongArray(), got.toLongArray(), name);
         }

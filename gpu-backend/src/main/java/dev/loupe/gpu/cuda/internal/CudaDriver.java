@@ -1,5 +1,11 @@
 package dev.loupe.gpu.cuda.internal;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,12 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Hand-written FFM binding of the CUDA driver API (libcuda.so.1), the versioned entry points
@@ -24,34 +24,55 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class CudaDriver {
     public static final int SUCCESS = 0, ERROR_OUT_OF_MEMORY = 2, ERROR_NO_DEVICE = 100;
     public static final int ATTRIBUTE_MULTIPROCESSOR_COUNT = 16, ATTRIBUTE_CC_MAJOR = 75, ATTRIBUTE_CC_MINOR = 76;
-
     private final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute;
-    private final MethodHandle primaryCtxRetain, ctxSetCurrent, memAlloc, memFree, memcpyHtoDAsync, memcpyDtoHAsync, memcpyDtoDAsync;
-    private final MethodHandle memsetD8Async, moduleLoadData, moduleGetFunction, launchKernel, streamCreate, streamSynchronize;
+    private final MethodHandle primaryCtxRetain,
+            ctxSetCurrent,
+            memAlloc,
+            memFree,
+            memcpyHtoDAsync,
+            memcpyDtoHAsync,
+            memcpyDtoDAsync;
+    private final MethodHandle memsetD8Async,
+            moduleLoadData,
+            moduleGetFunction,
+            launchKernel,
+            streamCreate,
+            streamSynchronize;
     private final MethodHandle eventCreate, eventRecord, eventSynchronize, eventElapsedTime, getErrorName;
 
     private CudaDriver(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
-        Binder b = (name, fd) -> linker.downcallHandle(lib.find(name).orElseThrow(
-                () -> new CudaUnavailableException("libcuda has no symbol " + name + " (driver too old?)")), fd);
+        Binder b = (name, fd) -> linker.downcallHandle(
+                lib.find(name)
+                        .orElseThrow(() ->
+                                new CudaUnavailableException("libcuda has no symbol " + name + " (driver too old?)")),
+                fd);
         init = b.bind("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         deviceGetCount = b.bind("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         deviceGet = b.bind("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         deviceGetName = b.bind("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         deviceTotalMem = b.bind("cuDeviceTotalMem_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        deviceGetAttribute = b.bind("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        deviceGetAttribute =
+                b.bind("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         primaryCtxRetain = b.bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         ctxSetCurrent = b.bind("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         memAlloc = b.bind("cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         memFree = b.bind("cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
-        memcpyHtoDAsync = b.bind("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
-        memcpyDtoHAsync = b.bind("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-        memcpyDtoDAsync = b.bind("cuMemcpyDtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
-        memsetD8Async = b.bind("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG, ADDRESS));
+        memcpyHtoDAsync =
+                b.bind("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
+        memcpyDtoHAsync =
+                b.bind("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        memcpyDtoDAsync = b.bind(
+                "cuMemcpyDtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+        memsetD8Async =
+                b.bind("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG, ADDRESS));
         moduleLoadData = b.bind("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         moduleGetFunction = b.bind("cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        launchKernel = b.bind("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        launchKernel = b.bind(
+                "cuLaunchKernel",
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        ADDRESS, ADDRESS, ADDRESS));
         streamCreate = b.bind("cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         streamSynchronize = b.bind("cuStreamSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         eventCreate = b.bind("cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -67,9 +88,10 @@ public final class CudaDriver {
 
     /** Loads libcuda.so.1 and calls cuInit(0); throws {@link CudaUnavailableException} with the reason when either fails. */
     public static CudaDriver load() {
-        SymbolLookup lib = CudaLibraries.load("libcuda.so.1", "libcuda.so").orElseThrow(() -> new CudaUnavailableException(
-                "no CUDA driver (libcuda.so.1 not found in -Dloupe.cuda.path, LD_LIBRARY_PATH, /usr/local/cuda/lib64 or the system "
-                        + "library path: install the NVIDIA driver)"));
+        SymbolLookup lib = CudaLibraries.load("libcuda.so.1", "libcuda.so")
+                .orElseThrow(() -> new CudaUnavailableException(
+                        "no CUDA driver (libcuda.so.1 not found in -Dloupe.cuda.path, LD_LIBRARY_PATH, /usr/local/cuda/lib64 or the system "
+                                + "library path: install the NVIDIA driver)"));
         CudaDriver d = new CudaDriver(lib);
         int rc = d.call(d.init, 0);
         if (rc == ERROR_NO_DEVICE) throw new CudaUnavailableException("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)");
@@ -118,9 +140,13 @@ public final class CudaDriver {
     }
 
     /** The device's primary context (shared with the runtime API, so with cuBLAS). */
-    public MemorySegment primaryContext(int device) { return out("cuDevicePrimaryCtxRetain", h -> invoke(primaryCtxRetain, h, device)); }
+    public MemorySegment primaryContext(int device) {
+        return out("cuDevicePrimaryCtxRetain", h -> invoke(primaryCtxRetain, h, device));
+    }
 
-    public void setCurrent(MemorySegment context) { check("cuCtxSetCurrent", invoke(ctxSetCurrent, context)); }
+    public void setCurrent(MemorySegment context) {
+        check("cuCtxSetCurrent", invoke(ctxSetCurrent, context));
+    }
 
     /** A device allocation, or 0 when the device is out of memory. */
     public long memAlloc(long bytes) {
@@ -133,7 +159,9 @@ public final class CudaDriver {
         }
     }
 
-    public void memFree(long ptr) { check("cuMemFree_v2", invoke(memFree, ptr)); }
+    public void memFree(long ptr) {
+        check("cuMemFree_v2", invoke(memFree, ptr));
+    }
 
     public void copyToDevice(long dst, MemorySegment host, MemorySegment stream) {
         check("cuMemcpyHtoDAsync_v2", invoke(memcpyHtoDAsync, dst, host, host.byteSize(), stream));
@@ -164,19 +192,29 @@ public final class CudaDriver {
     }
 
     /** A 1-D launch of {@code grid} blocks of {@code block} threads; params is void*[] of pointers to the argument values. */
-    public void launch(MemorySegment function, int grid, int block, MemorySegment stream, MemorySegment params, String name) {
-        check("cuLaunchKernel(" + name + ", " + grid + " x " + block + ")",
+    public void launch(
+            MemorySegment function, int grid, int block, MemorySegment stream, MemorySegment params, String name) {
+        check(
+                "cuLaunchKernel(" + name + ", " + grid + " x " + block + ")",
                 invoke(launchKernel, function, grid, 1, 1, block, 1, 1, 0, stream, params, MemorySegment.NULL));
     }
 
     /** A blocking stream (flags 0): ordered with the legacy default stream, as cuBLAS's default is. */
-    public MemorySegment createStream() { return out("cuStreamCreate", h -> invoke(streamCreate, h, 0)); }
+    public MemorySegment createStream() {
+        return out("cuStreamCreate", h -> invoke(streamCreate, h, 0));
+    }
 
-    public void synchronize(MemorySegment stream) { check("cuStreamSynchronize", invoke(streamSynchronize, stream)); }
+    public void synchronize(MemorySegment stream) {
+        check("cuStreamSynchronize", invoke(streamSynchronize, stream));
+    }
 
-    public MemorySegment createEvent() { return out("cuEventCreate", h -> invoke(eventCreate, h, 0)); }
+    public MemorySegment createEvent() {
+        return out("cuEventCreate", h -> invoke(eventCreate, h, 0));
+    }
 
-    public void record(MemorySegment event, MemorySegment stream) { check("cuEventRecord", invoke(eventRecord, event, stream)); }
+    public void record(MemorySegment event, MemorySegment stream) {
+        check("cuEventRecord", invoke(eventRecord, event, stream));
+    }
 
     /** Milliseconds between two recorded events, waiting for the second. */
     public float elapsedMillis(MemorySegment start, MemorySegment end) {
@@ -213,7 +251,9 @@ public final class CudaDriver {
         }
     }
 
-    private int call(MethodHandle h, int arg) { return invoke(h, arg); }
+    private int call(MethodHandle h, int arg) {
+        return invoke(h, arg);
+    }
 
     /** invokeWithArguments: the binding is small and called per launch, not per element, so exact invokers are not worth it. */
     private static int invoke(MethodHandle h, Object... args) {

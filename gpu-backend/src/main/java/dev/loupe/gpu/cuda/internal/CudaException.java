@@ -5,9 +5,12 @@ public final class CudaException extends RuntimeException {
     private final int code;
 
     public CudaException(String call, int code, String codeName, String detail) {
-        super(call + " failed: " + code + " (" + codeName + ")" + (detail == null || detail.isBlank() ? "" : "\n" + detail));
+        super(call + " failed: " + code + " (" + codeName + ")"
+                + (detail == null || detail.isBlank() ? "" : "\n" + detail));
         this.code = code;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 }

@@ -29,7 +29,9 @@ public final class CudaLibraries {
         }
         out.add(Path.of("/usr/local/cuda/lib64"));
         try (Stream<Path> local = Files.list(Path.of("/usr/local"))) {
-            local.filter(p -> p.getFileName().toString().startsWith("cuda-")).sorted().forEach(p -> out.add(p.resolve("lib64")));
+            local.filter(p -> p.getFileName().toString().startsWith("cuda-"))
+                    .sorted()
+                    .forEach(p -> out.add(p.resolve("lib64")));
         } catch (IOException e) {
             // no /usr/local: nothing to add
         }
@@ -52,10 +54,12 @@ public final class CudaLibraries {
         List<Path> out = new ArrayList<>();
         for (Path root : roots) {
             try (Stream<Path> pythons = Files.list(root)) {
-                pythons.filter(p -> p.getFileName().toString().startsWith("python3")).sorted().forEach(p -> {
-                    out.add(p.resolve("site-packages"));
-                    out.add(p.resolve("dist-packages"));
-                });
+                pythons.filter(p -> p.getFileName().toString().startsWith("python3"))
+                        .sorted()
+                        .forEach(p -> {
+                            out.add(p.resolve("site-packages"));
+                            out.add(p.resolve("dist-packages"));
+                        });
             } catch (IOException e) {
                 // no such root
             }
@@ -68,7 +72,8 @@ public final class CudaLibraries {
      * take the newest matching file, as libnvrtc.so.12* ) found in the folders, else through the system loader.
      */
     public static Optional<SymbolLookup> load(String... names) {
-        for (Path folder : folders(System.getProperty("loupe.cuda.path"), System.getenv("LD_LIBRARY_PATH"), pythonSitePackages())) {
+        for (Path folder : folders(
+                System.getProperty("loupe.cuda.path"), System.getenv("LD_LIBRARY_PATH"), pythonSitePackages())) {
             for (String name : names) {
                 Optional<Path> file = match(folder, name);
                 if (file.isPresent()) {
@@ -92,10 +97,12 @@ public final class CudaLibraries {
     }
 
     private static Optional<Path> match(Path folder, String name) {
-        if (!name.endsWith("*")) return Files.isRegularFile(folder.resolve(name)) ? Optional.of(folder.resolve(name)) : Optional.empty();
+        if (!name.endsWith("*"))
+            return Files.isRegularFile(folder.resolve(name)) ? Optional.of(folder.resolve(name)) : Optional.empty();
         String prefix = name.substring(0, name.length() - 1);
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).max(Path::compareTo);
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .max(Path::compareTo);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,5 +1,10 @@
 package dev.loupe.gpu.opencl.internal;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,11 +14,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Hand-written FFM binding of the OpenCL ICD loader (libOpenCL.so.1): the ~25 entry points a compute
@@ -42,36 +42,57 @@ public final class Cl {
 
     private Cl(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
-        Binder b = (name, fd) -> linker.downcallHandle(lib.find(name).orElseThrow(
-                () -> new IllegalStateException("libOpenCL has no symbol " + name)), fd);
+        Binder b = (name, fd) -> linker.downcallHandle(
+                lib.find(name).orElseThrow(() -> new IllegalStateException("libOpenCL has no symbol " + name)), fd);
         FunctionDescriptor release = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        FunctionDescriptor transfer = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS,
-                JAVA_INT, ADDRESS, ADDRESS);
+        FunctionDescriptor transfer = FunctionDescriptor.of(
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         getPlatformIDs = b.bind("clGetPlatformIDs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        getPlatformInfo = b.bind("clGetPlatformInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
-        getDeviceIDs = b.bind("clGetDeviceIDs", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-        getDeviceInfo = b.bind("clGetDeviceInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
-        createContext = b.bind("clCreateContext", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        createQueue = b.bind("clCreateCommandQueueWithProperties", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        getPlatformInfo = b.bind(
+                "clGetPlatformInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        getDeviceIDs = b.bind(
+                "clGetDeviceIDs", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+        getDeviceInfo = b.bind(
+                "clGetDeviceInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        createContext = b.bind(
+                "clCreateContext",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        createQueue = b.bind(
+                "clCreateCommandQueueWithProperties",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         releaseContext = b.bind("clReleaseContext", release);
         releaseQueue = b.bind("clReleaseCommandQueue", release);
-        createBuffer = b.bind("clCreateBuffer", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+        createBuffer = b.bind(
+                "clCreateBuffer", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
         releaseMem = b.bind("clReleaseMemObject", release);
         writeBuffer = b.bind("clEnqueueWriteBuffer", transfer);
         readBuffer = b.bind("clEnqueueReadBuffer", transfer);
-        fillBuffer = b.bind("clEnqueueFillBuffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
-                JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-        copyBuffer = b.bind("clEnqueueCopyBuffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
-                JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-        createProgram = b.bind("clCreateProgramWithSource", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        buildProgram = b.bind("clBuildProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        programBuildInfo = b.bind("clGetProgramBuildInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG,
-                ADDRESS, ADDRESS));
+        fillBuffer = b.bind(
+                "clEnqueueFillBuffer",
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS,
+                        ADDRESS));
+        copyBuffer = b.bind(
+                "clEnqueueCopyBuffer",
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS,
+                        ADDRESS));
+        createProgram = b.bind(
+                "clCreateProgramWithSource",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        buildProgram = b.bind(
+                "clBuildProgram",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        programBuildInfo = b.bind(
+                "clGetProgramBuildInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
         releaseProgram = b.bind("clReleaseProgram", release);
         createKernel = b.bind("clCreateKernel", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         setKernelArg = b.bind("clSetKernelArg", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
-        enqueueNDRange = b.bind("clEnqueueNDRangeKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
-                ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        enqueueNDRange = b.bind(
+                "clEnqueueNDRangeKernel",
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         releaseKernel = b.bind("clReleaseKernel", release);
         finish = b.bind("clFinish", release);
     }
@@ -83,9 +104,11 @@ public final class Cl {
     /** Loads the ICD loader; throws {@link ClUnavailableException} with the reason when there is none. */
     public static Cl load() {
         try {
-            return new Cl(SymbolLookup.libraryLookup(System.getProperty("loupe.opencl.path", "libOpenCL.so.1"), Arena.global()));
+            return new Cl(SymbolLookup.libraryLookup(
+                    System.getProperty("loupe.opencl.path", "libOpenCL.so.1"), Arena.global()));
         } catch (IllegalArgumentException e) {
-            throw new ClUnavailableException("no OpenCL ICD loader (libOpenCL.so.1: install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd)");
+            throw new ClUnavailableException(
+                    "no OpenCL ICD loader (libOpenCL.so.1: install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd)");
         }
     }
 
@@ -122,9 +145,11 @@ public final class Cl {
     public String platformString(MemorySegment platform, int param) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment size = a.allocate(JAVA_LONG);
-            check("clGetPlatformInfo", (int) getPlatformInfo.invokeExact(platform, param, 0L, MemorySegment.NULL, size));
+            check("clGetPlatformInfo", (int)
+                    getPlatformInfo.invokeExact(platform, param, 0L, MemorySegment.NULL, size));
             MemorySegment buf = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            check("clGetPlatformInfo", (int) getPlatformInfo.invokeExact(platform, param, buf.byteSize(), buf, MemorySegment.NULL));
+            check("clGetPlatformInfo", (int)
+                    getPlatformInfo.invokeExact(platform, param, buf.byteSize(), buf, MemorySegment.NULL));
             return buf.getString(0, StandardCharsets.UTF_8).trim();
         } catch (Throwable t) {
             throw rethrow(t);
@@ -136,7 +161,8 @@ public final class Cl {
             MemorySegment size = a.allocate(JAVA_LONG);
             check("clGetDeviceInfo", (int) getDeviceInfo.invokeExact(device, param, 0L, MemorySegment.NULL, size));
             MemorySegment buf = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            check("clGetDeviceInfo", (int) getDeviceInfo.invokeExact(device, param, buf.byteSize(), buf, MemorySegment.NULL));
+            check("clGetDeviceInfo", (int)
+                    getDeviceInfo.invokeExact(device, param, buf.byteSize(), buf, MemorySegment.NULL));
             return buf.getString(0, StandardCharsets.UTF_8).trim();
         } catch (Throwable t) {
             throw rethrow(t);
@@ -147,7 +173,8 @@ public final class Cl {
     public long deviceNumber(MemorySegment device, int param, int bytes) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(8);
-            check("clGetDeviceInfo", (int) getDeviceInfo.invokeExact(device, param, (long) bytes, buf, MemorySegment.NULL));
+            check("clGetDeviceInfo", (int)
+                    getDeviceInfo.invokeExact(device, param, (long) bytes, buf, MemorySegment.NULL));
             return bytes == 8 ? buf.get(JAVA_LONG, 0) : Integer.toUnsignedLong(buf.get(JAVA_INT, 0));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -158,8 +185,8 @@ public final class Cl {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
             MemorySegment devs = a.allocateFrom(ADDRESS, device);
-            MemorySegment ctx = (MemorySegment) createContext.invokeExact(MemorySegment.NULL, 1, devs, MemorySegment.NULL,
-                    MemorySegment.NULL, err);
+            MemorySegment ctx = (MemorySegment)
+                    createContext.invokeExact(MemorySegment.NULL, 1, devs, MemorySegment.NULL, MemorySegment.NULL, err);
             check("clCreateContext", err.get(JAVA_INT, 0));
             return ctx;
         } catch (Throwable t) {
@@ -183,7 +210,8 @@ public final class Cl {
     public MemorySegment createBuffer(MemorySegment context, long bytes) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
-            MemorySegment mem = (MemorySegment) createBuffer.invokeExact(context, MEM_READ_WRITE, bytes, MemorySegment.NULL, err);
+            MemorySegment mem =
+                    (MemorySegment) createBuffer.invokeExact(context, MEM_READ_WRITE, bytes, MemorySegment.NULL, err);
             int rc = err.get(JAVA_INT, 0);
             if (rc != 0) check("clCreateBuffer(" + bytes + " bytes)", rc);
             return mem;
@@ -195,8 +223,8 @@ public final class Cl {
     /** Blocking write of host bytes into a buffer at byte offset {@code offset}. */
     public void write(MemorySegment queue, MemorySegment mem, long offset, MemorySegment host) {
         try {
-            check("clEnqueueWriteBuffer", (int) writeBuffer.invokeExact(queue, mem, 1, offset, host.byteSize(), host, 0,
-                    MemorySegment.NULL, MemorySegment.NULL));
+            check("clEnqueueWriteBuffer", (int) writeBuffer.invokeExact(
+                    queue, mem, 1, offset, host.byteSize(), host, 0, MemorySegment.NULL, MemorySegment.NULL));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -205,8 +233,8 @@ public final class Cl {
     /** Blocking read of {@code host.byteSize()} bytes from byte offset {@code offset}. */
     public void read(MemorySegment queue, MemorySegment mem, long offset, MemorySegment host) {
         try {
-            check("clEnqueueReadBuffer", (int) readBuffer.invokeExact(queue, mem, 1, offset, host.byteSize(), host, 0,
-                    MemorySegment.NULL, MemorySegment.NULL));
+            check("clEnqueueReadBuffer", (int) readBuffer.invokeExact(
+                    queue, mem, 1, offset, host.byteSize(), host, 0, MemorySegment.NULL, MemorySegment.NULL));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -216,35 +244,44 @@ public final class Cl {
     public void zero(MemorySegment queue, MemorySegment mem, long bytes) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment pattern = a.allocate(JAVA_BYTE);
-            check("clEnqueueFillBuffer", (int) fillBuffer.invokeExact(queue, mem, pattern, 1L, 0L, bytes, 0,
-                    MemorySegment.NULL, MemorySegment.NULL));
+            check("clEnqueueFillBuffer", (int) fillBuffer.invokeExact(
+                    queue, mem, pattern, 1L, 0L, bytes, 0, MemorySegment.NULL, MemorySegment.NULL));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    public void copy(MemorySegment queue, MemorySegment src, MemorySegment dst, long srcOffset, long dstOffset, long bytes) {
+    public void copy(
+            MemorySegment queue, MemorySegment src, MemorySegment dst, long srcOffset, long dstOffset, long bytes) {
         try {
-            check("clEnqueueCopyBuffer", (int) copyBuffer.invokeExact(queue, src, dst, srcOffset, dstOffset, bytes, 0,
-                    MemorySegment.NULL, MemorySegment.NULL));
+            check("clEnqueueCopyBuffer", (int) copyBuffer.invokeExact(
+                    queue, src, dst, srcOffset, dstOffset, bytes, 0, MemorySegment.NULL, MemorySegment.NULL));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     /** Compiles {@code source} for {@code device}; a failed build throws with the compiler's log. */
-    public MemorySegment buildProgram(MemorySegment context, MemorySegment device, String source, String options, String what) {
+    public MemorySegment buildProgram(
+            MemorySegment context, MemorySegment device, String source, String options, String what) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
             MemorySegment strings = a.allocateFrom(ADDRESS, a.allocateFrom(source, StandardCharsets.UTF_8));
-            MemorySegment program = (MemorySegment) createProgram.invokeExact(context, 1, strings, MemorySegment.NULL, err);
+            MemorySegment program =
+                    (MemorySegment) createProgram.invokeExact(context, 1, strings, MemorySegment.NULL, err);
             check("clCreateProgramWithSource(" + what + ")", err.get(JAVA_INT, 0));
-            int rc = (int) buildProgram.invokeExact(program, 1, a.allocateFrom(ADDRESS, device),
-                    a.allocateFrom(options, StandardCharsets.UTF_8), MemorySegment.NULL, MemorySegment.NULL);
+            int rc = (int) buildProgram.invokeExact(
+                    program,
+                    1,
+                    a.allocateFrom(ADDRESS, device),
+                    a.allocateFrom(options, StandardCharsets.UTF_8),
+                    MemorySegment.NULL,
+                    MemorySegment.NULL);
             if (rc != 0) {
                 String log = buildLog(program, device);
                 release(releaseProgram, program);
-                throw new ClException("clBuildProgram(" + what + ", options '" + options + "')", rc, ClErrors.name(rc), log);
+                throw new ClException(
+                        "clBuildProgram(" + what + ", options '" + options + "')", rc, ClErrors.name(rc), log);
             }
             return program;
         } catch (Throwable t) {
@@ -255,18 +292,23 @@ public final class Cl {
     private String buildLog(MemorySegment program, MemorySegment device) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment size = a.allocate(JAVA_LONG);
-            int rc = (int) programBuildInfo.invokeExact(program, device, PROGRAM_BUILD_LOG, 0L, MemorySegment.NULL, size);
+            int rc = (int)
+                    programBuildInfo.invokeExact(program, device, PROGRAM_BUILD_LOG, 0L, MemorySegment.NULL, size);
             if (rc != 0) return "(no build log: clGetProgramBuildInfo returned " + rc + ")";
             MemorySegment buf = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            rc = (int) programBuildInfo.invokeExact(program, device, PROGRAM_BUILD_LOG, buf.byteSize(), buf, MemorySegment.NULL);
-            return rc != 0 ? "(no build log)" : "build log:\n" + buf.getString(0, StandardCharsets.UTF_8).trim();
+            rc = (int) programBuildInfo.invokeExact(
+                    program, device, PROGRAM_BUILD_LOG, buf.byteSize(), buf, MemorySegment.NULL);
+            return rc != 0
+                    ? "(no build log)"
+                    : "build log:\n" + buf.getString(0, StandardCharsets.UTF_8).trim();
         }
     }
 
     public MemorySegment createKernel(MemorySegment program, String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
-            MemorySegment k = (MemorySegment) createKernel.invokeExact(program, a.allocateFrom(name, StandardCharsets.UTF_8), err);
+            MemorySegment k = (MemorySegment)
+                    createKernel.invokeExact(program, a.allocateFrom(name, StandardCharsets.UTF_8), err);
             check("clCreateKernel(" + name + ")", err.get(JAVA_INT, 0));
             return k;
         } catch (Throwable t) {
@@ -288,8 +330,16 @@ public final class Cl {
     public void launch(MemorySegment queue, MemorySegment kernel, long global, String kernelName) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment size = a.allocateFrom(JAVA_LONG, global);
-            int rc = (int) enqueueNDRange.invokeExact(queue, kernel, 1, MemorySegment.NULL, size, MemorySegment.NULL, 0,
-                    MemorySegment.NULL, MemorySegment.NULL);
+            int rc = (int) enqueueNDRange.invokeExact(
+                    queue,
+                    kernel,
+                    1,
+                    MemorySegment.NULL,
+                    size,
+                    MemorySegment.NULL,
+                    0,
+                    MemorySegment.NULL,
+                    MemorySegment.NULL);
             if (rc != 0) check("clEnqueueNDRangeKernel(" + kernelName + ", " + global + " work-items)", rc);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -304,15 +354,25 @@ public final class Cl {
         }
     }
 
-    public void releaseMem(MemorySegment mem) { release(releaseMem, mem); }
+    public void releaseMem(MemorySegment mem) {
+        release(releaseMem, mem);
+    }
 
-    public void releaseKernel(MemorySegment kernel) { release(releaseKernel, kernel); }
+    public void releaseKernel(MemorySegment kernel) {
+        release(releaseKernel, kernel);
+    }
 
-    public void releaseProgram(MemorySegment program) { release(releaseProgram, program); }
+    public void releaseProgram(MemorySegment program) {
+        release(releaseProgram, program);
+    }
 
-    public void releaseQueue(MemorySegment queue) { release(releaseQueue, queue); }
+    public void releaseQueue(MemorySegment queue) {
+        release(releaseQueue, queue);
+    }
 
-    public void releaseContext(MemorySegment context) { release(releaseContext, context); }
+    public void releaseContext(MemorySegment context) {
+        release(releaseContext, context);
+    }
 
     private static void release(MethodHandle h, MemorySegment handle) {
         try {

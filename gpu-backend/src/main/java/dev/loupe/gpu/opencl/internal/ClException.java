@@ -5,10 +5,13 @@ public final class ClException extends RuntimeException {
     private final int code;
 
     public ClException(String call, int code, String codeName, String detail) {
-        super(call + " failed: " + code + " (" + codeName + ")" + (detail == null || detail.isBlank() ? "" : "\n" + detail));
+        super(call + " failed: " + code + " (" + codeName + ")"
+                + (detail == null || detail.isBlank() ? "" : "\n" + detail));
         this.code = code;
     }
 
     /** The error code the call returned. */
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 }
