@@ -4,6 +4,7 @@ module dev.loupe.data {
     requires transitive java.desktop;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
+    requires org.apache.commons.csv;
 
     exports dev.loupe.data;
     exports dev.loupe.data.decode;

@@ -6,17 +6,25 @@ import dev.loupe.data.Sample;
 import dev.loupe.data.decode.ChannelMode;
 import dev.loupe.data.decode.ImageDecoder;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Image-text pairs listed in a CSV or TSV file, as open_clip's {@code CsvDataset}: a header row names
  * the columns, one row per pair. The separator defaults by extension (tab for .tsv, comma otherwise),
  * the columns to open_clip's {@code filepath} and {@code title}. Relative image paths are resolved
- * against the folder of the list file. Quoting follows RFC 4180 (see {@link DelimitedText}).
+ * against the folder of the list file. Parsed by commons-csv with RFC 4180 quoting (fields may hold
+ * separators, line breaks and doubled quotes); blank lines are skipped and a leading byte-order mark is dropped,
+ * as pandas does.
  *
  * <p>Errors at open: unreadable file, bad quoting, a row with a different field count than the
  * header, a missing column (the message lists the columns found). At get(i): an empty image path or
@@ -73,7 +81,7 @@ public final class CaptionCsv implements Dataset {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read caption list " + file + ": " + e, e);
         }
-        List<DelimitedText.Row> rows = DelimitedText.parse(text, sep, file.toString());
+        List<Row> rows = rows(text, sep, file);
         if (rows.isEmpty()) throw new IllegalArgumentException("caption list " + file + " is empty (no header row)");
         List<String> header = rows.getFirst().fields();
         int imageIndex = header.indexOf(imageKey);
@@ -88,7 +96,7 @@ public final class CaptionCsv implements Dataset {
         String[] caps = new String[n];
         int[] lines = new int[n];
         for (int r = 0; r < n; r++) {
-            DelimitedText.Row row = rows.get(r + 1);
+            Row row = rows.get(r + 1);
             if (row.fields().size() != header.size()) {
                 throw new IllegalArgumentException(
                         file + ": line " + row.line() + " has " + row.fields().size() + " fields, the header has "
@@ -99,6 +107,42 @@ public final class CaptionCsv implements Dataset {
             lines[r] = row.line();
         }
         return new CaptionCsv(file, paths, caps, lines, mode);
+    }
+
+    /** One record and the 1-based line it starts on. */
+    private record Row(int line, List<String> fields) {}
+
+    /** The records of text (RFC 4180 quoting; blank lines skipped); bad quoting is an error naming the file and line. */
+    private static List<Row> rows(String text, char sep, Path file) {
+        if (text.startsWith("\uFEFF")) text = text.substring(1); // a byte-order mark before the header
+        int[] lineStarts = lineStarts(text);
+        CSVFormat format = CSVFormat.RFC4180
+                .builder()
+                .setDelimiter(sep)
+                .setIgnoreEmptyLines(true)
+                .get();
+        List<Row> rows = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
+            for (CSVRecord record : parser) {
+                // the line a record starts on, from its character position
+                int at = Arrays.binarySearch(lineStarts, (int) record.getCharacterPosition());
+                int line = at >= 0 ? at + 1 : -at - 1;
+                rows.add(new Row(line, record.toList()));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            String reason = e instanceof UncheckedIOException u && u.getCause() != null
+                    ? u.getCause().getMessage()
+                    : e.getMessage();
+            throw new IllegalArgumentException(file + ": malformed " + describe(sep) + "-separated text: " + reason, e);
+        }
+        return rows;
+    }
+
+    /** Offsets at which each line of text starts: (lines). */
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts.add(i + 1);
+        return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static char separatorFor(Path file, String separator) {

@@ -43,6 +43,19 @@ class CaptionCsvTest {
     }
 
     @Test
+    void quoteInsideAnUnquotedFieldIsTextAndLinesCountFromEachRecordsStart() throws IOException {
+        Path csv = dir.resolve("q.csv");
+        Files.writeString(csv, "filepath,title\nx.png,\"two\nlines\"\ny.png,6\" tall\nz.png,\n");
+        CaptionCsv data = CaptionCsv.open(csv);
+        assertEquals(3, data.size());
+        assertEquals("6\" tall", data.caption(1)); // as pandas reads it
+        // the record after a two-line field starts on line 4, the next on line 5
+        assertEquals(
+                csv + ":5",
+                assertThrows(BadSampleException.class, () -> data.caption(2)).source());
+    }
+
+    @Test
     void tsvUsesTabsByDefaultAndCustomColumns() throws IOException {
         TestImages.write(dir.resolve("x.png"), 5);
         Path tsv = dir.resolve("pairs.tsv");
