@@ -1,7 +1,5 @@
 package dev.loupe.tensor;
 
-import java.util.Arrays;
-
 /**
  * A strided n-dimensional array: a {@link Storage} plus a layout (shape, strides, offset, all in
  * elements). Views (reshape, permute, transpose, narrow, expand, squeeze, unsqueeze) change the
@@ -146,18 +144,12 @@ public final class Tensor {
 
     /** Uniform [0, 1) F32, drawn in row-major order from {@code rng}. */
     public static Tensor rand(Rng rng, int... shape) {
-        Tensor t = empty(DType.F32, shape);
-        float[] a = ((CpuStorage) t.storage).f32();
-        for (int i = 0; i < a.length; i++) a[i] = rng.nextFloat();
-        return t;
+        return RandomTensors.uniform(rng, shape);
     }
 
     /** Standard normal F32, drawn in row-major order from {@code rng}. */
     public static Tensor randn(Rng rng, int... shape) {
-        Tensor t = empty(DType.F32, shape);
-        float[] a = ((CpuStorage) t.storage).f32();
-        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
-        return t;
+        return RandomTensors.normal(rng, shape);
     }
 
     /**
@@ -165,19 +157,7 @@ public final class Tensor {
      * a = -2, b = 2 by default), by inverse-CDF sampling of the truncated range.
      */
     public static Tensor truncNormal(Rng rng, double std, double lo, double hi, int... shape) {
-        Tensor t = empty(DType.F32, shape);
-        float[] a = ((CpuStorage) t.storage).f32();
-        double cdfLo = normalCdf(lo / std), cdfHi = normalCdf(hi / std);
-        for (int i = 0; i < a.length; i++) {
-            double u = cdfLo + rng.nextDouble() * (cdfHi - cdfLo);
-            double z = Math.sqrt(2) * InverseErf.erfinv(2 * u - 1);
-            a[i] = (float) Math.max(lo, Math.min(hi, z * std));
-        }
-        return t;
-    }
-
-    private static double normalCdf(double z) {
-        return 0.5 * (1 + Erf.erf(z / Math.sqrt(2)));
+        return RandomTensors.truncatedNormal(rng, std, lo, hi, shape);
     }
 
     // ---- layout ---------------------------------------------------------------------------------
@@ -331,37 +311,13 @@ public final class Tensor {
 
     /** Merges dims start..end (inclusive) into one. */
     public Tensor flatten(int start, int end) {
-        int s = Shape.normalizeDim(start, shape.length), e = Shape.normalizeDim(end, shape.length);
-        int[] dims = new int[shape.length - (e - s)];
-        int k = 0, merged = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (i < s || i > e) dims[k++] = shape[i];
-            else {
-                merged *= shape[i];
-                if (i == e) dims[k++] = merged;
-            }
-        }
-        return reshape(dims);
+        return reshape(Views.flattenedShape(shape, start, end));
     }
 
     /** Reorders dimensions: result dim i is this tensor's dim {@code order[i]}. */
     public Tensor permute(int... order) {
-        if (order.length != shape.length) {
-            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " does not match rank "
-                    + shape.length + " of shape " + Shape.format(shape));
-        }
-        int[] dims = new int[order.length], st = new int[order.length];
-        boolean[] seen = new boolean[order.length];
-        for (int i = 0; i < order.length; i++) {
-            int d = Shape.normalizeDim(order[i], shape.length);
-            if (seen[d])
-                throw new IllegalArgumentException(
-                        "permute: dimension " + d + " repeated in " + Arrays.toString(order));
-            seen[d] = true;
-            dims[i] = shape[d];
-            st[i] = strides[d];
-        }
-        return new Tensor(storage, dims, st, offset);
+        int[][] layout = Views.permuted(shape, strides, order); // {sizes, strides}
+        return new Tensor(storage, layout[0], layout[1], offset);
     }
 
     public Tensor transpose(int d0, int d1) {
@@ -418,28 +374,8 @@ public final class Tensor {
 
     /** Broadcasts to {@code newShape} (NumPy rules; -1 keeps a size) with stride-0 views. */
     public Tensor expand(int... newShape) {
-        int extra = newShape.length - shape.length;
-        if (extra < 0) {
-            throw new IllegalArgumentException(
-                    "expand: cannot expand shape " + Shape.format(shape) + " to fewer dims " + Shape.format(newShape));
-        }
-        int[] dims = new int[newShape.length], st = new int[newShape.length];
-        for (int i = 0; i < newShape.length; i++) {
-            int j = i - extra;
-            int own = j >= 0 ? shape[j] : 1;
-            int want = newShape[i] == -1 && j >= 0 ? own : newShape[i];
-            if (own == want) {
-                dims[i] = own;
-                st[i] = j >= 0 ? strides[j] : 0;
-            } else if (own == 1) {
-                dims[i] = want;
-                st[i] = 0;
-            } else {
-                throw new IllegalArgumentException("expand: shape " + Shape.format(shape) + " cannot be broadcast to "
-                        + Shape.format(newShape) + " (dim " + i + ": " + own + " vs " + want + ")");
-            }
-        }
-        return new Tensor(storage, dims, st, offset);
+        int[][] layout = Views.expanded(shape, strides, newShape); // {sizes, strides}
+        return new Tensor(storage, layout[0], layout[1], offset);
     }
 
     /**
@@ -690,19 +626,7 @@ public final class Tensor {
 
     /** Storage index of the element at {@code index} (one entry per dim). */
     public int storageIndex(int... index) {
-        if (index.length != shape.length) {
-            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has " + index.length
-                    + " entries for a tensor of shape " + Shape.format(shape));
-        }
-        int p = offset;
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException(
-                        "index " + Arrays.toString(index) + " outside shape " + Shape.format(shape));
-            }
-            p += index[i] * strides[i];
-        }
-        return p;
+        return Views.storageIndex(shape, strides, offset, index);
     }
 
     public double getDouble(int... index) {

@@ -1,5 +1,7 @@
 package dev.loupe.tensor;
 
+import java.util.Arrays;
+
 /** Layout arithmetic shared by the view ops. */
 final class Views {
     private Views() {}
@@ -98,5 +100,83 @@ final class Views {
         r[i] = v;
         System.arraycopy(a, i, r, i + 1, a.length - i);
         return r;
+    }
+
+    /** The sizes after merging dims start..end (inclusive) of shape into one. */
+    static int[] flattenedShape(int[] shape, int start, int end) {
+        int s = Shape.normalizeDim(start, shape.length), e = Shape.normalizeDim(end, shape.length);
+        int[] dims = new int[shape.length - (e - s)];
+        int k = 0, merged = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < s || i > e) dims[k++] = shape[i];
+            else {
+                merged *= shape[i];
+                if (i == e) dims[k++] = merged;
+            }
+        }
+        return dims;
+    }
+
+    /** {sizes, strides} with result dim i taken from dim order[i]; each dim exactly once. */
+    static int[][] permuted(int[] shape, int[] strides, int[] order) {
+        if (order.length != shape.length) {
+            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " does not match rank "
+                    + shape.length + " of shape " + Shape.format(shape));
+        }
+        int[] dims = new int[order.length], st = new int[order.length];
+        boolean[] seen = new boolean[order.length];
+        for (int i = 0; i < order.length; i++) {
+            int d = Shape.normalizeDim(order[i], shape.length);
+            if (seen[d])
+                throw new IllegalArgumentException(
+                        "permute: dimension " + d + " repeated in " + Arrays.toString(order));
+            seen[d] = true;
+            dims[i] = shape[d];
+            st[i] = strides[d];
+        }
+        return new int[][] {dims, st};
+    }
+
+    /** {sizes, strides} broadcasting (shape, strides) to newShape (NumPy rules; -1 keeps a size), stride 0 where it grows. */
+    static int[][] expanded(int[] shape, int[] strides, int[] newShape) {
+        int extra = newShape.length - shape.length;
+        if (extra < 0) {
+            throw new IllegalArgumentException(
+                    "expand: cannot expand shape " + Shape.format(shape) + " to fewer dims " + Shape.format(newShape));
+        }
+        int[] dims = new int[newShape.length], st = new int[newShape.length];
+        for (int i = 0; i < newShape.length; i++) {
+            int j = i - extra;
+            int own = j >= 0 ? shape[j] : 1;
+            int want = newShape[i] == -1 && j >= 0 ? own : newShape[i];
+            if (own == want) {
+                dims[i] = own;
+                st[i] = j >= 0 ? strides[j] : 0;
+            } else if (own == 1) {
+                dims[i] = want;
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException("expand: shape " + Shape.format(shape) + " cannot be broadcast to "
+                        + Shape.format(newShape) + " (dim " + i + ": " + own + " vs " + want + ")");
+            }
+        }
+        return new int[][] {dims, st};
+    }
+
+    /** Storage index of the element at index (one entry per dim, each within its size). */
+    static int storageIndex(int[] shape, int[] strides, int offset, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has " + index.length
+                    + " entries for a tensor of shape " + Shape.format(shape));
+        }
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException(
+                        "index " + Arrays.toString(index) + " outside shape " + Shape.format(shape));
+            }
+            p += index[i] * strides[i];
+        }
+        return p;
     }
 }
