@@ -1,7 +1,6 @@
 package dev.loupe.nn.dist;
 
 import dev.loupe.nn.train.Trainer;
-import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
 import dev.loupe.tensor.dist.Communicators;
 import dev.loupe.tensor.dist.LaunchEnvironment;
@@ -58,16 +57,6 @@ public record DistributedSetup(Communicator comm, long bucketBytes) {
                     + " ranks; give a multiple of " + w + " (--batch is the global batch, as in one process)");
         }
         return globalBatch / w;
-    }
-
-    /** This rank's rows of per-sample randomness drawn for the global batch ({@link DataParallel#rowsOfThisRank}). */
-    public Tensor rowsOfThisRank(Tensor global) {
-        return DataParallel.rowsOfThisRank(comm, global);
-    }
-
-    /** The global batch's rows for this rank's {@code localRows}. */
-    public int globalRows(int localRows) {
-        return localRows * comm.worldSize();
     }
 
     /** The trainer as one rank of this job ({@link Trainer#distributed}). */
