@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class VitSpeed {
     /**
-     * What was measured; {@code trainProfile} is empty unless profiling was asked for. Bytes are the
+     * What was measured; the profiles are empty unless profiling was asked for. Bytes are the
      * heap allocated by all threads per training step and per inference pass (JVM's allocation
      * counters); flops are per image, counted from the model's shapes (see {@link #forwardFlops}).
      */
@@ -27,6 +27,7 @@ public final class VitSpeed {
             double trainImagesPerSecond,
             double inferImagesPerSecond,
             List<KernelProfiler.Entry> trainProfile,
+            List<KernelProfiler.Entry> inferProfile,
             long trainBytesPerStep,
             long inferBytesPerPass,
             double forwardFlopsPerImage) {
@@ -103,14 +104,17 @@ public final class VitSpeed {
         try (var scope = GradMode.disable()) {
             for (int i = 0; i < warmup; i++) model.forward(x);
             sync.run();
+            if (profile) KernelProfiler.start();
             bytes0 = allocatedBytes();
             t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) model.forward(x);
             sync.run();
             infer = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         }
+        List<KernelProfiler.Entry> inferRows = profile ? KernelProfiler.stop() : List.of();
         long inferBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
-        return new Result(train, infer, rows, trainBytes, inferBytes, forwardFlops(dim, depth, img, patch, chans, 10));
+        return new Result(
+                train, infer, rows, inferRows, trainBytes, inferBytes, forwardFlops(dim, depth, img, patch, chans, 10));
     }
 
     /**

@@ -59,7 +59,7 @@ final class BenchVitCommand implements Runnable {
     @Option(
             names = "--profile",
             description =
-                    "Print per kernel over the timed training steps: time, share, GFLOP/s or GB/s, "
+                    "Print per kernel over the timed training steps and inference passes: time, share, GFLOP/s or GB/s, "
                             + "and % of the machine's FMA peak or copy bandwidth (both measured first); on a device also its memory in use, peak and reserved.")
     boolean profile;
 
@@ -159,6 +159,8 @@ final class BenchVitCommand implements Runnable {
                             + "copy bandwidth %.1f GB/s):%n",
                     limits.peakGflops(), limits.bandwidthGBs());
             System.out.print(KernelProfiler.format(r.trainProfile(), limits));
+            System.out.printf("%nkernel time over the timed inference passes:%n");
+            System.out.print(KernelProfiler.format(r.inferProfile(), limits));
         }
     }
 
