@@ -214,6 +214,27 @@ class HelpAndBadInputTest {
         expectOneLineError(run(concat(base, "--model", "tinny")), "or fmnist (dim 128, depth 6, heads 4; the default)");
     }
 
+    @Test
+    void evalTableJoinsResultsAndNamesAFolderWithout() throws Exception {
+        Path knn = Files.createDirectories(dir.resolve("knn")), linear = Files.createDirectories(dir.resolve("linear"));
+        dev.loupe.eval.report.EvalReport.of("dino", "fashion-mnist", "cls")
+                .withKnn(java.util.List.of(new dev.loupe.eval.knn.KnnResult(10, 70.5, 95.0, new int[0])))
+                .writeJson(knn.resolve("knn.json"));
+        dev.loupe.eval.report.EvalReport.of("dino", "fashion-mnist", "cls")
+                .withLinear(80.25)
+                .writeJson(linear.resolve("linear.json"));
+        Path table = dir.resolve("table.md");
+        assertEquals(
+                0,
+                run("eval", "table", knn.toString(), linear.toString(), "--out", table.toString())
+                        .code());
+        assertTrue(
+                Files.readString(table).contains("| dino | fashion-mnist | cls | 70.50 | - | - | - | 80.25 | - |"),
+                Files.readString(table));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        expectOneLineError(run("eval", "table", empty.toString()), empty + " holds no eval results");
+    }
+
     private static void expectOneLineError(Outcome o, String expected) {
         assertEquals(1, o.code(), o.err());
         assertTrue(o.err().contains(expected), "expected '" + expected + "' in: " + o.err());

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             dev.loupe.cli.eval.RetrievalCommand.class,
             dev.loupe.cli.eval.EvalKnnCommand.class,
             dev.loupe.cli.eval.EvalLinearCommand.class,
+            dev.loupe.cli.eval.EvalTableCommand.class,
             dev.loupe.cli.eval.EvalFinetuneCommand.class,
             dev.loupe.cli.eval.EvalAttributesCommand.class,
             dev.loupe.cli.eval.EvalAttributesStudyCommand.class
