@@ -15,9 +15,8 @@ import picocli.CommandLine.Option;
 public final class FeatureOptions {
     @Option(
             names = "--features",
-            defaultValue = "cls",
             description =
-                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default ${DEFAULT-VALUE}).")
+                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default: the model's own pooling, mean for a mean-pooled model, else cls).")
     public String features;
 
     @Option(
@@ -44,6 +43,11 @@ public final class FeatureOptions {
     @Mixin
     public DeviceOption device = new DeviceOption();
 
+    /** The features a model was trained to pool: the mean patch token for a mean-pooled model, else CLS. */
+    static String ownPooling(VisionTransformer vit) {
+        return vit.config().meanPool() ? "mean" : "cls";
+    }
+
     /** The train and test features of data these options ask for: pixels for --weights raw, else the backbone's. */
     public EvalFeatures load(BackboneOptions backbone, LabelledData data, PrintStream progress) {
         if (threads != null) Parallel.setThreads(threads);
@@ -51,7 +55,7 @@ public final class FeatureOptions {
         VisionTransformer vit = backbone.load(data, 0, 0);
         vit.to(device.device());
         return EvalFeatures.of(
-                EvalFeatures.extractor(vit, features, batch),
+                EvalFeatures.extractor(vit, features != null ? features : ownPooling(vit), batch),
                 data,
                 trainLimit,
                 cache == null ? null : new FeatureCache(cache),

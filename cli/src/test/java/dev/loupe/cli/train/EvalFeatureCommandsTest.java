@@ -158,6 +158,26 @@ class EvalFeatureCommandsTest {
     }
 
     @Test
+    void featuresDefaultToTheModelsOwnPooling(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 40, 20);
+        ViTConfig cls = ViTConfig.of(28, 7, 1, 16, 1, 2, 0);
+        for (boolean mean : new boolean[] {true, false}) {
+            Path weights = tmp.resolve((mean ? "mean" : "cls") + "/model.safetensors");
+            Files.createDirectories(weights.getParent());
+            VitWeights.write(weights, new VisionTransformer(cls.withMeanPool(mean), new Rng(4)));
+            Path out = tmp.resolve((mean ? "mean" : "cls") + "-knn");
+            assertEquals(0, run(args("knn", data, weights.toString(), out)));
+            String features = JSON.readTree(out.resolve("knn.json").toFile())
+                    .get("features")
+                    .asText();
+            assertEquals(
+                    mean ? "mean" : "cls",
+                    features,
+                    "default features of a " + (mean ? "mean" : "CLS") + "-pooled model");
+        }
+    }
+
+    @Test
     void finetunesABackboneInItsOwnRunFolder(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path weights = tmp.resolve("backbone.safetensors");
