@@ -95,7 +95,10 @@ final class BenchGemmCommand implements Runnable {
                 Map.of("OPENBLAS_NUM_THREADS", Integer.toString(t), "OMP_NUM_THREADS", Integer.toString(t)));
         if (!json) {
             System.out.println();
-            System.out.println("peer: numpy OpenBLAS, " + t + " threads, run right after Loupe");
+            String core = peerRows.isEmpty()
+                    ? "unknown"
+                    : peerRows.getFirst().path("blas_core").asText("unknown");
+            System.out.println("peer: numpy OpenBLAS (kernel " + core + "), " + t + " threads, run right after Loupe");
             System.out.printf("%7s %13s %13s %7s%n", "n", "loupe GFLOP/s", "numpy GFLOP/s", "ratio");
         }
         for (JsonNode row : peerRows) {

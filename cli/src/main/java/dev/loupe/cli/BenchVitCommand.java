@@ -108,6 +108,7 @@ final class BenchVitCommand implements Runnable {
         if (torch != null) {
             out.put("torch_train_img_s", torch.get("train_img_s").asDouble());
             out.put("torch_infer_img_s", torch.get("infer_img_s").asDouble());
+            out.put("torch_blas_core", torch.path("blas_core").asText("unknown"));
             out.put(
                     "train_ratio",
                     Math.round(r.trainImagesPerSecond()
@@ -143,10 +144,11 @@ final class BenchVitCommand implements Runnable {
                 r.trainBytesPerStep() / 1e9, r.inferBytesPerPass() / 1e9);
         if (torch != null) {
             System.out.printf(
-                    "torch  train %8.2f images/s   infer %8.2f images/s   (%s, best of threads %s)%n",
+                    "torch  train %8.2f images/s   infer %8.2f images/s   (%s, OpenBLAS kernel %s, best of threads %s)%n",
                     torch.get("train_img_s").asDouble(),
                     torch.get("infer_img_s").asDouble(),
                     torch.get("peer").asText(),
+                    torch.path("blas_core").asText("unknown"),
                     "1,2");
             System.out.printf(
                     "ratio  train %8.2fx          infer %8.2fx%n", out.get("train_ratio"), out.get("infer_ratio"));
