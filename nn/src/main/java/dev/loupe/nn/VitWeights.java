@@ -41,6 +41,10 @@ public final class VitWeights {
     public static final String LAYER_SCALE_INIT = "layer_scale_init";
     public static final String IMAGE_MEAN = "image_mean";
     public static final String IMAGE_STD = "image_std";
+    /** DINOv2's token for masked patches, kept under its backbone's prefix in a checkpoint. */
+    private static final String MASK_TOKEN = "mask_token";
+    /** The prefix of MAE's decoder parameters, beside its encoder's timm names. */
+    private static final String DECODER = "decoder_";
     /** timm's attention head width, the head count's default for files that do not record it. */
     public static final int DEFAULT_HEAD_DIM = 64;
 
@@ -49,9 +53,11 @@ public final class VitWeights {
     /**
      * The prefixes under which a training checkpoint ({@code runs/NAME/checkpoints/step-N/model.safetensors})
      * holds a backbone, in order of preference: the DINO/DINOv2 teacher (what DINO evaluates), the
-     * student, the SimCLR and CLIP image tower {@code visual.}.
+     * student, the SimCLR and CLIP image tower {@code visual.}, BYOL's online encoder (what BYOL
+     * evaluates) and VICReg's {@code backbone.}.
      */
-    public static final List<String> BACKBONE_PREFIXES = List.of("teacher.backbone.", "student.backbone.", "visual.");
+    public static final List<String> BACKBONE_PREFIXES =
+            List.of("teacher.backbone.", "student.backbone.", "visual.", "online.backbone.", "backbone.");
 
     /**
      * What a caller sets instead of the file: a null field defers to the file's metadata.
@@ -162,19 +168,26 @@ public final class VitWeights {
         return vit;
     }
 
-    /** state itself when it is a plain timm ViT, else the tensors under the first backbone prefix present, prefix removed. */
+    /**
+     * The timm ViT in a state dict: state itself when it is a plain timm ViT, else the tensors under the
+     * first backbone prefix present, prefix removed; without the training-only parts that have no place
+     * in the ViT (DINOv2's and MAE's mask_token, MAE's decoder_*), so an MAE checkpoint gives its encoder.
+     */
     public static Map<String, Tensor> backbone(Map<String, Tensor> state, String what) {
-        if (state.containsKey("cls_token")) return state;
-        for (String prefix : BACKBONE_PREFIXES) {
-            if (!state.containsKey(prefix + "cls_token")) continue;
-            Map<String, Tensor> inner = new LinkedHashMap<>();
-            state.forEach((name, t) -> {
-                if (name.startsWith(prefix)) inner.put(name.substring(prefix.length()), t);
-            });
-            return inner;
-        }
-        throw new IllegalArgumentException(
-                what + " holds no ViT: no cls_token, neither top-level nor under " + BACKBONE_PREFIXES);
+        String prefix = state.containsKey("cls_token")
+                ? ""
+                : BACKBONE_PREFIXES.stream()
+                        .filter(p -> state.containsKey(p + "cls_token"))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(what
+                                + " holds no ViT: no cls_token, neither top-level nor under " + BACKBONE_PREFIXES));
+        Map<String, Tensor> inner = new LinkedHashMap<>();
+        state.forEach((name, t) -> {
+            if (!name.startsWith(prefix)) return;
+            String inside = name.substring(prefix.length());
+            if (!inside.equals(MASK_TOKEN) && !inside.startsWith(DECODER)) inner.put(inside, t);
+        });
+        return inner;
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Training checkpoints in a folder (normally runs/NAME/checkpoints): one sub-folder per checkpoint,
- * {@code step-0000120/}, holding model.safetensors (the objective module's state dict),
+ * {@code step-0000120/}, holding model.safetensors (the objective module's state dict, with the
+ * backbone's metadata so that it reads back alone),
  * optimizer.safetensors (the optimiser's state dict) and trainer.safetensors (the loop position and
  * the settings a resume must match, as metadata). Each file is written atomically and the file
  * {@code latest}, naming the newest complete checkpoint, is replaced last, so a kill at any moment
@@ -100,11 +101,23 @@ public final class Checkpoint {
             Map<String, Tensor> model,
             Map<String, Tensor> optimizer)
             throws IOException {
+        return write(position, seed, config, model, Map.of(), optimizer);
+    }
+
+    /** As above, with {@code modelMetadata} in model.safetensors (what its backbone needs to read back alone). */
+    public Path write(
+            Position position,
+            long seed,
+            Map<String, String> config,
+            Map<String, Tensor> model,
+            Map<String, String> modelMetadata,
+            Map<String, Tensor> optimizer)
+            throws IOException {
         Path dir = directoryFor(position.step());
         Path lastGood = latest().orElse(null);
         if (Files.exists(dir) && !dir.equals(lastGood)) deleteTree(dir);
         try {
-            writeFiles(dir, position, seed, config, model, optimizer);
+            writeFiles(dir, position, seed, config, model, modelMetadata, optimizer);
         } catch (FileWriteException e) {
             if (!dir.equals(lastGood)) deleteQuietly(dir);
             throw new CheckpointWriteException(e, lastGood);
@@ -119,6 +132,7 @@ public final class Checkpoint {
             long seed,
             Map<String, String> config,
             Map<String, Tensor> model,
+            Map<String, String> modelMetadata,
             Map<String, Tensor> optimizer)
             throws IOException {
         try {
@@ -126,7 +140,7 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new FileWriteException(dir, e);
         }
-        writer.write(dir.resolve(MODEL), model, Map.of());
+        writer.write(dir.resolve(MODEL), model, modelMetadata);
         writer.write(dir.resolve(OPTIMIZER), optimizer, Map.of());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(position.step()));

@@ -2,6 +2,8 @@ package dev.loupe.nn.train;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Module;
+import dev.loupe.nn.VisionTransformer;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.dist.Communicator;
 import java.util.Map;
 
@@ -40,6 +42,17 @@ public interface Objective<B> {
      * all-reducing a centre) uses {@code comm} from then on. Batch norm is synchronised by the trainer.
      */
     default void distribute(Communicator comm) {}
+
+    /**
+     * Metadata for each checkpoint's model.safetensors, so that the backbone in it reads back on its own
+     * ({@link VitWeights#read}: heads, patch stride, pooling, ...): by default that of the first
+     * {@link VisionTransformer} in {@link #module()}, none when it holds none.
+     */
+    default Map<String, String> weightsMetadata() {
+        for (Module m : module().modules())
+            if (m instanceof VisionTransformer vit) return VitWeights.metadata(vit.config());
+        return Map.of();
+    }
 
     /** Extra scalars of the last step for metrics.jsonl (teacher temperature, momentum, ...). */
     default Map<String, Double> metrics() {

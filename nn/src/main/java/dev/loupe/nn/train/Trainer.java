@@ -361,7 +361,12 @@ public final class Trainer<B> {
                 new Checkpoint.Position(step, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batchInEpoch);
         try {
             lastCheckpoint = checkpoints.write(
-                    pos, config.seed(), resumeKey(), objective.module().stateDict(), optimizer.stateDict());
+                    pos,
+                    config.seed(),
+                    resumeKey(),
+                    objective.module().stateDict(),
+                    objective.weightsMetadata(),
+                    optimizer.stateDict());
         } catch (CheckpointWriteException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {

@@ -73,6 +73,12 @@ class TrainerResumeTest {
 
         assertBitwiseEqual(straight.stateDict(), resumedModel.stateDict());
         assertBitwiseEqual(a.optimizer().stateDict(), c.optimizer().stateDict());
+        // each checkpoint's model file carries the backbone's metadata: it reads back alone
+        Path model = runDir.resolve("checkpoints/step-0000006/model.safetensors");
+        assertEquals(
+                dev.loupe.nn.VitWeights.metadata(resumedModel.config()),
+                dev.loupe.tensor.io.SafeTensors.readMetadata(model));
+        assertEquals(resumedModel.config().withDropPath(0), dev.loupe.nn.VitWeights.read(model).config());
         // two kept, the partial folder replaced by the real step-6 checkpoint
         assertEquals(List.of("latest", "step-0000006", "step-0000007"), listing(runDir.resolve("checkpoints")));
         assertEquals(

@@ -5,6 +5,7 @@ import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
@@ -54,6 +55,7 @@ public final class Dinov2Objective implements Objective<Batch> {
     }
 
     private final State state;
+    private final ViTConfig vit;
     private final Dinov2Config cfg;
     private Communicator comm = Communicator.single();
     private final TeacherTemperature teacherTemperature;
@@ -68,6 +70,7 @@ public final class Dinov2Objective implements Objective<Batch> {
      */
     public Dinov2Objective(ViTConfig vit, Dinov2Config cfg, Rng rng) {
         this.cfg = cfg;
+        this.vit = vit;
         this.state = new State(vit, cfg, rng);
         this.teacherTemperature =
                 new TeacherTemperature(cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
@@ -86,6 +89,12 @@ public final class Dinov2Objective implements Objective<Batch> {
     @Override
     public Map<String, Var> trainableParameters() {
         return trainable;
+    }
+
+    /** The backbone's metadata: a checkpoint's model.safetensors then reads back as the teacher ViT. */
+    @Override
+    public Map<String, String> weightsMetadata() {
+        return VitWeights.metadata(vit);
     }
 
     /** The centres move toward the mean teacher output of every rank. */

@@ -2,6 +2,7 @@ package dev.loupe.ssl.mae;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
+import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
@@ -34,6 +35,12 @@ public final class MaeObjective implements Objective<Batch> {
     @Override
     public Map<String, Var> trainableParameters() {
         return model.namedParameters();
+    }
+
+    /** The encoder's metadata: a checkpoint's model.safetensors then reads back as the encoder ViT. */
+    @Override
+    public Map<String, String> weightsMetadata() {
+        return VitWeights.metadata(model.config().encoder());
     }
 
     /** The masking noise is drawn for the global batch; each rank keeps its rows (as one process would draw). */
