@@ -9,6 +9,9 @@ module dev.loupe.data {
     exports dev.loupe.data;
     exports dev.loupe.data.decode;
     exports dev.loupe.data.idx;
+    // the one gzip reader, for CLIP's merges file too
+    exports dev.loupe.data.io to
+            dev.loupe.clip;
     exports dev.loupe.data.loader;
     exports dev.loupe.data.shapes;
     exports dev.loupe.data.source;

@@ -1,5 +1,6 @@
 package dev.loupe.clip.tokenizer;
 
+import dev.loupe.data.io.GzipInput;
 import dev.loupe.tensor.io.AtomicFile;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -33,7 +33,7 @@ public final class MergesFile {
     /** The first {@code min(maxMerges, available)} merges of a gzip'd merges file. */
     public static List<BpeMerge> read(Path path, int maxMerges) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException("BPE merges file not found: " + path);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(path));
+        try (InputStream in = GzipInput.decompress(Files.newInputStream(path));
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String header = r.readLine();
             if (header == null)

@@ -1,7 +1,7 @@
 package dev.loupe.data.idx;
 
+import dev.loupe.data.io.GzipInput;
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * An IDX file of unsigned bytes (the MNIST / Fashion-MNIST format): a 4-byte magic number
@@ -28,8 +26,6 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
     /** The element type byte for unsigned bytes, the only one Fashion-MNIST and MNIST use. */
     public static final int UNSIGNED_BYTE = 0x08;
 
-    private static final int GZIP_MAGIC_0 = 0x1f;
-    private static final int GZIP_MAGIC_1 = 0x8b;
     /** Element counts stop growing here: larger than any array, and a product that cannot overflow. */
     private static final long SATURATED = 1L << 32;
 
@@ -80,12 +76,12 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
     public static IdxFile read(Path file, int expectedRank, String elementWord) {
         String name = file.getFileName().toString();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            boolean gzip = isGzip(raw);
-            InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+            boolean gzip = GzipInput.startsWithMagic(raw);
+            InputStream in = gzip ? GzipInput.decompress(raw) : raw;
             return parse(name, in, expectedRank, elementWord, gzip ? -1 : Files.size(file));
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException(name + ": no such file (" + file.toAbsolutePath() + ")", e);
-        } catch (EOFException | ZipException e) {
+        } catch (GzipInput.CorruptException e) {
             throw new IdxFormatException(
                     name + ": the gzip stream is truncated or corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
@@ -93,17 +89,8 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         }
     }
 
-    /** True when the stream starts with the gzip magic 1f 8b (the stream is left where it was). */
-    private static boolean isGzip(InputStream raw) throws IOException {
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
-    }
-
     /**
-     * Parses an uncompressed IDX stream; gzip errors surface as EOFException or ZipException.
+     * Parses an uncompressed IDX stream; gzip errors surface as {@link GzipInput.CorruptException}.
      *
      * @param fileBytes the length of the uncompressed file, checked against the header before anything
      *                  is allocated; -1 when unknown (gzip), in which case the payload is read in growing
@@ -162,7 +149,7 @@ public record IdxFile(String fileName, int[] dimensions, byte[] data) {
         byte[] data;
         try {
             data = fileBytes >= 0 ? in.readNBytes((int) elements) : readInPieces(in, (int) elements);
-        } catch (EOFException | ZipException e) {
+        } catch (GzipInput.CorruptException e) {
             throw new IdxFormatException(
                     expected + ", the gzip stream breaks off (" + e.getMessage() + "; truncated download?)", e);
         }

@@ -1,13 +1,12 @@
 package dev.loupe.data.source;
 
+import dev.loupe.data.io.GzipInput;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The sample index of a list of webdataset shards, built once at open. Members are grouped into
@@ -56,7 +54,7 @@ final class WebDatasetIndex {
         long[] inMemory = {0};
         for (int s = 0; s < shards.size(); s++) {
             Path shard = shards.get(s);
-            List<TarScanner.Member> members =
+            List<TarMembers.Member> members =
                     isCompressed(shard) ? scanCompressed(shard, inMemory, maxInMemoryBytes) : scanPlain(shard);
             group(s, shard, members, entries);
         }
@@ -68,23 +66,13 @@ final class WebDatasetIndex {
         return n.endsWith(".gz") || n.endsWith(".tgz");
     }
 
-    private static List<TarScanner.Member> scanPlain(Path shard) {
-        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
-            return TarScanner.scan(
-                    TarScanner.of(channel),
-                    shard.toString(),
-                    (name, size) -> size <= MAX_CLS_BYTES && "cls".equals(extension(name)));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read tar shard " + shard + ": " + e, e);
-        }
+    private static List<TarMembers.Member> scanPlain(Path shard) {
+        return TarMembers.list(shard, (name, size) -> size <= MAX_CLS_BYTES && "cls".equals(extension(name)));
     }
 
-    private static List<TarScanner.Member> scanCompressed(Path shard, long[] inMemory, long limit) {
-        TarScanner.Input input = null;
-        try (InputStream in =
-                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(shard)), true)) {
-            input = TarScanner.of(in);
-            return TarScanner.scan(input, shard.toString(), (name, size) -> {
+    private static List<TarMembers.Member> scanCompressed(Path shard, long[] inMemory, long limit) {
+        try (InputStream in = GzipInput.decompress(new BufferedInputStream(Files.newInputStream(shard)))) {
+            return TarMembers.read(in, shard.toString(), (name, size) -> {
                 if (!USED_EXTENSIONS.contains(extension(name))) return false;
                 inMemory[0] += size;
                 if (inMemory[0] > limit) {
@@ -94,16 +82,18 @@ final class WebDatasetIndex {
                 }
                 return true;
             });
+        } catch (GzipInput.CorruptException e) {
+            throw new IllegalArgumentException(
+                    "tar shard " + shard + ": the gzip stream is truncated or corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            String at = input == null ? "" : " after decompressed byte offset " + input.position();
-            throw new IllegalArgumentException("cannot read compressed tar shard " + shard + at + ": " + e, e);
+            throw new IllegalArgumentException("cannot read compressed tar shard " + shard + ": " + e, e);
         }
     }
 
-    private static void group(int shardIndex, Path shard, List<TarScanner.Member> members, List<Entry> out) {
+    private static void group(int shardIndex, Path shard, List<TarMembers.Member> members, List<Entry> out) {
         String key = null;
         Map<String, Part> parts = null;
-        for (TarScanner.Member m : members) {
+        for (TarMembers.Member m : members) {
             Matcher km = KEY_AND_EXTENSION.matcher(m.name());
             if (!km.matches()) continue;
             String memberKey = km.group(1);

@@ -219,19 +219,25 @@ class WebDatasetTest {
         // found by ReaderFuzz: each used to escape as a NegativeArraySize-, StringIndexOutOfBounds- or
         // NumberFormatException without the shard's name
         byte[] negative = new byte[12];
-        negative[0] = (byte) 0xff;
+        Arrays.fill(negative, (byte) 0xff); // base-256 for -1
         assertShardError(
-                "negative.tar", concat(header("a.txt", '0', negative), new byte[1024]), "has a negative base-256 size");
+                "negative.tar",
+                concat(header("a.txt", '0', negative), new byte[1024]),
+                "the member header at byte offset 0 is corrupt (broken archive, entry with negative size)");
         byte[] shortRecord = "1 path=abc\n".getBytes(StandardCharsets.UTF_8);
         assertShardError(
                 "short-record.tar",
                 concat(header("pax", 'x', octal(shortRecord.length)), block(shortRecord), new byte[1024]),
-                "shorter than its own length prefix");
+                "the member header at byte offset 0 is corrupt (Failed to read Paxheader");
         byte[] sizeRecord = "12 size=abc\n".getBytes(StandardCharsets.UTF_8);
         assertShardError(
                 "pax-size.tar",
-                concat(header("pax", 'x', octal(sizeRecord.length)), block(sizeRecord), new byte[1024]),
-                "pax size record 'abc' that is not a byte count");
+                concat(
+                        header("pax", 'x', octal(sizeRecord.length)),
+                        block(sizeRecord),
+                        header("a.txt", '0', octal(1)),
+                        new byte[1536]),
+                "the member header at byte offset 0 is corrupt (Unable to parse long from string value: abc)");
         // a long name claiming 1.5 GB in a 1.5 KB file: truncated, read only as far as the file goes
         assertShardError(
                 "long-name.tar",
