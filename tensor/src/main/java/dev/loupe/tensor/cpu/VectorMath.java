@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -229,6 +230,58 @@ final class VectorMath {
             FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             y.mul(s1).mul(s2).intoArray(a, off + i);
         }
+    }
+
+    /**
+     * a[off + i] = e^(a[off + i] - shift) for i in [0, n), n a multiple of the vector length (a softmax
+     * numerator), the same bits as {@link #exp} of the difference; returns their sum in the order of
+     * {@link Lanes#sum}.
+     */
+    static float expShiftedSum(float[] a, int off, int n, float shift) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        int rounderBits = Float.floatToRawIntBits(ROUNDER);
+        FloatVector sum = FloatVector.zero(species);
+        for (int i = 0; i < n; i += species.length()) {
+            FloatVector x = FloatVector.fromArray(species, a, off + i).sub(shift);
+            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(rounderBits);
+            FloatVector r = nf.fma(x.broadcast(-LN2_HI), c);
+            r = nf.fma(x.broadcast(-LN2_LO), r);
+            FloatVector p = r.fma(E0, E1);
+            p = p.fma(r, x.broadcast(E2));
+            p = p.fma(r, x.broadcast(E3));
+            p = p.fma(r, x.broadcast(E4));
+            p = p.fma(r, x.broadcast(E5));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = y.mul(s1).mul(s2);
+            e.intoArray(a, off + i);
+            sum = sum.add(e);
+        }
+        // the halving tree of Lanes.sum, a[i] + a[i + s] for s = L/2, ..., 1, in registers: a constant
+        // shuffle brings lane i + s down (lanes >= s are never read). A vector store and a scalar tree
+        // cost about 100 cycles a row here, the scalar loads waiting on the store.
+        int l = species.length();
+        sum = sum.add(sum.rearrange(HALF_1));
+        if (l >= 4) sum = sum.add(sum.rearrange(HALF_2));
+        if (l >= 8) sum = sum.add(sum.rearrange(HALF_3));
+        if (l >= 16) sum = sum.add(sum.rearrange(HALF_4));
+        return sum.lane(0);
+    }
+
+    // lane i takes lane i + L/2, L/4, L/8, L/16 (wrapping; wrapped lanes are never read)
+    private static final VectorShuffle<Float> HALF_1 = halving(2),
+            HALF_2 = halving(4),
+            HALF_3 = halving(8),
+            HALF_4 = halving(16);
+
+    private static VectorShuffle<Float> halving(int parts) {
+        int l = FloatVector.SPECIES_PREFERRED.length(), s = Math.max(1, l / parts);
+        return VectorShuffle.fromOp(FloatVector.SPECIES_PREFERRED, i -> (i + s) % l);
     }
 
     static FloatVector erf(FloatVector x) {
