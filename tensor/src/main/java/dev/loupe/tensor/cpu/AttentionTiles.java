@@ -301,7 +301,7 @@ final class AttentionTiles {
         return add ? FloatVector.fromArray(SPECIES, c, at, mk) : FloatVector.zero(SPECIES);
     }
 
-    /** sum_j x[xOff + j] * y[yOff + j] for j < n (lanes, then a lane reduction). */
+    /** sum_j x[xOff + j] * y[yOff + j] for j < n (lanes, then the lane tree of {@link Lanes}). */
     static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int j = 0; j < n; j += L) {
@@ -309,7 +309,7 @@ final class AttentionTiles {
             acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk)
                     .fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
         }
-        return Lanes.sum(acc);
+        return Lanes.sumInRegisters(acc);
     }
 
     /** x[off + j] *= s for j < n. */

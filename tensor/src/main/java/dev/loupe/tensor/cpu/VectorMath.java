@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -262,26 +261,7 @@ final class VectorMath {
             e.intoArray(a, off + i);
             sum = sum.add(e);
         }
-        // the halving tree of Lanes.sum, a[i] + a[i + s] for s = L/2, ..., 1, in registers: a constant
-        // shuffle brings lane i + s down (lanes >= s are never read). A vector store and a scalar tree
-        // cost about 100 cycles a row here, the scalar loads waiting on the store.
-        int l = species.length();
-        sum = sum.add(sum.rearrange(HALF_1));
-        if (l >= 4) sum = sum.add(sum.rearrange(HALF_2));
-        if (l >= 8) sum = sum.add(sum.rearrange(HALF_3));
-        if (l >= 16) sum = sum.add(sum.rearrange(HALF_4));
-        return sum.lane(0);
-    }
-
-    // lane i takes lane i + L/2, L/4, L/8, L/16 (wrapping; wrapped lanes are never read)
-    private static final VectorShuffle<Float> HALF_1 = halving(2),
-            HALF_2 = halving(4),
-            HALF_3 = halving(8),
-            HALF_4 = halving(16);
-
-    private static VectorShuffle<Float> halving(int parts) {
-        int l = FloatVector.SPECIES_PREFERRED.length(), s = Math.max(1, l / parts);
-        return VectorShuffle.fromOp(FloatVector.SPECIES_PREFERRED, i -> (i + s) % l);
+        return Lanes.sumInRegisters(sum);
     }
 
     static FloatVector erf(FloatVector x) {
