@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Padding keeps the register tiles whole: query rows are padded to a multiple of 4 with zero rows
  * (their outputs are dropped), keys to a multiple of the vector length with zero columns of K^T whose
  * bias is -inf (probability 0), and Dv to whole vectors. For ViT-Tiny (T = 50, hd = 64) a head is
- * 13 row groups of one 4 x 64 score tile and one 4 x 64 output tile; the packed head (K^T, V: 2 T hd
- * floats, 25 KB) stays in L1.
+ * 13 row groups of one 4 x 64 score tile and one 4 x 64 output tile; the packed head (K^T 16 KB, V
+ * 13 KB, q 13 KB) stays in L1.
  *
  * <p>Tasks are heads, each writing its own rows of out and logsumexp with sums in a fixed order, so
  * results do not depend on the thread count. F64, and F32 under {@code -Dloupe.kernels=scalar}, run
