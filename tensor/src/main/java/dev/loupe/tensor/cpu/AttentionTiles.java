@@ -9,8 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * c (m x n) (+)= a (m x k) . b (k x n), with b's rows contiguous and a read through any two strides,
  * so both P . V and P^T . dO run from the same tile without a transposed copy.
  *
- * <p>Four rows of c at a time, two or three vectors wide: each step of k loads the vectors of b and
- * broadcasts four scalars of a into eight or twelve accumulators that stay in registers. Each element of c is summed over k
+ * <p>Four rows of c at a time, one to four vectors wide: each step of k loads the vectors of b and
+ * broadcasts four scalars of a into up to sixteen accumulators that stay in registers. Callers that
+ * pad m to a multiple of 4 and n to a multiple of the vector length never reach the one-row or masked
+ * tails, which run a single dependent fma chain per vector. Each element of c is summed over k
  * in index order, one fma per term, whatever the vector width (lanes are columns, never a sum), so a
  * result never depends on where a tile starts.
  */
@@ -61,12 +63,91 @@ final class AttentionTiles {
             int ldc,
             boolean add) {
         int j = 0;
-        // three vectors wide unless two-wide tiles cover the rest exactly (score rows of 50 keys: 48 + 2)
-        for (; n - j >= 3 * L && (n - j) % (2 * L) != 0; j += 3 * L)
-            tile4x3(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
-        for (; j + 2 * L <= n; j += 2 * L) tile4x2(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
-        for (; j < n; j += L)
-            tile4x1(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, SPECIES.indexInRange(j, n), add);
+        // widest tiles first, but never leave one lone vector when two tiles can cover the rest
+        // (5 vectors: 3 + 2; a score row of 50 keys: 3 vectors + a masked one)
+        for (int left = n / L; left > 0; left = (n - j) / L) {
+            if (left >= 4 && left != 5) {
+                tile4x4(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
+                j += 4 * L;
+            } else if (left >= 3) {
+                tile4x3(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
+                j += 3 * L;
+            } else if (left == 2) {
+                tile4x2(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, add);
+                j += 2 * L;
+            } else {
+                tile4x1(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, SPECIES.maskAll(true), add);
+                j += L;
+            }
+        }
+        if (j < n) tile4x1(k, a, a0, ars, acs, b, bOff + j, ldb, c, c0 + j, ldc, SPECIES.indexInRange(j, n), add);
+    }
+
+    /** c rows r..r+3, columns [j, j + 4L): sixteen accumulators, four loads of b and four broadcasts a step. */
+    private static void tile4x4(
+            int k,
+            float[] a,
+            int a0,
+            int ars,
+            int acs,
+            float[] b,
+            int bp,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            boolean add) {
+        int a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, l2 = 2 * L, l3 = 3 * L;
+        FloatVector x0 = load(c, c0, add), y0 = load(c, c0 + L, add);
+        FloatVector z0 = load(c, c0 + l2, add), w0 = load(c, c0 + l3, add);
+        FloatVector x1 = load(c, c1, add), y1 = load(c, c1 + L, add);
+        FloatVector z1 = load(c, c1 + l2, add), w1 = load(c, c1 + l3, add);
+        FloatVector x2 = load(c, c2, add), y2 = load(c, c2 + L, add);
+        FloatVector z2 = load(c, c2 + l2, add), w2 = load(c, c2 + l3, add);
+        FloatVector x3 = load(c, c3, add), y3 = load(c, c3 + L, add);
+        FloatVector z3 = load(c, c3 + l2, add), w3 = load(c, c3 + l3, add);
+        for (int p = 0, ap = 0; p < k; p++, bp += ldb, ap += acs) {
+            FloatVector u0 = FloatVector.fromArray(SPECIES, b, bp), u1 = FloatVector.fromArray(SPECIES, b, bp + L);
+            FloatVector u2 = FloatVector.fromArray(SPECIES, b, bp + l2);
+            FloatVector u3 = FloatVector.fromArray(SPECIES, b, bp + l3);
+            FloatVector s = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            x0 = s.fma(u0, x0);
+            y0 = s.fma(u1, y0);
+            z0 = s.fma(u2, z0);
+            w0 = s.fma(u3, w0);
+            s = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            x1 = s.fma(u0, x1);
+            y1 = s.fma(u1, y1);
+            z1 = s.fma(u2, z1);
+            w1 = s.fma(u3, w1);
+            s = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            x2 = s.fma(u0, x2);
+            y2 = s.fma(u1, y2);
+            z2 = s.fma(u2, z2);
+            w2 = s.fma(u3, w2);
+            s = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            x3 = s.fma(u0, x3);
+            y3 = s.fma(u1, y3);
+            z3 = s.fma(u2, z3);
+            w3 = s.fma(u3, w3);
+        }
+        x0.intoArray(c, c0);
+        y0.intoArray(c, c0 + L);
+        z0.intoArray(c, c0 + l2);
+        w0.intoArray(c, c0 + l3);
+        x1.intoArray(c, c1);
+        y1.intoArray(c, c1 + L);
+        z1.intoArray(c, c1 + l2);
+        w1.intoArray(c, c1 + l3);
+        x2.intoArray(c, c2);
+        y2.intoArray(c, c2 + L);
+        z2.intoArray(c, c2 + l2);
+        w2.intoArray(c, c2 + l3);
+        x3.intoArray(c, c3);
+        y3.intoArray(c, c3 + L);
+        z3.intoArray(c, c3 + l2);
+        w3.intoArray(c, c3 + l3);
     }
 
     /** c rows r..r+3, columns [j, j + 3L): twelve accumulators. */
@@ -220,7 +301,7 @@ final class AttentionTiles {
         return add ? FloatVector.fromArray(SPECIES, c, at, mk) : FloatVector.zero(SPECIES);
     }
 
-    /** sum_j x[xOff + j] * y[yOff + j] for j < n (lanes, then a lane reduction). */
+    /** sum_j x[xOff + j] * y[yOff + j] for j < n (lanes, then the lane tree of {@link Lanes}). */
     static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int j = 0; j < n; j += L) {
@@ -228,7 +309,7 @@ final class AttentionTiles {
             acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk)
                     .fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
         }
-        return Lanes.sum(acc);
+        return Lanes.sumInRegisters(acc);
     }
 
     /** x[off + j] *= s for j < n. */

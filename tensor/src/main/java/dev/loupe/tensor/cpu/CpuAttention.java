@@ -6,26 +6,31 @@ import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused scaled dot-product attention forward, flash-attention style: per head (b, h) and block of
- * query rows, stream over blocks of keys with an online softmax (running max m and sum l per row; when
- * m grows, the partial output and l are rescaled by exp(m_old - m_new)). Only a BQ x BK score tile
- * lives at a time, inside the task; what backward needs is the output and logsumexp = m + log l per row
- * (B H Tq floats), never a Tq x Tk tensor.
+ * Fused scaled dot-product attention forward. One task is a whole head (b, h): K^T and V are packed
+ * once, then query rows go four at a time through scores s (4, Tk) = q k^T (register tiles of 4 rows
+ * by up to 64 keys, a broadcast-fma per element of q along 16 keys), a two-pass softmax over the full
+ * key row (max, then exponentials and their sum), and o (4, Dv) = p v. Only the 4 x Tk score rows
+ * live at a time (Tk = 197: 3 KB); what backward needs is the output and logsumexp = m + log l per
+ * row (B H Tq floats), never a Tq x Tk tensor.
  *
- * <p>Blocks: BQ = 64 query rows by BK = 128 keys. For ViT shapes (T = 50 .. 197) that is one or a few
- * tiles per head, so K^T and V are packed once per head and reused by its query blocks; the tile
- * (32 KB) and the packed head (K^T, V: 2 T hd floats) sit in L2. Work items are (b, h, query block),
- * each writing its own rows of out and logsumexp, so results do not depend on the thread count.
+ * <p>Padding keeps the register tiles whole: query rows are padded to a multiple of 4 with zero rows
+ * (their outputs are dropped), keys to a multiple of the vector length with zero columns of K^T whose
+ * bias is -inf (probability 0), and Dv to whole vectors. For ViT-Tiny (T = 50, hd = 64) a head is
+ * 13 row groups of one 4 x 64 score tile and one 4 x 64 output tile; the packed head (K^T 16 KB, V
+ * 13 KB, q 13 KB) stays in L1.
  *
- * <p>F64, and F32 under {@code -Dloupe.kernels=scalar}, run the twin {@link AttentionScalar}.
+ * <p>Tasks are heads, each writing its own rows of out and logsumexp with sums in a fixed order, so
+ * results do not depend on the thread count. F64, and F32 under {@code -Dloupe.kernels=scalar}, run
+ * the twin {@link AttentionScalar}.
  */
 final class CpuAttention {
-    static final int BLOCK_Q = 64, BLOCK_K = 128;
+    /** Query rows per group: the rows of one register tile. */
+    static final int ROWS = 4;
+
     private static final VectorSpecies<Float> SPECIES = AttentionTiles.SPECIES;
     private static final int L = SPECIES.length();
 
@@ -33,7 +38,7 @@ final class CpuAttention {
 
     static void attention(
             Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor mask, Tensor out, Tensor lse) {
-        attention(q, k, v, scale, causal, mask, out, lse, KernelMode.SCALAR, BLOCK_Q, BLOCK_K);
+        attention(q, k, v, scale, causal, mask, out, lse, KernelMode.SCALAR);
     }
 
     // q: (B, H, Tq, D), k: (B, H, Tk, D), v: (B, H, Tk, Dv), mask: (B, Tk) BOOL or null,
@@ -47,9 +52,7 @@ final class CpuAttention {
             Tensor mask,
             Tensor out,
             Tensor lse,
-            boolean scalar,
-            int blockQ,
-            int blockK) {
+            boolean scalar) {
         boolean[] ignore = AttentionHeads.ignored(mask);
         if (scalar || q.dtype() == DType.F64) {
             AttentionScalar.forward(q, k, v, scale, causal, ignore, out, lse);
@@ -57,121 +60,99 @@ final class CpuAttention {
         }
         if (q.dtype() != DType.F32) throw new IllegalArgumentException("attention: needs F32 or F64, got " + q.dtype());
         AttentionHeads.Dims n = AttentionHeads.Dims.of(q, k, v);
-        int qBlocks = (n.tq() + blockQ - 1) / blockQ;
         float sc = (float) scale;
-        Parallel.forRange(n.count() * qBlocks, 1, (start, end) -> {
-            Head head = new Head(n, blockQ, blockK);
-            int packed = -1;
-            for (int task = start; task < end; task++) {
-                int bh = task / qBlocks, i0 = (task % qBlocks) * blockQ, rows = Math.min(blockQ, n.tq() - i0);
+        Parallel.forRange(n.count(), 1, (start, end) -> {
+            Head head = new Head(n);
+            for (int bh = start; bh < end; bh++) {
                 int b = bh / n.heads(), h = bh % n.heads();
-                if (bh != packed) {
-                    AttentionHeads.gather(k, b, h, 0, n.tk(), head.kT, true);
-                    AttentionHeads.gather(v, b, h, 0, n.tk(), head.v, false);
-                    keyBias(ignore, b, n.tk(), head.bias);
-                    packed = bh;
-                }
-                AttentionHeads.gather(q, b, h, i0, rows, head.q, false);
-                head.queryBlock(i0, rows, sc, causal);
-                AttentionHeads.scatter(head.o, out, b, h, i0, rows);
-                if (lse != null) AttentionHeads.scatterRow(head.lse, lse, b, h, i0, rows);
+                AttentionHeads.gather(q, b, h, 0, n.tq(), head.q, n.d(), false);
+                AttentionHeads.gather(k, b, h, 0, n.tk(), head.kT, head.tkp, true);
+                AttentionHeads.gather(v, b, h, 0, n.tk(), head.v, head.dvp, false);
+                keyBias(ignore, b, n.tk(), head.bias);
+                head.run(sc, causal);
+                AttentionHeads.scatter(head.o, head.dvp, out, b, h, 0, n.tq());
+                if (lse != null) AttentionHeads.scatterRow(head.lse, lse, b, h, 0, n.tq());
             }
         });
     }
 
-    /** bias[j] = -inf for an ignored key of batch b, else 0. */
+    static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    /** bias[j] = -inf for an ignored key of batch b, else 0; entries past Tk (padding) stay -inf. */
     static void keyBias(boolean[] ignore, int b, int tk, float[] bias) {
         for (int j = 0; j < tk; j++) bias[j] = ignore != null && ignore[b * tk + j] ? Float.NEGATIVE_INFINITY : 0f;
     }
 
-    /** One task's packed head and tiles. */
+    /** One task's packed head and tiles; padding is zeroed once and never written. */
     private static final class Head {
         final AttentionHeads.Dims n;
-        final int blockK;
-        final float[] kT, v, bias, q, s, o, m, l, lse;
+        final int tqp, tkp, dvp;
+        final float[] q, kT, v, bias, s, o, lse, inv;
 
-        Head(AttentionHeads.Dims n, int blockQ, int blockK) {
+        Head(AttentionHeads.Dims n) {
             this.n = n;
-            this.blockK = blockK;
-            kT = new float[n.d() * n.tk()]; // (D, Tk)
-            v = new float[n.tk() * n.dv()]; // (Tk, Dv)
-            bias = new float[n.tk()];
-            q = new float[blockQ * n.d()]; // (BQ, D)
-            s = new float[blockQ * blockK]; // (BQ, BK) scores, then probabilities
-            o = new float[blockQ * n.dv()]; // (BQ, Dv)
-            m = new float[blockQ];
-            l = new float[blockQ];
-            lse = new float[blockQ];
+            tqp = roundUp(n.tq(), ROWS);
+            tkp = roundUp(n.tk(), L);
+            dvp = roundUp(n.dv(), L);
+            q = new float[tqp * n.d()]; // (Tq', D)
+            kT = new float[n.d() * tkp]; // (D, Tk')
+            v = new float[n.tk() * dvp]; // (Tk, Dv')
+            bias = new float[tkp];
+            Arrays.fill(bias, Float.NEGATIVE_INFINITY);
+            s = new float[ROWS * tkp]; // (4, Tk') scores, then probabilities
+            o = new float[tqp * dvp]; // (Tq', Dv')
+            lse = new float[tqp];
+            inv = new float[ROWS];
         }
 
-        /** o and lse for query rows [i0, i0 + rows), q already packed. */
-        void queryBlock(int i0, int rows, float scale, boolean causal) {
-            int d = n.d(), dv = n.dv(), tk = n.tk();
-            Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
-            Arrays.fill(l, 0, rows, 0f);
-            Arrays.fill(o, 0, rows * dv, 0f);
-            for (int j0 = 0; j0 < tk; j0 += blockK) {
-                if (causal && j0 > i0 + rows - 1) break;
-                int cols = Math.min(blockK, tk - j0);
-                // s (rows, cols) = q (rows, D) . kT[:, j0:j0+cols]
-                AttentionTiles.mul(rows, cols, d, q, 0, d, 1, kT, j0, tk, s, 0, cols, false);
-                for (int r = 0; r < rows; r++) {
-                    int lim = causal ? Math.max(0, Math.min(cols, i0 + r - j0 + 1)) : cols;
-                    int at = r * cols;
-                    float rowMax = lim > 0 ? scaleAndMax(s, at, lim, scale, bias, j0) : Float.NEGATIVE_INFINITY;
-                    float mNew = Math.max(m[r], rowMax);
-                    if (mNew == Float.NEGATIVE_INFINITY) {
-                        Arrays.fill(s, at, at + cols, 0f);
-                        continue;
-                    }
-                    float alpha = (float) Math.exp(m[r] - mNew);
-                    float sum = expRow(s, at, lim, mNew);
-                    Arrays.fill(s, at + lim, at + cols, 0f);
-                    l[r] = l[r] * alpha + sum;
-                    if (alpha != 1f) AttentionTiles.scale(o, r * dv, dv, alpha);
-                    m[r] = mNew;
+        /** o and lse for every query row, q, kT, v and bias already packed. */
+        void run(float scale, boolean causal) {
+            int d = n.d(), tq = n.tq(), tk = n.tk();
+            for (int i0 = 0; i0 < tqp; i0 += ROWS) {
+                // s (4, Tk') = q[i0:i0+4] . kT
+                AttentionTiles.mul(ROWS, tkp, d, q, i0 * d, d, 1, kT, 0, tkp, s, 0, tkp, false);
+                for (int r = 0; r < ROWS; r++) {
+                    int i = i0 + r, lim = i >= tq ? 0 : causal ? Math.min(tk, i + 1) : tk;
+                    lse[i] = softmaxRow(s, r * tkp, tkp, lim, scale, bias, inv, r);
                 }
-                // o (rows, Dv) += p (rows, cols) . v[j0:j0+cols]
-                AttentionTiles.mul(rows, dv, cols, s, 0, cols, 1, v, j0 * dv, dv, o, 0, dv, true);
-            }
-            for (int r = 0; r < rows; r++) {
-                if (l[r] == 0f) {
-                    lse[r] = Float.NEGATIVE_INFINITY;
-                    continue;
-                }
-                AttentionTiles.scale(o, r * dv, dv, 1f / l[r]);
-                lse[r] = m[r] + (float) Math.log(l[r]);
+                // o (4, Dv') = p (4, Tk) . v; keys past Tk have p = 0 and are left out of the sum
+                AttentionTiles.mul(ROWS, dvp, tk, s, 0, tkp, 1, v, 0, dvp, o, i0 * dvp, dvp, false);
+                for (int r = 0; r < ROWS; r++) AttentionTiles.scale(o, (i0 + r) * dvp, dvp, inv[r]);
             }
         }
-    }
-
-    /** x[at + j] = x[at + j] * scale + bias[b0 + j] for j < n; returns the largest. */
-    static float scaleAndMax(float[] x, int at, int n, float scale, float[] bias, int b0) {
-        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j, mk)
-                    .mul(scale)
-                    .add(FloatVector.fromArray(SPECIES, bias, b0 + j, mk));
-            y.intoArray(x, at + j, mk);
-            max = max.blend(max.max(y), mk);
-        }
-        return max.reduceLanes(VectorOperators.MAX);
     }
 
     /**
-     * x[at + j] = exp(x[at + j] - shift) for j < n (masked keys hold -inf and give 0); returns their
-     * sum. The exponentials run as a pass of their own ({@link VectorMath#expInPlace}).
+     * Softmax of score row x[at, at + n) (n a multiple of the vector length) in place, keys j >= lim
+     * hidden: x = exp(scale x + bias - m) with m the row's largest. Sets inv[r] = 1 / sum and returns
+     * the logsumexp; a row that sees no key becomes zeros with inv[r] = 0 and logsumexp -inf.
      */
-    static float expRow(float[] x, int at, int n, float shift) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> mk = SPECIES.indexInRange(j, n);
-            FloatVector.fromArray(SPECIES, x, at + j, mk).sub(shift).intoArray(x, at + j, mk);
+    static float softmaxRow(float[] x, int at, int n, int lim, float scale, float[] bias, float[] inv, int r) {
+        float m = lim > 0 ? scaleAndMax(x, at, n, lim, scale, bias) : Float.NEGATIVE_INFINITY;
+        if (m == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(x, at, at + n, 0f);
+            inv[r] = 0f;
+            return Float.NEGATIVE_INFINITY;
         }
-        VectorMath.expInPlace(x, at, n);
-        FloatVector sum = FloatVector.zero(SPECIES);
-        for (int j = 0; j < n; j += L)
-            sum = sum.add(FloatVector.fromArray(SPECIES, x, at + j, SPECIES.indexInRange(j, n)));
-        return Lanes.sum(sum);
+        float sum = VectorMath.expShiftedSum(x, at, n, m);
+        inv[r] = 1f / sum;
+        return m + (float) Math.log(sum);
+    }
+
+    /**
+     * x[at + j] = x[at + j] * scale + bias[j] for j < lim, -inf for lim <= j < n (n a multiple of the
+     * vector length); returns the largest.
+     */
+    static float scaleAndMax(float[] x, int at, int n, int lim, float scale, float[] bias) {
+        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), sv = max.broadcast(scale);
+        for (int j = 0; j < n; j += L) {
+            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j).fma(sv, FloatVector.fromArray(SPECIES, bias, j));
+            if (j + L > lim) y = max.broadcast(Float.NEGATIVE_INFINITY).blend(y, SPECIES.indexInRange(j, lim));
+            y.intoArray(x, at + j);
+            max = max.max(y);
+        }
+        return max.reduceLanes(VectorOperators.MAX);
     }
 }

@@ -1,6 +1,7 @@
 package dev.loupe.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * A lane sum whose rounding does not depend on the JIT.
@@ -25,6 +26,33 @@ final class Lanes {
             for (int i = 0; i < s; i++) a[i] += a[i + s];
         }
         return a[0];
+    }
+
+    /**
+     * {@link #sum(FloatVector)} in registers, the same bits: step s adds lane i + s, brought down by a
+     * constant shuffle, to lane i (lanes >= s hold whatever they hold and are never read). For sums
+     * once per row of a hot loop, where the store and scalar tree of {@link #sum(FloatVector)} cost
+     * about 100 cycles (the scalar loads wait on the vector store). Small enough for C2 to inline; a
+     * caller where it is not inlined runs the shuffles as Java code.
+     */
+    static float sumInRegisters(FloatVector v) {
+        int l = v.length();
+        v = v.add(v.rearrange(HALF_1));
+        if (l >= 4) v = v.add(v.rearrange(HALF_2));
+        if (l >= 8) v = v.add(v.rearrange(HALF_3));
+        if (l >= 16) v = v.add(v.rearrange(HALF_4));
+        return v.lane(0);
+    }
+
+    // lane i takes lane i + L/2, L/4, L/8, L/16 of the preferred species (wrapping; wrapped lanes unread)
+    private static final VectorShuffle<Float> HALF_1 = halving(2),
+            HALF_2 = halving(4),
+            HALF_3 = halving(8),
+            HALF_4 = halving(16);
+
+    private static VectorShuffle<Float> halving(int parts) {
+        int l = FloatVector.SPECIES_PREFERRED.length(), s = Math.max(1, l / parts);
+        return VectorShuffle.fromOp(FloatVector.SPECIES_PREFERRED, i -> (i + s) % l);
     }
 
     /** The scalar twin: the same tree over an array of L lanes (L a power of two), left untouched. */

@@ -231,6 +231,39 @@ final class VectorMath {
         }
     }
 
+    /**
+     * a[off + i] = e^(a[off + i] - shift) for i in [0, n), n a multiple of the vector length (a softmax
+     * numerator), the same bits as {@link #exp} of the difference; returns their sum in the order of
+     * {@link Lanes#sum}.
+     */
+    static float expShiftedSum(float[] a, int off, int n, float shift) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        int rounderBits = Float.floatToRawIntBits(ROUNDER);
+        FloatVector sum = FloatVector.zero(species);
+        for (int i = 0; i < n; i += species.length()) {
+            FloatVector x = FloatVector.fromArray(species, a, off + i).sub(shift);
+            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(rounderBits);
+            FloatVector r = nf.fma(x.broadcast(-LN2_HI), c);
+            r = nf.fma(x.broadcast(-LN2_LO), r);
+            FloatVector p = r.fma(E0, E1);
+            p = p.fma(r, x.broadcast(E2));
+            p = p.fma(r, x.broadcast(E3));
+            p = p.fma(r, x.broadcast(E4));
+            p = p.fma(r, x.broadcast(E5));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = y.mul(s1).mul(s2);
+            e.intoArray(a, off + i);
+            sum = sum.add(e);
+        }
+        return Lanes.sumInRegisters(sum);
+    }
+
     static FloatVector erf(FloatVector x) {
         FloatVector a = x.abs();
         VectorMask<Float> small = a.compare(VectorOperators.LE, 1f);

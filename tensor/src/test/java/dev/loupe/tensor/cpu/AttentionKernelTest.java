@@ -85,7 +85,7 @@ class AttentionKernelTest {
         Tensor q = c.q(), k = c.k(), v = c.v();
         int b = q.size(0), h = q.size(1), tq = q.size(2);
         Tensor out = Tensor.empty(q.dtype(), b, h, tq, v.size(3)), lse = Tensor.empty(q.dtype(), b, h, tq);
-        CpuAttention.attention(q, k, v, c.scale(), c.causal(), c.mask(), out, lse, scalar, blockQ, blockK);
+        CpuAttention.attention(q, k, v, c.scale(), c.causal(), c.mask(), out, lse, scalar);
         Tensor dq = Tensor.empty(q.dtype(), q.sizes()),
                 dk = Tensor.empty(q.dtype(), k.sizes()),
                 dv = Tensor.empty(q.dtype(), v.sizes());
@@ -105,9 +105,14 @@ class AttentionKernelTest {
     private static void checkAll(Case c) {
         Outputs ref = reference(c);
         compare(c.name() + " twin", ref, run(c, true, 0, 0), FWD, BWD);
-        // default tiles, and tiny tiles so that the online softmax streams over several key blocks and
-        // query blocks end in partial tiles
-        compare(c.name() + " vector", ref, run(c, false, CpuAttention.BLOCK_Q, CpuAttention.BLOCK_K), FWD, BWD);
+        // default tiles, and tiny tiles so that backward walks several key and query blocks and the
+        // last ones are partial (block sizes round up to 4 query rows and one vector of keys)
+        compare(
+                c.name() + " vector",
+                ref,
+                run(c, false, CpuAttentionBackward.BLOCK_Q, CpuAttentionBackward.BLOCK_K),
+                FWD,
+                BWD);
         compare(c.name() + " vector 3x5 tiles", ref, run(c, false, 3, 5), FWD, BWD);
         compare(c.name() + " vector 8x16 tiles", ref, run(c, false, 8, 16), FWD, BWD);
         Case d = new Case(
@@ -131,7 +136,11 @@ class AttentionKernelTest {
             {2, 1, 50, 50, 64, 64},
             {1, 1, 100, 100, 33, 1},
             {1, 2, 3, 100, 15, 15},
-            {1, 1, 16, 16, 17, 33}
+            {1, 1, 16, 16, 17, 33},
+            {2, 2, 50, 50, 24, 24},
+            {1, 2, 37, 61, 40, 40},
+            {1, 1, 197, 197, 72, 72},
+            {1, 1, 66, 130, 64, 80}
         };
         for (int[] s : dims) {
             int b = s[0], h = s[1], tq = s[2], tk = s[3], d = s[4], dv = s[5];
@@ -156,6 +165,27 @@ class AttentionKernelTest {
             checkAll(new Case(qkv[0], qkv[1], qkv[2], g, false, null, Math.pow(s[3], -0.5)));
             checkAll(new Case(qkv[0], qkv[1], qkv[2], g, true, m, 0.3));
         }
+    }
+
+    @Test
+    void softmaxNumeratorsAndTheirSumMatchExpAndTheLaneTree() {
+        // expShiftedSum sums its lanes with register shuffles; the bits must be those of exp and of
+        // Lanes.sum's halving tree, so that they do not depend on the JIT tier
+        jdk.incubator.vector.VectorSpecies<Float> species = AttentionTiles.SPECIES;
+        int l = species.length(), n = 5 * l;
+        Rng rng = new Rng(11);
+        float[] a = new float[n + 3], b = new float[n + 3];
+        for (int i = 0; i < a.length; i++) a[i] = b[i] = (float) (rng.nextDouble() * 60 - 40);
+        a[7] = b[7] = Float.NEGATIVE_INFINITY;
+        float shift = 2.5f;
+        float sum = VectorMath.expShiftedSum(a, 3, n, shift);
+        for (int i = 3; i < n + 3; i++) b[i] -= shift;
+        VectorMath.expInPlace(b, 3, n);
+        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(species);
+        for (int i = 0; i < n; i += l) acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(species, b, 3 + i));
+        assertEquals(Float.floatToRawIntBits(Lanes.sum(acc)), Float.floatToRawIntBits(sum));
+        for (int i = 0; i < a.length; i++)
+            assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "at " + i);
     }
 
     @Test
@@ -206,22 +236,27 @@ class AttentionKernelTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        Tensor[] qkv = fromProjection(77, 4, 3, 50, 64);
-        Tensor g = randn(78, 4, 3, 50, 64);
-        Case c = new Case(qkv[0], qkv[1], qkv[2], g, true, mask(79, 4, 50), 0.125);
-        int threads = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            Outputs one = run(c, false, 16, 16);
-            Parallel.setThreads(3);
-            Outputs three = run(c, false, 16, 16);
-            assertSameBits("out", one.out(), three.out());
-            assertSameBits("lse", one.lse(), three.lse());
-            assertSameBits("dq", one.dq(), three.dq());
-            assertSameBits("dk", one.dk(), three.dk());
-            assertSameBits("dv", one.dv(), three.dv());
-        } finally {
-            Parallel.setThreads(threads);
+        for (int t : new int[] {50, 197}) {
+            Tensor[] qkv = fromProjection(77 + t, 4, 3, t, 64);
+            Tensor g = randn(78, 4, 3, t, 64);
+            for (boolean causal : new boolean[] {false, true}) {
+                Case c = new Case(qkv[0], qkv[1], qkv[2], g, causal, causal ? mask(79, 4, t) : null, 0.125);
+                int threads = Parallel.threads();
+                try {
+                    Parallel.setThreads(1);
+                    Outputs one = run(c, false, 16, 16);
+                    Parallel.setThreads(3);
+                    Outputs three = run(c, false, 16, 16);
+                    String what = "T " + t + (causal ? " causal " : " ");
+                    assertSameBits(what + "out", one.out(), three.out());
+                    assertSameBits(what + "lse", one.lse(), three.lse());
+                    assertSameBits(what + "dq", one.dq(), three.dq());
+                    assertSameBits(what + "dk", one.dk(), three.dk());
+                    assertSameBits(what + "dv", one.dv(), three.dv());
+                } finally {
+                    Parallel.setThreads(threads);
+                }
+            }
         }
     }
 
