@@ -2,6 +2,7 @@ package dev.loupe.autograd;
 
 import dev.loupe.tensor.LinearAlgebra;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.UnaryOp;
 
 /**
  * Matrix product with torch.matmul's rank rules. For a: (..., M, K), b: (..., K, N), g: (..., M, N):
@@ -28,12 +29,33 @@ final class MatMulFn {
         Tensor xd = x.data(), wd = w.data();
         Tensor out = LinearAlgebra.linear(xd, wd, b == null ? null : b.data());
         Var[] inputs = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
-        return Var.record("linear", out, inputs, new Var[] {x, w}, g -> {
-            Tensor[] grads = new Tensor[inputs.length];
-            if (x.requiresGrad()) grads[0] = g.matmul(wd);
-            if (w.requiresGrad()) grads[1] = g.mT().matmul(xd);
-            if (b != null && b.requiresGrad()) grads[2] = g.sum(false, 0);
-            return grads;
+        return Var.record("linear", out, inputs, new Var[] {x, w}, g -> grads(inputs, xd, wd, g));
+    }
+
+    /**
+     * A linear layer and its activation, op(bias + x @ w^T), the activation applied to each GEMM tile
+     * in cache: the values of {@code linear(x, w, b).apply(op)}, and the same gradient, g * op'(pre)
+     * into {@link #linear}'s backward. When the op is recorded the pre-activation (R, out) is kept
+     * for that; otherwise (inference, grad mode off) the output is the only tensor allocated.
+     */
+    static Var linear(Var x, Var w, Var b, UnaryOp op) {
+        Tensor xd = x.data(), wd = w.data();
+        Var[] inputs = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
+        boolean recorded = false;
+        if (GradMode.isEnabled()) for (Var v : inputs) recorded |= v.requiresGrad();
+        LinearAlgebra.Activated r = LinearAlgebra.linear(xd, wd, b == null ? null : b.data(), op, recorded);
+        return Var.record("linear_" + op.name().toLowerCase(), r.out(), inputs, new Var[] {x, w}, g -> {
+            Tensor gPre = UnaryFns.backward(op, r.pre(), r.out(), g);
+            return grads(inputs, xd, wd, gPre);
         });
+    }
+
+    /** dx = g . w, dw = g^T . x, db = g summed over rows; null where an input needs no gradient. */
+    private static Tensor[] grads(Var[] inputs, Tensor xd, Tensor wd, Tensor g) {
+        Tensor[] grads = new Tensor[inputs.length];
+        if (inputs[0].requiresGrad()) grads[0] = g.matmul(wd);
+        if (inputs[1].requiresGrad()) grads[1] = g.mT().matmul(xd);
+        if (inputs.length > 2 && inputs[2].requiresGrad()) grads[2] = g.sum(false, 0);
+        return grads;
     }
 }

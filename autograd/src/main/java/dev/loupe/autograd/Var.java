@@ -407,6 +407,16 @@ public final class Var {
         return MatMulFn.linear(this, w, bias);
     }
 
+    /**
+     * activation(bias + this @ w^T), the activation applied to the GEMM's output in cache: the
+     * values and gradients of {@code linear(w, bias).apply(activation)} without its second pass and
+     * tensor (in inference the output is the only tensor made). this: (R, in), w: (out, in), bias:
+     * (out) or null.
+     */
+    public Var linear(Var w, Var bias, UnaryOp activation) {
+        return MatMulFn.linear(this, w, bias, activation);
+    }
+
     public Var softmax(int dim) {
         return NormFns.softmax(this, dim);
     }

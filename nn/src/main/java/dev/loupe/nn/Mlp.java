@@ -16,6 +16,7 @@ public final class Mlp extends Module {
     }
 
     public Var forward(Var x) {
-        return fc2.forward(fc1.forward(x).apply(activation));
+        // the activation runs in fc1's GEMM output pass: one (.., hidden) tensor in inference, two in training
+        return fc2.forward(fc1.forward(x, activation));
     }
 }

@@ -70,6 +70,20 @@ public interface Backend {
         binary(BinaryOp.ADD, out, bias.expand(out.sizes()), out);
     }
 
+    /**
+     * A linear layer with its activation: out = op(a @ b + bias), and pre = a @ b + bias when pre is
+     * not null (the pre-activation a backward pass reads; null in inference, where out is the only
+     * tensor). Shapes as {@link #matmulBias}; pre and out: contiguous (M, N). The default is the
+     * composite, {@link #matmulBias} then {@link #unary} (through a temporary when pre is null: a
+     * unary kernel need not run in place); a backend that applies op to each output tile while it
+     * is in cache overrides it with the composite's bits.
+     */
+    default void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        Tensor z = pre != null ? pre : Tensor.emptyLike(out, out.dtype(), out.sizes());
+        matmulBias(a, b, bias, z);
+        unary(op, z, out);
+    }
+
     /** Softmax (or log-softmax) along {@code dim}. */
     void softmax(Tensor x, int dim, boolean log, Tensor out);
 

@@ -86,6 +86,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        if (CpuMatmul.fusesBias(a, b, bias, out) && (pre == null || pre.dtype() == DType.F32))
+            CpuMatmul.matmulBiasUnary(op, a, b, bias, pre, out);
+        else Backend.super.matmulBiasUnary(op, a, b, bias, pre, out);
+    }
+
+    @Override
     public void softmax(Tensor x, int dim, boolean log, Tensor out) {
         CpuSoftmax.softmax(x, dim, log, out);
     }
