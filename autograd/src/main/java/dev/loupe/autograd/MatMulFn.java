@@ -33,8 +33,8 @@ final class MatMulFn {
     }
 
     /**
-     * A linear layer and its activation, op(bias + x @ w^T), the activation applied to each GEMM tile
-     * in cache: the values of {@code linear(x, w, b).apply(op)}, and the same gradient, g * op'(pre)
+     * A linear layer and its activation, op(bias + x @ w^T), the activation applied to each GEMM output
+     * block in cache: the values of {@code linear(x, w, b).apply(op)}, and the same gradient, g * op'(pre)
      * into {@link #linear}'s backward. When the op is recorded the pre-activation (R, out) is kept
      * for that; otherwise (inference, grad mode off) the output is the only tensor allocated.
      */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Var#linear(Var, Var, UnaryOp)} in F32, where the CPU applies the activation to each GEMM
- * tile, against {@code linear(w, b).apply(op)}: the same GEMM and the same unary kernel, so values
+ * output block, against {@code linear(w, b).apply(op)}: the same GEMM and the same unary kernel, so values
  * and every gradient must match bit for bit, for one and two threads.
  */
 class LinearActivationTest {

@@ -75,7 +75,7 @@ public interface Backend {
      * not null (the pre-activation a backward pass reads; null in inference, where out is the only
      * tensor). Shapes as {@link #matmulBias}; pre and out: contiguous (M, N). The default is the
      * composite, {@link #matmulBias} then {@link #unary} (through a temporary when pre is null: a
-     * unary kernel need not run in place); a backend that applies op to each output tile while it
+     * unary kernel need not run in place); a backend that applies op to each output block while it
      * is in cache overrides it with the composite's bits.
      */
     default void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {

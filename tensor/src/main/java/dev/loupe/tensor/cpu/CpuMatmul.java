@@ -90,7 +90,7 @@ final class CpuMatmul {
     /**
      * out = op(bias + a @ b), and pre = bias + a @ b when pre is not null; F32 (see {@link #fusesBias}).
      * a: (M, K), b: (K, N), bias: (N), pre and out: contiguous (M, N). The vector path applies op to
-     * each GEMM tile in cache ({@link Gemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then
+     * each GEMM output block in cache ({@link Gemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then
      * op's scalar definition.
      */
     static void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {

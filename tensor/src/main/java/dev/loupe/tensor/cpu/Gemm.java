@@ -134,9 +134,9 @@ public final class Gemm {
     }
 
     /**
-     * {@link #gemmBias}, then o(i, j) = op(C(i, j)) for every element, each C tile transformed right
-     * after its last K block while it is still in L1 (a linear layer and its activation in one pass
-     * over the output). o has C's layout (leading dimension ldc) from oOff; o may be c at cOff, which
+     * {@link #gemmBias}, then o(i, j) = op(C(i, j)) for every element, each thread's C block
+     * transformed right after its last K block while it is still in cache (a linear layer and its
+     * activation without a second pass over memory). o has C's layout (leading dimension ldc) from oOff; o may be c at cOff, which
      * then holds op's result only. Each o element has the bits of {@link #gemmBias} followed by
      * {@link UnaryLoops#map} over the whole matrix: the vector loops give every element the same
      * arithmetic wherever a run starts or ends.
@@ -164,13 +164,10 @@ public final class Gemm {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         checkBias(n, bias, biasOff);
         if (m > 0 && n > 0) checkSpan("O", o.length, oOff, m, n, ldc);
-        TileEpilogue epilogue = new TileEpilogue(op, c, cOff, o, oOff);
+        GemmEpilogue epilogue = new GemmEpilogue(op, c, cOff, o, oOff);
         if (k == 0) {
-            float[] scratch = new float[n];
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-                epilogue.apply(cOff + i * ldc, ldc, 1, n, scratch);
-            }
+            for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            epilogue.apply(cOff, ldc, m, n);
             return;
         }
         single(
@@ -357,7 +354,7 @@ public final class Gemm {
             boolean aInPlace,
             float[] bias,
             int biasOff,
-            TileEpilogue epilogue) {
+            GemmEpilogue epilogue) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -401,7 +398,6 @@ public final class Gemm {
                         packedB.await(pc / kcMax, p0, p1);
                         boolean load = accumulate || pc > 0;
                         float[] init = load ? null : bias;
-                        TileEpilogue finish = pc + kc == k ? epilogue : null;
                         int e0 = i0, edgeRows = mc;
                         if (aInPlace) {
                             // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
@@ -427,8 +423,7 @@ public final class Gemm {
                                     ldc,
                                     load,
                                     init,
-                                    biasOff,
-                                    finish);
+                                    biasOff);
                             if (full == mc) continue;
                             e0 = i0 + full;
                             edgeRows = mc - full;
@@ -438,7 +433,12 @@ public final class Gemm {
                         GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
                         macro(
                                 w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load,
-                                init, biasOff, finish);
+                                init, biasOff);
+                    }
+                    if (epilogue != null) {
+                        // this task's C block is final: (mc, its panels' columns), still in L2
+                        int c0 = jcF + p0 * NR, c1 = jcF + Math.min(p1 * NR, nc);
+                        epilogue.apply(cOff + i0 * ldc + c0, ldc, mc, c1 - c0);
                     }
                 }
             });
@@ -514,8 +514,7 @@ public final class Gemm {
      * block and the packed B block at bpOff (panel q at bpOff + q * NR * kc). Tile t of A starts at
      * aBase + t * tileStep: a packed (kc, MR) panel when lda = 0, else rows read in place,
      * A(i0 + r, pc + p) = a[aBase + r * lda + p]. Full tiles go straight to C; edge tiles go through
-     * the workspace tile so the kernel never writes past the matrix. A non-null finish (last K block
-     * only) transforms each tile once it is final.
+     * the workspace tile so the kernel never writes past the matrix.
      */
     private static void macro(
             Workspace w,
@@ -537,8 +536,7 @@ public final class Gemm {
             int ldc,
             boolean load,
             float[] init,
-            int initOff,
-            TileEpilogue finish) {
+            int initOff) {
         float[] tile = w.tile;
         for (int q = p0; q < p1; q++) {
             int cols = Math.min(NR, nc - q * NR), bo = bpOff + q * NR * kc;
@@ -561,7 +559,6 @@ public final class Gemm {
                     else GemmKernel.tileRows(a, ao, lda, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
-                if (finish != null) finish.apply(co, ldc, rows, cols, tile); // the tile is free by now
             }
         }
     }

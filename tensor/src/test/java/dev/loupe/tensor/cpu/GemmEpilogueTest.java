@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A linear layer with its activation applied to each GEMM tile in cache ({@link Gemm#gemmBiasUnary},
+ * A linear layer with its activation applied to each GEMM output block in cache ({@link Gemm#gemmBiasUnary},
  * {@link LinearAlgebra#linear(Tensor, Tensor, Tensor, UnaryOp, boolean)}) against the unfused path:
  * the bias-started GEMM, then the op's vector loop over the output. The arithmetic is the same, so
  * the bits must be, for every layout, edge and thread count; against the scalar twins (scalar GEMM,
