@@ -1,5 +1,6 @@
 package dev.loupe.autograd;
 
+import dev.loupe.tensor.Fused;
 import dev.loupe.tensor.LinearAlgebra;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.UnaryOp;
@@ -47,6 +48,35 @@ final class MatMulFn {
         return Var.record("linear_" + op.name().toLowerCase(), r.out(), inputs, new Var[] {x, w}, g -> {
             Tensor gPre = UnaryFns.backward(op, r.pre(), r.out(), g);
             return grads(inputs, xd, wd, gPre);
+        });
+    }
+
+    /**
+     * Two linear layers with an activation between, fc2(op(fc1(x))) (a transformer's MLP), as one
+     * recorded op whose backward applies op'(pre) to the product g . w2 in that GEMM's output pass
+     * ({@link Fused#matmulUnaryBackward}) instead of making dh and then dpre. Values and gradients are
+     * those of {@code linear(linear(x, w1, b1, op), w2, b2)}: the same GEMMs and elementwise loops.
+     * x: (R, in), w1: (hidden, in), b1: (hidden), w2: (out, hidden), b2: (out) -> (R, out).
+     */
+    static Var mlp(Var x, Var w1, Var b1, UnaryOp op, Var w2, Var b2) {
+        Tensor xd = x.data(), w1d = w1.data(), w2d = w2.data();
+        Var[] inputs = {x, w1, b1, w2, b2};
+        boolean recorded = false;
+        if (GradMode.isEnabled()) for (Var v : inputs) recorded |= v.requiresGrad();
+        LinearAlgebra.Activated h = LinearAlgebra.linear(xd, w1d, b1.data(), op, recorded); // (R, hidden)
+        Tensor out = LinearAlgebra.linear(h.out(), w2d, b2.data());
+        return Var.record("mlp_" + op.name().toLowerCase(), out, inputs, new Var[] {x, w1, w2}, g -> {
+            Tensor[] grads = new Tensor[5];
+            if (w2.requiresGrad()) grads[3] = g.mT().matmul(h.out());
+            if (b2.requiresGrad()) grads[4] = g.sum(false, 0);
+            if (x.requiresGrad() || w1.requiresGrad() || b1.requiresGrad()) {
+                Tensor gPre = Fused.supportsUnaryBackward(op, h.pre())
+                        ? Fused.matmulUnaryBackward(op, g, w2d, h.pre())
+                        : UnaryFns.backward(op, h.pre(), h.out(), g.matmul(w2d));
+                Tensor[] first = grads(new Var[] {x, w1, b1}, xd, w1d, gPre);
+                System.arraycopy(first, 0, grads, 0, 3);
+            }
+            return grads;
         });
     }
 

@@ -103,6 +103,14 @@ class GradCheckOpsTest {
                     "linear " + op, v -> v[0].linear(v[1], v[2], op), randn(45, 5, 4), randn(46, 3, 4), randn(47, 3));
         }
         GradCheck.check(
+                "mlp gelu",
+                v -> v[0].mlp(v[1], v[2], UnaryOp.GELU, v[3], v[4]),
+                randn(50, 5, 4),
+                randn(51, 6, 4),
+                randn(52, 6),
+                randn(53, 3, 6),
+                randn(54, 3));
+        GradCheck.check(
                 "linear gelu without bias",
                 v -> v[0].linear(v[1], null, UnaryOp.GELU),
                 randn(48, 5, 4),

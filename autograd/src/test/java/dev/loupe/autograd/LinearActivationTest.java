@@ -60,6 +60,35 @@ class LinearActivationTest {
     }
 
     @Test
+    void mlpMatchesTheCompositionBitwiseInValuesAndGradients() {
+        Rng rng = new Rng(7);
+        int rows = 37, in = 20, hidden = 45, out = 19;
+        Tensor x = Tensor.randn(rng, rows, in), seed = Tensor.randn(rng, rows, out);
+        Tensor w1 = Tensor.randn(rng, hidden, in).mul(0.3), b1 = Tensor.randn(rng, hidden);
+        Tensor w2 = Tensor.randn(rng, out, hidden).mul(0.2), b2 = Tensor.randn(rng, out);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU, UnaryOp.QUICK_GELU, UnaryOp.ERF}) {
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                float[][] want = null;
+                for (boolean fused : new boolean[] {false, true}) {
+                    Var[] v = {Var.param(x), Var.param(w1), Var.param(b1), Var.param(w2), Var.param(b2)};
+                    Var y = fused
+                            ? v[0].mlp(v[1], v[2], op, v[3], v[4])
+                            : v[0].linear(v[1], v[2]).apply(op).linear(v[3], v[4]);
+                    y.backward(seed);
+                    float[][] got = new float[6][];
+                    got[0] = y.data().toFloatArray();
+                    for (int i = 0; i < 5; i++) got[i + 1] = v[i].grad().toFloatArray();
+                    if (want == null) want = got;
+                    else
+                        for (int i = 0; i < 6; i++)
+                            assertArrayEquals(want[i], got[i], op + " threads=" + threads + " output/grad " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void inferenceRecordsNothing() {
         Rng rng = new Rng(6);
         Var x = Var.param(Tensor.randn(rng, 7, 5)), w = Var.param(Tensor.randn(rng, 9, 5));

@@ -16,7 +16,12 @@ public final class Mlp extends Module {
     }
 
     public Var forward(Var x) {
-        // the activation runs in fc1's GEMM output pass: one (.., hidden) tensor in inference, two in training
-        return fc2.forward(fc1.forward(x, activation));
+        if (x.size(-1) != fc1.inFeatures()) return fc1.forward(x); // Linear's shape error
+        int[] s = x.sizes();
+        // x: (..., D) as (R, D), one op: the activation in fc1's GEMM output pass (one (R, hidden) tensor in
+        // inference, two in training), its derivative in the output pass of the GEMM that makes dh
+        Var y = x.reshape(-1, s[s.length - 1]).mlp(fc1.weight, fc1.bias, activation, fc2.weight, fc2.bias);
+        s[s.length - 1] = fc2.outFeatures();
+        return y.reshape(s);
     }
 }

@@ -84,6 +84,19 @@ public interface Backend {
         unary(op, z, out);
     }
 
+    /**
+     * The gradient through an activation that followed a product: out = (a @ b) * op'(x). a: (M, K),
+     * b: (K, N) (transposes as views), x and out: contiguous (M, N); only for ops where
+     * {@link #supportsUnaryBackward} holds. The default is the composite, {@link #matmul} into a
+     * temporary then {@link #unaryBackward}; a backend that applies the derivative to each output
+     * block in cache overrides it with the composite's bits.
+     */
+    default void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        Tensor product = Tensor.emptyLike(out, out.dtype(), out.sizes());
+        matmul(a, b, product);
+        unaryBackward(op, x, product, out);
+    }
+
     /** Softmax (or log-softmax) along {@code dim}. */
     void softmax(Tensor x, int dim, boolean log, Tensor out);
 

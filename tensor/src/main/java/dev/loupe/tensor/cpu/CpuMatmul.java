@@ -147,6 +147,47 @@ final class CpuMatmul {
         }
     }
 
+    /**
+     * out = (a @ b) * op'(x), F32. a: (M, K), b: (K, N), x: (M, N), out: contiguous (M, N). The vector
+     * path applies the derivative to each GEMM output block in cache ({@link Gemm#gemmUnaryBackward});
+     * the scalar twin is the scalar GEMM then {@link UnaryDerivative}.
+     */
+    static void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        int m = out.size(0), n = out.size(1), k = a.size(1);
+        if (out.numel() == 0) return;
+        Operand oa = Operand.of(a), ob = Operand.of(b);
+        Tensor xc = x.contiguous();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] cv = ((CpuStorage) out.storage()).f32(), xv = ((CpuStorage) xc.storage()).f32();
+        int aOff = oa.t().offset(), bOff = ob.t().offset();
+        if (KernelMode.SCALAR) {
+            GemmScalar.gemm(
+                    oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, false);
+            for (int i = 0, ci = out.offset(), xi = xc.offset(); i < m * n; i++)
+                cv[ci + i] *= UnaryDerivative.of(op, xv[xi + i]);
+        } else {
+            Gemm.gemmUnaryBackward(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    cv,
+                    out.offset(),
+                    n,
+                    op,
+                    xv,
+                    xc.offset());
+        }
+    }
+
     /** a: (batch..., M, K), b: (batch..., K, N), both expanded to out's batch dims; out: contiguous (batch..., M, N). */
     static void matmul(Tensor a, Tensor b, Tensor out) {
         int rank = out.rank();

@@ -164,7 +164,7 @@ public final class Gemm {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         checkBias(n, bias, biasOff);
         if (m > 0 && n > 0) checkSpan("O", o.length, oOff, m, n, ldc);
-        GemmEpilogue epilogue = new GemmEpilogue(op, c, cOff, o, oOff);
+        GemmEpilogue epilogue = GemmEpilogue.of(op, c, cOff, o, oOff);
         if (k == 0) {
             for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
             epilogue.apply(cOff, ldc, m, n);
@@ -189,6 +189,61 @@ public final class Gemm {
                 readsAInPlace(transA, n, lda),
                 bias,
                 biasOff,
+                epilogue);
+    }
+
+    /**
+     * C = (A.B) * op'(X) elementwise, X laid out as C (leading dimension ldc) from xOff: the gradient
+     * through an activation that followed a product, applied to each thread's C block after its last
+     * K block. Each element has the bits of {@link #gemm} followed by {@link UnaryBackwardLoops#map}.
+     * op must have a fused derivative (UnaryDerivative.supports).
+     */
+    public static void gemmUnaryBackward(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            UnaryOp op,
+            float[] x,
+            int xOff) {
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m > 0 && n > 0) checkSpan("X", x.length, xOff, m, n, ldc);
+        if (!UnaryDerivative.supports(op)) throw new IllegalArgumentException("gemm: no fused derivative for " + op);
+        GemmEpilogue epilogue = GemmEpilogue.derivative(op, c, cOff, x, xOff);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (m > 0 && n > 0) epilogue.apply(cOff, ldc, m, n);
+            return;
+        }
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                false,
+                readsAInPlace(transA, n, lda),
+                null,
+                0,
                 epilogue);
     }
 

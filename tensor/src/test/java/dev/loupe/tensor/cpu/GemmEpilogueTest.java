@@ -83,6 +83,102 @@ class GemmEpilogueTest {
     }
 
     @Test
+    void derivativeEqualsGemmThenUnaryBackwardBitwiseForEveryLayoutAndThreadCount() {
+        Rng rng = new Rng(34);
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+                int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + variant % 2;
+                float[] a = fill(rng, 2 + (ta ? k : m) * lda, 1f), b = fill(rng, 1 + (tb ? n : k) * ldb, 1f);
+                float[] x = fill(rng, 4 + m * ldc, 4f), c0 = fill(rng, 3 + m * ldc + 2, 1f);
+                for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU, UnaryOp.SILU, UnaryOp.RELU}) {
+                    float[] product = c0.clone(), want = c0.clone();
+                    Gemm.gemm(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, product, 3, ldc, false);
+                    for (int i = 0; i < m; i++)
+                        UnaryBackwardLoops.map(op, x, 4 + i * ldc, product, 3 + i * ldc, want, 3 + i * ldc, n);
+                    String what = op + "' m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb;
+                    for (int threads = 1; threads <= 2; threads++) {
+                        Parallel.setThreads(threads);
+                        float[] got = c0.clone();
+                        Gemm.gemmUnaryBackward(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, got, 3, ldc, op, x, 4);
+                        assertArrayEquals(want, got, what + ", threads=" + threads);
+                    }
+                }
+            }
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gemm.gemmUnaryBackward(
+                        false,
+                        false,
+                        1,
+                        1,
+                        1,
+                        new float[1],
+                        0,
+                        1,
+                        new float[1],
+                        0,
+                        1,
+                        new float[1],
+                        0,
+                        1,
+                        UnaryOp.SQRT,
+                        new float[1],
+                        0));
+    }
+
+    @Test
+    void fusedMatmulUnaryBackwardEqualsUnaryBackwardOfTheProduct() {
+        Rng rng = new Rng(35);
+        // g: (R, out), w: (out, hidden) as fc2 stores it, x: (R, hidden) the pre-activation; also g read transposed
+        for (int[] s : new int[][] {{37, 20, 45}, {101, Gemm.KC + 9, 77}, {3, 5, 1}}) {
+            Tensor g = rand(rng, 1f, s[0], s[1]), w = rand(rng, 1f, s[1], s[2]), x = rand(rng, 4f, s[0], s[2]);
+            Tensor gt = rand(rng, 1f, s[1], s[0]).mT();
+            for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU, UnaryOp.QUICK_GELU}) {
+                for (Tensor a : new Tensor[] {g, gt}) {
+                    String what = op + " " + a.shape() + (a.isContiguous() ? "" : " transposed") + " x " + w.shape();
+                    Tensor want = dev.loupe.tensor.Fused.unaryBackward(op, x, a.matmul(w));
+                    assertSameBits(what, want, dev.loupe.tensor.Fused.matmulUnaryBackward(op, a, w, x));
+                    // the scalar twins: scalar GEMM, then the double derivative
+                    float[] twin = new float[s[0] * s[2]], xs = x.toFloatArray();
+                    GemmScalar.gemm(
+                            false,
+                            false,
+                            s[0],
+                            s[2],
+                            s[1],
+                            a.contiguous().toFloatArray(),
+                            0,
+                            s[1],
+                            w.toFloatArray(),
+                            0,
+                            s[2],
+                            twin,
+                            0,
+                            s[2],
+                            false);
+                    for (int i = 0; i < twin.length; i++) twin[i] *= UnaryDerivative.of(op, xs[i]);
+                    // UnaryBackwardKernelTest's bounds
+                    assertClose(what + " against the twin", Tensor.of(twin).reshape(s[0], s[2]), want, 2e-6, 2e-6);
+                }
+            }
+        }
+        Tensor gd = rand(rng, 1f, 6, 4).to(DType.F64), wd = rand(rng, 1f, 4, 5).to(DType.F64);
+        Tensor xd = rand(rng, 2f, 6, 5).to(DType.F64);
+        assertArrayEquals(
+                dev.loupe.tensor.Fused.unaryBackward(UnaryOp.GELU, xd, gd.matmul(wd))
+                        .toDoubleArray(),
+                dev.loupe.tensor.Fused.matmulUnaryBackward(UnaryOp.GELU, gd, wd, xd)
+                        .toDoubleArray(),
+                "F64 composite");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> dev.loupe.tensor.Fused.matmulUnaryBackward(UnaryOp.GELU, gd, wd, xd.reshape(5, 6)));
+    }
+
+    @Test
     void rejectsAnOutputThatDoesNotFit() {
         var ex = assertThrows(
                 IndexOutOfBoundsException.class,
