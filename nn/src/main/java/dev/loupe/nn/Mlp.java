@@ -16,7 +16,10 @@ public final class Mlp extends Module {
     }
 
     public Var forward(Var x) {
-        if (x.size(-1) != fc1.inFeatures()) return fc1.forward(x); // Linear's shape error
+        if (x.size(-1) != fc1.inFeatures()) {
+            throw new IllegalArgumentException(
+                    "Mlp(" + fc1.inFeatures() + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+        }
         int[] s = x.sizes();
         // x: (..., D) as (R, D), one op: the activation in fc1's GEMM output pass (one (R, hidden) tensor in
         // inference, two in training), its derivative in the output pass of the GEMM that makes dh
