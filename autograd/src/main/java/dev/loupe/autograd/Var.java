@@ -407,6 +407,26 @@ public final class Var {
         return MatMulFn.linear(this, w, bias);
     }
 
+    /**
+     * activation(bias + this @ w^T), the activation applied to the GEMM's output in cache: the
+     * values and gradients of {@code linear(w, bias).apply(activation)} without its second pass and
+     * tensor (in inference the output is the only tensor made). this: (R, in), w: (out, in), bias:
+     * (out) or null.
+     */
+    public Var linear(Var w, Var bias, UnaryOp activation) {
+        return MatMulFn.linear(this, w, bias, activation);
+    }
+
+    /**
+     * A transformer MLP, linear(activation(linear(this, w1, b1)), w2, b2), as one op: the activation
+     * in fc1's GEMM output pass and its derivative in the output pass of the GEMM that makes the hidden
+     * gradient. The values and gradients of the composition. this: (R, in), w1: (hidden, in), b1:
+     * (hidden), w2: (out, hidden), b2: (out).
+     */
+    public Var mlp(Var w1, Var b1, UnaryOp activation, Var w2, Var b2) {
+        return MatMulFn.mlp(this, w1, b1, activation, w2, b2);
+    }
+
     public Var softmax(int dim) {
         return NormFns.softmax(this, dim);
     }

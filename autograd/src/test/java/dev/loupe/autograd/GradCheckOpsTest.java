@@ -95,6 +95,29 @@ class GradCheckOpsTest {
     }
 
     @Test
+    void linearWithActivation() {
+        // F64 runs the backend's composite (matmulBias then the op); the F32 kernel's equality with it is
+        // LinearActivationTest's
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU, UnaryOp.SILU, UnaryOp.TANH}) {
+            GradCheck.check(
+                    "linear " + op, v -> v[0].linear(v[1], v[2], op), randn(45, 5, 4), randn(46, 3, 4), randn(47, 3));
+        }
+        GradCheck.check(
+                "mlp gelu",
+                v -> v[0].mlp(v[1], v[2], UnaryOp.GELU, v[3], v[4]),
+                randn(50, 5, 4),
+                randn(51, 6, 4),
+                randn(52, 6),
+                randn(53, 3, 6),
+                randn(54, 3));
+        GradCheck.check(
+                "linear gelu without bias",
+                v -> v[0].linear(v[1], null, UnaryOp.GELU),
+                randn(48, 5, 4),
+                randn(49, 3, 4));
+    }
+
+    @Test
     void normalisations() {
         Tensor x = randn(18, 4, 6);
         GradCheck.check("softmax last", v -> v[0].softmax(-1), x);

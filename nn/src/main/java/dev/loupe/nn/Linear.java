@@ -3,6 +3,7 @@ package dev.loupe.nn;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.UnaryOp;
 
 /**
  * y = x W^T + b. Args: in, out features, bias. Shape: x (..., in) -> (..., out).
@@ -21,6 +22,14 @@ public final class Linear extends Module {
     }
 
     public Var forward(Var x) {
+        return forward(x, null);
+    }
+
+    /**
+     * activation(x W^T + b), the activation applied in the GEMM's output pass (see
+     * {@link Var#linear(Var, Var, UnaryOp)}); activation null: the plain layer.
+     */
+    public Var forward(Var x, UnaryOp activation) {
         if (x.size(-1) != in) {
             throw new IllegalArgumentException(
                     "Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
@@ -28,7 +37,8 @@ public final class Linear extends Module {
         int[] s = x.sizes();
         // x: (..., in) flattened to (R, in) so the product is one GEMM (started from the bias) and dW one GEMM over all
         // rows
-        Var flat = x.reshape(-1, in).linear(weight, bias);
+        Var rows = x.reshape(-1, in);
+        Var flat = activation == null ? rows.linear(weight, bias) : rows.linear(weight, bias, activation);
         s[s.length - 1] = out;
         return flat.reshape(s);
     }

@@ -16,6 +16,15 @@ public final class Mlp extends Module {
     }
 
     public Var forward(Var x) {
-        return fc2.forward(fc1.forward(x).apply(activation));
+        if (x.size(-1) != fc1.inFeatures()) {
+            throw new IllegalArgumentException(
+                    "Mlp(" + fc1.inFeatures() + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+        }
+        int[] s = x.sizes();
+        // x: (..., D) as (R, D), one op: the activation in fc1's GEMM output pass (one (R, hidden) tensor in
+        // inference, two in training), its derivative in the output pass of the GEMM that makes dh
+        Var y = x.reshape(-1, s[s.length - 1]).mlp(fc1.weight, fc1.bias, activation, fc2.weight, fc2.bias);
+        s[s.length - 1] = fc2.outFeatures();
+        return y.reshape(s);
     }
 }

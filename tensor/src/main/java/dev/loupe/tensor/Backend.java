@@ -70,6 +70,33 @@ public interface Backend {
         binary(BinaryOp.ADD, out, bias.expand(out.sizes()), out);
     }
 
+    /**
+     * A linear layer with its activation: out = op(a @ b + bias), and pre = a @ b + bias when pre is
+     * not null (the pre-activation a backward pass reads; null in inference, where out is the only
+     * tensor). Shapes as {@link #matmulBias}; pre and out: contiguous (M, N). The default is the
+     * composite, {@link #matmulBias} then {@link #unary} (through a temporary when pre is null: a
+     * unary kernel need not run in place); a backend that applies op to each output block while it
+     * is in cache overrides it with the composite's bits.
+     */
+    default void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        Tensor z = pre != null ? pre : Tensor.emptyLike(out, out.dtype(), out.sizes());
+        matmulBias(a, b, bias, z);
+        unary(op, z, out);
+    }
+
+    /**
+     * The gradient through an activation that followed a product: out = (a @ b) * op'(x). a: (M, K),
+     * b: (K, N) (transposes as views), x and out: contiguous (M, N); only for ops where
+     * {@link #supportsUnaryBackward} holds. The default is the composite, {@link #matmul} into a
+     * temporary then {@link #unaryBackward}; a backend that applies the derivative to each output
+     * block in cache overrides it with the composite's bits.
+     */
+    default void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        Tensor product = Tensor.emptyLike(out, out.dtype(), out.sizes());
+        matmul(a, b, product);
+        unaryBackward(op, x, product, out);
+    }
+
     /** Softmax (or log-softmax) along {@code dim}. */
     void softmax(Tensor x, int dim, boolean log, Tensor out);
 

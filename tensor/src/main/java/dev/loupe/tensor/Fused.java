@@ -26,6 +26,35 @@ public final class Fused {
         return out;
     }
 
+    /**
+     * (a @ b) * op'(x): the gradient through an activation that followed a product, with the
+     * derivative applied to the product's output in cache where the backend can (see
+     * {@link Backend#matmulUnaryBackward}); the values of {@code unaryBackward(op, x, a.matmul(b))}.
+     * a: (M, K), b: (K, N), x: (M, N); op must satisfy {@link #supportsUnaryBackward}.
+     */
+    public static Tensor matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x) {
+        String name = "matmul_" + op.name().toLowerCase() + "_backward";
+        if (a.rank() != 2
+                || b.rank() != 2
+                || x.rank() != 2
+                || a.size(1) != b.size(0)
+                || x.size(0) != a.size(0)
+                || x.size(1) != b.size(1)) {
+            throw new IllegalArgumentException(name + ": shapes " + a.shape() + ", " + b.shape() + " and " + x.shape()
+                    + " do not fit (need (M, K), (K, N), (M, N))");
+        }
+        if (!a.dtype().isFloating() || b.dtype() != a.dtype() || x.dtype() != a.dtype()) {
+            throw new IllegalArgumentException(name + ": dtypes " + a.dtype() + ", " + b.dtype() + " and " + x.dtype()
+                    + " must be one floating dtype");
+        }
+        Elementwise.requireSameDevice(name, a, b);
+        Elementwise.requireSameDevice(name, a, x);
+        if (!supportsUnaryBackward(op, x)) throw new IllegalArgumentException(name + ": not fused for " + x.dtype());
+        Tensor out = Tensor.emptyLike(x, x.dtype(), x.sizes());
+        x.backend().matmulUnaryBackward(op, a, b, x, out);
+        return out;
+    }
+
     /** Softmax backward along {@code dim} from the output y: y (g - sum(g y)). */
     public static Tensor softmaxBackward(Tensor y, Tensor gradOut, int dim) {
         return softmaxBackward(y, gradOut, dim, false);

@@ -35,20 +35,50 @@ public final class LinearAlgebra {
      * null -> (R, out).
      */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        checkShapes(x, w);
+        if (bias == null) return matmul(x, w.mT());
+        checkLinear(x, w, bias);
+        Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
+        x.backend().matmulBias(x, w.mT(), bias, out);
+        return out;
+    }
+
+    /** A linear layer's output after its activation, and the pre-activation (null when not kept). */
+    public record Activated(Tensor pre, Tensor out) {}
+
+    /**
+     * op(bias + x @ w^T) with the activation applied to the GEMM's output while it is in cache (see
+     * {@link Backend#matmulBiasUnary}); the same values as {@link #linear} then {@code apply(op)}.
+     * {@code keepPre}: also return the pre-activation, which a backward pass needs; without it the
+     * output is the only tensor allocated. x: (R, in), w: (out, in), bias: (out) or null -> (R, out).
+     */
+    public static Activated linear(Tensor x, Tensor w, Tensor bias, UnaryOp op, boolean keepPre) {
+        checkShapes(x, w);
+        if (bias == null) {
+            Tensor pre = linear(x, w, null);
+            return new Activated(keepPre ? pre : null, pre.apply(op));
+        }
+        checkLinear(x, w, bias);
+        Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
+        Tensor pre = keepPre ? Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0)) : null;
+        x.backend().matmulBiasUnary(op, x, w.mT(), bias, pre, out);
+        return new Activated(pre, out);
+    }
+
+    private static void checkShapes(Tensor x, Tensor w) {
         if (x.rank() != 2 || w.rank() != 2 || x.size(1) != w.size(1)) {
             throw new IllegalArgumentException("linear: input " + x.shape() + " and weight " + w.shape()
                     + " do not fit (need (R, in) and (out, in))");
         }
-        if (bias == null) return matmul(x, w.mT());
+    }
+
+    private static void checkLinear(Tensor x, Tensor w, Tensor bias) {
         Elementwise.requireSameDevice("linear", x, bias);
         if (bias.rank() != 1 || bias.size(0) != w.size(0) || bias.dtype() != x.dtype()) {
             throw new IllegalArgumentException("linear: bias " + bias.dtype() + " " + bias.shape()
                     + " does not fit weight " + w.shape() + " (need (" + w.size(0) + ",) " + x.dtype() + ")");
         }
         matmulOperandsCheck(x, w);
-        Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
-        x.backend().matmulBias(x, w.mT(), bias, out);
-        return out;
     }
 
     private static void matmulOperandsCheck(Tensor a, Tensor b) {

@@ -128,6 +128,24 @@ final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        timed(
+                "matmul+" + op,
+                () -> matmulFlops(a, out),
+                () -> 0,
+                () -> inner.matmulBiasUnary(op, a, b, bias, pre, out));
+    }
+
+    @Override
+    public void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        timed(
+                "matmul+" + op + "_backward",
+                () -> matmulFlops(a, out),
+                () -> 0,
+                () -> inner.matmulUnaryBackward(op, a, b, x, out));
+    }
+
+    @Override
     public void softmax(Tensor x, int dim, boolean log, Tensor out) {
         timed(log ? "log_softmax" : "softmax", () -> 0, () -> bytes(x, out), () -> inner.softmax(x, dim, log, out));
     }

@@ -7,6 +7,7 @@ import dev.loupe.ssl.common.L2Normalize;
 import dev.loupe.ssl.common.ModuleList;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.UnaryOp;
 
 /**
  * DINO's projection head (vision_transformer.py DINOHead, 3 layers, no batch norm):
@@ -76,8 +77,9 @@ public final class DinoHead extends Module {
         if (x.size(-1) != inDim)
             throw new IllegalArgumentException(
                     "DinoHead(" + inDim + "): input " + x.data().shape());
-        Var h = mlp.items().get(0).forward(x).gelu(); // (N, hidden)
-        h = mlp.items().get(2).forward(h).gelu(); // (N, hidden)
+        // GELU in the linear layers' GEMM output pass (same values as forward(x).gelu())
+        Var h = mlp.items().get(0).forward(x, UnaryOp.GELU); // (N, hidden)
+        h = mlp.items().get(2).forward(h, UnaryOp.GELU); // (N, hidden)
         h = mlp.items().get(4).forward(h); // (N, bottleneck)
         return lastLayer.forward(L2Normalize.rows(h)); // (N, K)
     }

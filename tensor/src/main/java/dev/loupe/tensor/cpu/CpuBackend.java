@@ -86,6 +86,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        if (CpuMatmul.fusesBias(a, b, bias, out) && (pre == null || pre.dtype() == DType.F32))
+            CpuMatmul.matmulBiasUnary(op, a, b, bias, pre, out);
+        else Backend.super.matmulBiasUnary(op, a, b, bias, pre, out);
+    }
+
+    @Override
+    public void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        boolean f32 = a.dtype() == DType.F32 && b.dtype() == DType.F32 && x.dtype() == DType.F32;
+        if (f32 && out.dtype() == DType.F32 && CpuUnaryBackward.supports(op))
+            CpuMatmul.matmulUnaryBackward(op, a, b, x, out);
+        else Backend.super.matmulUnaryBackward(op, a, b, x, out);
+    }
+
+    @Override
     public void softmax(Tensor x, int dim, boolean log, Tensor out) {
         CpuSoftmax.softmax(x, dim, log, out);
     }

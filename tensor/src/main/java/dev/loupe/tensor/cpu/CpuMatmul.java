@@ -4,6 +4,7 @@ import dev.loupe.tensor.CpuStorage;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.KernelMode;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.UnaryOp;
 
 /**
  * Backend matmul: maps strided views onto {@link Gemm}'s (transposed) leading-dimension operands
@@ -83,6 +84,107 @@ final class CpuMatmul {
                     n,
                     biasv,
                     bc.offset());
+        }
+    }
+
+    /**
+     * out = op(bias + a @ b), and pre = bias + a @ b when pre is not null; F32 (see {@link #fusesBias}).
+     * a: (M, K), b: (K, N), bias: (N), pre and out: contiguous (M, N). The vector path applies op to
+     * each GEMM output block in cache ({@link Gemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then
+     * op's scalar definition.
+     */
+    static void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
+        int m = out.size(0), n = out.size(1), k = a.size(1);
+        if (out.numel() == 0) return;
+        Tensor z = pre == null ? out : pre;
+        Operand oa = Operand.of(a), ob = Operand.of(b);
+        Tensor bc = bias.contiguous();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] zv = ((CpuStorage) z.storage()).f32(), ov = ((CpuStorage) out.storage()).f32();
+        float[] biasv = ((CpuStorage) bc.storage()).f32();
+        int aOff = oa.t().offset(), bOff = ob.t().offset();
+        if (KernelMode.SCALAR) {
+            GemmScalar.gemmBias(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    zv,
+                    z.offset(),
+                    n,
+                    biasv,
+                    bc.offset());
+            for (int i = 0, zi = z.offset(), oi = out.offset(); i < m * n; i++) ov[oi + i] = op.apply(zv[zi + i]);
+        } else {
+            Gemm.gemmBiasUnary(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    zv,
+                    z.offset(),
+                    n,
+                    biasv,
+                    bc.offset(),
+                    op,
+                    ov,
+                    out.offset());
+        }
+    }
+
+    /**
+     * out = (a @ b) * op'(x), F32. a: (M, K), b: (K, N), x: (M, N), out: contiguous (M, N). The vector
+     * path applies the derivative to each GEMM output block in cache ({@link Gemm#gemmUnaryBackward});
+     * the scalar twin is the scalar GEMM then {@link UnaryDerivative}.
+     */
+    static void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
+        int m = out.size(0), n = out.size(1), k = a.size(1);
+        if (out.numel() == 0) return;
+        Operand oa = Operand.of(a), ob = Operand.of(b);
+        Tensor xc = x.contiguous();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] cv = ((CpuStorage) out.storage()).f32(), xv = ((CpuStorage) xc.storage()).f32();
+        int aOff = oa.t().offset(), bOff = ob.t().offset();
+        if (KernelMode.SCALAR) {
+            GemmScalar.gemm(
+                    oa.trans(), ob.trans(), m, n, k, av, aOff, oa.ld(), bv, bOff, ob.ld(), cv, out.offset(), n, false);
+            for (int i = 0, ci = out.offset(), xi = xc.offset(); i < m * n; i++)
+                cv[ci + i] *= UnaryDerivative.of(op, xv[xi + i]);
+        } else {
+            Gemm.gemmUnaryBackward(
+                    oa.trans(),
+                    ob.trans(),
+                    m,
+                    n,
+                    k,
+                    av,
+                    aOff,
+                    oa.ld(),
+                    bv,
+                    bOff,
+                    ob.ld(),
+                    cv,
+                    out.offset(),
+                    n,
+                    op,
+                    xv,
+                    xc.offset());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.loupe.tensor.cpu;
 
 import dev.loupe.tensor.Parallel;
+import dev.loupe.tensor.UnaryOp;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -128,7 +129,122 @@ public final class Gemm {
                 false,
                 readsAInPlace(transA, n, lda),
                 bias,
-                biasOff);
+                biasOff,
+                null);
+    }
+
+    /**
+     * {@link #gemmBias}, then o(i, j) = op(C(i, j)) for every element, each thread's C block
+     * transformed right after its last K block while it is still in cache (a linear layer and its
+     * activation without a second pass over memory). o has C's layout (leading dimension ldc) from oOff; o may be c at cOff, which
+     * then holds op's result only. Each o element has the bits of {@link #gemmBias} followed by
+     * {@link UnaryLoops#map} over the whole matrix: the vector loops give every element the same
+     * arithmetic wherever a run starts or ends.
+     */
+    public static void gemmBiasUnary(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] bias,
+            int biasOff,
+            UnaryOp op,
+            float[] o,
+            int oOff) {
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        checkBias(n, bias, biasOff);
+        if (m > 0 && n > 0) checkSpan("O", o.length, oOff, m, n, ldc);
+        GemmEpilogue epilogue = GemmEpilogue.of(op, c, cOff, o, oOff);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            epilogue.apply(cOff, ldc, m, n);
+            return;
+        }
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                false,
+                readsAInPlace(transA, n, lda),
+                bias,
+                biasOff,
+                epilogue);
+    }
+
+    /**
+     * C = (A.B) * op'(X) elementwise, X laid out as C (leading dimension ldc) from xOff: the gradient
+     * through an activation that followed a product, applied to each thread's C block after its last
+     * K block. Each element has the bits of {@link #gemm} followed by {@link UnaryBackwardLoops#map}.
+     * op must have a fused derivative (UnaryDerivative.supports).
+     */
+    public static void gemmUnaryBackward(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            UnaryOp op,
+            float[] x,
+            int xOff) {
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m > 0 && n > 0) checkSpan("X", x.length, xOff, m, n, ldc);
+        if (!UnaryDerivative.supports(op)) throw new IllegalArgumentException("gemm: no fused derivative for " + op);
+        GemmEpilogue epilogue = GemmEpilogue.derivative(op, c, cOff, x, xOff);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (m > 0 && n > 0) epilogue.apply(cOff, ldc, m, n);
+            return;
+        }
+        single(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                b,
+                bOff,
+                ldb,
+                c,
+                cOff,
+                ldc,
+                false,
+                readsAInPlace(transA, n, lda),
+                null,
+                0,
+                epilogue);
     }
 
     static void checkBias(int n, float[] bias, int biasOff) {
@@ -216,7 +332,8 @@ public final class Gemm {
                 accumulate,
                 readsAInPlace(transA, n, lda),
                 null,
-                0);
+                0,
+                null);
     }
 
     /**
@@ -269,7 +386,8 @@ public final class Gemm {
                 accumulate,
                 aInPlace && !transA,
                 null,
-                0);
+                0,
+                null);
     }
 
     private static void single(
@@ -290,7 +408,8 @@ public final class Gemm {
             boolean accumulate,
             boolean aInPlace,
             float[] bias,
-            int biasOff) {
+            int biasOff,
+            GemmEpilogue epilogue) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -370,6 +489,11 @@ public final class Gemm {
                         macro(
                                 w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load,
                                 init, biasOff);
+                    }
+                    if (epilogue != null) {
+                        // this task's C block is final: (mc, its panels' columns), still in L2
+                        int c0 = jcF + p0 * NR, c1 = jcF + Math.min(p1 * NR, nc);
+                        epilogue.apply(cOff + i0 * ldc + c0, ldc, mc, c1 - c0);
                     }
                 }
             });

@@ -188,7 +188,7 @@ final class VectorMath {
 
     /**
      * a[off + i] = e^a[off + i] for i in [0, n), the same bits as {@link #exp}. Composite kernels
-     * (GELU and its derivative) put their exponentials in a pass of their own, and this loop spells
+     * (the sigmoid family and its derivatives) put their exponentials in a pass of their own, and this loop spells
      * exp out in its body instead of calling it: C2 does not always inline a 180-byte callee (its
      * "callee is too large" / node-count limits), and a vector passed to a call that is not inlined
      * is boxed (measured 12-20 ns per element instead of under 1). The tail is padded to a whole
