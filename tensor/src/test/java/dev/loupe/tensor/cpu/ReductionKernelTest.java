@@ -92,6 +92,52 @@ class ReductionKernelTest {
         assertSameBits("mean over rows", reduce(ReduceOp.MEAN, x, new int[] {0}, true), x.mean(true, 0));
     }
 
+    // Bias gradients: column sums of (R, D) with one output row, which the kernel splits into column
+    // blocks by thread count. Every op must keep the twin's bits for any thread count.
+    @Test
+    void columnSumsKeepTheTwinsBitsForAnyThreadCount() {
+        int before = Parallel.threads();
+        long seed = 91;
+        try {
+            for (int[] shape : new int[][] {{2000, 192}, {300, 768}, {65, 200}, {9, 17}, {1000, 2}, {3, 40, 70}}) {
+                Tensor x = randn(seed++, shape);
+                int[] dims = shape.length == 2 ? new int[] {0} : new int[] {1};
+                for (Tensor in : new Tensor[] {x, nonContiguous(x)}) {
+                    for (ReduceOp op : ReduceOp.values()) {
+                        String what = op + " of " + in.shape() + " over " + java.util.Arrays.toString(dims);
+                        Parallel.setThreads(1);
+                        Tensor twin = reduce(op, in, dims, true);
+                        for (int threads : new int[] {1, 2, 3, 7}) {
+                            Parallel.setThreads(threads);
+                            assertSameBits(what + ", " + threads + " threads", twin, reduce(op, in, dims, false));
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void columnBlocksCoverEveryColumnInWholeVectors() {
+        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        for (int n : new int[] {1, 17, 192, 200, 768, 3000}) {
+            for (int rows : new int[] {1, 2, 5}) {
+                for (int threads : new int[] {1, 2, 3, 16}) {
+                    int w = CpuReductions.columnBlock(n, rows, threads);
+                    String what = "n " + n + " rows " + rows + " threads " + threads + ": block " + w;
+                    assertEquals(0, w % l, what);
+                    assertTrue(w > 0 && w <= Math.max(l, 256), what);
+                    if (rows < threads && n >= threads * l) {
+                        int items = rows * ((n + w - 1) / w);
+                        assertTrue(items >= threads, what + " leaves a thread idle");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void resultsDoNotDependOnThreadCount() {
         Tensor x = randn(5, 300, 129);
