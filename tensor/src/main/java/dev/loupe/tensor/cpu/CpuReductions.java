@@ -24,8 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuReductions {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    /** The most adjacent outputs one work item handles when the innermost dim is kept. */
-    private static final int COLUMN_BLOCK = 256;
+    /** The most adjacent outputs one work item handles when the innermost dim is kept (4 KiB). */
+    private static final int COLUMN_BLOCK = 1024;
+    /** Kept-inner reductions combine blocks of at least this many slices, then the blocks in order. */
+    private static final int ROW_BLOCK = 256, MAX_ROW_BLOCKS = 64;
 
     private CpuReductions() {}
 
@@ -131,52 +133,67 @@ final class CpuReductions {
 
     /**
      * The innermost dim is kept: outputs o[j..j+L) combine the slices x[base + off + j ..] for each
-     * reduced offset in order. Work items are (row, block of adjacent outputs). Every output is
-     * combined in the same order whatever block holds it, so the block width may follow the thread
-     * count: a bias gradient, the column sums of (6400, 192), is one row of 192 outputs, and fixed
-     * 256-wide blocks left it a single work item on one core.
+     * reduced offset. Work items are (output row, block of up to COLUMN_BLOCK outputs, block of
+     * {@link #rowBlock} offsets): each item streams whole contiguous slices and combines them in
+     * order into its own buffer, and the block partials are then combined in block order. The blocks
+     * depend on the shape only, so the bits do not depend on the thread count, and the scalar twin
+     * combines in the same blocked order. A bias gradient, the column sums of (6400, 192), is 25
+     * items of 256 rows (it was one item on one core).
      */
     private static void acrossOutputs(ReduceOp op, ReduceLayout lay, float[] x, int xo, float[] o, int oo) {
-        int n = lay.inner;
-        int width = columnBlock(n, lay.rows, Parallel.threads());
-        int blocks = (n + width - 1) / width;
-        int items = lay.rows * blocks;
-        int grain = Math.max(1, 32768 / Math.max(1, lay.count * Math.min(n, width)));
+        int n = lay.inner, k = lay.offsets.length;
+        int rb = rowBlock(k), rowBlocks = (k + rb - 1) / rb;
+        int colBlocks = (n + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        int items = lay.rows * colBlocks * rowBlocks;
+        int grain = Math.max(1, 32768 / Math.max(1, Math.min(k, rb) * Math.min(n, COLUMN_BLOCK)));
         int[] offsets = lay.offsets;
+        // partials: (rows, rowBlocks, n); none when every output is one block
+        float[] part = rowBlocks == 1 ? null : new float[lay.rows * rowBlocks * n];
         Parallel.forRange(items, grain, (start, end) -> {
-            // Each item combines into its own buffer and stores its outputs once: blocks of one output
-            // row share cache lines at their edges, and storing into o for every offset made the two
-            // cores fight over those lines (3x slower on (6400, 192)).
-            float[] acc = new float[width];
+            float[] acc = new float[Math.min(n, COLUMN_BLOCK)];
             for (int it = start; it < end; it++) {
-                int r = it / blocks, from = (it % blocks) * width, to = Math.min(n, from + width);
-                int base = xo + lay.base(r) + from, w = to - from;
-                System.arraycopy(x, base + offsets[0], acc, 0, w);
-                for (int k = 1; k < offsets.length; k++) combine(op, acc, 0, x, base + offsets[k], w);
-                if (op == ReduceOp.MEAN) {
-                    float c = lay.count;
-                    for (int i = 0; i < w; i += L) {
-                        VectorMask<Float> m = SPECIES.indexInRange(i, w);
-                        FloatVector.fromArray(SPECIES, acc, i, m).div(c).intoArray(acc, i, m);
-                    }
-                }
-                System.arraycopy(acc, 0, o, oo + r * n + from, w);
+                int blk = it % rowBlocks, cb = (it / rowBlocks) % colBlocks, r = it / rowBlocks / colBlocks;
+                int from = cb * COLUMN_BLOCK, w = Math.min(n, from + COLUMN_BLOCK) - from;
+                int base = xo + lay.base(r) + from, k0 = blk * rb, k1 = Math.min(k, k0 + rb);
+                System.arraycopy(x, base + offsets[k0], acc, 0, w);
+                for (int j = k0 + 1; j < k1; j++) combine(op, acc, 0, x, base + offsets[j], w);
+                if (part == null) finish(op, lay.count, acc, w, o, oo + r * n + from);
+                else System.arraycopy(acc, 0, part, (r * rowBlocks + blk) * n + from, w);
+            }
+        });
+        if (part == null) return;
+        Parallel.forRange(lay.rows * colBlocks, 1, (start, end) -> {
+            float[] acc = new float[Math.min(n, COLUMN_BLOCK)];
+            for (int it = start; it < end; it++) {
+                int cb = it % colBlocks, r = it / colBlocks;
+                int from = cb * COLUMN_BLOCK, w = Math.min(n, from + COLUMN_BLOCK) - from;
+                int p0 = r * rowBlocks * n + from;
+                System.arraycopy(part, p0, acc, 0, w);
+                for (int b = 1; b < rowBlocks; b++) combine(op, acc, 0, part, p0 + b * n, w);
+                finish(op, lay.count, acc, w, o, oo + r * n + from);
             }
         });
     }
 
     /**
-     * Outputs per work item, a multiple of L: at most {@link #COLUMN_BLOCK} (one item's slices stay
-     * in L1), and, when there are fewer output rows than threads, narrow enough that every thread
-     * gets a share of the columns and the item count is a multiple of the thread count.
+     * Offsets per block of a kept-inner reduction over {@code k} offsets: 256 slices (a (256, 192)
+     * block is 192 KiB, an L2-sized stream), more for very long reductions so there are at most 64
+     * blocks and the partials stay small. A function of k alone: the summation order is fixed.
      */
-    static int columnBlock(int n, int rows, int threads) {
-        int vectors = (n + L - 1) / L, maxVectors = Math.max(1, COLUMN_BLOCK / L);
-        if (rows >= threads) return Math.min(vectors, maxVectors) * L;
-        int share = (threads + rows - 1) / rows; // items each row should split into
-        int rounds = (vectors + share * maxVectors - 1) / (share * maxVectors);
-        int per = (vectors + share * rounds - 1) / (share * rounds);
-        return Math.max(1, per) * L;
+    static int rowBlock(int k) {
+        return Math.max(ROW_BLOCK, (k + MAX_ROW_BLOCKS - 1) / MAX_ROW_BLOCKS);
+    }
+
+    /** o[ob..ob+w) = acc[0..w), divided by count for MEAN. */
+    private static void finish(ReduceOp op, int count, float[] acc, int w, float[] o, int ob) {
+        if (op == ReduceOp.MEAN) {
+            float c = count;
+            for (int i = 0; i < w; i += L) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, w);
+                FloatVector.fromArray(SPECIES, acc, i, m).div(c).intoArray(acc, i, m);
+            }
+        }
+        System.arraycopy(acc, 0, o, ob, w);
     }
 
     /** o[ob..ob+w) = op(o[ob..ob+w), x[p..p+w)), elementwise. */

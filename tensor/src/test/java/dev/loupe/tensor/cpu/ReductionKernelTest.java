@@ -99,7 +99,8 @@ class ReductionKernelTest {
         int before = Parallel.threads();
         long seed = 91;
         try {
-            for (int[] shape : new int[][] {{2000, 192}, {300, 768}, {65, 200}, {9, 17}, {1000, 2}, {3, 40, 70}}) {
+            for (int[] shape :
+                    new int[][] {{2000, 192}, {300, 768}, {65, 200}, {9, 17}, {1000, 2}, {3, 600, 70}, {257, 1100}}) {
                 Tensor x = randn(seed++, shape);
                 int[] dims = shape.length == 2 ? new int[] {0} : new int[] {1};
                 for (Tensor in : new Tensor[] {x, nonContiguous(x)}) {
@@ -120,22 +121,12 @@ class ReductionKernelTest {
     }
 
     @Test
-    void columnBlocksCoverEveryColumnInWholeVectors() {
-        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-        for (int n : new int[] {1, 17, 192, 200, 768, 3000}) {
-            for (int rows : new int[] {1, 2, 5}) {
-                for (int threads : new int[] {1, 2, 3, 16}) {
-                    int w = CpuReductions.columnBlock(n, rows, threads);
-                    String what = "n " + n + " rows " + rows + " threads " + threads + ": block " + w;
-                    assertEquals(0, w % l, what);
-                    assertTrue(w > 0 && w <= Math.max(l, 256), what);
-                    if (rows < threads && n >= threads * l) {
-                        int items = rows * ((n + w - 1) / w);
-                        assertTrue(items >= threads, what + " leaves a thread idle");
-                    }
-                }
-            }
-        }
+    void rowBlocksDependOnTheReductionLengthOnly() {
+        assertEquals(256, CpuReductions.rowBlock(1));
+        assertEquals(256, CpuReductions.rowBlock(6400));
+        assertEquals(256, CpuReductions.rowBlock(64 * 256));
+        assertEquals(257, CpuReductions.rowBlock(64 * 256 + 1));
+        assertTrue((1_000_000 + CpuReductions.rowBlock(1_000_000) - 1) / CpuReductions.rowBlock(1_000_000) <= 64);
     }
 
     @Test
