@@ -156,7 +156,8 @@ final class CpuReductions {
                 int from = cb * COLUMN_BLOCK, w = Math.min(n, from + COLUMN_BLOCK) - from;
                 int base = xo + lay.base(r) + from, k0 = blk * rb, k1 = Math.min(k, k0 + rb);
                 System.arraycopy(x, base + offsets[k0], acc, 0, w);
-                for (int j = k0 + 1; j < k1; j++) combine(op, acc, 0, x, base + offsets[j], w);
+                if (op == ReduceOp.SUM || op == ReduceOp.MEAN) addSlices(acc, x, base, offsets, k0 + 1, k1, w);
+                else for (int j = k0 + 1; j < k1; j++) combine(op, acc, 0, x, base + offsets[j], w);
                 if (part == null) finish(op, lay.count, acc, w, o, oo + r * n + from);
                 else System.arraycopy(acc, 0, part, (r * rowBlocks + blk) * n + from, w);
             }
@@ -182,6 +183,29 @@ final class CpuReductions {
      */
     static int rowBlock(int k) {
         return Math.max(ROW_BLOCK, (k + MAX_ROW_BLOCKS - 1) / MAX_ROW_BLOCKS);
+    }
+
+    /**
+     * acc[0..w) += x[base + offsets[j] ..] for j in [k0, k1), in order: the SUM of {@link #combine}
+     * with the loop over slices inside, one call per block rather than one per slice (192-wide slices
+     * are 12 vectors, and a call per slice cost about 10% of a (6400, 192) column sum).
+     */
+    private static void addSlices(float[] acc, float[] x, int base, int[] offsets, int k0, int k1, int w) {
+        int bound = SPECIES.loopBound(w);
+        for (int j = k0; j < k1; j++) {
+            int p = base + offsets[j], i = 0;
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(SPECIES, acc, i)
+                        .add(FloatVector.fromArray(SPECIES, x, p + i))
+                        .intoArray(acc, i);
+            }
+            if (i < w) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, w);
+                FloatVector.fromArray(SPECIES, acc, i, m)
+                        .add(FloatVector.fromArray(SPECIES, x, p + i, m))
+                        .intoArray(acc, i, m);
+            }
+        }
     }
 
     /** o[ob..ob+w) = acc[0..w), divided by count for MEAN. */
