@@ -144,22 +144,38 @@ final class CpuReductions {
         int n = lay.inner, k = lay.offsets.length;
         int rb = rowBlock(k), rowBlocks = (k + rb - 1) / rb;
         int colBlocks = (n + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-        int items = lay.rows * colBlocks * rowBlocks;
-        int grain = Math.max(1, 32768 / Math.max(1, Math.min(k, rb) * Math.min(n, COLUMN_BLOCK)));
+        int pairs = (rowBlocks + 1) / 2; // a work item streams two blocks at once: two read streams
+        int items = lay.rows * colBlocks * pairs;
+        // a chunk streams at least 1 MiB: below that a second core's wake-up costs more than it saves
+        int grain = Math.max(1, (1 << 18) / Math.max(1, 2 * Math.min(k, rb) * Math.min(n, COLUMN_BLOCK)));
         int[] offsets = lay.offsets;
         // partials: (rows, rowBlocks, n); none when every output is one block
         float[] part = rowBlocks == 1 ? null : new float[lay.rows * rowBlocks * n];
         Parallel.forRange(items, grain, (start, end) -> {
-            float[] acc = new float[Math.min(n, COLUMN_BLOCK)];
+            float[] acc = new float[Math.min(n, COLUMN_BLOCK)], acc2 = new float[acc.length];
             for (int it = start; it < end; it++) {
-                int blk = it % rowBlocks, cb = (it / rowBlocks) % colBlocks, r = it / rowBlocks / colBlocks;
+                int pair = it % pairs, cb = (it / pairs) % colBlocks, r = it / pairs / colBlocks;
                 int from = cb * COLUMN_BLOCK, w = Math.min(n, from + COLUMN_BLOCK) - from;
-                int base = xo + lay.base(r) + from, k0 = blk * rb, k1 = Math.min(k, k0 + rb);
+                int base = xo + lay.base(r) + from, blk = 2 * pair, k0 = blk * rb, k1 = Math.min(k, k0 + rb);
                 System.arraycopy(x, base + offsets[k0], acc, 0, w);
-                if (op == ReduceOp.SUM || op == ReduceOp.MEAN) addSlices(acc, x, base, offsets, k0 + 1, k1, w);
-                else for (int j = k0 + 1; j < k1; j++) combine(op, acc, 0, x, base + offsets[j], w);
-                if (part == null) finish(op, lay.count, acc, w, o, oo + r * n + from);
-                else System.arraycopy(acc, 0, part, (r * rowBlocks + blk) * n + from, w);
+                if (blk + 1 < rowBlocks && (op == ReduceOp.SUM || op == ReduceOp.MEAN)) {
+                    int k2 = k1 + rb < k ? k1 + rb : k; // the second block: [k1, k2), never longer than the first
+                    System.arraycopy(x, base + offsets[k1], acc2, 0, w);
+                    addSlicePairs(acc, acc2, x, base, offsets, k0 + 1, k1 + 1, k2 - k1 - 1, w);
+                    addSlices(acc, x, base, offsets, k0 + k2 - k1, k1, w);
+                    store(op, lay.count, acc2, w, o, oo + r * n + from, part, (r * rowBlocks + blk + 1) * n + from);
+                } else {
+                    for (int b = blk; b < Math.min(rowBlocks, blk + 2); b++) {
+                        int j0 = b * rb, j1 = Math.min(k, j0 + rb);
+                        float[] a = b == blk ? acc : acc2;
+                        if (b > blk) System.arraycopy(x, base + offsets[j0], a, 0, w);
+                        if (op == ReduceOp.SUM || op == ReduceOp.MEAN) addSlices(a, x, base, offsets, j0 + 1, j1, w);
+                        else for (int j = j0 + 1; j < j1; j++) combine(op, a, 0, x, base + offsets[j], w);
+                        if (b > blk)
+                            store(op, lay.count, a, w, o, oo + r * n + from, part, (r * rowBlocks + b) * n + from);
+                    }
+                }
+                store(op, lay.count, acc, w, o, oo + r * n + from, part, (r * rowBlocks + blk) * n + from);
             }
         });
         if (part == null) return;
@@ -206,6 +222,43 @@ final class CpuReductions {
                         .intoArray(acc, i, m);
             }
         }
+    }
+
+    /**
+     * Two blocks at once, slice by slice: a[0..w) += x[base + offsets[ja + t] ..] and
+     * b[0..w) += x[base + offsets[jb + t] ..] for t in [0, count). Each accumulator sees its own
+     * slices in order (the bits of two {@link #addSlices} calls); the two read streams keep more
+     * cache-line fills in flight than one.
+     */
+    private static void addSlicePairs(
+            float[] a, float[] b, float[] x, int base, int[] offsets, int ja, int jb, int count, int w) {
+        int bound = SPECIES.loopBound(w);
+        for (int t = 0; t < count; t++) {
+            int p = base + offsets[ja + t], q = base + offsets[jb + t], i = 0;
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(SPECIES, a, i)
+                        .add(FloatVector.fromArray(SPECIES, x, p + i))
+                        .intoArray(a, i);
+                FloatVector.fromArray(SPECIES, b, i)
+                        .add(FloatVector.fromArray(SPECIES, x, q + i))
+                        .intoArray(b, i);
+            }
+            if (i < w) {
+                VectorMask<Float> m = SPECIES.indexInRange(i, w);
+                FloatVector.fromArray(SPECIES, a, i, m)
+                        .add(FloatVector.fromArray(SPECIES, x, p + i, m))
+                        .intoArray(a, i, m);
+                FloatVector.fromArray(SPECIES, b, i, m)
+                        .add(FloatVector.fromArray(SPECIES, x, q + i, m))
+                        .intoArray(b, i, m);
+            }
+        }
+    }
+
+    /** A block's result: the output itself when there is one block (part null), else its partial. */
+    private static void store(ReduceOp op, int count, float[] acc, int w, float[] o, int ob, float[] part, int pb) {
+        if (part == null) finish(op, count, acc, w, o, ob);
+        else System.arraycopy(acc, 0, part, pb, w);
     }
 
     /** o[ob..ob+w) = acc[0..w), divided by count for MEAN. */
