@@ -2,7 +2,10 @@ package dev.loupe.tensor;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one shared worker pool. Work is always split over independent outputs (rows, columns, batch,
@@ -61,6 +64,12 @@ public final class Parallel {
     /**
      * Runs {@code body} over [0, n) in chunks of at least {@code grain} items. With one thread, or
      * when the work is too small to split, it runs inline on the caller.
+     *
+     * <p>The caller works too: it hands the call to at most threads - 1 pool workers, and everyone
+     * claims chunks from a shared counter until none are left, so a worker that wakes late (a busy
+     * or shared machine) finds the work done instead of holding the caller up. The caller then waits
+     * only for chunks that workers have already started. Which thread runs a chunk changes nothing
+     * in the results: chunks are independent outputs.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -71,29 +80,55 @@ public final class Parallel {
             return;
         }
         int chunks = Math.min(t * 4, (n + g - 1) / g);
-        pool().invoke(new Chunk(body, 0, n, chunks));
+        new Chunks(body, n, chunks).run(pool(), Math.min(t - 1, chunks - 1));
     }
 
-    private static final class Chunk extends RecursiveAction {
+    /** One forRange call: chunk c is [n c / chunks, n (c + 1) / chunks). */
+    private static final class Chunks {
         private final RangeBody body;
-        private final int start, end, chunks;
+        private final int n, chunks;
+        private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread caller = Thread.currentThread();
 
-        Chunk(RangeBody body, int start, int end, int chunks) {
+        Chunks(RangeBody body, int n, int chunks) {
             this.body = body;
-            this.start = start;
-            this.end = end;
+            this.n = n;
             this.chunks = chunks;
         }
 
-        @Override
-        protected void compute() {
-            if (chunks <= 1) {
-                body.run(start, end);
-                return;
+        void run(ForkJoinPool pool, int helpers) {
+            for (int i = 0; i < helpers; i++) {
+                try {
+                    pool.execute(this::work);
+                } catch (RejectedExecutionException e) { // the pool is being resized: work alone
+                    break;
+                }
             }
-            int leftChunks = chunks / 2;
-            int mid = start + (int) ((long) (end - start) * leftChunks / chunks);
-            invokeAll(new Chunk(body, start, mid, leftChunks), new Chunk(body, mid, end, chunks - leftChunks));
+            work();
+            // done's increments are volatile writes after each chunk's stores: reading it here
+            // makes every chunk's output visible to the caller.
+            while (done.get() < chunks) LockSupport.park(this);
+            Throwable f = failure.get();
+            if (f instanceof RuntimeException e) throw e;
+            if (f instanceof Error e) throw e;
+            if (f != null) throw new IllegalStateException(f);
+        }
+
+        private void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure.get() == null) body.run(start(c), start(c + 1));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        private int start(int c) {
+            return (int) ((long) n * c / chunks);
         }
     }
 }

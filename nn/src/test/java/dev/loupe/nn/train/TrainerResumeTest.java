@@ -78,7 +78,9 @@ class TrainerResumeTest {
         assertEquals(
                 dev.loupe.nn.VitWeights.metadata(resumedModel.config()),
                 dev.loupe.tensor.io.SafeTensors.readMetadata(model));
-        assertEquals(resumedModel.config().withDropPath(0), dev.loupe.nn.VitWeights.read(model).config());
+        assertEquals(
+                resumedModel.config().withDropPath(0),
+                dev.loupe.nn.VitWeights.read(model).config());
         // two kept, the partial folder replaced by the real step-6 checkpoint
         assertEquals(List.of("latest", "step-0000006", "step-0000007"), listing(runDir.resolve("checkpoints")));
         assertEquals(

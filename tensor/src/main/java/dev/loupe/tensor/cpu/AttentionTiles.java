@@ -309,7 +309,7 @@ final class AttentionTiles {
             acc = FloatVector.fromArray(SPECIES, x, xOff + j, mk)
                     .fma(FloatVector.fromArray(SPECIES, y, yOff + j, mk), acc);
         }
-        return Lanes.sumInRegisters(acc);
+        return Lanes.sum(acc);
     }
 
     /** x[off + j] *= s for j < n. */

@@ -110,7 +110,20 @@ final class CpuAdamW {
         float decay = (float) (1 - h.lr() * h.weightDecay()), b1 = (float) h.beta1(), c1 = (float) (1 - h.beta1());
         float b2 = (float) h.beta2(), c2 = (float) (1 - h.beta2()), eps = (float) h.eps();
         float sqrtBc2 = (float) Math.sqrt(h.bc2()), stepSize = (float) (h.lr() / h.bc1());
-        for (int i = 0; i < n; i += L) {
+        int bound = SPECIES.loopBound(n), i = 0;
+        for (; i < bound; i += L) {
+            FloatVector gr = FloatVector.fromArray(SPECIES, g, gi + i);
+            FloatVector pd = FloatVector.fromArray(SPECIES, p, pi + i).mul(decay);
+            FloatVector mn = FloatVector.fromArray(SPECIES, m, mi + i).mul(b1).add(gr.mul(c1));
+            FloatVector vn = FloatVector.fromArray(SPECIES, v, vi + i)
+                    .mul(b2)
+                    .add(gr.mul(gr).mul(c2));
+            mn.intoArray(m, mi + i);
+            vn.intoArray(v, vi + i);
+            FloatVector denom = vn.sqrt().div(sqrtBc2).add(eps);
+            pd.sub(mn.div(denom).mul(stepSize)).intoArray(p, pi + i);
+        }
+        if (i < n) { // the same arithmetic, masked, for the last n % L elements
             VectorMask<Float> k = SPECIES.indexInRange(i, n);
             FloatVector gr = FloatVector.fromArray(SPECIES, g, gi + i, k);
             FloatVector pd = FloatVector.fromArray(SPECIES, p, pi + i, k).mul(decay);

@@ -5,7 +5,6 @@ import dev.loupe.tensor.KernelMode;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * depend on the thread count. Each block sums its rows in order into its own partial (D) vector, and
  * the partials are then added in block order, so dweight and dbias are the same bits on any number of
  * threads. The column sums are elementwise (no lane reduction), so vector and twin agree on them up
- * to xhat's rounding.
+ * to xhat's rounding. The F32 vector row kernel is {@link LayerNormRow#backward}.
  */
 final class CpuLayerNormBackward {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -97,23 +96,40 @@ final class CpuLayerNormBackward {
             float[] ma = CpuElementwise.host(mc).f32(),
                     ra = CpuElementwise.host(rc).f32();
             float[] pw = sums ? new float[blocks * d] : null, pb = sums ? new float[blocks * d] : null;
+            float[] wv = wa != null ? wa : LayerNormRow.ones(d);
+            int wvo = wa != null ? in.wo() : 0;
             Parallel.forRange(blocks, 1, (start, end) -> {
                 for (int b = start; b < end; b++) {
                     for (int r = b * BLOCK_ROWS, e = Math.min(rows, r + BLOCK_ROWS); r < e; r++) {
-                        if (scalar) rowScalar(xa, ga, wa, ma, ra, oa, pw, pb, b * d, r, in);
-                        else rowVector(xa, ga, wa, ma, ra, oa, pw, pb, b * d, r, in);
+                        if (scalar) {
+                            rowScalar(xa, ga, wa, ma, ra, oa, pw, pb, b * d, r, in);
+                        } else {
+                            LayerNormRow.backward(
+                                    xa,
+                                    in.xo() + r * in.xs(),
+                                    ga,
+                                    in.go() + r * in.gs(),
+                                    wv,
+                                    wvo,
+                                    ma[in.mo() + r],
+                                    ra[in.ro() + r],
+                                    oa,
+                                    in.oo() + r * in.os(),
+                                    pw,
+                                    pb,
+                                    b * d,
+                                    d);
+                        }
                     }
                 }
             });
             if (sums) {
+                float[] sw = new float[d], sb = new float[d];
+                sumBlocks(pw, sw, blocks, d);
+                sumBlocks(pb, sb, blocks, d);
                 for (int j = 0; j < d; j++) {
-                    float sw = 0f, sb = 0f;
-                    for (int b = 0; b < blocks; b++) {
-                        sw += pw[b * d + j];
-                        sb += pb[b * d + j];
-                    }
-                    write(dweight, j, sw);
-                    write(dbias, j, sb);
+                    write(dweight, j, sw[j]);
+                    write(dbias, j, sb[j]);
                 }
             }
         } else {
@@ -157,42 +173,21 @@ final class CpuLayerNormBackward {
         if (v != null) CpuElementwise.host(v).setDouble(v.offset() + j * v.stride(0), value);
     }
 
-    private static void rowVector(
-            float[] x,
-            float[] g,
-            float[] w,
-            float[] mean,
-            float[] rstd,
-            float[] o,
-            float[] pw,
-            float[] pb,
-            int pbase,
-            int r,
-            Rows in) {
-        int d = in.d(), xb = in.xo() + r * in.xs(), gb = in.go() + r * in.gs(), ob = in.oo() + r * in.os();
-        float mu = mean[in.mo() + r], rs = rstd[in.ro() + r];
-        FloatVector sumGw = FloatVector.zero(SPECIES), sumGwx = FloatVector.zero(SPECIES);
-        for (int i = 0; i < d; i += L) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, d);
-            FloatVector xh =
-                    FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
-            FloatVector gw = w == null ? gv : gv.mul(FloatVector.fromArray(SPECIES, w, in.wo() + i, m));
-            sumGw = sumGw.add(gw);
-            sumGwx = gw.fma(xh, sumGwx);
-            if (pw != null) {
-                FloatVector.fromArray(SPECIES, pw, pbase + i, m).add(gv.mul(xh)).intoArray(pw, pbase + i, m);
-                FloatVector.fromArray(SPECIES, pb, pbase + i, m).add(gv).intoArray(pb, pbase + i, m);
-            }
+    /**
+     * sums[j] = 0 + partials[0][j] + partials[1][j] + ..., in block order: a vector of adjacent
+     * columns at a time, each column added in the same order as a scalar loop would.
+     */
+    private static void sumBlocks(float[] partials, float[] sums, int blocks, int d) {
+        int bound = SPECIES.loopBound(d), j = 0;
+        for (; j < bound; j += L) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int b = 0; b < blocks; b++) acc = acc.add(FloatVector.fromArray(SPECIES, partials, b * d + j));
+            acc.intoArray(sums, j);
         }
-        float a = Lanes.sum(sumGw) / d, b = Lanes.sum(sumGwx) / d;
-        for (int i = 0; i < d; i += L) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, d);
-            FloatVector xh =
-                    FloatVector.fromArray(SPECIES, x, xb + i, m).sub(mu).mul(rs);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, gb + i, m);
-            FloatVector gw = w == null ? gv : gv.mul(FloatVector.fromArray(SPECIES, w, in.wo() + i, m));
-            gw.sub(a).sub(xh.mul(b)).mul(rs).intoArray(o, ob + i, m);
+        for (; j < d; j++) {
+            float acc = 0f;
+            for (int b = 0; b < blocks; b++) acc += partials[b * d + j];
+            sums[j] = acc;
         }
     }
 

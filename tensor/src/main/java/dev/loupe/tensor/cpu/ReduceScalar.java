@@ -7,7 +7,7 @@ import dev.loupe.tensor.ReduceOp;
 /**
  * Scalar reductions over a {@link ReduceLayout}: the F32 twin of CpuReductions' vector kernels, and
  * the F64 and integer paths. Each output starts from its first element and combines the rest in the
- * layout's order (Math.max / Math.min propagate NaN). Integers accumulate in long and wrap when
+ * layout's order (F32 over a kept innermost dim: in blocks, see {@link #f32}) (Math.max / Math.min propagate NaN). Integers accumulate in long and wrap when
  * stored, like torch's int sums.
  */
 final class ReduceScalar {
@@ -31,20 +31,32 @@ final class ReduceScalar {
         });
     }
 
+    /**
+     * A kept innermost dim combines its slices in blocks of {@link CpuReductions#rowBlock} (each from
+     * its first element), then the block results in order, as the vector kernel does; a reduced
+     * innermost run is one block.
+     */
     static void f32(ReduceOp op, ReduceLayout lay, float[] x, int xo, float[] o, int oo) {
         int[] offs = lay.offsets;
+        int block = lay.innerReduced ? lay.count : CpuReductions.rowBlock(lay.count);
         forEachOutput(lay, xo, (e, first, run) -> {
-            float acc = x[first + offs[0]];
-            for (int k = 1; k < lay.count; k++) {
-                float v = x[first + offs[k / run] + k % run];
-                acc = switch (op) {
-                    case SUM, MEAN -> acc + v;
-                    case MAX -> Math.max(acc, v);
-                    case MIN -> Math.min(acc, v);
-                };
+            float acc = 0f;
+            for (int k0 = 0; k0 < lay.count; k0 += block) {
+                float part = x[first + offs[k0 / run] + k0 % run];
+                for (int k = k0 + 1, k1 = Math.min(lay.count, k0 + block); k < k1; k++)
+                    part = combine(op, part, x[first + offs[k / run] + k % run]);
+                acc = k0 == 0 ? part : combine(op, acc, part);
             }
             o[oo + e] = op == ReduceOp.MEAN ? acc / lay.count : acc;
         });
+    }
+
+    private static float combine(ReduceOp op, float acc, float v) {
+        return switch (op) {
+            case SUM, MEAN -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
     }
 
     static void f64(ReduceOp op, ReduceLayout lay, double[] x, int xo, double[] o, int oo) {

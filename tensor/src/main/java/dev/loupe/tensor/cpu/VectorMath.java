@@ -261,7 +261,7 @@ final class VectorMath {
             e.intoArray(a, off + i);
             sum = sum.add(e);
         }
-        return Lanes.sumInRegisters(sum);
+        return Lanes.sum(sum);
     }
 
     static FloatVector erf(FloatVector x) {

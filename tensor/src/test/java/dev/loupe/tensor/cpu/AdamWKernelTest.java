@@ -69,6 +69,29 @@ class AdamWKernelTest {
         }
     }
 
+    // Long tensors are cut into blocks over the threads; a length that is not a multiple of the
+    // lane count ends in a masked step. Same bits as the twin, and for any thread count.
+    @Test
+    void longTensorsKeepTheTwinsBitsForAnyThreadCount() {
+        int saved = dev.loupe.tensor.Parallel.threads();
+        try {
+            for (int n : new int[] {192 * 768, 40_000 + 5}) {
+                Tensor p = randn(801, n);
+                Tensor[] grads = {randn(802, n), randn(803, n)};
+                dev.loupe.tensor.Parallel.setThreads(1);
+                Tensor[] twin = steps(p, grads, true);
+                for (int threads : new int[] {1, 2, 3}) {
+                    dev.loupe.tensor.Parallel.setThreads(threads);
+                    Tensor[] vec = steps(p, grads, false);
+                    for (int k = 0; k < 3; k++)
+                        assertSameBits(n + " elements, " + threads + " threads", twin[k], vec[k]);
+                }
+            }
+        } finally {
+            dev.loupe.tensor.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void stridedParamAndFrontEnd() {
         Tensor base = randn(701, 17, 5), g = randn(702, 5, 17);

@@ -85,9 +85,41 @@ class LayerNormBackwardKernelTest {
         }
     }
 
+    // ViT-sized rows and odd widths over many row blocks. dbias: the same terms (g) in the same block
+    // order, so the same bits. dweight: the terms g xhat differ by xhat's rounding (a few 1e-7 of
+    // |g xhat| ~ 1), summed over up to 1000 rows in the same order: under 1e-4.
+    @Test
+    void vectorMatchesTwinOnVitAndOddWidths() {
+        long seed = 351;
+        for (int d : new int[] {192, 200, 47}) {
+            for (int rows : new int[] {1, 33, 1000}) {
+                Tensor x = randn(seed++, rows, d), g = randn(seed++, rows, d), w = randn(seed++, d);
+                Tensor wide = randn(seed++, rows, d + 7).narrow(1, 3, d);
+                for (Tensor in : new Tensor[] {x, wide}) {
+                    for (Tensor ww : new Tensor[] {null, w}) {
+                        LayerNormResult f = Normalization.layerNorm(in, ww, null, 1e-5);
+                        String what = in.shape() + " strides " + java.util.Arrays.toString(in.strides())
+                                + (ww == null ? "" : " weight");
+                        Grads twin = run(in, ww, f.mean(), f.rstd(), g, true),
+                                vec = run(in, ww, f.mean(), f.rstd(), g, false);
+                        assertClose("dx vector vs twin " + what, twin.dx, vec.dx, 5e-6, 2e-6);
+                        assertClose("dweight vector vs twin " + what, twin.dw, vec.dw, 1e-4, 1e-6);
+                        assertSameBits("dbias vector vs twin " + what, twin.db, vec.db);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void sameBitsForAnyThreadCount() {
-        Tensor x = randn(401, 300, 37), g = randn(402, 300, 37), w = randn(403, 37);
+        for (int[] shape : new int[][] {{300, 37}, {1000, 192}, {70, 200}}) {
+            sameBitsForAnyThreadCount(shape[0], shape[1]);
+        }
+    }
+
+    private static void sameBitsForAnyThreadCount(int rows, int d) {
+        Tensor x = randn(401, rows, d), g = randn(402, rows, d), w = randn(403, d);
         LayerNormResult f = Normalization.layerNorm(x, w, null, 1e-5);
         int saved = Parallel.threads();
         try {

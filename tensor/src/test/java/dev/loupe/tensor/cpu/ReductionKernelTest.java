@@ -92,6 +92,43 @@ class ReductionKernelTest {
         assertSameBits("mean over rows", reduce(ReduceOp.MEAN, x, new int[] {0}, true), x.mean(true, 0));
     }
 
+    // Bias gradients: column sums of (R, D) with one output row, which the kernel splits into column
+    // blocks by thread count. Every op must keep the twin's bits for any thread count.
+    @Test
+    void columnSumsKeepTheTwinsBitsForAnyThreadCount() {
+        int before = Parallel.threads();
+        long seed = 91;
+        try {
+            for (int[] shape :
+                    new int[][] {{2000, 192}, {300, 768}, {65, 200}, {9, 17}, {1000, 2}, {3, 600, 70}, {257, 1100}}) {
+                Tensor x = randn(seed++, shape);
+                int[] dims = shape.length == 2 ? new int[] {0} : new int[] {1};
+                for (Tensor in : new Tensor[] {x, nonContiguous(x)}) {
+                    for (ReduceOp op : ReduceOp.values()) {
+                        String what = op + " of " + in.shape() + " over " + java.util.Arrays.toString(dims);
+                        Parallel.setThreads(1);
+                        Tensor twin = reduce(op, in, dims, true);
+                        for (int threads : new int[] {1, 2, 3, 7}) {
+                            Parallel.setThreads(threads);
+                            assertSameBits(what + ", " + threads + " threads", twin, reduce(op, in, dims, false));
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void rowBlocksDependOnTheReductionLengthOnly() {
+        assertEquals(256, CpuReductions.rowBlock(1));
+        assertEquals(256, CpuReductions.rowBlock(6400));
+        assertEquals(256, CpuReductions.rowBlock(64 * 256));
+        assertEquals(257, CpuReductions.rowBlock(64 * 256 + 1));
+        assertTrue((1_000_000 + CpuReductions.rowBlock(1_000_000) - 1) / CpuReductions.rowBlock(1_000_000) <= 64);
+    }
+
     @Test
     void resultsDoNotDependOnThreadCount() {
         Tensor x = randn(5, 300, 129);

@@ -1,0 +1,64 @@
+package dev.loupe.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** forRange: every item exactly once, whoever claims the chunks; failures reach the caller. */
+class ParallelTest {
+    @Test
+    void everyItemRunsExactlyOnce() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3, 7}) {
+                Parallel.setThreads(threads);
+                for (int n : new int[] {1, 2, 5, 17, 1000, 100_003}) {
+                    for (int grain : new int[] {1, 7, 4096}) {
+                        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                        Parallel.forRange(n, grain, (start, end) -> {
+                            for (int i = start; i < end; i++) seen.incrementAndGet(i);
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(
+                                    1,
+                                    seen.get(i),
+                                    "item " + i + " of " + n + ", grain " + grain + ", " + threads + " threads");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void nestedCallsAndFailuresReachTheCaller() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            AtomicIntegerArray seen = new AtomicIntegerArray(64 * 64);
+            Parallel.forRange(64, 1, (s, e) -> {
+                for (int r = s; r < e; r++) {
+                    int row = r;
+                    Parallel.forRange(64, 1, (s2, e2) -> {
+                        for (int c = s2; c < e2; c++) seen.incrementAndGet(row * 64 + c);
+                    });
+                }
+            });
+            for (int i = 0; i < 64 * 64; i++) assertEquals(1, seen.get(i), "nested item " + i);
+            IllegalArgumentException boom = new IllegalArgumentException("item 77 is out of range");
+            IllegalArgumentException thrown = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Parallel.forRange(100, 1, (s, e) -> {
+                        if (s <= 77 && 77 < e) throw boom;
+                    }));
+            assertSame(boom, thrown);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+}
