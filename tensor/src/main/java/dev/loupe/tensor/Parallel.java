@@ -4,6 +4,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,11 +66,15 @@ public final class Parallel {
      * Runs {@code body} over [0, n) in chunks of at least {@code grain} items. With one thread, or
      * when the work is too small to split, it runs inline on the caller.
      *
-     * <p>The caller works too: it hands the call to at most threads - 1 pool workers, and everyone
-     * claims chunks from a shared counter until none are left, so a worker that wakes late (a busy
-     * or shared machine) finds the work done instead of holding the caller up. The caller then waits
-     * only for chunks that workers have already started. Which thread runs a chunk changes nothing
-     * in the results: chunks are independent outputs.
+     * <p>The caller works too: it hands the call to at most threads - 1 pool workers. The chunks are
+     * dealt out in contiguous shares, one per thread (the caller's first); each thread runs its own
+     * share in order and then takes the chunks no one has started yet from the ends of the others'
+     * shares. A worker that wakes late (a busy or shared machine) therefore finds part of its share
+     * done instead of holding the caller up, while an on-time worker keeps its whole share: coarse
+     * calls (a GEMM's four M blocks) stay balanced, which one shared counter did not (the caller took
+     * three of four blocks whenever the worker woke a little late: GEMM n = 2048 ran 12% slower). The
+     * caller waits only for chunks that workers have started. Which thread runs a chunk changes
+     * nothing in the results: chunks are independent outputs.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -80,32 +85,38 @@ public final class Parallel {
             return;
         }
         int chunks = Math.min(t * 4, (n + g - 1) / g);
-        new Chunks(body, n, chunks).run(pool(), Math.min(t - 1, chunks - 1));
+        int helpers = Math.min(t - 1, chunks - 1);
+        new Chunks(body, n, chunks, helpers + 1).run(pool());
     }
 
-    /** One forRange call: chunk c is [n c / chunks, n (c + 1) / chunks). */
+    /** One forRange call: chunk c is [n c / chunks, n (c + 1) / chunks); share l is chunks [first(l), first(l + 1)). */
     private static final class Chunks {
         private final RangeBody body;
-        private final int n, chunks;
-        private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        private final int n, chunks, shares;
+        private final AtomicIntegerArray claimed;
+        private final AtomicInteger done = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread caller = Thread.currentThread();
 
-        Chunks(RangeBody body, int n, int chunks) {
+        Chunks(RangeBody body, int n, int chunks, int shares) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
+            this.shares = shares;
+            this.claimed = new AtomicIntegerArray(chunks);
         }
 
-        void run(ForkJoinPool pool, int helpers) {
-            for (int i = 0; i < helpers; i++) {
+        /** Hands shares 1 .. shares - 1 to pool workers, runs share 0 here, then waits for every chunk. */
+        void run(ForkJoinPool pool) {
+            for (int i = 1; i < shares; i++) {
+                int share = i;
                 try {
-                    pool.execute(this::work);
-                } catch (RejectedExecutionException e) { // the pool is being resized: work alone
+                    pool.execute(() -> work(share));
+                } catch (RejectedExecutionException e) { // the pool is being resized: the caller takes the rest
                     break;
                 }
             }
-            work();
+            work(0);
             // done's increments are volatile writes after each chunk's stores: reading it here
             // makes every chunk's output visible to the caller.
             while (done.get() < chunks) LockSupport.park(this);
@@ -115,16 +126,28 @@ public final class Parallel {
             if (f != null) throw new IllegalStateException(f);
         }
 
-        private void work() {
-            for (int c; (c = next.getAndIncrement()) < chunks; ) {
-                try {
-                    if (failure.get() == null) body.run(start(c), start(c + 1));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
-                }
+        /** This thread's share front to back, then the others' unstarted chunks from the back of each share. */
+        private void work(int share) {
+            for (int c = first(share); c < first(share + 1); c++) runIfUnclaimed(c);
+            for (int k = 1; k < shares; k++) {
+                int other = (share + k) % shares;
+                for (int c = first(other + 1) - 1; c >= first(other); c--) runIfUnclaimed(c);
             }
+        }
+
+        private void runIfUnclaimed(int c) {
+            if (claimed.get(c) != 0 || !claimed.compareAndSet(c, 0, 1)) return;
+            try {
+                if (failure.get() == null) body.run(start(c), start(c + 1));
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+            }
+        }
+
+        private int first(int share) {
+            return (int) ((long) chunks * share / shares);
         }
 
         private int start(int c) {
