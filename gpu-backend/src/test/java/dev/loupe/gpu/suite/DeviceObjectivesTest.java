@@ -140,8 +140,12 @@ class DeviceObjectivesTest {
                 // both sides hold rounding noise there that Adam turns into +-lr steps of arbitrary sign.
                 // Compare the query and value biases; bound the key bias by three steps of lr.
                 int d = e.size(0) / 3;
-                TensorAssert.assertCloseToScale(name + " (q)", e.narrow(0, 0, d), a.narrow(0, 0, d), RTOL);
-                TensorAssert.assertCloseToScale(name + " (v)", e.narrow(0, 2 * d, d), a.narrow(0, 2 * d, d), RTOL);
+                assertBiasClose(
+                        name + " (q)", e.narrow(0, 0, d), a.narrow(0, 0, d).cpu());
+                assertBiasClose(
+                        name + " (v)",
+                        e.narrow(0, 2 * d, d),
+                        a.narrow(0, 2 * d, d).cpu());
                 assertTrue(
                         a.narrow(0, d, d).abs().max(false).item() <= 3.01e-3,
                         name + " (k) moved more than 3 steps of lr");
@@ -149,6 +153,31 @@ class DeviceObjectivesTest {
                 TensorAssert.assertCloseToScale(name, e, a.cpu(), RTOL);
             }
         });
+    }
+
+    /**
+     * Biases that start at 0, after three AdamW steps of lr 1e-3: each element within RTOL of the
+     * tensor's scale, except elements that the host moved by less than 1% of one step. Those had
+     * gradients far below Adam's eps (1e-8; about 1e-10 here, e.g. a value-bias lane whose shift the
+     * final layer norm passes almost unchanged to a training-mode batch norm, which removes it), where
+     * the update is lr g / eps and multiplies the gradients' rounding noise by 1e5: there both sides
+     * must stay below 1% of one step. At most a quarter of the elements may be of that kind.
+     */
+    private static void assertBiasClose(String what, Tensor expected, Tensor actual) {
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        double scale = 0, epsRegime = 0.01 * 1e-3;
+        for (double v : e) scale = Math.max(scale, Math.abs(v));
+        int tiny = 0;
+        for (int i = 0; i < e.length; i++) {
+            boolean belowEps = Math.abs(e[i]) < epsRegime;
+            if (belowEps) tiny++;
+            double bound = belowEps ? epsRegime : RTOL * scale;
+            double diff = belowEps ? Math.abs(a[i]) : Math.abs(e[i] - a[i]);
+            assertTrue(
+                    diff <= bound,
+                    what + " element " + i + ": expected " + e[i] + ", actual " + a[i] + " (bound " + bound + ")");
+        }
+        assertTrue(tiny <= e.length / 4, what + ": " + tiny + " of " + e.length + " elements barely moved");
     }
 
     /** Three steps as the trainer runs them (AdamW lr 1e-3, wd 0.05, epoch 0); the loss of each. */
