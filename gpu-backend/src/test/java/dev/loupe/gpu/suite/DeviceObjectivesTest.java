@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceObjectivesTest {
     private static final double RTOL = 1e-4;
+    /** The AdamW learning rate of {@link #train}: one step moves a parameter by at most about this. */
+    private static final double LR = 1e-3;
     /** dim 16, depth 1, 2 heads, 8x8x3 images, patch 2, no head (the ssl tests' tiny ViT). */
     private static final ViTConfig TINY = ViTConfig.of(8, 2, 3, 16, 1, 2, 0);
 
@@ -165,7 +167,7 @@ class DeviceObjectivesTest {
      */
     private static void assertBiasClose(String what, Tensor expected, Tensor actual) {
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double scale = 0, epsRegime = 0.01 * 1e-3;
+        double scale = 0, epsRegime = 0.01 * LR;
         for (double v : e) scale = Math.max(scale, Math.abs(v));
         int tiny = 0;
         for (int i = 0; i < e.length; i++) {
@@ -182,7 +184,7 @@ class DeviceObjectivesTest {
 
     /** Three steps as the trainer runs them (AdamW lr 1e-3, wd 0.05, epoch 0); the loss of each. */
     private static double[] train(Objective<Batch> objective, Batch batch) {
-        AdamW opt = new AdamW(ParamGroup.single(objective.trainableParameters()), 1e-3, 0.9, 0.999, 1e-8, 0.05);
+        AdamW opt = new AdamW(ParamGroup.single(objective.trainableParameters()), LR, 0.9, 0.999, 1e-8, 0.05);
         double[] losses = new double[3];
         for (int step = 0; step < losses.length; step++) {
             StepInfo info = new StepInfo(step, losses.length, 0, losses.length);

@@ -2,7 +2,6 @@ package dev.loupe.tensor.cpu;
 
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.UnaryOp;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Single-precision matrix product on heap arrays: C = A.B or C += A.B, with A and/or B read
@@ -107,30 +106,7 @@ public final class Gemm {
             int biasOff) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         checkBias(n, bias, biasOff);
-        if (k == 0) {
-            for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-            return;
-        }
-        single(
-                transA,
-                transB,
-                m,
-                n,
-                k,
-                a,
-                aOff,
-                lda,
-                b,
-                bOff,
-                ldb,
-                c,
-                cOff,
-                ldc,
-                false,
-                readsAInPlace(transA, n, lda),
-                bias,
-                biasOff,
-                null);
+        biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, null);
     }
 
     /**
@@ -165,9 +141,31 @@ public final class Gemm {
         checkBias(n, bias, biasOff);
         if (m > 0 && n > 0) checkSpan("O", o.length, oOff, m, n, ldc);
         GemmEpilogue epilogue = GemmEpilogue.of(op, c, cOff, o, oOff);
+        biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+    }
+
+    /** gemmBias, arguments checked, with each thread's finished C block passed to {@code epilogue} (null: none). */
+    private static void biasProduct(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] bias,
+            int biasOff,
+            GemmEpilogue epilogue) {
         if (k == 0) {
             for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-            epilogue.apply(cOff, ldc, m, n);
+            if (epilogue != null) epilogue.apply(cOff, ldc, m, n);
             return;
         }
         single(
@@ -501,70 +499,6 @@ public final class Gemm {
     }
 
     /**
-     * B(:, jc .. jc+nc) packed just in time into bp as K blocks of kcMax rows (the block at row pc
-     * starts at pc * panels * NR), so a block is still in cache when it is first read. Each K block is
-     * cut into {@code parts} panel ranges (one per thread, or one per N chunk when the tasks split N);
-     * a task needing some panels packs the ranges nobody has claimed and then waits (briefly: a claimed
-     * range is being packed by a running thread) for the ranges others claimed.
-     */
-    private static final class SharedPackedB {
-        private static final int FREE = 0, PACKING = 1, PACKED = 2;
-        private final boolean transB;
-        private final float[] b, bp;
-        private final int bOff, ldb, k, kcMax, jc, nc, panels, parts;
-        /** state[kb * parts + part]: FREE, PACKING or PACKED. */
-        private final AtomicIntegerArray state;
-
-        SharedPackedB(
-                boolean transB, float[] b, int bOff, int ldb, int k, int kcMax, int jc, int nc, float[] bp, int parts) {
-            this.transB = transB;
-            this.b = b;
-            this.bOff = bOff;
-            this.ldb = ldb;
-            this.k = k;
-            this.kcMax = kcMax;
-            this.jc = jc;
-            this.nc = nc;
-            this.bp = bp;
-            this.panels = ceilDiv(nc, NR);
-            this.parts = parts;
-            this.state = new AtomicIntegerArray(ceilDiv(k, kcMax) * parts);
-        }
-
-        /** Returns once panels [p0, p1) of K block kb are packed, having packed unclaimed ones here. */
-        void await(int kb, int p0, int p1) {
-            for (int part = 0; part < parts; part++) {
-                int slot = kb * parts + part;
-                if (overlaps(part, p0, p1) && state.get(slot) == FREE && state.compareAndSet(slot, FREE, PACKING)) {
-                    int pc = kb * kcMax, kc = Math.min(kcMax, k - pc);
-                    GemmPack.packB(
-                            transB,
-                            b,
-                            bOff,
-                            ldb,
-                            pc,
-                            kc,
-                            jc,
-                            nc,
-                            part * panels / parts,
-                            (part + 1) * panels / parts,
-                            bp,
-                            pc * panels * NR);
-                    state.set(slot, PACKED);
-                }
-            }
-            for (int part = 0; part < parts; part++) {
-                if (!overlaps(part, p0, p1)) continue;
-                while (state.get(kb * parts + part) != PACKED) Thread.onSpinWait();
-            }
-        }
-
-        private boolean overlaps(int part, int p0, int p1) {
-            return part * panels / parts < p1 && (part + 1) * panels / parts > p0;
-        }
-    }
-
-    /**
      * C(i0 .. i0+mc, jc + panels [p0, p1)) (+ init(jc ..) on every row when not loading C) from an A
      * block and the packed B block at bpOff (panel q at bpOff + q * NR * kc). Tile t of A starts at
      * aBase + t * tileStep: a packed (kc, MR) panel when lda = 0, else rows read in place,
@@ -667,7 +601,7 @@ public final class Gemm {
         }
     }
 
-    private static int ceilDiv(int x, int y) {
+    static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
