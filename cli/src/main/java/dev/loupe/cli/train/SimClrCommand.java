@@ -54,6 +54,9 @@ public final class SimClrCommand implements Runnable {
     @Mixin
     BlurOptions blur;
 
+    @Mixin
+    ViewCropOptions crop;
+
     @Option(
             names = "--blr",
             defaultValue = "5e-4",
@@ -102,9 +105,10 @@ public final class SimClrCommand implements Runnable {
         m.put("proj_hidden", projHidden);
         m.put("proj_out", projOut);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = blur.apply(
-                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        RecipeConfig recipe = crop.apply(blur.apply(
+                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength)));
         BlurOptions.record(m, recipe);
+        ViewCropOptions.record(m, recipe);
         SslTraining.run(
                 new SslTraining.Plan(
                         "simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective

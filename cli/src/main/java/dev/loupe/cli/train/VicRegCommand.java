@@ -55,6 +55,9 @@ public final class VicRegCommand implements Runnable {
     @Mixin
     BlurOptions blur;
 
+    @Mixin
+    ViewCropOptions crop;
+
     @Option(
             names = "--blr",
             defaultValue = "5e-4",
@@ -117,9 +120,10 @@ public final class VicRegCommand implements Runnable {
         m.put("variance_weight", varianceWeight);
         m.put("covariance_weight", covarianceWeight);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = blur.apply(
-                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength));
+        RecipeConfig recipe = crop.apply(blur.apply(
+                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength)));
         BlurOptions.record(m, recipe);
+        ViewCropOptions.record(m, recipe);
         SslTraining.run(
                 new SslTraining.Plan(
                         "vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective

@@ -12,6 +12,8 @@ import java.util.Arrays;
  * @param localCrops      number of DINO's local crops
  * @param globalScale     {min, max} area fraction of DINO's global crops
  * @param localScale      {min, max} area fraction of DINO's local crops
+ * @param viewScale       {min, max} area fraction of the RandomResizedCrop of the two-view recipes (SimCLR,
+ *                        VICReg, BYOL, SLIP's SSL views); (0.08, 1) as in SimCLR
  * @param simclrStrength  SimCLR colour strength s (ColorJitter(0.8s, 0.8s, 0.8s, 0.2s))
  * @param blurSigma       {min, max} Gaussian blur sigma in pixels of DINO's and SimCLR's views
  * @param padding         supervised training: > 0 means zero-pad by this and random-crop back to size
@@ -28,6 +30,7 @@ public record RecipeConfig(
         int localCrops,
         double[] globalScale,
         double[] localScale,
+        double[] viewScale,
         double simclrStrength,
         double[] blurSigma,
         int padding,
@@ -43,6 +46,9 @@ public record RecipeConfig(
         }
         Checks.range(globalScale[0], globalScale[1], true, "global crop scale");
         Checks.range(localScale[0], localScale[1], true, "local crop scale");
+        if (viewScale.length != 2)
+            throw new IllegalArgumentException("view crop scale must be {min, max}, got " + Arrays.toString(viewScale));
+        Checks.range(viewScale[0], viewScale[1], true, "view crop scale");
         if (blurSigma.length != 2)
             throw new IllegalArgumentException("blur sigma must be {min, max}, got " + Arrays.toString(blurSigma));
         Checks.range(blurSigma[0], blurSigma[1], false, "blur sigma");
@@ -54,6 +60,7 @@ public record RecipeConfig(
         std = std.clone();
         globalScale = globalScale.clone();
         localScale = localScale.clone();
+        viewScale = viewScale.clone();
         blurSigma = blurSigma.clone();
     }
 
@@ -72,6 +79,7 @@ public record RecipeConfig(
                 8,
                 new double[] {0.4, 1.0},
                 new double[] {0.05, 0.4},
+                new double[] {0.08, 1.0},
                 1.0,
                 defaultBlurSigma(size),
                 0,
@@ -98,6 +106,7 @@ public record RecipeConfig(
                 localCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 simclrStrength,
                 new double[] {min, max},
                 padding,
@@ -120,6 +129,7 @@ public record RecipeConfig(
                 newLocalCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 simclrStrength,
                 blurSigma,
                 padding,
@@ -136,6 +146,7 @@ public record RecipeConfig(
                 localCrops,
                 new double[] {min, max},
                 localScale,
+                viewScale,
                 simclrStrength,
                 blurSigma,
                 padding,
@@ -151,6 +162,25 @@ public record RecipeConfig(
                 localSize,
                 localCrops,
                 globalScale,
+                new double[] {min, max},
+                viewScale,
+                simclrStrength,
+                blurSigma,
+                padding,
+                evalCropRatio,
+                antialias);
+    }
+
+    /** The RandomResizedCrop scale of the two-view recipes (SimCLR's (0.08, 1) by default). */
+    public RecipeConfig withViewScale(double min, double max) {
+        return new RecipeConfig(
+                size,
+                mean,
+                std,
+                localSize,
+                localCrops,
+                globalScale,
+                localScale,
                 new double[] {min, max},
                 simclrStrength,
                 blurSigma,
@@ -168,6 +198,7 @@ public record RecipeConfig(
                 localCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 strength,
                 blurSigma,
                 padding,
@@ -184,6 +215,7 @@ public record RecipeConfig(
                 localCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 simclrStrength,
                 blurSigma,
                 newPadding,
@@ -200,6 +232,7 @@ public record RecipeConfig(
                 localCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 simclrStrength,
                 blurSigma,
                 padding,
@@ -216,6 +249,7 @@ public record RecipeConfig(
                 localCrops,
                 globalScale,
                 localScale,
+                viewScale,
                 simclrStrength,
                 blurSigma,
                 padding,
@@ -241,6 +275,11 @@ public record RecipeConfig(
     @Override
     public double[] localScale() {
         return localScale.clone();
+    }
+
+    @Override
+    public double[] viewScale() {
+        return viewScale.clone();
     }
 
     @Override

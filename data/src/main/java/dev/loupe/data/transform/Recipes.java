@@ -72,7 +72,8 @@ public final class Recipes {
     }
 
     public static TwoViews simclr(RecipeConfig c) {
-        return TwoViews.simclr(c.size(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
+        return TwoViews.simclr(
+                c.size(), c.viewScale(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
     }
 
     public static ViewTransform mae(RecipeConfig c) {

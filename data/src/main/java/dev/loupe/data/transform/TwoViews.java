@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Two independent draws of one augmentation, SimCLR's positive pair (SLIP's SimCLR branch):
  * <pre>
- * RandomResizedCrop(size, scale (0.08, 1), bilinear) -> ColorJitter(0.8s, 0.8s, 0.8s, 0.2s) p 0.8
+ * RandomResizedCrop(size, scale (min, max) = SimCLR's (0.08, 1), bilinear) -> ColorJitter(0.8s, 0.8s, 0.8s, 0.2s) p 0.8
  *   -> grayscale p 0.2 -> blur p 0.5 (sigma range given; SimCLR's 0.1-2.0 at 224 px) -> flip 0.5 -> normalize
  * </pre>
  * s is the colour strength (SimCLR's 1.0; SLIP uses 0.5, i.e. ColorJitter(0.4, 0.4, 0.4, 0.1)).
@@ -20,16 +20,19 @@ public final class TwoViews implements ViewTransform {
         this.view = view;
     }
 
-    /** The SimCLR augmentation for size x size views with colour strength s in (0, 2.5] and blur sigma {min, max}. */
+    /**
+     * The SimCLR augmentation for size x size views with crop area fraction {min, max}, colour strength s in (0, 2.5]
+     * and blur sigma {min, max}.
+     */
     public static TwoViews simclr(
-            int size, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
+            int size, double[] scale, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
         if (!(strength > 0 && strength <= 2.5)) {
             throw new IllegalArgumentException(
                     "SimCLR colour strength must be in (0, 2.5] (hue 0.2s <= 0.5), got " + strength);
         }
         double s = strength;
         return new TwoViews(new Compose(
-                new RandomResizedCrop(size, 0.08, 1.0, Interpolation.BILINEAR, antialias),
+                new RandomResizedCrop(size, scale[0], scale[1], Interpolation.BILINEAR, antialias),
                 new RandomApply(0.8, new ColorJitter(0.8 * s, 0.8 * s, 0.8 * s, 0.2 * s)),
                 new RandomGrayscale(0.2),
                 new RandomApply(

@@ -100,6 +100,19 @@ class RecipesTest {
     }
 
     @Test
+    void simclrViewScaleReachesTheCrop() {
+        RecipeConfig config = RecipeConfig.of(24, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        assertArrayEquals(new double[] {0.08, 1.0}, config.viewScale(), "SimCLR's default");
+        Image img = RandomTransformsTest.randomImage(3, 32, 32, 11);
+        RecipeConfig mild = config.withViewScale(0.5, 1.0);
+        List<Image> viaRecipe = Recipes.simclr(mild).apply(img, new Rng(12));
+        List<Image> direct = TwoViews.simclr(24, new double[] {0.5, 1.0}, 1.0, mild.blurSigma(), mild.normalize(), true)
+                .apply(img, new Rng(12));
+        assertEquals(direct, viaRecipe, "the recipe passes its view scale to the crop");
+        assertNotEquals(Recipes.simclr(config).apply(img, new Rng(12)), viaRecipe, "another scale, other crops");
+    }
+
+    @Test
     void blurSigmaKeepsDinosRangeRelativeToTheImage() {
         assertArrayEquals(
                 new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(224), 1e-12, "the reference range at 224");

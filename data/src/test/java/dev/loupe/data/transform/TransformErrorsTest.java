@@ -36,10 +36,17 @@ class TransformErrorsTest {
         fails("mean", () -> new Normalize(new float[] {0.5f, 0.5f}, new float[] {0.5f}));
         fails("hue_factor (0.7)", () -> ColorAdjust.hue(RGB, 0.7));
         fails("brightness_factor (-1.0)", () -> ColorAdjust.brightness(RGB, -1));
+        fails("view crop scale", () -> RecipeConfig.of(8, new float[] {0}, new float[] {1})
+                .withViewScale(0.5, 0.2));
         fails(
                 "2.6",
                 () -> TwoViews.simclr(
-                        8, 2.6, new double[] {0.1, 2.0}, new Normalize(new float[] {0}, new float[] {1}), false));
+                        8,
+                        new double[] {0.08, 1.0},
+                        2.6,
+                        new double[] {0.1, 2.0},
+                        new Normalize(new float[] {0}, new float[] {1}),
+                        false));
     }
 
     @Test
