@@ -21,6 +21,24 @@ public record ClipConfig(ClipVisionConfig vision, TextConfig text) {
         return new ClipConfig(ClipVisionConfig.vitB16(), TextConfig.clipBase(512));
     }
 
+    /** One line for logs: "vision 32px/4 w128 l4 h4, text ctx 32 w128 l3 h4, vocab 1000, embed 128". */
+    public String summary() {
+        return String.format(
+                java.util.Locale.ROOT,
+                "vision %dpx/%d w%d l%d h%d, text ctx %d w%d l%d h%d, vocab %d, embed %d",
+                vision.imageSize(),
+                vision.patch(),
+                vision.width(),
+                vision.layers(),
+                vision.heads(),
+                text.ctx(),
+                text.width(),
+                text.layers(),
+                text.heads(),
+                text.vocab(),
+                embedDim());
+    }
+
     /** The shared embedding size E. */
     public int embedDim() {
         return vision.embedDim();

@@ -41,7 +41,7 @@ public final class ClipCommand implements Runnable, ClipTraining.Method {
     DataOptions dataOptions;
 
     @Mixin
-    ClipTraining.Options options;
+    ClipTowerOptions options;
 
     @Override
     public void run() {

@@ -5,13 +5,10 @@ import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipVisionConfig;
 import dev.loupe.clip.ClipWeights;
-import dev.loupe.clip.tokenizer.CaptionVocabulary;
-import dev.loupe.clip.tokenizer.MergesFile;
+import dev.loupe.clip.tokenizer.RunTokenizer;
 import dev.loupe.clip.tokenizer.Tokenizer;
-import dev.loupe.data.BadSampleLog;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.Batch;
-import dev.loupe.data.Dataset;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
@@ -32,16 +29,12 @@ import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 /**
  * What {@code loupe train clip} and {@code loupe train slip} share: the towers' options, the
@@ -54,95 +47,6 @@ import picocli.CommandLine.Option;
  */
 public final class ClipTraining {
     private ClipTraining() {}
-
-    /** The towers, tokenizer and evaluation options; small defaults that train in minutes on 32 px shapes. */
-    public static final class Options {
-        @Option(
-                names = "--vision-patch",
-                defaultValue = "4",
-                description = "Image tower patch side (default ${DEFAULT-VALUE}).")
-        public int visionPatch;
-
-        @Option(
-                names = "--vision-width",
-                defaultValue = "128",
-                description = "Image tower width (default ${DEFAULT-VALUE}).")
-        public int visionWidth;
-
-        @Option(
-                names = "--vision-layers",
-                defaultValue = "4",
-                description = "Image tower blocks (default ${DEFAULT-VALUE}).")
-        public int visionLayers;
-
-        @Option(
-                names = "--vision-heads",
-                defaultValue = "4",
-                description = "Image tower heads (default ${DEFAULT-VALUE}).")
-        public int visionHeads;
-
-        @Option(
-                names = "--text-width",
-                defaultValue = "128",
-                description = "Text tower width (default ${DEFAULT-VALUE}).")
-        public int textWidth;
-
-        @Option(
-                names = "--text-layers",
-                defaultValue = "3",
-                description = "Text tower blocks (default ${DEFAULT-VALUE}).")
-        public int textLayers;
-
-        @Option(
-                names = "--text-heads",
-                defaultValue = "4",
-                description = "Text tower heads (default ${DEFAULT-VALUE}).")
-        public int textHeads;
-
-        @Option(
-                names = "--context",
-                defaultValue = "32",
-                description = "Text context length in tokens (default ${DEFAULT-VALUE}).")
-        public int context;
-
-        @Option(
-                names = "--embed-dim",
-                defaultValue = "128",
-                description = "Shared embedding size (default ${DEFAULT-VALUE}).")
-        public int embedDim;
-
-        @Option(
-                names = "--merges",
-                description =
-                        "BPE merges file (CLIP's bpe_simple_vocab_16e6.txt.gz); default: BPE trained on the training captions.")
-        public Path merges;
-
-        @Option(
-                names = "--vocab-size",
-                defaultValue = "1000",
-                description =
-                        "Vocabulary of the BPE trained on the captions, without --merges (default ${DEFAULT-VALUE}).")
-        public int vocabSize;
-
-        @Option(
-                names = "--templates",
-                defaultValue = "simple",
-                description =
-                        "Zero-shot prompts during training: simple, openai, shapes (the shapes caption openings) or a file (default ${DEFAULT-VALUE}).")
-        public String templates;
-
-        @Option(
-                names = "--eval-batch",
-                defaultValue = "256",
-                description = "Batch size of the evaluations (default ${DEFAULT-VALUE}).")
-        public int evalBatch;
-
-        ClipConfig config(int imageSize, int vocab) {
-            return new ClipConfig(
-                    new ClipVisionConfig(imageSize, visionPatch, visionWidth, visionLayers, visionHeads, embedDim),
-                    new TextConfig(vocab, context, textWidth, textLayers, textHeads, embedDim));
-        }
-    }
 
     /** What distinguishes a method: its model, objective, training views and extra settings. */
     public interface Method {
@@ -168,7 +72,7 @@ public final class ClipTraining {
             Method method,
             CommonTrainOptions common,
             DataOptions dataOptions,
-            Options options,
+            ClipTowerOptions options,
             CommandLine.Model.CommandSpec spec) {
         if (common.threads != null) Parallel.setThreads(common.threads);
         if (!common.device().equals(Device.CPU)) {
@@ -181,12 +85,13 @@ public final class ClipTraining {
             throw new IllegalArgumentException(method.name() + " needs RGB images, but " + data.name() + " has "
                     + data.channels() + " channel(s)");
         RunDirectory dir = new RunDirectory(common.runFolder());
-        Tokenizer tokenizer = tokenizer(
-                options,
+        Tokenizer tokenizer = RunTokenizer.open(
+                options.merges,
+                options.vocabSize,
                 data.train(),
-                dir,
+                dir.root().resolve("merges.txt.gz"),
                 common.resuming(),
-                common.dataParallel().isRankZero(),
+                common.dataParallel().isRankZero() && (!dir.holdsRun() || common.resuming()),
                 BadSamplePolicy.parse(common.onBadSample));
         ClipConfig config = options.config(data.imageSize(), tokenizer.vocabSize());
         int batch = common.batch(method.defaults());
@@ -200,7 +105,7 @@ public final class ClipTraining {
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method.name());
-        settings.putAll(dataSettings(dataOptions, data));
+        settings.putAll(dataOptions.settings(data));
         settings.putAll(Settings.of(new TowerSettings(config.vision(), config.text())));
         settings.put(
                 "tokenizer",
@@ -214,20 +119,10 @@ public final class ClipTraining {
 
         System.err.printf(
                 Locale.ROOT,
-                "%s: %s, vision %dpx/%d w%d l%d h%d, text ctx %d w%d l%d h%d, vocab %d, embed %d (%,d parameters), %d batches/epoch%n",
+                "%s: %s, %s (%,d parameters), %d batches/epoch%n",
                 method.name(),
                 data.name(),
-                config.vision().imageSize(),
-                config.vision().patch(),
-                config.vision().width(),
-                config.vision().layers(),
-                config.vision().heads(),
-                config.text().ctx(),
-                config.text().width(),
-                config.text().layers(),
-                config.text().heads(),
-                config.text().vocab(),
-                config.embedDim(),
+                config.summary(),
                 model.parameterCount(),
                 train.batchesPerEpoch());
         ClipMonitor monitor = new ClipMonitor(model, tokenizer, data, templates, options.evalBatch);
@@ -284,58 +179,6 @@ public final class ClipTraining {
                 .betas(BETA1, BETA2)
                 .eps(EPS)
                 .build();
-    }
-
-    /**
-     * The tokenizer of the run, saved to runs/NAME/merges.txt.gz: the given merges file, or BPE merges
-     * trained on the training captions (deterministic; a resumed run reads the saved file).
-     */
-    static Tokenizer tokenizer(
-            Options options,
-            Dataset train,
-            RunDirectory dir,
-            boolean resume,
-            boolean writes,
-            BadSamplePolicy onBadSample) {
-        Path saved = dir.root().resolve("merges.txt.gz");
-        try {
-            if (options.merges != null) {
-                Tokenizer t = Tokenizer.load(options.merges);
-                if (writes && (!dir.holdsRun() || resume)) {
-                    Files.createDirectories(dir.root());
-                    Files.copy(options.merges, saved, StandardCopyOption.REPLACE_EXISTING);
-                }
-                return t;
-            }
-            if (resume && Files.isRegularFile(saved)) return new Tokenizer(MergesFile.read(saved, Integer.MAX_VALUE));
-            // captions only: no image is decoded, and a bad sample is skipped (and counted) or fails as --on-bad-sample
-            // says
-            CaptionVocabulary vocabulary =
-                    CaptionVocabulary.train(train, options.vocabSize, onBadSample, BadSampleLog.standardError());
-            if (vocabulary.skipped() > 0)
-                System.err.println("vocabulary: " + vocabulary.captions() + " captions, " + vocabulary.skipped()
-                        + " bad samples skipped");
-            if (writes && (!dir.holdsRun() || resume)) MergesFile.write(saved, vocabulary.merges());
-            return new Tokenizer(vocabulary.merges());
-        } catch (IOException e) {
-            throw new UncheckedIOException("tokenizer: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Object> dataSettings(DataOptions o, LabelledData data) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("data", o.data);
-        if (o.data.equalsIgnoreCase("shapes")) {
-            m.put("shapes_train", o.shapesTrain);
-            m.put("shapes_test", o.shapesTest);
-            m.put("shapes_size", o.shapesSize);
-            m.put("shapes_seed", Long.toString(o.shapesSeed));
-        } else {
-            m.put("test_data", o.testData);
-            m.put("test_fraction", o.testData == null ? o.testFraction : null);
-        }
-        m.put("image_size", data.imageSize());
-        return m;
     }
 
     /** Both towers' shapes as config.json records them, vision_* and text_*. */

@@ -5,7 +5,9 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.idx.FashionMnist;
 import dev.loupe.data.shapes.ShapesSplit;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -97,6 +99,23 @@ public final class DataOptions {
                     default -> DataSources.files(data, testData, testFraction, imageSize);
                 };
         return d.withTestLimit(testLimit);
+    }
+
+    /** The data options as config.json records them ("data", the shapes generator or the test split, "image_size"). */
+    public Map<String, Object> settings(LabelledData loaded) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", data);
+        if (data.equalsIgnoreCase("shapes")) {
+            m.put("shapes_train", shapesTrain);
+            m.put("shapes_test", shapesTest);
+            m.put("shapes_size", shapesSize);
+            m.put("shapes_seed", Long.toString(shapesSeed));
+        } else {
+            m.put("test_data", testData);
+            m.put("test_fraction", testData == null ? testFraction : null);
+        }
+        m.put("image_size", loaded.imageSize());
+        return m;
     }
 
     /** Loads the data set and fails unless it has class labels ({@code purpose} names what needs them). */

@@ -48,7 +48,7 @@ public final class SlipCommand implements Runnable, ClipTraining.Method {
     DataOptions dataOptions;
 
     @Mixin
-    ClipTraining.Options options;
+    ClipTowerOptions options;
 
     @Option(
             names = "--ssl-scale",

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The tokenizer pass over a data set's captions: no image is decoded, bad captions stop it or are skipped and counted. */
 class CaptionVocabularyTest {
     /** Captions of BpeTrainerTest, one bad at each index in {@code bad}, one without caption; get() is never allowed. */
-    private static Dataset captions(Set<Integer> bad) {
+    static Dataset captions(Set<Integer> bad) {
         return new Dataset() {
             public String name() {
                 return "pairs/train";
