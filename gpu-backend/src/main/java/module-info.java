@@ -1,5 +1,5 @@
 /**
- * The OpenCL and CUDA backends and the MPI communicator through FFM, found by ServiceLoader; nothing compiles
+ * The OpenCL and CUDA backends and the MPI and NCCL communicators through FFM, found by ServiceLoader; nothing compiles
  * against them. The FFM bindings (dev.loupe.gpu.opencl.internal, dev.loupe.gpu.cuda.internal,
  * dev.loupe.gpu.mpi) are not exported.
  */
@@ -16,5 +16,6 @@ module dev.loupe.gpu {
             dev.loupe.gpu.opencl.OpenClProvider,
             dev.loupe.gpu.cuda.CudaProvider;
     provides dev.loupe.tensor.dist.CommunicatorProvider with
-            dev.loupe.gpu.mpi.MpiCommunicatorProvider;
+            dev.loupe.gpu.mpi.MpiCommunicatorProvider,
+            dev.loupe.gpu.cuda.NcclCommunicatorProvider;
 }

@@ -133,10 +133,19 @@ public final class CommonTrainOptions {
     /** The device to train on, from --device. */
     public Device device() {
         Device d = Device.parse(device);
-        if (!d.equals(Device.CPU) && dataParallel().worldSize() > 1) {
-            // the MPI communicator stages host memory; device buffers would need NCCL or a host round trip per bucket
-            throw new IllegalArgumentException("--device " + device + " with "
-                    + dataParallel().worldSize() + " ranks: data-parallel training runs on the cpu only for now");
+        String transport = dataParallel().comm().kind();
+        boolean deviceTransport = d.type().equals("cuda") && transport.equals("nccl");
+        if (!d.equals(Device.CPU) && dataParallel().worldSize() > 1 && !deviceTransport) {
+            // the MPI communicator stages host memory; device buffers need NCCL (a host round trip per bucket
+            // otherwise)
+            throw new IllegalArgumentException(
+                    "--device " + device + " with " + dataParallel().worldSize() + " ranks over " + transport
+                            + ": data-parallel training on a device needs --device cuda:LOCAL_RANK with --dist nccl");
+        }
+        if (transport.equals("nccl") && !deviceTransport) {
+            throw new IllegalArgumentException(
+                    "--dist nccl reduces CUDA memory: train with --device cuda:N (the rank's local rank), not "
+                            + device);
         }
         return d;
     }

@@ -15,6 +15,7 @@ import dev.loupe.gpu.cuda.internal.CudaUnavailableException;
 import dev.loupe.gpu.cuda.internal.Nvrtc;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Device;
+import dev.loupe.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -189,6 +190,43 @@ final class CudaDevice implements KernelDevice {
                 params.setAtIndex(ADDRESS, i, args.get(i).value());
             cuda.launch(function, (int) ((global + BLOCK - 1) / BLOCK), BLOCK, stream, params, name);
         }
+    }
+
+    /** Work a communicator puts on this device's stream (NCCL's collectives), with the context current. */
+    interface StreamWork {
+        void enqueue(MemorySegment stream);
+    }
+
+    /**
+     * Enqueues work on this device's stream, after every kernel and copy issued so far and before any issued later;
+     * returns two events recorded just before and just after it (the caller destroys them with {@link #driver()}).
+     */
+    synchronized MemorySegment[] enqueue(StreamWork work) {
+        makeCurrent();
+        MemorySegment before = cuda.createEvent(), after = cuda.createEvent();
+        cuda.record(before, stream);
+        work.enqueue(stream);
+        cuda.record(after, stream);
+        return new MemorySegment[] {before, after};
+    }
+
+    /** Runs task on the calling thread with this device's context current (NCCL's communicator set-up). */
+    synchronized <T> T withContext(java.util.function.Supplier<T> task) {
+        makeCurrent();
+        return task.get();
+    }
+
+    /** The device address of t's first element; t must live on this device. */
+    long address(Tensor t) {
+        if (!(t.storage() instanceof DeviceStorage s) || s.owner() != this) {
+            throw new IllegalArgumentException("a tensor " + t.shape() + " on " + t.device() + " was handed to "
+                    + device + "'s communicator; move it with to(" + device + ") first");
+        }
+        return s.mem().address() + (long) t.offset() * t.dtype().byteSize();
+    }
+
+    CudaDriver driver() {
+        return cuda;
     }
 
     /** The kernel {@code name} of {@code source}, compiling the file with NVRTC on first use. */

@@ -34,6 +34,12 @@ public final class CudaProvider implements BackendProvider {
         }
     }
 
+    /** Device {@code index}, the one its backend computes on (a communicator must share its stream). */
+    static CudaDevice device(int index) {
+        return (CudaDevice) OPEN.computeIfAbsent(index, i -> new KernelBackend(CudaDevice.open(i)))
+                .kernelDevice();
+    }
+
     @Override
     public Optional<String> unavailableReason() {
         try {

@@ -83,7 +83,11 @@ public final class GradientBuckets implements AutoCloseable {
             current.elements += p.data().numel();
             bucketOf.put(p, current);
         }
-        for (Bucket b : buckets) b.flat = Tensor.zeros(b.params.get(0).dtype(), b.elements + b.params.size());
+        for (Bucket b : buckets) {
+            // on the parameters' device, so that a device communicator (NCCL) reduces device memory
+            Tensor first = b.params.get(0).data();
+            b.flat = Tensor.zeros(first.device(), first.dtype(), b.elements + b.params.size());
+        }
         for (Var p : params) hooks.add(p.addPostAccumulateGradHook(this::onGradient));
     }
 

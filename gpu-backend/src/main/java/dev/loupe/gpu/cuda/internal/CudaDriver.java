@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * The current context is per thread: callers make theirs current first ({@link #setCurrent}).
  */
 public final class CudaDriver {
-    public static final int SUCCESS = 0, ERROR_OUT_OF_MEMORY = 2, ERROR_NO_DEVICE = 100;
+    public static final int SUCCESS = 0, ERROR_OUT_OF_MEMORY = 2, ERROR_NO_DEVICE = 100, ERROR_NOT_READY = 600;
     public static final int ATTRIBUTE_MULTIPROCESSOR_COUNT = 16, ATTRIBUTE_CC_MAJOR = 75, ATTRIBUTE_CC_MINOR = 76;
     private final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute;
     private final MethodHandle primaryCtxRetain,
@@ -38,7 +38,8 @@ public final class CudaDriver {
             launchKernel,
             streamCreate,
             streamSynchronize;
-    private final MethodHandle eventCreate, eventRecord, eventSynchronize, eventElapsedTime, getErrorName;
+    private final MethodHandle eventCreate, eventRecord, eventSynchronize, eventQuery, eventDestroy, eventElapsedTime;
+    private final MethodHandle getErrorName;
 
     private CudaDriver(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
@@ -78,6 +79,8 @@ public final class CudaDriver {
         eventCreate = b.bind("cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         eventRecord = b.bind("cuEventRecord", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         eventSynchronize = b.bind("cuEventSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        eventQuery = b.bind("cuEventQuery", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        eventDestroy = b.bind("cuEventDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         eventElapsedTime = b.bind("cuEventElapsedTime", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         getErrorName = b.bind("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
@@ -214,6 +217,18 @@ public final class CudaDriver {
 
     public void record(MemorySegment event, MemorySegment stream) {
         check("cuEventRecord", invoke(eventRecord, event, stream));
+    }
+
+    /** Whether the work before the recorded event is done (cuEventQuery: CUDA_SUCCESS or CUDA_ERROR_NOT_READY). */
+    public boolean isDone(MemorySegment event) {
+        int rc = invoke(eventQuery, event);
+        if (rc == ERROR_NOT_READY) return false;
+        check("cuEventQuery", rc);
+        return true;
+    }
+
+    public void destroyEvent(MemorySegment event) {
+        check("cuEventDestroy_v2", invoke(eventDestroy, event));
     }
 
     /** Milliseconds between two recorded events, waiting for the second. */
