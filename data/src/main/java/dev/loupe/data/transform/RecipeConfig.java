@@ -97,21 +97,56 @@ public record RecipeConfig(
         return new double[] {0.1 * f, 2.0 * f};
     }
 
+    /** A field-by-field copy to change a few knobs of; build() validates as the constructor does. */
+    private static final class Copy {
+        int size, localSize, localCrops, padding;
+        float[] mean, std;
+        double[] globalScale, localScale, viewScale, blurSigma;
+        double simclrStrength, evalCropRatio;
+        boolean antialias;
+
+        Copy(RecipeConfig c) {
+            size = c.size;
+            mean = c.mean;
+            std = c.std;
+            localSize = c.localSize;
+            localCrops = c.localCrops;
+            globalScale = c.globalScale;
+            localScale = c.localScale;
+            viewScale = c.viewScale;
+            simclrStrength = c.simclrStrength;
+            blurSigma = c.blurSigma;
+            padding = c.padding;
+            evalCropRatio = c.evalCropRatio;
+            antialias = c.antialias;
+        }
+
+        RecipeConfig build() {
+            return new RecipeConfig(
+                    size,
+                    mean,
+                    std,
+                    localSize,
+                    localCrops,
+                    globalScale,
+                    localScale,
+                    viewScale,
+                    simclrStrength,
+                    blurSigma,
+                    padding,
+                    evalCropRatio,
+                    antialias);
+        }
+    }
+
+    private RecipeConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
     public RecipeConfig withBlurSigma(double min, double max) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                simclrStrength,
-                new double[] {min, max},
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.blurSigma = new double[] {min, max});
     }
 
     /** The normalisation step. */
@@ -121,140 +156,39 @@ public record RecipeConfig(
 
     /** DINO's local crops; with 0 local crops DINO widens the global scale to (0.14, 1): set it with {@link #withGlobalScale}. */
     public RecipeConfig withLocal(int newLocalSize, int newLocalCrops) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                newLocalSize,
-                newLocalCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> {
+            c.localSize = newLocalSize;
+            c.localCrops = newLocalCrops;
+        });
     }
 
     public RecipeConfig withGlobalScale(double min, double max) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                new double[] {min, max},
-                localScale,
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.globalScale = new double[] {min, max});
     }
 
     public RecipeConfig withLocalScale(double min, double max) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                new double[] {min, max},
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.localScale = new double[] {min, max});
     }
 
     /** The RandomResizedCrop scale of the two-view recipes (SimCLR's (0.08, 1) by default). */
     public RecipeConfig withViewScale(double min, double max) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                new double[] {min, max},
-                simclrStrength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.viewScale = new double[] {min, max});
     }
 
     public RecipeConfig withSimclrStrength(double strength) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                strength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.simclrStrength = strength);
     }
 
     public RecipeConfig withPadding(int newPadding) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                newPadding,
-                evalCropRatio,
-                antialias);
+        return with(c -> c.padding = newPadding);
     }
 
     public RecipeConfig withEvalCropRatio(double ratio) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                padding,
-                ratio,
-                antialias);
+        return with(c -> c.evalCropRatio = ratio);
     }
 
     public RecipeConfig withAntialias(boolean on) {
-        return new RecipeConfig(
-                size,
-                mean,
-                std,
-                localSize,
-                localCrops,
-                globalScale,
-                localScale,
-                viewScale,
-                simclrStrength,
-                blurSigma,
-                padding,
-                evalCropRatio,
-                on);
+        return with(c -> c.antialias = on);
     }
 
     @Override
