@@ -49,10 +49,10 @@ public final class DeviceStorage implements Storage {
     }
 
     /** The buffer of a tensor that must live on this backend's device. */
-    static DeviceStorage of(Tensor t, KernelDevice expected) {
+    public static DeviceStorage of(Tensor t, KernelDevice expected) {
         if (!(t.storage() instanceof DeviceStorage s) || s.owner != expected) {
             throw new IllegalArgumentException("a tensor " + t.shape() + " on " + t.device() + " was handed to "
-                    + expected.device() + "; move it with to(device) first");
+                    + expected.device() + "; move it with to(" + expected.device() + ") first");
         }
         return s;
     }

@@ -218,11 +218,8 @@ final class CudaDevice implements KernelDevice {
 
     /** The device address of t's first element; t must live on this device. */
     long address(Tensor t) {
-        if (!(t.storage() instanceof DeviceStorage s) || s.owner() != this) {
-            throw new IllegalArgumentException("a tensor " + t.shape() + " on " + t.device() + " was handed to "
-                    + device + "'s communicator; move it with to(" + device + ") first");
-        }
-        return s.mem().address() + (long) t.offset() * t.dtype().byteSize();
+        return DeviceStorage.of(t, this).mem().address()
+                + (long) t.offset() * t.dtype().byteSize();
     }
 
     CudaDriver driver() {

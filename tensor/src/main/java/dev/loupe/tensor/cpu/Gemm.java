@@ -78,7 +78,7 @@ public final class Gemm {
             int cOff,
             int ldc,
             boolean accumulate) {
-        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
@@ -104,8 +104,8 @@ public final class Gemm {
             int ldc,
             float[] bias,
             int biasOff) {
-        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        checkBias(n, bias, biasOff);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkBias(n, bias, biasOff);
         biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, null);
     }
 
@@ -137,9 +137,9 @@ public final class Gemm {
             UnaryOp op,
             float[] o,
             int oOff) {
-        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        checkBias(n, bias, biasOff);
-        if (m > 0 && n > 0) checkSpan("O", o.length, oOff, m, n, ldc);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkBias(n, bias, biasOff);
+        if (m > 0 && n > 0) GemmArgs.checkSpan("O", o.length, oOff, m, n, ldc);
         GemmEpilogue epilogue = GemmEpilogue.of(op, c, cOff, o, oOff);
         biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
     }
@@ -214,8 +214,8 @@ public final class Gemm {
             UnaryOp op,
             float[] x,
             int xOff) {
-        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m > 0 && n > 0) checkSpan("X", x.length, xOff, m, n, ldc);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m > 0 && n > 0) GemmArgs.checkSpan("X", x.length, xOff, m, n, ldc);
         if (!UnaryDerivative.supports(op)) throw new IllegalArgumentException("gemm: no fused derivative for " + op);
         GemmEpilogue epilogue = GemmEpilogue.derivative(op, c, cOff, x, xOff);
         if (k == 0) {
@@ -245,13 +245,6 @@ public final class Gemm {
                 epilogue);
     }
 
-    static void checkBias(int n, float[] bias, int biasOff) {
-        if (biasOff < 0 || (long) biasOff + n > bias.length) {
-            throw new IndexOutOfBoundsException(
-                    "gemm: bias of " + n + " at offset " + biasOff + " does not fit an array of " + bias.length);
-        }
-    }
-
     /**
      * {@code batch} independent products with the same shapes and leading dimensions; entry e uses
      * offsets aOffs[e], bOffs[e], cOffs[e]. A and B offsets may repeat (broadcast operands); C
@@ -274,9 +267,9 @@ public final class Gemm {
             int[] cOffs,
             int ldc,
             boolean accumulate) {
-        checkBatch(batch, aOffs, bOffs, cOffs);
+        GemmArgs.checkBatch(batch, aOffs, bOffs, cOffs);
         for (int e = 0; e < batch; e++)
-            checkArgs(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc);
+            GemmArgs.checkArgs(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc);
         long flops = 2L * m * n * k;
         int threads = Parallel.threads();
         boolean perEntry =
@@ -365,7 +358,7 @@ public final class Gemm {
             int ldc,
             boolean accumulate,
             boolean aInPlace) {
-        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         single(
                 transA,
                 transB,
@@ -549,55 +542,6 @@ public final class Gemm {
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
             }
-        }
-    }
-
-    /** Checks dimensions, leading dimensions and that every element read or written is in its array. */
-    static void checkArgs(
-            boolean transA,
-            boolean transB,
-            int m,
-            int n,
-            int k,
-            float[] a,
-            int aOff,
-            int lda,
-            float[] b,
-            int bOff,
-            int ldb,
-            float[] c,
-            int cOff,
-            int ldc) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
-        }
-        if (lda < 0 || ldb < 0 || ldc < 0) {
-            throw new IllegalArgumentException(
-                    "gemm: negative leading dimension lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
-        }
-        if (m > 1 && ldc < n) {
-            throw new IllegalArgumentException("gemm: ldc=" + ldc + " < n=" + n + " makes rows of C overlap");
-        }
-        if (m > 0 && n > 0) checkSpan("C", c.length, cOff, m, n, ldc);
-        if (k > 0) {
-            if (m > 0) checkSpan(transA ? "A^T" : "A", a.length, aOff, transA ? k : m, transA ? m : k, lda);
-            if (n > 0) checkSpan(transB ? "B^T" : "B", b.length, bOff, transB ? n : k, transB ? k : n, ldb);
-        }
-    }
-
-    static void checkBatch(int batch, int[] aOffs, int[] bOffs, int[] cOffs) {
-        if (batch < 0 || aOffs.length < batch || bOffs.length < batch || cOffs.length < batch) {
-            throw new IllegalArgumentException("gemm: batch " + batch + " needs that many offsets, got " + aOffs.length
-                    + ", " + bOffs.length + ", " + cOffs.length);
-        }
-    }
-
-    private static void checkSpan(String name, int length, int off, int rows, int cols, int ld) {
-        long last = off + (long) (rows - 1) * ld + cols - 1;
-        if (off < 0 || last >= length) {
-            throw new IndexOutOfBoundsException(
-                    "gemm: " + name + " (" + rows + ", " + cols + ") with leading dimension " + ld + " at offset " + off
-                            + " reaches element " + last + " of an array of " + length);
         }
     }
 

@@ -26,7 +26,7 @@ public final class GemmScalar {
             int cOff,
             int ldc,
             boolean accumulate) {
-        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
@@ -59,8 +59,8 @@ public final class GemmScalar {
             int ldc,
             float[] bias,
             int biasOff) {
-        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        Gemm.checkBias(n, bias, biasOff);
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkBias(n, bias, biasOff);
         for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
         gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
     }
@@ -83,7 +83,7 @@ public final class GemmScalar {
             int[] cOffs,
             int ldc,
             boolean accumulate) {
-        Gemm.checkBatch(batch, aOffs, bOffs, cOffs);
+        GemmArgs.checkBatch(batch, aOffs, bOffs, cOffs);
         for (int e = 0; e < batch; e++) {
             gemm(transA, transB, m, n, k, a, aOffs[e], lda, b, bOffs[e], ldb, c, cOffs[e], ldc, accumulate);
         }

@@ -271,7 +271,7 @@ public final class CudaDriver {
     }
 
     /** invokeWithArguments: the binding is small and called per launch, not per element, so exact invokers are not worth it. */
-    private static int invoke(MethodHandle h, Object... args) {
+    static int invoke(MethodHandle h, Object... args) {
         try {
             return (int) h.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {

@@ -110,7 +110,7 @@ public final class NcclLibrary {
     public int version() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(JAVA_INT);
-            check("ncclGetVersion", invoke(getVersion, v), MemorySegment.NULL);
+            check("ncclGetVersion", CudaDriver.invoke(getVersion, v), MemorySegment.NULL);
             return v.get(JAVA_INT, 0);
         }
     }
@@ -124,7 +124,7 @@ public final class NcclLibrary {
     public byte[] uniqueId() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment id = a.allocate(UNIQUE_ID);
-            check("ncclGetUniqueId", invoke(getUniqueId, id), MemorySegment.NULL);
+            check("ncclGetUniqueId", CudaDriver.invoke(getUniqueId, id), MemorySegment.NULL);
             return id.toArray(JAVA_BYTE);
         }
     }
@@ -137,30 +137,39 @@ public final class NcclLibrary {
             MemorySegment comm = a.allocate(ADDRESS);
             MemorySegment id = a.allocate(UNIQUE_ID);
             id.copyFrom(MemorySegment.ofArray(uniqueId));
-            check("ncclCommInitRank", invoke(commInitRank, comm, worldSize, id, rank), MemorySegment.NULL);
+            check("ncclCommInitRank", CudaDriver.invoke(commInitRank, comm, worldSize, id, rank), MemorySegment.NULL);
             return comm.get(ADDRESS, 0);
         }
     }
 
     public void allReduce(
             long send, long receive, long count, int type, int op, MemorySegment comm, MemorySegment stream) {
-        check("ncclAllReduce", invoke(allReduce, at(send), at(receive), count, type, op, comm, stream), comm);
+        check(
+                "ncclAllReduce",
+                CudaDriver.invoke(allReduce, at(send), at(receive), count, type, op, comm, stream),
+                comm);
     }
 
     public void broadcast(
             long send, long receive, long count, int type, int root, MemorySegment comm, MemorySegment stream) {
-        check("ncclBroadcast", invoke(broadcast, at(send), at(receive), count, type, root, comm, stream), comm);
+        check(
+                "ncclBroadcast",
+                CudaDriver.invoke(broadcast, at(send), at(receive), count, type, root, comm, stream),
+                comm);
     }
 
     public void allGather(long send, long receive, long sendCount, int type, MemorySegment comm, MemorySegment stream) {
-        check("ncclAllGather", invoke(allGather, at(send), at(receive), sendCount, type, comm, stream), comm);
+        check(
+                "ncclAllGather",
+                CudaDriver.invoke(allGather, at(send), at(receive), sendCount, type, comm, stream),
+                comm);
     }
 
     public void reduceScatter(
             long send, long receive, long receiveCount, int type, int op, MemorySegment comm, MemorySegment stream) {
         check(
                 "ncclReduceScatter",
-                invoke(reduceScatter, at(send), at(receive), receiveCount, type, op, comm, stream),
+                CudaDriver.invoke(reduceScatter, at(send), at(receive), receiveCount, type, op, comm, stream),
                 comm);
     }
 
@@ -168,19 +177,19 @@ public final class NcclLibrary {
     public int asyncError(MemorySegment comm) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment rc = a.allocate(JAVA_INT);
-            check("ncclCommGetAsyncError", invoke(commGetAsyncError, comm, rc), comm);
+            check("ncclCommGetAsyncError", CudaDriver.invoke(commGetAsyncError, comm, rc), comm);
             return rc.get(JAVA_INT, 0);
         }
     }
 
     /** Stops comm's pending work and frees it (after an error or a timeout). */
     public void abort(MemorySegment comm) {
-        invoke(commAbort, comm);
+        CudaDriver.invoke(commAbort, comm);
     }
 
     /** Waits for comm's pending work and frees it. */
     public void destroy(MemorySegment comm) {
-        check("ncclCommDestroy", invoke(commDestroy, comm), MemorySegment.NULL);
+        check("ncclCommDestroy", CudaDriver.invoke(commDestroy, comm), MemorySegment.NULL);
     }
 
     /** "ncclAllReduce failed: unhandled cuda error (run with NCCL_DEBUG=INFO for details) - <last error>". */
@@ -208,16 +217,6 @@ public final class NcclLibrary {
             return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(1024).getString(0, StandardCharsets.UTF_8);
         } catch (Throwable t) {
             return "error text unavailable";
-        }
-    }
-
-    private static int invoke(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 }
