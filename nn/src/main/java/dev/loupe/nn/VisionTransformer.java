@@ -1,6 +1,9 @@
 package dev.loupe.nn;
 
+import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
+import dev.loupe.tensor.BufferPool;
+import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ public final class VisionTransformer extends Module {
     public final List<Block> blocks = new ArrayList<>();
     public final LayerNorm norm;
     public final Linear head;
+    // no-grad passes on the host reuse each block's temporaries (one pool per calling thread)
+    private final ThreadLocal<BufferPool> inferenceBuffers = ThreadLocal.withInitial(BufferPool::new);
 
     public VisionTransformer(ViTConfig c, Rng rng) {
         this.config = c;
@@ -48,6 +53,11 @@ public final class VisionTransformer extends Module {
         }
     }
 
+    /** This thread's pool for no-grad passes (how many arrays it reused and created so far). */
+    public BufferPool inferenceBuffers() {
+        return inferenceBuffers.get();
+    }
+
     public ViTConfig config() {
         return config;
     }
@@ -59,8 +69,36 @@ public final class VisionTransformer extends Module {
      */
     public Var forwardTokens(Var images) {
         Var x = embedTokens(images, null, null);
-        for (Block blk : blocks) x = blk.forward(x);
-        return norm.forward(x);
+        for (int i = 0; i < blocks.size(); i++) x = block(i, x);
+        Var out = norm.forward(x);
+        recycle(x);
+        return out;
+    }
+
+    /**
+     * Block i on x (B, T, D) -> (B, T, D). When nothing is recorded (no-grad) on the host, the block's
+     * temporaries are taken from this thread's {@link BufferPool} and returned as it ends, and x's
+     * own array goes back once the block has read it: the caller must hand over an x that nothing else
+     * reads afterwards (the embedding or an earlier block's output). Same kernels, same bits.
+     */
+    private Var block(int i, Var x) {
+        Block blk = blocks.get(i);
+        if (GradMode.isEnabled()
+                || !BufferPool.enabled()
+                || !Device.CPU.equals(x.data().device())) return blk.forward(x);
+        BufferPool pool = inferenceBuffers.get();
+        Var y;
+        try (var scope = pool.open()) {
+            y = blk.forward(x);
+            scope.keep(y.data());
+        }
+        if (y.data().storage() != x.data().storage()) pool.recycle(x.data());
+        return y;
+    }
+
+    /** Gives the last block's output back to this thread's pool once the final norm has read it. */
+    private void recycle(Var x) {
+        if (!GradMode.isEnabled()) inferenceBuffers.get().recycle(x.data());
     }
 
     /**
@@ -110,9 +148,10 @@ public final class VisionTransformer extends Module {
         Var x = embedTokens(images, null, null);
         List<Var> outputs = new ArrayList<>(k);
         for (int i = 0; i < depth; i++) {
-            x = blocks.get(i).forward(x);
+            x = block(i, x);
             if (i >= depth - k) outputs.add(norm.forward(x));
         }
+        recycle(x);
         return outputs;
     }
 

@@ -55,11 +55,15 @@ public final class Tensor {
                 Backends.forDevice(device).allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    /** A new contiguous tensor with this shape and dtype on the same device (contents undefined). */
+    /**
+     * A new contiguous tensor with this shape and dtype on the same device (contents undefined): on the
+     * host, from the open {@link BufferPool} scope of this thread when there is one.
+     */
     public static Tensor emptyLike(Tensor like, DType dtype, int... shape) {
         Backend b = like.backend();
         int n = Shape.of(shape).numel();
-        return new Tensor(b.allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
+        Storage s = Device.CPU.equals(b.device()) ? BufferPool.take(dtype, n) : null;
+        return new Tensor(s != null ? s : b.allocate(dtype, n), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
     public static Tensor zeros(int... shape) {
