@@ -13,7 +13,7 @@ import dev.loupe.tensor.UnaryOp;
  * once into NR-wide micro-panels split in K blocks of KC rows, just in time and by all threads at once,
  * and shared (see SharedPackedB). Then per M block of up to MC rows and per K block, the A block is
  * packed into MR-row panels (kept in L2), or read in place when C is narrow (see readsAInPlace), and
- * every (KC x NR) B micro-panel (kept in L1 across the row tiles) meets every MR-row tile in
+ * every (KC x NR) B micro-panel (kept near, in L1/L2, across the row tiles) meets every MR-row tile in
  * {@link GemmKernel}. Work is split over M blocks (and over B panels when M is short), and over batch
  * entries, never over K: every C element is the same sequence of fma in k order whatever the thread
  * count or blocking, which also makes it bitwise equal to {@link GemmScalar}.
@@ -23,9 +23,14 @@ import dev.loupe.tensor.UnaryOp;
  */
 public final class Gemm {
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
-    /** K block: a (KC, NR) B micro-panel of 32 KB fits the 48 KB L1 beside the A stream. */
-    static final int KC = 256;
-    /** Largest M block: a (MC, KC) packed A block of 240 KB sits in the 1 MB L2. */
+    /**
+     * Deepest K block. K is cut into near-equal blocks no deeper than this; C is read and written once per
+     * block. A (KC, NR) B micro-panel of 64 KB streams from L2 (the kernel needs 15 bytes per cycle), and
+     * K = 384 stays one block: at 256 the C blocks of the ViT-S products (1 MB and more) went round trips to
+     * L3, and 6304 x 1152 x 384 NT ran 11-13% slower (interleaved runs; other shapes level).
+     */
+    static final int KC = 512;
+    /** Largest M block: a (MC, KC) packed A block of up to 480 KB sits in the 1 MB L2. */
     static final int MC = 20 * MR;
     /** Largest N block: B is packed NC columns at a time, all of K, shared by the threads. */
     static final int NC = ((2048 + NR - 1) / NR) * NR;
