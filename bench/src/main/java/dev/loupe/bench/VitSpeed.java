@@ -11,6 +11,8 @@ import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.List;
 
 /**
@@ -21,7 +23,9 @@ public final class VitSpeed {
     /**
      * What was measured; the profiles are empty unless profiling was asked for. Bytes are the
      * heap allocated by all threads per training step and per inference pass (JVM's allocation
-     * counters); flops are per image, counted from the model's shapes (see {@link #forwardFlops}).
+     * counters); the peaks are the heap in use at its highest during each timed loop (the heap pools'
+     * peaks summed, garbage not yet collected included); flops are per image, counted from the model's
+     * shapes (see {@link #forwardFlops}).
      */
     public record Result(
             double trainImagesPerSecond,
@@ -30,6 +34,8 @@ public final class VitSpeed {
             List<KernelProfiler.Entry> inferProfile,
             long trainBytesPerStep,
             long inferBytesPerPass,
+            long trainPeakHeapBytes,
+            long inferPeakHeapBytes,
             double forwardFlopsPerImage) {
         /** Training: forward plus backward (about twice the forward's products) = 3x the forward. */
         public double trainGflops() {
@@ -91,10 +97,12 @@ public final class VitSpeed {
         for (int i = 0; i < warmup; i++) step.run();
         sync.run();
         if (profile) KernelProfiler.start();
+        resetHeapPeaks();
         long bytes0 = allocatedBytes();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) step.run();
         sync.run();
+        long trainPeak = heapPeak();
         double train = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         long trainBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
         List<KernelProfiler.Entry> rows = profile ? KernelProfiler.stop() : List.of();
@@ -105,16 +113,26 @@ public final class VitSpeed {
             for (int i = 0; i < warmup; i++) model.forward(x);
             sync.run();
             if (profile) KernelProfiler.start();
+            resetHeapPeaks();
             bytes0 = allocatedBytes();
             t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) model.forward(x);
             sync.run();
             infer = (double) batch * steps / ((System.nanoTime() - t0) * 1e-9);
         }
+        long inferPeak = heapPeak();
         List<KernelProfiler.Entry> inferRows = profile ? KernelProfiler.stop() : List.of();
         long inferBytes = (allocatedBytes() - bytes0) / Math.max(1, steps);
         return new Result(
-                train, infer, rows, inferRows, trainBytes, inferBytes, forwardFlops(dim, depth, img, patch, chans, 10));
+                train,
+                infer,
+                rows,
+                inferRows,
+                trainBytes,
+                inferBytes,
+                trainPeak,
+                inferPeak,
+                forwardFlops(dim, depth, img, patch, chans, 10));
     }
 
     /**
@@ -126,6 +144,21 @@ public final class VitSpeed {
         double embed = 2 * patches * d * chans * patch * patch;
         double block = 2 * tokens * (3 * d * d + d * d + 8 * d * d) + 2 * 2 * tokens * tokens * d;
         return embed + depth * block + 2 * d * classes;
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .toList();
+    }
+
+    private static void resetHeapPeaks() {
+        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /** The heap pools' peak usage since the last reset, summed. */
+    private static long heapPeak() {
+        return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
     /** Heap bytes allocated so far by all threads, live and ended (the worker pool included). */

@@ -100,6 +100,8 @@ final class BenchVitCommand implements Runnable {
         out.put("infer_gflops", Math.round(r.inferGflops() * 10) / 10.0);
         out.put("train_bytes_per_step", r.trainBytesPerStep());
         out.put("infer_bytes_per_pass", r.inferBytesPerPass());
+        out.put("train_peak_heap_bytes", r.trainPeakHeapBytes());
+        out.put("infer_peak_heap_bytes", r.inferPeakHeapBytes());
         memory.ifPresent(m -> {
             out.put("device_bytes_peak", m.peak());
             out.put("device_bytes_reserved", m.reserved());
@@ -140,8 +142,12 @@ final class BenchVitCommand implements Runnable {
                 "       train %8.1f GFLOP/s    infer %8.1f GFLOP/s   (%.2f GFLOP per image forward, 3x for a training step)%n",
                 r.trainGflops(), r.inferGflops(), r.forwardFlopsPerImage() / 1e9);
         System.out.printf(
-                "       heap allocated: %.2f GB per training step, %.2f GB per inference pass%n",
-                r.trainBytesPerStep() / 1e9, r.inferBytesPerPass() / 1e9);
+                "       heap allocated: %.2f GB per training step, %.2f GB per inference pass;"
+                        + " peak heap in use %.2f GB training, %.2f GB inference%n",
+                r.trainBytesPerStep() / 1e9,
+                r.inferBytesPerPass() / 1e9,
+                r.trainPeakHeapBytes() / 1e9,
+                r.inferPeakHeapBytes() / 1e9);
         if (torch != null) {
             System.out.printf(
                     "torch  train %8.2f images/s   infer %8.2f images/s   (%s, OpenBLAS kernel %s, best of threads %s)%n",
