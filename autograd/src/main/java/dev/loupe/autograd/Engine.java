@@ -18,7 +18,8 @@ final class Engine {
         List<Var> order = topologicalOrder(root);
         Map<Var, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
-        try (var scope = GradMode.disable()) {
+        try (var scope = GradMode.disable();
+                var buffers = BackwardBuffers.open()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Var v = order.get(i);
                 Tensor g = pending.remove(v);
@@ -26,22 +27,37 @@ final class Engine {
                 Node node = v.creator();
                 if (node == null) {
                     v.accumulateGrad(g);
+                    buffers.stored(v.grad());
+                    buffers.release(g, pending.values());
                     v.runGradHooks();
                     continue;
                 }
-                if (v.retainsGrad()) v.accumulateGrad(g);
+                if (v.retainsGrad()) {
+                    v.accumulateGrad(g);
+                    buffers.stored(v.grad());
+                }
                 node.checkSavedUnchanged();
                 Tensor[] inputGrads = node.backward.apply(g);
                 if (inputGrads.length != node.inputs.length) {
                     throw new IllegalStateException("backward of " + node.op + " returned " + inputGrads.length
                             + " gradients for " + node.inputs.length + " inputs");
                 }
+                List<Tensor> consumed = new ArrayList<>(List.of(g)); // read by now; freed unless still shared
                 for (int k = 0; k < inputGrads.length; k++) {
                     Var in = node.inputs[k];
                     if (inputGrads[k] == null || !in.requiresGrad()) continue;
                     Tensor ig = Grads.sumToShape(inputGrads[k], in.data().sizes(), node.op);
-                    pending.merge(in, ig, Tensor::add);
+                    if (ig != inputGrads[k]) consumed.add(inputGrads[k]);
+                    Tensor before = pending.get(in);
+                    if (before == null) {
+                        pending.put(in, ig);
+                    } else {
+                        pending.put(in, before.add(ig));
+                        consumed.add(before);
+                        consumed.add(ig);
+                    }
                 }
+                for (Tensor t : consumed) buffers.release(t, pending.values());
             }
         }
     }

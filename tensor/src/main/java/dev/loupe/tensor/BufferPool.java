@@ -24,7 +24,9 @@ import java.util.WeakHashMap;
  * no-grad forward pass does, one block at a time. A pool is confined to one thread at a time.
  * {@code -Dloupe.buffer.pool=off} turns pooling off; {@code -Dloupe.buffer.poison=true} fills every
  * reused array with NaN (or another impossible value) first, so a kernel that read its output before
- * writing it would show.
+ * writing it would show. A pool keeps at most a quarter of the maximum heap idle
+ * ({@code -Dloupe.buffer.pool.max-mb} to change it); arrays given back past that are left to the
+ * garbage collector.
  */
 public final class BufferPool {
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
@@ -33,7 +35,20 @@ public final class BufferPool {
     private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>()); // made here, by identity
     private final Set<CpuStorage> idle = Collections.newSetFromMap(new IdentityHashMap<>()); // those in free
     private final boolean poison = Boolean.getBoolean("loupe.buffer.poison");
-    private long reused, created;
+    private final long maxIdleBytes;
+    private long idleBytes, reused, created;
+
+    /** A pool that keeps up to {@code -Dloupe.buffer.pool.max-mb} MB idle (default: a quarter of the maximum heap). */
+    public BufferPool() {
+        this(Long.getLong("loupe.buffer.pool.max-mb", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20);
+    }
+
+    /** A pool that keeps at most maxIdleBytes of arrays idle. */
+    public BufferPool(long maxIdleBytes) {
+        if (maxIdleBytes < 0)
+            throw new IllegalArgumentException("buffer pool: idle cap must be >= 0, got " + maxIdleBytes);
+        this.maxIdleBytes = maxIdleBytes;
+    }
 
     /** Whether pooling is on (it is unless {@code -Dloupe.buffer.pool=off}). */
     public static boolean enabled() {
@@ -79,6 +94,7 @@ public final class BufferPool {
             owned.add(s);
         } else {
             idle.remove(s);
+            idleBytes -= bytes(s);
             reused++;
             if (poison) poison(s);
         }
@@ -86,9 +102,20 @@ public final class BufferPool {
     }
 
     private void giveBack(CpuStorage s) {
-        if (!idle.add(s)) return; // already free: a second return must not hand it out twice
+        if (idle.contains(s) || idleBytes + bytes(s) > maxIdleBytes) return; // already free, or over the cap
+        idle.add(s);
+        idleBytes += bytes(s);
         free.computeIfAbsent(key(s.dtype(), s.length()), k -> new ArrayDeque<>())
                 .addLast(s);
+    }
+
+    /** Bytes held idle now, waiting to be handed out again. */
+    public long idleBytes() {
+        return idleBytes;
+    }
+
+    private static long bytes(CpuStorage s) {
+        return (long) s.length() * s.dtype().byteSize();
     }
 
     private static long key(DType dtype, int length) {
@@ -124,8 +151,13 @@ public final class BufferPool {
 
         /** Keeps t's storage past this scope (the scope's result); returns t. */
         public Tensor keep(Tensor t) {
-            if (t.storage() instanceof CpuStorage s) kept.add(s);
+            keep(t.storage());
             return t;
+        }
+
+        /** Keeps a storage past this scope. */
+        public void keep(Storage storage) {
+            if (storage instanceof CpuStorage s) kept.add(s);
         }
 
         @Override

@@ -95,6 +95,22 @@ class BufferPoolTest {
     }
 
     @Test
+    void arraysPastTheIdleCapAreLeftToTheCollector() {
+        BufferPool pool = new BufferPool(3 * 100 * 4); // room for three 100-float arrays
+        Storage[] first = new Storage[5];
+        try (var s = pool.open()) {
+            for (int i = 0; i < first.length; i++) first[i] = make(100).storage();
+        }
+        assertEquals(1200, pool.idleBytes());
+        try (var s = pool.open()) {
+            for (int i = 0; i < 5; i++) make(100);
+        }
+        assertEquals(3, pool.reused());
+        assertEquals(7, pool.created()); // five, then two more
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(-1));
+    }
+
+    @Test
     void reusedArraysArePoisonedWhenAsked() {
         System.setProperty("loupe.buffer.poison", "true");
         BufferPool pool = new BufferPool();

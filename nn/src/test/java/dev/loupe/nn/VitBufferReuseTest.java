@@ -12,11 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * No-grad passes reuse each block's temporaries ({@link dev.loupe.tensor.BufferPool}): the outputs are the
+ * No-grad passes reuse each block's temporaries and backward its gradients ({@link dev.loupe.tensor.BufferPool}): the outputs are the
  * same bits as with pooling off, on every pass, with each reused array filled with NaN before it is handed
  * out (so a kernel that read its output before writing it would show), for the block variants.
  */
-class VitInferenceBuffersTest {
+class VitBufferReuseTest {
     private final Var images = Var.of(Tensor.randn(new Rng(4), 3, 2, 12, 12)); // (B, C, H, W)
 
     @AfterEach
@@ -60,6 +60,32 @@ class VitInferenceBuffersTest {
                     vit.inferenceBuffers().reused() > 10,
                     "reused " + vit.inferenceBuffers().reused());
         }
+    }
+
+    @Test
+    void trainingGradientsAreTheBitsOfAPassWithPoolingOff() {
+        long[] labels = {0, 3, 4};
+        for (ViTConfig c : variants()) {
+            System.setProperty("loupe.buffer.pool", "off");
+            float[] expected = trainingGradients(c, labels);
+            System.clearProperty("loupe.buffer.pool");
+            System.setProperty("loupe.buffer.poison", "true");
+            for (int pass = 0; pass < 3; pass++)
+                assertArrayEquals(expected, trainingGradients(c, labels), 0f, c + " pass " + pass);
+            System.clearProperty("loupe.buffer.poison");
+        }
+    }
+
+    /** Every parameter's gradient after one forward and backward of a fresh model, concatenated. */
+    private float[] trainingGradients(ViTConfig c, long[] labels) {
+        VisionTransformer vit = new VisionTransformer(c, new Rng(7));
+        vit.forward(images).crossEntropy(Tensor.ofLongs(labels), 0).backward();
+        return Tensor.concat(
+                        0,
+                        vit.namedParameters().values().stream()
+                                .map(p -> p.grad().reshape(-1))
+                                .toArray(Tensor[]::new))
+                .toFloatArray();
     }
 
     @Test
