@@ -3,21 +3,13 @@ package dev.loupe.cli.eval;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.data.LabelledData;
 import dev.loupe.eval.features.EvalFeatures;
-import dev.loupe.eval.linear.Lbfgs;
-import dev.loupe.eval.linear.LinearProbe;
+import dev.loupe.eval.linear.LinearEvaluation;
 import dev.loupe.eval.linear.LinearProbeConfig;
-import dev.loupe.eval.linear.LinearProbeResult;
-import dev.loupe.eval.linear.LogisticModel;
-import dev.loupe.eval.linear.LogisticRegression;
-import dev.loupe.eval.report.ConfusionMatrix;
-import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.report.EvalReport;
-import dev.loupe.run.RunDirectory;
+import dev.loupe.eval.report.LinearReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +20,8 @@ import picocli.CommandLine.Option;
  * BatchNorm (no affine) + Linear trained with SGD momentum 0.9 at 0.1 x batch / 256 on a cosine, no
  * weight decay ({@link LinearProbeConfig#defaults}); {@code --probe logreg}: L-BFGS logistic
  * regression with C = 0.316 (CLIP's linear probe). Prints top-1, writes DIR/linear.json
- * ({@link EvalReport}), DIR/confusion.png and DIR/report.md.
+ * ({@link EvalReport}), DIR/confusion.png and DIR/report.md. The library calls: {@link LinearEvaluation}
+ * and {@link LinearReport}.
  */
 @Command(name = "linear", mixinStandardHelpOptions = true, description = "Linear-probe accuracy of frozen features.")
 public final class EvalLinearCommand implements Runnable {
@@ -86,11 +79,7 @@ public final class EvalLinearCommand implements Runnable {
             throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
         LabelledData data = dataOptions.load();
         EvalFeatures f = featureOptions.load(backbone, data, System.err);
-        EvalReport report = EvalReport.of(backbone.label(), f.dataset(), f.description());
-        long started = System.nanoTime();
-        double top1;
-        int[] predictions;
-        String how;
+        LinearEvaluation result;
         if (kind.equals("sgd")) {
             LinearProbeConfig d = LinearProbeConfig.defaults(epochs, probeBatch, seed);
             LinearProbeConfig cfg = probeLr == null ? d : d.withLr(probeLr);
@@ -100,16 +89,7 @@ public final class EvalLinearCommand implements Runnable {
                     cfg.lr(),
                     epochs,
                     f.train().size());
-            LinearProbeResult r = new LinearProbe(cfg).run(f.train(), f.test());
-            top1 = r.top1();
-            predictions = r.predictions();
-            report = report.withLinear(top1);
-            how = String.format(
-                    Locale.ROOT,
-                    "BatchNorm + linear, SGD momentum 0.9, lr %.4g cosine, %d epochs, batch %d",
-                    cfg.lr(),
-                    epochs,
-                    cfg.batchSize());
+            result = LinearEvaluation.sgd(cfg, f.train(), f.test());
         } else {
             System.err.printf(
                     Locale.ROOT,
@@ -117,36 +97,11 @@ public final class EvalLinearCommand implements Runnable {
                     c,
                     f.train().size(),
                     f.train().dim());
-            LogisticModel model = new LogisticRegression(c, Lbfgs.Options.sklearn(1000, 1e-4), false).fit(f.train());
-            predictions = model.predict(f.test().features());
-            top1 = model.accuracy(f.test());
-            report = report.withLogistic(top1);
-            how = "L-BFGS logistic regression, C " + c;
+            result = LinearEvaluation.logistic(c, f.train(), f.test());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        int classes = Math.max(f.train().numClasses(), f.test().numClasses());
-        ConfusionMatrix confusion = ConfusionMatrix.of(
-                f.test().checkedLabels("linear probe test features"),
-                predictions,
-                f.test().classNames(),
-                classes);
         try {
-            Files.createDirectories(out);
-            report.writeJson(out.resolve("linear.json"));
-            ConfusionMatrixPlot.write(confusion, "linear probe: " + backbone.label(), out.resolve("confusion.png"));
-            RunDirectory.writeText(
-                    out.resolve("report.md"),
-                    "# Linear probe: " + backbone.label() + " on " + f.dataset() + "\n\n"
-                            + String.format(
-                                    Locale.ROOT,
-                                    "%s on %s features of %d training images; test top-1 **%.2f%%** on %d images (%.1f s).%n%n",
-                                    how,
-                                    f.description(),
-                                    f.train().size(),
-                                    top1,
-                                    f.test().size(),
-                                    seconds)
-                            + EvalReport.markdownTable(List.of(report)) + "\n![confusion](confusion.png)\n");
+            LinearReport.write(
+                    out, EvalReport.of(backbone.label(), f.dataset(), f.description()), result, f.train(), f.test());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
         }
@@ -156,8 +111,8 @@ public final class EvalLinearCommand implements Runnable {
                 kind,
                 f.description(),
                 backbone.label(),
-                top1,
-                seconds);
+                result.top1(),
+                result.seconds());
         System.out.println("wrote " + out.resolve("linear.json") + ", " + out.resolve("confusion.png") + " and "
                 + out.resolve("report.md"));
     }
