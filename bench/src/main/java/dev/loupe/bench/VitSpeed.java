@@ -1,5 +1,6 @@
 package dev.loupe.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.ViTConfig;
@@ -13,7 +14,9 @@ import dev.loupe.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Images per second for one ViT training step (forward, cross-entropy, backward, AdamW) and one
@@ -49,38 +52,21 @@ public final class VitSpeed {
 
     private VitSpeed() {}
 
-    public static Result measure(
-            int dim,
-            int depth,
-            int heads,
-            int img,
-            int patch,
-            int chans,
-            int batch,
-            int steps,
-            int warmup,
-            boolean profile) {
-        return measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile, Device.CPU);
+    /** {@link #measure(VitBenchSettings, boolean, Device)} on the CPU. */
+    public static Result measure(VitBenchSettings s, boolean profile) {
+        return measure(s, profile, Device.CPU);
     }
 
     /**
-     * As above with the model, the batch and the optimiser state on {@code device}. Device kernels run
-     * asynchronously, so each timed loop ends by reading one value back (which waits for them).
+     * Times s.steps() training steps and inference passes after s.warmup() of each, with the model, the
+     * batch and the optimiser state on {@code device}. Device kernels run asynchronously, so each timed
+     * loop ends by reading one value back (which waits for them).
      */
-    public static Result measure(
-            int dim,
-            int depth,
-            int heads,
-            int img,
-            int patch,
-            int chans,
-            int batch,
-            int steps,
-            int warmup,
-            boolean profile,
-            Device device) {
+    public static Result measure(VitBenchSettings s, boolean profile, Device device) {
+        int batch = s.batch(), steps = s.steps(), warmup = s.warmup(), chans = s.chans(), img = s.img();
         Rng rng = new Rng(0);
-        VisionTransformer model = new VisionTransformer(ViTConfig.of(img, patch, chans, dim, depth, heads, 10), rng);
+        VisionTransformer model =
+                new VisionTransformer(ViTConfig.of(img, s.patch(), chans, s.dim(), s.depth(), s.heads(), 10), rng);
         model.to(device);
         AdamW opt = new AdamW(ParamGroup.single(model.namedParameters()), 1e-3);
         Var x = Var.of(Tensor.randn(rng, batch, chans, img, img).to(device));
@@ -132,7 +118,7 @@ public final class VitSpeed {
                 inferBytes,
                 trainPeak,
                 inferPeak,
-                forwardFlops(dim, depth, img, patch, chans, 10));
+                forwardFlops(s.dim(), s.depth(), img, s.patch(), chans, 10));
     }
 
     /**
@@ -159,6 +145,27 @@ public final class VitSpeed {
     /** The heap pools' peak usage since the last reset, summed. */
     private static long heapPeak() {
         return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    /** The measured figures in the peer's JSON names (images/s, GFLOP/s, bytes), rounded as printed. */
+    public static Map<String, Object> toMap(Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
+        m.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
+        m.put("train_gflops", Math.round(r.trainGflops() * 10) / 10.0);
+        m.put("infer_gflops", Math.round(r.inferGflops() * 10) / 10.0);
+        m.put("train_bytes_per_step", r.trainBytesPerStep());
+        m.put("infer_bytes_per_pass", r.inferBytesPerPass());
+        m.put("train_peak_heap_bytes", r.trainPeakHeapBytes());
+        m.put("infer_peak_heap_bytes", r.inferPeakHeapBytes());
+        return m;
+    }
+
+    /** PyTorch's figures for the same settings (../shared/anchors/torch_vit_step.py, best of 1 and 2 threads). */
+    public static JsonNode peer(VitBenchSettings s) {
+        List<JsonNode> rows = Peer.run(Peer.anchor("torch_vit_step.py"), s.peerArgs(), Map.of());
+        if (rows.isEmpty()) throw new IllegalStateException("the PyTorch peer printed no result");
+        return rows.getLast();
     }
 
     /** Heap bytes allocated so far by all threads, live and ended (the worker pool included). */

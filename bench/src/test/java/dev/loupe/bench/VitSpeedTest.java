@@ -15,11 +15,24 @@ class VitSpeedTest {
 
     @Test
     void measuresSpeedAllocationAndPeakHeapOfBothLoops() {
-        VitSpeed.Result r = VitSpeed.measure(16, 1, 2, 8, 4, 1, 4, 2, 1, false);
+        VitSpeed.Result r = VitSpeed.measure(new VitBenchSettings(16, 1, 2, 8, 4, 1, 4, 2, 1), false);
         assertTrue(r.trainImagesPerSecond() > 0 && r.inferImagesPerSecond() > 0, r.toString());
         assertTrue(r.trainBytesPerStep() > 0 && r.inferBytesPerPass() > 0, r.toString());
         assertTrue(r.trainPeakHeapBytes() > 0, r.toString());
         assertTrue(r.inferPeakHeapBytes() > 0, r.toString());
         assertTrue(r.trainProfile().isEmpty() && r.inferProfile().isEmpty(), "no profile unless asked");
+        assertEquals(r.trainBytesPerStep(), VitSpeed.toMap(r).get("train_bytes_per_step"));
+    }
+
+    @Test
+    void settingsAreCheckedAndPassedToThePeerAsItsFlags() {
+        var tiny = VitBenchSettings.tiny();
+        assertEquals("--dim", tiny.peerArgs().get(0));
+        assertEquals("192", tiny.peerArgs().get(1));
+        assertEquals(18, tiny.peerArgs().size());
+        assertEquals(128, tiny.toMap().get("batch"));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> new VitBenchSettings(192, 12, 5, 28, 4, 1, 128, 4, 2));
+        assertTrue(e.getMessage().contains("heads 5"), e.getMessage());
     }
 }

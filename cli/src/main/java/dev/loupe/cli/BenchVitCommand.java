@@ -3,7 +3,7 @@ package dev.loupe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.bench.MachineLimits;
-import dev.loupe.bench.Peer;
+import dev.loupe.bench.VitBenchSettings;
 import dev.loupe.bench.VitSpeed;
 import dev.loupe.tensor.Backends;
 import dev.loupe.tensor.Device;
@@ -11,7 +11,6 @@ import dev.loupe.tensor.DeviceMemoryUsage;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Parallel;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -79,50 +78,28 @@ final class BenchVitCommand implements Runnable {
         if (peer && !on.equals(Device.CPU))
             throw new IllegalArgumentException(
                     "--peer runs PyTorch on the cpu; with --device " + on + " compare with scripts/gpu-check instead");
-        VitSpeed.Result r = VitSpeed.measure(dim, depth, heads, img, patch, chans, batch, steps, warmup, profile, on);
+        VitBenchSettings s = new VitBenchSettings(dim, depth, heads, img, patch, chans, batch, steps, warmup);
+        VitSpeed.Result r = VitSpeed.measure(s, profile, on);
         Optional<DeviceMemoryUsage> memory = Backends.forDevice(on).memoryUsage();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("peer", "loupe");
         out.put("device", on.toString());
-        out.put("dim", dim);
-        out.put("depth", depth);
-        out.put("heads", heads);
-        out.put("img", img);
-        out.put("patch", patch);
-        out.put("chans", chans);
-        out.put("batch", batch);
-        out.put("steps", steps);
-        out.put("warmup", warmup);
+        out.putAll(s.toMap());
         out.put("threads", Parallel.threads());
-        out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
-        out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
-        out.put("train_gflops", Math.round(r.trainGflops() * 10) / 10.0);
-        out.put("infer_gflops", Math.round(r.inferGflops() * 10) / 10.0);
-        out.put("train_bytes_per_step", r.trainBytesPerStep());
-        out.put("infer_bytes_per_pass", r.inferBytesPerPass());
-        out.put("train_peak_heap_bytes", r.trainPeakHeapBytes());
-        out.put("infer_peak_heap_bytes", r.inferPeakHeapBytes());
+        out.putAll(VitSpeed.toMap(r));
         memory.ifPresent(m -> {
             out.put("device_bytes_peak", m.peak());
             out.put("device_bytes_reserved", m.reserved());
         });
-        JsonNode torch = peer ? runPeer() : null;
+        JsonNode torch = peer ? VitSpeed.peer(s) : null;
         if (torch != null) {
-            out.put("torch_train_img_s", torch.get("train_img_s").asDouble());
-            out.put("torch_infer_img_s", torch.get("infer_img_s").asDouble());
+            double trainPeer = torch.get("train_img_s").asDouble(),
+                    inferPeer = torch.get("infer_img_s").asDouble();
+            out.put("torch_train_img_s", trainPeer);
+            out.put("torch_infer_img_s", inferPeer);
             out.put("torch_blas_core", torch.path("blas_core").asText("unknown"));
-            out.put(
-                    "train_ratio",
-                    Math.round(r.trainImagesPerSecond()
-                                    / torch.get("train_img_s").asDouble()
-                                    * 100)
-                            / 100.0);
-            out.put(
-                    "infer_ratio",
-                    Math.round(r.inferImagesPerSecond()
-                                    / torch.get("infer_img_s").asDouble()
-                                    * 100)
-                            / 100.0);
+            out.put("train_ratio", Math.round(r.trainImagesPerSecond() / trainPeer * 100) / 100.0);
+            out.put("infer_ratio", Math.round(r.inferImagesPerSecond() / inferPeer * 100) / 100.0);
         }
         if (json) {
             try {
@@ -132,6 +109,11 @@ final class BenchVitCommand implements Runnable {
             }
             return;
         }
+        printText(r, torch, out, memory, on);
+    }
+
+    private void printText(
+            VitSpeed.Result r, JsonNode torch, Map<String, Object> out, Optional<DeviceMemoryUsage> memory, Device on) {
         System.out.printf(
                 "ViT dim %d depth %d heads %d, %dx%dx%d patch %d, batch %d, %d threads, on %s%n",
                 dim, depth, heads, img, img, chans, patch, batch, Parallel.threads(), on);
@@ -150,12 +132,11 @@ final class BenchVitCommand implements Runnable {
                 r.inferPeakHeapBytes() / 1e9);
         if (torch != null) {
             System.out.printf(
-                    "torch  train %8.2f images/s   infer %8.2f images/s   (%s, OpenBLAS kernel %s, best of threads %s)%n",
+                    "torch  train %8.2f images/s   infer %8.2f images/s   (%s, OpenBLAS kernel %s, best of threads 1,2)%n",
                     torch.get("train_img_s").asDouble(),
                     torch.get("infer_img_s").asDouble(),
                     torch.get("peer").asText(),
-                    torch.path("blas_core").asText("unknown"),
-                    "1,2");
+                    torch.path("blas_core").asText("unknown"));
             System.out.printf(
                     "ratio  train %8.2fx          infer %8.2fx%n", out.get("train_ratio"), out.get("infer_ratio"));
         }
@@ -170,30 +151,5 @@ final class BenchVitCommand implements Runnable {
             System.out.printf("%nkernel time over the timed inference passes:%n");
             System.out.print(KernelProfiler.format(r.inferProfile(), limits));
         }
-    }
-
-    private JsonNode runPeer() {
-        List<String> args = List.of(
-                "--dim",
-                "" + dim,
-                "--depth",
-                "" + depth,
-                "--heads",
-                "" + heads,
-                "--img",
-                "" + img,
-                "--patch",
-                "" + patch,
-                "--chans",
-                "" + chans,
-                "--batch",
-                "" + batch,
-                "--steps",
-                "" + steps,
-                "--warmup",
-                "" + warmup);
-        List<JsonNode> rows = Peer.run(Peer.anchor("torch_vit_step.py"), args, Map.of());
-        if (rows.isEmpty()) throw new IllegalStateException("the PyTorch peer printed no result");
-        return rows.getLast();
     }
 }
