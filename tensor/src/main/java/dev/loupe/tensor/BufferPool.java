@@ -1,5 +1,6 @@
 package dev.loupe.tensor;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reuses the host arrays of intermediate results whose lifetime the caller knows, so a steady-state
@@ -24,30 +26,40 @@ import java.util.WeakHashMap;
  * no-grad forward pass does, one block at a time. A pool is confined to one thread at a time.
  * {@code -Dloupe.buffer.pool=off} turns pooling off; {@code -Dloupe.buffer.poison=true} fills every
  * reused array with NaN (or another impossible value) first, so a kernel that read its output before
- * writing it would show. A pool keeps at most a quarter of the maximum heap idle
+ * writing it would show. All pools together keep at most a quarter of the maximum heap idle
  * ({@code -Dloupe.buffer.pool.max-mb} to change it); arrays given back past that are left to the
  * garbage collector.
  */
 public final class BufferPool {
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+    /** Cap on the idle bytes of all pools together, and what they hold now. */
+    private static final long ALL_POOLS_MAX_IDLE =
+            Long.getLong("loupe.buffer.pool.max-mb", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20;
+
+    private static final AtomicLong ALL_POOLS_IDLE = new AtomicLong();
+    /** Takes a collected pool's idle bytes off the total. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Map<Long, ArrayDeque<CpuStorage>> free = new HashMap<>();
     private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>()); // made here, by identity
     private final Set<CpuStorage> idle = Collections.newSetFromMap(new IdentityHashMap<>()); // those in free
     private final boolean poison = Boolean.getBoolean("loupe.buffer.poison");
     private final long maxIdleBytes;
-    private long idleBytes, reused, created;
+    private final AtomicLong idleBytes = new AtomicLong(); // shared with the cleaner action, not the pool
+    private long reused, created;
 
-    /** A pool that keeps up to {@code -Dloupe.buffer.pool.max-mb} MB idle (default: a quarter of the maximum heap). */
+    /** A pool bound only by the cap on all pools together. */
     public BufferPool() {
-        this(Long.getLong("loupe.buffer.pool.max-mb", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20);
+        this(Long.MAX_VALUE);
     }
 
-    /** A pool that keeps at most maxIdleBytes of arrays idle. */
+    /** A pool that keeps at most maxIdleBytes of arrays idle (and all pools together at most their cap). */
     public BufferPool(long maxIdleBytes) {
         if (maxIdleBytes < 0)
             throw new IllegalArgumentException("buffer pool: idle cap must be >= 0, got " + maxIdleBytes);
         this.maxIdleBytes = maxIdleBytes;
+        AtomicLong held = idleBytes;
+        CLEANER.register(this, () -> ALL_POOLS_IDLE.addAndGet(-held.get()));
     }
 
     /** Whether pooling is on (it is unless {@code -Dloupe.buffer.pool=off}). */
@@ -94,7 +106,8 @@ public final class BufferPool {
             owned.add(s);
         } else {
             idle.remove(s);
-            idleBytes -= bytes(s);
+            idleBytes.addAndGet(-bytes(s));
+            ALL_POOLS_IDLE.addAndGet(-bytes(s));
             reused++;
             if (poison) poison(s);
         }
@@ -102,16 +115,26 @@ public final class BufferPool {
     }
 
     private void giveBack(CpuStorage s) {
-        if (idle.contains(s) || idleBytes + bytes(s) > maxIdleBytes) return; // already free, or over the cap
+        long size = bytes(s);
+        if (idle.contains(s) || idleBytes.get() + size > maxIdleBytes) return; // already free, or over this pool's cap
+        if (ALL_POOLS_IDLE.addAndGet(size) > ALL_POOLS_MAX_IDLE) { // over the cap of all pools: left to the GC
+            ALL_POOLS_IDLE.addAndGet(-size);
+            return;
+        }
         idle.add(s);
-        idleBytes += bytes(s);
+        idleBytes.addAndGet(size);
         free.computeIfAbsent(key(s.dtype(), s.length()), k -> new ArrayDeque<>())
                 .addLast(s);
     }
 
     /** Bytes held idle now, waiting to be handed out again. */
     public long idleBytes() {
-        return idleBytes;
+        return idleBytes.get();
+    }
+
+    /** Bytes held idle by all live pools together. */
+    static long allPoolsIdleBytes() {
+        return ALL_POOLS_IDLE.get();
     }
 
     private static long bytes(CpuStorage s) {

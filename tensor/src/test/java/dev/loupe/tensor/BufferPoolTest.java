@@ -111,6 +111,21 @@ class BufferPoolTest {
     }
 
     @Test
+    void idleArraysCountTowardsTheCapOfAllPools() {
+        BufferPool pool = new BufferPool();
+        long before = BufferPool.allPoolsIdleBytes();
+        try (var s = pool.open()) {
+            make(100);
+            make(50);
+        }
+        assertEquals(before + 600, BufferPool.allPoolsIdleBytes());
+        try (var s = pool.open()) {
+            make(100);
+            assertEquals(before + 200, BufferPool.allPoolsIdleBytes(), "a reused array leaves the idle total");
+        }
+    }
+
+    @Test
     void reusedArraysArePoisonedWhenAsked() {
         System.setProperty("loupe.buffer.poison", "true");
         BufferPool pool = new BufferPool();
