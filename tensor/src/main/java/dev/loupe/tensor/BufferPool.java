@@ -43,7 +43,6 @@ public final class BufferPool {
     private final Map<Long, ArrayDeque<CpuStorage>> free = new HashMap<>();
     private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>()); // made here, by identity
     private final Set<CpuStorage> idle = Collections.newSetFromMap(new IdentityHashMap<>()); // those in free
-    private final boolean poison = Boolean.getBoolean("loupe.buffer.poison");
     private final long maxIdleBytes;
     private final AtomicLong idleBytes = new AtomicLong(); // shared with the cleaner action, not the pool
     private long reused, created;
@@ -109,7 +108,7 @@ public final class BufferPool {
             idleBytes.addAndGet(-bytes(s));
             ALL_POOLS_IDLE.addAndGet(-bytes(s));
             reused++;
-            if (poison) poison(s);
+            if (Boolean.getBoolean("loupe.buffer.poison")) poison(s); // read each time: tests switch it
         }
         return s;
     }
