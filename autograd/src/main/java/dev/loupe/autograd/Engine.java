@@ -26,16 +26,12 @@ final class Engine {
                 if (g == null) continue;
                 Node node = v.creator();
                 if (node == null) {
-                    v.accumulateGrad(g);
-                    buffers.stored(v.grad());
+                    accumulate(v, g, buffers);
                     buffers.release(g, pending.values());
                     v.runGradHooks();
                     continue;
                 }
-                if (v.retainsGrad()) {
-                    v.accumulateGrad(g);
-                    buffers.stored(v.grad());
-                }
+                if (v.retainsGrad()) accumulate(v, g, buffers);
                 node.checkSavedUnchanged();
                 Tensor[] inputGrads = node.backward.apply(g);
                 if (inputGrads.length != node.inputs.length) {
@@ -60,6 +56,12 @@ final class Engine {
                 for (Tensor t : consumed) buffers.release(t, pending.values());
             }
         }
+    }
+
+    /** Adds g to v's stored gradient, which then lives on past the pass. */
+    private static void accumulate(Var v, Tensor g, BackwardBuffers buffers) {
+        v.accumulateGrad(g);
+        buffers.stored(v.grad());
     }
 
     /** Vars reachable from root through recorded nodes, each after all of its inputs (iterative DFS). */

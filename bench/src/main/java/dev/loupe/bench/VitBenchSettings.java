@@ -27,11 +27,6 @@ public record VitBenchSettings(
                     + " and dim " + dim + " of heads " + heads);
     }
 
-    /** ViT-Tiny on 28 x 28 x 1 patch 4, batch 128, 4 timed steps after 2: the defaults of both scripts. */
-    public static VitBenchSettings tiny() {
-        return new VitBenchSettings(192, 12, 3, 28, 4, 1, 128, 4, 2);
-    }
-
     /** The same settings as the peer script's flags. */
     public List<String> peerArgs() {
         return List.of(

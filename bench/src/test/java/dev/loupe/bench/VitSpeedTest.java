@@ -26,7 +26,7 @@ class VitSpeedTest {
 
     @Test
     void settingsAreCheckedAndPassedToThePeerAsItsFlags() {
-        var tiny = VitBenchSettings.tiny();
+        var tiny = new VitBenchSettings(192, 12, 3, 28, 4, 1, 128, 4, 2); // bench vit's defaults
         assertEquals("--dim", tiny.peerArgs().get(0));
         assertEquals("192", tiny.peerArgs().get(1));
         assertEquals(18, tiny.peerArgs().size());

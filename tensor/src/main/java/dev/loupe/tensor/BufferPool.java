@@ -105,8 +105,7 @@ public final class BufferPool {
             owned.add(s);
         } else {
             idle.remove(s);
-            idleBytes.addAndGet(-bytes(s));
-            ALL_POOLS_IDLE.addAndGet(-bytes(s));
+            countIdle(-bytes(s));
             reused++;
             if (Boolean.getBoolean("loupe.buffer.poison")) poison(s); // read each time: tests switch it
         }
@@ -121,9 +120,15 @@ public final class BufferPool {
             return;
         }
         idle.add(s);
-        idleBytes.addAndGet(size);
+        idleBytes.addAndGet(size); // the total already counts it
         free.computeIfAbsent(key(s.dtype(), s.length()), k -> new ArrayDeque<>())
                 .addLast(s);
+    }
+
+    /** This pool's idle bytes and the total of all pools move by delta. */
+    private void countIdle(long delta) {
+        idleBytes.addAndGet(delta);
+        ALL_POOLS_IDLE.addAndGet(delta);
     }
 
     /** Bytes held idle now, waiting to be handed out again. */
