@@ -59,7 +59,7 @@ final class BenchVitCommand implements Runnable {
             names = "--profile",
             description =
                     "Print per kernel over the timed training steps and inference passes: time, share, GFLOP/s or GB/s, "
-                            + "and % of the machine's FMA peak or copy bandwidth (both measured first); on a device also its memory in use, peak and reserved.")
+                            + "and %% of the machine's FMA peak or copy bandwidth (both measured first); on a device also its memory in use, peak and reserved.")
     boolean profile;
 
     @Mixin

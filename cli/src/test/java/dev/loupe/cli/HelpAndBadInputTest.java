@@ -60,6 +60,28 @@ class HelpAndBadInputTest {
         assertTrue(vit.out().contains("Default: 192"), vit.out()); // --dim
     }
 
+    /** Every command's help renders its descriptions whole: a lone '%' makes picocli warn and print the raw text. */
+    @Test
+    void everyCommandsHelpFormatsWithoutPicocliWarnings() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.util.List<String> rendered = new java.util.ArrayList<>();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            renderAll(Main.commandLine(), rendered);
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(rendered.size() > 20, "walked " + rendered);
+        assertEquals("", captured.toString(), "picocli warnings while rendering help");
+    }
+
+    private static void renderAll(CommandLine command, java.util.List<String> rendered) {
+        assertTrue(command.getUsageMessage().contains("Usage:"), command.getCommandName());
+        rendered.add(command.getCommandName());
+        for (CommandLine sub : command.getSubcommands().values()) renderAll(sub, rendered);
+    }
+
     @Test
     @Timeout(60)
     void featuresRejectsZeroBatchAndHeadsAtOnce() throws Exception {
