@@ -22,6 +22,8 @@ masks and noise injected. Writes ssl/src/test/resources/golden/:
                           noise (2, 16), ratio 0.75 -> pred, mask, loss, grad.* of every parameter;
                           loss_plain.* MAE forward_loss without norm_pix on given pred / mask.
   ntxent.safetensors      za, zb (6, 5), tau 0.1 -> loss, grad_za, grad_zb.
+  ntxent_multicrop.safetensors  z0..z3 (5, 6): 2 global + 2 local views, tau 0.2 -> loss (the mean of
+                          the SIMCLRLoss above over the pairs (0,1), (0,2), (0,3), (1,2), (1,3)), grad_z0..3.
 Run:  /usr/bin/python3 tools/golden/make_ssl_fixtures.py   (Debian python3-torch 1.13)
 """
 import math
@@ -349,6 +351,20 @@ def ntxent_fixture():
          {"za": npf(za), "zb": npf(zb), "loss": npf(loss), "grad_za": npf(za.grad), "grad_zb": npf(zb.grad)})
 
 
+def ntxent_multicrop_fixture():
+    torch.manual_seed(16)
+    base = torch.randn(5, 6)
+    zs = [(base + 0.6 * torch.randn(5, 6)).requires_grad_(True) for _ in range(4)]
+    pairs = [(g, v) for g in range(2) for v in range(g + 1, 4)]
+    loss = sum(ntxent(zs[g], zs[v], 0.2) for g, v in pairs) / len(pairs)
+    loss.backward()
+    d = {"loss": npf(loss)}
+    for i, z in enumerate(zs):
+        d["z%d" % i] = npf(z)
+        d["grad_z%d" % i] = npf(z.grad)
+    save(os.path.join(OUT, "ntxent_multicrop.safetensors"), d)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     dino_head_fixture()
@@ -356,4 +372,5 @@ if __name__ == "__main__":
     dinov2_fixture()
     mae_fixture()
     ntxent_fixture()
+    ntxent_multicrop_fixture()
     print("wrote", sorted(os.listdir(OUT)))

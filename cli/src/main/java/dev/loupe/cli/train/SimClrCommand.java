@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * {@code loupe train simclr}: NT-Xent between two augmented views (SimCLR augmentations) through a
  * ViT and a BN projection head, in SLIP's ViT setting (AdamW, betas 0.9 / 0.98, weight decay 0.1)
  * at 5e-4 x batch / 256 with warm-up and a cosine to 0, temperature 0.5 (the small-batch CIFAR
- * recipe; 0.1 at large batch), head 512 -> 128. The image tower's backbone is written at the end.
+ * recipe; 0.1 at large batch), head 512 -> 128; {@code --local-crops N} adds SwAV's multi-crop views.
+ * The image tower's backbone is written at the end.
  */
 @Command(
         name = "simclr",
@@ -56,6 +57,9 @@ public final class SimClrCommand implements Runnable {
 
     @Mixin
     ViewCropOptions crop;
+
+    @Mixin
+    LocalCropOptions local;
 
     @Option(
             names = "--blr",
@@ -105,16 +109,25 @@ public final class SimClrCommand implements Runnable {
         m.put("proj_hidden", projHidden);
         m.put("proj_out", projOut);
         m.put("color_strength", colorStrength);
-        RecipeConfig recipe = crop.apply(blur.apply(
-                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength)));
+        RecipeConfig recipe = local.apply(
+                crop.apply(blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std())
+                        .withSimclrStrength(colorStrength))),
+                data.imageSize(),
+                vc.patch(),
+                m);
         BlurOptions.record(m, recipe);
         ViewCropOptions.record(m, recipe);
         SslTraining.run(
                 new SslTraining.Plan(
-                        "simclr", "SimCLR", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
-                                .module()
-                                .visual
-                                .stateDict()),
+                        "simclr",
+                        "SimCLR",
+                        vc,
+                        objective,
+                        Recipes.simclrMultiCrop(recipe),
+                        tc,
+                        batch,
+                        m,
+                        () -> objective.module().visual.stateDict()),
                 common,
                 modelOptions,
                 dataOptions,

@@ -10,6 +10,9 @@ import java.util.List;
  *   <li>"eval" [1]: Resize(shorter side round(size / evalCropRatio), bilinear), CenterCrop(size), normalize.</li>
  *   <li>"dino" [2 + localCrops]: {@link MultiCrop}; views 0-1 are size x size, the rest localSize x localSize.</li>
  *   <li>"simclr" [2]: {@link TwoViews#simclr}.</li>
+ *   <li>{@link #simclrMultiCrop} [2 + localCrops]: {@link SimClrMultiCrop}; views 0-1 as "simclr", the rest
+ *       localSize x localSize crops of area localScale (not a named recipe: DINO's 8 local crops are the
+ *       config's default count, so the caller sets the count it wants).</li>
  *   <li>"mae" [1]: RandomResizedCrop(size, 0.2-1, bicubic), flip 0.5, normalize (MAE main_pretrain.py).</li>
  *   <li>"clip" [1]: RandomResizedCrop(size, 0.5-1, bilinear), normalize (SLIP's CLIP branch).</li>
  * </ul>
@@ -74,6 +77,15 @@ public final class Recipes {
     public static TwoViews simclr(RecipeConfig c) {
         return TwoViews.simclr(
                 c.size(), c.viewScale(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
+    }
+
+    /** SimCLR's two views plus {@code c.localCrops()} local views of side {@code c.localSize()}, area {@code c.localScale()}. */
+    public static SimClrMultiCrop simclrMultiCrop(RecipeConfig c) {
+        Transform global = TwoViews.simclrView(
+                c.size(), c.viewScale(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
+        Transform local = TwoViews.simclrView(
+                c.localSize(), c.localScale(), c.simclrStrength(), c.blurSigma(), c.normalize(), c.antialias());
+        return new SimClrMultiCrop(global, local, c.localCrops());
     }
 
     public static ViewTransform mae(RecipeConfig c) {

@@ -26,19 +26,25 @@ public final class TwoViews implements ViewTransform {
      */
     public static TwoViews simclr(
             int size, double[] scale, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
+        return new TwoViews(simclrView(size, scale, strength, blurSigma, normalize, antialias));
+    }
+
+    /** One draw of the SimCLR augmentation above: a size x size view of a crop with area fraction in scale. */
+    public static Transform simclrView(
+            int size, double[] scale, double strength, double[] blurSigma, Normalize normalize, boolean antialias) {
         if (!(strength > 0 && strength <= 2.5)) {
             throw new IllegalArgumentException(
                     "SimCLR colour strength must be in (0, 2.5] (hue 0.2s <= 0.5), got " + strength);
         }
         double s = strength;
-        return new TwoViews(new Compose(
+        return new Compose(
                 new RandomResizedCrop(size, scale[0], scale[1], Interpolation.BILINEAR, antialias),
                 new RandomApply(0.8, new ColorJitter(0.8 * s, 0.8 * s, 0.8 * s, 0.2 * s)),
                 new RandomGrayscale(0.2),
                 new RandomApply(
                         0.5, new GaussianBlur(GaussianBlur.defaultKernelSize(size), blurSigma[0], blurSigma[1])),
                 new RandomHorizontalFlip(0.5),
-                normalize));
+                normalize);
     }
 
     @Override

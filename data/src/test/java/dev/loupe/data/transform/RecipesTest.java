@@ -113,6 +113,28 @@ class RecipesTest {
     }
 
     @Test
+    void simclrMultiCropAddsSmallViewsAfterTheTwoViewsItWouldHaveMade() {
+        RecipeConfig config = RecipeConfig.of(24, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
+                .withViewScale(0.4, 1.0)
+                .withLocal(12, 3)
+                .withLocalScale(0.1, 0.4);
+        Image img = RandomTransformsTest.randomImage(3, 32, 32, 11);
+        List<Image> views = Recipes.simclrMultiCrop(config).apply(img, new Rng(12));
+        assertEquals(5, views.size());
+        assertEquals(5, Recipes.simclrMultiCrop(config).viewCount());
+        assertEquals(Recipes.simclr(config).apply(img, new Rng(12)), views.subList(0, 2), "global views first");
+        for (Image local : views.subList(2, 5)) {
+            assertEquals(12, local.height());
+            assertEquals(12, local.width());
+            assertEquals(3, local.channels());
+        }
+        assertNotEquals(views.get(2), views.get(3), "independent local draws");
+        assertEquals(views, Recipes.simclrMultiCrop(config).apply(img, new Rng(12)), "reproducible");
+        List<Image> none = Recipes.simclrMultiCrop(config.withLocal(12, 0)).apply(img, new Rng(12));
+        assertEquals(Recipes.simclr(config).apply(img, new Rng(12)), none, "no local crops: SimCLR's two views");
+    }
+
+    @Test
     void blurSigmaKeepsDinosRangeRelativeToTheImage() {
         assertArrayEquals(
                 new double[] {0.1, 2.0}, RecipeConfig.defaultBlurSigma(224), 1e-12, "the reference range at 224");

@@ -53,6 +53,28 @@ public final class NtXentLoss {
         return lossA.add(lossB).div(2);
     }
 
+    /**
+     * Multi-crop NT-Xent over the projections of V >= 2 views of the same b images, views 0 and 1 the
+     * global crops: the mean of {@link #loss} over every pair (g, v) with g global and v > g, that is
+     * (0, 1), then (0, j) and (1, j) for each local view j >= 2. Local views are contrasted with both
+     * global views and never with each other (DINO's pairing of crops; SwAV's multi-crop SimCLR). With
+     * two views it is {@link #loss} itself. views: V tensors (b, E) -> scalar.
+     */
+    public static Var multiCrop(List<Var> views, double temperature, Communicator comm) {
+        if (views.size() < 2)
+            throw new IllegalArgumentException("multi-crop NT-Xent needs >= 2 views, got " + views.size());
+        Var total = null;
+        int pairs = 0;
+        for (int g = 0; g < 2; g++) {
+            for (int v = g + 1; v < views.size(); v++) {
+                Var pair = loss(views.get(g), views.get(v), temperature, comm);
+                total = total == null ? pair : total.add(pair);
+                pairs++;
+            }
+        }
+        return pairs == 1 ? total : total.div(pairs);
+    }
+
     /** (b, columns): SELF_MASK at (i, first + i), zero elsewhere. */
     private static Tensor selfMask(DType dtype, int b, int columns, int first) {
         if (columns == b) return Tensor.eye(dtype, b).mul(SELF_MASK);

@@ -7,16 +7,20 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * SimCLR with a ViT (SLIP's SIMCLR model): each of the two views goes through the backbone (CLS
- * features) and the projection head separately, and {@link NtXentLoss} scores the pair. Names:
- * visual.* (timm ViT names), image_mlp.* ({@link SimClrHead}).
+ * SimCLR with a ViT (SLIP's SIMCLR model): the views go through the backbone (its pooled features;
+ * views of one size together, as DINO's MultiCropWrapper, which changes nothing per image) and each
+ * view through the projection head on its own (its batch norm sees one view, as in SLIP), and
+ * {@link NtXentLoss} scores the pair. Views beyond two are multi-crop local views, scored with
+ * {@link NtXentLoss#multiCrop}. Names: visual.* (timm ViT names), image_mlp.* ({@link SimClrHead}).
  */
 public final class SimClrObjective implements Objective<Batch> {
     /** Backbone and head. */
@@ -73,10 +77,12 @@ public final class SimClrObjective implements Objective<Batch> {
     @Override
     public Var loss(Batch batch, StepInfo step) {
         List<Tensor> views = batch.views();
-        if (views.size() != 2)
-            throw new IllegalArgumentException("SimCLR needs exactly 2 views per batch, got " + views.size());
-        Var za = model.embed(Var.of(views.get(0)));
-        Var zb = model.embed(Var.of(views.get(1)));
-        return NtXentLoss.loss(za, zb, temperature, comm);
+        if (views.size() < 2)
+            throw new IllegalArgumentException("SimCLR needs at least 2 views per batch, got " + views.size());
+        int b = views.getFirst().size(0);
+        Var features = MultiCrop.forward(views, model.visual::forwardFeatures); // (V b, D), view-major
+        List<Var> projections = new ArrayList<>(views.size()); // V x (b, out)
+        for (int v = 0; v < views.size(); v++) projections.add(model.imageMlp.forward(features.narrow(0, v * b, b)));
+        return NtXentLoss.multiCrop(projections, temperature, comm);
     }
 }
