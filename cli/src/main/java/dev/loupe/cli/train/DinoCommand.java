@@ -4,20 +4,14 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.train.GradClipMode;
-import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.Settings;
 import dev.loupe.ssl.dino.DinoConfig;
 import dev.loupe.ssl.dino.DinoObjective;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loupe train dino}: DINO self-distillation (main_dino.py) with its ViT defaults adapted to
@@ -34,31 +28,13 @@ import picocli.CommandLine.Spec;
         footer =
                 "%nShared options default for dino: --batch 64, --lr = --blr x batch / 256, --min-lr 1e-6, --weight-decay 0.04 with --weight-decay-end 0.4 (cosine), --clip-grad 3.0 applied to each parameter separately (DINO's clip_gradients), --drop-path 0.1, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
 public final class DinoCommand implements Runnable {
-    static final double BASE_LR = 5e-4,
-            MIN_LR = 1e-6,
-            WEIGHT_DECAY = 0.04,
-            WEIGHT_DECAY_END = 0.4,
-            CLIP = 3.0,
-            DROP_PATH = 0.1;
-    static final int BATCH = 64;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    // batch 64, min lr 1e-6, weight decay 0.04 -> 0.4, clipping at 3.0 of each parameter's gradient norm
+    // separately (utils.clip_gradients), AdamW (0.9, 0.999), drop path 0.1
+    static final SslRunOptions.Recipe RECIPE =
+            new SslRunOptions.Recipe(64, 1e-6, 0.04, 0.4, 3.0, true, 0.9, 0.999, 0.1);
 
     @Mixin
-    CommonTrainOptions common;
-
-    @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    DataOptions dataOptions;
-
-    @Mixin
-    KnnMonitorOptions knn;
-
-    @Mixin
-    TrainLimitOptions trainLimit;
+    SslRunOptions run;
 
     @Mixin
     BlurOptions blur;
@@ -75,64 +51,21 @@ public final class DinoCommand implements Runnable {
     @Mixin
     MultiCropOptions crops;
 
-    @Option(
-            names = "--teacher-temp",
-            defaultValue = "0.04",
-            description = "Teacher temperature after warm-up (default ${DEFAULT-VALUE}).")
-    double teacherTemp;
-
-    @Option(
-            names = "--warmup-teacher-temp",
-            defaultValue = "0.04",
-            description = "Teacher temperature at epoch 0 (default ${DEFAULT-VALUE}).")
-    double warmupTeacherTemp;
-
-    @Option(
-            names = "--warmup-teacher-temp-epochs",
-            defaultValue = "0",
-            description = "Epochs of teacher temperature warm-up (default ${DEFAULT-VALUE}).")
-    int warmupTeacherTempEpochs;
-
-    @Option(
-            names = "--momentum-teacher",
-            defaultValue = "0.996",
-            description = "Teacher EMA momentum at step 0, cosine to 1 (default ${DEFAULT-VALUE}).")
-    double momentumTeacher;
-
-    @Option(
-            names = "--freeze-last-layer",
-            defaultValue = "1",
-            description = "Epochs without updates of the head's last layer (default ${DEFAULT-VALUE}).")
-    int freezeLastLayer;
+    @Mixin
+    DinoTeacherOptions teacher;
 
     @Override
     public void run() {
-        if (common.threads != null) Parallel.setThreads(common.threads);
-        LabelledData data = dataOptions.load();
-        if (!SslTraining.given(spec, "--drop-path")) modelOptions.dropPath = DROP_PATH;
-        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
-        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), WEIGHT_DECAY_END);
-        CommonTrainOptions.Defaults defaults = new CommonTrainOptions.Defaults(
-                BATCH, SslTraining.scaledLr(common, baseLr, batch), MIN_LR, WEIGHT_DECAY, OptimizerKind.ADAMW, CLIP);
-        TrainerConfig base = common.trainerConfig(defaults);
-        // DINO clips each parameter's gradient norm separately (utils.clip_gradients)
-        TrainerConfig tc = SslTraining.with(
-                base,
-                base.clipMax() > 0 ? GradClipMode.PER_PARAMETER : GradClipMode.NONE,
-                base.clipMax(),
-                base.beta1(),
-                base.beta2());
+        LabelledData data = run.load();
+        ViTConfig vc = run.backbone(data, RECIPE);
+        int batch = run.batch(RECIPE);
+        TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
-        DinoConfig cfg = DinoConfig.small()
-                .withHead(head.outDim, head.headHidden, head.headBottleneck)
-                .withTeacherTemp(warmupTeacherTemp, teacherTemp, warmupTeacherTempEpochs)
-                .withTeacherMomentum(momentumTeacher)
-                .withFreezeLastLayer(freezeLastLayer);
+        DinoConfig cfg = teacher.apply(DinoConfig.small().withHead(head.outDim, head.headHidden, head.headBottleneck));
         Map<String, Object> m = Settings.of(cfg); // the method's settings for config.json: its record, then the crops
         RecipeConfig recipe = crops.recipe(data, vc.patch(), crops.dinoScales(), blur, m);
-        DinoObjective objective = new DinoObjective(vc, cfg, new Rng(common.seed));
-        SslTraining.run(
+        DinoObjective objective = new DinoObjective(vc, cfg, run.rng());
+        run.train(
                 new SslTraining.Plan(
                         "dino",
                         "DINO",
@@ -143,11 +76,6 @@ public final class DinoCommand implements Runnable {
                         batch,
                         m,
                         objective::teacherBackboneStateDict),
-                common,
-                modelOptions,
-                dataOptions,
-                data,
-                knn,
-                trainLimit.trainLimit);
+                data);
     }
 }
