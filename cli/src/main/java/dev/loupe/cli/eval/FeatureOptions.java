@@ -16,7 +16,7 @@ public final class FeatureOptions {
     @Option(
             names = "--features",
             description =
-                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol) or lastN (CLS of the last N blocks, e.g. last4) (default: the model's own pooling, mean for a mean-pooled model, else cls).")
+                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol), lastN (CLS of the last N blocks, e.g. last4) or lastN+mean (those and the mean patch token, DINOv2's linear input) (default: the model's own pooling, mean for a mean-pooled model, else cls).")
     public String features;
 
     @Option(

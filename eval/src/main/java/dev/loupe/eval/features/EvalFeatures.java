@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param dataset     the data set's name
  */
 public record EvalFeatures(FeatureSet train, FeatureSet test, String description, String dataset) {
-    private static final Pattern LAST_K = Pattern.compile("last(\\d+)");
+    private static final Pattern LAST_K = Pattern.compile("last(\\d+)(\\+mean)?");
 
     /** Flattened pixels of the first {@code trainLimit} (0: all, evenly spaced) training images and of the test images. */
     public static EvalFeatures pixels(LabelledData data, int trainLimit, PrintStream progress) {
@@ -63,17 +63,22 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
         return new EvalFeatures(trainFeatures, testFeatures, extractor.describe(), data.name());
     }
 
-    /** An extractor for a feature spec: cls, mean, cls+mean or lastN (the CLS tokens of the last N blocks). */
+    /**
+     * An extractor for a feature spec: cls, mean, cls+mean, lastN (the CLS tokens of the last N blocks) or
+     * lastN+mean (those and the mean patch token, DINOv2's linear input).
+     */
     public static FeatureExtractor extractor(VisionTransformer vit, String spec, int batch) {
         String f = spec.toLowerCase(Locale.ROOT);
         Matcher last = LAST_K.matcher(f);
         if (f.equals("cls")) return new FeatureExtractor(vit, FeatureMode.CLS, 1, batch);
         if (f.equals("mean")) return new FeatureExtractor(vit, FeatureMode.MEAN, 1, batch);
         if (f.equals("cls+mean")) return new FeatureExtractor(vit, FeatureMode.CLS_MEAN, 1, batch);
-        if (last.matches())
-            return new FeatureExtractor(vit, FeatureMode.LAST_K, Integer.parseInt(last.group(1)), batch);
+        if (last.matches()) {
+            FeatureMode mode = last.group(2) != null ? FeatureMode.LAST_K_MEAN : FeatureMode.LAST_K;
+            return new FeatureExtractor(vit, mode, Integer.parseInt(last.group(1)), batch);
+        }
         throw new IllegalArgumentException(
-                "unknown --features '" + spec + "' (cls, mean, cls+mean or lastN such as last4)");
+                "unknown --features '" + spec + "' (cls, mean, cls+mean, lastN such as last4, or lastN+mean)");
     }
 
     private static Dataset trainSplit(LabelledData data, int trainLimit) {

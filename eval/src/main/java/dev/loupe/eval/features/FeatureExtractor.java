@@ -41,7 +41,8 @@ public final class FeatureExtractor {
     public FeatureExtractor(VisionTransformer model, FeatureMode mode, int lastBlocks, int batchSize) {
         if (batchSize < 1)
             throw new IllegalArgumentException("feature extraction: batch size must be >= 1, got " + batchSize);
-        if (mode == FeatureMode.LAST_K && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
+        if ((mode == FeatureMode.LAST_K || mode == FeatureMode.LAST_K_MEAN)
+                && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
             throw new IllegalArgumentException(
                     "feature extraction: last-k needs 1 <= k <= depth " + model.blocks.size() + ", got " + lastBlocks);
         }
@@ -62,7 +63,7 @@ public final class FeatureExtractor {
         return this;
     }
 
-    /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
+    /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean", "last4+mean"). */
     public String describe() {
         return mode.describe(lastBlocks);
     }
@@ -74,6 +75,7 @@ public final class FeatureExtractor {
             case CLS, MEAN -> d;
             case LAST_K -> lastBlocks * d;
             case CLS_MEAN -> 2 * d;
+            case LAST_K_MEAN -> (lastBlocks + 1) * d;
         };
     }
 
@@ -117,6 +119,7 @@ public final class FeatureExtractor {
                     case CLS -> model.forwardTokens(x).select(1, 0);
                     case MEAN -> model.meanPatchToken(model.forwardTokens(x));
                     case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
+                    case LAST_K_MEAN -> BackboneOutputs.lastBlocksClsAndMean(model, x, lastBlocks);
                     case CLS_MEAN -> {
                         Var t = model.forwardTokens(x);
                         yield Var.concat(1, List.of(t.select(1, 0), model.meanPatchToken(t))); // (B, 2 D)

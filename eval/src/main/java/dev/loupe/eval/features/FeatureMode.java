@@ -17,21 +17,26 @@ package dev.loupe.eval.features;
  *       concatenated, (2 D) -- DINO's eval_linear with n_last_blocks = 1 and avgpool_patchtokens on
  *       (its ViT-B protocol; DINO interleaves the two vectors, a permutation that neither a linear
  *       probe nor cosine kNN can tell apart).</li>
+ *   <li>{@link #LAST_K_MEAN}: the CLS tokens of the last k blocks, then the mean patch token of the
+ *       last block, all through the final norm, ((k + 1) D) -- DINOv2's linear evaluation with
+ *       n_last_blocks = k and avgpool on (create_linear_input).</li>
  * </ul>
  */
 public enum FeatureMode {
     CLS,
     MEAN,
     LAST_K,
-    CLS_MEAN;
+    CLS_MEAN,
+    LAST_K_MEAN;
 
-    /** A stable description for cache keys and reports ("cls", "mean", "last4", "cls+mean"). */
+    /** A stable description for cache keys and reports ("cls", "mean", "last4", "cls+mean", "last4+mean"). */
     public String describe(int lastBlocks) {
         return switch (this) {
             case CLS -> "cls";
             case MEAN -> "mean";
             case LAST_K -> "last" + lastBlocks;
             case CLS_MEAN -> "cls+mean";
+            case LAST_K_MEAN -> "last" + lastBlocks + "+mean";
         };
     }
 }

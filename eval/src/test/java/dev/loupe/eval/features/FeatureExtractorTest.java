@@ -154,6 +154,34 @@ class FeatureExtractorTest {
     }
 
     @Test
+    void lastBlocksPlusMeanAppendsTheMeanPatchToken() {
+        VisionTransformer vit = tinyVit(2); // registers stay out of the mean
+        Dataset data = images(5, 2);
+        FeatureSet last2 = new FeatureExtractor(vit, FeatureMode.LAST_K, 2, 5).extract(data, CENTER);
+        FeatureSet mean = new FeatureExtractor(vit, FeatureMode.MEAN, 1, 5).extract(data, CENTER);
+        FeatureExtractor both = EvalFeatures.extractor(vit, "last2+mean", 3);
+        FeatureSet f = both.extract(data, CENTER);
+        assertArrayEquals(new int[] {5, 48}, f.features().sizes());
+        assertEquals(48, both.featureDim());
+        assertEquals("last2+mean", both.describe());
+        assertCloseToScale(
+                "CLS of the last 2 blocks first",
+                last2.features(),
+                f.features().narrow(1, 0, 32).contiguous(),
+                1e-6);
+        assertCloseToScale(
+                "then the mean patch token",
+                mean.features(),
+                f.features().narrow(1, 32, 16).contiguous(),
+                1e-6);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EvalFeatures.extractor(vit, "last4+mean", 2),
+                "deeper than the model");
+        assertThrows(IllegalArgumentException.class, () -> EvalFeatures.extractor(vit, "last2+cls", 2));
+    }
+
+    @Test
     void featuresDoNotDependOnTheBatchSize() {
         VisionTransformer vit = tinyVit(0);
         Dataset data = images(9, 3);
