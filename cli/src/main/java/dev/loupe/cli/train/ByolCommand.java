@@ -4,18 +4,13 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.byol.ByolObjective;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loupe train byol}: BYOL (Grill et al. 2020) on two augmented views (SimCLR's augmentations):
@@ -30,32 +25,14 @@ import picocli.CommandLine.Spec;
         footer =
                 "%nShared options default for byol: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
 public final class ByolCommand implements Runnable {
-    static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.999;
-    static final int BATCH = 128;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    // batch 128, min lr 0, weight decay 0.05 (constant), no clipping, AdamW (0.9, 0.999)
+    static final SslRunOptions.Recipe RECIPE = new SslRunOptions.Recipe(128, 0, 0.05, null, 0, false, 0.9, 0.999, null);
 
     @Mixin
-    CommonTrainOptions common;
+    SslRunOptions run;
 
     @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    DataOptions dataOptions;
-
-    @Mixin
-    KnnMonitorOptions knn;
-
-    @Mixin
-    TrainLimitOptions trainLimit;
-
-    @Mixin
-    BlurOptions blur;
-
-    @Mixin
-    ViewCropOptions crop;
+    SimClrViewOptions views;
 
     @Option(
             names = "--blr",
@@ -82,34 +59,20 @@ public final class ByolCommand implements Runnable {
                     "Target EMA momentum at step 0, rising to 1 on a cosine (BYOL 0.996; 0.99 in small-batch recipes; default ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(
-            names = "--color-strength",
-            defaultValue = "0.5",
-            description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
-    double colorStrength;
-
     @Override
     public void run() {
-        if (common.threads != null) Parallel.setThreads(common.threads);
-        LabelledData data = dataOptions.load();
-        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
-        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
-                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
-        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+        LabelledData data = run.load();
+        ViTConfig vc = run.backbone(data, RECIPE);
+        int batch = run.batch(RECIPE);
+        TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
-        ByolObjective objective = new ByolObjective(vc, projHidden, projOut, momentum, new Rng(common.seed));
+        ByolObjective objective = new ByolObjective(vc, projHidden, projOut, momentum, run.rng());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("proj_hidden", projHidden);
         m.put("proj_out", projOut);
         m.put("target_momentum_base", momentum);
-        m.put("color_strength", colorStrength);
-        RecipeConfig recipe = crop.apply(blur.apply(
-                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength)));
-        BlurOptions.record(m, recipe);
-        ViewCropOptions.record(m, recipe);
-        SslTraining.run(
+        RecipeConfig recipe = views.recipe(data, m);
+        run.train(
                 new SslTraining.Plan(
                         "byol",
                         "BYOL",
@@ -120,11 +83,6 @@ public final class ByolCommand implements Runnable {
                         batch,
                         m,
                         objective::onlineBackboneStateDict),
-                common,
-                modelOptions,
-                dataOptions,
-                data,
-                knn,
-                trainLimit.trainLimit);
+                data);
     }
 }

@@ -4,19 +4,14 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loupe train mae}: masked autoencoding (main_pretrain.py) with a decoder sized for small
@@ -32,26 +27,11 @@ import picocli.CommandLine.Spec;
         footer =
                 "%nShared options default for mae: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.95).")
 public final class MaeCommand implements Runnable {
-    static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.95;
-    static final int BATCH = 128;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    // batch 128, min lr 0, weight decay 0.05 (constant), no clipping, AdamW (0.9, 0.95)
+    static final SslRunOptions.Recipe RECIPE = new SslRunOptions.Recipe(128, 0, 0.05, null, 0, false, 0.9, 0.95, null);
 
     @Mixin
-    CommonTrainOptions common;
-
-    @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    DataOptions dataOptions;
-
-    @Mixin
-    KnnMonitorOptions knn;
-
-    @Mixin
-    TrainLimitOptions trainLimit;
+    SslRunOptions run;
 
     @Option(
             names = "--blr",
@@ -93,17 +73,13 @@ public final class MaeCommand implements Runnable {
 
     @Override
     public void run() {
-        if (common.threads != null) Parallel.setThreads(common.threads);
-        LabelledData data = dataOptions.load();
-        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
-        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
-                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
-        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+        LabelledData data = run.load();
+        ViTConfig vc = run.backbone(data, RECIPE);
+        int batch = run.batch(RECIPE);
+        TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
         MaeConfig cfg = new MaeConfig(vc, decoderDim, decoderDepth, decoderHeads, maskRatio, normPix);
-        MaeObjective mae = new MaeObjective(cfg, new Rng(common.seed));
+        MaeObjective mae = new MaeObjective(cfg, run.rng());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mask_ratio", maskRatio);
         m.put("decoder_dim", decoderDim);
@@ -111,14 +87,9 @@ public final class MaeCommand implements Runnable {
         m.put("decoder_heads", decoderHeads);
         m.put("norm_pix", normPix);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        SslTraining.run(
+        run.train(
                 new SslTraining.Plan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m, () -> mae.module()
                         .encoderStateDict()),
-                common,
-                modelOptions,
-                dataOptions,
-                data,
-                knn,
-                trainLimit.trainLimit);
+                data);
     }
 }

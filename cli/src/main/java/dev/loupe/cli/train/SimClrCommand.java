@@ -4,18 +4,13 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.simclr.SimClrObjective;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loupe train simclr}: NT-Xent between two augmented views (SimCLR augmentations) through a
@@ -31,26 +26,11 @@ import picocli.CommandLine.Spec;
         footer =
                 "%nShared options default for simclr: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.1 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.98).")
 public final class SimClrCommand implements Runnable {
-    static final double WEIGHT_DECAY = 0.1, BETA1 = 0.9, BETA2 = 0.98;
-    static final int BATCH = 128;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    // batch 128, min lr 0, weight decay 0.1 (constant), no clipping, AdamW (0.9, 0.98)
+    static final SslRunOptions.Recipe RECIPE = new SslRunOptions.Recipe(128, 0, 0.1, null, 0, false, 0.9, 0.98, null);
 
     @Mixin
-    CommonTrainOptions common;
-
-    @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    DataOptions dataOptions;
-
-    @Mixin
-    KnnMonitorOptions knn;
-
-    @Mixin
-    TrainLimitOptions trainLimit;
+    SslRunOptions run;
 
     @Mixin
     BlurOptions blur;
@@ -94,16 +74,12 @@ public final class SimClrCommand implements Runnable {
 
     @Override
     public void run() {
-        if (common.threads != null) Parallel.setThreads(common.threads);
-        LabelledData data = dataOptions.load();
-        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
-        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
-                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
-        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+        LabelledData data = run.load();
+        ViTConfig vc = run.backbone(data, RECIPE);
+        int batch = run.batch(RECIPE);
+        TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
-        SimClrObjective objective = new SimClrObjective(vc, projHidden, projOut, temperature, new Rng(common.seed));
+        SimClrObjective objective = new SimClrObjective(vc, projHidden, projOut, temperature, run.rng());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("temperature", temperature);
         m.put("proj_hidden", projHidden);
@@ -117,7 +93,7 @@ public final class SimClrCommand implements Runnable {
                 m);
         BlurOptions.record(m, recipe);
         ViewCropOptions.record(m, recipe);
-        SslTraining.run(
+        run.train(
                 new SslTraining.Plan(
                         "simclr",
                         "SimCLR",
@@ -128,11 +104,6 @@ public final class SimClrCommand implements Runnable {
                         batch,
                         m,
                         () -> objective.module().visual.stateDict()),
-                common,
-                modelOptions,
-                dataOptions,
-                data,
-                knn,
-                trainLimit.trainLimit);
+                data);
     }
 }

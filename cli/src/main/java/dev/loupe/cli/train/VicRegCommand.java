@@ -4,19 +4,14 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.vicreg.VicRegLoss;
 import dev.loupe.ssl.vicreg.VicRegObjective;
-import dev.loupe.tensor.Parallel;
-import dev.loupe.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loupe train vicreg}: VICReg (invariance, variance, covariance; Bardes et al. 2022) between two
@@ -31,32 +26,14 @@ import picocli.CommandLine.Spec;
         footer =
                 "%nShared options default for vicreg: --batch 128, --lr = --blr x batch / 256, --min-lr 0, --weight-decay 0.05 (constant), no clipping, --drop-path 0, --warmup-epochs min(10, epochs / 10) and at least 1 when --epochs >= 2, AdamW (0.9, 0.999).")
 public final class VicRegCommand implements Runnable {
-    static final double WEIGHT_DECAY = 0.05, BETA1 = 0.9, BETA2 = 0.999;
-    static final int BATCH = 128;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    // batch 128, min lr 0, weight decay 0.05 (constant), no clipping, AdamW (0.9, 0.999)
+    static final SslRunOptions.Recipe RECIPE = new SslRunOptions.Recipe(128, 0, 0.05, null, 0, false, 0.9, 0.999, null);
 
     @Mixin
-    CommonTrainOptions common;
+    SslRunOptions run;
 
     @Mixin
-    ModelOptions modelOptions;
-
-    @Mixin
-    DataOptions dataOptions;
-
-    @Mixin
-    KnnMonitorOptions knn;
-
-    @Mixin
-    TrainLimitOptions trainLimit;
-
-    @Mixin
-    BlurOptions blur;
-
-    @Mixin
-    ViewCropOptions crop;
+    SimClrViewOptions views;
 
     @Option(
             names = "--blr",
@@ -94,47 +71,28 @@ public final class VicRegCommand implements Runnable {
             description = "Weight of the covariance term, the paper's nu (default ${DEFAULT-VALUE}).")
     double covarianceWeight;
 
-    @Option(
-            names = "--color-strength",
-            defaultValue = "0.5",
-            description = "SimCLR colour-jitter strength s (default ${DEFAULT-VALUE}).")
-    double colorStrength;
-
     @Override
     public void run() {
-        if (common.threads != null) Parallel.setThreads(common.threads);
-        LabelledData data = dataOptions.load();
-        ViTConfig vc = modelOptions.resolve(data.imageSize(), data.channels(), 0);
-        int batch = common.batch(new CommonTrainOptions.Defaults(BATCH, 0, 0, 0, OptimizerKind.ADAMW, 0));
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), null);
-        TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
-                BATCH, SslTraining.scaledLr(common, baseLr, batch), 0, WEIGHT_DECAY, OptimizerKind.ADAMW, 0));
-        TrainerConfig tc = SslTraining.with(base, base.clip(), base.clipMax(), BETA1, BETA2);
+        LabelledData data = run.load();
+        ViTConfig vc = run.backbone(data, RECIPE);
+        int batch = run.batch(RECIPE);
+        TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
         VicRegLoss.Weights weights = new VicRegLoss.Weights(invarianceWeight, varianceWeight, covarianceWeight);
-        VicRegObjective objective = new VicRegObjective(vc, expanderHidden, expanderOut, weights, new Rng(common.seed));
+        VicRegObjective objective = new VicRegObjective(vc, expanderHidden, expanderOut, weights, run.rng());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("expander_hidden", expanderHidden);
         m.put("expander_out", expanderOut);
         m.put("invariance_weight", invarianceWeight);
         m.put("variance_weight", varianceWeight);
         m.put("covariance_weight", covarianceWeight);
-        m.put("color_strength", colorStrength);
-        RecipeConfig recipe = crop.apply(blur.apply(
-                RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withSimclrStrength(colorStrength)));
-        BlurOptions.record(m, recipe);
-        ViewCropOptions.record(m, recipe);
-        SslTraining.run(
+        RecipeConfig recipe = views.recipe(data, m);
+        run.train(
                 new SslTraining.Plan(
                         "vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
                                 .module()
                                 .backbone
                                 .stateDict()),
-                common,
-                modelOptions,
-                dataOptions,
-                data,
-                knn,
-                trainLimit.trainLimit);
+                data);
     }
 }
