@@ -3,6 +3,7 @@ package dev.loupe.cli.eval;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
+import dev.loupe.eval.attributes.AttributeReport;
 import dev.loupe.eval.attributes.AttributeTable;
 import dev.loupe.eval.attributes.ProbeSettings;
 import dev.loupe.eval.attributes.Representation;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,48 +51,11 @@ public final class EvalAttributesCommand implements Runnable {
                     "Backbone features: cls, mean, cls+mean or lastN (default ${DEFAULT-VALUE}; CLIP/SLIP: always the image embedding).")
     String features;
 
-    @Option(
-            names = "--shapes-size",
-            defaultValue = "32",
-            description = "Image side in pixels, as the weights were trained on (default ${DEFAULT-VALUE}).")
-    int size;
+    @Mixin
+    ShapesBenchmarkOptions shapes;
 
-    @Option(
-            names = "--shapes-train",
-            defaultValue = "5000",
-            description = "TRAIN images the probes are fitted on (default ${DEFAULT-VALUE}).")
-    int train;
-
-    @Option(
-            names = "--shapes-test",
-            defaultValue = "1000",
-            description =
-                    "Images per test split: test-seen, test (held-out pairs), binding (default ${DEFAULT-VALUE}).")
-    int test;
-
-    @Option(names = "--shapes-seed", defaultValue = "0", description = "Data seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--probe-c",
-            defaultValue = "0.316",
-            description = "Inverse L2 strength of the linear probes (default ${DEFAULT-VALUE}).")
-    double c;
-
-    @Option(
-            names = "--probe-iterations",
-            defaultValue = "1000",
-            description = "L-BFGS iterations per linear probe (default ${DEFAULT-VALUE}).")
-    int iterations;
-
-    @Option(names = "--k", defaultValue = "20", description = "kNN neighbours (default ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(
-            names = "--templates",
-            defaultValue = "shapes",
-            description = "Zero-shot prompts: simple, openai, shapes or a file (default ${DEFAULT-VALUE}).")
-    String templates;
+    @Mixin
+    AttributeProbeOptions probes;
 
     @Option(
             names = "--batch",
@@ -109,8 +72,8 @@ public final class EvalAttributesCommand implements Runnable {
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
-        ShapesBenchmark bench = new ShapesBenchmark(size, train, test, seed);
-        ProbeSettings settings = new ProbeSettings(c, iterations, k, ClipEvaluation.templates(templates));
+        ShapesBenchmark bench = shapes.benchmark();
+        ProbeSettings settings = probes.settings();
         LabelledData data = bench.labelledData();
         String label = backbone.label();
         Representation representation;
@@ -135,46 +98,18 @@ public final class EvalAttributesCommand implements Runnable {
                         e);
             }
         } else {
-            var transform = KnnMonitor.evalTransform(RecipeConfig.of(size, data.mean(), data.std()));
+            var transform = KnnMonitor.evalTransform(RecipeConfig.of(bench.imageSize(), data.mean(), data.std()));
             representation = backbone.raw()
                     ? Representation.pixels(transform)
                     : Representation.backbone(
                             EvalFeatures.extractor(backbone.load(data, 0, 0), features, batch), transform);
         }
         AttributeTable table = ShapesProbes.run(label, representation, text, bench, settings);
-        String heading = String.format(
-                Locale.ROOT,
-                "# Attribute probes: %s%n%nCaptioned shapes %dpx, seed %d: probes fitted on %d TRAIN images, "
-                        + "tested on %d images per split (seen: one object, seen pairs; held-out: one object, held-out pairs; binding: two objects; "
-                        + "mixed: seen and binding). Chance: always the commonest test label.%n%n",
-                label,
-                size,
-                seed,
-                train,
-                test);
+        String heading = AttributeReport.heading(label, bench);
         try {
             Files.createDirectories(out);
-            Map<String, Object> json = table.json();
-            json.put("weights", backbone.weights);
-            json.put(
-                    "settings",
-                    Map.of(
-                            "shapes_size",
-                            size,
-                            "shapes_train",
-                            train,
-                            "shapes_test",
-                            test,
-                            "shapes_seed",
-                            seed,
-                            "probe_c",
-                            c,
-                            "probe_iterations",
-                            iterations,
-                            "k",
-                            k,
-                            "features",
-                            merges != null ? "clip image embedding" : features));
+            Map<String, Object> json = AttributeReport.json(
+                    table, backbone.weights, bench, settings, merges != null ? "clip image embedding" : features);
             RunDirectory.writeJson(out.resolve("attributes.json"), json);
             RunDirectory.writeText(out.resolve("attributes.md"), heading + table.markdown());
         } catch (IOException e) {

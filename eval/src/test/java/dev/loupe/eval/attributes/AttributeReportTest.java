@@ -1,0 +1,45 @@
+package dev.loupe.eval.attributes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** attributes.md's heading names the benchmark; attributes.json carries the table, the weights and every setting. */
+class AttributeReportTest {
+    private static final ShapesBenchmark BENCH = new ShapesBenchmark(32, 500, 100, 7);
+    private static final ProbeSettings PROBES = new ProbeSettings(0.5, 200, 10, List.of("a {}"));
+
+    @Test
+    void headingNamesTheBenchmark() {
+        String h = AttributeReport.heading("dino", BENCH);
+        assertTrue(
+                h.startsWith(
+                        "# Attribute probes: dino\n\nCaptioned shapes 32px, seed 7: probes fitted on 500 TRAIN images, tested on 100 images per split"),
+                h);
+        assertTrue(h.endsWith("Chance: always the commonest test label.\n\n"), h);
+    }
+
+    @Test
+    void jsonAddsWeightsAndSettings() {
+        AttributeTable table =
+                new AttributeTable("dino", List.of(new ProbeResult("linear", "shape", "held-out", 0.5, 0.2, 500, 100)));
+        Map<String, Object> json = AttributeReport.json(table, "runs/dino/model.safetensors", BENCH, PROBES, "cls");
+        assertEquals("dino", json.get("representation"));
+        assertEquals(table.json().get("rows"), json.get("rows"));
+        assertEquals("runs/dino/model.safetensors", json.get("weights"));
+        assertEquals(
+                Map.of(
+                        "shapes_size", 32,
+                        "shapes_train", 500,
+                        "shapes_test", 100,
+                        "shapes_seed", 7L,
+                        "probe_c", 0.5,
+                        "probe_iterations", 200,
+                        "k", 10,
+                        "features", "cls"),
+                json.get("settings"));
+    }
+}
