@@ -77,7 +77,10 @@ public final class RunDirectory {
     public void writeConfig(Map<String, Object> settings, Map<String, Object> runtime) {
         try {
             Files.createDirectories(plots());
-            writeJson(config(), Map.of("settings", settings, "runtime", runtime));
+            Map<String, Object> json = new LinkedHashMap<>(); // settings first, in every run's file
+            json.put("settings", settings);
+            json.put("runtime", runtime);
+            writeJson(config(), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config() + ": " + e.getMessage(), e);
         }

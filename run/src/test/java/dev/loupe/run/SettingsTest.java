@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link Settings}: records to one flat snake_case object in config.json and back. */
 class SettingsTest {
     @Test
-    void recordsWriteFlatAndReadBack(@TempDir Path tmp) {
+    void recordsWriteFlatAndReadBack(@TempDir Path tmp) throws Exception {
         ViTConfig vit = ViTConfig.builder(28, 4, 1, 16, 2, 2)
                 .patchKernel(8)
                 .meanPool(true)
@@ -41,5 +41,7 @@ class SettingsTest {
         RunDirectory dir = new RunDirectory(tmp);
         dir.writeConfig(settings, Map.of("threads", 1));
         assertEquals(vit, Settings.read(dir.config(), ViTConfig.class));
+        String text = java.nio.file.Files.readString(dir.config());
+        assertTrue(text.indexOf("\"settings\"") < text.indexOf("\"runtime\""), "settings first, every run: " + text);
     }
 }

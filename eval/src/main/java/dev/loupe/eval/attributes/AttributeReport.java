@@ -1,5 +1,6 @@
 package dev.loupe.eval.attributes;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,25 +36,16 @@ public final class AttributeReport {
             AttributeTable table, String weights, ShapesBenchmark bench, ProbeSettings probes, String features) {
         Map<String, Object> json = table.json();
         json.put("weights", weights);
-        json.put(
-                "settings",
-                Map.of(
-                        "shapes_size",
-                        bench.imageSize(),
-                        "shapes_train",
-                        bench.trainCount(),
-                        "shapes_test",
-                        bench.testCount(),
-                        "shapes_seed",
-                        bench.seed(),
-                        "probe_c",
-                        probes.c(),
-                        "probe_iterations",
-                        probes.maxIterations(),
-                        "k",
-                        probes.k(),
-                        "features",
-                        features));
+        Map<String, Object> settings = new LinkedHashMap<>(); // written in this order
+        settings.put("shapes_size", bench.imageSize());
+        settings.put("shapes_train", bench.trainCount());
+        settings.put("shapes_test", bench.testCount());
+        settings.put("shapes_seed", bench.seed());
+        settings.put("probe_c", probes.c());
+        settings.put("probe_iterations", probes.maxIterations());
+        settings.put("k", probes.k());
+        settings.put("features", features);
+        json.put("settings", settings);
         return json;
     }
 }

@@ -41,5 +41,17 @@ class AttributeReportTest {
                         "k", 10,
                         "features", "cls"),
                 json.get("settings"));
+        assertEquals(
+                List.of(
+                        "shapes_size",
+                        "shapes_train",
+                        "shapes_test",
+                        "shapes_seed",
+                        "probe_c",
+                        "probe_iterations",
+                        "k",
+                        "features"),
+                List.copyOf(((Map<?, ?>) json.get("settings")).keySet()),
+                "the file's key order is fixed");
     }
 }
