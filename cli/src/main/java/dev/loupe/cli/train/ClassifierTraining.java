@@ -24,31 +24,34 @@ import java.util.Map;
 /**
  * A classifier's run folder, shared by {@code train supervised} and {@code eval finetune}: training
  * with the test accuracy at every evaluation, then the weights, the test confusion matrix (PNG and
- * table) and the report, and a one-line summary on stdout.
+ * table) and the report, and a one-line summary on stdout. Built by {@link ClassifierRunOptions#prepare}.
+ *
+ * @param settings  config.json's settings
+ * @param runtime   config.json's runtime
+ * @param train     the training loader
+ * @param test      the test loader, for the accuracy at each evaluation
+ * @param data      the data set, whose normalisation the weights file records
  */
-public final class ClassifierTraining {
-    private ClassifierTraining() {}
+public record ClassifierTraining(
+        CommonTrainOptions common,
+        RunDirectory dir,
+        Map<String, Object> settings,
+        Map<String, Object> runtime,
+        VisionTransformer model,
+        ClassificationObjective objective,
+        Loader train,
+        Loader test,
+        TrainerConfig tc,
+        LabelledData data) {
 
     /**
+     * Trains, then writes the weights, the confusion matrix and the report, and prints the summary.
+     *
      * @param verb       the summary's first word, e.g. "trained" or "fine-tuned"
      * @param title      the report's title
      * @param plotTitle  the confusion matrix plot's title
-     * @param data       the data set, whose normalisation the weights file records
      */
-    public static void run(
-            CommonTrainOptions common,
-            RunDirectory dir,
-            Map<String, Object> settings,
-            Map<String, Object> runtime,
-            VisionTransformer model,
-            ClassificationObjective objective,
-            Loader train,
-            Loader test,
-            TrainerConfig tc,
-            String verb,
-            String title,
-            String plotTitle,
-            LabelledData data) {
+    public void run(String verb, String title, String plotTitle) {
         AccuracyResult[] last = new AccuracyResult[1];
         Device device = common.device();
         model.to(device);
