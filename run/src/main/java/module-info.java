@@ -3,7 +3,7 @@ module dev.loupe.run {
     requires transitive dev.loupe.nn;
     requires com.fasterxml.jackson.databind;
     requires org.knowm.xchart;
-    requires me.tongfei.progressbar;
+    requires transitive me.tongfei.progressbar;
 
     exports dev.loupe.run;
 

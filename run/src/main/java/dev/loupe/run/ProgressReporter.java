@@ -43,6 +43,21 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
         return c != null && c.isTerminal();
     }
 
+    /**
+     * A bar counting up to max units (e.g. " images") with their speed, on an interactive terminal;
+     * elsewhere null, so a caller steps it only when there is one.
+     */
+    public static ProgressBar countBar(String task, long max, String unit) {
+        return interactiveTerminal()
+                ? new ProgressBarBuilder()
+                        .setTaskName(task)
+                        .setInitialMax(max)
+                        .setUnit(unit, 1)
+                        .showSpeed()
+                        .build()
+                : null;
+    }
+
     @Override
     public void onStep(StepMetrics m) {
         if (bar != null) {
