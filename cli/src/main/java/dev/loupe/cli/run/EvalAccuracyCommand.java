@@ -3,14 +3,11 @@ package dev.loupe.cli.run;
 import dev.loupe.cli.DeviceOption;
 import dev.loupe.cli.train.DataOptions;
 import dev.loupe.cli.train.ModelOptions;
-import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.loader.Loader;
-import dev.loupe.data.loader.LoaderOptions;
-import dev.loupe.data.transform.RecipeConfig;
-import dev.loupe.data.transform.Recipes;
 import dev.loupe.eval.report.ConfusionMatrixPlot;
 import dev.loupe.eval.supervised.Accuracy;
+import dev.loupe.eval.supervised.AccuracyReport;
 import dev.loupe.eval.supervised.AccuracyResult;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
@@ -21,9 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,34 +81,16 @@ public final class EvalAccuracyCommand implements Runnable {
                         + c.imageSize() + " images but " + data.name() + " has " + data.channels() + "x"
                         + data.imageSize() + "x" + data.imageSize());
             }
-            LoaderOptions.Builder lo =
-                    LoaderOptions.builder(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL);
-            if (workers != null) lo.workers(workers);
-            RecipeConfig recipe =
-                    RecipeConfig.of(data.imageSize(), data.mean(), data.std()).withEvalCropRatio(1.0);
-            Loader loader = new Loader(data.test(), Recipes.eval(recipe), lo.build());
+            Loader loader = AccuracyReport.testLoader(data, batch, workers);
             model.to(device.device());
             AccuracyResult r = Accuracy.evaluate(model, loader);
 
             Files.createDirectories(out);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("weights", weights.toString());
-            json.put("data", data.test().name());
-            json.put("top1", r.top1());
-            json.put("correct", r.correct());
-            json.put("total", r.total());
-            json.put("classes", r.confusion().classNames());
-            json.put("confusion", r.confusion().counts());
-            RunDirectory.writeJson(out.resolve("accuracy.json"), json);
+            RunDirectory.writeJson(
+                    out.resolve("accuracy.json"),
+                    AccuracyReport.json(weights.toString(), data.test().name(), r));
             ConfusionMatrixPlot.write(r.confusion(), "test accuracy", out.resolve("confusion.png"));
-            System.out.printf(
-                    Locale.ROOT,
-                    "top-1 accuracy %.4f (%d / %d) on %s%n%n",
-                    r.top1(),
-                    r.correct(),
-                    r.total(),
-                    data.test().name());
-            System.out.print(r.confusion().toMarkdown());
+            System.out.print(AccuracyReport.text(data.test().name(), r));
             System.out.println("\nwrote " + out.resolve("accuracy.json") + " and " + out.resolve("confusion.png"));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
