@@ -2,25 +2,18 @@ package dev.loupe.cli.train;
 
 import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
-import dev.loupe.clip.slip.SlipModel;
-import dev.loupe.clip.slip.SlipObjective;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.Batch;
-import dev.loupe.data.Image;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
 import dev.loupe.data.transform.ViewTransform;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.tensor.Rng;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,29 +43,8 @@ public final class SlipCommand implements Runnable, ClipTraining.Method {
     @Mixin
     ClipTowerOptions options;
 
-    @Option(
-            names = "--ssl-scale",
-            defaultValue = "1.0",
-            description = "Weight of the SimCLR loss (default ${DEFAULT-VALUE}).")
-    double sslScale;
-
-    @Option(
-            names = "--ssl-temperature",
-            defaultValue = "0.1",
-            description = "SimCLR temperature (default ${DEFAULT-VALUE}).")
-    double sslTemperature;
-
-    @Option(
-            names = "--mlp-hidden",
-            defaultValue = "512",
-            description = "SimCLR head hidden width (default ${DEFAULT-VALUE}; SLIP: 4096).")
-    int mlpHidden;
-
-    @Option(
-            names = "--mlp-out",
-            defaultValue = "128",
-            description = "SimCLR head output width (default ${DEFAULT-VALUE}; SLIP: 256).")
-    int mlpOut;
+    @Mixin
+    SlipOptions slip;
 
     @Override
     public void run() {
@@ -91,32 +63,21 @@ public final class SlipCommand implements Runnable, ClipTraining.Method {
 
     @Override
     public ClipModel model(ClipConfig config, Rng rng) {
-        return new SlipModel(config, mlpHidden, mlpOut, rng);
+        return slip.model(config, rng);
     }
 
     @Override
     public Objective<Batch> objective(ClipModel model, Tokenizer tokenizer) {
-        return new SlipObjective((SlipModel) model, tokenizer, sslScale, sslTemperature);
+        return slip.objective(model, tokenizer);
     }
 
     @Override
     public ViewTransform trainViews(RecipeConfig recipe) {
-        ViewTransform clip = Recipes.clip(recipe), ssl = Recipes.simclr(recipe);
-        return (image, rng) -> {
-            List<Image> views = new ArrayList<>(3);
-            views.addAll(clip.apply(image, rng));
-            views.addAll(ssl.apply(image, rng));
-            return views;
-        };
+        return Recipes.slip(recipe);
     }
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ssl_scale", sslScale);
-        m.put("ssl_temperature", sslTemperature);
-        m.put("mlp_hidden", mlpHidden);
-        m.put("mlp_out", mlpOut);
-        return m;
+        return slip.settings();
     }
 }

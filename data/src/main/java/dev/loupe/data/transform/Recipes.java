@@ -1,5 +1,7 @@
 package dev.loupe.data.transform;
 
+import dev.loupe.data.Image;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +17,8 @@ import java.util.List;
  *       config's default count, so the caller sets the count it wants).</li>
  *   <li>"mae" [1]: RandomResizedCrop(size, 0.2-1, bicubic), flip 0.5, normalize (MAE main_pretrain.py).</li>
  *   <li>"clip" [1]: RandomResizedCrop(size, 0.5-1, bilinear), normalize (SLIP's CLIP branch).</li>
+ *   <li>{@link #slip} [3]: the "clip" view, then the two "simclr" views, drawn in that order (SLIP's views of
+ *       one image; not a named recipe).</li>
  * </ul>
  * Decoded images are already ToTensor's output (bytes / 255 as float CHW), so no recipe has a ToTensor step.
  */
@@ -98,5 +102,16 @@ public final class Recipes {
     public static ViewTransform clip(RecipeConfig c) {
         return ViewTransform.single(new Compose(
                 new RandomResizedCrop(c.size(), 0.5, 1.0, Interpolation.BILINEAR, c.antialias()), c.normalize()));
+    }
+
+    /** SLIP's views of one image: [CLIP view, SimCLR view 1, SimCLR view 2], drawn in that order from rng. */
+    public static ViewTransform slip(RecipeConfig c) {
+        ViewTransform clip = clip(c), ssl = simclr(c);
+        return (image, rng) -> {
+            List<Image> views = new ArrayList<>(3);
+            views.addAll(clip.apply(image, rng));
+            views.addAll(ssl.apply(image, rng));
+            return views;
+        };
     }
 }

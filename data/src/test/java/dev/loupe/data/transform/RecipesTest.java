@@ -44,6 +44,19 @@ class RecipesTest {
     }
 
     @Test
+    void slipIsTheClipViewThenTheTwoSimclrViewsFromOneGenerator() {
+        RecipeConfig config = RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD);
+        Image img = RandomTransformsTest.randomImage(1, 28, 28, 7);
+        List<Image> views = Recipes.slip(config).apply(img, new Rng(8));
+        Rng rng = new Rng(8);
+        List<Image> clip = Recipes.clip(config).apply(img, rng);
+        List<Image> simclr = Recipes.simclr(config).apply(img, rng);
+        assertEquals(3, views.size());
+        assertEquals(clip.getFirst(), views.get(0));
+        assertEquals(simclr, views.subList(1, 3));
+    }
+
+    @Test
     void everyNamedRecipeMakesItsViews() {
         RecipeConfig config =
                 RecipeConfig.of(28, FMNIST_MEAN, FMNIST_STD).withLocal(12, 4).withEvalCropRatio(1.0);
