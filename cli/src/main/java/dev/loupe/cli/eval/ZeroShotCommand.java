@@ -6,6 +6,7 @@ import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
+import dev.loupe.eval.zeroshot.ZeroShotReport;
 import dev.loupe.eval.zeroshot.ZeroShotResult;
 import dev.loupe.run.RunDirectory;
 import dev.loupe.tensor.Parallel;
@@ -13,9 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,37 +75,14 @@ public final class ZeroShotCommand implements Runnable {
             ZeroShotResult r = ClipEvaluation.zeroShot(
                     model, tokenizer, data.test(), transform, data.classNames(), prompts, batch);
 
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("weights", modelOptions.weights.toString());
-            json.put("data", data.test().name());
-            json.put("classes", data.classNames());
-            json.put("templates", prompts);
-            json.put("top1", r.top1());
-            json.put("top5", r.top5());
-            json.put("count", r.count());
-            System.out.printf(
-                    Locale.ROOT,
-                    "zero-shot on %s (%d images, %d classes, %d templates): top-1 %.4f, top-5 %.4f%n",
-                    data.test().name(),
-                    r.count(),
-                    r.numClasses(),
-                    prompts.size(),
-                    r.top1(),
-                    r.top5());
+            Map<String, Object> json = ZeroShotReport.json(
+                    modelOptions.weights.toString(), data.test().name(), data.classNames(), prompts, r);
+            System.out.print(ZeroShotReport.line(data.test().name(), prompts.size(), r));
             if (linear) {
                 ClipEvaluation.LinearResult lin =
                         ClipEvaluation.linearProbe(model, data.train(), data.test(), transform, batch);
-                json.put("linear_top1", lin.top1());
-                json.put("linear_train_images", lin.trainImages());
-                json.put("linear_iterations", lin.iterations());
-                json.put("linear_converged", lin.converged());
-                System.out.printf(
-                        Locale.ROOT,
-                        "linear probe (logistic regression on %d train embeddings, %d L-BFGS iterations%s): test top-1 %.4f%n",
-                        lin.trainImages(),
-                        lin.iterations(),
-                        lin.converged() ? "" : ", not converged",
-                        lin.top1());
+                ZeroShotReport.addLinear(json, lin);
+                System.out.print(ZeroShotReport.linearLine(lin));
             }
             Files.createDirectories(out);
             RunDirectory.writeJson(out.resolve("zeroshot.json"), json);
