@@ -34,71 +34,18 @@ public final class EvalLinearCommand implements Runnable {
     @Mixin
     FeatureOptions featureOptions;
 
-    @Option(
-            names = "--probe",
-            defaultValue = "sgd",
-            description =
-                    "sgd (BatchNorm + linear, SGD momentum, cosine) or logreg (L-BFGS, C 0.316) (default ${DEFAULT-VALUE}).")
-    String probe;
-
-    @Option(
-            names = "--epochs",
-            defaultValue = "100",
-            description =
-                    "sgd: passes over the training features (DINO's 100; about 80 s for 60000 features of width 128 on 2 busy cores; default ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(
-            names = "--probe-batch",
-            defaultValue = "256",
-            description = "sgd: features per step (default ${DEFAULT-VALUE}).")
-    int probeBatch;
-
-    @Option(names = "--probe-lr", description = "sgd: peak learning rate (default 0.1 x probe batch / 256).")
-    Double probeLr;
-
-    @Option(
-            names = "--c",
-            defaultValue = "0.316",
-            description = "logreg: inverse L2 strength C (default ${DEFAULT-VALUE}).")
-    double c;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "sgd: seed of the head and the shuffling (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    LinearProbeOptions probeOptions;
 
     @Option(names = "--out", required = true, description = "Folder for linear.json, confusion.png and report.md.")
     Path out;
 
     @Override
     public void run() {
-        String kind = probe.toLowerCase(Locale.ROOT);
-        if (!kind.equals("sgd") && !kind.equals("logreg"))
-            throw new IllegalArgumentException("unknown --probe '" + probe + "' (sgd or logreg)");
+        String kind = probeOptions.kind();
         LabelledData data = dataOptions.load();
         EvalFeatures f = featureOptions.load(backbone, data, System.err);
-        LinearEvaluation result;
-        if (kind.equals("sgd")) {
-            LinearProbeConfig d = LinearProbeConfig.defaults(epochs, probeBatch, seed);
-            LinearProbeConfig cfg = probeLr == null ? d : d.withLr(probeLr);
-            System.err.printf(
-                    Locale.ROOT,
-                    "linear probe: BatchNorm + linear, SGD lr %.4g, %d epochs of %d features%n",
-                    cfg.lr(),
-                    epochs,
-                    f.train().size());
-            result = LinearEvaluation.sgd(cfg, f.train(), f.test());
-        } else {
-            System.err.printf(
-                    Locale.ROOT,
-                    "logistic regression: L-BFGS, C %s, %d features of width %d%n",
-                    c,
-                    f.train().size(),
-                    f.train().dim());
-            result = LinearEvaluation.logistic(c, f.train(), f.test());
-        }
+        LinearEvaluation result = probeOptions.evaluate(f, System.err);
         try {
             LinearReport.write(
                     out, EvalReport.of(backbone.label(), f.dataset(), f.description()), result, f.train(), f.test());
