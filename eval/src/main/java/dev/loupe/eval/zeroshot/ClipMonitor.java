@@ -6,6 +6,7 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.Transform;
 import dev.loupe.eval.retrieval.RetrievalResult;
 import dev.loupe.nn.train.Evaluation;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,11 +43,19 @@ public final class ClipMonitor implements Evaluation {
             ZeroShotResult r = ClipEvaluation.zeroShot(
                     model, tokenizer, data.test(), transform, data.classNames(), templates, batch);
             last = r;
-            return Map.of("zeroshot_top1", r.top1(), "zeroshot_top5", r.top5());
+            return ordered("zeroshot_top1", r.top1(), "zeroshot_top5", r.top5());
         }
         RetrievalResult r = ClipEvaluation.retrieval(model, tokenizer, data.test(), transform, batch);
         last = r;
-        return Map.of("image_to_text_r1", r.imageToTextR1(), "text_to_image_r1", r.textToImageR1());
+        return ordered("image_to_text_r1", r.imageToTextR1(), "text_to_image_r1", r.textToImageR1());
+    }
+
+    /** Two metrics in this order, so metrics.jsonl and the report list them the same way in every run. */
+    private static Map<String, Double> ordered(String first, double a, String second, double b) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(first, a);
+        m.put(second, b);
+        return m;
     }
 
     /** The last evaluation's full result (a {@link ZeroShotResult} or {@link RetrievalResult}), or null before the first. */

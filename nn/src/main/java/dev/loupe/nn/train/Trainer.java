@@ -310,14 +310,18 @@ public final class Trainer<B> {
      */
     private Map<String, Double> stepExtras() {
         long skipped = source.skippedSamples();
-        if (buckets == null && skipped == 0) return Map.copyOf(objective.metrics());
-        Map<String, Double> m = new java.util.LinkedHashMap<>(objective.metrics());
+        Map<String, Double> m = new LinkedHashMap<>(objective.metrics());
         if (skipped > 0) m.put("skipped_samples", (double) skipped);
         if (buckets != null) {
             m.put("dp_allreduce_ms", buckets.lastCommunicationNanos() / 1e6);
             m.put("dp_wait_ms", buckets.lastWaitNanos() / 1e6);
         }
-        return Map.copyOf(m);
+        return ordered(m);
+    }
+
+    /** An unmodifiable copy in the same order (Map.copyOf's order changes from JVM to JVM, and with it the logs'). */
+    private static Map<String, Double> ordered(Map<String, Double> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     private double averageOverRanks(double v) {
@@ -335,7 +339,7 @@ public final class Trainer<B> {
         Map<String, Double> values;
         module.train(false);
         try (var noGrad = GradMode.disable()) {
-            values = Map.copyOf(evaluation.evaluate(step, forEpoch));
+            values = ordered(evaluation.evaluate(step, forEpoch));
         } finally {
             module.train(true);
         }

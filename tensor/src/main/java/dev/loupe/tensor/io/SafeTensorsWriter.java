@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes safetensors bytes with ordinary channel writes. To a file, through {@link AtomicFile}: a
@@ -45,8 +46,9 @@ final class SafeTensorsWriter {
             metadata.forEach((k, v) -> {
                 if (k == null || v == null)
                     throw new IllegalArgumentException("safetensors metadata of " + where + " has a null key or value");
-                m.put(k, v);
             });
+            // keys sorted: the same metadata gives the same bytes whatever map the caller built it in
+            new TreeMap<>(metadata).forEach(m::put);
         }
         List<Part> list = new ArrayList<>();
         long at = 0;

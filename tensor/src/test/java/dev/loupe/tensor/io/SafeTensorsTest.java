@@ -29,6 +29,21 @@ class SafeTensorsTest {
 
     // ---- round trips -----------------------------------------------------------------------------
 
+    /** The same metadata in maps of any order gives the same bytes (keys are written sorted). */
+    @Test
+    void metadataOrderDoesNotChangeTheBytes() throws IOException {
+        Map<String, Tensor> in = Map.of("w", Tensor.of(new double[] {1, 2}, 2));
+        Map<String, String> forward = new LinkedHashMap<>(), backward = new LinkedHashMap<>();
+        for (String k : List.of("format", "vision_heads", "text_heads")) forward.put(k, k + "-value");
+        for (String k : List.of("text_heads", "vision_heads", "format")) backward.put(k, k + "-value");
+        ByteArrayOutputStream a = new ByteArrayOutputStream(), b = new ByteArrayOutputStream();
+        SafeTensors.write(java.nio.channels.Channels.newChannel(a), in, forward);
+        SafeTensors.write(java.nio.channels.Channels.newChannel(b), in, backward);
+        assertArrayEquals(a.toByteArray(), b.toByteArray());
+        String header = new String(a.toByteArray(), StandardCharsets.UTF_8);
+        assertTrue(header.indexOf("\"format\"") < header.indexOf("\"text_heads\""), header);
+    }
+
     @Test
     void everyDtypeRoundTripsInOrderWithMetadata() throws IOException {
         Random r = new Random(1);
