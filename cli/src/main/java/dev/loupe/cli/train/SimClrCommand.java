@@ -47,24 +47,8 @@ public final class SimClrCommand implements Runnable {
             description = "Base learning rate: lr = blr x batch / 256 unless --lr is given (default ${DEFAULT-VALUE}).")
     double baseLr;
 
-    @Option(
-            names = "--temperature",
-            defaultValue = "0.5",
-            description =
-                    "NT-Xent temperature (0.5 for small batches as in the CIFAR recipe, 0.1 at large batch; default ${DEFAULT-VALUE}).")
-    double temperature;
-
-    @Option(
-            names = "--proj-hidden",
-            defaultValue = "512",
-            description = "Projection head width (SLIP 4096; default ${DEFAULT-VALUE}).")
-    int projHidden;
-
-    @Option(
-            names = "--proj-out",
-            defaultValue = "128",
-            description = "Projection width (SimCLR 128; default ${DEFAULT-VALUE}).")
-    int projOut;
+    @Mixin
+    SimClrHeadOptions head;
 
     @Option(
             names = "--color-strength",
@@ -79,11 +63,8 @@ public final class SimClrCommand implements Runnable {
         int batch = run.batch(RECIPE);
         TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
-        SimClrObjective objective = new SimClrObjective(vc, projHidden, projOut, temperature, run.rng());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("temperature", temperature);
-        m.put("proj_hidden", projHidden);
-        m.put("proj_out", projOut);
+        SimClrObjective objective = head.objective(vc, run.rng(), m);
         m.put("color_strength", colorStrength);
         RecipeConfig recipe = local.apply(
                 crop.apply(blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std())
