@@ -31,6 +31,14 @@ public final class ClipModelOptions {
     @Option(names = "--text-heads", description = "Text tower heads (default: the file's metadata, else width / 64).")
     public Integer textHeads;
 
+    /** Options for weights and merges given elsewhere (head counts from the file). */
+    static ClipModelOptions of(Path weights, Path merges) {
+        ClipModelOptions o = new ClipModelOptions();
+        o.weights = weights;
+        o.merges = merges;
+        return o;
+    }
+
     public ClipModel model() throws IOException {
         return ClipWeights.read(weights, visionHeads, textHeads);
     }

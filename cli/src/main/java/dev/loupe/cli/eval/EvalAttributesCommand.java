@@ -13,11 +13,8 @@ import dev.loupe.eval.features.EvalFeatures;
 import dev.loupe.eval.knn.KnnMonitor;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.eval.zeroshot.TextEncoder;
-import dev.loupe.run.RunDirectory;
-import dev.loupe.tensor.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -48,7 +45,7 @@ public final class EvalAttributesCommand implements Runnable {
             names = "--features",
             defaultValue = "cls",
             description =
-                    "Backbone features: cls, mean, cls+mean or lastN (default ${DEFAULT-VALUE}; CLIP/SLIP: always the image embedding).")
+                    "Backbone features: cls, mean, cls+mean, lastN or lastN+mean (default ${DEFAULT-VALUE}; CLIP/SLIP: always the image embedding).")
     String features;
 
     @Mixin
@@ -57,21 +54,15 @@ public final class EvalAttributesCommand implements Runnable {
     @Mixin
     AttributeProbeOptions probes;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "256",
-            description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "Compute threads (default: cores).")
-    Integer threads;
+    @Mixin
+    ForwardPassOptions pass;
 
     @Option(names = "--out", required = true, description = "Folder for attributes.json and attributes.md.")
     Path out;
 
     @Override
     public void run() {
-        if (threads != null) Parallel.setThreads(threads);
+        pass.applyThreads();
         ShapesBenchmark bench = shapes.benchmark();
         ProbeSettings settings = probes.settings();
         LabelledData data = bench.labelledData();
@@ -82,16 +73,14 @@ public final class EvalAttributesCommand implements Runnable {
             if (backbone.file() == null)
                 throw new IllegalArgumentException("--merges needs CLIP/SLIP --weights FILE, not " + backbone.weights);
             try {
-                ClipModelOptions clip = new ClipModelOptions();
-                clip.weights = backbone.file();
-                clip.merges = merges;
+                ClipModelOptions clip = ClipModelOptions.of(backbone.file(), merges);
                 ClipModel model = clip.model();
-                text = TextEncoder.of(model, clip.tokenizer(model), batch);
+                text = TextEncoder.of(model, clip.tokenizer(model), pass.batch);
                 representation = Representation.clipImages(
                         model,
                         ClipEvaluation.evalTransform(
                                 data, model.config().vision().imageSize()),
-                        batch);
+                        pass.batch);
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "cannot read --weights " + backbone.weights + " / --merges " + merges + ": " + e.getMessage(),
@@ -102,20 +91,19 @@ public final class EvalAttributesCommand implements Runnable {
             representation = backbone.raw()
                     ? Representation.pixels(transform)
                     : Representation.backbone(
-                            EvalFeatures.extractor(backbone.load(data, 0, 0), features, batch), transform);
+                            EvalFeatures.extractor(backbone.load(data, 0, 0), features, pass.batch), transform);
         }
         AttributeTable table = ShapesProbes.run(label, representation, text, bench, settings);
         String heading = AttributeReport.heading(label, bench);
+        Map<String, Object> json = AttributeReport.json(
+                table, backbone.weights, bench, settings, merges != null ? "clip image embedding" : features);
+        Path[] written;
         try {
-            Files.createDirectories(out);
-            Map<String, Object> json = AttributeReport.json(
-                    table, backbone.weights, bench, settings, merges != null ? "clip image embedding" : features);
-            RunDirectory.writeJson(out.resolve("attributes.json"), json);
-            RunDirectory.writeText(out.resolve("attributes.md"), heading + table.markdown());
+            written = AttributeReport.write(out, heading, table, json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
         }
         System.out.print(heading + table.markdown());
-        System.out.println("wrote " + out.resolve("attributes.json") + " and " + out.resolve("attributes.md"));
+        System.out.println("wrote " + written[0] + " and " + written[1]);
     }
 }

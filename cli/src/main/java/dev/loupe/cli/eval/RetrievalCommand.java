@@ -7,7 +7,6 @@ import dev.loupe.data.LabelledData;
 import dev.loupe.eval.retrieval.RetrievalResult;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.run.RunDirectory;
-import dev.loupe.tensor.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,21 +34,15 @@ public final class RetrievalCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "256",
-            description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "Compute threads (default: cores).")
-    Integer threads;
+    @Mixin
+    ForwardPassOptions pass;
 
     @Option(names = "--out", required = true, description = "Folder for retrieval.json.")
     Path out;
 
     @Override
     public void run() {
-        if (threads != null) Parallel.setThreads(threads);
+        pass.applyThreads();
         try {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
@@ -59,7 +52,7 @@ public final class RetrievalCommand implements Runnable {
                     tokenizer,
                     data.test(),
                     ClipEvaluation.evalTransform(data, model.config().vision().imageSize()),
-                    batch);
+                    pass.batch);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("weights", modelOptions.weights.toString());
             json.put("data", data.test().name());

@@ -9,7 +9,6 @@ import dev.loupe.eval.zeroshot.ClipEvaluation;
 import dev.loupe.eval.zeroshot.ZeroShotReport;
 import dev.loupe.eval.zeroshot.ZeroShotResult;
 import dev.loupe.run.RunDirectory;
-import dev.loupe.tensor.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,21 +49,15 @@ public final class ZeroShotCommand implements Runnable {
                     "Also fit a logistic-regression probe on the train split's image embeddings and report its test top-1.")
     boolean linear;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "256",
-            description = "Images or texts per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "Compute threads (default: cores).")
-    Integer threads;
+    @Mixin
+    ForwardPassOptions pass;
 
     @Option(names = "--out", required = true, description = "Folder for zeroshot.json.")
     Path out;
 
     @Override
     public void run() {
-        if (threads != null) Parallel.setThreads(threads);
+        pass.applyThreads();
         try {
             ClipModel model = modelOptions.model();
             Tokenizer tokenizer = modelOptions.tokenizer(model);
@@ -73,14 +66,14 @@ public final class ZeroShotCommand implements Runnable {
                     ClipEvaluation.evalTransform(data, model.config().vision().imageSize());
             List<String> prompts = ClipEvaluation.templates(templates);
             ZeroShotResult r = ClipEvaluation.zeroShot(
-                    model, tokenizer, data.test(), transform, data.classNames(), prompts, batch);
+                    model, tokenizer, data.test(), transform, data.classNames(), prompts, pass.batch);
 
             Map<String, Object> json = ZeroShotReport.json(
                     modelOptions.weights.toString(), data.test().name(), data.classNames(), prompts, r);
             System.out.print(ZeroShotReport.line(data.test().name(), prompts.size(), r));
             if (linear) {
                 ClipEvaluation.LinearResult lin =
-                        ClipEvaluation.linearProbe(model, data.train(), data.test(), transform, batch);
+                        ClipEvaluation.linearProbe(model, data.train(), data.test(), transform, pass.batch);
                 ZeroShotReport.addLinear(json, lin);
                 System.out.print(ZeroShotReport.linearLine(lin));
             }

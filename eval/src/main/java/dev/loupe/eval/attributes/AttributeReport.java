@@ -1,5 +1,12 @@
 package dev.loupe.eval.attributes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loupe.tensor.io.AtomicFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -7,10 +14,25 @@ import java.util.Map;
 /**
  * What {@code loupe eval attributes} writes beside the table: the heading of attributes.md (the
  * benchmark's size, seed and splits) and the object of attributes.json (the table, the weights and the
- * probe settings).
+ * probe settings), and both files.
  */
 public final class AttributeReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     private AttributeReport() {}
+
+    /**
+     * Writes out/attributes.json ({@code json}, indented) and out/attributes.md ({@code heading} then the
+     * table), each atomically, creating out; returns the two paths.
+     */
+    public static Path[] write(Path out, String heading, AttributeTable table, Map<String, Object> json)
+            throws IOException {
+        Files.createDirectories(out);
+        Path jsonFile = out.resolve("attributes.json"), mdFile = out.resolve("attributes.md");
+        AtomicFile.write(jsonFile, JSON.writeValueAsBytes(json));
+        AtomicFile.write(mdFile, (heading + table.markdown()).getBytes(StandardCharsets.UTF_8));
+        return new Path[] {jsonFile, mdFile};
+    }
 
     /** The markdown heading of {@code label}'s table: image side, seed, training and test images, chance. */
     public static String heading(String label, ShapesBenchmark bench) {

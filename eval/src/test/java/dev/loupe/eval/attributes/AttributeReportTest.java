@@ -3,9 +3,13 @@ package dev.loupe.eval.attributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** attributes.md's heading names the benchmark; attributes.json carries the table, the weights and every setting. */
 class AttributeReportTest {
@@ -53,5 +57,20 @@ class AttributeReportTest {
                         "features"),
                 List.copyOf(((Map<?, ?>) json.get("settings")).keySet()),
                 "the file's key order is fixed");
+    }
+
+    @Test
+    void writeCreatesTheFolderAndBothFiles(@TempDir Path tmp) throws Exception {
+        AttributeTable table =
+                new AttributeTable("raw", List.of(new ProbeResult("knn", "colour", "seen", 0.75, 0.25, 500, 100)));
+        Map<String, Object> json = AttributeReport.json(table, "raw", BENCH, PROBES, "cls");
+        Path out = tmp.resolve("a/b");
+        Path[] written = AttributeReport.write(out, "# heading\n\n", table, json);
+        assertEquals(List.of(out.resolve("attributes.json"), out.resolve("attributes.md")), List.of(written));
+        assertEquals("# heading\n\n" + table.markdown(), Files.readString(written[1]));
+        Map<?, ?> back = new ObjectMapper().readValue(written[0].toFile(), Map.class);
+        assertEquals("raw", back.get("weights"));
+        assertEquals(List.copyOf(json.keySet()), List.copyOf(back.keySet()), "keys in the object's order");
+        assertTrue(Files.readString(written[0]).contains("\n  \""), "indented");
     }
 }
