@@ -1,8 +1,12 @@
-/** kNN, linear probes, zero-shot, retrieval, accuracy, embeddings of images and texts; reports and plots. */
+/**
+ * kNN, linear probes, zero-shot, retrieval, accuracy, embeddings of images and texts; reports and plots;
+ * training runs in a run folder with their monitor, weights and report (dev.loupe.eval.session).
+ */
 module dev.loupe.eval {
     requires transitive dev.loupe.ssl;
     requires transitive dev.loupe.clip;
     requires transitive dev.loupe.data;
+    requires transitive dev.loupe.run;
     requires com.fasterxml.jackson.databind;
     requires org.knowm.xchart;
 
@@ -14,6 +18,7 @@ module dev.loupe.eval {
     exports dev.loupe.eval.linear;
     exports dev.loupe.eval.report;
     exports dev.loupe.eval.retrieval;
+    exports dev.loupe.eval.session;
     exports dev.loupe.eval.supervised;
     exports dev.loupe.eval.zeroshot;
 

@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.byol.ByolObjective;
@@ -73,7 +74,7 @@ public final class ByolCommand implements Runnable {
         m.put("target_momentum_base", momentum);
         RecipeConfig recipe = views.recipe(data, m);
         run.train(
-                new SslTraining.Plan(
+                new SslPlan(
                         "byol",
                         "BYOL",
                         vc,

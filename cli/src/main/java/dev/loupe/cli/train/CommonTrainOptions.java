@@ -2,6 +2,7 @@ package dev.loupe.cli.train;
 
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.loader.LoaderOptions;
+import dev.loupe.eval.session.RunSetup;
 import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
@@ -237,6 +238,17 @@ public final class CommonTrainOptions {
                 .onBadSample(BadSamplePolicy.parse(onBadSample));
         if (workers != null) b.workers(workers);
         return b.build();
+    }
+
+    /** The library's run setup: the run folder, --resume, runtime, --device, data parallel, --log-every, --plot-every. */
+    public RunSetup setup(Map<String, Object> runtime) {
+        return RunSetup.in(runFolder())
+                .withResume(resuming())
+                .withRuntime(runtime)
+                .withDevice(device())
+                .withDataParallel(dataParallel())
+                .withLogEvery(logEvery)
+                .withPlotEvery(plotEvery);
     }
 
     /** The options that may change between invocations of one run (config.json's "runtime"). */

@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.Settings;
@@ -66,7 +67,7 @@ public final class DinoCommand implements Runnable {
         RecipeConfig recipe = crops.recipe(data, vc.patch(), crops.dinoScales(), blur, m);
         DinoObjective objective = new DinoObjective(vc, cfg, run.rng());
         run.train(
-                new SslTraining.Plan(
+                new SslPlan(
                         "dino",
                         "DINO",
                         vc,

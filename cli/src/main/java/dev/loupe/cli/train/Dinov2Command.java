@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.Settings;
@@ -75,7 +76,7 @@ public final class Dinov2Command implements Runnable {
         RecipeConfig recipe = crops.recipe(data, vc.patch(), MultiCropOptions.dinov2Scales(), blur, m);
         Dinov2Objective dinov2 = new Dinov2Objective(vc, cfg, run.rng());
         run.train(
-                new SslTraining.Plan(
+                new SslPlan(
                         "dinov2",
                         "DINOv2",
                         vc,

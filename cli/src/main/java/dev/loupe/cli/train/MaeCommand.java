@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.mae.MaeConfig;
@@ -88,7 +89,7 @@ public final class MaeCommand implements Runnable {
         m.put("norm_pix", normPix);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
         run.train(
-                new SslTraining.Plan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m, () -> mae.module()
+                new SslPlan("mae", "MAE", vc, mae, Recipes.mae(recipe), tc, batch, m, () -> mae.module()
                         .encoderStateDict()),
                 data);
     }

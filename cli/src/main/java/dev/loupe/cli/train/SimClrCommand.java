@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.simclr.SimClrObjective;
@@ -75,7 +76,7 @@ public final class SimClrCommand implements Runnable {
         BlurOptions.record(m, recipe);
         ViewCropOptions.record(m, recipe);
         run.train(
-                new SslTraining.Plan(
+                new SslPlan(
                         "simclr",
                         "SimCLR",
                         vc,

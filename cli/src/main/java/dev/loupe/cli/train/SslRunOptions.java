@@ -1,12 +1,16 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.data.LabelledData;
+import dev.loupe.eval.session.SslPlan;
+import dev.loupe.eval.session.SslRun;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.GradClipMode;
 import dev.loupe.nn.train.OptimizerKind;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -14,7 +18,7 @@ import picocli.CommandLine.Spec;
 /**
  * The options every {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} takes (the run, the backbone,
  * the data, the kNN monitor, the training subset), resolved with a method's {@link Recipe} and handed to
- * {@link SslTraining#run}.
+ * the library's {@link SslRun}.
  */
 public final class SslRunOptions {
     /**
@@ -101,8 +105,23 @@ public final class SslRunOptions {
         return new Rng(common.seed);
     }
 
-    /** Trains the plan on data, then writes the weights and the report. */
-    public void train(SslTraining.Plan plan, LabelledData data) {
-        SslTraining.run(plan, common, modelOptions, dataOptions, data, knn, trainLimit.trainLimit);
+    /** Trains the plan on data, then writes the weights and the report (rank 0) and prints a one-line summary. */
+    public void train(SslPlan plan, LabelledData data) {
+        Map<String, Object> runtime = common.runtime();
+        runtime.put("data_dir", dataOptions.dataDir == null ? null : dataOptions.dataDir.toString());
+        SslRun.Result r = SslRun.of(plan, data, common.setup(runtime))
+                .withTrainLimit(trainLimit.trainLimit)
+                .withModel(modelOptions.model)
+                .withKnn(knn.settings())
+                .withLoader(common.loaderOptions(plan.batch(), true))
+                .run();
+        if (r.report() == null) return; // ranks other than 0 write and print nothing
+        System.out.printf(
+                Locale.ROOT,
+                "trained %d steps; kNN top-1 %s; weights %s; report %s%n",
+                r.outcome().steps(),
+                r.knnTop1() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", r.knnTop1()),
+                r.weights(),
+                r.report());
     }
 }

@@ -3,6 +3,7 @@ package dev.loupe.cli.train;
 import dev.loupe.data.LabelledData;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.eval.session.SslPlan;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.ssl.vicreg.VicRegLoss;
@@ -88,11 +89,10 @@ public final class VicRegCommand implements Runnable {
         m.put("covariance_weight", covarianceWeight);
         RecipeConfig recipe = views.recipe(data, m);
         run.train(
-                new SslTraining.Plan(
-                        "vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
-                                .module()
-                                .backbone
-                                .stateDict()),
+                new SslPlan("vicreg", "VICReg", vc, objective, Recipes.simclr(recipe), tc, batch, m, () -> objective
+                        .module()
+                        .backbone
+                        .stateDict()),
                 data);
     }
 }
