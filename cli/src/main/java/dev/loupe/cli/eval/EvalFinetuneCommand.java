@@ -1,8 +1,8 @@
 package dev.loupe.cli.eval;
 
 import dev.loupe.cli.train.ClassifierRunOptions;
-import dev.loupe.cli.train.ClassifierTraining;
 import dev.loupe.data.LabelledData;
+import dev.loupe.eval.session.ClassifierRun;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.Settings;
@@ -60,7 +60,7 @@ public final class EvalFinetuneCommand implements Runnable {
         settings.put("init_seed", backbone.initSeed);
         settings.put("data", data.name());
         settings.putAll(Settings.of(model.config()));
-        ClassifierTraining training = run.prepare(data, model, labelSmoothing, batch, tc, settings);
+        ClassifierRun training = run.prepare(data, model, labelSmoothing, batch, tc, settings);
         System.err.printf(
                 Locale.ROOT,
                 "finetune %s: %s, ViT dim %d depth %d, lr %.3g, layer decay %s, %d batches/epoch%n",
@@ -71,6 +71,9 @@ public final class EvalFinetuneCommand implements Runnable {
                 tc.lr(),
                 recipe.layerDecay,
                 training.train().batchesPerEpoch());
-        training.run("fine-tuned", "Fine-tuning " + backbone.label() + ": " + data.name(), "fine-tuned test accuracy");
+        ClassifierRunOptions.train(
+                training.withTitle("Fine-tuning " + backbone.label() + ": " + data.name())
+                        .withPlotTitle("fine-tuned test accuracy"),
+                "fine-tuned");
     }
 }

@@ -1,6 +1,7 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.data.LabelledData;
+import dev.loupe.eval.session.ClassifierRun;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.OptimizerKind;
@@ -54,7 +55,7 @@ public final class SupervisedCommand implements Runnable {
         settings.put("data", data.name());
         settings.put("model", modelOptions.model);
         settings.putAll(Settings.of(vc));
-        ClassifierTraining training = run.prepare(data, model, labelSmoothing, batch, tc, settings);
+        ClassifierRun training = run.prepare(data, model, labelSmoothing, batch, tc, settings);
         System.err.printf(
                 Locale.ROOT,
                 "supervised: %s, ViT dim %d depth %d heads %d %s (%,d parameters), %d batches/epoch%n",
@@ -65,6 +66,7 @@ public final class SupervisedCommand implements Runnable {
                 vc.patchLabel(),
                 model.parameterCount(),
                 training.train().batchesPerEpoch());
-        training.run("trained", "Supervised training: " + data.name(), "test accuracy");
+        ClassifierRunOptions.train(
+                training.withTitle("Supervised training: " + data.name()).withPlotTitle("test accuracy"), "trained");
     }
 }
