@@ -4,32 +4,24 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.loupe.clip.ClipConfig;
 import dev.loupe.clip.ClipModel;
 import dev.loupe.clip.ClipVisionConfig;
-import dev.loupe.clip.ClipWeights;
 import dev.loupe.clip.tokenizer.RunTokenizer;
 import dev.loupe.clip.tokenizer.Tokenizer;
 import dev.loupe.data.BadSamplePolicy;
 import dev.loupe.data.Batch;
 import dev.loupe.data.LabelledData;
-import dev.loupe.data.loader.Loader;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.ViewTransform;
+import dev.loupe.eval.session.ClipPlan;
+import dev.loupe.eval.session.ClipRun;
 import dev.loupe.eval.zeroshot.ClipEvaluation;
-import dev.loupe.eval.zeroshot.ClipMonitor;
 import dev.loupe.nn.text.TextConfig;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.TrainerConfig;
 import dev.loupe.run.RunDirectory;
-import dev.loupe.run.RunReport;
 import dev.loupe.run.Settings;
-import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
-import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Rng;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,13 +29,11 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * What {@code loupe train clip} and {@code loupe train slip} share: the towers' options, the
- * tokenizer (a released merges file, or BPE trained on the training captions), the optimiser
- * (AdamW, betas (0.9, 0.98), eps 1e-8, cosine after a warm-up of 1 epoch unless one is given), the
- * evaluation during training (zero-shot top-1/top-5 on the test split when it has class names
- * that are words, else image-text retrieval R@1 on its captions), and the outputs:
- * runs/NAME/model.safetensors (open_clip names, head counts in the metadata),
- * runs/NAME/merges.txt.gz and report.md.
+ * What {@code loupe train clip} and {@code loupe train slip} share in option handling: the towers' options,
+ * the tokenizer (a released merges file, or BPE trained on the training captions, kept as
+ * runs/NAME/merges.txt.gz), the optimiser (AdamW, betas (0.9, 0.98), eps 1e-8, cosine after a warm-up of
+ * 1 epoch unless one is given) and config.json's settings. The run itself (the zero-shot or retrieval
+ * evaluation, model.safetensors, report.md) is the library's {@link ClipRun}.
  */
 public final class ClipTraining {
     private ClipTraining() {}
@@ -101,7 +91,6 @@ public final class ClipTraining {
         ClipModel model = method.model(config, new Rng(common.seed));
         Objective<Batch> objective = method.objective(model, tokenizer);
         RecipeConfig recipe = RecipeConfig.of(data.imageSize(), data.mean(), data.std());
-        Loader train = new Loader(data.train(), method.trainViews(recipe), common.loaderOptions(batch, true));
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method.name());
@@ -114,59 +103,25 @@ public final class ClipTraining {
         settings.putAll(method.settings());
         settings.put("templates", options.templates);
         settings.putAll(Settings.of(Map.of("batch", batch), tc));
-        Map<String, Object> runtime = common.runtime();
-        runtime.put("eval_batch", options.evalBatch);
 
-        System.err.printf(
-                Locale.ROOT,
-                "%s: %s, %s (%,d parameters), %d batches/epoch%n",
-                method.name(),
-                data.name(),
-                config.summary(),
-                model.parameterCount(),
-                train.batchesPerEpoch());
-        ClipMonitor monitor = new ClipMonitor(model, tokenizer, data, templates, options.evalBatch);
-        TrainingOutcome outcome = TrainingSession.run(
-                dir,
-                settings,
-                runtime,
-                common.resuming(),
-                objective,
-                new LoaderBatchSource(train),
-                tc,
-                monitor,
-                common.logEvery,
-                common.plotEvery,
-                System.err,
-                common.dataParallel());
-        if (!common.dataParallel().isRankZero()) return; // rank 0 writes the results
-        Object last = monitor.last();
-        try {
-            ClipWeights.write(dir.finalModel(), model);
-            List<RunReport.Section> sections = new ArrayList<>();
-            sections.add(new RunReport.Section(
-                    "Model",
-                    "open_clip-named weights: [model.safetensors](model.safetensors); BPE merges: "
-                            + "[merges.txt.gz](merges.txt.gz). Evaluate with `loupe eval zeroshot --weights "
-                            + dir.finalModel() + " --merges "
-                            + dir.root().resolve("merges.txt.gz") + " ...`."));
-            if (last != null) sections.add(new RunReport.Section("Last evaluation (test split)", String.valueOf(last)));
-            RunReport.write(
-                    dir,
-                    method.name().toUpperCase(Locale.ROOT) + " training: " + data.name(),
-                    settings,
-                    outcome,
-                    sections);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the results to " + dir.root() + ": " + e.getMessage(), e);
-        }
+        ClipPlan plan = new ClipPlan(method.name(), model, tokenizer, objective, method.trainViews(recipe), tc, batch);
+        ClipRun.Result r = new ClipRun(
+                        plan,
+                        data,
+                        common.setup(common.runtime()),
+                        settings,
+                        templates,
+                        options.evalBatch,
+                        common.loaderOptions(batch, true))
+                .run();
+        if (r.report() == null) return; // ranks other than 0 write and print nothing
         System.out.printf(
                 Locale.ROOT,
                 "trained %d steps; last evaluation %s; weights %s; report %s%n",
-                outcome.steps(),
-                last == null ? "n/a" : last,
-                dir.finalModel(),
-                dir.report());
+                r.outcome().steps(),
+                r.lastEvaluation() == null ? "n/a" : r.lastEvaluation(),
+                r.weights(),
+                r.report());
     }
 
     /** CLIP's AdamW betas and epsilon; a warm-up of 1 epoch unless --warmup-epochs or --warmup-steps was given. */
