@@ -9,6 +9,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.TeacherMomentum;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
@@ -96,13 +97,16 @@ public final class ByolObjective implements Objective<Batch> {
         List<Tensor> views = batch.views();
         if (views.size() != 2)
             throw new IllegalArgumentException("BYOL needs exactly 2 views per batch, got " + views.size());
+        // both views through each backbone at once, each view through the projector (batch norm) alone
         Tensor t1, t2; // (B, out) target projections
         try (var scope = GradMode.disable()) {
-            t1 = state.target.embed(Var.of(views.get(0))).data();
-            t2 = state.target.embed(Var.of(views.get(1))).data();
+            List<Var> t =
+                    MultiCrop.perView(views, state.target.backbone::forwardFeatures, state.target.projector::forward);
+            t1 = t.get(0).data();
+            t2 = t.get(1).data();
         }
-        Var p1 = state.predictor.forward(state.online.embed(Var.of(views.get(0))));
-        Var p2 = state.predictor.forward(state.online.embed(Var.of(views.get(1))));
+        List<Var> z = MultiCrop.perView(views, state.online.backbone::forwardFeatures, state.online.projector::forward);
+        Var p1 = state.predictor.forward(z.get(0)), p2 = state.predictor.forward(z.get(1)); // (B, out)
         return ByolLoss.loss(p1, t2).add(ByolLoss.loss(p2, t1));
     }
 

@@ -31,6 +31,20 @@ public final class MultiCrop {
         return outputs.size() == 1 ? outputs.getFirst() : Var.concat(0, outputs);
     }
 
+    /**
+     * Each view's head output: the views go through {@code backbone} as {@link #forward} runs them (views of
+     * one size together: nothing in a ViT mixes images), then each view's rows through {@code head} alone, so
+     * a head with batch norm sees one view's batch, as the references run it. views: V x (B, C, H, W) ->
+     * V x (B, ...).
+     */
+    public static List<Var> perView(List<Tensor> views, Function<Var, Var> backbone, Function<Var, Var> head) {
+        Var features = forward(views, backbone); // (V B, ...), view-major
+        int b = views.getFirst().size(0);
+        List<Var> out = new ArrayList<>(views.size());
+        for (int v = 0; v < views.size(); v++) out.add(head.apply(features.narrow(0, v * b, b)));
+        return out;
+    }
+
     private static boolean sameResolution(Tensor a, Tensor b) {
         return a.size(2) == b.size(2) && a.size(3) == b.size(3);
     }

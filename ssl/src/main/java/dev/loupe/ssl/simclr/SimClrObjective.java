@@ -11,7 +11,6 @@ import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -79,10 +78,8 @@ public final class SimClrObjective implements Objective<Batch> {
         List<Tensor> views = batch.views();
         if (views.size() < 2)
             throw new IllegalArgumentException("SimCLR needs at least 2 views per batch, got " + views.size());
-        int b = views.getFirst().size(0);
-        Var features = MultiCrop.forward(views, model.visual::forwardFeatures); // (V b, D), view-major
-        List<Var> projections = new ArrayList<>(views.size()); // V x (b, out)
-        for (int v = 0; v < views.size(); v++) projections.add(model.imageMlp.forward(features.narrow(0, v * b, b)));
+        List<Var> projections = // V x (B, out)
+                MultiCrop.perView(views, model.visual::forwardFeatures, model.imageMlp::forward);
         return NtXentLoss.multiCrop(projections, temperature, comm);
     }
 }

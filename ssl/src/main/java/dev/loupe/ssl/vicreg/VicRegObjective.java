@@ -7,6 +7,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
@@ -77,8 +78,9 @@ public final class VicRegObjective implements Objective<Batch> {
         List<Tensor> views = batch.views();
         if (views.size() != 2)
             throw new IllegalArgumentException("VICReg needs exactly 2 views per batch, got " + views.size());
-        Var za = model.embed(Var.of(views.get(0)));
-        Var zb = model.embed(Var.of(views.get(1)));
+        // both views through the backbone at once, each through the expander (batch norm) alone, as VICReg runs them
+        List<Var> z = MultiCrop.perView(views, model.backbone::forwardFeatures, model.projector::forward);
+        Var za = z.get(0), zb = z.get(1); // (B, out) each
         VicRegLoss.Terms t = VicRegLoss.loss(za, zb, weights, comm);
         lastInvariance = t.invariance().item();
         lastVariance = t.variance().item();
