@@ -3,6 +3,7 @@ package dev.loupe.clip;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loupe.autograd.Var;
+import dev.loupe.clip.slip.SlipLoss;
 import dev.loupe.clip.slip.SlipModel;
 import dev.loupe.clip.slip.SlipObjective;
 import dev.loupe.clip.tokenizer.BpeTrainer;
@@ -14,6 +15,7 @@ import dev.loupe.nn.text.TextConfig;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.dist.Communicator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,24 @@ class ClipObjectiveTest {
         assertTrue(last.get("clip_loss") < first.get("clip_loss"), first + " -> " + last);
         assertTrue(last.get("ssl_loss") < first.get("ssl_loss"), first + " -> " + last);
         assertThrows(IllegalArgumentException.class, () -> objective.loss(batch(images(6)), new StepInfo(0, 1, 0, 1)));
+    }
+
+    /** The objective batches the three views through the image tower; the loss is that of each view embedded alone. */
+    @Test
+    void slipLossEqualsEmbeddingEachViewAlone() {
+        SlipModel model = new SlipModel(tinyConfig(), 32, 8, new Rng(5));
+        SlipObjective objective = new SlipObjective(model, TOKENIZER);
+        Batch batch = batch(images(6), images(7), images(8));
+        double together = objective.loss(batch, new StepInfo(0, 1, 0, 1)).item();
+        Var image = model.encodeImage(batch.views().get(0));
+        Var text = model.encodeText(
+                Captions.ids(batch, TOKENIZER, model.textConfig().ctx()));
+        Var za = model.sslEmbed(batch.views().get(1)),
+                zb = model.sslEmbed(batch.views().get(2));
+        double alone = SlipLoss.loss(image, text, model.logitScale, za, zb, 1.0, 0.1, Communicator.single())
+                .total()
+                .item();
+        assertEquals(alone, together, 1e-5 * Math.abs(alone));
     }
 
     @Test

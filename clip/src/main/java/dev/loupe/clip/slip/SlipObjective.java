@@ -7,6 +7,7 @@ import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.tensor.dist.Communicator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,11 +56,15 @@ public final class SlipObjective implements Objective<Batch> {
             throw new IllegalArgumentException("SLIP needs 3 views per batch (CLIP view, 2 SSL views), got "
                     + batch.views().size() + " (keys " + batch.keys() + ")");
         }
-        Var image = model.encodeImage(batch.views().get(0)); // (B, E)
+        // the CLIP view and both SSL views through the image tower at once (views of one size together; nothing in
+        // the tower mixes images), then the projection for the CLIP view and the batch-norm head per SSL view
+        int b = batch.views().getFirst().size(0);
+        Var features = MultiCrop.forward(batch.views(), model.visual::features); // (3B, W)
+        Var image = features.narrow(0, 0, b).matmul(model.visual.proj); // (B, E): encodeImage(view 0)
         Var text = model.encodeText(
                 Captions.ids(batch, tokenizer, model.textConfig().ctx())); // (B, E)
-        Var za = model.sslEmbed(batch.views().get(1)); // (B, P)
-        Var zb = model.sslEmbed(batch.views().get(2)); // (B, P)
+        Var za = model.imageMlp.forward(features.narrow(0, b, b)); // (B, P): sslEmbed(view 1)
+        Var zb = model.imageMlp.forward(features.narrow(0, 2 * b, b)); // (B, P): sslEmbed(view 2)
         SlipLoss.Parts parts = SlipLoss.loss(image, text, model.logitScale, za, zb, sslScale, temperature, comm);
         lastClip = parts.clip().item();
         lastSsl = parts.ssl().item();
