@@ -1,5 +1,6 @@
 package dev.loupe.eval.session;
 
+import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.nn.dist.DistributedSetup;
 import dev.loupe.tensor.Device;
 import java.io.PrintStream;
@@ -70,5 +71,18 @@ public record RunSetup(
 
     public RunSetup withLog(PrintStream log) {
         return new RunSetup(folder, resume, runtime, device, dist, logEvery, plotEvery, log);
+    }
+
+    /**
+     * The training loader's default options: this rank's share of a global batch of {@code batch} images,
+     * shuffled from {@code seed}, the last short batch dropped, sharded over the data-parallel ranks.
+     */
+    public LoaderOptions trainLoader(int batch, long seed) {
+        return LoaderOptions.builder(dist.rankBatch(batch))
+                .shuffle(true)
+                .dropLast(true)
+                .seed(seed)
+                .shard(dist.rank(), dist.worldSize())
+                .build();
     }
 }

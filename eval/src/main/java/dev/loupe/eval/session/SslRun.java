@@ -182,12 +182,7 @@ public record SslRun(
     /** The training loader's options: {@link #loader} or the default for the setup's rank. */
     public LoaderOptions loaderOptions() {
         if (loader != null) return loader;
-        return LoaderOptions.builder(setup.dist().rankBatch(plan.batch()))
-                .shuffle(true)
-                .dropLast(true)
-                .seed(plan.config().seed())
-                .shard(setup.dist().rank(), setup.dist().worldSize())
-                .build();
+        return setup.trainLoader(plan.batch(), plan.config().seed());
     }
 
     /** The report's words for what model.safetensors holds, by method. */
