@@ -13,7 +13,6 @@ import dev.loupe.run.RunDirectory;
 import dev.loupe.run.RunReport;
 import dev.loupe.run.Settings;
 import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
 import java.io.IOException;
@@ -137,22 +136,17 @@ public record ClassifierRun(
         AccuracyResult[] last = new AccuracyResult[1];
         Device device = setup.device();
         model.to(device);
-        TrainingOutcome outcome = TrainingSession.run(
+        TrainingOutcome outcome = setup.train(
                 dir,
                 settings,
                 setup.runtime(),
-                setup.resume(),
                 objective,
                 new LoaderBatchSource(train).map(b -> b.to(device)),
                 config,
                 (step, epoch) -> {
                     last[0] = Accuracy.evaluate(model, test);
                     return Map.of("test_accuracy", last[0].top1());
-                },
-                setup.logEvery(),
-                setup.plotEvery(),
-                setup.log(),
-                setup.dist());
+                });
         if (!setup.dist().isRankZero()) return new Result(outcome, last[0], null, null, null); // rank 0 writes
         Path plot = null;
         try {

@@ -10,7 +10,6 @@ import dev.loupe.run.RunDirectory;
 import dev.loupe.run.RunReport;
 import dev.loupe.run.Settings;
 import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,19 +118,8 @@ public record ClipRun(
                         plan.model().parameterCount(),
                         train.batchesPerEpoch());
         ClipMonitor monitor = new ClipMonitor(plan.model(), plan.tokenizer(), data, templates, evalBatch);
-        TrainingOutcome outcome = TrainingSession.run(
-                dir,
-                settings,
-                runtime,
-                setup.resume(),
-                plan.objective(),
-                new LoaderBatchSource(train),
-                plan.config(),
-                monitor,
-                setup.logEvery(),
-                setup.plotEvery(),
-                setup.log(),
-                setup.dist());
+        TrainingOutcome outcome = setup.train(
+                dir, settings, runtime, plan.objective(), new LoaderBatchSource(train), plan.config(), monitor);
         Object last = monitor.last();
         if (!setup.dist().isRankZero()) return new Result(outcome, last, null, null); // rank 0 writes the results
         try {

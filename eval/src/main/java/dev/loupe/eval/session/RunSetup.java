@@ -2,6 +2,13 @@ package dev.loupe.eval.session;
 
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.nn.dist.DistributedSetup;
+import dev.loupe.nn.train.BatchSource;
+import dev.loupe.nn.train.Evaluation;
+import dev.loupe.nn.train.Objective;
+import dev.loupe.nn.train.TrainerConfig;
+import dev.loupe.run.RunDirectory;
+import dev.loupe.run.TrainingOutcome;
+import dev.loupe.run.TrainingSession;
 import dev.loupe.tensor.Device;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -84,5 +91,32 @@ public record RunSetup(
                 .seed(seed)
                 .shard(dist.rank(), dist.worldSize())
                 .build();
+    }
+
+    /**
+     * {@link TrainingSession#run} in dir with this setup's resume flag, intervals, progress stream and
+     * data-parallel place: what every run of this package trains through.
+     */
+    public <B> TrainingOutcome train(
+            RunDirectory dir,
+            Map<String, Object> settings,
+            Map<String, Object> runtimeEntries,
+            Objective<B> objective,
+            BatchSource<B> source,
+            TrainerConfig config,
+            Evaluation evaluation) {
+        return TrainingSession.run(
+                dir,
+                settings,
+                runtimeEntries,
+                resume,
+                objective,
+                source,
+                config,
+                evaluation,
+                logEvery,
+                plotEvery,
+                log,
+                dist);
     }
 }

@@ -12,7 +12,6 @@ import dev.loupe.run.RunDirectory;
 import dev.loupe.run.RunReport;
 import dev.loupe.run.Settings;
 import dev.loupe.run.TrainingOutcome;
-import dev.loupe.run.TrainingSession;
 import dev.loupe.ssl.common.LoaderBatchSource;
 import dev.loupe.tensor.Device;
 import java.io.IOException;
@@ -139,19 +138,14 @@ public record SslRun(
                         plan.config().lr());
         Device device = setup.device();
         plan.objective().module().to(device);
-        TrainingOutcome outcome = TrainingSession.run(
+        TrainingOutcome outcome = setup.train(
                 dir,
                 settings,
                 runtime,
-                setup.resume(),
                 plan.objective(),
                 new LoaderBatchSource(train).map(batch -> batch.to(device)),
                 plan.config(),
-                monitor,
-                setup.logEvery(),
-                setup.plotEvery(),
-                setup.log(),
-                setup.dist());
+                monitor);
         Double top1 =
                 outcome.lastEval() == null ? null : outcome.lastEval().values().get(KnnMonitor.METRIC);
         if (!setup.dist().isRankZero()) return new Result(outcome, top1, null, null); // rank 0 writes the results
