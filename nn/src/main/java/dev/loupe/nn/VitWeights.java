@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,7 +30,8 @@ import java.util.Map;
  * {@value #POOL} "mean" (the head reads the mean patch token), {@value #LN_EPS} (only when not 1e-6),
  * {@value #LAYER_SCALE_INIT} (only with LayerScale), and, when the writer gives them, the input normalisation
  * {@value #IMAGE_MEAN} and {@value #IMAGE_STD} (comma-separated, one value per channel) that preprocessing
- * needs. A file without a head count (timm's own files, or
+ * needs; a backbone copied by {@link #publish} also carries the linear probe it was measured with
+ * ({@value #PROBE_FEATURES}, {@value #PROBE_TOP1}, {@value #PROBE}). A file without a head count (timm's own files, or
  * one written by {@code SafeTensors.write(file, vit.stateDict(), Map.of())}) gets timm's head width 64:
  * D / 64 heads, unless given.
  */
@@ -41,6 +43,10 @@ public final class VitWeights {
     public static final String LAYER_SCALE_INIT = "layer_scale_init";
     public static final String IMAGE_MEAN = "image_mean";
     public static final String IMAGE_STD = "image_std";
+    /** The linear-probe input a published backbone was measured with (lastN+mean, cls, ...): eval linear's default. */
+    public static final String PROBE_FEATURES = "probe_features";
+    /** The top-1 (%) of that probe, and which probe it was on what data. */
+    public static final String PROBE_TOP1 = "probe_top1", PROBE = "probe";
     /** DINOv2's token for masked patches, kept under its backbone's prefix in a checkpoint. */
     private static final String MASK_TOKEN = "mask_token";
     /** The prefix of MAE's decoder parameters, beside its encoder's timm names. */
@@ -116,6 +122,27 @@ public final class VitWeights {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ",").append(values[i]);
         return sb.toString();
+    }
+
+    /**
+     * Copies the backbone in {@code from} (a model or a training checkpoint) to {@code to} with from's
+     * metadata and the record of a linear probe on it: the features it read ({@value #PROBE_FEATURES}, which
+     * {@code loupe eval linear} then takes by default), its top-1 in percent and what probe it was on which
+     * data ("sgd on fashion-mnist (60000 train, 10000 test)").
+     */
+    public static void publish(Path from, Path to, String probeFeatures, double probeTop1, String probe)
+            throws IOException {
+        Map<String, Tensor> state = backbone(SafeTensors.read(from), from.toString());
+        Map<String, String> m = new LinkedHashMap<>(SafeTensors.readMetadata(from));
+        m.put(PROBE_FEATURES, probeFeatures);
+        m.put(PROBE_TOP1, String.format(Locale.ROOT, "%.2f", probeTop1));
+        m.put(PROBE, probe);
+        SafeTensors.write(to, state, m);
+    }
+
+    /** The linear-probe features recorded in file's metadata by {@link #publish}, or null. */
+    public static String probeFeatures(Path file) throws IOException {
+        return SafeTensors.readMetadata(file).get(PROBE_FEATURES);
     }
 
     /** What shapes cannot tell about c, as safetensors metadata. */

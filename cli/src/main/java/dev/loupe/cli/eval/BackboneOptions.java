@@ -85,4 +85,13 @@ public final class BackboneOptions {
         }
         return VitWeights.withClasses(source, numClasses, dropPath, new Rng(initSeed));
     }
+
+    /** The linear-probe features a published weights file records ({@link VitWeights#PROBE_FEATURES}), or null. */
+    static String publishedProbeFeatures(Path file) {
+        try {
+            return VitWeights.probeFeatures(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --weights " + file + ": " + e.getMessage(), e);
+        }
+    }
 }

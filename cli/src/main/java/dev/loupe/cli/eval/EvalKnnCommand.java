@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code loupe eval knn}: DINO's weighted kNN (cosine similarity, temperature 0.07, k = 10, 20,
- * 100, 200) on frozen features of the training split, classifying the test split. Prints a table
- * and writes DIR/knn.json ({@link EvalReport}) and DIR/report.md.
+ * 100, 200) on frozen features of the training split, classifying the test split. Prints a table;
+ * with {@code --out DIR} also writes DIR/knn.json ({@link EvalReport}) and DIR/report.md.
  */
 @Command(
         name = "knn",
@@ -49,7 +49,7 @@ public final class EvalKnnCommand implements Runnable {
             description = "Vote temperature (default ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--out", required = true, description = "Folder for knn.json and report.md.")
+    @Option(names = "--out", description = "Folder for knn.json and report.md (default: print the table only).")
     Path out;
 
     @Override
@@ -68,6 +68,15 @@ public final class EvalKnnCommand implements Runnable {
                     r.top1(),
                     Double.isNaN(r.top5()) ? "-" : String.format(Locale.ROOT, "%.2f", r.top5())));
         }
+        System.out.printf(
+                Locale.ROOT,
+                "kNN on %s features of %s (%d train, %d test):%n%s",
+                f.description(),
+                backbone.label(),
+                f.train().size(),
+                f.test().size(),
+                table);
+        if (out == null) return;
         try {
             Files.createDirectories(out);
             report.writeJson(out.resolve("knn.json"));

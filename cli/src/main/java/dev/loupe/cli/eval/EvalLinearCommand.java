@@ -7,6 +7,7 @@ import dev.loupe.eval.linear.LinearEvaluation;
 import dev.loupe.eval.linear.LinearProbeConfig;
 import dev.loupe.eval.report.EvalReport;
 import dev.loupe.eval.report.LinearReport;
+import dev.loupe.nn.VitWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Option;
  * {@code loupe eval linear}: a linear classifier on frozen features. {@code --probe sgd} (default):
  * BatchNorm (no affine) + Linear trained with SGD momentum 0.9 at 0.1 x batch / 256 on a cosine, no
  * weight decay ({@link LinearProbeConfig#defaults}); {@code --probe logreg}: L-BFGS logistic
- * regression with C = 0.316 (CLIP's linear probe). Prints top-1, writes DIR/linear.json
- * ({@link EvalReport}), DIR/confusion.png and DIR/report.md. The library calls: {@link LinearEvaluation}
+ * regression with C = 0.316 (CLIP's linear probe). Prints top-1; with {@code --out DIR} also writes
+ * DIR/linear.json ({@link EvalReport}), DIR/confusion.png and DIR/report.md. The library calls: {@link LinearEvaluation}
  * and {@link LinearReport}.
  */
 @Command(name = "linear", mixinStandardHelpOptions = true, description = "Linear-probe accuracy of frozen features.")
@@ -37,20 +38,42 @@ public final class EvalLinearCommand implements Runnable {
     @Mixin
     LinearProbeOptions probeOptions;
 
-    @Option(names = "--out", required = true, description = "Folder for linear.json, confusion.png and report.md.")
+    @Option(
+            names = "--out",
+            description = "Folder for linear.json, confusion.png and report.md (default: print the result only).")
     Path out;
+
+    @Option(
+            names = "--publish",
+            description =
+                    "Copy the backbone to this .safetensors file with the probe's features, top-1 and data in its metadata (eval linear then reads those features by default).")
+    Path publish;
 
     @Override
     public void run() {
         String kind = probeOptions.kind();
+        if (publish != null && backbone.file() == null)
+            throw new IllegalArgumentException("--publish needs --weights FILE, not " + backbone.weights);
+        if (featureOptions.features == null && backbone.file() != null) {
+            featureOptions.features = BackboneOptions.publishedProbeFeatures(backbone.file());
+            if (featureOptions.features != null)
+                System.err.println("features: " + featureOptions.features + ", the probe input recorded in "
+                        + backbone.file() + " (--features to change)");
+        }
         LabelledData data = dataOptions.load();
         EvalFeatures f = featureOptions.load(backbone, data, System.err);
         LinearEvaluation result = probeOptions.evaluate(f, System.err);
-        try {
-            LinearReport.write(
-                    out, EvalReport.of(backbone.label(), f.dataset(), f.description()), result, f.train(), f.test());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
+        if (out != null) {
+            try {
+                LinearReport.write(
+                        out,
+                        EvalReport.of(backbone.label(), f.dataset(), f.description()),
+                        result,
+                        f.train(),
+                        f.test());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
+            }
         }
         System.out.printf(
                 Locale.ROOT,
@@ -60,7 +83,28 @@ public final class EvalLinearCommand implements Runnable {
                 backbone.label(),
                 result.top1(),
                 result.seconds());
-        System.out.println("wrote " + out.resolve("linear.json") + ", " + out.resolve("confusion.png") + " and "
-                + out.resolve("report.md"));
+        if (publish != null) {
+            String probed = String.format(
+                    Locale.ROOT,
+                    "%s on %s (%d train, %d test)",
+                    kind,
+                    f.dataset(),
+                    f.train().size(),
+                    f.test().size());
+            publish(f.description(), result.top1(), probed);
+        }
+        if (out != null)
+            System.out.println("wrote " + out.resolve("linear.json") + ", " + out.resolve("confusion.png") + " and "
+                    + out.resolve("report.md"));
+    }
+
+    private void publish(String features, double top1, String probe) {
+        try {
+            VitWeights.publish(backbone.file(), publish, features, top1, probe);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish to " + publish + ": " + e.getMessage(), e);
+        }
+        System.out.println("published " + publish + " (probe " + features + ", top-1 "
+                + String.format(Locale.ROOT, "%.2f", top1) + "%)");
     }
 }

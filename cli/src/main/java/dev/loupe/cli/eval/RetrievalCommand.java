@@ -37,7 +37,7 @@ public final class RetrievalCommand implements Runnable {
     @Mixin
     ForwardPassOptions pass;
 
-    @Option(names = "--out", required = true, description = "Folder for retrieval.json.")
+    @Option(names = "--out", description = "Folder for retrieval.json (default: print the result only).")
     Path out;
 
     @Override
@@ -64,12 +64,10 @@ public final class RetrievalCommand implements Runnable {
             json.put("text_to_image_r1", r.textToImageR1());
             json.put("text_to_image_r5", r.textToImageR5());
             json.put("text_to_image_r10", r.textToImageR10());
-            Files.createDirectories(out);
-            RunDirectory.writeJson(out.resolve("retrieval.json"), json);
             System.out.printf(
                     Locale.ROOT,
                     "retrieval on %s (%d images, %d texts): image->text R@1 %.4f R@5 %.4f R@10 %.4f; "
-                            + "text->image R@1 %.4f R@5 %.4f R@10 %.4f%nwrote %s%n",
+                            + "text->image R@1 %.4f R@5 %.4f R@10 %.4f%n",
                     data.test().name(),
                     r.images(),
                     r.texts(),
@@ -78,8 +76,11 @@ public final class RetrievalCommand implements Runnable {
                     r.imageToTextR10(),
                     r.textToImageR1(),
                     r.textToImageR5(),
-                    r.textToImageR10(),
-                    out.resolve("retrieval.json"));
+                    r.textToImageR10());
+            if (out == null) return;
+            Files.createDirectories(out);
+            RunDirectory.writeJson(out.resolve("retrieval.json"), json);
+            System.out.println("wrote " + out.resolve("retrieval.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

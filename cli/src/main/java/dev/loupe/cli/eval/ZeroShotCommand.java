@@ -52,7 +52,7 @@ public final class ZeroShotCommand implements Runnable {
     @Mixin
     ForwardPassOptions pass;
 
-    @Option(names = "--out", required = true, description = "Folder for zeroshot.json.")
+    @Option(names = "--out", description = "Folder for zeroshot.json (default: print the result only).")
     Path out;
 
     @Override
@@ -77,6 +77,7 @@ public final class ZeroShotCommand implements Runnable {
                 ZeroShotReport.addLinear(json, lin);
                 System.out.print(ZeroShotReport.linearLine(lin));
             }
+            if (out == null) return;
             Files.createDirectories(out);
             RunDirectory.writeJson(out.resolve("zeroshot.json"), json);
             System.out.println("wrote " + out.resolve("zeroshot.json"));

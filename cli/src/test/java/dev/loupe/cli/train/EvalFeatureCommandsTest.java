@@ -9,6 +9,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.io.SafeTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +178,65 @@ class EvalFeatureCommandsTest {
                     features,
                     "default features of a " + (mean ? "mean" : "CLS") + "-pooled model");
         }
+    }
+
+    @Test
+    void aPublishedBackboneCarriesItsProbeAndPrintsWithoutOut(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 40, 20);
+        Path weights = tmp.resolve("run/model.safetensors");
+        Files.createDirectories(weights.getParent());
+        VisionTransformer vit =
+                new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0).withMeanPool(true), new Rng(6));
+        VitWeights.write(weights, vit);
+        Path published = tmp.resolve("models/published.safetensors");
+        Files.createDirectories(published.getParent());
+        assertEquals(
+                0,
+                run(args(
+                        "linear",
+                        data,
+                        weights.toString(),
+                        tmp.resolve("first"),
+                        "--features",
+                        "last2+mean",
+                        "--epochs",
+                        "2",
+                        "--publish",
+                        published.toString())));
+        double top1 = JSON.readTree(tmp.resolve("first/linear.json").toFile())
+                .get("linearTop1")
+                .asDouble();
+        Map<String, String> meta = SafeTensors.readMetadata(published);
+        assertEquals("last2+mean", meta.get(VitWeights.PROBE_FEATURES));
+        assertEquals(String.format(Locale.ROOT, "%.2f", top1), meta.get(VitWeights.PROBE_TOP1));
+        assertEquals("sgd on fashion-mnist (40 train, 20 test)", meta.get(VitWeights.PROBE));
+        assertEquals("mean", meta.get(VitWeights.POOL), "the source's metadata is kept");
+        assertEquals(vit.stateDict().keySet(), SafeTensors.read(published).keySet());
+
+        Path again = tmp.resolve("again");
+        assertEquals(0, run(args("linear", data, published.toString(), again, "--epochs", "2")));
+        assertEquals(
+                "last2+mean",
+                JSON.readTree(again.resolve("linear.json").toFile())
+                        .get("features")
+                        .asText(),
+                "eval linear reads the published probe's features by default");
+
+        List<String> noOut = new ArrayList<>(List.of(args("knn", data, published.toString(), tmp.resolve("x"))));
+        int at = noOut.indexOf("--out");
+        noOut.subList(at, at + 2).clear();
+        assertEquals(0, run(noOut.toArray(String[]::new)), "--out is optional");
+        assertFalse(Files.exists(tmp.resolve("x")));
+        assertNotEquals(
+                0,
+                run(args(
+                        "linear",
+                        data,
+                        "raw",
+                        tmp.resolve("raw"),
+                        "--publish",
+                        tmp.resolve("p.safetensors").toString())),
+                "raw pixels have no backbone to publish");
     }
 
     @Test
