@@ -94,14 +94,6 @@ public final class EvalKnnCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
         }
-        System.out.printf(
-                Locale.ROOT,
-                "kNN on %s features of %s (%d train, %d test):%n%s",
-                f.description(),
-                backbone.label(),
-                f.train().size(),
-                f.test().size(),
-                table);
         System.out.println("wrote " + out.resolve("knn.json") + " and " + out.resolve("report.md"));
     }
 }
