@@ -24,13 +24,18 @@ import dev.loupe.tensor.UnaryOp;
 public final class Gemm {
     static final int MR = GemmKernel.MR, NR = GemmKernel.NR;
     /**
-     * Deepest K block. K is cut into near-equal blocks no deeper than this; C is read and written once per
-     * block. A (KC, NR) B micro-panel of 64 KB streams from L2 (the kernel needs 15 bytes per cycle), and
-     * K = 384 stays one block: at 256 the C blocks of the ViT-S products (1 MB and more) went round trips to
-     * L3, and 6304 x 1152 x 384 NT ran 11-13% slower (interleaved runs; other shapes level).
+     * Deepest K block (JVM-wide setting {@code -Dloupe.gemm.kc}, for caches other than Zen 5's 1 MB L2). K is
+     * cut into near-equal blocks no deeper than this; C is read and written once per block, and a C tile's
+     * rows (ldc apart) come back from memory unprefetched each time. 1024 against 512, four interleaved pairs
+     * on an idle Zen 5: 2-thread n = 1024 median 350 against 333 GFLOP/s, n = 2048 level (351-362 against
+     * 347-361 in three of four pairs), the ViT-S weight-gradient shape 384 x 1152 x 6304 TN 288 against 278;
+     * one thread about 1.05x. A (KC, NR) B micro-panel of up to 128 KB streams from L2 beside the A block:
+     * the 12 x 32 kernel measured 208 GFLOP/s on one core with kc = 512 from L2, 225 with kc = 128 from L1.
      */
-    static final int KC = 512;
-    /** Largest M block: a (MC, KC) packed A block of up to 480 KB sits in the 1 MB L2. */
+    static final int KC = kcSetting();
+    /** Largest packed A block in floats (480 KB): the (mc, kc) block stays in the 1 MB L2 beside a B micro-panel. */
+    static final int A_BLOCK_FLOATS = 120 * 1024;
+    /** Largest M block: 240 rows (20 MR-row tiles), fewer when K blocks are deeper than 512 (A_BLOCK_FLOATS). */
     static final int MC = 20 * MR;
     /** Largest N block: B is packed NC columns at a time, all of K, shared by the threads. */
     static final int NC = ((2048 + NR - 1) / NR) * NR;
@@ -424,7 +429,8 @@ public final class Gemm {
         // core then holds up less; smaller blocks would reuse each B micro-panel too few times).
         int units = ceilDiv(m, MR);
         int perThread = threads > 1 && units >= 2 * threads * MIN_SPLIT_UNITS ? 2 : 1;
-        int mBlocks = Math.max(ceilDiv(units, MC / MR), Math.min(units, perThread * threads));
+        int mcUnits = Math.max(1, Math.min(MC, A_BLOCK_FLOATS / kcMax) / MR);
+        int mBlocks = Math.max(ceilDiv(units, mcUnits), Math.min(units, perThread * threads));
         if (threads > 1 && mBlocks % threads != 0 && roundUp(mBlocks, threads) <= units)
             mBlocks = roundUp(mBlocks, threads);
         int mBlocksF = mBlocks;
@@ -548,6 +554,18 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    private static int kcSetting() {
+        String p = System.getProperty("loupe.gemm.kc");
+        if (p == null || p.isBlank()) return 1024;
+        try {
+            int kc = Integer.parseInt(p.strip());
+            if (kc >= 16) return kc;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Dloupe.gemm.kc must be a whole number >= 16, got '" + p + "'");
     }
 
     static int ceilDiv(int x, int y) {

@@ -112,7 +112,9 @@ class GemmTest {
         int[][] shapes = {
             {5, 7, Gemm.KC + 1}, {37, 70, 3 * Gemm.KC + 5}, {Gemm.MC + 13, 2 * Gemm.NR + 3, 40},
             {3 * Gemm.MC + 1, 50, 300}, {7, Gemm.NC + 17, 9}, {50, 50, 64},
-            {29, 530, 300}, {25, 8 * Gemm.NR + 1, 20}, {13, Gemm.B_BLOCK_FLOATS / 4000 + 50, 4000}
+            {29, 530, 300}, {25, 8 * Gemm.NR + 1, 20}, {13, Gemm.B_BLOCK_FLOATS / 4000 + 50, 4000},
+            // deep K blocks shrink the M blocks (A_BLOCK_FLOATS): several of them, a partial last one
+            {Gemm.A_BLOCK_FLOATS / Gemm.KC * 2 + 5, 40, 2 * Gemm.KC - 3}
         };
         for (int[] s : shapes) {
             for (int variant = 0; variant < 8; variant++) {
