@@ -4,6 +4,7 @@ import dev.loupe.tensor.Finite;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
+import dev.loupe.tensor.io.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,8 +133,9 @@ public final class VitWeights {
      */
     public static void publish(Path from, Path to, String probeFeatures, double probeTop1, String probe)
             throws IOException {
-        Map<String, Tensor> state = backbone(SafeTensors.read(from), from.toString());
-        Map<String, String> m = new LinkedHashMap<>(SafeTensors.readMetadata(from));
+        SafeTensorsFile source = SafeTensors.readFile(from);
+        Map<String, Tensor> state = backbone(source.tensors(), from.toString());
+        Map<String, String> m = new LinkedHashMap<>(source.metadata());
         m.put(PROBE_FEATURES, probeFeatures);
         m.put(PROBE_TOP1, String.format(Locale.ROOT, "%.2f", probeTop1));
         m.put(PROBE, probe);
@@ -167,9 +169,10 @@ public final class VitWeights {
      * top-level cls_token) gives its backbone, see {@link #BACKBONE_PREFIXES}.
      */
     public static VisionTransformer read(Path file, Overrides overrides) throws IOException {
-        Map<String, Tensor> state = backbone(SafeTensors.read(file), file.toString());
+        SafeTensorsFile source = SafeTensors.readFile(file);
+        Map<String, Tensor> state = backbone(source.tensors(), file.toString());
         Finite.requireAll(state, file); // NaN or infinite weights are refused here, naming the tensor and index
-        ViTConfig config = infer(file.toString(), state, SafeTensors.readMetadata(file), overrides);
+        ViTConfig config = infer(file.toString(), state, source.metadata(), overrides);
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         model.loadStateDict(state, true);
         return model;
