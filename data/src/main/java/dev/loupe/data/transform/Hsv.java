@@ -5,6 +5,10 @@ import dev.loupe.data.Image;
 /**
  * The rgb -> hsv -> rgb round trip of torchvision's adjust_hue (functional_tensor._rgb2hsv and
  * _hsv2rgb, after Pillow's Convert.c), in float32 with torch's order of operations. h, s, v in [0, 1].
+ *
+ * <p>Input outside [0, 1] is clamped first, as the reference pipelines' PIL images always are (uint8).
+ * A bicubic crop overshoots below 0 next to edges; on such a pixel torch's float path divides by a
+ * maximum of 0 (s = inf) and returns NaN, which stopped DINO on 64 px shapes at its first step.
  */
 final class Hsv {
     private Hsv() {}
@@ -15,7 +19,7 @@ final class Hsv {
         float[] p = rgb.pixels(), out = new float[3 * n];
         float[] rgbOut = new float[3];
         for (int i = 0; i < n; i++) {
-            float r = p[i], g = p[n + i], b = p[2 * n + i];
+            float r = unit(p[i]), g = unit(p[n + i]), b = unit(p[2 * n + i]);
             float maxc = Math.max(r, Math.max(g, b)), minc = Math.min(r, Math.min(g, b));
             boolean eqc = maxc == minc;
             float cr = maxc - minc;
@@ -59,6 +63,10 @@ final class Hsv {
         rgb[0] = r;
         rgb[1] = g;
         rgb[2] = b;
+    }
+
+    private static float unit(float x) {
+        return Math.clamp(x, 0f, 1f);
     }
 
     /** x mod 1 with a non-negative result, as torch.remainder(x, 1.0). */
