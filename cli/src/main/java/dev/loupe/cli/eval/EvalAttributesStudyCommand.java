@@ -45,14 +45,17 @@ public final class EvalAttributesStudyCommand implements Runnable {
             List<StudyRun> runs = read(runsFile);
             Files.createDirectories(out);
             List<Path> plots = ComputeStudy.writePlots(runs, out.resolve("plots"));
-            String md = "# Attribute probes against training compute\n\n" + ComputeStudy.markdown(runs) + "\nPlots: "
+            String headline = ComputeStudy.headline(runs);
+            String md = "# Attribute probes against training compute\n\n## Headline probes\n\n" + headline
+                    + "\n## Every probe\n\n" + ComputeStudy.markdown(runs) + "\nPlots: "
                     + String.join(
                             ", ",
                             plots.stream()
                                     .map(p -> out.relativize(p).toString())
                                     .toList()) + "\n";
             RunDirectory.writeText(out.resolve("study.md"), md);
-            System.out.print(md);
+            System.out.print(headline);
+            System.out.println("every probe: " + out.resolve("study.md") + ", plots: " + out.resolve("plots"));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

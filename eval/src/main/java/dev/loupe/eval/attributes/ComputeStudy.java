@@ -26,6 +26,23 @@ public final class ComputeStudy {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 
+    /**
+     * The probes a summary shows, where present: what each family should keep (shape, count, binding) or may
+     * drop under its augmentations (colour, position), on seen and held-out pairs, and the language models'
+     * zero-shot tasks of the issue's acceptance.
+     */
+    public static final List<String> HEADLINE = List.of(
+            "linear shape seen",
+            "linear shape held-out",
+            "linear colour seen",
+            "linear colour held-out",
+            "linear position held-out",
+            "linear count mixed",
+            "linear shape binding",
+            "knn shape seen",
+            "zero-shot shape held-out",
+            "zero-shot combination held-out");
+
     private ComputeStudy() {}
 
     /** The probes as "method attribute split" keys, in first-seen order over all runs. */
@@ -37,7 +54,17 @@ public final class ComputeStudy {
 
     /** One row per run: method, tower, images seen, GFLOPs per step, total training FLOPs, then each probe's accuracy % ("-" if it did not run). */
     public static String markdown(List<StudyRun> runs) {
-        List<String> keys = probeKeys(runs);
+        return markdown(runs, probeKeys(runs));
+    }
+
+    /** {@link #markdown(List)} with only the {@link #HEADLINE} probes that some run has. */
+    public static String headline(List<StudyRun> runs) {
+        List<String> present = probeKeys(runs);
+        return markdown(runs, HEADLINE.stream().filter(present::contains).toList());
+    }
+
+    /** {@link #markdown(List)} with the columns of the given probe keys, in that order. */
+    public static String markdown(List<StudyRun> runs, List<String> keys) {
         StringBuilder sb = new StringBuilder("| method | tower | images seen | GFLOPs / step | total FLOPs |");
         for (String k : keys) sb.append(' ').append(k).append(" |");
         sb.append("\n|---|---|---:|---:|---:|")

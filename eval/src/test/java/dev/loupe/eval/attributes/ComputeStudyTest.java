@@ -39,6 +39,14 @@ class ComputeStudyTest {
         String md = ComputeStudy.markdown(runs);
         assertTrue(md.contains("| clip | dim 16 | 1000 | 1.000 | 1.000e+10 | 75.0 | 37.5 |"), md);
         assertTrue(md.contains("| dino | dim 16 | 10000 | 2.000 | 2.000e+11 | 60.0 | - |"), md);
+        String headline = ComputeStudy.headline(runs); // HEADLINE's order, only the probes some run has
+        assertTrue(
+                headline.startsWith("| method | tower | images seen | GFLOPs / step | total FLOPs |"
+                        + " linear shape held-out | zero-shot shape held-out |\n"),
+                headline);
+        String one = ComputeStudy.markdown(runs, List.of("zero-shot shape held-out"));
+        assertTrue(one.contains("| clip | dim 16 | 1000 | 1.000 | 1.000e+10 | 37.5 |\n"), one);
+        assertTrue(one.contains("| dino | dim 16 | 1000 | 2.000 | 2.000e+10 | - |\n"), one);
         List<Path> plots = ComputeStudy.writePlots(runs, tmp.resolve("plots"));
         assertEquals(
                 List.of(
