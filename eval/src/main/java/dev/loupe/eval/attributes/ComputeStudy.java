@@ -41,6 +41,7 @@ public final class ComputeStudy {
             "linear shape binding",
             "knn shape seen",
             "zero-shot shape held-out",
+            "zero-shot shape from pairs held-out",
             "zero-shot combination held-out");
 
     private ComputeStudy() {}

@@ -23,7 +23,9 @@ import java.util.List;
  *   <li>zero-shot shape (6 classes, prompts from the shape words) on seen and held-out one-object images;</li>
  *   <li>zero-shot combination (48 classes, "red circle"), on seen and held-out: on held-out images the
  *       right class is a pair no training caption named;</li>
- *   <li>zero-shot colour: the colour of the best-scoring combination (the 48-way scores' maximum over shapes);</li>
+ *   <li>zero-shot colour: the colour of the best-scoring combination (the 48-way scores' maximum over shapes);
+ *       and "shape from pairs", its shape (the maximum over colours: the shape named in every colour, as
+ *       captions name it, rather than alone);</li>
  *   <li>retrieval on BINDING: image-to-text and text-to-image recall at 1 among all its captions;</li>
  *   <li>caption binding on BINDING: how often the image is nearer its own caption than to the same caption
  *       with the two objects' colours swapped (chance 50%).</li>
@@ -45,7 +47,8 @@ public final class LanguageProbes {
             String name = split == f.seen() ? "seen" : "held-out";
             out.add(zeroShot(shapeClassifier, split, "shape", name));
             out.add(zeroShot(combinationClassifier, split, "combination", name));
-            out.add(colourFromCombinations(combinationClassifier, split, name));
+            out.add(fromCombinations(combinationClassifier, split, name, "colour"));
+            out.add(fromCombinations(combinationClassifier, split, name, "shape from pairs"));
         }
         out.addAll(binding(f.binding(), text));
         return out;
@@ -58,10 +61,15 @@ public final class LanguageProbes {
         return new ProbeResult("zero-shot", attribute, name, top1, SplitFeatures.chance(set), 0, set.size());
     }
 
-    /** Colour as the colour of the best of the 48 combination scores (max over shapes per colour). */
-    private static ProbeResult colourFromCombinations(
-            ZeroShotClassifier combinations, SplitFeatures split, String name) {
-        FeatureSet set = split.select(split.allRows(), "colour");
+    /**
+     * An attribute read off the best of the 48 combination scores: colour as its colour (max over shapes
+     * per colour), and "shape from pairs" as its shape (max over colours per shape), which ensembles the
+     * shape's prompts over every colour instead of naming the shape alone, as captions never do.
+     */
+    private static ProbeResult fromCombinations(
+            ZeroShotClassifier combinations, SplitFeatures split, String name, String attribute) {
+        boolean shape = attribute.startsWith("shape");
+        FeatureSet set = split.select(split.allRows(), shape ? "shape" : "colour");
         int colours = ShapeColour.values().length, k = combinations.classNames().size();
         float[] scores = combinations.scores(set.features()).contiguous().toFloatArray(); // (N, 48), shape-major
         long[] y = set.labels().toLongArray();
@@ -75,10 +83,10 @@ public final class LanguageProbes {
                     best = c;
                 }
             }
-            if (best % colours == y[i]) correct++;
+            if ((shape ? best / colours : best % colours) == y[i]) correct++;
         }
         return new ProbeResult(
-                "zero-shot", "colour", name, (double) correct / y.length, SplitFeatures.chance(set), 0, y.length);
+                "zero-shot", attribute, name, (double) correct / y.length, SplitFeatures.chance(set), 0, y.length);
     }
 
     private static List<ProbeResult> binding(SplitFeatures split, TextEncoder text) {

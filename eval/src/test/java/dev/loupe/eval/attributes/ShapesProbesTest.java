@@ -149,7 +149,7 @@ class ShapesProbesTest {
     void languageProbesFollowTheTextTower() {
         AttributeTable table = ShapesProbes.run("bound", BOUND_PAIRS, BOUND_TEXT, BENCH, FAST);
         for (String split : List.of("seen", "held-out")) {
-            for (String attribute : List.of("shape", "combination", "colour")) {
+            for (String attribute : List.of("shape", "combination", "colour", "shape from pairs")) {
                 assertEquals(
                         1.0,
                         table.get("zero-shot", attribute, split).accuracy(),
