@@ -47,8 +47,7 @@ public final class LanguageProbes {
             String name = split == f.seen() ? "seen" : "held-out";
             out.add(zeroShot(shapeClassifier, split, "shape", name));
             out.add(zeroShot(combinationClassifier, split, "combination", name));
-            out.add(fromCombinations(combinationClassifier, split, name, "colour"));
-            out.add(fromCombinations(combinationClassifier, split, name, "shape from pairs"));
+            out.addAll(fromCombinations(combinationClassifier, split, name));
         }
         out.addAll(binding(f.binding(), text));
         return out;
@@ -62,19 +61,20 @@ public final class LanguageProbes {
     }
 
     /**
-     * An attribute read off the best of the 48 combination scores: colour as its colour (max over shapes
-     * per colour), and "shape from pairs" as its shape (max over colours per shape), which ensembles the
-     * shape's prompts over every colour instead of naming the shape alone, as captions never do.
+     * Colour and "shape from pairs" read off the best of the 48 combination scores, scored once per image:
+     * its colour (max over shapes per colour) and its shape (max over colours per shape, which ensembles the
+     * shape's prompts over every colour instead of naming the shape alone, as captions never do).
      */
-    private static ProbeResult fromCombinations(
-            ZeroShotClassifier combinations, SplitFeatures split, String name, String attribute) {
-        boolean shape = attribute.startsWith("shape");
-        FeatureSet set = split.select(split.allRows(), shape ? "shape" : "colour");
+    private static List<ProbeResult> fromCombinations(
+            ZeroShotClassifier combinations, SplitFeatures split, String name) {
+        FeatureSet colourSet = split.select(split.allRows(), "colour");
+        FeatureSet shapeSet = split.select(split.allRows(), "shape"); // the same rows and features
         int colours = ShapeColour.values().length, k = combinations.classNames().size();
-        float[] scores = combinations.scores(set.features()).contiguous().toFloatArray(); // (N, 48), shape-major
-        long[] y = set.labels().toLongArray();
-        int correct = 0;
-        for (int i = 0; i < y.length; i++) {
+        float[] scores = combinations.scores(colourSet.features()).contiguous().toFloatArray(); // (N, 48), shape-major
+        long[] colour = colourSet.labels().toLongArray(),
+                shape = shapeSet.labels().toLongArray();
+        int colourCorrect = 0, shapeCorrect = 0;
+        for (int i = 0; i < colour.length; i++) {
             int best = 0;
             float bestScore = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {
@@ -83,10 +83,21 @@ public final class LanguageProbes {
                     best = c;
                 }
             }
-            if ((shape ? best / colours : best % colours) == y[i]) correct++;
+            if (best % colours == colour[i]) colourCorrect++;
+            if (best / colours == shape[i]) shapeCorrect++;
         }
-        return new ProbeResult(
-                "zero-shot", attribute, name, (double) correct / y.length, SplitFeatures.chance(set), 0, y.length);
+        int n = colour.length;
+        return List.of(
+                new ProbeResult(
+                        "zero-shot", "colour", name, (double) colourCorrect / n, SplitFeatures.chance(colourSet), 0, n),
+                new ProbeResult(
+                        "zero-shot",
+                        "shape from pairs",
+                        name,
+                        (double) shapeCorrect / n,
+                        SplitFeatures.chance(shapeSet),
+                        0,
+                        n));
     }
 
     private static List<ProbeResult> binding(SplitFeatures split, TextEncoder text) {

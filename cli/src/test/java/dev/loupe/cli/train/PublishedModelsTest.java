@@ -1,4 +1,4 @@
-package dev.loupe.cli;
+package dev.loupe.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The committed CLIP tower of models/ still reads and still composes: its zero-shot shape accuracy on the
@@ -25,10 +23,9 @@ class PublishedModelsTest {
     @Test
     void shapesClipStillNamesShapesInColoursItNeverSawThemIn(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("zeroshot");
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main())
-                .setErr(new PrintWriter(err))
-                .execute(
+        assertEquals(
+                0,
+                TrainClipCommandTest.run(List.of(
                         "eval",
                         "zeroshot",
                         "--weights",
@@ -44,8 +41,7 @@ class PublishedModelsTest {
                         "--templates",
                         "shapes",
                         "--out",
-                        out.toString());
-        assertEquals(0, code, err.toString());
+                        out.toString())));
         JsonNode z = new ObjectMapper().readTree(Files.readString(out.resolve("zeroshot.json")));
         assertEquals(300, z.get("count").asInt());
         double top1 = z.get("top1").asDouble();
