@@ -86,7 +86,7 @@ public final class SslRunOptions {
      * none, lr = --lr or baseLr x batch / 256, AdamW with the recipe's betas and clipping.
      */
     public TrainerConfig trainerConfig(Recipe recipe, double baseLr, int batch) {
-        SslTraining.defaultSchedule(spec, common, SslTraining.dinoWarmupEpochs(common), recipe.weightDecayEnd());
+        SslTraining.defaultSchedule(spec, common, recipe.weightDecayEnd());
         TrainerConfig base = common.trainerConfig(new CommonTrainOptions.Defaults(
                 recipe.batch(),
                 SslTraining.scaledLr(common, baseLr, batch),

@@ -17,11 +17,22 @@ final class SslTraining {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** Fills the schedule options the user left out with a method's defaults. */
-    static void defaultSchedule(
-            CommandSpec spec, CommonTrainOptions common, double warmupEpochs, Double weightDecayEnd) {
-        if (!given(spec, "--warmup-epochs") && !given(spec, "--warmup-steps")) common.warmupEpochs = warmupEpochs;
+    /** Fills the schedule options the user left out with a method's defaults: the warm-up, the weight decay's end. */
+    static void defaultSchedule(CommandSpec spec, CommonTrainOptions common, Double weightDecayEnd) {
+        if (!given(spec, "--warmup-epochs") && !given(spec, "--warmup-steps")) defaultWarmup(common);
         if (common.weightDecayEnd == null && weightDecayEnd != null) common.weightDecayEnd = weightDecayEnd;
+    }
+
+    /**
+     * DINO's warm-up rule, for every method here: 10 epochs, at most a tenth of the run (at least 1 epoch when
+     * the run has several); a run budgeted in --max-steps alone warms up over its first tenth of steps.
+     */
+    static void defaultWarmup(CommonTrainOptions common) {
+        if (common.epochs != null) {
+            common.warmupEpochs = Math.min(10, Math.max(common.epochs >= 2 ? 1 : 0, common.epochs / 10));
+        } else if (common.maxSteps != null) {
+            common.warmupSteps = common.maxSteps / 10;
+        }
     }
 
     /** The learning rate: --lr as given, else base * batch / 256 (the references' linear scaling rule). */
@@ -29,12 +40,6 @@ final class SslTraining {
         if (common.lr != null) return common.lr;
         if (!(baseLr > 0)) throw new IllegalArgumentException("--blr must be > 0, got " + baseLr);
         return baseLr * batch / 256.0;
-    }
-
-    /** DINO's warm-up: 10 epochs, at most a tenth of the run (at least 1 epoch when the run has several). */
-    static double dinoWarmupEpochs(CommonTrainOptions common) {
-        if (common.epochs == null) return 0;
-        return Math.min(10, Math.max(common.epochs >= 2 ? 1 : 0, common.epochs / 10));
     }
 
     /** A {min, max} option such as --global-scale 0.4,1.0. */

@@ -10,7 +10,7 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
+import java.awt.image.DataBufferInt;
 
 /**
  * Rasterises a {@link Scene} with Java2D, antialiased, into an 8-bit RGB image (so values are
@@ -42,19 +42,18 @@ final class ShapeRenderer {
         return BufferedImages.toImage(img);
     }
 
+    /** Writes the noisy background straight into the image's packed 0xRRGGBB ints, row by row. */
     private static void paintBackground(BufferedImage img, Scene scene) {
         Rng noise = new Rng(scene.noiseSeed());
         double[] base = scene.background();
-        WritableRaster raster = img.getRaster();
-        int[] pixel = new int[3];
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                for (int c = 0; c < 3; c++) {
-                    double v = base[c] + NOISE_SD * noise.nextGaussian();
-                    pixel[c] = (int) Math.round(255 * Math.clamp(v, 0.0, 1.0));
-                }
-                raster.setPixel(x, y, pixel);
+        int[] packed = ((DataBufferInt) img.getRaster().getDataBuffer()).getData(); // [side * side]
+        for (int p = 0; p < packed.length; p++) {
+            int rgb = 0;
+            for (int c = 0; c < 3; c++) {
+                double v = base[c] + NOISE_SD * noise.nextGaussian();
+                rgb = rgb << 8 | (int) Math.round(255 * Math.clamp(v, 0.0, 1.0));
             }
+            packed[p] = rgb;
         }
     }
 
