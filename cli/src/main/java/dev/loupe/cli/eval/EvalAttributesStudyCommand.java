@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
  * probe, a line per method and tower). The runs file has one tab-separated line per run
  * ({@code #} starts a comment):
  * <pre>method  attributes.json  dim  depth  patch  image-size  views  batch  steps</pre>
+ * A relative attributes.json path is read from the runs file's folder, so a study's records can travel
+ * (docs/study/runs.tsv beside docs/study/runs/).
  * FLOPs per step = 3 x the image tower's forward FLOPs per image ({@link VitSpeed#forwardFlops}, 2 per
  * multiply-add) x views per image x batch: forward and backward of every view the loss backpropagates
  * through; teacher forwards, MAE's masking, projection heads and the text tower are not counted.
@@ -33,7 +35,8 @@ public final class EvalAttributesStudyCommand implements Runnable {
     @Option(
             names = "--runs",
             required = true,
-            description = "Tab-separated: method, attributes.json, dim, depth, patch, image size, views, batch, steps.")
+            description =
+                    "Tab-separated: method, attributes.json (relative: to this file's folder), dim, depth, patch, image size, views, batch, steps.")
     Path runsFile;
 
     @Option(names = "--out", required = true, description = "Folder for study.md and plots/.")
@@ -80,8 +83,8 @@ public final class EvalAttributesStudyCommand implements Runnable {
                 long steps = Long.parseLong(f[8]);
                 double flopsPerStep = 3 * VitSpeed.forwardFlops(dim, depth, size, patch, 3, 0) * views * batch;
                 String tower = String.format(Locale.ROOT, "dim %d depth %d patch %d", dim, depth, patch);
-                runs.add(new StudyRun(
-                        f[0], tower, steps * batch, flopsPerStep, steps, AttributeTable.read(Path.of(f[1]))));
+                Path json = file.toAbsolutePath().resolveSibling(f[1]); // an absolute f[1] stays as it is
+                runs.add(new StudyRun(f[0], tower, steps * batch, flopsPerStep, steps, AttributeTable.read(json)));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage() + ": " + line, e);
             }

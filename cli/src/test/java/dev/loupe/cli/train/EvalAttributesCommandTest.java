@@ -88,7 +88,7 @@ class EvalAttributesCommandTest {
         Files.writeString(
                 runs,
                 "# method\tattributes.json\tdim\tdepth\tpatch\tsize\tviews\tbatch\tsteps\n"
-                        + "pixels\t" + tmp.resolve("raw/attributes.json") + "\t16\t1\t4\t16\t1\t16\t2\n"
+                        + "pixels\traw/attributes.json\t16\t1\t4\t16\t1\t16\t2\n" // relative: beside runs.tsv
                         + "clip\t" + tmp.resolve("clip-attributes/attributes.json") + "\t16\t1\t4\t16\t1\t16\t6\n");
         assertEquals(
                 0,
