@@ -194,7 +194,7 @@ public final class Gemm {
                 cOff,
                 ldc,
                 false,
-                readsAInPlace(transA, n, lda),
+                readsAInPlace(transA, n),
                 bias,
                 biasOff,
                 epilogue);
@@ -249,7 +249,7 @@ public final class Gemm {
                 cOff,
                 ldc,
                 false,
-                readsAInPlace(transA, n, lda),
+                readsAInPlace(transA, n),
                 null,
                 0,
                 epilogue);
@@ -331,7 +331,7 @@ public final class Gemm {
                 cOff,
                 ldc,
                 accumulate,
-                readsAInPlace(transA, n, lda),
+                readsAInPlace(transA, n),
                 null,
                 0,
                 null);
@@ -341,13 +341,14 @@ public final class Gemm {
      * Whether A is read where it lies instead of being packed. Packing costs one pass over A per N
      * block and is repaid only over the ceil(n / NR) B panels that reuse it: for the narrow products
      * of a ViT (n = 192 .. 576) it took a quarter of the time. Row-major A read in place (MR
-     * sequential row streams) runs the kernel at the packed speed, except when its row stride is a
-     * power of two: the MR streams then share L1 sets (measured at n = 256 .. 1024: 5-10% slower).
-     * Wide products keep the packed block, whose single stream is kinder to the TLB, and transposed A
-     * is always packed.
+     * sequential row streams) runs the kernel at the packed speed or better. A power-of-two row stride
+     * was packed until 2026-12-06 (the MR streams share L1 sets); on the present kernel in place is faster
+     * there too: 1.06-1.46x at n = 64 .. 256 (k = 64 .. 4096, 2 threads, idle Zen 5), 1.04x at 512 x 512 x 512,
+     * 0.98-1.02x at n = 384 .. 512 with k = 128 (the forced layouts of gemm below, interleaved, best of 35). Wide
+     * products keep the packed block, whose single stream is kinder to the TLB, and transposed A is always packed.
      */
-    static boolean readsAInPlace(boolean transA, int n, int lda) {
-        return !transA && n <= IN_PLACE_A_MAX_N && Integer.bitCount(lda) != 1;
+    static boolean readsAInPlace(boolean transA, int n) {
+        return !transA && n <= IN_PLACE_A_MAX_N;
     }
 
     /** {@link #gemm} with the A layout forced (tests cover both paths on every shape). */
