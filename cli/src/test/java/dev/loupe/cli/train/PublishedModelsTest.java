@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The committed CLIP tower of models/ still reads and still composes: its zero-shot shape accuracy on the
- * first 300 held-out-pair test images (81.5% on 1,000 in models/README.md) stays far above chance (17.6%).
+ * first 300 held-out-pair test images (96.7%; 95.1% on 1,000 in models/README.md) stays at or above issue 21's
+ * 90% bar (chance 17.6%).
  * Fails if the file, its merges, the tokenizer, the preprocessing or the towers' forward change under it.
  */
 class PublishedModelsTest {
@@ -45,6 +46,6 @@ class PublishedModelsTest {
         JsonNode z = new ObjectMapper().readTree(Files.readString(out.resolve("zeroshot.json")));
         assertEquals(300, z.get("count").asInt());
         double top1 = z.get("top1").asDouble();
-        assertTrue(top1 >= 0.75, "zero-shot top-1 on 300 held-out-pair images: " + top1);
+        assertTrue(top1 >= 0.90, "zero-shot top-1 on 300 held-out-pair images: " + top1);
     }
 }
