@@ -16,13 +16,20 @@ public final class Mlp extends Module {
     }
 
     public Var forward(Var x) {
+        return forward(x, fc1, activation, fc2, "Mlp");
+    }
+
+    /**
+     * fc2(activation(fc1(x))) for x: (..., D) as (R, D) in one op: the activation in fc1's GEMM output pass (one
+     * (R, hidden) tensor in inference, two in training), its derivative in the output pass of the GEMM that makes
+     * dh. {@code owner} names the module in the shape error.
+     */
+    public static Var forward(Var x, Linear fc1, UnaryOp activation, Linear fc2, String owner) {
         if (x.size(-1) != fc1.inFeatures()) {
             throw new IllegalArgumentException(
-                    "Mlp(" + fc1.inFeatures() + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+                    owner + "(" + fc1.inFeatures() + "): input " + x.data().shape() + " has last dim " + x.size(-1));
         }
         int[] s = x.sizes();
-        // x: (..., D) as (R, D), one op: the activation in fc1's GEMM output pass (one (R, hidden) tensor in
-        // inference, two in training), its derivative in the output pass of the GEMM that makes dh
         Var y = x.reshape(-1, s[s.length - 1]).mlp(fc1.weight, fc1.bias, activation, fc2.weight, fc2.bias);
         s[s.length - 1] = fc2.outFeatures();
         return y.reshape(s);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +25,9 @@ class PublishedModelsTest {
         Path out = tmp.resolve("zeroshot");
         assertEquals(
                 0,
-                TrainClipCommandTest.run(List.of(
-                        "eval",
-                        "zeroshot",
-                        "--weights",
-                        MODELS.resolve("shapes-clip-w64.safetensors").toString(),
-                        "--merges",
-                        MODELS.resolve("shapes-clip-w64.merges.txt.gz").toString(),
+                TrainClipCommandTest.run(TrainClipCommandTest.zeroshotArgs(
+                        MODELS.resolve("shapes-clip-w64.safetensors"),
+                        MODELS.resolve("shapes-clip-w64.merges.txt.gz"),
                         "--data",
                         "shapes",
                         "--shapes-size",

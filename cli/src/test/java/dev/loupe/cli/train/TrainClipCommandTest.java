@@ -82,6 +82,14 @@ class TrainClipCommandTest {
                 out.toString()));
     }
 
+    /** {@code eval zeroshot --weights W --merges M} then more, as a mutable list. */
+    static List<String> zeroshotArgs(Path weights, Path merges, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("eval", "zeroshot", "--weights", weights.toString(), "--merges", merges.toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     static int run(List<String> args) {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
@@ -157,18 +165,14 @@ class TrainClipCommandTest {
         Path zs = tmp.resolve("zs"), ret = tmp.resolve("ret");
         List<String> data =
                 List.of("--data", "shapes", "--shapes-train", "64", "--shapes-test", "24", "--shapes-size", "16");
-        List<String> zsArgs = new ArrayList<>(List.of(
-                "eval",
-                "zeroshot",
-                "--weights",
-                run.resolve("model.safetensors").toString(),
-                "--merges",
-                run.resolve("merges.txt.gz").toString(),
+        List<String> zsArgs = zeroshotArgs(
+                run.resolve("model.safetensors"),
+                run.resolve("merges.txt.gz"),
                 "--linear",
                 "--batch",
                 "32",
                 "--out",
-                zs.toString()));
+                zs.toString());
         zsArgs.addAll(data);
         assertEquals(0, run(zsArgs));
         JsonNode z = JSON.readTree(zs.resolve("zeroshot.json").toFile());

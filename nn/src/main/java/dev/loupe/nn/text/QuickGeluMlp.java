@@ -3,6 +3,7 @@ package dev.loupe.nn.text;
 import dev.loupe.autograd.Var;
 import dev.loupe.nn.Init;
 import dev.loupe.nn.Linear;
+import dev.loupe.nn.Mlp;
 import dev.loupe.nn.Module;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.UnaryOp;
@@ -25,18 +26,11 @@ public final class QuickGeluMlp extends Module {
     }
 
     /**
-     * x: (..., W) -> (..., W), as (R, W) in one op: QuickGELU in c_fc's GEMM output pass, its derivative in
-     * the output pass of the GEMM that makes the hidden gradient (the values of {@link #quickGelu} between
-     * two linears, without its four elementwise passes and their tensors).
+     * x: (..., W) -> (..., W) in one op ({@link Mlp#forward(Var, Linear, UnaryOp, Linear, String)}): the values of
+     * {@link #quickGelu} between the two linears, without its four elementwise passes and their tensors.
      */
     public Var forward(Var x) {
-        if (x.size(-1) != cFc.inFeatures())
-            throw new IllegalArgumentException("QuickGeluMlp(" + cFc.inFeatures() + "): input "
-                    + x.data().shape() + " has last dim " + x.size(-1));
-        int[] s = x.sizes();
-        Var y = x.reshape(-1, s[s.length - 1]).mlp(cFc.weight, cFc.bias, UnaryOp.QUICK_GELU, cProj.weight, cProj.bias);
-        s[s.length - 1] = cProj.outFeatures();
-        return y.reshape(s);
+        return Mlp.forward(x, cFc, UnaryOp.QUICK_GELU, cProj, "QuickGeluMlp");
     }
 
     /** QuickGELU: x * sigmoid(1.702 x), the activation of OpenAI's CLIP towers. */
