@@ -9,10 +9,18 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * starts at pc * panels * NR), so a block is still in cache when it is first read. Each K block is
  * cut into {@code parts} panel ranges (one per thread, or one per N chunk when the tasks split N);
  * a task needing some panels packs the ranges nobody has claimed and then waits (briefly: a claimed
- * range is being packed by a running thread) for the ranges others claimed.
+ * range is being packed by a running thread, unless the machine is oversubscribed: then it yields) for the
+ * ranges others claimed.
  */
 final class SharedPackedB {
     private static final int FREE = 0, PACKING = 1, PACKED = 2;
+    /**
+     * Spins (some ten microseconds) before a waiting thread yields its core: on a machine with as many busy
+     * threads as cores (a training run's loaders beside the compute threads) the thread packing the
+     * awaited range may have been descheduled, and spinning on would only keep it off the core.
+     */
+    private static final int SPINS_BEFORE_YIELD = 1 << 10;
+
     private final boolean transB;
     private final float[] b, bp;
     private final int bOff, ldb, k, kcMax, jc, nc, panels, parts;
@@ -59,7 +67,10 @@ final class SharedPackedB {
         }
         for (int part = 0; part < parts; part++) {
             if (!overlaps(part, p0, p1)) continue;
-            while (state.get(kb * parts + part) != PACKED) Thread.onSpinWait();
+            for (int spins = 0; state.get(kb * parts + part) != PACKED; spins++) {
+                if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+                else Thread.yield();
+            }
         }
     }
 
