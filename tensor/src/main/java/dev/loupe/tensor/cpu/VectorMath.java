@@ -117,7 +117,7 @@ final class VectorMath {
      * the uninterrupted one. NaN stays NaN, +inf and x > 88.73 give +inf, x < -103.97 gives 0.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector c = clampExpArgument(x);
         FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER)); // ROUNDER + round(c log2 e)
         FloatVector n = t.sub(ROUNDER);
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER)); // n as an int
@@ -128,6 +128,18 @@ final class VectorMath {
         FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
         return y.mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
+    }
+
+    /**
+     * x.max(EXP_MIN).min(EXP_MAX), bit for bit (a NaN stays NaN: both comparisons are false), as two
+     * compare-and-blend pairs: the Vector API's max and min keep Java's NaN and signed-zero rules,
+     * which costs a five-instruction sequence each on AVX-512 (expShiftedSum over 1,024 floats, one
+     * thread, a busy machine: 424 -> 317 ns; over 64: 52 -> 41 ns).
+     */
+    static FloatVector clampExpArgument(FloatVector x) {
+        FloatVector lo = x.broadcast(EXP_MIN), hi = x.broadcast(EXP_MAX);
+        FloatVector c = x.blend(lo, x.compare(VectorOperators.LT, lo));
+        return c.blend(hi, c.compare(VectorOperators.GT, hi));
     }
 
     /** 2^n for -126 <= n <= 127, from the exponent bits. */
@@ -212,7 +224,7 @@ final class VectorMath {
         int rounderBits = Float.floatToRawIntBits(ROUNDER);
         for (int i = 0; i < n; i += species.length()) {
             FloatVector x = FloatVector.fromArray(species, a, off + i);
-            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector c = clampExpArgument(x);
             FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
             FloatVector nf = t.sub(ROUNDER);
             IntVector ni = t.reinterpretAsInts().sub(rounderBits);
@@ -242,7 +254,7 @@ final class VectorMath {
         FloatVector sum = FloatVector.zero(species);
         for (int i = 0; i < n; i += species.length()) {
             FloatVector x = FloatVector.fromArray(species, a, off + i).sub(shift);
-            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector c = clampExpArgument(x);
             FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
             FloatVector nf = t.sub(ROUNDER);
             IntVector ni = t.reinterpretAsInts().sub(rounderBits);

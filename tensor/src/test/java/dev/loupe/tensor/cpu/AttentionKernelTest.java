@@ -189,6 +189,86 @@ class AttentionKernelTest {
     }
 
     @Test
+    void fourRowSoftmaxHasTheBitsOfRowByRow() {
+        // softmaxRows interleaves four rows' passes; each row must keep softmaxRow's bits, the
+        // logsumexp included, for a partial last vector, masked keys and a row whose keys are all masked
+        int l = AttentionTiles.SPECIES.length();
+        Rng rng = new Rng(12);
+        for (int lim : new int[] {1, l - 3, 3 * l + 2, 4 * l}) {
+            int n = CpuAttention.roundUp(lim, l);
+            float[] bias = new float[n];
+            java.util.Arrays.fill(bias, lim, n, Float.NEGATIVE_INFINITY);
+            if (lim > 2) bias[1] = Float.NEGATIVE_INFINITY; // a masked key inside the row
+            for (int allMasked = -1; allMasked < 4; allMasked++) {
+                float[] x = new float[4 * n];
+                for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 200 - 100);
+                float[] rowBias = bias.clone(), fourBias = bias.clone();
+                float[] expected = x.clone(), invExpected = new float[4], lseExpected = new float[4];
+                float[] actual = x.clone(), inv = new float[4], lse = new float[5];
+                for (int r = 0; r < 4; r++) {
+                    // an all-masked row: every visible score -inf before scaling
+                    if (r == allMasked)
+                        for (int j = 0; j < n; j++) expected[r * n + j] = actual[r * n + j] = Float.NEGATIVE_INFINITY;
+                    lseExpected[r] = CpuAttention.softmaxRow(expected, r * n, n, lim, 0.3f, rowBias, invExpected, r);
+                }
+                CpuAttention.softmaxRows(actual, n, lim, 0.3f, fourBias, inv, lse, 1);
+                String what = "lim " + lim + " all-masked row " + allMasked;
+                for (int i = 0; i < x.length; i++)
+                    assertEquals(
+                            Float.floatToRawIntBits(expected[i]),
+                            Float.floatToRawIntBits(actual[i]),
+                            what + " at " + i);
+                for (int r = 0; r < 4; r++) {
+                    assertEquals(
+                            Float.floatToRawIntBits(invExpected[r]),
+                            Float.floatToRawIntBits(inv[r]),
+                            what + " inv " + r);
+                    assertEquals(
+                            Float.floatToRawIntBits(lseExpected[r]),
+                            Float.floatToRawIntBits(lse[1 + r]),
+                            what + " lse " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void expArgumentClampIsMaxThenMin() {
+        // the compare-and-blend clamp must give the bits of Java's max and min, NaN and signed zeros included
+        float[] xs = {
+            Float.NaN,
+            Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY,
+            -0f,
+            0f,
+            -104f,
+            -104.0001f,
+            88.8f,
+            88.80001f,
+            -1e30f,
+            1e30f,
+            3.5f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.intBitsToFloat(0x7fc00001)
+        };
+        jdk.incubator.vector.VectorSpecies<Float> species = AttentionTiles.SPECIES;
+        int l = species.length();
+        float[] padded = new float[CpuAttention.roundUp(xs.length, l)];
+        System.arraycopy(xs, 0, padded, 0, xs.length);
+        for (int i = 0; i < padded.length; i += l) {
+            var x = jdk.incubator.vector.FloatVector.fromArray(species, padded, i);
+            float[] actual = VectorMath.clampExpArgument(x).toArray();
+            float[] expected = x.max(VectorMath.EXP_MIN).min(VectorMath.EXP_MAX).toArray();
+            for (int j = 0; j < l; j++)
+                assertEquals(
+                        Float.floatToRawIntBits(expected[j]),
+                        Float.floatToRawIntBits(actual[j]),
+                        "x = " + padded[i + j]);
+        }
+    }
+
+    @Test
     void aQueryThatSeesNoKeyGivesZerosNotNaN() {
         // batch 0 ignores every key; in batch 1, causal row 0 sees only key 0, which is ignored
         Tensor q = randn(3, 2, 1, 5, 4), k = randn(4, 2, 1, 5, 4), v = randn(5, 2, 1, 5, 4), g = randn(6, 2, 1, 5, 4);
