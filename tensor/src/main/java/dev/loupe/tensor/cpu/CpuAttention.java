@@ -135,6 +135,15 @@ final class CpuAttention {
      */
     static float softmaxRow(float[] x, int at, int n, int lim, float scale, float[] bias, float[] inv, int r) {
         float m = lim > 0 ? scaleAndMax(x, at, n, lim, scale, bias) : Float.NEGATIVE_INFINITY;
+        return exponentiate(x, at, n, m, inv, r);
+    }
+
+    /**
+     * The second half of a softmax row whose scaled scores x[at, at + n) have maximum m: x = exp(x - m),
+     * inv[r] = 1 / sum, returns the logsumexp; a row with m = -inf (no visible key) becomes zeros with
+     * inv[r] = 0 and logsumexp -inf.
+     */
+    private static float exponentiate(float[] x, int at, int n, float m, float[] inv, int r) {
         if (m == Float.NEGATIVE_INFINITY) {
             Arrays.fill(x, at, at + n, 0f);
             inv[r] = 0f;
@@ -181,18 +190,10 @@ final class CpuAttention {
         }
         float max0 = m0.reduceLanes(VectorOperators.MAX), max1 = m1.reduceLanes(VectorOperators.MAX);
         float max2 = m2.reduceLanes(VectorOperators.MAX), max3 = m3.reduceLanes(VectorOperators.MAX);
-        float[] max = {max0, max1, max2, max3};
-        for (int r = 0; r < ROWS; r++) {
-            if (max[r] == Float.NEGATIVE_INFINITY) { // every key of this row is masked
-                Arrays.fill(x, r * n, r * n + n, 0f);
-                inv[r] = 0f;
-                lse[i0 + r] = Float.NEGATIVE_INFINITY;
-            } else {
-                float sum = VectorMath.expShiftedSum(x, r * n, n, max[r]);
-                inv[r] = 1f / sum;
-                lse[i0 + r] = max[r] + (float) Math.log(sum);
-            }
-        }
+        lse[i0] = exponentiate(x, 0, n, max0, inv, 0);
+        lse[i0 + 1] = exponentiate(x, x1, n, max1, inv, 1);
+        lse[i0 + 2] = exponentiate(x, x2, n, max2, inv, 2);
+        lse[i0 + 3] = exponentiate(x, x3, n, max3, inv, 3);
     }
 
     /**
