@@ -168,25 +168,10 @@ final class CpuAttention {
         FloatVector m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
         for (int j = 0; j < n; j += L) {
             FloatVector bj = FloatVector.fromArray(SPECIES, bias, j);
-            FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).fma(sv, bj);
-            FloatVector y1 = FloatVector.fromArray(SPECIES, x, x1 + j).fma(sv, bj);
-            FloatVector y2 = FloatVector.fromArray(SPECIES, x, x2 + j).fma(sv, bj);
-            FloatVector y3 = FloatVector.fromArray(SPECIES, x, x3 + j).fma(sv, bj);
-            if (j + L > lim) {
-                var visible = SPECIES.indexInRange(j, lim);
-                y0 = ninf.blend(y0, visible);
-                y1 = ninf.blend(y1, visible);
-                y2 = ninf.blend(y2, visible);
-                y3 = ninf.blend(y3, visible);
-            }
-            y0.intoArray(x, j);
-            y1.intoArray(x, x1 + j);
-            y2.intoArray(x, x2 + j);
-            y3.intoArray(x, x3 + j);
-            m0 = m0.max(y0);
-            m1 = m1.max(y1);
-            m2 = m2.max(y2);
-            m3 = m3.max(y3);
+            m0 = m0.max(scaleVector(x, j, j, lim, sv, bj));
+            m1 = m1.max(scaleVector(x, x1 + j, j, lim, sv, bj));
+            m2 = m2.max(scaleVector(x, x2 + j, j, lim, sv, bj));
+            m3 = m3.max(scaleVector(x, x3 + j, j, lim, sv, bj));
         }
         float max0 = m0.reduceLanes(VectorOperators.MAX), max1 = m1.reduceLanes(VectorOperators.MAX);
         float max2 = m2.reduceLanes(VectorOperators.MAX), max3 = m3.reduceLanes(VectorOperators.MAX);
@@ -202,12 +187,16 @@ final class CpuAttention {
      */
     static float scaleAndMax(float[] x, int at, int n, int lim, float scale, float[] bias) {
         FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), sv = max.broadcast(scale);
-        for (int j = 0; j < n; j += L) {
-            FloatVector y = FloatVector.fromArray(SPECIES, x, at + j).fma(sv, FloatVector.fromArray(SPECIES, bias, j));
-            if (j + L > lim) y = max.broadcast(Float.NEGATIVE_INFINITY).blend(y, SPECIES.indexInRange(j, lim));
-            y.intoArray(x, at + j);
-            max = max.max(y);
-        }
+        for (int j = 0; j < n; j += L)
+            max = max.max(scaleVector(x, at + j, j, lim, sv, FloatVector.fromArray(SPECIES, bias, j)));
         return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** x[at, at + L) = x * scale + bias, with -inf for keys j + lane >= lim (the vector holds keys j ..); returns it. */
+    private static FloatVector scaleVector(float[] x, int at, int j, int lim, FloatVector scale, FloatVector bias) {
+        FloatVector y = FloatVector.fromArray(SPECIES, x, at).fma(scale, bias);
+        if (j + L > lim) y = scale.broadcast(Float.NEGATIVE_INFINITY).blend(y, SPECIES.indexInRange(j, lim));
+        y.intoArray(x, at);
+        return y;
     }
 }
