@@ -159,8 +159,8 @@ final class CpuAttention {
      * (lim >= 1), setting inv[r] and lse[i0 + r]: the same arithmetic per element in the same order,
      * so the same bits, with the four rows' scaling and maxima interleaved. A row's running maximum is
      * a dependent chain of the Vector API's max (Java's NaN and signed-zero rules: a five-instruction
-     * sequence on AVX-512), so one row at a time waits on it; four independent chains do not (score
-     * rows of 197 keys, one thread, a busy machine: 183 -> 153 ns a row; rows of 50 keys level).
+     * sequence on AVX-512), so one row at a time waits on it; four independent chains do not (one
+     * thread, idle machine: rows of 197 keys 155-163 -> 122-135 ns a row, rows of 50 keys 90-93 -> 74-76).
      */
     static void softmaxRows(float[] x, int n, int lim, float scale, float[] bias, float[] inv, float[] lse, int i0) {
         int x1 = n, x2 = 2 * n, x3 = 3 * n;
