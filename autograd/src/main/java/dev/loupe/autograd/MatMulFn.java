@@ -34,6 +34,26 @@ final class MatMulFn {
     }
 
     /**
+     * A linear layer's output added to a residual stream, residual + (bias + x @ w^T), the add done on
+     * each GEMM output block in cache ({@link LinearAlgebra#linear(Tensor, Tensor, Tensor, Tensor)}):
+     * the values and gradients of {@code residual.add(linear(x, w, b))}; the residual's gradient is g.
+     */
+    static Var linear(Var x, Var w, Var b, Var residual) {
+        Tensor xd = x.data(), wd = w.data();
+        Tensor out = LinearAlgebra.linear(xd, wd, b == null ? null : b.data(), residual.data());
+        Var[] inputs = b == null ? new Var[] {x, w, residual} : new Var[] {x, w, b, residual};
+        return Var.record("linear_residual", out, inputs, new Var[] {x, w}, g -> withResidual(inputs, xd, wd, g));
+    }
+
+    /** {@link #grads} for the inputs before the last, and g itself for the last (a residual). */
+    private static Tensor[] withResidual(Var[] inputs, Tensor xd, Tensor wd, Tensor g) {
+        Tensor[] head = grads(java.util.Arrays.copyOf(inputs, inputs.length - 1), xd, wd, g);
+        Tensor[] all = java.util.Arrays.copyOf(head, inputs.length);
+        if (inputs[inputs.length - 1].requiresGrad()) all[inputs.length - 1] = g;
+        return all;
+    }
+
+    /**
      * A linear layer and its activation, op(bias + x @ w^T), the activation applied to each GEMM output
      * block in cache: the values of {@code linear(x, w, b).apply(op)}, and the same gradient, g * op'(pre)
      * into {@link #linear}'s backward. When the op is recorded the pre-activation (R, out) is kept
@@ -59,14 +79,26 @@ final class MatMulFn {
      * x: (R, in), w1: (hidden, in), b1: (hidden), w2: (out, hidden), b2: (out) -> (R, out).
      */
     static Var mlp(Var x, Var w1, Var b1, UnaryOp op, Var w2, Var b2) {
+        return mlp(x, w1, b1, op, w2, b2, null);
+    }
+
+    /**
+     * {@link #mlp}, with {@code residual} (R, out) added to fc2's output blocks in cache when not null:
+     * the values and gradients of {@code residual.add(mlp(...))}; the residual's gradient is g.
+     */
+    static Var mlp(Var x, Var w1, Var b1, UnaryOp op, Var w2, Var b2, Var residual) {
         Tensor xd = x.data(), w1d = w1.data(), w2d = w2.data();
-        Var[] inputs = {x, w1, b1, w2, b2};
+        Var[] inputs = residual == null ? new Var[] {x, w1, b1, w2, b2} : new Var[] {x, w1, b1, w2, b2, residual};
         boolean recorded = false;
         if (GradMode.isEnabled()) for (Var v : inputs) recorded |= v.requiresGrad();
         LinearAlgebra.Activated h = LinearAlgebra.linear(xd, w1d, b1.data(), op, recorded); // (R, hidden)
-        Tensor out = LinearAlgebra.linear(h.out(), w2d, b2.data());
-        return Var.record("mlp_" + op.name().toLowerCase(), out, inputs, new Var[] {x, w1, w2}, g -> {
-            Tensor[] grads = new Tensor[5];
+        Tensor out = residual == null
+                ? LinearAlgebra.linear(h.out(), w2d, b2.data())
+                : LinearAlgebra.linear(h.out(), w2d, b2.data(), residual.data());
+        String name = "mlp_" + op.name().toLowerCase() + (residual == null ? "" : "_residual");
+        return Var.record(name, out, inputs, new Var[] {x, w1, w2}, g -> {
+            Tensor[] grads = new Tensor[inputs.length];
+            if (residual != null && residual.requiresGrad()) grads[5] = g;
             if (w2.requiresGrad()) grads[3] = g.mT().matmul(h.out());
             if (b2.requiresGrad()) grads[4] = g.sum(false, 0);
             if (x.requiresGrad() || w1.requiresGrad() || b1.requiresGrad()) {

@@ -418,6 +418,16 @@ public final class Var {
     }
 
     /**
+     * residual + (bias + this @ w^T), the residual added to the GEMM's output in cache: the values and
+     * gradients of {@code residual.add(linear(w, bias))} without the layer's own output tensor (a
+     * transformer block's x + proj(...)). this: (R, in), w: (out, in), bias: (out) or null, residual:
+     * (R, out).
+     */
+    public Var linearResidual(Var w, Var bias, Var residual) {
+        return MatMulFn.linear(this, w, bias, residual);
+    }
+
+    /**
      * A transformer MLP, linear(activation(linear(this, w1, b1)), w2, b2), as one op: the activation
      * in fc1's GEMM output pass and its derivative in the output pass of the GEMM that makes the hidden
      * gradient. The values and gradients of the composition. this: (R, in), w1: (hidden, in), b1:
@@ -425,6 +435,14 @@ public final class Var {
      */
     public Var mlp(Var w1, Var b1, UnaryOp activation, Var w2, Var b2) {
         return MatMulFn.mlp(this, w1, b1, activation, w2, b2);
+    }
+
+    /**
+     * {@link #mlp} with {@code residual} (R, out) added to fc2's output in cache: the values and gradients
+     * of {@code residual.add(mlp(w1, b1, activation, w2, b2))} (a transformer block's x + mlp(...)).
+     */
+    public Var mlpResidual(Var w1, Var b1, UnaryOp activation, Var w2, Var b2, Var residual) {
+        return MatMulFn.mlp(this, w1, b1, activation, w2, b2, residual);
     }
 
     public Var softmax(int dim) {

@@ -118,6 +118,34 @@ class GradCheckOpsTest {
     }
 
     @Test
+    void linearAndMlpWithResidual() {
+        // F64 runs the backend's composite (the product, then the add); the F32 kernel's equality with it is
+        // LinearResidualTest's
+        GradCheck.check(
+                "linear + residual",
+                v -> v[0].linearResidual(v[1], v[2], v[3]),
+                randn(60, 5, 4),
+                randn(61, 3, 4),
+                randn(62, 3),
+                randn(63, 5, 3));
+        GradCheck.check(
+                "linear without bias + residual",
+                v -> v[0].linearResidual(v[1], null, v[2]),
+                randn(64, 5, 4),
+                randn(65, 3, 4),
+                randn(66, 5, 3));
+        GradCheck.check(
+                "mlp gelu + residual",
+                v -> v[0].mlpResidual(v[1], v[2], UnaryOp.GELU, v[3], v[4], v[5]),
+                randn(67, 5, 4),
+                randn(68, 6, 4),
+                randn(69, 6),
+                randn(70, 3, 6),
+                randn(71, 3),
+                randn(72, 5, 3));
+    }
+
+    @Test
     void normalisations() {
         Tensor x = randn(18, 4, 6);
         GradCheck.check("softmax last", v -> v[0].softmax(-1), x);

@@ -34,12 +34,26 @@ public final class Attention extends Module {
      * A token that can attend to nothing gets a zero attention output.
      */
     public Var forward(Var x, boolean causal, Tensor keyPaddingMask) {
+        return proj.forward(heads(x, causal, keyPaddingMask));
+    }
+
+    /**
+     * residual + forward(x), the residual added to the output projection's GEMM blocks in cache (a
+     * pre-norm block's x + attn(norm1(x)) with residual = x): the values and gradients of
+     * {@code residual.add(forward(x))}. residual: (B, N, D).
+     */
+    public Var forwardResidual(Var x, Var residual) {
+        return proj.forwardResidual(heads(x, false, null), residual);
+    }
+
+    /** The heads' outputs side by side, (B, N, D), before the output projection. */
+    private Var heads(Var x, boolean causal, Tensor keyPaddingMask) {
         int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / heads;
         // qkv: (B, N, 3D) -> (B, N, 3, H, hd): a view; the fused op reads q, k, v through it and writes
         // their gradients back in this layout
         Var out =
                 Var.selfAttention(qkv.forward(x).reshape(b, n, 3, heads, hd), causal, keyPaddingMask); // (B, H, N, hd)
-        return proj.forward(out.transpose(1, 2).reshape(b, n, d));
+        return out.transpose(1, 2).reshape(b, n, d);
     }
 
     public int heads() {

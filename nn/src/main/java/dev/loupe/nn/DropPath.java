@@ -25,8 +25,13 @@ public final class DropPath extends Module {
         this.rng = rng;
     }
 
+    /** Whether forward returns its input unchanged (rate 0, or eval mode) and draws nothing. */
+    public boolean isIdentity() {
+        return rate == 0 || !isTraining();
+    }
+
     public Var forward(Var x) {
-        if (rate == 0 || !isTraining()) return x;
+        if (isIdentity()) return x;
         double keep = 1 - rate;
         int b = x.size(0);
         float[] mask = new float[b];

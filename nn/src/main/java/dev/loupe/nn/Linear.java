@@ -43,6 +43,27 @@ public final class Linear extends Module {
         return flat.reshape(s);
     }
 
+    /**
+     * residual + (x W^T + b), the residual added to the GEMM's output in cache (see
+     * {@link Var#linearResidual}): the values and gradients of {@code residual.add(forward(x))}.
+     * Shape: x (..., in), residual (..., out) -> (..., out).
+     */
+    public Var forwardResidual(Var x, Var residual) {
+        if (x.size(-1) != in) {
+            throw new IllegalArgumentException(
+                    "Linear(" + in + " -> " + out + "): input " + x.data().shape() + " has last dim " + x.size(-1));
+        }
+        int[] s = x.sizes();
+        s[s.length - 1] = out;
+        if (!java.util.Arrays.equals(s, residual.sizes())) {
+            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): residual "
+                    + residual.data().shape() + " does not match the output " + java.util.Arrays.toString(s));
+        }
+        return x.reshape(-1, in)
+                .linearResidual(weight, bias, residual.reshape(-1, out))
+                .reshape(s);
+    }
+
     public int inFeatures() {
         return in;
     }

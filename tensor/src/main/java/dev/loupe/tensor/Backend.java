@@ -71,6 +71,19 @@ public interface Backend {
     }
 
     /**
+     * A linear layer's product added to a residual stream: out = (a @ b + bias) + residual, bias (N) or
+     * null, residual: (M, N) like out (a transformer block's x + proj(...) and x + fc2(...)). The
+     * default is the composite, {@link #matmulBias} (or {@link #matmul}) into out then an add; a backend
+     * that adds the residual to each output block while it is in cache overrides it with the
+     * composite's bits (one rounding per add, and addition commutes: the same bits as residual + out).
+     */
+    default void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
+        if (bias == null) matmul(a, b, out);
+        else matmulBias(a, b, bias, out);
+        binary(BinaryOp.ADD, out, residual, out);
+    }
+
+    /**
      * A linear layer with its activation: out = op(a @ b + bias), and pre = a @ b + bias when pre is
      * not null (the pre-activation a backward pass reads; null in inference, where out is the only
      * tensor). Shapes as {@link #matmulBias}; pre and out: contiguous (M, N). The default is the

@@ -43,6 +43,28 @@ public final class LinearAlgebra {
         return out;
     }
 
+    /**
+     * residual + (bias + x @ w^T), the residual added to each GEMM output block while it is in cache (see
+     * {@link Backend#matmulBiasAdd}): the values of {@code residual.add(linear(x, w, bias))} without the
+     * linear layer's own output tensor. x: (R, in), w: (out, in), bias: (out) or null, residual: (R, out)
+     * -> (R, out).
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias, Tensor residual) {
+        checkShapes(x, w);
+        if (bias != null) checkLinear(x, w, bias);
+        Elementwise.requireSameDevice("linear", x, residual);
+        if (residual.rank() != 2
+                || residual.size(0) != x.size(0)
+                || residual.size(1) != w.size(0)
+                || residual.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("linear: residual " + residual.dtype() + " " + residual.shape()
+                    + " does not fit the output (" + x.size(0) + ", " + w.size(0) + ") " + x.dtype());
+        }
+        Tensor out = Tensor.emptyLike(x, x.dtype(), x.size(0), w.size(0));
+        x.backend().matmulBiasAdd(x, w.mT(), bias, residual, out);
+        return out;
+    }
+
     /** A linear layer's output after its activation, and the pre-activation (null when not kept). */
     public record Activated(Tensor pre, Tensor out) {}
 

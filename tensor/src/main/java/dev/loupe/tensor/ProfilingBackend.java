@@ -128,6 +128,15 @@ final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
+        timed(
+                "matmul+residual",
+                () -> matmulFlops(a, out),
+                () -> 0,
+                () -> inner.matmulBiasAdd(a, b, bias, residual, out));
+    }
+
+    @Override
     public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
         timed(
                 "matmul+" + op,

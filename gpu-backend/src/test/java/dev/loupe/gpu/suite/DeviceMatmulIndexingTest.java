@@ -49,6 +49,9 @@ class DeviceMatmulIndexingTest {
                 w,
                 bias);
         same("linear of a row slice", t -> LinearAlgebra.linear(t[0].narrow(0, 3, 5), t[1], t[2]), a, w, bias);
+        Tensor residual = DeviceTwin.randn(rng, a.size(0), 11);
+        same("linear + residual", t -> LinearAlgebra.linear(t[0], t[1], t[2], t[3]), a, w, bias, residual);
+        same("linear without bias + residual", t -> LinearAlgebra.linear(t[0], t[1], null, t[2]), a, w, residual);
     }
 
     @Test

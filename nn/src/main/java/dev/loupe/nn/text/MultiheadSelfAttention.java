@@ -32,6 +32,19 @@ public final class MultiheadSelfAttention extends Module {
 
     /** {@code causal}: token i attends to tokens j <= i only (text). */
     public Var forward(Var x, boolean causal) {
+        return outProj.forward(heads(x, causal));
+    }
+
+    /**
+     * residual + forward(x, causal), the residual added to out_proj's GEMM blocks in cache (a pre-LN block's
+     * x + attn(ln_1(x))): the values and gradients of {@code residual.add(forward(x, causal))}. residual: (B, N, W).
+     */
+    public Var forwardResidual(Var x, boolean causal, Var residual) {
+        return outProj.forwardResidual(heads(x, causal), residual);
+    }
+
+    /** The heads' outputs side by side, (B, N, W), before out_proj. */
+    private Var heads(Var x, boolean causal) {
         int b = x.size(0), n = x.size(1), hd = width / heads;
         if (x.size(2) != width)
             throw new IllegalArgumentException(
@@ -39,7 +52,7 @@ public final class MultiheadSelfAttention extends Module {
         // qkv: (B*N, 3W) -> (B, N, 3, H, hd), one GEMM started from the bias
         Var qkv = x.reshape(b * n, width).linear(inProjWeight, inProjBias).reshape(b, n, 3, heads, hd);
         Var out = Var.selfAttention(qkv, causal, null); // (B, H, N, hd)
-        return outProj.forward(out.transpose(1, 2).reshape(b, n, width));
+        return out.transpose(1, 2).reshape(b, n, width);
     }
 
     public int heads() {

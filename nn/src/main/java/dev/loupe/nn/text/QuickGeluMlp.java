@@ -33,6 +33,11 @@ public final class QuickGeluMlp extends Module {
         return Mlp.forward(x, cFc, UnaryOp.QUICK_GELU, cProj, "QuickGeluMlp");
     }
 
+    /** residual + forward(x), the residual added to c_proj's GEMM blocks in cache ({@link Mlp#forwardResidual}). */
+    public Var forwardResidual(Var x, Var residual) {
+        return Mlp.forwardResidual(x, cFc, UnaryOp.QUICK_GELU, cProj, "QuickGeluMlp", residual);
+    }
+
     /** QuickGELU: x * sigmoid(1.702 x), the activation of OpenAI's CLIP towers. */
     public static Var quickGelu(Var x) {
         return x.mul(x.mul(1.702).sigmoid());

@@ -25,8 +25,9 @@ public final class ResidualAttentionBlock extends Module {
         mlp = child("mlp", new QuickGeluMlp(width, 4 * width, rng));
     }
 
+    /** The residual adds run inside the output GEMMs: the values and gradients of the sums above. */
     public Var forward(Var x, boolean causal) {
-        x = x.add(attn.forward(ln1.forward(x), causal));
-        return x.add(mlp.forward(ln2.forward(x)));
+        x = attn.forwardResidual(ln1.forward(x), causal, x);
+        return mlp.forwardResidual(ln2.forward(x), x);
     }
 }

@@ -86,6 +86,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
+        if (bias != null && CpuMatmul.fusesBias(a, b, bias, out) && residual.dtype() == DType.F32)
+            CpuMatmul.matmulBiasAdd(a, b, bias, residual, out);
+        else Backend.super.matmulBiasAdd(a, b, bias, residual, out);
+    }
+
+    @Override
     public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
         if (CpuMatmul.fusesBias(a, b, bias, out) && (pre == null || pre.dtype() == DType.F32))
             CpuMatmul.matmulBiasUnary(op, a, b, bias, pre, out);

@@ -88,6 +88,47 @@ final class CpuMatmul {
     }
 
     /**
+     * out = (bias + a @ b) + residual, F32 (see {@link #fusesBias}). a: (M, K), b: (K, N), bias: (N),
+     * residual: (M, N), out: contiguous (M, N). The vector path adds the residual to each GEMM output
+     * block in cache ({@link Gemm#gemmBiasAdd}); the scalar twin is the scalar GEMM then the add.
+     */
+    static void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
+        int m = out.size(0), n = out.size(1), k = a.size(1);
+        if (out.numel() == 0) return;
+        Tensor rc = residual.contiguous();
+        float[] cv = ((CpuStorage) out.storage()).f32(), rv = ((CpuStorage) rc.storage()).f32();
+        if (KernelMode.SCALAR) {
+            matmulBias(a, b, bias, out); // the scalar GEMM
+            for (int i = 0, ci = out.offset(), ri = rc.offset(); i < m * n; i++) cv[ci + i] += rv[ri + i];
+            return;
+        }
+        Operand oa = Operand.of(a), ob = Operand.of(b);
+        Tensor bc = bias.contiguous();
+        float[] av = ((CpuStorage) oa.t().storage()).f32(),
+                bv = ((CpuStorage) ob.t().storage()).f32();
+        float[] biasv = ((CpuStorage) bc.storage()).f32();
+        Gemm.gemmBiasAdd(
+                oa.trans(),
+                ob.trans(),
+                m,
+                n,
+                k,
+                av,
+                oa.t().offset(),
+                oa.ld(),
+                bv,
+                ob.t().offset(),
+                ob.ld(),
+                cv,
+                out.offset(),
+                n,
+                biasv,
+                bc.offset(),
+                rv,
+                rc.offset());
+    }
+
+    /**
      * out = op(bias + a @ b), and pre = bias + a @ b when pre is not null; F32 (see {@link #fusesBias}).
      * a: (M, K), b: (K, N), bias: (N), pre and out: contiguous (M, N). The vector path applies op to
      * each GEMM output block in cache ({@link Gemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then

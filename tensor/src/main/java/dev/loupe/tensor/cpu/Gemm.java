@@ -154,6 +154,38 @@ public final class Gemm {
         biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
     }
 
+    /**
+     * {@link #gemmBias}, then C(i, j) += R(i, j) for every element, R laid out as C (leading dimension
+     * ldc) from rOff: each thread's C block gets the residual added right after its last K block while
+     * it is still in cache (a transformer block's x + proj(...) without a second pass over memory).
+     * Each element has the bits of {@link #gemmBias} followed by one float add.
+     */
+    public static void gemmBiasAdd(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] bias,
+            int biasOff,
+            float[] r,
+            int rOff) {
+        GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        GemmArgs.checkBias(n, bias, biasOff);
+        if (m > 0 && n > 0) GemmArgs.checkSpan("R", r.length, rOff, m, n, ldc);
+        GemmEpilogue epilogue = GemmEpilogue.residual(c, cOff, r, rOff);
+        biasProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+    }
+
     /** gemmBias, arguments checked, with each thread's finished C block passed to {@code epilogue} (null: none). */
     private static void biasProduct(
             boolean transA,

@@ -9,7 +9,8 @@ import dev.loupe.tensor.UnaryOp;
  * row by row, or GELU's over the whole block, so each element gets the bits it would get from one
  * pass over the whole matrix. When o is c itself each row goes through scratch and back, since some
  * loops (the sigmoid family's) write o before they have read all of x. The derivative form,
- * c = c * op'(x), is a backward pass's gradient through the op that followed a product.
+ * c = c * op'(x), is a backward pass's gradient through the op that followed a product; the residual
+ * form (op null), c = c + x, adds a residual stream to a linear layer's output.
  */
 record GemmEpilogue(UnaryOp op, float[] c, int cOff, float[] o, int oOff, float[] x, int xOff) {
     /** o = op(c). */
@@ -25,10 +26,20 @@ record GemmEpilogue(UnaryOp op, float[] c, int cOff, float[] o, int oOff, float[
         return new GemmEpilogue(op, c, cOff, c, cOff, x, xOff);
     }
 
+    /** c = c + x, in place, x laid out as C from xOff: a residual added to the product (one float add). */
+    static GemmEpilogue residual(float[] c, int cOff, float[] x, int xOff) {
+        return new GemmEpilogue(null, c, cOff, c, cOff, x, xOff);
+    }
+
     /** Rows x cols of C from c[co], row stride ldc. */
     void apply(int co, int ldc, int rows, int cols) {
         boolean inPlace = o == c && oOff == cOff;
         int oo = oOff + (co - cOff);
+        if (op == null) {
+            int xo = xOff + (co - cOff);
+            for (int r = 0; r < rows; r++) ZipLoops.add(c, co + r * ldc, 1, x, xo + r * ldc, 1, c, co + r * ldc, cols);
+            return;
+        }
         if (x != null) {
             applyDerivative(co, ldc, rows, cols);
             return;
