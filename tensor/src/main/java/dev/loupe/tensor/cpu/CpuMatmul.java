@@ -90,7 +90,7 @@ final class CpuMatmul {
     /**
      * out = (bias + a @ b) + residual, F32 (see {@link #fusesBias}). a: (M, K), b: (K, N), bias: (N),
      * residual: (M, N), out: contiguous (M, N). The vector path adds the residual to each GEMM output
-     * block in cache ({@link Gemm#gemmBiasAdd}); the scalar twin is the scalar GEMM then the add.
+     * block in cache ({@link FusedGemm#gemmBiasAdd}); the scalar twin is the scalar GEMM then the add.
      */
     static void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
         int m = out.size(0), n = out.size(1), k = a.size(1);
@@ -107,7 +107,7 @@ final class CpuMatmul {
         float[] av = ((CpuStorage) oa.t().storage()).f32(),
                 bv = ((CpuStorage) ob.t().storage()).f32();
         float[] biasv = ((CpuStorage) bc.storage()).f32();
-        Gemm.gemmBiasAdd(
+        FusedGemm.gemmBiasAdd(
                 oa.trans(),
                 ob.trans(),
                 m,
@@ -131,7 +131,7 @@ final class CpuMatmul {
     /**
      * out = op(bias + a @ b), and pre = bias + a @ b when pre is not null; F32 (see {@link #fusesBias}).
      * a: (M, K), b: (K, N), bias: (N), pre and out: contiguous (M, N). The vector path applies op to
-     * each GEMM output block in cache ({@link Gemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then
+     * each GEMM output block in cache ({@link FusedGemm#gemmBiasUnary}); the scalar twin is the scalar GEMM then
      * op's scalar definition.
      */
     static void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
@@ -165,7 +165,7 @@ final class CpuMatmul {
                     bc.offset());
             for (int i = 0, zi = z.offset(), oi = out.offset(); i < m * n; i++) ov[oi + i] = op.apply(zv[zi + i]);
         } else {
-            Gemm.gemmBiasUnary(
+            FusedGemm.gemmBiasUnary(
                     oa.trans(),
                     ob.trans(),
                     m,
@@ -190,7 +190,7 @@ final class CpuMatmul {
 
     /**
      * out = (a @ b) * op'(x), F32. a: (M, K), b: (K, N), x: (M, N), out: contiguous (M, N). The vector
-     * path applies the derivative to each GEMM output block in cache ({@link Gemm#gemmUnaryBackward});
+     * path applies the derivative to each GEMM output block in cache ({@link FusedGemm#gemmUnaryBackward});
      * the scalar twin is the scalar GEMM then {@link UnaryDerivative}.
      */
     static void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
@@ -208,7 +208,7 @@ final class CpuMatmul {
             for (int i = 0, ci = out.offset(), xi = xc.offset(); i < m * n; i++)
                 cv[ci + i] *= UnaryDerivative.of(op, xv[xi + i]);
         } else {
-            Gemm.gemmUnaryBackward(
+            FusedGemm.gemmUnaryBackward(
                     oa.trans(),
                     ob.trans(),
                     m,

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A linear layer with its activation applied to each GEMM output block in cache ({@link Gemm#gemmBiasUnary},
+ * A linear layer with its activation applied to each GEMM output block in cache ({@link FusedGemm#gemmBiasUnary},
  * {@link LinearAlgebra#linear(Tensor, Tensor, Tensor, UnaryOp, boolean)}) against the unfused path:
  * the bias-started GEMM, then the op's vector loop over the output. The arithmetic is the same, so
  * the bits must be, for every layout, edge and thread count; against the scalar twins (scalar GEMM,
@@ -69,9 +69,9 @@ class GemmEpilogueTest {
                     for (int threads = 1; threads <= 2; threads++) {
                         Parallel.setThreads(threads);
                         float[] gotPre = c0.clone(), gotOut = c0.clone(), inPlace = c0.clone();
-                        Gemm.gemmBiasUnary(
+                        FusedGemm.gemmBiasUnary(
                                 ta, tb, m, n, k, a, 2, lda, b, 1, ldb, gotPre, 3, ldc, bias, 2, op, gotOut, 3);
-                        Gemm.gemmBiasUnary(
+                        FusedGemm.gemmBiasUnary(
                                 ta, tb, m, n, k, a, 2, lda, b, 1, ldb, inPlace, 3, ldc, bias, 2, op, inPlace, 3);
                         assertArrayEquals(pre, gotPre, what + " pre, threads=" + threads);
                         assertArrayEquals(want, gotOut, what + " out, threads=" + threads);
@@ -101,7 +101,7 @@ class GemmEpilogueTest {
                     for (int threads = 1; threads <= 2; threads++) {
                         Parallel.setThreads(threads);
                         float[] got = c0.clone();
-                        Gemm.gemmUnaryBackward(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, got, 3, ldc, op, x, 4);
+                        FusedGemm.gemmUnaryBackward(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, got, 3, ldc, op, x, 4);
                         assertArrayEquals(want, got, what + ", threads=" + threads);
                     }
                 }
@@ -109,7 +109,7 @@ class GemmEpilogueTest {
         }
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Gemm.gemmUnaryBackward(
+                () -> FusedGemm.gemmUnaryBackward(
                         false,
                         false,
                         1,
@@ -182,7 +182,7 @@ class GemmEpilogueTest {
     void rejectsAnOutputThatDoesNotFit() {
         var ex = assertThrows(
                 IndexOutOfBoundsException.class,
-                () -> Gemm.gemmBiasUnary(
+                () -> FusedGemm.gemmBiasUnary(
                         false,
                         false,
                         2,

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A linear layer's output added to a residual stream in the GEMM's output pass ({@link Gemm#gemmBiasAdd},
+ * A linear layer's output added to a residual stream in the GEMM's output pass ({@link FusedGemm#gemmBiasAdd},
  * {@link LinearAlgebra#linear(Tensor, Tensor, Tensor, Tensor)}) against the unfused path: the bias-started
  * GEMM, then one float add per element. The arithmetic is the same, so the bits must be, for every
  * layout, edge and thread count, and against the scalar twin (the scalar GEMM, then the add).
@@ -68,7 +68,7 @@ class GemmResidualTest {
                 for (int threads = 1; threads <= 3; threads++) {
                     Parallel.setThreads(threads);
                     float[] got = c0.clone();
-                    Gemm.gemmBiasAdd(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, got, 3, ldc, bias, 2, r, 5);
+                    FusedGemm.gemmBiasAdd(ta, tb, m, n, k, a, 2, lda, b, 1, ldb, got, 3, ldc, bias, 2, r, 5);
                     assertArrayEquals(want, got, what + ", threads=" + threads);
                 }
             }
