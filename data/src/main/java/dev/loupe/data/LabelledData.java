@@ -1,6 +1,7 @@
 package dev.loupe.data;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Train and test splits of an image data set, with its image geometry and normalisation: what every
@@ -59,6 +60,30 @@ public record LabelledData(
     /** The same data with the test split cut to {@code limit} evenly spaced samples (0: all): a quick try evaluates in seconds. */
     public LabelledData withTestLimit(int limit) {
         return new LabelledData(name, train, EvenSubset.of(test, limit), imageSize, channels, mean, std, captioned);
+    }
+
+    /**
+     * A validation split in place of the test split: the training split's last {@code n} samples are scored and
+     * the rest trained on, so probe inputs and settings can be chosen without reading the test images. The
+     * name becomes "NAME-holdoutN" (feature caches keep the two apart).
+     */
+    public LabelledData withHoldout(int n) {
+        if (n < 1 || n >= train.size()) {
+            throw new IllegalArgumentException("--holdout " + n + ": " + name + "'s training split has " + train.size()
+                    + " samples; hold out between 1 and " + (train.size() - 1));
+        }
+        int kept = train.size() - n;
+        int[] first = IntStream.range(0, kept).toArray();
+        int[] last = IntStream.range(kept, train.size()).toArray();
+        return new LabelledData(
+                name + "-holdout" + n,
+                new Subset(train, "first-" + kept, first),
+                new Subset(train, "last-" + n, last),
+                imageSize,
+                channels,
+                mean,
+                std,
+                captioned);
     }
 
     /** The same data with the training split cut to {@code limit} evenly spaced samples (0: all), see {@link EvenSubset}. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** {@link Subset#holdOut}, {@link EvenSubset} and {@link ChannelStats} on a small in-memory data set. */
+/** {@link Subset#holdOut}, {@link LabelledData#withHoldout}, {@link EvenSubset} and {@link ChannelStats} on a small in-memory data set. */
 class DataSelectionTest {
     /** n 2x1x1 images: sample i has pixels (i, 2i), label i % 3. */
     private static Dataset numbered(int n) {
@@ -59,6 +59,21 @@ class DataSelectionTest {
                 () -> Subset.holdOut(numbered(3), 0.1, 7),
                 "too few samples to hold one out");
         assertThrows(IllegalArgumentException.class, () -> new Subset(numbered(3), "x", new int[] {3}));
+    }
+
+    @Test
+    void holdoutScoresTheTrainingSplitsTailAndTrainsOnTheRest() {
+        LabelledData data =
+                new LabelledData("numbered", numbered(10), numbered(4), 1, 2, new float[] {0, 0}, new float[] {1, 1});
+        LabelledData v = data.withHoldout(3);
+        assertEquals("numbered-holdout3", v.name());
+        assertEquals(List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6"), keys(v.train()));
+        assertEquals(List.of("s7", "s8", "s9"), keys(v.test()));
+        assertEquals(List.of("a", "b", "c"), v.classNames());
+        var e = assertThrows(IllegalArgumentException.class, () -> data.withHoldout(10));
+        assertEquals(
+                "--holdout 10: numbered's training split has 10 samples; hold out between 1 and 9", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> data.withHoldout(0));
     }
 
     @Test

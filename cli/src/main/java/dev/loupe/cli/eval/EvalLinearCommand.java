@@ -54,6 +54,8 @@ public final class EvalLinearCommand implements Runnable {
         String kind = probeOptions.kind();
         if (publish != null && backbone.file() == null)
             throw new IllegalArgumentException("--publish needs --weights FILE, not " + backbone.weights);
+        if (publish != null && featureOptions.holdout > 0)
+            throw new IllegalArgumentException("--publish records a probe scored on the test split; drop --holdout");
         if (featureOptions.features == null && backbone.file() != null) {
             featureOptions.features = BackboneOptions.publishedProbeFeatures(backbone.file());
             if (featureOptions.features != null)

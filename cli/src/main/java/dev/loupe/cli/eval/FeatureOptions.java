@@ -8,6 +8,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.tensor.Parallel;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ public final class FeatureOptions {
     @Option(
             names = "--features",
             description =
-                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol), lastN (CLS of the last N blocks, e.g. last4) or lastN+mean (those and the mean patch token, DINOv2's linear input) (default: the model's own pooling, mean for a mean-pooled model, else cls).")
+                    "cls (CLS token), mean (mean patch token), cls+mean (both concatenated, DINO's avgpool protocol), lastN (CLS of the last N blocks, e.g. last4), lastN+mean (those and the mean patch token, DINOv2's linear input) or lastN+mean+gridG (those and the last block's patch tokens averaged over a G x G grid of regions, e.g. last4+mean+grid3) (default: the model's own pooling, mean for a mean-pooled model, else cls).")
     public String features;
 
     @Option(
@@ -24,6 +25,13 @@ public final class FeatureOptions {
             defaultValue = "0",
             description = "Training images used, evenly spaced (0: all; default ${DEFAULT-VALUE}).")
     public int trainLimit;
+
+    @Option(
+            names = "--holdout",
+            defaultValue = "0",
+            description =
+                    "Score on the last N training images instead of the test split, training on the rest: choose features and probe settings without reading the test images (0: the test split; default ${DEFAULT-VALUE}).")
+    public int holdout;
 
     @Option(
             names = "--cache",
@@ -51,6 +59,14 @@ public final class FeatureOptions {
     /** The train and test features of data these options ask for: pixels for --weights raw, else the backbone's. */
     public EvalFeatures load(BackboneOptions backbone, LabelledData data, PrintStream progress) {
         if (threads != null) Parallel.setThreads(threads);
+        if (holdout > 0) {
+            data = data.withHoldout(holdout);
+            progress.printf(
+                    Locale.ROOT,
+                    "holdout: scoring on the last %d training images, training on the first %d (the test split is not read)%n",
+                    data.test().size(),
+                    data.train().size());
+        }
         if (backbone.raw()) return EvalFeatures.pixels(data, trainLimit, progress);
         VisionTransformer vit = backbone.load(data, 0, 0);
         vit.to(device.device());

@@ -237,6 +237,31 @@ class EvalFeatureCommandsTest {
                         "--publish",
                         tmp.resolve("p.safetensors").toString())),
                 "raw pixels have no backbone to publish");
+        assertNotEquals(
+                0,
+                run(args(
+                        "linear",
+                        data,
+                        published.toString(),
+                        tmp.resolve("h"),
+                        "--holdout",
+                        "20",
+                        "--publish",
+                        tmp.resolve("h.safetensors").toString())),
+                "a published probe is scored on the test split");
+        assertFalse(Files.exists(tmp.resolve("h.safetensors")));
+    }
+
+    @Test
+    void holdoutScoresTheTrainingTailAndNeverTheTestSplit(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 100, 40);
+        assertEquals(0, run(args("knn", data, "raw", tmp.resolve("held"), "--holdout", "30")));
+        JsonNode held = JSON.readTree(tmp.resolve("held/knn.json").toFile());
+        assertEquals("fashion-mnist-holdout30", held.get("dataset").asText());
+        assertTrue(
+                held.get("knnTop1").get("10").asDouble() >= 90, "the bands separate on held-out training images too");
+        assertNotEquals(
+                0, run(args("knn", data, "raw", tmp.resolve("all"), "--holdout", "100")), "nothing left to train on");
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param dataset     the data set's name
  */
 public record EvalFeatures(FeatureSet train, FeatureSet test, String description, String dataset) {
-    private static final Pattern LAST_K = Pattern.compile("last(\\d+)(\\+mean)?");
+    private static final Pattern LAST_K = Pattern.compile("last(\\d+)(\\+mean(\\+grid(\\d+))?)?");
 
     /** Flattened pixels of the first {@code trainLimit} (0: all, evenly spaced) training images and of the test images. */
     public static EvalFeatures pixels(LabelledData data, int trainLimit, PrintStream progress) {
@@ -64,8 +64,9 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
     }
 
     /**
-     * An extractor for a feature spec: cls, mean, cls+mean, lastN (the CLS tokens of the last N blocks) or
-     * lastN+mean (those and the mean patch token, DINOv2's linear input).
+     * An extractor for a feature spec: cls, mean, cls+mean, lastN (the CLS tokens of the last N blocks),
+     * lastN+mean (those and the mean patch token, DINOv2's linear input) or lastN+mean+gridG (those and the
+     * patch tokens averaged over a G x G grid of regions, {@link FeatureMode#LAST_K_MEAN_GRID}).
      */
     public static FeatureExtractor extractor(VisionTransformer vit, String spec, int batch) {
         String f = spec.toLowerCase(Locale.ROOT);
@@ -74,11 +75,16 @@ public record EvalFeatures(FeatureSet train, FeatureSet test, String description
         if (f.equals("mean")) return new FeatureExtractor(vit, FeatureMode.MEAN, 1, batch);
         if (f.equals("cls+mean")) return new FeatureExtractor(vit, FeatureMode.CLS_MEAN, 1, batch);
         if (last.matches()) {
+            int k = Integer.parseInt(last.group(1));
+            if (last.group(4) != null)
+                return new FeatureExtractor(
+                        vit, FeatureMode.LAST_K_MEAN_GRID, k, Integer.parseInt(last.group(4)), batch);
             FeatureMode mode = last.group(2) != null ? FeatureMode.LAST_K_MEAN : FeatureMode.LAST_K;
-            return new FeatureExtractor(vit, mode, Integer.parseInt(last.group(1)), batch);
+            return new FeatureExtractor(vit, mode, k, batch);
         }
         throw new IllegalArgumentException(
-                "unknown --features '" + spec + "' (cls, mean, cls+mean, lastN such as last4, or lastN+mean)");
+                "unknown --features '" + spec
+                        + "' (cls, mean, cls+mean, lastN such as last4, lastN+mean, or lastN+mean+gridG such as last4+mean+grid3)");
     }
 
     private static Dataset trainSplit(LabelledData data, int trainLimit) {

@@ -31,7 +31,7 @@ public final class FeatureExtractor {
 
     private final VisionTransformer model;
     private final FeatureMode mode;
-    private final int lastBlocks, batchSize;
+    private final int lastBlocks, grid, batchSize;
     private Progress progress; // null: a log line every LOG_EVERY_BATCHES batches
 
     /**
@@ -39,16 +39,32 @@ public final class FeatureExtractor {
      * @param batchSize  images per forward pass
      */
     public FeatureExtractor(VisionTransformer model, FeatureMode mode, int lastBlocks, int batchSize) {
+        this(model, mode, lastBlocks, 0, batchSize);
+    }
+
+    /**
+     * @param grid g, the side of the region grid of {@link FeatureMode#LAST_K_MEAN_GRID}: 1 <= g <= the patch
+     *             grid's side; ignored by the other modes
+     */
+    public FeatureExtractor(VisionTransformer model, FeatureMode mode, int lastBlocks, int grid, int batchSize) {
         if (batchSize < 1)
             throw new IllegalArgumentException("feature extraction: batch size must be >= 1, got " + batchSize);
-        if ((mode == FeatureMode.LAST_K || mode == FeatureMode.LAST_K_MEAN)
-                && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
+        boolean lastK =
+                mode == FeatureMode.LAST_K || mode == FeatureMode.LAST_K_MEAN || mode == FeatureMode.LAST_K_MEAN_GRID;
+        if (lastK && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
             throw new IllegalArgumentException(
                     "feature extraction: last-k needs 1 <= k <= depth " + model.blocks.size() + ", got " + lastBlocks);
+        }
+        int side = model.config().gridSize();
+        if (mode == FeatureMode.LAST_K_MEAN_GRID && (grid < 1 || grid > side)) {
+            throw new IllegalArgumentException(
+                    "feature extraction: a grid of regions needs 1 <= g <= the patch grid's side " + side + ", got "
+                            + grid);
         }
         this.model = model;
         this.mode = mode;
         this.lastBlocks = lastBlocks;
+        this.grid = mode == FeatureMode.LAST_K_MEAN_GRID ? grid : 0;
         this.batchSize = batchSize;
     }
 
@@ -63,9 +79,9 @@ public final class FeatureExtractor {
         return this;
     }
 
-    /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean", "last4+mean"). */
+    /** The feature definition for cache keys and reports ("cls", "mean", "last4", "cls+mean", "last4+mean", "last4+mean+grid3"). */
     public String describe() {
-        return mode.describe(lastBlocks);
+        return mode.describe(lastBlocks, grid);
     }
 
     /** Feature width F for this model and mode. */
@@ -76,6 +92,7 @@ public final class FeatureExtractor {
             case LAST_K -> lastBlocks * d;
             case CLS_MEAN -> 2 * d;
             case LAST_K_MEAN -> (lastBlocks + 1) * d;
+            case LAST_K_MEAN_GRID -> (lastBlocks + 1 + grid * grid) * d;
         };
     }
 
@@ -120,6 +137,7 @@ public final class FeatureExtractor {
                     case MEAN -> model.meanPatchToken(model.forwardTokens(x));
                     case LAST_K -> BackboneOutputs.lastBlocksCls(model, x, lastBlocks);
                     case LAST_K_MEAN -> BackboneOutputs.lastBlocksClsAndMean(model, x, lastBlocks);
+                    case LAST_K_MEAN_GRID -> BackboneOutputs.lastBlocksClsMeanAndGrid(model, x, lastBlocks, grid);
                     case CLS_MEAN -> {
                         Var t = model.forwardTokens(x);
                         yield Var.concat(1, List.of(t.select(1, 0), model.meanPatchToken(t))); // (B, 2 D)

@@ -24,12 +24,17 @@ import org.junit.jupiter.api.Test;
 class FeatureExtractorTest {
     /** n random grey 8x8 images, label i % 3. */
     static Dataset images(int n, long seed) {
+        return images(n, seed, 8);
+    }
+
+    /** n random grey side x side images, label i % 3. */
+    static Dataset images(int n, long seed, int side) {
         Rng rng = new Rng(seed);
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            float[] px = new float[64];
+            float[] px = new float[side * side];
             for (int j = 0; j < px.length; j++) px[j] = rng.nextFloat();
-            samples.add(new Sample("mem[" + i + "]", new Image(1, 8, 8, px), i % 3, null));
+            samples.add(new Sample("mem[" + i + "]", new Image(1, side, side, px), i % 3, null));
         }
         return new Dataset() {
             public String name() {
@@ -50,8 +55,14 @@ class FeatureExtractorTest {
         };
     }
 
+    /** 8x8 grey images in 4x4 patches (a 2 x 2 grid), dim 16, depth 3, with {@code registers} register tokens. */
     static VisionTransformer tinyVit(int registers) {
-        ViTConfig c = ViTConfig.of(8, 4, 1, 16, 3, 2, 0);
+        return tinyVit(8, registers);
+    }
+
+    /** {@link #tinyVit(int)} for side x side images: a (side / 4)^2 patch grid. */
+    static VisionTransformer tinyVit(int side, int registers) {
+        ViTConfig c = ViTConfig.of(side, 4, 1, 16, 3, 2, 0);
         c = new ViTConfig(
                 c.imageSize(),
                 c.patch(),
