@@ -22,16 +22,12 @@ final class BackboneOutputs {
 
     /** images (B, C, H, W) -> (B, (k + 1) D): {@link #lastBlocksCls}, then the normed last block's mean patch token. */
     static Var lastBlocksClsAndMean(VisionTransformer model, Var images, int k) {
-        List<Var> outputs = model.forwardIntermediate(images, k); // k x (B, T, D)
-        List<Var> parts = new ArrayList<>(k + 1);
-        for (Var tokens : outputs) parts.add(tokens.select(1, 0)); // (B, D) each
-        parts.add(model.meanPatchToken(outputs.getLast())); // (B, D)
-        return Var.concat(1, parts); // (B, (k + 1) D)
+        return lastBlocksClsMeanAndGrid(model, images, k, 0);
     }
 
     /**
-     * images (B, C, H, W) -> (B, (k + 1 + g^2) D): {@link #lastBlocksClsAndMean}, then the normed last block's
-     * patch tokens averaged over each region of a g x g grid, row by row ({@link FeatureMode#LAST_K_MEAN_GRID}).
+     * images (B, C, H, W) -> (B, (k + 1 + g^2) D): {@link #lastBlocksClsAndMean}, then (g > 0) the normed last
+     * block's patch tokens averaged over each region of a g x g grid, row by row ({@link FeatureMode#LAST_K_MEAN_GRID}).
      */
     static Var lastBlocksClsMeanAndGrid(VisionTransformer model, Var images, int k, int g) {
         List<Var> outputs = model.forwardIntermediate(images, k); // k x (B, T, D)
@@ -39,6 +35,13 @@ final class BackboneOutputs {
         for (Var tokens : outputs) parts.add(tokens.select(1, 0)); // (B, D) each
         Var last = outputs.getLast();
         parts.add(model.meanPatchToken(last)); // (B, D)
+        if (g > 0) parts.addAll(gridMeans(model, last, g));
+        return Var.concat(1, parts); // (B, (k + 1 + g^2) D)
+    }
+
+    /** tokens (B, T, D) -> g^2 region means (B, D) of its patch tokens, row by row. */
+    private static List<Var> gridMeans(VisionTransformer model, Var last, int g) {
+        List<Var> regions = new ArrayList<>(g * g);
         int side = model.config().gridSize(), skip = 1 + model.config().registers();
         Var patches = last.narrow(1, skip, side * side) // (B, G * G, D)
                 .reshape(last.size(0), side, side, last.size(2)); // (B, G, G, D)
@@ -46,10 +49,11 @@ final class BackboneOutputs {
             int r0 = regionStart(row, side, g), r1 = regionEnd(row, side, g);
             for (int col = 0; col < g; col++) {
                 int c0 = regionStart(col, side, g), c1 = regionEnd(col, side, g);
-                parts.add(patches.narrow(1, r0, r1 - r0).narrow(2, c0, c1 - c0).mean(false, 1, 2)); // (B, D)
+                regions.add(
+                        patches.narrow(1, r0, r1 - r0).narrow(2, c0, c1 - c0).mean(false, 1, 2)); // (B, D)
             }
         }
-        return Var.concat(1, parts); // (B, (k + 1 + g^2) D)
+        return regions;
     }
 
     /** First patch of region i of g along a side of n patches: floor(i n / g) (torch's adaptive pooling). */

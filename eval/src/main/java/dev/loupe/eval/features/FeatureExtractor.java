@@ -49,9 +49,7 @@ public final class FeatureExtractor {
     public FeatureExtractor(VisionTransformer model, FeatureMode mode, int lastBlocks, int grid, int batchSize) {
         if (batchSize < 1)
             throw new IllegalArgumentException("feature extraction: batch size must be >= 1, got " + batchSize);
-        boolean lastK =
-                mode == FeatureMode.LAST_K || mode == FeatureMode.LAST_K_MEAN || mode == FeatureMode.LAST_K_MEAN_GRID;
-        if (lastK && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
+        if (mode.readsLastBlocks() && (lastBlocks < 1 || lastBlocks > model.blocks.size())) {
             throw new IllegalArgumentException(
                     "feature extraction: last-k needs 1 <= k <= depth " + model.blocks.size() + ", got " + lastBlocks);
         }

@@ -36,6 +36,11 @@ public enum FeatureMode {
     LAST_K_MEAN,
     LAST_K_MEAN_GRID;
 
+    /** Whether the features read the last k blocks (k is then a setting of the extractor). */
+    public boolean readsLastBlocks() {
+        return this == LAST_K || this == LAST_K_MEAN || this == LAST_K_MEAN_GRID;
+    }
+
     /** A stable description for cache keys and reports ("cls", "mean", "last4", "cls+mean", "last4+mean"). */
     public String describe(int lastBlocks) {
         return describe(lastBlocks, 0);

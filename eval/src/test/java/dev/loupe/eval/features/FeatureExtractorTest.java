@@ -90,11 +90,13 @@ class FeatureExtractorTest {
         return new Image(image.channels(), image.height(), image.width(), px);
     };
 
-    private static Tensor stacked(Dataset data, Transform t) {
-        float[] all = new float[data.size() * 64];
+    /** The transformed grey images of data as one (N, 1, side, side) batch. */
+    static Tensor stacked(Dataset data, Transform t) {
+        int side = data.get(0).image().height(), per = side * side;
+        float[] all = new float[data.size() * per];
         for (int i = 0; i < data.size(); i++)
-            System.arraycopy(t.apply(data.get(i).image(), new Rng(i)).pixels(), 0, all, i * 64, 64);
-        return Tensor.of(all, data.size(), 1, 8, 8);
+            System.arraycopy(t.apply(data.get(i).image(), new Rng(i)).pixels(), 0, all, i * per, per);
+        return Tensor.of(all, data.size(), 1, side, side);
     }
 
     @Test

@@ -46,7 +46,7 @@ class GridFeaturesTest {
         vit.train(false);
         float[] last;
         try (var s = GradMode.disable()) {
-            Tensor images = Tensor.of(stackedPixels(data), 5, 1, 12, 12);
+            Tensor images = FeatureExtractorTest.stacked(data, FeatureExtractorTest.CENTER);
             last = vit.forwardIntermediate(Var.of(images), 1)
                     .getFirst()
                     .data()
@@ -84,7 +84,7 @@ class GridFeaturesTest {
         vit.train(false);
         Tensor tokens;
         try (var s = GradMode.disable()) {
-            tokens = vit.forwardTokens(Var.of(Tensor.of(stackedPixels(data), 4, 1, 12, 12)))
+            tokens = vit.forwardTokens(Var.of(FeatureExtractorTest.stacked(data, FeatureExtractorTest.CENTER)))
                     .data(); // (4, 10, 16)
         }
         assertCloseToScale(
@@ -102,16 +102,5 @@ class GridFeaturesTest {
                 "feature extraction: a grid of regions needs 1 <= g <= the patch grid's side 3, got 4", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EvalFeatures.extractor(vit, "last2+mean+grid0", 2));
         assertThrows(IllegalArgumentException.class, () -> EvalFeatures.extractor(vit, "last2+grid2", 2));
-    }
-
-    private static float[] stackedPixels(Dataset data) {
-        int per = data.get(0).image().pixels().length;
-        float[] all = new float[data.size() * per];
-        for (int i = 0; i < data.size(); i++) {
-            float[] px =
-                    FeatureExtractorTest.CENTER.apply(data.get(i).image(), null).pixels();
-            System.arraycopy(px, 0, all, i * per, per);
-        }
-        return all;
     }
 }
