@@ -51,4 +51,15 @@ loupe_apt_install() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# Preloads the JDK's signal chaining library (libjsig) for the java started next. PoCL compiles OpenCL kernels
+# with LLVM, which replaces the JVM's SIGSEGV, SIGBUS and SIGILL handlers with its own one-shot ones; the JVM
+# raises SIGSEGV itself (null checks, safepoint polls), so it could later die with a bare "Segmentation fault".
+# With libjsig the JVM's handlers stay and chain to LLVM's. Call after loupe_find_jdk.
+loupe_chain_signals() {
+  local jsig="$JAVA_HOME/lib/libjsig.so"
+  [ -f "$jsig" ] || return 0
+  case ":${LD_PRELOAD:-}:" in *":$jsig:"*) return 0 ;; esac
+  export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+}
+
 LOUPE_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"

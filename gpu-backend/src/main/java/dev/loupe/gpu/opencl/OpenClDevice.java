@@ -55,6 +55,7 @@ final class OpenClDevice implements KernelDevice {
         this.cl = cl;
         this.device = new Device("opencl", index);
         this.info = describe(cl, index, ids);
+        SignalChaining.warnOnce(info.platform());
         this.id = ids.device();
         this.context = cl.createContext(id);
         this.queue = cl.createQueue(context, id);
