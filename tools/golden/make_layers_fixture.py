@@ -23,6 +23,11 @@ Writes nn/src/test/resources/golden/layers.safetensors holding:
   patchconv.* overlapping patch embedding, Conv2d(2, 6, kernel 8, stride 4, padding 2) on x (2, 2, 12, 12),
              as the ViT lays it out: out = conv(x).flatten(2).transpose(1, 2) (2, 9, 6); weight (6, 2, 8, 8),
              bias (6), r (2, 9, 6) and the gradients grad_weight, grad_bias of sum(out * r).
+  convstem.* a convolutional stem for patch 4 and D 8 (Xiao et al. 2021, GELU without a norm): Conv2d(2, 4, 3,
+             stride 2, padding 1), GELU, Conv2d(4, 8, 3, stride 2, padding 1), GELU, then the 1x1 Conv2d(8, 8) proj,
+             on x (2, 2, 12, 12) (odd 6 -> 3 second stage), out = proj(...).flatten(2).transpose(1, 2) (2, 9, 8);
+             weights s0/s1/proj .weight .bias, r (2, 9, 8) and the gradients of sum(out * r) (grad_x and each
+             parameter's grad_*).
 Run:  /usr/bin/python3 tools/golden/make_layers_fixture.py   (Debian python3-torch 1.13)
 """
 import os
@@ -146,12 +151,30 @@ def patch_conv_fixtures(out):
     out["patchconv.grad_weight"], out["patchconv.grad_bias"] = npf(conv.weight.grad), npf(conv.bias.grad)
 
 
+def conv_stem_fixtures(out):
+    torch.manual_seed(17)
+    s0 = nn.Conv2d(2, 4, kernel_size=3, stride=2, padding=1)
+    s1 = nn.Conv2d(4, 8, kernel_size=3, stride=2, padding=1)
+    proj = nn.Conv2d(8, 8, kernel_size=1)
+    x = torch.randn(2, 2, 12, 12, requires_grad=True)
+    y = proj(F.gelu(s1(F.gelu(s0(x))))).flatten(2).transpose(1, 2)
+    r = torch.randn(y.shape)
+    (y * r).sum().backward()
+    out["convstem.x"], out["convstem.out"], out["convstem.r"] = npf(x), npf(y), npf(r)
+    out["convstem.grad_x"] = npf(x.grad)
+    for name, m in (("s0", s0), ("s1", s1), ("proj", proj)):
+        out["convstem." + name + ".weight"], out["convstem." + name + ".bias"] = npf(m.weight), npf(m.bias)
+        out["convstem." + name + ".grad_weight"] = npf(m.weight.grad)
+        out["convstem." + name + ".grad_bias"] = npf(m.bias.grad)
+
+
 def main():
     out = {}
     batch_norm_fixtures(out)
     sincos_fixtures(out)
     interp_fixtures(out)
     patch_conv_fixtures(out)
+    conv_stem_fixtures(out)
     save(OUT, out, {"script": "tools/golden/make_layers_fixture.py", "torch": torch.__version__})
     print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
 

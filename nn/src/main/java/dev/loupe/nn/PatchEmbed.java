@@ -9,7 +9,9 @@ import dev.loupe.tensor.Tensor;
  * Conv2d(C, D, kernel K, stride p, padding (K - p) / 2) as patch rows + one GEMM. Shape: (B, C, H, W)
  * -> (B, N, D), N = (H/p)(W/p) in row-major grid order. K = p (ViT's non-overlapping patches) is a
  * reshape; K > p (overlapping patches) reads the windows with im2col, which needs images that are
- * data (no gradient to the pixels). Parameters proj.weight (D, C, K, K), proj.bias (D).
+ * data (no gradient to the pixels). Parameters proj.weight (D, C, K, K), proj.bias (D). With a convolutional stem
+ * ({@link ConvStem}, parameters stem.{i}.*) the stem brings the image to the (H/p, W/p) grid and proj is a 1x1 conv:
+ * proj.weight (D, D, 1, 1).
  */
 public final class PatchEmbed extends Module {
     /** Holds the conv parameters under the name {@code proj}, as timm does. */
@@ -23,7 +25,17 @@ public final class PatchEmbed extends Module {
     }
 
     public final Proj proj;
+    /** The convolutional stem, or null for the patchify conv. */
+    public final ConvStem stem;
+
     private final int patch, channels;
+
+    /** The patch embedding {@code c} describes: the patchify conv (kernel K, stride p) or a conv stem and a 1x1 conv. */
+    public static PatchEmbed of(ViTConfig c, Rng rng) {
+        return c.convStem()
+                ? new PatchEmbed(c.channels(), c.dim(), c.patch(), rng)
+                : new PatchEmbed(c.channels(), c.dim(), c.patch(), c.patchKernel(), true, rng);
+    }
 
     /** Non-overlapping p x p patches (kernel = stride = p). */
     public PatchEmbed(int channels, int dim, int patch, boolean bias, Rng rng) {
@@ -35,7 +47,17 @@ public final class PatchEmbed extends Module {
         requireKernel(patch, kernel);
         this.patch = patch;
         this.channels = channels;
+        this.stem = null;
         this.proj = child("proj", new Proj(dim, channels, kernel, bias, rng));
+    }
+
+    /** A conv stem to the stride-p grid, then a 1x1 conv (with bias) to D. */
+    private PatchEmbed(int channels, int dim, int patch, Rng rng) {
+        ConvStem.requireShape(patch, patch, dim);
+        this.patch = patch;
+        this.channels = channels;
+        this.stem = child("stem", new ConvStem(channels, dim, patch, rng));
+        this.proj = child("proj", new Proj(dim, dim, 1, true, rng));
     }
 
     /** A kernel K keeps the stride-p grid when K >= p and K - p is even (padding (K - p) / 2 each side). */
@@ -51,7 +73,13 @@ public final class PatchEmbed extends Module {
             throw new IllegalArgumentException(
                     "patch embed: images " + images.data().shape() + " need (B, " + channels + ", H, W)");
         }
-        return embed(images, proj.weight, proj.bias, patch);
+        if (stem == null) return embed(images, proj.weight, proj.bias, patch);
+        int h = images.size(2), w = images.size(3);
+        if (h % patch != 0 || w % patch != 0) {
+            throw new IllegalArgumentException(
+                    "patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
+        }
+        return embed(stem.forward(images), proj.weight, proj.bias, 1); // (B, D, H/p, W/p) -> (B, N, D)
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.Locale;
  * @param lnEps          LayerNorm eps (1e-6 timm/DINO/MAE)
  * @param patchKernel    the patch embedding's kernel K >= p: K = p is ViT's non-overlapping patches; K > p
  *                       gives overlapping patches, Conv2d(C, D, K, stride p, padding (K - p) / 2), on the same grid
+ * @param convStem       a convolutional stem ({@link ConvStem}: log2(p) 3x3 stride-2 convs, then a 1x1 conv to D) in
+ *                       place of the patchify conv; needs p a power of two and K = p
  */
 public record ViTConfig(
         int imageSize,
@@ -41,7 +43,8 @@ public record ViTConfig(
         boolean meanPool,
         int numClasses,
         double lnEps,
-        int patchKernel) {
+        int patchKernel,
+        boolean convStem) {
 
     public ViTConfig {
         if (patch < 1 || imageSize < 1) {
@@ -60,9 +63,10 @@ public record ViTConfig(
             throw new IllegalArgumentException("dim " + dim + " is not divisible by " + heads + " heads");
         if (depth < 1 || channels < 1) throw new IllegalArgumentException("depth and channels must be >= 1");
         PatchEmbed.requireKernel(patch, patchKernel);
+        if (convStem) ConvStem.requireShape(patch, patchKernel, dim);
     }
 
-    /** Non-overlapping patches: the patch kernel is the patch size. */
+    /** Non-overlapping patches (the patch kernel is the patch size), no conv stem. */
     public ViTConfig(
             int imageSize,
             int patch,
@@ -97,7 +101,8 @@ public record ViTConfig(
                 meanPool,
                 numClasses,
                 lnEps,
-                patch);
+                patch,
+                false);
     }
 
     /** A plain timm-style ViT: qkv bias, MLP ratio 4, no drop path, CLS pooling, eps 1e-6. */
@@ -172,8 +177,9 @@ public record ViTConfig(
         return gridSize() * gridSize();
     }
 
-    /** "patch 4", or "patch 4 (kernel 8)" for overlapping patches: for logs and reports. */
+    /** "patch 4", "patch 4 (kernel 8)" for overlapping patches or "patch 4 (conv stem)": for logs and reports. */
     public String patchLabel() {
+        if (convStem) return "patch " + patch + " (conv stem)";
         return patchKernel == patch ? "patch " + patch : "patch " + patch + " (kernel " + patchKernel + ")";
     }
 
@@ -185,6 +191,11 @@ public record ViTConfig(
     /** The same ViT with overlapping patches of kernel {@code kernel} (stride stays the patch size). */
     public ViTConfig withPatchKernel(int kernel) {
         return toBuilder().patchKernel(kernel).build();
+    }
+
+    /** The same ViT with a convolutional stem ({@code true}) or the patchify conv. */
+    public ViTConfig withConvStem(boolean stem) {
+        return toBuilder().convStem(stem).build();
     }
 
     /** The same ViT pooling by the mean of the patch tokens ({@code true}) or by CLS. */
@@ -210,7 +221,7 @@ public record ViTConfig(
     public static final class Builder {
         private int imageSize, patch, channels, dim, depth, heads, registers, numClasses, patchKernel;
         private double mlpRatio, dropPathRate, layerScaleInit, lnEps;
-        private boolean qkvBias, uniformDropPath, swiglu, meanPool;
+        private boolean qkvBias, uniformDropPath, swiglu, meanPool, convStem;
 
         private Builder(ViTConfig c) {
             imageSize = c.imageSize;
@@ -230,6 +241,7 @@ public record ViTConfig(
             numClasses = c.numClasses;
             lnEps = c.lnEps;
             patchKernel = c.patchKernel;
+            convStem = c.convStem;
         }
 
         public Builder imageSize(int v) {
@@ -314,6 +326,11 @@ public record ViTConfig(
             return this;
         }
 
+        public Builder convStem(boolean v) {
+            convStem = v;
+            return this;
+        }
+
         public ViTConfig build() {
             return new ViTConfig(
                     imageSize,
@@ -332,7 +349,8 @@ public record ViTConfig(
                     meanPool,
                     numClasses,
                     lnEps,
-                    patchKernel);
+                    patchKernel,
+                    convStem);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * Vision Transformer (timm / DINO flavour). Shape: images (B, C, H, W) -> features (B, D) after the
  * final norm (CLS token, or mean of patch tokens), and logits (B, K) when a head is configured.
  * Parameter names follow timm: cls_token (1, 1, D), pos_embed (1, N + 1, D), reg_token (1, R, D),
- * patch_embed.proj.*, blocks.{i}.*, norm.*, head.*.
+ * patch_embed.proj.* (and patch_embed.stem.{i}.* with a conv stem), blocks.{i}.*, norm.*, head.*.
  */
 public final class VisionTransformer extends Module {
     private final ViTConfig config;
@@ -33,7 +33,7 @@ public final class VisionTransformer extends Module {
         regToken = c.registers() > 0
                 ? param("reg_token", Tensor.truncNormal(rng, 0.02, -2, 2, 1, c.registers(), d))
                 : null;
-        patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), d, c.patch(), c.patchKernel(), true, rng));
+        patchEmbed = child("patch_embed", PatchEmbed.of(c, rng));
         Blocks list = child("blocks", new Blocks());
         for (int i = 0; i < c.depth(); i++) {
             double rate =

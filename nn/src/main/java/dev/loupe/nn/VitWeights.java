@@ -20,7 +20,8 @@ import java.util.Map;
  * by timm by name). Shapes give most of the {@link ViTConfig}:
  * <ul>
  *   <li>cls_token (1, 1, D): the width D; reg_token (1, R, D): R register tokens;</li>
- *   <li>patch_embed.proj.weight (D, C, K, K): channels C and the patch kernel K;</li>
+ *   <li>patch_embed.proj.weight (D, C, K, K): channels C and the patch kernel K; with a conv stem
+ *       (patch_embed.stem.{i}.weight, s of them) the patch is 2^s and C is the first stem conv's input;</li>
  *   <li>pos_embed (1, 1 + g*g, D): the grid g, image side g * stride;</li>
  *   <li>blocks.{i}.*: the depth; blocks.0.attn.qkv.bias: qkv bias; blocks.0.mlp.w12.weight: SwiGLU, else
  *       blocks.0.mlp.fc1.weight (H, D): MLP ratio H / D; blocks.0.ls1.gamma: LayerScale;</li>
@@ -233,6 +234,12 @@ public final class VitWeights {
         int dim = cls.size(-1), channels = conv.size(1), kernel = conv.size(2);
         Integer storedStride = integer(what, metadata, PATCH_STRIDE);
         int stride = storedStride != null ? storedStride : kernel;
+        int stemStages = 0; // a conv stem: 3x3 stride-2 convs, then proj is a 1x1 conv
+        while (state.containsKey("patch_embed.stem." + stemStages + ".weight")) stemStages++;
+        if (stemStages > 0) {
+            channels = require(what, state, "patch_embed.stem.0.weight", 4).size(1);
+            stride = kernel = 1 << stemStages;
+        }
         int tokens = pos.size(1) - 1;
         int grid = (int) Math.round(Math.sqrt(tokens));
         if (grid * grid != tokens) {
@@ -256,6 +263,7 @@ public final class VitWeights {
         boolean meanPool = overrides.meanPool() != null ? overrides.meanPool() : "mean".equals(metadata.get(POOL));
         return ViTConfig.builder(grid * stride, stride, channels, dim, depth, heads)
                 .patchKernel(kernel)
+                .convStem(stemStages > 0)
                 .mlpRatio(mlpRatio)
                 .qkvBias(state.containsKey("blocks.0.attn.qkv.bias"))
                 .layerScaleInit(layerScale)

@@ -48,6 +48,16 @@ class VitWeightsTest {
     }
 
     @Test
+    void aConvStemRoundTripsFromItsParameterNames() throws IOException {
+        ViTConfig config =
+                ViTConfig.of(16, 8, 3, 16, 1, 2, 0).withConvStem(true).withMeanPool(true);
+        roundTrip(config, 3, 16);
+        assertFalse(
+                SafeTensors.readMetadata(tmp.resolve("model.safetensors")).containsKey(VitWeights.PATCH_STRIDE),
+                "a stem's patch is its number of stages; no stride is recorded");
+    }
+
+    @Test
     void registersSwigluLayerScaleAndEpsRoundTrip() throws IOException {
         ViTConfig config = new ViTConfig(16, 4, 3, 32, 2, 4, 4.0, false, 0.0, false, 1e-4, 2, true, false, 0, 1e-5);
         roundTrip(config, 3, 16);

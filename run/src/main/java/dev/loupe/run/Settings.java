@@ -1,6 +1,7 @@
 package dev.loupe.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -28,7 +29,7 @@ import java.util.Map;
  * names in snake_case. Each record reads back from that object by its own fields ({@link #read}).
  *
  * <p>Two library records are shown as users know them: ViTConfig's pooling as "pool": "cls" | "mean"
- * and its drop path rate as "drop_path"; TrainerConfig without its run-time intervals (checkpoint_every,
+ * and its drop path rate as "drop_path" ("conv_stem" only when true); TrainerConfig without its run-time intervals (checkpoint_every,
  * keep_checkpoints, eval_every), which may change between invocations of one run.
  */
 public final class Settings {
@@ -69,6 +70,11 @@ public final class Settings {
         @JsonSerialize(using = PoolWriter.class)
         @JsonDeserialize(using = PoolReader.class)
         abstract boolean meanPool();
+
+        // only a stem ViT names it, so the settings of runs from before it existed (which a resume compares) stay the
+        // same
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        abstract boolean convStem();
     }
 
     /** TrainerConfig without the intervals that may change between invocations. */

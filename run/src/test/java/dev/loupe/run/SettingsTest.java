@@ -44,4 +44,17 @@ class SettingsTest {
         String text = java.nio.file.Files.readString(dir.config());
         assertTrue(text.indexOf("\"settings\"") < text.indexOf("\"runtime\""), "settings first, every run: " + text);
     }
+
+    /** A run's settings name the conv stem only when it has one, so runs written before it existed still resume. */
+    @Test
+    void theConvStemIsNamedOnlyWhenPresent(@TempDir Path tmp) {
+        ViTConfig plain = ViTConfig.of(28, 4, 1, 16, 2, 2, 0);
+        assertFalse(Settings.of(plain).containsKey("conv_stem"));
+        ViTConfig stem = plain.withConvStem(true);
+        Map<String, Object> settings = Settings.of(stem);
+        assertEquals(true, settings.get("conv_stem"));
+        RunDirectory dir = new RunDirectory(tmp);
+        dir.writeConfig(settings, Map.of());
+        assertEquals(stem, Settings.read(dir.config(), ViTConfig.class));
+    }
 }

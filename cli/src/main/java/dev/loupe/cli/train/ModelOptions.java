@@ -40,6 +40,13 @@ public final class ModelOptions {
     public Integer patchKernel;
 
     @Option(
+            names = "--conv-stem",
+            description =
+                    "A convolutional stem instead of the patchify conv (Xiao et al. 2021): log2(patch) 3x3 stride-2 convs "
+                            + "with GELU, widening to the model's width, then a 1x1 conv to the tokens; needs a power-of-two patch and no --patch-kernel.")
+    public boolean convStem;
+
+    @Option(
             names = "--pool",
             defaultValue = "cls",
             description =
@@ -73,6 +80,7 @@ public final class ModelOptions {
                 .heads(heads != null ? heads : base.heads())
                 .meanPool(base.meanPool() || meanPool(pool))
                 .patchKernel(patchKernel != null ? patchKernel : patch)
+                .convStem(convStem)
                 .dropPath(dropPath, base.uniformDropPath())
                 .build();
     }

@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A whole tiny ViT (dim 48, depth 2, heads 3, 16x16x3 images, patch 4, 10 classes) trained for 3 AdamW
- * steps on the test device and on the host from the same initial weights and batch: losses and every
- * parameter agree within 1e-4 of their scale.
+ * A whole tiny ViT (dim 48, depth 2, heads 3, 16x16x3 images, patch 4, 10 classes; the patchify conv or a conv
+ * stem) trained for 3 AdamW steps on the test device and on the host from the same initial weights and batch:
+ * losses and every parameter agree within 1e-4 of their scale.
  */
 class DeviceVitTrainingTest {
     private static final double RTOL = 1e-4;
@@ -28,7 +28,17 @@ class DeviceVitTrainingTest {
     @Test
     void threeAdamWStepsMatchTheHost() {
         if (!TestDevice.ready("threeAdamWStepsMatchTheHost")) return;
-        ViTConfig config = ViTConfig.of(16, 4, 3, 48, 2, 3, 10);
+        trainsAsOnTheHost(ViTConfig.of(16, 4, 3, 48, 2, 3, 10));
+    }
+
+    /** The convolutional stem: its padding, window gather (and scatter-add backward) and GEMMs on the device. */
+    @Test
+    void aConvStemVitMatchesTheHost() {
+        if (!TestDevice.ready("aConvStemVitMatchesTheHost")) return;
+        trainsAsOnTheHost(ViTConfig.of(16, 4, 3, 48, 2, 3, 10).withConvStem(true));
+    }
+
+    private static void trainsAsOnTheHost(ViTConfig config) {
         VisionTransformer host = new VisionTransformer(config, new Rng(99));
         VisionTransformer device = new VisionTransformer(config, new Rng(99));
         device.to(TestDevice.DEVICE);
