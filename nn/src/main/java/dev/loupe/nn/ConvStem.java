@@ -24,12 +24,10 @@ public final class ConvStem extends Module {
 
         Conv(int out, int in, Rng rng) {
             double bound = 1 / Math.sqrt(in * KERNEL * KERNEL);
-            this.weight = param("weight", uniform(rng, bound, out, in, KERNEL, KERNEL));
-            this.bias = param("bias", uniform(rng, bound, out));
-        }
-
-        private static Tensor uniform(Rng rng, double bound, int... shape) {
-            return Tensor.rand(rng, shape).mul(2 * bound).sub(bound);
+            this.weight = param("weight", Tensor.zeros(out, in, KERNEL, KERNEL));
+            this.bias = param("bias", Tensor.zeros(out));
+            Init.uniform(weight, bound, rng);
+            Init.uniform(bias, bound, rng);
         }
     }
 

@@ -74,11 +74,7 @@ public final class PatchEmbed extends Module {
                     "patch embed: images " + images.data().shape() + " need (B, " + channels + ", H, W)");
         }
         if (stem == null) return embed(images, proj.weight, proj.bias, patch);
-        int h = images.size(2), w = images.size(3);
-        if (h % patch != 0 || w % patch != 0) {
-            throw new IllegalArgumentException(
-                    "patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
-        }
+        requireSides(images, patch);
         return embed(stem.forward(images), proj.weight, proj.bias, 1); // (B, D, H/p, W/p) -> (B, N, D)
     }
 
@@ -89,10 +85,7 @@ public final class PatchEmbed extends Module {
     public static Var embed(Var images, Var weight, Var bias, int patch) {
         int b = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
         int dim = weight.size(0), kernel = weight.size(2);
-        if (h % patch != 0 || w % patch != 0) {
-            throw new IllegalArgumentException(
-                    "patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
-        }
+        requireSides(images, patch);
         if (weight.size(1) != c)
             throw new IllegalArgumentException(
                     "patch embed: weight " + weight.data().shape() + " needs " + c + " input channels");
@@ -101,6 +94,13 @@ public final class PatchEmbed extends Module {
         Var out = rows.matmul(weight.reshape(dim, k).mT());
         if (bias != null) out = out.add(bias);
         return out.reshape(b, gh * gw, dim);
+    }
+
+    private static void requireSides(Var images, int patch) {
+        if (images.size(2) % patch != 0 || images.size(3) % patch != 0) {
+            throw new IllegalArgumentException(
+                    "patch embed: images " + images.data().shape() + " need sides divisible by " + patch);
+        }
     }
 
     /** (B, C, gh, p, gw, p) -> (B, gh, gw, C, p, p) -> (B*N, C*p*p): rows ordered like the flattened conv weight. */

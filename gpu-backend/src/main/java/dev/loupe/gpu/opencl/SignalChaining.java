@@ -35,7 +35,7 @@ final class SignalChaining {
         return maps.contains("/libjsig.so");
     }
 
-    /** The warning for opening a device of {@code platform} in a process whose mappings are {@code maps}, if any. */
+    /** The warning for opening a device of {@code platform}, if any: PoCL without libjsig mapped. */
     static Optional<String> warning(String platform, boolean jsigLoaded, String javaHome) {
         if (jsigLoaded || !platform.contains("Portable Computing Language")) return Optional.empty();
         return Optional.of("loupe: warning: PoCL's LLVM replaces the JVM's SIGSEGV handler when it compiles a kernel,"
@@ -45,7 +45,7 @@ final class SignalChaining {
 
     /** Prints {@link #warning} once per process. */
     static void warnOnce(String platform) {
-        if (WARNED.get()) return;
+        if (WARNED.get()) return; // the process mappings are read at most until the first warning
         warning(platform, jsigLoaded(), System.getProperty("java.home")).ifPresent(w -> {
             if (WARNED.compareAndSet(false, true)) System.err.println(w);
         });
