@@ -36,6 +36,36 @@ class ParallelTest {
     }
 
     @Test
+    void aCallerWaitsPastItsSpinForASlowWorker() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int slow : new int[] {0, 1}) { // the caller's chunk or the worker's outlasts the 30 us spin
+                int[] written = new int[2];
+                Parallel.forRange(2, 1, (s, e) -> {
+                    for (int i = s; i < e; i++) {
+                        if (i == slow) sleep(20);
+                        written[i] = i + 1; // a plain write: forRange's end must make it visible
+                    }
+                });
+                assertEquals(1, written[0], "chunk 0, slow chunk " + slow);
+                assertEquals(2, written[1], "chunk 1, slow chunk " + slow);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void nestedCallsAndFailuresReachTheCaller() {
         int before = Parallel.threads();
         try {
