@@ -26,11 +26,11 @@ public final class Parallel {
     /**
      * How long a caller that has finished its share spins before it parks to wait for the workers'
      * ({@code -Dloupe.parallel.spin-us}, default 30; 0 parks at once). Parking and being unparked cost
-     * tens of microseconds on this VM, a fifth of a 256 x 256 GEMM: with 30 us `bench gemm --sizes 256`
-     * ran 259-272 GFLOP/s against 220-236 (interleaved, 2 threads, idle Zen 5; 10 and 100 us did no better),
+     * tens of microseconds on this VM, a fifth of a 256 x 256 GEMM: with 30 us `bench gemm --reps 40 --sizes 256`
+     * ran 250-278 GFLOP/s against 184-228 (five interleaved pairs, 2 threads, idle Zen 5; 10 and 100 us did no better),
      * and ViT-Tiny steps were level (122-132 / 477-495 img/s either way).
      */
-    private static final long SPIN_NANOS = spinNanos();
+    private static final long SPIN_NANOS = JvmSetting.wholeNumber("loupe.parallel.spin-us", 30, 0) * 1000;
 
     private static volatile ForkJoinPool pool;
     private static volatile int threads = defaultThreads();
@@ -38,25 +38,8 @@ public final class Parallel {
     private Parallel() {}
 
     private static int defaultThreads() {
-        String p = System.getProperty("loupe.threads");
-        if (p != null && !p.isBlank()) {
-            int n = Integer.parseInt(p.trim());
-            if (n < 1) throw new IllegalArgumentException("-Dloupe.threads must be >= 1, got " + n);
-            return n;
-        }
-        return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static long spinNanos() {
-        String p = System.getProperty("loupe.parallel.spin-us");
-        if (p == null || p.isBlank()) return 30_000;
-        try {
-            long us = Long.parseLong(p.strip());
-            if (us >= 0) return us * 1000;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-Dloupe.parallel.spin-us must be a whole number >= 0, got '" + p + "'");
+        return (int)
+                JvmSetting.wholeNumber("loupe.threads", Runtime.getRuntime().availableProcessors(), 1);
     }
 
     public static int threads() {

@@ -1,5 +1,6 @@
 package dev.loupe.tensor.cpu;
 
+import dev.loupe.tensor.JvmSetting;
 import dev.loupe.tensor.Parallel;
 
 /**
@@ -467,15 +468,7 @@ public final class Gemm {
     }
 
     private static int kcSetting() {
-        String p = System.getProperty("loupe.gemm.kc");
-        if (p == null || p.isBlank()) return 1024;
-        try {
-            int kc = Integer.parseInt(p.strip());
-            if (kc >= 16) return kc;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-Dloupe.gemm.kc must be a whole number >= 16, got '" + p + "'");
+        return (int) JvmSetting.wholeNumber("loupe.gemm.kc", 1024, 16);
     }
 
     static int ceilDiv(int x, int y) {
