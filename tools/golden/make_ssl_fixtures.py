@@ -4,7 +4,7 @@
 Each reference computation is reproduced here in torch from the public reference repositories
 (facebookresearch/dino main_dino.py DINOLoss and vision_transformer.py DINOHead; facebookresearch/
 dinov2 dinov2/loss/{dino_clstoken,ibot_patch,koleo}_loss.py; facebookresearch/mae models_mae.py;
-facebookresearch/SLIP losses.py SIMCLRLoss), single process, float32, small sizes, fixed seeds, with
+facebookresearch/SLIP losses.py SIMCLRLoss; microsoft/SimMIM models/simmim.py forward), single process, float32, small sizes, fixed seeds, with
 masks and noise injected. Writes ssl/src/test/resources/golden/:
 
   dino_head.safetensors   DINOHead(in 8, out 10, hidden 16, bottleneck 6, norm_last_layer) weights
@@ -24,6 +24,8 @@ masks and noise injected. Writes ssl/src/test/resources/golden/:
   ntxent.safetensors      za, zb (6, 5), tau 0.1 -> loss, grad_za, grad_zb.
   ntxent_multicrop.safetensors  z0..z3 (5, 6): 2 global + 2 local views, tau 0.2 -> loss (the mean of
                           the SIMCLRLoss above over the pairs (0,1), (0,2), (0,3), (1,2), (1,3)), grad_z0..3.
+  simmim_loss.safetensors images (2, 2, 4, 6), patch 2, pred (2, 6, 8) in MAE's patch order (p, q, c),
+                          mask (2, 6) BOOL -> loss (SimMIM's pixel-level masked L1), grad_pred.
 Run:  /usr/bin/python3 tools/golden/make_ssl_fixtures.py   (Debian python3-torch 1.13)
 """
 import math
@@ -365,6 +367,30 @@ def ntxent_multicrop_fixture():
     save(os.path.join(OUT, "ntxent_multicrop.safetensors"), d)
 
 
+# ---------------------------------------------------------------- SimMIM reconstruction loss
+def simmim_loss(x, x_rec, mask, patch, in_chans):
+    # mask (B, gh, gw) at patch level -> (B, 1, H, W) at pixel level, as simmim.py's forward
+    mask = mask.repeat_interleave(patch, 1).repeat_interleave(patch, 2).unsqueeze(1).contiguous()
+    loss_recon = F.l1_loss(x, x_rec, reduction="none")
+    return (loss_recon * mask).sum() / (mask.sum() + 1e-5) / in_chans
+
+
+def simmim_loss_fixture():
+    torch.manual_seed(17)
+    b, c, gh, gw, p = 2, 2, 2, 3, 2
+    images = torch.randn(b, c, gh * p, gw * p)
+    pred = torch.randn(b, gh * gw, p * p * c, requires_grad=True)
+    mask = torch.tensor([[1, 0, 1, 1, 0, 0], [0, 0, 0, 1, 0, 1]], dtype=torch.bool)
+    # pred in MAE's patch order (h, w, p, q, c) -> image (B, C, H, W), as MAE's unpatchify
+    rec = pred.reshape(b, gh, gw, p, p, c)
+    rec = torch.einsum("nhwpqc->nchpwq", rec).reshape(b, c, gh * p, gw * p)
+    loss = simmim_loss(images, rec, mask.reshape(b, gh, gw).float(), p, c)
+    loss.backward()
+    save(os.path.join(OUT, "simmim_loss.safetensors"),
+         {"images": npf(images), "pred": npf(pred), "mask": mask.numpy(), "loss": npf(loss),
+          "grad_pred": npf(pred.grad)})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     dino_head_fixture()
@@ -373,4 +399,5 @@ if __name__ == "__main__":
     mae_fixture()
     ntxent_fixture()
     ntxent_multicrop_fixture()
+    simmim_loss_fixture()
     print("wrote", sorted(os.listdir(OUT)))

@@ -68,7 +68,15 @@ public final class VisionTransformer extends Module {
      * interpolate_pos_encoding ({@link PosEmbedInterpolation#dino}).
      */
     public Var forwardTokens(Var images) {
-        Var x = embedTokens(images, null, null);
+        return forwardTokens(images, null, null);
+    }
+
+    /**
+     * {@link #forwardTokens(Var)} with the embeddings of the masked patches replaced by maskToken (see
+     * {@link #embedTokens}): masked image modelling on a plain ViT. mask (B, N) BOOL or null; maskToken (1, D).
+     */
+    public Var forwardTokens(Var images, Tensor mask, Var maskToken) {
+        Var x = embedTokens(images, mask, maskToken);
         for (int i = 0; i < blocks.size(); i++) x = block(i, x);
         Var out = norm.forward(x);
         recycle(x);
@@ -157,8 +165,12 @@ public final class VisionTransformer extends Module {
 
     /** Pooled features (B, D): CLS token, or the mean of the patch tokens. */
     public Var forwardFeatures(Var images) {
-        Var t = forwardTokens(images);
-        return config.meanPool() ? meanPatchToken(t) : t.select(1, 0);
+        return pool(forwardTokens(images));
+    }
+
+    /** tokens (B, 1 + R + N, D) from {@link #forwardTokens} -> the pooled features (B, D): CLS, or the mean patch token. */
+    public Var pool(Var tokens) {
+        return config.meanPool() ? meanPatchToken(tokens) : tokens.select(1, 0);
     }
 
     /** tokens (B, 1 + R + N, D) from {@link #forwardTokens} -> the mean of the N patch tokens (B, D); CLS and registers excluded. */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code loupe train simclr}: NT-Xent between two augmented views (SimCLR augmentations) through a
  * ViT and a BN projection head, in SLIP's ViT setting (AdamW, betas 0.9 / 0.98, weight decay 0.1)
  * at 5e-4 x batch / 256 with warm-up and a cosine to 0, temperature 0.5 (the small-batch CIFAR
- * recipe; 0.1 at large batch), head 512 -> 128; {@code --local-crops N} adds SwAV's multi-crop views.
+ * recipe; 0.1 at large batch), head 512 -> 128; {@code --local-crops N} adds SwAV's multi-crop views;
+ * {@code --mim-weight W} adds SimMIM's masked-pixel term on block-masked full views.
  * The image tower's backbone is written at the end.
  */
 @Command(
@@ -51,6 +52,9 @@ public final class SimClrCommand implements Runnable {
     @Mixin
     SimClrHeadOptions head;
 
+    @Mixin
+    MaskedImageOptions maskedImage;
+
     @Option(
             names = "--color-strength",
             defaultValue = "0.5",
@@ -65,7 +69,7 @@ public final class SimClrCommand implements Runnable {
         TrainerConfig tc = run.trainerConfig(RECIPE, baseLr, batch);
 
         Map<String, Object> m = new LinkedHashMap<>();
-        SimClrObjective objective = head.objective(vc, run.rng(), m);
+        SimClrObjective objective = head.objective(vc, maskedImage.modelling(m), run.rng(), m);
         m.put("color_strength", colorStrength);
         RecipeConfig recipe = local.apply(
                 crop.apply(blur.apply(RecipeConfig.of(data.imageSize(), data.mean(), data.std())

@@ -1,6 +1,7 @@
 package dev.loupe.cli.train;
 
 import dev.loupe.nn.ViTConfig;
+import dev.loupe.ssl.simclr.MaskedImageModelling;
 import dev.loupe.ssl.simclr.SimClrObjective;
 import dev.loupe.tensor.Rng;
 import java.util.Map;
@@ -27,11 +28,12 @@ public final class SimClrHeadOptions {
             description = "Projection width (SimCLR 128; default ${DEFAULT-VALUE}).")
     int projOut;
 
-    /** The objective for a backbone of shape vit, recording temperature, proj_hidden and proj_out in settings. */
-    public SimClrObjective objective(ViTConfig vit, Rng rng, Map<String, Object> settings) {
+    /** The objective for a backbone of shape vit (with SimMIM's masked-pixel term unless maskedImage is null), recording temperature, proj_hidden and proj_out in settings. */
+    public SimClrObjective objective(
+            ViTConfig vit, MaskedImageModelling maskedImage, Rng rng, Map<String, Object> settings) {
         settings.put("temperature", temperature);
         settings.put("proj_hidden", projHidden);
         settings.put("proj_out", projOut);
-        return new SimClrObjective(vit, projHidden, projOut, temperature, rng);
+        return new SimClrObjective(vit, projHidden, projOut, temperature, maskedImage, rng);
     }
 }

@@ -129,7 +129,7 @@ class TrainSslCommandsTest {
     @ValueSource(strings = {"dino", "dinov2", "mae", "simclr", "vicreg", "byol"})
     void trainsWritesTheBackboneAndResumesExactly(String method, @TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
-        Path straight = tmp.resolve("runs/straight"), resumed = tmp.resolve("runs/resumed");
+        Path straight = tmp.resolve("runs/straight");
         assertEquals(0, run(args(method, data, straight)));
 
         JsonNode config = JSON.readTree(straight.resolve("config.json").toFile());
@@ -149,11 +149,49 @@ class TrainSslCommandsTest {
         assertEquals(16, backbone.config().dim());
         assertEquals(0, backbone.config().numClasses());
 
-        assertEquals(0, run(args(method, data, resumed)));
+        assertResumesExactly(method, data, straight, tmp.resolve("runs/resumed"));
+    }
+
+    /** SimCLR with SimMIM's masked-pixel term: its settings recorded, both terms logged, and an exact resume. */
+    @Test
+    void simclrWithTheMaskedImageTermLogsBothTermsAndResumesExactly(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
+        String[] mim = {"--mim-weight", "0.5", "--mask-probability", "1.0"};
+        Path straight = tmp.resolve("runs/straight");
+        assertEquals(0, run(args("simclr", data, straight, mim)));
+        JsonNode settings =
+                JSON.readTree(straight.resolve("config.json").toFile()).path("settings");
+        assertEquals(0.5, settings.path("mim_weight").asDouble());
+        assertEquals(1.0, settings.path("mask_probability").asDouble());
+        List<JsonNode> train = lines(straight.resolve("metrics.jsonl")).stream()
+                .filter(r -> r.get("type").asText().equals("step"))
+                .toList();
+        assertFalse(train.isEmpty(), "no training step logged");
+        for (JsonNode r : train) {
+            double contrast = r.path("ntxent").asDouble(Double.NaN),
+                    pixels = r.path("masked_pixels").asDouble(Double.NaN);
+            assertTrue(contrast > 0 && pixels > 0, "ntxent " + contrast + ", masked_pixels " + pixels + " in " + r);
+            assertEquals(
+                    contrast + 0.5 * pixels,
+                    r.get("loss").asDouble(),
+                    1e-4 * r.get("loss").asDouble());
+        }
+        assertEquals(
+                0,
+                VitWeights.read(straight.resolve("model.safetensors")).config().numClasses());
+        assertResumesExactly("simclr", data, straight, tmp.resolve("runs/resumed"), mim);
+    }
+
+    /** A second run killed after its step-2 checkpoint and resumed writes the straight run's backbone byte for byte. */
+    private static void assertResumesExactly(String method, Path data, Path straight, Path resumed, String... extra)
+            throws IOException {
+        assertEquals(0, run(args(method, data, resumed, extra)));
         deleteTree(resumed.resolve("checkpoints/step-0000004"));
         Files.writeString(resumed.resolve("checkpoints/latest"), "step-0000002\n");
         Files.delete(resumed.resolve("model.safetensors"));
-        assertEquals(0, run(args(method, data, resumed, "--resume")));
+        String[] again = java.util.Arrays.copyOf(extra, extra.length + 1);
+        again[extra.length] = "--resume";
+        assertEquals(0, run(args(method, data, resumed, again)));
         assertArrayEquals(
                 Files.readAllBytes(straight.resolve("model.safetensors")),
                 Files.readAllBytes(resumed.resolve("model.safetensors")),

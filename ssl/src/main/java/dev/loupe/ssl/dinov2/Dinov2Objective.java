@@ -10,6 +10,7 @@ import dev.loupe.nn.dist.DataParallel;
 import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.BlockMasking;
 import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.DinoLoss;
 import dev.loupe.ssl.dino.TeacherMomentum;

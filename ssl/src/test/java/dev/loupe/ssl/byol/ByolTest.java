@@ -5,7 +5,6 @@ import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loupe.autograd.Var;
-import dev.loupe.data.Batch;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.nn.train.StepInfo;
@@ -98,20 +97,7 @@ class ByolTest {
     @Test
     void lossIsFiniteAndDecreasesOverSixSteps() {
         ByolObjective o = new ByolObjective(TinyBatches.tinyVit(), 32, 16, 0.99, new Rng(5));
-        AdamW opt = new AdamW(ParamGroup.single(o.trainableParameters()), 3e-3);
-        Batch batch = TinyBatches.views(8, 2, 0, new Rng(6));
-        double first = 0, last = 0;
-        for (int i = 0; i < 6; i++) {
-            opt.zeroGrad();
-            Var loss = o.loss(batch, new StepInfo(i, 6, 0, 6));
-            assertTrue(Double.isFinite(loss.item()), "loss " + loss.item() + " at step " + i);
-            loss.backward();
-            opt.step();
-            o.afterOptimizerStep(new StepInfo(i, 6, 0, 6));
-            if (i == 0) first = loss.item();
-            last = loss.item();
-        }
-        assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
+        TinyBatches.assertLossFalls(o, TinyBatches.views(8, 2, 0, new Rng(6)), 6);
         assertThrows(
                 IllegalArgumentException.class,
                 () -> o.loss(TinyBatches.views(6, 3, 0, new Rng(7)), new StepInfo(0, 1, 0, 1)));

@@ -1,7 +1,13 @@
 package dev.loupe.ssl.common;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.ViTConfig;
+import dev.loupe.nn.optim.AdamW;
+import dev.loupe.nn.optim.ParamGroup;
+import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
@@ -29,5 +35,26 @@ public final class TinyBatches {
 
     public static StepInfo step(long step, long total, long perEpoch) {
         return new StepInfo(step, total, (int) (step / perEpoch), perEpoch);
+    }
+
+    /**
+     * {@code steps} AdamW steps (lr 3e-3, the objective's after-step hook run) on one repeated batch: every
+     * loss finite and the last below the first.
+     */
+    public static void assertLossFalls(Objective<Batch> objective, Batch batch, int steps) {
+        AdamW opt = new AdamW(ParamGroup.single(objective.trainableParameters()), 3e-3);
+        double first = 0, last = 0;
+        for (int i = 0; i < steps; i++) {
+            StepInfo step = new StepInfo(i, steps, 0, steps);
+            opt.zeroGrad();
+            Var loss = objective.loss(batch, step);
+            assertTrue(Double.isFinite(loss.item()), "loss " + loss.item() + " at step " + i);
+            loss.backward();
+            opt.step();
+            objective.afterOptimizerStep(step);
+            if (i == 0) first = loss.item();
+            last = loss.item();
+        }
+        assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
     }
 }

@@ -8,6 +8,7 @@ import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.nn.train.StepInfo;
+import dev.loupe.ssl.common.BlockMasking;
 import dev.loupe.ssl.common.TinyBatches;
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
-import dev.loupe.nn.optim.AdamW;
-import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.common.Golden;
 import dev.loupe.ssl.common.TinyBatches;
@@ -51,19 +49,7 @@ class SimClrTest {
     @Test
     void lossIsFiniteAndDecreasesOverFiveSteps() {
         SimClrObjective o = new SimClrObjective(TinyBatches.tinyVit(), 32, 8, 0.5, new Rng(3));
-        AdamW opt = new AdamW(ParamGroup.single(o.trainableParameters()), 3e-3);
-        Batch batch = TinyBatches.views(6, 2, 2, new Rng(4)); // two global and two local views
-        double first = 0, last = 0;
-        for (int i = 0; i < 6; i++) {
-            opt.zeroGrad();
-            Var loss = o.loss(batch, new StepInfo(i, 6, 0, 6));
-            assertTrue(Double.isFinite(loss.item()), "loss " + loss.item() + " at step " + i);
-            loss.backward();
-            opt.step();
-            if (i == 0) first = loss.item();
-            last = loss.item();
-        }
-        assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
+        TinyBatches.assertLossFalls(o, TinyBatches.views(6, 2, 2, new Rng(4)), 6); // two global and two local views
         assertThrows(
                 IllegalArgumentException.class,
                 () -> o.loss(TinyBatches.views(6, 1, 0, new Rng(5)), new StepInfo(0, 1, 0, 1)));

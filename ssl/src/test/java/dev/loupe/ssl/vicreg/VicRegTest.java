@@ -5,9 +5,6 @@ import static dev.loupe.tensor.testing.TensorAssert.assertCloseToScale;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loupe.autograd.Var;
-import dev.loupe.data.Batch;
-import dev.loupe.nn.optim.AdamW;
-import dev.loupe.nn.optim.ParamGroup;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.common.Golden;
 import dev.loupe.ssl.common.TinyBatches;
@@ -130,19 +127,7 @@ class VicRegTest {
     @Test
     void lossIsFiniteAndDecreasesOverSixSteps() {
         VicRegObjective o = new VicRegObjective(TinyBatches.tinyVit(), 32, 32, VicRegLoss.Weights.paper(), new Rng(3));
-        AdamW opt = new AdamW(ParamGroup.single(o.trainableParameters()), 3e-3);
-        Batch batch = TinyBatches.views(8, 2, 0, new Rng(4));
-        double first = 0, last = 0;
-        for (int i = 0; i < 6; i++) {
-            opt.zeroGrad();
-            Var loss = o.loss(batch, new StepInfo(i, 6, 0, 6));
-            assertTrue(Double.isFinite(loss.item()), "loss " + loss.item() + " at step " + i);
-            loss.backward();
-            opt.step();
-            if (i == 0) first = loss.item();
-            last = loss.item();
-        }
-        assertTrue(last < first, "loss did not decrease: " + first + " -> " + last);
+        TinyBatches.assertLossFalls(o, TinyBatches.views(8, 2, 0, new Rng(4)), 6);
         assertEquals(
                 List.of("invariance", "variance", "covariance"),
                 List.copyOf(o.metrics().keySet()));

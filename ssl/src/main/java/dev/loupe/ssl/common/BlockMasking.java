@@ -1,4 +1,4 @@
-package dev.loupe.ssl.dinov2;
+package dev.loupe.ssl.common;
 
 import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Rng;

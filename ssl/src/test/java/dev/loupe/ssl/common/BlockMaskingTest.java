@@ -1,4 +1,4 @@
-package dev.loupe.ssl.dinov2;
+package dev.loupe.ssl.common;
 
 import static org.junit.jupiter.api.Assertions.*;
 
