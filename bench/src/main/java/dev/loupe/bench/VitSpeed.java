@@ -7,6 +7,7 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.optim.AdamW;
 import dev.loupe.nn.optim.ParamGroup;
+import dev.loupe.nn.train.StepBuffers;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Rng;
@@ -75,11 +76,13 @@ public final class VitSpeed {
         Tensor y = Tensor.ofLongs(labels).to(device);
         Runnable sync = () -> model.clsToken.data().max(false).item();
 
-        Runnable step = () -> {
+        StepBuffers buffers = new StepBuffers(); // the trainer's array reuse across steps
+        Runnable step = () -> buffers.run(model, opt, () -> {
             opt.zeroGrad();
             model.forward(x).crossEntropy(y, 0).backward();
             opt.step();
-        };
+            return null;
+        });
         for (int i = 0; i < warmup; i++) step.run();
         sync.run();
         if (profile) KernelProfiler.start();

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * no-grad forward pass does, one block at a time. A pool is confined to one thread at a time.
  * {@code -Dloupe.buffer.pool=off} turns pooling off; {@code -Dloupe.buffer.poison=true} fills every
  * reused array with NaN (or another impossible value) first, so a kernel that read its output before
- * writing it would show. All pools together keep at most a quarter of the maximum heap idle
+ * writing it would show. All pools together (but those made {@link #withOwnCap}) keep at most a quarter of the maximum heap idle
  * ({@code -Dloupe.buffer.pool.max-mb} to change it); arrays given back past that are left to the
  * garbage collector.
  */
@@ -44,6 +44,9 @@ public final class BufferPool {
     private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>()); // made here, by identity
     private final Set<CpuStorage> idle = Collections.newSetFromMap(new IdentityHashMap<>()); // those in free
     private final long maxIdleBytes;
+    /** Whether this pool's idle arrays count towards (and are bound by) the cap on all pools together. */
+    private final boolean shared;
+
     private final AtomicLong idleBytes = new AtomicLong(); // shared with the cleaner action, not the pool
     private long reused, created;
 
@@ -54,11 +57,24 @@ public final class BufferPool {
 
     /** A pool that keeps at most maxIdleBytes of arrays idle (and all pools together at most their cap). */
     public BufferPool(long maxIdleBytes) {
+        this(maxIdleBytes, true);
+    }
+
+    private BufferPool(long maxIdleBytes, boolean shared) {
         if (maxIdleBytes < 0)
             throw new IllegalArgumentException("buffer pool: idle cap must be >= 0, got " + maxIdleBytes);
         this.maxIdleBytes = maxIdleBytes;
+        this.shared = shared;
         AtomicLong held = idleBytes;
-        CLEANER.register(this, () -> ALL_POOLS_IDLE.addAndGet(-held.get()));
+        if (shared) CLEANER.register(this, () -> ALL_POOLS_IDLE.addAndGet(-held.get()));
+    }
+
+    /**
+     * A pool bound by its own cap only, outside the cap on all pools together: for arrays that are idle only between
+     * two uses by the same work (a training step's), which the other pools should not have to make room for.
+     */
+    public static BufferPool withOwnCap(long maxIdleBytes) {
+        return new BufferPool(maxIdleBytes, false);
     }
 
     /** Whether pooling is on (it is unless {@code -Dloupe.buffer.pool=off}). */
@@ -115,7 +131,8 @@ public final class BufferPool {
     private void giveBack(CpuStorage s) {
         long size = bytes(s);
         if (idle.contains(s) || idleBytes.get() + size > maxIdleBytes) return; // already free, or over this pool's cap
-        if (ALL_POOLS_IDLE.addAndGet(size) > ALL_POOLS_MAX_IDLE) { // over the cap of all pools: left to the GC
+        if (shared
+                && ALL_POOLS_IDLE.addAndGet(size) > ALL_POOLS_MAX_IDLE) { // over the cap of all pools: left to the GC
             ALL_POOLS_IDLE.addAndGet(-size);
             return;
         }
@@ -128,7 +145,7 @@ public final class BufferPool {
     /** This pool's idle bytes and the total of all pools move by delta. */
     private void countIdle(long delta) {
         idleBytes.addAndGet(delta);
-        ALL_POOLS_IDLE.addAndGet(delta);
+        if (shared) ALL_POOLS_IDLE.addAndGet(delta);
     }
 
     /** Bytes held idle now, waiting to be handed out again. */

@@ -126,6 +126,22 @@ class BufferPoolTest {
     }
 
     @Test
+    void aPoolWithItsOwnCapStaysOutOfTheSharedTotal() {
+        BufferPool pool = BufferPool.withOwnCap(3 * 100 * 4); // room for three 100-float arrays
+        long before = BufferPool.allPoolsIdleBytes();
+        try (var s = pool.open()) {
+            for (int i = 0; i < 5; i++) make(100);
+        }
+        assertEquals(1200, pool.idleBytes(), "its own cap still holds");
+        assertEquals(before, BufferPool.allPoolsIdleBytes());
+        try (var s = pool.open()) {
+            make(100);
+        }
+        assertEquals(before, BufferPool.allPoolsIdleBytes());
+        assertEquals(1, pool.reused());
+    }
+
+    @Test
     void reusedArraysArePoisonedWhenAsked() {
         System.setProperty("loupe.buffer.poison", "true");
         BufferPool pool = new BufferPool();

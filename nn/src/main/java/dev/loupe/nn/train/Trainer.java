@@ -55,6 +55,7 @@ public final class Trainer<B> {
     private final Checkpoint checkpoints;
     private final Map<String, Var> trainable;
     private final Optimizer optimizer;
+    private final StepBuffers stepBuffers = new StepBuffers();
     private final CosineSchedule lrSchedule, wdSchedule;
     private final int batchesPerEpoch;
     private final long totalSteps;
@@ -280,8 +281,12 @@ public final class Trainer<B> {
         return batchInEpoch == 0 ? epoch - 1 : epoch;
     }
 
-    /** One optimiser step; returns {loss, global gradient norm or NaN}. */
+    /** One optimiser step, its arrays reused from the last one ({@link StepBuffers}); returns {loss, global gradient norm or NaN}. */
     private double[] trainStep(B batch, StepInfo info, double lr, double wd) {
+        return stepBuffers.run(objective.module(), optimizer, () -> step(batch, info, lr, wd));
+    }
+
+    private double[] step(B batch, StepInfo info, double lr, double wd) {
         optimizer.setLr(lr);
         optimizer.setWeightDecay(wd);
         objective.module().reseed(Module.mixSeed(config.seed(), info.step()));
