@@ -92,6 +92,15 @@ public final class BlockMasking {
         return delta;
     }
 
+    /** The share of masked images must be in [0, 1] and 0 <= ratioMin <= ratioMax <= 1; {@code who} names the caller. */
+    public static void requireSettings(String who, double probability, double ratioMin, double ratioMax) {
+        if (!(probability >= 0 && probability <= 1) || !(ratioMin >= 0 && ratioMin <= ratioMax && ratioMax <= 1)) {
+            throw new IllegalArgumentException(
+                    who + ": need probability in [0, 1] and 0 <= ratio min <= ratio max <= 1, got " + probability
+                            + ", [" + ratioMin + ", " + ratioMax + "]");
+        }
+    }
+
     private static double uniform(Rng rng, double a, double b) {
         return a + (b - a) * rng.nextDouble();
     }
@@ -102,13 +111,8 @@ public final class BlockMasking {
      * ratioMax, masked + 1), the rest get none; the list is then shuffled. Returns BOOL (n, N).
      */
     public Tensor batch(int n, double probability, double ratioMin, double ratioMax, Rng rng) {
-        if (n < 0
-                || !(probability >= 0 && probability <= 1)
-                || !(ratioMin >= 0 && ratioMin <= ratioMax && ratioMax <= 1)) {
-            throw new IllegalArgumentException(
-                    "block masking batch: need n >= 0, probability in [0, 1] and 0 <= ratioMin <= ratioMax <= 1, got "
-                            + n + ", " + probability + ", [" + ratioMin + ", " + ratioMax + "]");
-        }
+        if (n < 0) throw new IllegalArgumentException("block masking batch: need n >= 0, got " + n);
+        requireSettings("block masking batch", probability, ratioMin, ratioMax);
         int masked = (int) (n * probability), total = numPatches();
         boolean[][] masks = new boolean[n][];
         for (int i = 0; i < n; i++) {

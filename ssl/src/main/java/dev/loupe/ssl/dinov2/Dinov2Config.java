@@ -1,5 +1,7 @@
 package dev.loupe.ssl.dinov2;
 
+import dev.loupe.ssl.common.BlockMasking;
+
 /**
  * DINOv2's loss weights, head, schedules and masking (ssl_default_config.yaml).
  *
@@ -47,12 +49,7 @@ public record Dinov2Config(
         if (!(teacherMomentum >= 0 && teacherMomentum <= 1)) {
             throw new IllegalArgumentException("DINOv2 teacher momentum must be in [0, 1], got " + teacherMomentum);
         }
-        if (!(maskRatioMin >= 0 && maskRatioMin <= maskRatioMax && maskRatioMax <= 1)
-                || !(maskProbability >= 0 && maskProbability <= 1)) {
-            throw new IllegalArgumentException(
-                    "DINOv2 masking: need probability in [0, 1] and 0 <= min <= max <= 1, got " + maskProbability
-                            + ", [" + maskRatioMin + ", " + maskRatioMax + "]");
-        }
+        BlockMasking.requireSettings("DINOv2 masking", maskProbability, maskRatioMin, maskRatioMax);
         if (centering == null) throw new IllegalArgumentException("DINOv2 centering must be given");
     }
 

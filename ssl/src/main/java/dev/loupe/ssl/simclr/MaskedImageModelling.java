@@ -1,5 +1,7 @@
 package dev.loupe.ssl.simclr;
 
+import dev.loupe.ssl.common.BlockMasking;
+
 /**
  * SimCLR's optional masked-image term: SimMIM's pixel reconstruction ({@link MaskedPixelLoss}) of the
  * masked patches of the two full views, added to NT-Xent with {@code weight}. The masks are DINOv2's
@@ -10,11 +12,6 @@ public record MaskedImageModelling(double weight, double maskProbability, double
     public MaskedImageModelling {
         if (!(weight > 0) || !Double.isFinite(weight))
             throw new IllegalArgumentException("masked-image weight must be finite and > 0, got " + weight);
-        if (!(maskProbability >= 0 && maskProbability <= 1)
-                || !(maskRatioMin >= 0 && maskRatioMin <= maskRatioMax && maskRatioMax <= 1)) {
-            throw new IllegalArgumentException(
-                    "masked-image masks: need probability in [0, 1] and 0 <= ratio min <= ratio max <= 1, got "
-                            + maskProbability + ", [" + maskRatioMin + ", " + maskRatioMax + "]");
-        }
+        BlockMasking.requireSettings("masked-image masks", maskProbability, maskRatioMin, maskRatioMax);
     }
 }
