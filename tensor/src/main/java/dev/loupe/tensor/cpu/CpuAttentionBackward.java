@@ -147,11 +147,12 @@ final class CpuAttentionBackward {
                     // p (rows, cols) = q[i0:] . kT[:, j0:], then probabilities
                     AttentionTiles.mul(rows, cols, d, q, i0 * dp, dp, 1, kT, j0, tkp, p, 0, cols, false);
                     for (int r = 0; r < rows; r++) {
+                        // keys past Tk (padding) are hidden as the causal mask's are
                         int i = i0 + r,
                                 lim =
                                         lse[i] == Float.NEGATIVE_INFINITY
                                                 ? 0
-                                                : causal ? Math.min(cols, i - j0 + 1) : cols;
+                                                : Math.min(causal ? Math.min(cols, i - j0 + 1) : cols, tk - j0);
                         probabilities(p, r * cols, Math.max(lim, 0), cols, scale, bias, j0, lse[i]);
                     }
                     // dv[j0:] (cols, Dv') += p^T . dO[i0:], over the real query rows
@@ -170,8 +171,10 @@ final class CpuAttentionBackward {
 
     /**
      * x[at + j] = exp(x[at + j] * scale + bias[b0 + j] - lse) for j < lim; 0 for lim <= j < n (keys
-     * hidden by the causal mask, or every key when the row saw none). n is a multiple of the vector
-     * length; the score is formed as in the forward (one fma), so P matches the forward's exponent.
+     * hidden by the causal mask or padding, or every key when the row saw none). n is a multiple of the
+     * vector length; the score is formed as in the forward (one fma), so P matches the forward's exponent.
+     * Hidden entries are set to 0 after the exponentials, not computed as exp(-inf): that product
+     * underflows, which costs a microcode assist (see VectorMath.expShiftedSum).
      */
     static void probabilities(float[] x, int at, int lim, int n, float scale, float[] bias, int b0, float lse) {
         if (lim == 0) {
@@ -183,10 +186,11 @@ final class CpuAttentionBackward {
             FloatVector y = FloatVector.fromArray(SPECIES, x, at + j)
                     .fma(sv, FloatVector.fromArray(SPECIES, bias, b0 + j))
                     .sub(lse);
-            if (j + L > lim) y = y.broadcast(Float.NEGATIVE_INFINITY).blend(y, SPECIES.indexInRange(j, lim));
+            if (j + L > lim) y = y.broadcast(0f).blend(y, SPECIES.indexInRange(j, lim));
             y.intoArray(x, at + j);
         }
         VectorMath.expInPlace(x, at, n);
+        Arrays.fill(x, at + lim, at + n, 0f);
     }
 
     /** ds[at + j] = scale p[at + j] (ds[at + j] - rowD) for j < n, a multiple of the vector length. */

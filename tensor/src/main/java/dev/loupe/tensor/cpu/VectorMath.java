@@ -249,11 +249,23 @@ final class VectorMath {
      * {@link Lanes#sum}.
      */
     static float expShiftedSum(float[] a, int off, int n, float shift) {
+        return expShiftedSum(a, off, n, shift, n);
+    }
+
+    /**
+     * {@link #expShiftedSum(float[], int, int, float)} with the entries from lim on hidden: written +0, the
+     * exponential of -inf, without being computed. exp(-inf) goes through a product that underflows (the
+     * clamped argument's 2^-150), and an underflowing product costs a microcode assist on Zen 5: four
+     * attention score rows of 50 keys padded to 64 took 290 ns against 217 for 64 visible keys (one thread).
+     */
+    static float expShiftedSum(float[] a, int off, int n, float shift, int lim) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
         int rounderBits = Float.floatToRawIntBits(ROUNDER);
-        FloatVector sum = FloatVector.zero(species);
+        FloatVector sum = FloatVector.zero(species), zero = sum;
         for (int i = 0; i < n; i += species.length()) {
-            FloatVector x = FloatVector.fromArray(species, a, off + i).sub(shift);
+            VectorMask<Float> shown = species.indexInRange(i, lim);
+            FloatVector x =
+                    zero.blend(FloatVector.fromArray(species, a, off + i).sub(shift), shown);
             FloatVector c = clampExpArgument(x);
             FloatVector t = c.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
             FloatVector nf = t.sub(ROUNDER);
@@ -269,7 +281,7 @@ final class VectorMath {
             IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
             FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = y.mul(s1).mul(s2);
+            FloatVector e = zero.blend(y.mul(s1).mul(s2), shown);
             e.intoArray(a, off + i);
             sum = sum.add(e);
         }

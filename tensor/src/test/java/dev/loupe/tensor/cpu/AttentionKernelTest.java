@@ -189,6 +189,29 @@ class AttentionKernelTest {
     }
 
     @Test
+    void hiddenEntriesSkipTheirExponentialButKeepItsBits() {
+        // expShiftedSum with a limit writes +0 from lim on instead of computing exp(-inf): the entries
+        // and the sum must have the bits of the full computation over -inf there
+        jdk.incubator.vector.VectorSpecies<Float> species = AttentionTiles.SPECIES;
+        int l = species.length(), n = 4 * l;
+        Rng rng = new Rng(13);
+        for (int lim : new int[] {1, l - 3, l, 2 * l + 5, n - 1, n}) {
+            float[] hidden = new float[n + 2], limited = new float[n + 2];
+            for (int i = 0; i < hidden.length; i++) hidden[i] = limited[i] = (float) (rng.nextDouble() * 60 - 40);
+            for (int i = lim; i < n; i++) hidden[2 + i] = Float.NEGATIVE_INFINITY;
+            float expected = VectorMath.expShiftedSum(hidden, 2, n, 3.5f);
+            float actual = VectorMath.expShiftedSum(limited, 2, n, 3.5f, lim);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "sum, lim " + lim);
+            for (int i = 0; i < hidden.length; i++) {
+                assertEquals(
+                        Float.floatToRawIntBits(hidden[i]),
+                        Float.floatToRawIntBits(limited[i]),
+                        "lim " + lim + " at " + i);
+            }
+        }
+    }
+
+    @Test
     void fourRowSoftmaxHasTheBitsOfRowByRow() {
         // softmaxRows interleaves four rows' passes; each row must keep softmaxRow's bits, the
         // logsumexp included, for a partial last vector, masked keys and a row whose keys are all masked
