@@ -45,6 +45,8 @@ public final class Gemm {
     private static final int MIN_SPLIT_UNITS = 8;
     /** Widest C whose A is read in place rather than packed (see readsAInPlace). */
     static final int IN_PLACE_A_MAX_N = 512;
+    /** Widest C whose transposed A is read in place (see readsAInPlace). */
+    static final int IN_PLACE_TRANSPOSED_A_MAX_N = 384;
     /** Below this many flops a problem runs on the calling thread: forking costs more than it saves. */
     private static final long PARALLEL_FLOPS = 1L << 21;
 
@@ -255,10 +257,18 @@ public final class Gemm {
      * was packed until 2026-12-06 (the MR streams share L1 sets); on the present kernel in place is faster
      * there too: 1.06-1.46x at n = 64 .. 256 (k = 64 .. 4096, 2 threads, idle Zen 5), 1.04x at 512 x 512 x 512,
      * 0.98-1.02x at n = 384 .. 512 with k = 128 (the forced layouts of gemm below, interleaved, best of 35). Wide
-     * products keep the packed block, whose single stream is kinder to the TLB, and transposed A is always packed.
+     * products keep the packed block, whose single stream is kinder to the TLB.
+     *
+     * <p>A transposed A (the weight gradients X^T dY, k = B T) is read in place up to n = 384: each k step's
+     * MR values are adjacent, as in a packed panel, only lda apart instead of MR, and packing it was a
+     * separate pass over A bound by memory (12% of the CPU samples of 576 x 192 x 6400 TN). Interleaved
+     * medians of 41, 2 threads, a busy Zen 5: 576 x 192 x 6400 272 against 243 GFLOP/s, 192 x 192 x 6400 289
+     * against 258, 768 x 192 x 6400 235 against 212, 1152 x 384 x 6304 265 against 248, 384 x 384 x 6304 249
+     * against 241; 512 x 512 x 512 261 against 280 in one run and level in another, 1024 x 1024 x 1024 314 against
+     * 355, so wider products stay packed.
      */
     static boolean readsAInPlace(boolean transA, int n) {
-        return !transA && n <= IN_PLACE_A_MAX_N;
+        return n <= (transA ? IN_PLACE_TRANSPOSED_A_MAX_N : IN_PLACE_A_MAX_N);
     }
 
     /** {@link #gemm} with the A layout forced (tests cover both paths on every shape). */
@@ -280,26 +290,7 @@ public final class Gemm {
             boolean accumulate,
             boolean aInPlace) {
         GemmArgs.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        single(
-                transA,
-                transB,
-                m,
-                n,
-                k,
-                a,
-                aOff,
-                lda,
-                b,
-                bOff,
-                ldb,
-                c,
-                cOff,
-                ldc,
-                accumulate,
-                aInPlace && !transA,
-                null,
-                0,
-                null);
+        single(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, aInPlace, null, 0, null);
     }
 
     static void single(
@@ -368,15 +359,17 @@ public final class Gemm {
                         float[] init = load ? null : bias;
                         int e0 = i0, edgeRows = mc;
                         if (aInPlace) {
-                            // Full MR-row tiles read A(i0 .., pc ..) in place (row stride lda, k stride 1);
-                            // a last partial tile is packed with zero rows so the kernel reads no further.
+                            // Full MR-row tiles read A(i0 .., pc ..) in place: row stride lda and k stride 1,
+                            // or for a transposed A row stride 1 and k stride lda; a last partial tile is
+                            // packed with zero rows so the kernel reads no further.
                             int full = mc / MR * MR;
                             macro(
                                     w,
                                     a,
-                                    aOff + i0 * lda + pc,
-                                    lda,
-                                    MR * lda,
+                                    transA ? aOff + pc * lda + i0 : aOff + i0 * lda + pc,
+                                    transA ? 1 : lda,
+                                    transA ? lda : 1,
+                                    transA ? MR : MR * lda,
                                     bp,
                                     bpOff,
                                     i0,
@@ -400,8 +393,8 @@ public final class Gemm {
                         float[] ap = w.packA(roundUp(edgeRows, MR) * kc);
                         GemmPack.packA(transA, a, aOff, lda, e0, edgeRows, pc, kc, ap);
                         macro(
-                                w, ap, 0, 0, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc, load,
-                                init, biasOff);
+                                w, ap, 0, 1, MR, MR * kc, bp, bpOff, e0, edgeRows, jcF, nc, kc, p0, p1, c, cOff, ldc,
+                                load, init, biasOff);
                     }
                     if (epilogue != null) {
                         // this task's C block is final: (mc, its panels' columns), still in L2
@@ -416,15 +409,17 @@ public final class Gemm {
     /**
      * C(i0 .. i0+mc, jc + panels [p0, p1)) (+ init(jc ..) on every row when not loading C) from an A
      * block and the packed B block at bpOff (panel q at bpOff + q * NR * kc). Tile t of A starts at
-     * aBase + t * tileStep: a packed (kc, MR) panel when lda = 0, else rows read in place,
-     * A(i0 + r, pc + p) = a[aBase + r * lda + p]. Full tiles go straight to C; edge tiles go through
-     * the workspace tile so the kernel never writes past the matrix.
+     * aBase + t * tileStep and holds A(i0 + r, pc + p) = a[aBase + r * rowStride + p * kStride]: a packed
+     * (kc, MR) panel (row stride 1, k stride MR), rows read in place (lda, 1), or the columns of a
+     * transposed A read in place (1, lda). Full tiles go straight to C; edge tiles go through the
+     * workspace tile so the kernel never writes past the matrix.
      */
     private static void macro(
             Workspace w,
             float[] a,
             int aBase,
-            int lda,
+            int rowStride,
+            int kStride,
             int tileStep,
             float[] bp,
             int bpOff,
@@ -448,8 +443,11 @@ public final class Gemm {
                 int rows = Math.min(MR, mc - ir);
                 int co = cOff + (i0 + ir) * ldc + jc + q * NR;
                 if (rows == MR && cols == NR) {
-                    if (lda == 0) GemmKernel.tile(a, ao, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
-                    else GemmKernel.tileRows(a, ao, lda, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
+                    if (rowStride == 1)
+                        GemmKernel.tile(a, ao, kStride, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
+                    else
+                        GemmKernel.tileRows(
+                                a, ao, rowStride, bp, bo, kc, c, co, ldc, load, init, initOff + jc + q * NR);
                 } else {
                     if (load) {
                         for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, cols);
@@ -459,8 +457,8 @@ public final class Gemm {
                         edgeInit = w.initTile;
                         System.arraycopy(init, initOff + jc + q * NR, edgeInit, 0, cols);
                     }
-                    if (lda == 0) GemmKernel.tile(a, ao, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
-                    else GemmKernel.tileRows(a, ao, lda, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
+                    if (rowStride == 1) GemmKernel.tile(a, ao, kStride, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
+                    else GemmKernel.tileRows(a, ao, rowStride, bp, bo, kc, tile, 0, NR, load, edgeInit, 0);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, cols);
                 }
             }

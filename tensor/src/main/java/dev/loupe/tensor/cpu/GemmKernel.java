@@ -24,14 +24,17 @@ final class GemmKernel {
 
     /**
      * c[co + r * ldc + j] (r < MR, j < NR) = (load ? c : init ? init[io + j] : 0) + sum over p < kc of
-     * ap[ao + p * MR + r] * bp[bo + p * NR + j].
-     * ap: packed A micro-panel (kc, MR) row-major (see {@link #tileRows} for A read in place).
+     * ap[ao + p * ks + r] * bp[bo + p * NR + j].
+     * ap: an A micro-panel whose MR values of one k step are adjacent, k steps ks apart: packed (kc, MR)
+     * row-major (ks = MR), or the columns of a transposed A read in place (ks = lda); see
+     * {@link #tileRows} for a row-major A read in place.
      * bp: packed B micro-panel (kc, NR) row-major. init: a row (NR floats at io) every row of the tile
      * starts from when not loading C (a linear layer's bias), or null for zero.
      */
     static void tile(
             float[] ap,
             int ao,
+            int ks,
             float[] bp,
             int bo,
             int kc,
@@ -68,7 +71,7 @@ final class GemmKernel {
                 c101 = load ? FloatVector.fromArray(S, c, co + 10 * ldc + VL) : z1;
         FloatVector c110 = load ? FloatVector.fromArray(S, c, co + 11 * ldc) : z0,
                 c111 = load ? FloatVector.fromArray(S, c, co + 11 * ldc + VL) : z1;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
             c00 = a0.fma(b0, c00);

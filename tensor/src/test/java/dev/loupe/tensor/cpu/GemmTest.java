@@ -54,7 +54,7 @@ class GemmTest {
             return out;
         }
 
-        /** Forces the A layout: packed, or (row-major A only) read in place; see Gemm.readsAInPlace. */
+        /** Forces the A layout: packed, or read in place (rows of A, or columns of a transposed A); see Gemm.readsAInPlace. */
         float[] runVector(boolean accumulate, boolean aInPlace) {
             float[] out = c.clone();
             Gemm.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, out, cOff, ldc, accumulate, aInPlace);
