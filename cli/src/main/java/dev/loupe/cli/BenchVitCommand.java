@@ -8,6 +8,7 @@ import dev.loupe.bench.VitSpeed;
 import dev.loupe.tensor.Backends;
 import dev.loupe.tensor.Device;
 import dev.loupe.tensor.DeviceMemoryUsage;
+import dev.loupe.tensor.KernelProfiler;
 import dev.loupe.tensor.Parallel;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,12 @@ final class BenchVitCommand implements Runnable {
                             + "and %% of the machine's FMA peak or copy bandwidth (both measured first); on a device also its memory in use, peak and reserved.")
     boolean profile;
 
+    @Option(
+            names = "--profile-shapes",
+            description = "--profile with each product (matmul and its fused forms) listed per shape: M x N x K and "
+                    + "the layouts of A and B (N: rows contiguous, T: transposed).")
+    boolean profileShapes;
+
     @Mixin
     DeviceOption device;
 
@@ -53,7 +60,8 @@ final class BenchVitCommand implements Runnable {
             throw new IllegalArgumentException(
                     "--peer runs PyTorch on the cpu; with --device " + on + " compare with scripts/gpu-check instead");
         VitBenchSettings s = vit.settings();
-        VitSpeed.Result r = VitSpeed.measure(s, profile, on);
+        KernelProfiler.keyProductsByShape(profileShapes);
+        VitSpeed.Result r = VitSpeed.measure(s, profile || profileShapes, on);
         Optional<DeviceMemoryUsage> memory = Backends.forDevice(on).memoryUsage();
         JsonNode torch = peer ? VitSpeed.peer(s) : null;
         Map<String, Object> out = VitBenchReport.json(s, r, on, Parallel.threads(), memory, torch);
@@ -65,6 +73,7 @@ final class BenchVitCommand implements Runnable {
             }
             return;
         }
-        VitBenchReport.printText(System.out, s, r, on, Parallel.threads(), torch, out, memory, profile);
+        VitBenchReport.printText(
+                System.out, s, r, on, Parallel.threads(), torch, out, memory, profile || profileShapes);
     }
 }

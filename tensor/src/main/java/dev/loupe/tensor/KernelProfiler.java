@@ -35,6 +35,7 @@ public final class KernelProfiler {
     }
 
     private static volatile boolean active;
+    private static volatile boolean productsByShape;
     /** Per kernel: calls, nanoseconds, flops, bytes. */
     private static final Map<String, LongAdder[]> TIMES = new ConcurrentHashMap<>();
 
@@ -59,6 +60,21 @@ public final class KernelProfiler {
         return active;
     }
 
+    /**
+     * Whether each product (matmul and its fused forms) is counted under its shape as well as its name:
+     * "matmul 6400x576x192 NT" is M x N x K, then the layouts of A and B (N: rows contiguous, T: a
+     * transposed view, S: other strides), "matmul 384 x 50x50x64 NN" a batch of 384. A step's products
+     * then show apart (a ViT's weight gradients, TN with k = B T, from its input gradients, NN). Off by
+     * default; the setting outlasts {@link #start()} and {@link #stop()}.
+     */
+    public static void keyProductsByShape(boolean on) {
+        productsByShape = on;
+    }
+
+    static boolean productsByShape() {
+        return productsByShape;
+    }
+
     static void record(String kernel, long nanos, long flops, long bytes) {
         LongAdder[] a = TIMES.computeIfAbsent(
                 kernel, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
@@ -80,8 +96,12 @@ public final class KernelProfiler {
      */
     public static String format(List<Entry> rows, Limits limits) {
         double total = rows.stream().mapToDouble(Entry::seconds).sum();
+        // the kernel column fits the longest name (products keyed by shape run past 22 characters)
+        int width = Math.max(
+                22, rows.stream().mapToInt(e -> e.kernel().length()).max().orElse(0));
+        String name = "%-" + width + "s";
         StringBuilder sb = new StringBuilder(String.format(
-                "%-22s %9s %10s %7s %14s %8s%n", "kernel", "calls", "seconds", "share", "rate", "of limit"));
+                name + " %9s %10s %7s %14s %8s%n", "kernel", "calls", "seconds", "share", "rate", "of limit"));
         for (Entry e : rows) {
             boolean compute = e.flops() > 0;
             double rate = compute ? e.gflopsPerSecond() : e.gigabytesPerSecond();
@@ -89,10 +109,15 @@ public final class KernelProfiler {
             String rateText = rate == 0 ? "" : String.format("%.1f %s", rate, compute ? "GFLOP/s" : "GB/s");
             String ofLimit = rate == 0 || limit <= 0 ? "" : String.format("%.0f%%", 100 * rate / limit);
             sb.append(String.format(
-                    "%-22s %9d %10.3f %6.1f%% %14s %8s%n",
-                    e.kernel(), e.calls(), e.seconds(), total == 0 ? 0 : 100 * e.seconds() / total, rateText, ofLimit));
+                    name + " %9d %10.3f %6.1f%% %14s %8s%n",
+                    e.kernel(),
+                    e.calls(),
+                    e.seconds(),
+                    total == 0 ? 0 : 100 * e.seconds() / total,
+                    rateText,
+                    ofLimit));
         }
-        return sb.append(String.format("%-22s %9s %10.3f%n", "total", "", total))
+        return sb.append(String.format(name + " %9s %10.3f%n", "total", "", total))
                 .toString();
     }
 }

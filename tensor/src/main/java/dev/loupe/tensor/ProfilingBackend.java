@@ -41,6 +41,25 @@ final class ProfilingBackend implements Backend {
         return b;
     }
 
+    /**
+     * The name a product is counted under: {@code kernel}, or with {@link KernelProfiler#productsByShape()}
+     * also its shape, "kernel M x N x K AB" (A and B's layouts), a batch count first when B is batched.
+     */
+    private static String product(String kernel, Tensor a, Tensor b, Tensor out) {
+        if (!KernelProfiler.productsByShape()) return kernel;
+        int n = out.size(-1), k = a.size(-1);
+        boolean batched = b.rank() > 2;
+        int m = batched ? out.size(-2) : out.numel() / Math.max(1, n);
+        String batch = batched ? out.numel() / Math.max(1, m * n) + " x " : "";
+        return kernel + " " + batch + m + "x" + n + "x" + k + " " + layout(a) + layout(b);
+    }
+
+    /** N: rows contiguous; T: columns contiguous (a transposed view); S: neither. */
+    private static String layout(Tensor t) {
+        if (t.stride(-1) == 1) return "N";
+        return t.rank() >= 2 && t.stride(-2) == 1 ? "T" : "S";
+    }
+
     /** 2 M N K per product, over the batch: out (..., M, N), a (..., M, K). */
     private static long matmulFlops(Tensor a, Tensor out) {
         return 2L * out.numel() * a.size(-1);
@@ -119,18 +138,22 @@ final class ProfilingBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
-        timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmul(a, b, out));
+        timed(product("matmul", a, b, out), () -> matmulFlops(a, out), () -> 0, () -> inner.matmul(a, b, out));
     }
 
     @Override
     public void matmulBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
-        timed("matmul", () -> matmulFlops(a, out), () -> 0, () -> inner.matmulBias(a, b, bias, out));
+        timed(
+                product("matmul", a, b, out),
+                () -> matmulFlops(a, out),
+                () -> 0,
+                () -> inner.matmulBias(a, b, bias, out));
     }
 
     @Override
     public void matmulBiasAdd(Tensor a, Tensor b, Tensor bias, Tensor residual, Tensor out) {
         timed(
-                "matmul+residual",
+                product("matmul+residual", a, b, out),
                 () -> matmulFlops(a, out),
                 () -> 0,
                 () -> inner.matmulBiasAdd(a, b, bias, residual, out));
@@ -139,7 +162,7 @@ final class ProfilingBackend implements Backend {
     @Override
     public void matmulBiasUnary(UnaryOp op, Tensor a, Tensor b, Tensor bias, Tensor pre, Tensor out) {
         timed(
-                "matmul+" + op,
+                product("matmul+" + op, a, b, out),
                 () -> matmulFlops(a, out),
                 () -> 0,
                 () -> inner.matmulBiasUnary(op, a, b, bias, pre, out));
@@ -148,7 +171,7 @@ final class ProfilingBackend implements Backend {
     @Override
     public void matmulUnaryBackward(UnaryOp op, Tensor a, Tensor b, Tensor x, Tensor out) {
         timed(
-                "matmul+" + op + "_backward",
+                product("matmul+" + op + "_backward", a, b, out),
                 () -> matmulFlops(a, out),
                 () -> 0,
                 () -> inner.matmulUnaryBackward(op, a, b, x, out));

@@ -13,6 +13,7 @@ class KernelProfilerTest {
     @AfterEach
     void stop() {
         KernelProfiler.stop();
+        KernelProfiler.keyProductsByShape(false);
     }
 
     private static Map<String, KernelProfiler.Entry> byKernel(List<KernelProfiler.Entry> rows) {
@@ -36,6 +37,37 @@ class KernelProfilerTest {
         assertEquals(3.0 * 4 * 6 * 4, rows.get("binary:ADD").bytes()); // two operands read, one result written
         assertEquals(2.0 * 2 * 3 * 5 * 6 * (4 + 2), rows.get("attention").flops());
         assertTrue(rows.get("allocate").bytes() >= 4.0 * (2 * 5 * 3 + 4 * 9 + 4 * 6));
+    }
+
+    @Test
+    void productsKeyedByShapeAndLayout() {
+        Rng rng = new Rng(2);
+        Tensor x = Tensor.randn(rng, 4, 6), w = Tensor.randn(rng, 9, 6);
+        KernelProfiler.keyProductsByShape(true);
+        KernelProfiler.start();
+        LinearAlgebra.linear(x, w, Tensor.randn(rng, 9)); // (4 x 6) . (9 x 6)^T: B a transposed view
+        Tensor.randn(rng, 6, 4).mT().matmul(Tensor.randn(rng, 6, 2)); // A transposed: a weight gradient's form
+        Tensor.randn(rng, 2, 3, 5).matmul(Tensor.randn(rng, 5, 4)); // one matrix broadcast over a batch of 2
+        Tensor.randn(rng, 3, 5, 7).matmul(Tensor.randn(rng, 3, 7, 2)); // a batch of 3
+        Map<String, KernelProfiler.Entry> rows = byKernel(KernelProfiler.stop());
+        assertEquals(
+                2.0 * 4 * 9 * 6,
+                rows.get("matmul 4x9x6 NT").flops(),
+                rows.keySet().toString());
+        assertEquals(
+                2.0 * 4 * 2 * 6,
+                rows.get("matmul 4x2x6 TN").flops(),
+                rows.keySet().toString());
+        assertEquals(
+                2.0 * 6 * 4 * 5,
+                rows.get("matmul 2 x 3x4x5 NN").flops(),
+                rows.keySet().toString());
+        assertEquals(1, rows.get("matmul 3 x 5x2x7 NN").calls(), rows.keySet().toString());
+        assertNull(rows.get("matmul"), "no product under the bare name while keyed by shape");
+        KernelProfiler.keyProductsByShape(false);
+        KernelProfiler.start();
+        x.matmul(w.mT());
+        assertEquals(1, byKernel(KernelProfiler.stop()).get("matmul").calls());
     }
 
     @Test
