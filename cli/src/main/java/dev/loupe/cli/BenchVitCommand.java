@@ -60,8 +60,9 @@ final class BenchVitCommand implements Runnable {
             throw new IllegalArgumentException(
                     "--peer runs PyTorch on the cpu; with --device " + on + " compare with scripts/gpu-check instead");
         VitBenchSettings s = vit.settings();
+        boolean profiling = profile || profileShapes;
         KernelProfiler.keyProductsByShape(profileShapes);
-        VitSpeed.Result r = VitSpeed.measure(s, profile || profileShapes, on);
+        VitSpeed.Result r = VitSpeed.measure(s, profiling, on);
         Optional<DeviceMemoryUsage> memory = Backends.forDevice(on).memoryUsage();
         JsonNode torch = peer ? VitSpeed.peer(s) : null;
         Map<String, Object> out = VitBenchReport.json(s, r, on, Parallel.threads(), memory, torch);
@@ -73,7 +74,6 @@ final class BenchVitCommand implements Runnable {
             }
             return;
         }
-        VitBenchReport.printText(
-                System.out, s, r, on, Parallel.threads(), torch, out, memory, profile || profileShapes);
+        VitBenchReport.printText(System.out, s, r, on, Parallel.threads(), torch, out, memory, profiling);
     }
 }

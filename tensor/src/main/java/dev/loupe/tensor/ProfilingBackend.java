@@ -46,7 +46,7 @@ final class ProfilingBackend implements Backend {
      * also its shape, "kernel M x N x K AB" (A and B's layouts), a batch count first when B is batched.
      */
     private static String product(String kernel, Tensor a, Tensor b, Tensor out) {
-        if (!KernelProfiler.productsByShape()) return kernel;
+        if (!KernelProfiler.productsByShape() || !KernelProfiler.active()) return kernel;
         int n = out.size(-1), k = a.size(-1);
         boolean batched = b.rank() > 2;
         int m = batched ? out.size(-2) : out.numel() / Math.max(1, n);

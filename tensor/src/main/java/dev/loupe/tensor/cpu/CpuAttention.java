@@ -177,34 +177,22 @@ final class CpuAttention {
      * their exponentials (VectorMath.expShiftedSum with a limit); 197 keys: 439-467 -> 427.
      */
     private static void scaleRows(float[] x, int n, int lim, float scale, float[] bias, float[] m, int at) {
-        int x1 = n, x2 = 2 * n, x3 = 3 * n, visible = lim / L * L;
+        int x1 = n, x2 = 2 * n, x3 = 3 * n;
         FloatVector ninf = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY), sv = ninf.broadcast(scale);
         FloatVector m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
-        for (int j = 0; j < visible; j += L) {
+        for (int j = 0; j < n; j += L) {
             FloatVector bj = FloatVector.fromArray(SPECIES, bias, j);
             FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).fma(sv, bj);
             FloatVector y1 = FloatVector.fromArray(SPECIES, x, x1 + j).fma(sv, bj);
             FloatVector y2 = FloatVector.fromArray(SPECIES, x, x2 + j).fma(sv, bj);
             FloatVector y3 = FloatVector.fromArray(SPECIES, x, x3 + j).fma(sv, bj);
-            y0.intoArray(x, j);
-            y1.intoArray(x, x1 + j);
-            y2.intoArray(x, x2 + j);
-            y3.intoArray(x, x3 + j);
-            m0 = m0.max(y0);
-            m1 = m1.max(y1);
-            m2 = m2.max(y2);
-            m3 = m3.max(y3);
-        }
-        for (int j = visible; j < n; j += L) { // keys from lim on hidden
-            VectorMask<Float> shown = SPECIES.indexInRange(j, lim);
-            FloatVector bj = FloatVector.fromArray(SPECIES, bias, j);
-            FloatVector y0 = ninf.blend(FloatVector.fromArray(SPECIES, x, j).fma(sv, bj), shown);
-            FloatVector y1 =
-                    ninf.blend(FloatVector.fromArray(SPECIES, x, x1 + j).fma(sv, bj), shown);
-            FloatVector y2 =
-                    ninf.blend(FloatVector.fromArray(SPECIES, x, x2 + j).fma(sv, bj), shown);
-            FloatVector y3 =
-                    ninf.blend(FloatVector.fromArray(SPECIES, x, x3 + j).fma(sv, bj), shown);
+            if (j + L > lim) { // keys from lim on hidden
+                VectorMask<Float> shown = SPECIES.indexInRange(j, lim);
+                y0 = ninf.blend(y0, shown);
+                y1 = ninf.blend(y1, shown);
+                y2 = ninf.blend(y2, shown);
+                y3 = ninf.blend(y3, shown);
+            }
             y0.intoArray(x, j);
             y1.intoArray(x, x1 + j);
             y2.intoArray(x, x2 + j);

@@ -244,19 +244,12 @@ final class VectorMath {
     }
 
     /**
-     * a[off + i] = e^(a[off + i] - shift) for i in [0, n), n a multiple of the vector length (a softmax
+     * a[off + i] = e^(a[off + i] - shift) for i in [0, lim), n a multiple of the vector length (a softmax
      * numerator), the same bits as {@link #exp} of the difference; returns their sum in the order of
-     * {@link Lanes#sum}.
-     */
-    static float expShiftedSum(float[] a, int off, int n, float shift) {
-        return expShiftedSum(a, off, n, shift, n);
-    }
-
-    /**
-     * {@link #expShiftedSum(float[], int, int, float)} with the entries from lim on hidden: written +0, the
-     * exponential of -inf, without being computed. exp(-inf) goes through a product that underflows (the
-     * clamped argument's 2^-150), and an underflowing product costs a microcode assist on Zen 5: four
-     * attention score rows of 50 keys padded to 64 took 290 ns against 217 for 64 visible keys (one thread).
+     * {@link Lanes#sum}. Entries from lim to n are hidden: written +0, the exponential of -inf, without
+     * being computed. exp(-inf) goes through a product that underflows (the clamped argument's 2^-150),
+     * and an underflowing product costs a microcode assist on Zen 5: four attention score rows of 50 keys
+     * padded to 64 took 290 ns against 217 for 64 visible keys (one thread).
      */
     static float expShiftedSum(float[] a, int off, int n, float shift, int lim) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;

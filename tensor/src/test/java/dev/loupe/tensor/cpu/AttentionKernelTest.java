@@ -178,7 +178,7 @@ class AttentionKernelTest {
         for (int i = 0; i < a.length; i++) a[i] = b[i] = (float) (rng.nextDouble() * 60 - 40);
         a[7] = b[7] = Float.NEGATIVE_INFINITY;
         float shift = 2.5f;
-        float sum = VectorMath.expShiftedSum(a, 3, n, shift);
+        float sum = VectorMath.expShiftedSum(a, 3, n, shift, n);
         for (int i = 3; i < n + 3; i++) b[i] -= shift;
         VectorMath.expInPlace(b, 3, n);
         jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(species);
@@ -190,7 +190,7 @@ class AttentionKernelTest {
 
     @Test
     void hiddenEntriesSkipTheirExponentialButKeepItsBits() {
-        // expShiftedSum with a limit writes +0 from lim on instead of computing exp(-inf): the entries
+        // expShiftedSum writes +0 from lim on instead of computing exp(-inf): the entries
         // and the sum must have the bits of the full computation over -inf there
         jdk.incubator.vector.VectorSpecies<Float> species = AttentionTiles.SPECIES;
         int l = species.length(), n = 4 * l;
@@ -199,7 +199,7 @@ class AttentionKernelTest {
             float[] hidden = new float[n + 2], limited = new float[n + 2];
             for (int i = 0; i < hidden.length; i++) hidden[i] = limited[i] = (float) (rng.nextDouble() * 60 - 40);
             for (int i = lim; i < n; i++) hidden[2 + i] = Float.NEGATIVE_INFINITY;
-            float expected = VectorMath.expShiftedSum(hidden, 2, n, 3.5f);
+            float expected = VectorMath.expShiftedSum(hidden, 2, n, 3.5f, n);
             float actual = VectorMath.expShiftedSum(limited, 2, n, 3.5f, lim);
             assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "sum, lim " + lim);
             for (int i = 0; i < hidden.length; i++) {
