@@ -62,10 +62,10 @@ public final class VitWeights {
      * The prefixes under which a training checkpoint ({@code runs/NAME/checkpoints/step-N/model.safetensors})
      * holds a backbone, in order of preference: the DINO/DINOv2 teacher (what DINO evaluates), the
      * student, the SimCLR and CLIP image tower {@code visual.}, BYOL's online encoder (what BYOL
-     * evaluates) and VICReg's {@code backbone.}.
+     * evaluates), MoCo v3's base encoder (likewise) and VICReg's {@code backbone.}.
      */
-    public static final List<String> BACKBONE_PREFIXES =
-            List.of("teacher.backbone.", "student.backbone.", "visual.", "online.backbone.", "backbone.");
+    public static final List<String> BACKBONE_PREFIXES = List.of(
+            "teacher.backbone.", "student.backbone.", "visual.", "online.backbone.", "base.backbone.", "backbone.");
 
     /**
      * What a caller sets instead of the file: a null field defers to the file's metadata.

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} takes (the run, the backbone,
+ * The options every {@code loupe train dino|dinov2|mae|simclr|vicreg|byol|moco} takes (the run, the backbone,
  * the data, the kNN monitor, the training subset), resolved with a method's {@link Recipe} and handed to
  * the library's {@link SslRun}.
  */

@@ -5,7 +5,7 @@ import dev.loupe.nn.train.TrainerConfig;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} share in option handling: method defaults for
+ * What {@code loupe train dino|dinov2|mae|simclr|vicreg|byol|moco} share in option handling: method defaults for
  * options the user left out. The run itself (kNN monitor, run folder, weights, report) is the library's
  * {@link dev.loupe.eval.session.SslRun}.
  */

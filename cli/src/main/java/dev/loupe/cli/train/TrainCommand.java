@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             SimClrCommand.class,
             VicRegCommand.class,
             ByolCommand.class,
+            MocoCommand.class,
             ClipCommand.class,
             SlipCommand.class
         })

@@ -29,7 +29,7 @@ import picocli.CommandLine;
 
 /**
  * {@code mpirun -np 2 loupe train METHOD} against the same command in one process, on a 64-image fake
- * Fashion-MNIST (CLIP: synthetic captioned shapes) with a tiny ViT, for SimCLR, VICReg, BYOL, DINO (drop path on),
+ * Fashion-MNIST (CLIP: synthetic captioned shapes) with a tiny ViT, for SimCLR, VICReg, BYOL, MoCo v3, DINO (drop path on),
  * DINOv2 (masks, iBOT, KoLeo off), MAE, supervised (drop path on), CLIP and SLIP: the loss at every step within 1e-4 relative, the final checkpoint's
  * weights within 1e-4 relative over the whole model (||A - B|| / ||A||), only rank 0 writing the run
  * folder; and for SimCLR two 2-rank runs with bitwise identical checkpoints, one of them killed after
@@ -152,8 +152,9 @@ class DataParallelTrainTest {
                                 "5",
                                 "--eval-batch",
                                 "20");
-                    // the EMA target's batch norms run on batch statistics, synchronised like the online ones
-                    case "byol" ->
+                    // the EMA target's batch norms run on batch statistics, synchronised like the online ones;
+                    // MoCo v3's queries also meet the keys of the other rank (gathered, rank-major)
+                    case "byol", "moco" ->
                         List.of(
                                 "--train-limit",
                                 "48",
@@ -247,7 +248,7 @@ class DataParallelTrainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simclr", "vicreg", "byol", "dino", "dinov2", "mae", "supervised", "clip", "slip"})
+    @ValueSource(strings = {"simclr", "vicreg", "byol", "moco", "dino", "dinov2", "mae", "supervised", "clip", "slip"})
     void twoRanksFollowTheOneProcessRun(String method, @TempDir Path tmp) throws Exception {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path one = tmp.resolve("one"), two = tmp.resolve("two");

@@ -26,11 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * {@code loupe train dino|dinov2|mae|simclr|vicreg|byol} end to end on a 64-image fake Fashion-MNIST with a tiny
+ * {@code loupe train dino|dinov2|mae|simclr|vicreg|byol|moco} end to end on a 64-image fake Fashion-MNIST with a tiny
  * ViT: the kNN monitor's metrics (kNN top-1 and RankMe), the backbone written as a plain ViT that
  * {@code VitWeights.read} loads, and a run "killed" after its step-2 checkpoint and resumed reaching the
  * straight run's model.safetensors byte for byte (teacher, centres and EMA state in the checkpoint;
- * MAE's and DINOv2's masks drawn from (seed, step)); for VICReg and BYOL also the loss falling on one
+ * MAE's and DINOv2's masks drawn from (seed, step)); for VICReg, BYOL and MoCo v3 also the loss falling on one
  * repeated batch, with the method's own scalars logged.
  */
 class TrainSslCommandsTest {
@@ -111,7 +111,7 @@ class TrainSslCommandsTest {
                     case "mae" -> List.of("--decoder-dim", "16", "--decoder-depth", "1", "--decoder-heads", "2");
                     case "simclr" -> List.of("--proj-hidden", "24", "--proj-out", "8");
                     case "vicreg" -> List.of("--expander-hidden", "32", "--expander-out", "32");
-                    case "byol" -> List.of("--proj-hidden", "24", "--proj-out", "8");
+                    case "byol", "moco" -> List.of("--proj-hidden", "24", "--proj-out", "8");
                     default -> throw new IllegalArgumentException(method);
                 });
         a.addAll(List.of(extra));
@@ -126,7 +126,7 @@ class TrainSslCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dino", "dinov2", "mae", "simclr", "vicreg", "byol"})
+    @ValueSource(strings = {"dino", "dinov2", "mae", "simclr", "vicreg", "byol", "moco"})
     void trainsWritesTheBackboneAndResumesExactly(String method, @TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path straight = tmp.resolve("runs/straight");
@@ -199,7 +199,7 @@ class TrainSslCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vicreg", "byol"})
+    @ValueSource(strings = {"vicreg", "byol", "moco"})
     void lossFallsOnARepeatedBatchAndTheMethodsScalarsAreLogged(String method, @TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 64, 32);
         Path out = tmp.resolve("runs/" + method);
@@ -256,13 +256,19 @@ class TrainSslCommandsTest {
                 last = steps.getLast().get("loss").asDouble();
         assertTrue(last < first, method + " loss did not fall: " + first + " -> " + last);
         List<String> scalars =
-                method.equals("vicreg") ? List.of("invariance", "variance", "covariance") : List.of("target_momentum");
+                switch (method) {
+                    case "vicreg" -> List.of("invariance", "variance", "covariance");
+                    case "moco" -> List.of("momentum");
+                    default -> List.of("target_momentum");
+                };
         for (String k : scalars)
             assertTrue(steps.getLast().path(k).asDouble(-1) >= 0, k + " missing or negative in " + steps.getLast());
         JsonNode settings = JSON.readTree(out.resolve("config.json").toFile()).path("settings");
-        if (method.equals("vicreg"))
-            assertEquals(25, settings.path("invariance_weight").asDouble());
-        else assertEquals(0.99, settings.path("target_momentum_base").asDouble());
+        switch (method) {
+            case "vicreg" -> assertEquals(25, settings.path("invariance_weight").asDouble());
+            case "moco" -> assertEquals(0.99, settings.path("momentum_base").asDouble());
+            default -> assertEquals(0.99, settings.path("target_momentum_base").asDouble());
+        }
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * image, the optimisation, and the settings that identify the method in config.json. Run it with
  * {@link SslRun}.
  *
- * @param method         "dino", "dinov2", "mae", "simclr", "vicreg" or "byol" (config.json's method;
+ * @param method         "dino", "dinov2", "mae", "simclr", "vicreg", "byol" or "moco" (config.json's method;
  *                       also picks the report's sentence on what the weights hold)
  * @param title          the report's title, before ": DATA"
  * @param backbone       the backbone's shape (no head)

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A self-supervised training run in a run folder, what {@code loupe train dino|dinov2|mae|simclr|vicreg|byol}
+ * A self-supervised training run in a run folder, what {@code loupe train dino|dinov2|mae|simclr|vicreg|byol|moco}
  * does: trains {@link SslPlan} on an evenly spaced subset of data's training split with a kNN monitor
  * ({@link KnnMonitor}: knn_top1 and rankme at each evaluation), then, on rank 0, writes
  * <ul>
@@ -186,6 +186,7 @@ public record SslRun(
             case "mae" -> "the encoder (decoder dropped)";
             case "vicreg" -> "the backbone (expander dropped)";
             case "byol" -> "the online backbone (projector, predictor and EMA target dropped)";
+            case "moco" -> "the base backbone (projector, predictor and momentum encoder dropped)";
             default -> "the image tower's backbone (projection head dropped)";
         };
     }

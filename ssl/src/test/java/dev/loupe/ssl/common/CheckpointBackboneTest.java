@@ -14,6 +14,7 @@ import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
 import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
+import dev.loupe.ssl.moco.MocoObjective;
 import dev.loupe.ssl.simclr.SimClrObjective;
 import dev.loupe.ssl.vicreg.VicRegLoss;
 import dev.loupe.ssl.vicreg.VicRegObjective;
@@ -71,6 +72,7 @@ class CheckpointBackboneTest {
         assertReadsBack(
                 "vicreg", new VicRegObjective(VIT, 16, 16, VicRegLoss.Weights.paper(), new Rng(4)), "backbone.");
         assertReadsBack("byol", new ByolObjective(VIT, 16, 8, 0.99, new Rng(5)), "online.backbone.");
+        assertReadsBack("moco", new MocoObjective(VIT, 16, 8, 0.99, 0.2, true, new Rng(7)), "base.backbone.");
         assertReadsBack("mae", new MaeObjective(new MaeConfig(VIT, 8, 1, 2, 0.75, true), new Rng(6)), "");
     }
 }

@@ -10,6 +10,7 @@ import dev.loupe.data.loader.Loader;
 import dev.loupe.data.loader.LoaderOptions;
 import dev.loupe.data.transform.RecipeConfig;
 import dev.loupe.data.transform.Recipes;
+import dev.loupe.data.transform.ViewTransform;
 import dev.loupe.nn.train.BatchSource;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepMetrics;
@@ -21,6 +22,7 @@ import dev.loupe.ssl.dinov2.Dinov2Config;
 import dev.loupe.ssl.dinov2.Dinov2Objective;
 import dev.loupe.ssl.mae.MaeConfig;
 import dev.loupe.ssl.mae.MaeObjective;
+import dev.loupe.ssl.moco.MocoObjective;
 import dev.loupe.ssl.vicreg.VicRegLoss;
 import dev.loupe.ssl.vicreg.VicRegObjective;
 import dev.loupe.tensor.Rng;
@@ -30,15 +32,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MAE, DINOv2, VICReg and BYOL resume bit for bit with the library's {@link Trainer} alone: their masks come from the
+ * MAE, DINOv2, VICReg, BYOL and MoCo v3 resume bit for bit with the library's {@link Trainer} alone: their masks come from the
  * step's Rng ({@code StepInfo.rng()}), so a run killed after step 3 and resumed from its step-2
  * checkpoint in a freshly initialised objective ends with the straight run's weights and buffers.
- * MAE, VICReg and BYOL read their batches (VICReg, BYOL: SimCLR's two views) through {@link LoaderBatchSource}.
+ * MAE, VICReg, BYOL and MoCo v3 read their batches (VICReg, BYOL, MoCo: SimCLR's two views) through {@link LoaderBatchSource}.
  */
 class ExactResumeTest {
     private static final class Killed extends RuntimeException {}
@@ -108,58 +111,54 @@ class ExactResumeTest {
         };
     }
 
-    @Test
-    void maeResumesExactly(@TempDir Path straight, @TempDir Path killed) {
-        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
+    /** Batches of 6 images through a loader with 2 workers, shuffled by seed 7: MAE's one view or SimCLR's two. */
+    private static BatchSource<Batch> loaderBatches(Function<RecipeConfig, ViewTransform> recipe) {
+        RecipeConfig config = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        return new LoaderBatchSource(new Loader(
                 images(),
-                Recipes.mae(recipe),
+                recipe.apply(config),
                 LoaderOptions.builder(6)
                         .shuffle(true)
                         .dropLast(true)
                         .seed(7)
                         .workers(2)
                         .build()));
+    }
+
+    @Test
+    void maeResumesExactly(@TempDir Path straight, @TempDir Path killed) {
         assertResumesExactly(
                 seed -> new MaeObjective(new MaeConfig(TinyBatches.tinyVit(), 8, 1, 2, 0.75, true), new Rng(seed)),
-                source,
+                loaderBatches(Recipes::mae),
                 straight,
                 killed);
     }
 
     @Test
     void vicregResumesExactly(@TempDir Path straight, @TempDir Path killed) {
-        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
-                images(),
-                Recipes.simclr(recipe),
-                LoaderOptions.builder(6)
-                        .shuffle(true)
-                        .dropLast(true)
-                        .seed(7)
-                        .workers(2)
-                        .build()));
         assertResumesExactly(
                 seed -> new VicRegObjective(TinyBatches.tinyVit(), 16, 16, VicRegLoss.Weights.paper(), new Rng(seed)),
-                source,
+                loaderBatches(Recipes::simclr),
                 straight,
                 killed);
     }
 
     @Test
     void byolResumesExactly(@TempDir Path straight, @TempDir Path killed) {
-        RecipeConfig recipe = RecipeConfig.of(8, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
-        BatchSource<Batch> source = new LoaderBatchSource(new Loader(
-                images(),
-                Recipes.simclr(recipe),
-                LoaderOptions.builder(6)
-                        .shuffle(true)
-                        .dropLast(true)
-                        .seed(7)
-                        .workers(2)
-                        .build()));
         assertResumesExactly(
-                seed -> new ByolObjective(TinyBatches.tinyVit(), 16, 8, 0.99, new Rng(seed)), source, straight, killed);
+                seed -> new ByolObjective(TinyBatches.tinyVit(), 16, 8, 0.99, new Rng(seed)),
+                loaderBatches(Recipes::simclr),
+                straight,
+                killed);
+    }
+
+    @Test
+    void mocoResumesExactly(@TempDir Path straight, @TempDir Path killed) {
+        assertResumesExactly(
+                seed -> new MocoObjective(TinyBatches.tinyVit(), 16, 8, 0.99, 0.2, true, new Rng(seed)),
+                loaderBatches(Recipes::simclr),
+                straight,
+                killed);
     }
 
     @Test
