@@ -74,7 +74,7 @@ public final class MocoCommand implements Runnable {
             defaultValue = "true",
             fallbackValue = "true",
             description =
-                    "Keep the patch projection at its random init, MoCo v3's --stop-grad-conv1 for ViTs (--no-freeze-patch-embed: train it; default ${DEFAULT-VALUE}).")
+                    "Keep the patch embedding (with --conv-stem, the whole stem) at its random init, MoCo v3's --stop-grad-conv1 for ViTs (--no-freeze-patch-embed: train it; default ${DEFAULT-VALUE}).")
     boolean freezePatchEmbed;
 
     @Override

@@ -70,7 +70,7 @@ public final class MocoObjective implements Objective<Batch> {
      * @param outDim           projection width (MoCo v3 256)
      * @param baseMomentum     the momentum encoder's EMA momentum at step 0 (MoCo v3 ViTs 0.99)
      * @param temperature      the contrastive temperature (MoCo v3 ViTs 0.2)
-     * @param freezePatchEmbed keep the patch projection at its random init (MoCo v3 ViTs: yes)
+     * @param freezePatchEmbed keep the patch embedding (a conv stem included) at its random init (MoCo v3 ViTs: yes)
      */
     public MocoObjective(
             ViTConfig vit,
