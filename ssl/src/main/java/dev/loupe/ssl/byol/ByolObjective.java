@@ -1,16 +1,14 @@
 package dev.loupe.ssl.byol;
 
-import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
-import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.common.MultiCrop;
-import dev.loupe.ssl.dino.TeacherMomentum;
+import dev.loupe.ssl.dino.EmaTeacher;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -61,10 +59,8 @@ public final class ByolObjective implements Objective<Batch> {
     }
 
     private final State state;
-    private final double baseMomentum;
-    private final ParameterEma ema;
+    private final EmaTeacher target;
     private final Map<String, Var> trainable = new LinkedHashMap<>();
-    private double lastMomentum = Double.NaN;
 
     /**
      * @param hiddenDim    projector and predictor width (BYOL 4096)
@@ -75,9 +71,7 @@ public final class ByolObjective implements Objective<Batch> {
         if (!(baseMomentum >= 0 && baseMomentum <= 1))
             throw new IllegalArgumentException("BYOL momentum must be in [0, 1], got " + baseMomentum);
         this.state = new State(vit, hiddenDim, outDim, rng);
-        this.baseMomentum = baseMomentum;
-        state.target.loadStateDict(state.online.stateDict(), true);
-        this.ema = new ParameterEma(state.target, state.online);
+        this.target = new EmaTeacher(state.target, state.online, baseMomentum);
         state.online.namedParameters().forEach((name, p) -> trainable.put("online." + name, p));
         state.predictor.namedParameters().forEach((name, p) -> trainable.put("predictor." + name, p));
     }
@@ -98,28 +92,22 @@ public final class ByolObjective implements Objective<Batch> {
         if (views.size() != 2)
             throw new IllegalArgumentException("BYOL needs exactly 2 views per batch, got " + views.size());
         // both views through each backbone at once, each view through the projector (batch norm) alone
-        Tensor t1, t2; // (B, out) target projections
-        try (var scope = GradMode.disable()) {
-            List<Var> t =
-                    MultiCrop.perView(views, state.target.backbone::forwardFeatures, state.target.projector::forward);
-            t1 = t.get(0).data();
-            t2 = t.get(1).data();
-        }
+        List<Tensor> t = MultiCrop.perViewConstant( // (B, out) target projections of each view
+                views, state.target.backbone::forwardFeatures, state.target.projector::forward);
         List<Var> z = MultiCrop.perView(views, state.online.backbone::forwardFeatures, state.online.projector::forward);
         Var p1 = state.predictor.forward(z.get(0)), p2 = state.predictor.forward(z.get(1)); // (B, out)
-        return ByolLoss.loss(p1, t2).add(ByolLoss.loss(p2, t1));
+        return ByolLoss.loss(p1, t.get(1)).add(ByolLoss.loss(p2, t.get(0)));
     }
 
     /** The target's EMA step with this step's momentum. */
     @Override
     public void afterOptimizerStep(StepInfo step) {
-        lastMomentum = TeacherMomentum.at(baseMomentum, step.step(), step.totalSteps());
-        ema.update(lastMomentum);
+        target.update(step);
     }
 
     @Override
     public Map<String, Double> metrics() {
-        return Map.of("target_momentum", lastMomentum);
+        return Map.of("target_momentum", target.lastMomentum());
     }
 
     /** The online backbone's weights under plain timm ViT names (what BYOL evaluates). */

@@ -1,5 +1,6 @@
 package dev.loupe.ssl.common;
 
+import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.tensor.Tensor;
 import java.util.ArrayList;
@@ -43,6 +44,17 @@ public final class MultiCrop {
         List<Var> out = new ArrayList<>(views.size());
         for (int v = 0; v < views.size(); v++) out.add(head.apply(features.narrow(0, v * b, b)));
         return out;
+    }
+
+    /**
+     * {@link #perView} without recording anything: the head outputs of a network that is not trained by
+     * gradients (BYOL's target, MoCo's momentum encoder) as constants. views: V x (B, C, H, W) -> V x (B, ...).
+     */
+    public static List<Tensor> perViewConstant(
+            List<Tensor> views, Function<Var, Var> backbone, Function<Var, Var> head) {
+        try (var scope = GradMode.disable()) {
+            return perView(views, backbone, head).stream().map(Var::data).toList();
+        }
     }
 
     private static boolean sameResolution(Tensor a, Tensor b) {

@@ -5,7 +5,6 @@ import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
-import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.tensor.Rng;
@@ -45,9 +44,9 @@ public final class DinoObjective implements Objective<Batch> {
     private final State state;
     private final DinoConfig cfg;
     private final TeacherTemperature teacherTemperature;
-    private final ParameterEma ema;
+    private final EmaTeacher ema;
     private final Map<String, Var> trainable = new LinkedHashMap<>();
-    private double lastTeacherTemp = Double.NaN, lastMomentum = Double.NaN;
+    private double lastTeacherTemp = Double.NaN;
 
     /**
      * @param vit backbone shape (numClasses 0); its drop path rate is the student's (DINO: 0.1)
@@ -57,9 +56,8 @@ public final class DinoObjective implements Objective<Batch> {
         this.cfg = cfg;
         this.state = new State(vit, cfg, rng);
         this.teacherTemperature = cfg.teacherTemperature();
-        state.teacher.loadStateDict(state.student.stateDict(), true);
+        this.ema = new EmaTeacher(state.teacher, state.student, cfg.teacherMomentum());
         state.teacher.train(false);
-        this.ema = new ParameterEma(state.teacher, state.student);
         state.student.namedParameters().forEach((name, p) -> trainable.put("student." + name, p));
     }
 
@@ -109,15 +107,14 @@ public final class DinoObjective implements Objective<Batch> {
     /** The EMA teacher update with this step's momentum. */
     @Override
     public void afterOptimizerStep(StepInfo step) {
-        lastMomentum = TeacherMomentum.at(cfg.teacherMomentum(), step.step(), step.totalSteps());
-        ema.update(lastMomentum);
+        ema.update(step);
     }
 
     @Override
     public Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("teacher_temp", lastTeacherTemp);
-        m.put("teacher_momentum", lastMomentum);
+        m.put("teacher_momentum", ema.lastMomentum());
         m.put("teacher_entropy", state.dinoLoss.lastTeacherEntropy());
         return m;
     }

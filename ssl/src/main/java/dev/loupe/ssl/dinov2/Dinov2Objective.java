@@ -7,13 +7,12 @@ import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.nn.dist.DataParallel;
-import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.common.BlockMasking;
 import dev.loupe.ssl.common.MultiCrop;
 import dev.loupe.ssl.dino.DinoLoss;
-import dev.loupe.ssl.dino.TeacherMomentum;
+import dev.loupe.ssl.dino.EmaTeacher;
 import dev.loupe.ssl.dino.TeacherTemperature;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
@@ -61,7 +60,7 @@ public final class Dinov2Objective implements Objective<Batch> {
     private Communicator comm = Communicator.single();
     private final TeacherTemperature teacherTemperature;
     private final BlockMasking masking;
-    private final ParameterEma ema;
+    private final EmaTeacher ema;
     private final Map<String, Var> trainable = new LinkedHashMap<>();
     private final Map<String, Double> lastMetrics = new LinkedHashMap<>();
 
@@ -76,9 +75,8 @@ public final class Dinov2Objective implements Objective<Batch> {
         this.teacherTemperature =
                 new TeacherTemperature(cfg.warmupTeacherTemp(), cfg.teacherTemp(), cfg.warmupTeacherTempEpochs());
         this.masking = BlockMasking.dinov2(vit.gridSize());
-        state.teacher.loadStateDict(state.student.stateDict(), true);
+        this.ema = new EmaTeacher(state.teacher, state.student, cfg.teacherMomentum());
         state.teacher.train(false);
-        this.ema = new ParameterEma(state.teacher, state.student);
         state.student.namedParameters().forEach((name, p) -> trainable.put("student." + name, p));
     }
 
@@ -222,9 +220,7 @@ public final class Dinov2Objective implements Objective<Batch> {
 
     @Override
     public void afterOptimizerStep(StepInfo step) {
-        double m = TeacherMomentum.at(cfg.teacherMomentum(), step.step(), step.totalSteps());
-        ema.update(m);
-        lastMetrics.put("teacher_momentum", m);
+        lastMetrics.put("teacher_momentum", ema.update(step));
     }
 
     @Override

@@ -1,16 +1,14 @@
 package dev.loupe.ssl.moco;
 
-import dev.loupe.autograd.GradMode;
 import dev.loupe.autograd.Var;
 import dev.loupe.data.Batch;
 import dev.loupe.nn.Module;
 import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
-import dev.loupe.nn.optim.ParameterEma;
 import dev.loupe.nn.train.Objective;
 import dev.loupe.nn.train.StepInfo;
 import dev.loupe.ssl.common.MultiCrop;
-import dev.loupe.ssl.dino.TeacherMomentum;
+import dev.loupe.ssl.dino.EmaTeacher;
 import dev.loupe.tensor.Rng;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.dist.Communicator;
@@ -59,11 +57,10 @@ public final class MocoObjective implements Objective<Batch> {
     }
 
     private final State state;
-    private final double baseMomentum, temperature;
-    private final ParameterEma ema;
+    private final double temperature;
+    private final EmaTeacher momentumEncoder;
     private final Map<String, Var> trainable = new LinkedHashMap<>();
     private Communicator comm = Communicator.single();
-    private double lastMomentum = Double.NaN;
 
     /**
      * @param hiddenDim        projector and predictor width (MoCo v3 4096)
@@ -84,10 +81,8 @@ public final class MocoObjective implements Objective<Batch> {
             throw new IllegalArgumentException("MoCo momentum must be in [0, 1], got " + baseMomentum);
         if (!(temperature > 0)) throw new IllegalArgumentException("MoCo temperature must be > 0, got " + temperature);
         this.state = new State(vit, hiddenDim, outDim, rng);
-        this.baseMomentum = baseMomentum;
         this.temperature = temperature;
-        state.momentum.loadStateDict(state.base.stateDict(), true);
-        this.ema = new ParameterEma(state.momentum, state.base);
+        this.momentumEncoder = new EmaTeacher(state.momentum, state.base, baseMomentum);
         state.base.namedParameters().forEach((name, p) -> {
             if (!(freezePatchEmbed && name.startsWith("backbone.patch_embed."))) trainable.put("base." + name, p);
         });
@@ -115,28 +110,22 @@ public final class MocoObjective implements Objective<Batch> {
         if (views.size() != 2)
             throw new IllegalArgumentException("MoCo needs exactly 2 views per batch, got " + views.size());
         // both views through each backbone at once, each view through the projector (batch norm) alone
-        Tensor k1, k2; // (B, out) keys
-        try (var scope = GradMode.disable()) {
-            List<Var> k = MultiCrop.perView(
-                    views, state.momentum.backbone::forwardFeatures, state.momentum.projector::forward);
-            k1 = k.get(0).data();
-            k2 = k.get(1).data();
-        }
+        List<Tensor> k = MultiCrop.perViewConstant( // (B, out) keys of each view
+                views, state.momentum.backbone::forwardFeatures, state.momentum.projector::forward);
         List<Var> z = MultiCrop.perView(views, state.base.backbone::forwardFeatures, state.base.projector::forward);
         Var q1 = state.predictor.forward(z.get(0)), q2 = state.predictor.forward(z.get(1)); // (B, out)
-        return MocoLoss.loss(q1, k2, temperature, comm).add(MocoLoss.loss(q2, k1, temperature, comm));
+        return MocoLoss.loss(q1, k.get(1), temperature, comm).add(MocoLoss.loss(q2, k.get(0), temperature, comm));
     }
 
     /** The momentum encoder's EMA step with this step's momentum. */
     @Override
     public void afterOptimizerStep(StepInfo step) {
-        lastMomentum = TeacherMomentum.at(baseMomentum, step.step(), step.totalSteps());
-        ema.update(lastMomentum);
+        momentumEncoder.update(step);
     }
 
     @Override
     public Map<String, Double> metrics() {
-        return Map.of("momentum", lastMomentum);
+        return Map.of("momentum", momentumEncoder.lastMomentum());
     }
 
     /** The base backbone's weights under plain timm ViT names (what MoCo evaluates). */
