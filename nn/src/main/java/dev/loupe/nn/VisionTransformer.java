@@ -74,8 +74,13 @@ public final class VisionTransformer extends Module {
     /**
      * {@link #forwardTokens(Var)} with the embeddings of the masked patches replaced by maskToken (see
      * {@link #embedTokens}): masked image modelling on a plain ViT. mask (B, N) BOOL or null; maskToken (1, D).
+     * Without a mask, a no-grad pass in eval mode runs in groups of images on the pool's threads
+     * ({@link ImageGroups}; the same bits), as does {@link #forwardIntermediate}.
      */
     public Var forwardTokens(Var images, Tensor mask, Var maskToken) {
+        if (mask == null && ImageGroups.apply(this, images))
+            return ImageGroups.run(images, group -> List.of(forwardTokens(group, null, null)))
+                    .get(0);
         Var x = embedTokens(images, mask, maskToken);
         for (int i = 0; i < blocks.size(); i++) x = block(i, x);
         Var out = norm.forward(x);
@@ -153,6 +158,7 @@ public final class VisionTransformer extends Module {
         int depth = blocks.size();
         if (k < 1 || k > depth)
             throw new IllegalArgumentException("last-k outputs: k must be in [1, " + depth + "], got " + k);
+        if (ImageGroups.apply(this, images)) return ImageGroups.run(images, group -> forwardIntermediate(group, k));
         Var x = embedTokens(images, null, null);
         List<Var> outputs = new ArrayList<>(k);
         for (int i = 0; i < depth; i++) {

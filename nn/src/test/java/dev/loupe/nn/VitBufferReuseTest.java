@@ -25,7 +25,8 @@ class VitBufferReuseTest {
         System.clearProperty("loupe.buffer.poison");
     }
 
-    private static List<ViTConfig> variants() {
+    /** The block variants both this test and ImageGroupsTest run: plain, registers + layer scale + mean pool, SwiGLU, overlapping patches. */
+    static List<ViTConfig> variants() {
         ViTConfig plain = ViTConfig.of(12, 4, 2, 24, 3, 3, 5);
         return List.of(
                 plain,

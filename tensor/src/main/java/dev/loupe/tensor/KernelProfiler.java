@@ -56,7 +56,8 @@ public final class KernelProfiler {
         return rows;
     }
 
-    static boolean active() {
+    /** Whether kernels are being timed (between {@link #start()} and {@link #stop()}). */
+    public static boolean active() {
         return active;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * The one shared worker pool. Work is always split over independent outputs (rows, columns, batch,
@@ -31,6 +32,9 @@ public final class Parallel {
      * and ViT-Tiny steps were level (122-132 / 477-495 img/s either way).
      */
     private static final long SPIN_NANOS = JvmSetting.wholeNumber("loupe.parallel.spin-us", 30, 0) * 1000;
+
+    /** Set on a thread while it runs one item of {@link #forEachCoarse}: its own forRange calls run inline. */
+    private static final ThreadLocal<boolean[]> INLINE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private static volatile ForkJoinPool pool;
     private static volatile int threads = defaultThreads();
@@ -85,13 +89,39 @@ public final class Parallel {
         if (n <= 0) return;
         int t = threads;
         int g = Math.max(1, grain);
-        if (t == 1 || n <= g || ForkJoinTask.inForkJoinPool()) {
+        if (t == 1 || n <= g || ForkJoinTask.inForkJoinPool() || INLINE.get()[0]) {
             body.run(0, n);
             return;
         }
         int chunks = Math.min(t * 4, (n + g - 1) / g);
         int helpers = Math.min(t - 1, chunks - 1);
         new Chunks(body, n, chunks, helpers + 1).run(pool());
+    }
+
+    /**
+     * Runs {@code item.accept(i)} for every i in [0, n), the items spread over the pool's threads as
+     * {@link #forRange} spreads chunks, and every parallel call an item makes ({@link #forRange}, hence
+     * every kernel) runs inline on the thread that runs the item. For coarse, independent items, such
+     * as the images of a no-grad pass in groups: each thread then works through whole passes without
+     * waiting for the others between kernels. Items must not depend on one another or on which thread
+     * runs them; thread-local state (no-grad scopes, buffer pools) is each item's own business.
+     */
+    public static void forEachCoarse(int n, IntConsumer item) {
+        forRange(n, 1, (start, end) -> {
+            boolean[] inline = INLINE.get();
+            boolean was = inline[0];
+            inline[0] = true;
+            try {
+                for (int i = start; i < end; i++) item.accept(i);
+            } finally {
+                inline[0] = was;
+            }
+        });
+    }
+
+    /** Whether this thread's forRange calls run inline (a pool worker, or inside an item of {@link #forEachCoarse}). */
+    public static boolean runsInline() {
+        return ForkJoinTask.inForkJoinPool() || INLINE.get()[0];
     }
 
     /** One forRange call: chunk c is [n c / chunks, n (c + 1) / chunks); share l is chunks [first(l), first(l + 1)). */

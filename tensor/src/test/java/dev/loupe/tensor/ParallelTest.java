@@ -36,6 +36,33 @@ class ParallelTest {
     }
 
     @Test
+    void coarseItemsRunOnceEachWithTheirOwnParallelCallsInline() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                int n = 7;
+                AtomicIntegerArray seen = new AtomicIntegerArray(n), inner = new AtomicIntegerArray(n * 1000);
+                Parallel.forEachCoarse(n, item -> {
+                    seen.incrementAndGet(item);
+                    Thread outer = Thread.currentThread();
+                    assertEquals(true, Parallel.runsInline(), "inside an item");
+                    Parallel.forRange(1000, 1, (start, end) -> {
+                        assertSame(outer, Thread.currentThread(), "a nested call runs on the item's thread");
+                        for (int i = start; i < end; i++) inner.incrementAndGet(item * 1000 + i);
+                    });
+                });
+                for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "item " + i + ", " + threads + " threads");
+                for (int i = 0; i < n * 1000; i++)
+                    assertEquals(1, inner.get(i), "nested " + i + ", " + threads + " threads");
+                assertEquals(false, Parallel.runsInline(), "the caller's own calls are parallel again afterwards");
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void aCallerWaitsPastItsSpinForASlowWorker() {
         int before = Parallel.threads();
         try {
