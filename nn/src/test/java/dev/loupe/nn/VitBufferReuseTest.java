@@ -9,6 +9,7 @@ import dev.loupe.tensor.Tensor;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +20,20 @@ import org.junit.jupiter.api.Test;
 class VitBufferReuseTest {
     private final Var images = Var.of(Tensor.randn(new Rng(4), 3, 2, 12, 12)); // (B, C, H, W)
 
+    /**
+     * Whole-batch passes: in groups (ImageGroupsTest) a pool worker may run every group and leave the
+     * caller's pool, which these tests count, unused.
+     */
+    @BeforeEach
+    void passesStayWhole() {
+        System.setProperty("loupe.image-groups", "off");
+    }
+
     @AfterEach
     void clearSwitches() {
         System.clearProperty("loupe.buffer.pool");
         System.clearProperty("loupe.buffer.poison");
+        System.clearProperty("loupe.image-groups");
     }
 
     /** The block variants both this test and ImageGroupsTest run: plain, registers + layer scale + mean pool, SwiGLU, overlapping patches. */
