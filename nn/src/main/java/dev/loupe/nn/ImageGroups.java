@@ -12,8 +12,8 @@ import java.util.function.Function;
 /**
  * A no-grad pass over a batch as groups of whole images, each group's pass run by one pool thread with
  * its kernels inline ({@link Parallel#forEachCoarse}), the outputs joined along the batch again. The
- * threads then meet once per pass instead of once per kernel, and a group's activations are a few MB
- * that stay in cache between one op and the next. Every op of a ViT treats images independently and a
+ * threads then meet once per pass instead of at the end of every kernel, where a late thread (a busy,
+ * shared machine) holds the other up. Every op of a ViT treats images independently and a
  * kernel's result for a row does not depend on how many rows it was given, so the outputs are the same
  * bits as one pass over the whole batch (ImageGroupsTest). Off with {@code -Dloupe.image-groups=off}.
  */
