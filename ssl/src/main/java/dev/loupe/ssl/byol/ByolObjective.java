@@ -88,9 +88,7 @@ public final class ByolObjective implements Objective<Batch> {
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        List<Tensor> views = batch.views();
-        if (views.size() != 2)
-            throw new IllegalArgumentException("BYOL needs exactly 2 views per batch, got " + views.size());
+        List<Tensor> views = MultiCrop.twoViews(batch.views(), "BYOL");
         // both views through each backbone at once, each view through the projector (batch norm) alone
         List<Tensor> t = MultiCrop.perViewConstant( // (B, out) target projections of each view
                 views, state.target.backbone::forwardFeatures, state.target.projector::forward);

@@ -61,6 +61,13 @@ public final class MultiCrop {
         return a.size(2) == b.size(2) && a.size(3) == b.size(3);
     }
 
+    /** views itself when it holds exactly the two views a two-view method (BYOL, VICReg, MoCo v3) needs; else an error naming method. */
+    public static List<Tensor> twoViews(List<Tensor> views, String method) {
+        if (views.size() != 2)
+            throw new IllegalArgumentException(method + " needs exactly 2 views per batch, got " + views.size());
+        return views;
+    }
+
     /** Every view must be (B, C, H, W) with the same B and C. */
     public static void requireSameBatchAndChannels(List<Tensor> views) {
         Tensor first = views.getFirst();

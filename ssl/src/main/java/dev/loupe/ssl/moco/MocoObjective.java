@@ -106,9 +106,7 @@ public final class MocoObjective implements Objective<Batch> {
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        List<Tensor> views = batch.views();
-        if (views.size() != 2)
-            throw new IllegalArgumentException("MoCo needs exactly 2 views per batch, got " + views.size());
+        List<Tensor> views = MultiCrop.twoViews(batch.views(), "MoCo");
         // both views through each backbone at once, each view through the projector (batch norm) alone
         List<Tensor> k = MultiCrop.perViewConstant( // (B, out) keys of each view
                 views, state.momentum.backbone::forwardFeatures, state.momentum.projector::forward);

@@ -75,9 +75,7 @@ public final class VicRegObjective implements Objective<Batch> {
 
     @Override
     public Var loss(Batch batch, StepInfo step) {
-        List<Tensor> views = batch.views();
-        if (views.size() != 2)
-            throw new IllegalArgumentException("VICReg needs exactly 2 views per batch, got " + views.size());
+        List<Tensor> views = MultiCrop.twoViews(batch.views(), "VICReg");
         // both views through the backbone at once, each through the expander (batch norm) alone, as VICReg runs them
         List<Var> z = MultiCrop.perView(views, model.backbone::forwardFeatures, model.projector::forward);
         Var za = z.get(0), zb = z.get(1); // (B, out) each
