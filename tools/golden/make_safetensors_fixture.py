@@ -8,7 +8,8 @@ width, widest first, then by name), while the JSON keys are written in name orde
 differs from the header order.
 
 F16 and BF16 tensors come with an F32 twin computed by torch (`.float()`), which the Java reader's
-widening must reproduce exactly.
+widening must reproduce exactly. `to_half` holds F32 values that F16 cannot hold exactly (ties, subnormals,
+the range's edge) and `to_half_by_torch` torch's `.half()` of them, which SafeTensors.writeHalf must match.
 
 Run from the repository root:  /usr/bin/python3 tools/golden/make_safetensors_fixture.py
 """
@@ -23,7 +24,14 @@ OUT = os.path.join("tensor", "src", "test", "resources", "golden", "torch_fixtur
 
 half = torch.tensor([0.0, 1.5, -2.25, 65504.0, 6e-8, -0.0, 0.1], dtype=torch.float16)
 bf = torch.tensor([[1.0, -3.14159], [1e-3, 3e38]], dtype=torch.bfloat16)
+to_half = torch.cat([
+    torch.tensor([1 / 3, 65519.0, 2 ** -25, 1.5 * 2 ** -24, 2.5 * 2 ** -24, 0.1, -1e-5, 1000.7, 2049.0, 2051.0],
+                 dtype=torch.float32),
+    torch.randn(6, generator=torch.Generator().manual_seed(0)) * 10,
+])
 tensors = {
+    "to_half": to_half,
+    "to_half_by_torch": to_half.half(),
     "weight": (torch.arange(6, dtype=torch.float32).reshape(2, 3) * 0.5 - 1.0),
     "half": half,
     "half_as_f32": half.float(),

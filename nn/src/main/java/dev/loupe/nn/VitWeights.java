@@ -134,13 +134,39 @@ public final class VitWeights {
      */
     public static void publish(Path from, Path to, String probeFeatures, double probeTop1, String probe)
             throws IOException {
+        publish(from, to, probeFeatures, probeTop1, probe, false);
+    }
+
+    /**
+     * {@link #publish(Path, Path, String, double, String)}, with the F32 weights stored as F16 when
+     * {@code half} ({@link SafeTensors#writeHalf}). The record must then come from a probe of the rounded
+     * weights: probe a {@link #copyBackbone} with {@code half} and publish from that copy.
+     */
+    public static void publish(Path from, Path to, String probeFeatures, double probeTop1, String probe, boolean half)
+            throws IOException {
         SafeTensorsFile source = SafeTensors.readFile(from);
-        Map<String, Tensor> state = backbone(source.tensors(), from.toString());
         Map<String, String> m = new LinkedHashMap<>(source.metadata());
         m.put(PROBE_FEATURES, probeFeatures);
         m.put(PROBE_TOP1, String.format(Locale.ROOT, "%.2f", probeTop1));
         m.put(PROBE, probe);
-        SafeTensors.write(to, state, m);
+        write(to, backbone(source.tensors(), from.toString()), m, half);
+    }
+
+    /**
+     * Copies the backbone in {@code from} to {@code to} with from's metadata less any probe record (the
+     * record describes other weights once they are rounded), its F32 weights stored as F16 when {@code half}.
+     */
+    public static void copyBackbone(Path from, Path to, boolean half) throws IOException {
+        SafeTensorsFile source = SafeTensors.readFile(from);
+        Map<String, String> m = new LinkedHashMap<>(source.metadata());
+        for (String key : List.of(PROBE_FEATURES, PROBE_TOP1, PROBE)) m.remove(key);
+        write(to, backbone(source.tensors(), from.toString()), m, half);
+    }
+
+    private static void write(Path to, Map<String, Tensor> state, Map<String, String> metadata, boolean half)
+            throws IOException {
+        if (half) SafeTensors.writeHalf(to, state, metadata);
+        else SafeTensors.write(to, state, metadata);
     }
 
     /** The linear-probe features recorded in file's metadata by {@link #publish}, or null. */

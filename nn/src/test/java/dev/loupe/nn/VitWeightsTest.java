@@ -48,6 +48,30 @@ class VitWeightsTest {
     }
 
     @Test
+    void aHalfCopyDropsTheProbeRecordAndKeepsTheRestOfTheMetadata() throws IOException {
+        VisionTransformer model = new VisionTransformer(
+                ViTConfig.of(28, 4, 1, 16, 2, 2, 0).withPatchKernel(8).withMeanPool(true), new Rng(3));
+        Path file = tmp.resolve("model.safetensors"), published = tmp.resolve("published.safetensors");
+        VitWeights.write(file, model);
+        VitWeights.publish(file, published, "last2+mean", 71.25, "sgd on x");
+        Path half = tmp.resolve("half.safetensors");
+        VitWeights.copyBackbone(published, half, true);
+
+        Map<String, String> meta = SafeTensors.readMetadata(half);
+        assertEquals("mean", meta.get(VitWeights.POOL));
+        assertEquals("4", meta.get(VitWeights.PATCH_STRIDE));
+        for (String key : new String[] {VitWeights.PROBE_FEATURES, VitWeights.PROBE_TOP1, VitWeights.PROBE})
+            assertFalse(meta.containsKey(key), key + " described the F32 weights");
+        Map<String, Tensor> state = SafeTensors.read(half);
+        model.stateDict().forEach((name, t) -> {
+            float[] want = t.toFloatArray(), got = state.get(name).toFloatArray();
+            for (int i = 0; i < want.length; i++)
+                assertEquals(Float.float16ToFloat(Float.floatToFloat16(want[i])), got[i], name + " element " + i);
+        });
+        assertEquals(model.config(), VitWeights.read(half).config());
+    }
+
+    @Test
     void aConvStemRoundTripsFromItsParameterNames() throws IOException {
         ViTConfig config =
                 ViTConfig.of(16, 8, 3, 16, 1, 2, 0).withConvStem(true).withMeanPool(true);

@@ -10,6 +10,7 @@ import dev.loupe.eval.report.LinearReport;
 import dev.loupe.nn.VitWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -49,9 +50,16 @@ public final class EvalLinearCommand implements Runnable {
                     "Copy the backbone to this .safetensors file with the probe's features, top-1 and data in its metadata (eval linear then reads those features by default).")
     Path publish;
 
+    @Option(
+            names = "--publish-half",
+            description =
+                    "With --publish: store the weights as F16 (half the bytes); the probe then runs on the rounded weights it records.")
+    boolean publishHalf;
+
     @Override
     public void run() {
-        String kind = probeOptions.kind();
+        if (publishHalf && publish == null)
+            throw new IllegalArgumentException("--publish-half needs --publish FILE.safetensors");
         if (publish != null && backbone.file() == null)
             throw new IllegalArgumentException("--publish needs --weights FILE, not " + backbone.weights);
         if (publish != null && featureOptions.holdout > 0)
@@ -62,6 +70,30 @@ public final class EvalLinearCommand implements Runnable {
                 System.err.println("features: " + featureOptions.features + ", the probe input recorded in "
                         + backbone.file() + " (--features to change)");
         }
+        if (!publishHalf) {
+            probe();
+            return;
+        }
+        // the probe reads a rounded copy beside the target, so its record describes the published bytes
+        Path source = backbone.file(), staged = publish.resolveSibling(publish.getFileName() + ".f16-staged");
+        try {
+            VitWeights.copyBackbone(source, staged, true);
+            backbone.weights = staged.toString();
+            probe();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + staged + ": " + e.getMessage(), e);
+        } finally {
+            backbone.weights = source.toString();
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                System.err.println("could not remove " + staged + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void probe() {
+        String kind = probeOptions.kind();
         LabelledData data = dataOptions.load();
         EvalFeatures f = featureOptions.load(backbone, data, System.err);
         LinearEvaluation result = probeOptions.evaluate(f, System.err);
@@ -102,11 +134,11 @@ public final class EvalLinearCommand implements Runnable {
 
     private void publish(String features, double top1, String probe) {
         try {
-            VitWeights.publish(backbone.file(), publish, features, top1, probe);
+            VitWeights.publish(backbone.file(), publish, features, top1, probe, publishHalf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish to " + publish + ": " + e.getMessage(), e);
         }
-        System.out.println("published " + publish + " (probe " + features + ", top-1 "
+        System.out.println("published " + publish + (publishHalf ? " as F16" : "") + " (probe " + features + ", top-1 "
                 + String.format(Locale.ROOT, "%.2f", top1) + "%)");
     }
 }

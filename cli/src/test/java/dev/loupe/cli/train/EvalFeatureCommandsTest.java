@@ -9,10 +9,12 @@ import dev.loupe.nn.ViTConfig;
 import dev.loupe.nn.VisionTransformer;
 import dev.loupe.nn.VitWeights;
 import dev.loupe.tensor.Rng;
+import dev.loupe.tensor.Tensor;
 import dev.loupe.tensor.io.SafeTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,14 +182,20 @@ class EvalFeatureCommandsTest {
         }
     }
 
+    /** A small mean-pooled ViT for 28 x 28 grey images, written to file. */
+    private static VisionTransformer meanPooledModel(Path file, long seed) throws IOException {
+        Files.createDirectories(file.getParent());
+        VisionTransformer vit =
+                new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0).withMeanPool(true), new Rng(seed));
+        VitWeights.write(file, vit);
+        return vit;
+    }
+
     @Test
     void aPublishedBackboneCarriesItsProbeAndPrintsWithoutOut(@TempDir Path tmp) throws IOException {
         Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 40, 20);
         Path weights = tmp.resolve("run/model.safetensors");
-        Files.createDirectories(weights.getParent());
-        VisionTransformer vit =
-                new VisionTransformer(ViTConfig.of(28, 7, 1, 16, 2, 2, 0).withMeanPool(true), new Rng(6));
-        VitWeights.write(weights, vit);
+        VisionTransformer vit = meanPooledModel(weights, 6);
         Path published = tmp.resolve("models/published.safetensors");
         Files.createDirectories(published.getParent());
         assertEquals(
@@ -250,6 +258,52 @@ class EvalFeatureCommandsTest {
                         tmp.resolve("h.safetensors").toString())),
                 "a published probe is scored on the test split");
         assertFalse(Files.exists(tmp.resolve("h.safetensors")));
+    }
+
+    @Test
+    void aHalfPublishRecordsTheProbeOfTheRoundedWeightsItStores(@TempDir Path tmp) throws IOException {
+        Path data = FakeFashionMnist.write(Files.createDirectories(tmp.resolve("fmnist")), 40, 20);
+        Path weights = tmp.resolve("run/model.safetensors");
+        VisionTransformer vit = meanPooledModel(weights, 7);
+        Path published = tmp.resolve("models/half.safetensors");
+        Files.createDirectories(published.getParent());
+        String[] half = args(
+                "linear",
+                data,
+                weights.toString(),
+                tmp.resolve("first"),
+                "--features",
+                "last2+mean",
+                "--epochs",
+                "2",
+                "--publish",
+                published.toString(),
+                "--publish-half");
+        assertEquals(0, run(half));
+        assertFalse(Files.exists(tmp.resolve("models/half.safetensors.f16-staged")), "the staged copy is removed");
+        assertTrue(new String(Files.readAllBytes(published), StandardCharsets.UTF_8).contains("\"dtype\":\"F16\""));
+
+        Map<String, Tensor> stored = SafeTensors.read(published);
+        vit.stateDict().forEach((name, t) -> {
+            float[] want = t.toFloatArray(), got = stored.get(name).toFloatArray();
+            for (int i = 0; i < want.length; i++)
+                assertEquals(Float.float16ToFloat(Float.floatToFloat16(want[i])), got[i], name + " element " + i);
+        });
+        Path again = tmp.resolve("again");
+        assertEquals(0, run(args("linear", data, published.toString(), again, "--epochs", "2")));
+        assertEquals(
+                SafeTensors.readMetadata(published).get(VitWeights.PROBE_TOP1),
+                String.format(
+                        Locale.ROOT,
+                        "%.2f",
+                        JSON.readTree(again.resolve("linear.json").toFile())
+                                .get("linearTop1")
+                                .asDouble()),
+                "probing the published file gives the top-1 it records");
+        assertNotEquals(
+                0,
+                run(args("linear", data, weights.toString(), tmp.resolve("x"), "--publish-half")),
+                "--publish-half needs --publish");
     }
 
     @Test

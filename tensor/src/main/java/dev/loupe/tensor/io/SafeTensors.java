@@ -32,7 +32,7 @@ import java.util.Map;
  * and every inconsistency, raises a {@link MalformedFileException} naming the file, the byte offset,
  * the tensor and what was expected.
  *
- * <p>Writing stores F32, F64, I32, I64 and BOOL tensors in the order the map gives them (a
+ * <p>Writing stores F32 (or F16 with {@link #writeHalf}), F64, I32, I64 and BOOL tensors in the order the map gives them (a
  * LinkedHashMap keeps a module's parameter order; the Python library sorts instead, and both read
  * each other's files), atomically: see {@link SafeTensorsWriter}.
  */
@@ -88,7 +88,21 @@ public final class SafeTensors {
      *     writing FILE"); the temporary file is removed and an existing {@code file} is left as it was
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        SafeTensorsWriter.write(file, tensors, metadata == null ? Map.of() : metadata);
+        SafeTensorsWriter.write(file, tensors, metadata == null ? Map.of() : metadata, false);
+    }
+
+    /**
+     * {@link #write(Path, Map, Map)} with every F32 tensor stored as F16 (IEEE half, rounded to nearest
+     * even as numpy's {@code astype(float16)}; about 3 significant digits, half the bytes), the others as
+     * they are. Reading the file gives F32 tensors holding exactly the rounded values, and writing those
+     * again gives the same bytes.
+     *
+     * @throws IllegalArgumentException naming the tensor, the element and its value when a finite value
+     *     lies beyond F16's range (|x| > 65504); nothing is written then
+     */
+    public static void writeHalf(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        SafeTensorsWriter.write(file, tensors, metadata == null ? Map.of() : metadata, true);
     }
 
     /**

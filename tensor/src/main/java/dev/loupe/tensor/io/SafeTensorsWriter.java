@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.tensor.CpuStorage;
+import dev.loupe.tensor.DType;
 import dev.loupe.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -37,8 +38,11 @@ final class SafeTensorsWriter {
     private final byte[] header;
     private final List<Part> parts;
 
-    /** Checks every tensor and builds the header; {@code where} names the destination in errors. */
-    private SafeTensorsWriter(String where, Map<String, Tensor> tensors, Map<String, String> metadata)
+    /**
+     * Checks every tensor and builds the header; {@code where} names the destination in errors. With
+     * {@code half}, F32 tensors are stored as F16.
+     */
+    private SafeTensorsWriter(String where, Map<String, Tensor> tensors, Map<String, String> metadata, boolean half)
             throws IOException {
         ObjectNode json = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -53,7 +57,7 @@ final class SafeTensorsWriter {
         List<Part> list = new ArrayList<>();
         long at = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Part p = part(where, e.getKey(), e.getValue(), at);
+            Part p = part(where, e.getKey(), e.getValue(), at, half);
             list.add(p);
             at = p.end();
             ObjectNode entry = json.putObject(p.name());
@@ -66,14 +70,15 @@ final class SafeTensorsWriter {
         this.parts = list;
     }
 
-    static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        SafeTensorsWriter w = new SafeTensorsWriter(file.toString(), tensors, metadata);
+    static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, boolean half)
+            throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter(file.toString(), tensors, metadata, half);
         AtomicFile.write(file, w::writeTo);
     }
 
     static void write(WritableByteChannel ch, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
-        new SafeTensorsWriter("channel", tensors, metadata).writeTo(ch);
+        new SafeTensorsWriter("channel", tensors, metadata, false).writeTo(ch);
     }
 
     private void writeTo(WritableByteChannel ch) throws IOException {
@@ -86,19 +91,39 @@ final class SafeTensorsWriter {
         for (Part p : parts) writeData(ch, p, chunk);
     }
 
-    private static Part part(String where, String name, Tensor t, long begin) {
+    /** a[from, from + n) rounded to F16 bit patterns (round to nearest even, as numpy's astype). */
+    private static short[] halves(float[] a, int from, int n) {
+        short[] h = new short[n];
+        for (int i = 0; i < n; i++) h[i] = Float.floatToFloat16(a[from + i]);
+        return h;
+    }
+
+    /** Refuses a finite value that F16 cannot hold (|x| > 65504 rounds to infinity), naming it. */
+    private static void checkHalfRange(String where, String name, Tensor c) {
+        float[] a = ((CpuStorage) c.storage()).f32();
+        for (int i = 0, from = c.offset(); i < c.numel(); i++) {
+            float x = a[from + i];
+            if (Float.isFinite(x) && Float.isInfinite(Float.float16ToFloat(Float.floatToFloat16(x))))
+                throw new IllegalArgumentException("safetensors " + where + ": tensor '" + name + "' element " + i
+                        + " is " + x + ", beyond F16's range (|x| <= 65504); store it as F32");
+        }
+    }
+
+    private static Part part(String where, String name, Tensor t, long begin, boolean half) {
         if (name == null || name.equals("__metadata__")) {
             throw new IllegalArgumentException("safetensors " + where + ": '" + name + "' cannot name a tensor");
         }
         if (t == null) throw new IllegalArgumentException("safetensors " + where + ": tensor '" + name + "' is null");
-        SafeTensorsDType dtype = SafeTensorsDType.of(t.dtype());
+        SafeTensorsDType dtype = half && t.dtype() == DType.F32 ? SafeTensorsDType.F16 : SafeTensorsDType.of(t.dtype());
         Tensor c = t.cpu().contiguous(); // a device tensor is brought to the host first
+        if (dtype == SafeTensorsDType.F16) checkHalfRange(where, name, c);
         return new Part(name, dtype, c, begin, begin + (long) c.numel() * dtype.byteSize);
     }
 
     /** Row-major elements of a contiguous host tensor, little-endian, through {@code chunk}. */
     private static void writeData(WritableByteChannel ch, Part p, ByteBuffer chunk) throws IOException {
         CpuStorage s = (CpuStorage) p.data().storage();
+        int numel = p.data().numel(), from = p.data().offset();
         Object array =
                 switch (p.dtype()) {
                     case F32 -> s.f32();
@@ -106,13 +131,14 @@ final class SafeTensorsWriter {
                     case I32 -> s.i32();
                     case I64 -> s.i64();
                     case BOOL -> s.bool();
+                    case F16 -> halves(s.f32(), from, numel);
                     default -> throw new IllegalStateException("Loupe never writes " + p.dtype());
                 };
+        if (p.dtype() == SafeTensorsDType.F16) from = 0;
         ValueLayout layout = SafeTensors.layoutOf(p.dtype());
         int itemSize = p.dtype().byteSize;
         int perChunk = chunk.capacity() / itemSize;
         MemorySegment seg = MemorySegment.ofBuffer(chunk.clear());
-        int numel = p.data().numel(), from = p.data().offset();
         for (int done = 0; done < numel; done += perChunk) {
             int n = Math.min(perChunk, numel - done);
             MemorySegment.copy(array, from + done, seg, layout, 0, n);

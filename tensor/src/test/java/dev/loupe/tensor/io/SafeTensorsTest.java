@@ -188,7 +188,7 @@ class SafeTensorsTest {
                 getClass().getResource("/golden/torch_fixture.safetensors").toURI());
         SafeTensorsFile st = SafeTensors.readFile(f);
         assertEquals(
-                List.of("ids", "bf_as_f32", "half_as_f32", "weight", "bf", "half"),
+                List.of("ids", "bf_as_f32", "half_as_f32", "to_half", "weight", "bf", "half", "to_half_by_torch"),
                 List.copyOf(st.tensors().keySet()),
                 "tensors in data order, not header order");
         assertEquals(Map.of("format", "pt", "made_by", "tools/golden/make_safetensors_fixture.py"), st.metadata());
@@ -208,6 +208,49 @@ class SafeTensorsTest {
                         name + " element " + i + " vs torch .float()");
             }
         }
+    }
+
+    /** writeHalf rounds F32 as torch's .half() does (ties to even, subnormals, 65519 down to 65504). */
+    @Test
+    void writeHalfRoundsAsTorch() throws IOException, URISyntaxException {
+        Path f = Path.of(
+                getClass().getResource("/golden/torch_fixture.safetensors").toURI());
+        Map<String, Tensor> fixture = SafeTensors.read(f);
+        Path half = dir.resolve("half.safetensors");
+        Tensor ids = Tensor.view(CpuStorage.of(new long[] {7, -8}), new int[] {2}, new int[] {1}, 0);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("x", fixture.get("to_half"));
+        in.put("ids", ids);
+        in.put("t", fixture.get("weight").transpose(0, 1)); // a strided view is stored row-major
+        SafeTensors.writeHalf(half, in, Map.of("format", "pt"));
+
+        SafeTensorsFile read = SafeTensors.readFile(half);
+        float[] torch = fixture.get("to_half_by_torch").toFloatArray(),
+                ours = read.tensors().get("x").toFloatArray();
+        for (int i = 0; i < torch.length; i++)
+            assertEquals(Float.floatToRawIntBits(torch[i]), Float.floatToRawIntBits(ours[i]), "element " + i);
+        assertArrayEquals(new long[] {7, -8}, read.tensors().get("ids").toLongArray(), "I64 is stored as it is");
+        assertEquals(DType.I64, read.tensors().get("ids").dtype());
+        assertArrayEquals(
+                fixture.get("weight").transpose(0, 1).contiguous().toFloatArray(),
+                read.tensors().get("t").toFloatArray());
+        String header = new String(Files.readAllBytes(half), StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"x\":{\"dtype\":\"F16\""), header);
+        assertEquals(Map.of("format", "pt"), read.metadata());
+
+        Path again = dir.resolve("again.safetensors");
+        SafeTensors.writeHalf(again, read.tensors(), read.metadata());
+        assertArrayEquals(Files.readAllBytes(half), Files.readAllBytes(again), "rounded values round-trip exactly");
+    }
+
+    @Test
+    void writeHalfRefusesAValueBeyondF16sRangeAndWritesNothing() {
+        Path f = dir.resolve("big.safetensors");
+        Map<String, Tensor> in = Map.of("w", Tensor.of(new float[] {1f, 65519.99f, -70000f}, 3));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SafeTensors.writeHalf(f, in, Map.of()));
+        assertTrue(e.getMessage().contains("'w' element 2 is -70000.0"), e.getMessage());
+        assertTrue(!Files.exists(f), "nothing written");
     }
 
     // ---- malformed files ---------------------------------------------------------------------------
