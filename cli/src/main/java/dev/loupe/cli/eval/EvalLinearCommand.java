@@ -56,6 +56,9 @@ public final class EvalLinearCommand implements Runnable {
                     "With --publish: store the weights as F16 (half the bytes); the probe then runs on the rounded weights it records.")
     boolean publishHalf;
 
+    /** The backbone's name in the reports: the given file's, also while a staged copy is probed. */
+    private String label;
+
     @Override
     public void run() {
         if (publishHalf && publish == null)
@@ -70,6 +73,7 @@ public final class EvalLinearCommand implements Runnable {
                 System.err.println("features: " + featureOptions.features + ", the probe input recorded in "
                         + backbone.file() + " (--features to change)");
         }
+        label = backbone.label();
         if (!publishHalf) {
             probe();
             return;
@@ -100,11 +104,7 @@ public final class EvalLinearCommand implements Runnable {
         if (out != null) {
             try {
                 LinearReport.write(
-                        out,
-                        EvalReport.of(backbone.label(), f.dataset(), f.description()),
-                        result,
-                        f.train(),
-                        f.test());
+                        out, EvalReport.of(label, f.dataset(), f.description()), result, f.train(), f.test());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the results to " + out + ": " + e.getMessage(), e);
             }
@@ -114,7 +114,7 @@ public final class EvalLinearCommand implements Runnable {
                 "linear probe (%s) on %s features of %s: top-1 %.2f%% (%.1f s)%n",
                 kind,
                 f.description(),
-                backbone.label(),
+                label,
                 result.top1(),
                 result.seconds());
         if (publish != null) {

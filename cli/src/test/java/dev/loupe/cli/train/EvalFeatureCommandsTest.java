@@ -281,6 +281,12 @@ class EvalFeatureCommandsTest {
                 "--publish-half");
         assertEquals(0, run(half));
         assertFalse(Files.exists(tmp.resolve("models/half.safetensors.f16-staged")), "the staged copy is removed");
+        assertEquals(
+                "run",
+                JSON.readTree(tmp.resolve("first/linear.json").toFile())
+                        .get("method")
+                        .asText(),
+                "the report names the given weights, not the staged copy");
         assertTrue(new String(Files.readAllBytes(published), StandardCharsets.UTF_8).contains("\"dtype\":\"F16\""));
 
         Map<String, Tensor> stored = SafeTensors.read(published);
