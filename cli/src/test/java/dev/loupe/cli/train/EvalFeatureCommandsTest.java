@@ -182,6 +182,15 @@ class EvalFeatureCommandsTest {
         }
     }
 
+    /** eval linear on last2+mean for 2 epochs, publishing weights to published. */
+    private static String[] publishArgs(Path data, Path weights, Path out, Path published, String... extra) {
+        List<String> a = new ArrayList<>(
+                List.of(args("linear", data, weights.toString(), out, "--features", "last2+mean", "--epochs", "2")));
+        a.addAll(List.of("--publish", published.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
     /** A small mean-pooled ViT for 28 x 28 grey images, written to file. */
     private static VisionTransformer meanPooledModel(Path file, long seed) throws IOException {
         Files.createDirectories(file.getParent());
@@ -198,19 +207,7 @@ class EvalFeatureCommandsTest {
         VisionTransformer vit = meanPooledModel(weights, 6);
         Path published = tmp.resolve("models/published.safetensors");
         Files.createDirectories(published.getParent());
-        assertEquals(
-                0,
-                run(args(
-                        "linear",
-                        data,
-                        weights.toString(),
-                        tmp.resolve("first"),
-                        "--features",
-                        "last2+mean",
-                        "--epochs",
-                        "2",
-                        "--publish",
-                        published.toString())));
+        assertEquals(0, run(publishArgs(data, weights, tmp.resolve("first"), published)));
         double top1 = JSON.readTree(tmp.resolve("first/linear.json").toFile())
                 .get("linearTop1")
                 .asDouble();
@@ -267,19 +264,7 @@ class EvalFeatureCommandsTest {
         VisionTransformer vit = meanPooledModel(weights, 7);
         Path published = tmp.resolve("models/half.safetensors");
         Files.createDirectories(published.getParent());
-        String[] half = args(
-                "linear",
-                data,
-                weights.toString(),
-                tmp.resolve("first"),
-                "--features",
-                "last2+mean",
-                "--epochs",
-                "2",
-                "--publish",
-                published.toString(),
-                "--publish-half");
-        assertEquals(0, run(half));
+        assertEquals(0, run(publishArgs(data, weights, tmp.resolve("first"), published, "--publish-half")));
         assertFalse(Files.exists(tmp.resolve("models/half.safetensors.f16-staged")), "the staged copy is removed");
         assertEquals(
                 "run",

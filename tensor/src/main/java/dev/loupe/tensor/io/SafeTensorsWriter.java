@@ -31,6 +31,8 @@ final class SafeTensorsWriter {
     private static final JsonMapper JSON = new JsonMapper();
     /** Tensor bytes go out through a buffer of this size (a multiple of every element size). */
     private static final int WRITE_CHUNK = 1 << 20;
+    /** The smallest magnitude F16 rounds to infinity: halfway between its largest value 65504 and 65536. */
+    private static final float HALF_OVERFLOW = 65520f;
 
     /** A tensor ready to store: contiguous, on the host, with its place in the data section. */
     private record Part(String name, SafeTensorsDType dtype, Tensor data, long begin, long end) {}
@@ -103,7 +105,7 @@ final class SafeTensorsWriter {
         float[] a = ((CpuStorage) c.storage()).f32();
         for (int i = 0, from = c.offset(); i < c.numel(); i++) {
             float x = a[from + i];
-            if (Float.isFinite(x) && Float.isInfinite(Float.float16ToFloat(Float.floatToFloat16(x))))
+            if (Float.isFinite(x) && Math.abs(x) >= HALF_OVERFLOW)
                 throw new IllegalArgumentException("safetensors " + where + ": tensor '" + name + "' element " + i
                         + " is " + x + ", beyond F16's range (|x| <= 65504); store it as F32");
         }
